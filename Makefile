@@ -1,0 +1,40 @@
+# Two commands do all set-up: `make book` (build the site) and `make test` (run the tests).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+JAAR ?=
+BASIS ?= /
+WORKERS ?=
+
+JAAR_ARG := $(if $(JAAR),--jaar $(JAAR))
+WORKERS_ARG := $(if $(WORKERS),--workers $(WORKERS))
+
+.PHONY: book validate test clean lock
+
+# The venv is rebuilt when the lock file or the package metadata changes.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(PY) -m jaarverslag build $(JAAR_ARG) --basis $(BASIS) $(WORKERS_ARG)
+
+validate: $(STAMP)
+	$(PY) -m jaarverslag validate $(JAAR_ARG)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf _build site site.*
+
+# Re-resolve the direct dependencies into requirements.lock (needs the package registry).
+lock:
+	rm -rf _build/lock-venv
+	$(PYTHON) -m venv _build/lock-venv
+	_build/lock-venv/bin/pip install --quiet -r requirements.in
+	_build/lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+	rm -rf _build/lock-venv

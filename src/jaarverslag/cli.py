@@ -1,0 +1,33 @@
+"""Command line: `python -m jaarverslag build|validate`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from jaarverslag.rapport import valideer
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run a command; return the exit code."""
+    parser = argparse.ArgumentParser(prog="jaarverslag", description="Het jaarverslag van SHT bouwen en controleren.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="gegevens controleren, notebooks uitvoeren, boek per jaar bouwen en publiceren")
+    b.add_argument("--jaar", type=int, action="append", help="alleen dit verslagjaar (mag vaker)")
+    b.add_argument("--basis", default="/", help="URL-voorvoegsel waaronder de site staat (standaard /)")
+    b.add_argument("--workers", type=int, default=None, help="aantal notebooks tegelijk (standaard: alle kernen)")
+    v = sub.add_parser("validate", help="alle tabellen in data/ controleren")
+    v.add_argument("--jaar", type=int, action="append", help="alleen dit verslagjaar (mag vaker)")
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        from jaarverslag.build import bouw
+
+        return bouw(args.jaar, args.basis, args.workers)
+    rapport = valideer(args.jaar)
+    print(rapport.tekst(), file=sys.stdout if rapport.ok else sys.stderr)
+    return 0 if rapport.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Loading validated tables: the one way notebooks and tests read data/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.codebook import REFERENCE_FOLDER, spec
+from jaarverslag.paths import YEAR_FOLDER_PATTERN, data_dir, project_root
+from jaarverslag.validate import Probleem, read_table
+
+
+class DataFout(ValueError):
+    """A data file does not meet its codebook entry."""
+
+    def __init__(self, problemen: list[Probleem]):
+        self.problemen = problemen
+        super().__init__("\n".join(p.tekst() for p in problemen))
+
+
+class TabelOntbreekt(FileNotFoundError):
+    """A table is not (yet) available for a report year."""
+
+
+Tabel = pd.DataFrame
+
+_cache: dict[tuple[Path, int | None, float], pd.DataFrame] = {}
+
+
+def verslagjaren(root: Path | None = None) -> list[int]:
+    """Return the report years: the year folders in data/, sorted."""
+    folder = data_dir(root)
+    return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.match(YEAR_FOLDER_PATTERN, p.name))
+
+
+def beschikbaar(naam: str, jaar: int | None = None, root: Path | None = None) -> bool:
+    """Say whether a table's file exists for a report year."""
+    return spec(naam, root).pad(jaar, root).is_file()
+
+
+def lees_tabel(naam: str, jaar: int | None = None, root: Path | None = None) -> pd.DataFrame:
+    """Return one validated table; raise TabelOntbreekt or DataFout with Dutch messages."""
+    root = root or project_root()
+    table = spec(naam, root)
+    path = table.pad(jaar, root)
+    if not path.is_file():
+        where = f"{jaar}" if table.per_jaar else REFERENCE_FOLDER
+        raise TabelOntbreekt(f"Tabel '{naam}' ontbreekt voor {where}: {path.relative_to(root)} bestaat niet.")
+    key = (path, jaar, path.stat().st_mtime)
+    if key not in _cache:
+        frame, problems = read_table(table, path, jaar, root)
+        if problems:
+            raise DataFout(problems)
+        _cache[key] = frame
+    return _cache[key].copy()
+
+
+def lees_jaren(naam: str, jaren: list[int], root: Path | None = None) -> pd.DataFrame:
+    """Return one table for several years stacked, skipping years where it is missing."""
+    frames = [lees_tabel(naam, j, root) for j in jaren if beschikbaar(naam, j, root)]
+    if not frames:
+        raise TabelOntbreekt(f"Tabel '{naam}' ontbreekt voor alle jaren {jaren}.")
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,44 @@
+"""Metrics computed once and shared by notebooks and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.data import beschikbaar, lees_tabel
+from jaarverslag.fmt import round_half_up
+
+
+def index_pct(nu, vorig) -> float | None:
+    """Return this year as a percentage of last year (the report's 'groei/afname' column), unrounded."""
+    if vorig is None or pd.isna(vorig) or vorig == 0 or pd.isna(nu):
+        return None
+    return float(nu) / float(vorig) * 100
+
+
+def gedrukt_index(nu, vorig) -> int | None:
+    """Return the growth index as the report prints it: whole percent, rounded half up."""
+    value = index_pct(nu, vorig)
+    return None if value is None else round_half_up(value)
+
+
+def verandering_pct(nu, vorig) -> float | None:
+    """Return the relative change in percent (index minus 100)."""
+    value = index_pct(nu, vorig)
+    return None if value is None else value - 100
+
+
+def met_vorig_jaar(naam: str, jaar: int, sleutel: list[str], waarde: str = "aantal",
+                   root: Path | None = None) -> tuple[pd.DataFrame, bool]:
+    """Return the year's table with the previous year's value beside it, and whether that year exists.
+
+    Rows present in only one of the two years keep an empty value for the other.
+    """
+    nu = lees_tabel(naam, jaar, root)[[*sleutel, waarde]]
+    if not beschikbaar(naam, jaar - 1, root):
+        nu[f"{waarde}_vorig_jaar"] = pd.array([pd.NA] * len(nu), dtype="Int64")
+        return nu, False
+    vorig = lees_tabel(naam, jaar - 1, root)[[*sleutel, waarde]].rename(columns={waarde: f"{waarde}_vorig_jaar"})
+    merged = nu.merge(vorig, on=sleutel, how="outer", sort=False)
+    return merged, True

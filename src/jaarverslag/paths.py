@@ -1,0 +1,33 @@
+"""Where the project's folders are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT_ENV = "JAARVERSLAG_ROOT"
+YEAR_FOLDER_PATTERN = r"^\d{4}$"
+
+
+def project_root(start: Path | None = None) -> Path:
+    """Return the project root: $JAARVERSLAG_ROOT, else the first parent holding _toc.yml and data/."""
+    if os.environ.get(ROOT_ENV):
+        return Path(os.environ[ROOT_ENV]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_toc.yml").is_file() and (folder / "data").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"Projectmap niet gevonden vanaf {here}: geen map met _toc.yml en data/. "
+        f"Zet {ROOT_ENV} of start vanuit de projectmap."
+    )
+
+
+def data_dir(root: Path | None = None) -> Path:
+    """Return the data/ folder."""
+    return (root or project_root()) / "data"
+
+
+def build_dir(root: Path | None = None) -> Path:
+    """Return the _build/ folder that holds every generated file except site/."""
+    return (root or project_root()) / "_build"

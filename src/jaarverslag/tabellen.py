@@ -1,0 +1,58 @@
+"""Tables for the book: an accessible HTML table (caption, header cells, escaped text) and the same table as CSV."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from jaarverslag.charts import ASSET_PREFIX
+from jaarverslag.fmt import getal
+
+TABLE_FOLDER = "tabellen"
+# Dutch Excel opens ';'-separated UTF-8 with a BOM and a decimal comma without an import wizard.
+CSV_OPTIONS = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "index": False, "lineterminator": "\n"}
+EMPTY_CELL = "–"
+NUMBER_CLASS = ' class="jv-getal"'  # right-aligned via the book's CSS
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def cel(value) -> str:
+    """Format one cell for the page: Dutch numbers, escaped text, a dash for empty."""
+    if _is_missing(value):
+        return EMPTY_CELL
+    if isinstance(value, str):
+        return escape(value)
+    return escape(getal(value))
+
+
+def schrijf_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
+    """Write a table as CSV beside the executed notebook and return its path."""
+    folder = (map or Path.cwd()) / TABLE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{naam}.csv"
+    frame.to_csv(path, **CSV_OPTIONS)
+    return path
+
+
+def html(frame: pd.DataFrame, naam: str, bijschrift: str, map: Path | None = None) -> HTML:
+    """Return a captioned HTML table with a CSV download link, and write the CSV."""
+    schrijf_csv(frame, naam, map)
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    head = "".join(f'<th scope="col"{NUMBER_CLASS if n else ""}>{escape(str(c))}</th>'
+                   for c, n in zip(frame.columns, numeric))
+    rows = "".join(
+        "<tr>" + "".join(f"<td{NUMBER_CLASS if n else ''}>{cel(v)}</td>" for v, n in zip(row, numeric)) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    link = f"{ASSET_PREFIX}{TABLE_FOLDER}/{escape(naam)}.csv"
+    return HTML(
+        f'<div class="jv-tabel"><table class="table" id="tbl-{escape(naam)}"><caption>{escape(bijschrift)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f'<p><a href="{link}" download>Download deze tabel als CSV</a> (puntkomma-gescheiden, UTF-8)</p></div>'
+    )

@@ -1,0 +1,73 @@
+"""The data dictionary appendix: the codebook rendered as a book page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jaarverslag.codebook import codebook
+from jaarverslag.tabellen import escape
+
+INTRO = """\
+# Codeboek (gegevenswoordenboek)
+
+Dit codeboek beschrijft elke tabel in `data/`: wat één rij is, wat elke kolom betekent, welk
+type en welke eenheid die heeft, welke waarden zijn toegestaan en waar de cijfers vandaan komen.
+Het is ook de handleiding voor wie een nieuw jaar invult: `make validate` controleert elk bestand
+tegen precies deze beschrijving.
+
+De controle gebruikt [pandera](https://pandera.readthedocs.io) als schemabibliotheek: het schema
+van elke tabel wordt uit dit codeboek opgebouwd (type, toegestane waarden, grenzen, unieke
+sleutel, verplichte cellen), pandera verzamelt alle overtredingen in één keer, en die worden
+vertaald naar Nederlandse meldingen met bestand, regel, kolom en waarde. Pandera werkt rechtstreeks
+op de pandas-tabellen die de notebooks ook gebruiken, zodat er één definitie is voor laden en
+controleren.
+
+Schrijfwijze in de CSV-bestanden: UTF-8, komma als scheidingsteken, getallen zonder
+duizendtalscheiding en met een punt als decimaalteken (`10862`, `3.19`). Een getal als `10.862`
+of `3,19` wordt geweigerd met een melding hoe het wel moet, zodat er nooit stilzwijgend een
+verkeerd getal wordt gelezen.
+"""
+
+TYPE_NAMES = {"geheel": "geheel getal", "decimaal": "getal", "tekst": "tekst", "datum": "datum (JJJJ-MM-DD)",
+              "categorie": "categorie"}
+
+
+def _allowed(kolom) -> str:
+    parts = []
+    if kolom.waarden is not None:
+        parts.append(", ".join(escape(w) for w in kolom.waarden))
+    if kolom.min is not None:
+        parts.append(f"≥ {kolom.min:g}")
+    if kolom.max is not None:
+        parts.append(f"≤ {kolom.max:g}")
+    if not kolom.verplicht:
+        parts.append("mag leeg")
+    return "; ".join(parts) or "–"
+
+
+def pagina(root: Path | None = None) -> str:
+    """Return the data dictionary as a MyST page."""
+    out = [INTRO]
+    for spec in sorted(codebook(root).values(), key=lambda s: (not s.per_jaar, s.naam)):
+        where = f"data/<jaar>/{spec.bestand}" if spec.per_jaar else f"data/referentie/{spec.bestand}"
+        out.append(f"## {escape(spec.titel)}\n")
+        out.append(f"- **Bestand:** `{where}`")
+        out.append(f"- **Eén rij is:** {escape(spec.rij)}")
+        if spec.sleutel:
+            out.append(f"- **Unieke sleutel:** {', '.join(escape(s) for s in spec.sleutel)}")
+        out.append(f"- **Bron:** {escape(spec.bron)}")
+        if spec.licentie:
+            out.append(f"- **Licentie:** {escape(spec.licentie)}")
+        if spec.vastgelegd:
+            out.append(f"- **Vastgelegd op:** {escape(spec.vastgelegd)}")
+        if spec.notities:
+            out.append(f"- **Notities bij het overnemen:** {escape(spec.notities)}")
+        out.append("")
+        out.append(f"```{{table}} Kolommen van {escape(spec.naam)}\n:name: codeboek-{spec.naam}\n")
+        out.append("| Kolom | Type | Eenheid | Toegestaan | Betekenis |")
+        out.append("| :--- | :--- | :--- | :--- | :--- |")
+        for k in spec.kolommen:
+            out.append(f"| {escape(k.naam)} | {TYPE_NAMES[k.type]} | {escape(k.eenheid or '–')} | "
+                       f"{_allowed(k)} | {escape(k.beschrijving)} |")
+        out.append("```\n")
+    return "\n".join(out)
