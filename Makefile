@@ -32,9 +32,10 @@ clean:
 	rm -rf _build site site.*
 
 # Re-resolve the direct dependencies into requirements.lock (needs the package registry).
-lock:
+lock: $(STAMP)
 	rm -rf _build/lock-venv
 	$(PYTHON) -m venv _build/lock-venv
 	_build/lock-venv/bin/pip install --quiet -r requirements.in
 	_build/lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+	$(PY) -c "from pathlib import Path; from jaarverslag.omgeving import schrijf; schrijf(Path('.'))"
 	rm -rf _build/lock-venv

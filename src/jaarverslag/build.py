@@ -27,6 +27,7 @@ from jaarverslag.woordenboek import pagina as codeboek_pagina
 NOTEBOOK_SUFFIX = ".md"
 PARAMETER = "jaar"
 EXTRA_FOLDER = "extra"
+STATIC_FOLDER = "_static"  # book/_static/: the book's own CSS
 ASSET_FOLDERS = (FIGURE_FOLDER, TABLE_FOLDER)
 
 
@@ -111,6 +112,7 @@ def stage(root: Path, jaar: int, basis: str) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(root / "book", target / "book")
     shutil.copy2(root / "_toc.yml", target / "_toc.yml")
+    shutil.move(target / "book" / STATIC_FOLDER, target / STATIC_FOLDER)
     executed = build_dir(root) / "nb" / str(jaar)
     (target / "notebooks").mkdir()
     for notebook in executed.glob("*.ipynb"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def cel(value) -> str:
     return escape(getal(value))
 
 
+def _formatted(value, formatter: Callable | None) -> str:
+    if formatter is None or _is_missing(value):
+        return cel(value)
+    return escape(formatter(value))
+
+
 def schrijf_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
     """Write a table as CSV beside the executed notebook and return its path."""
     folder = (map or Path.cwd()) / TABLE_FOLDER
@@ -40,14 +47,17 @@ def schrijf_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path
     return path
 
 
-def html(frame: pd.DataFrame, naam: str, bijschrift: str, map: Path | None = None) -> HTML:
-    """Return a captioned HTML table with a CSV download link, and write the CSV."""
+def html(frame: pd.DataFrame, naam: str, bijschrift: str, opmaak: dict[str, Callable] | None = None,
+         map: Path | None = None) -> HTML:
+    """Return a captioned HTML table with a CSV download link, and write the CSV (unformatted numbers)."""
     schrijf_csv(frame, naam, map)
+    opmaak = opmaak or {}
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     head = "".join(f'<th scope="col"{NUMBER_CLASS if n else ""}>{escape(str(c))}</th>'
                    for c, n in zip(frame.columns, numeric))
     rows = "".join(
-        "<tr>" + "".join(f"<td{NUMBER_CLASS if n else ''}>{cel(v)}</td>" for v, n in zip(row, numeric)) + "</tr>"
+        "<tr>" + "".join(f"<td{NUMBER_CLASS if n else ''}>{_formatted(v, opmaak.get(c))}</td>"
+                        for v, n, c in zip(row, numeric, frame.columns)) + "</tr>"
         for row in frame.itertuples(index=False)
     )
     link = f"{ASSET_PREFIX}{TABLE_FOLDER}/{escape(naam)}.csv"

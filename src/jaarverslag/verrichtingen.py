@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag import fmt
+from jaarverslag import checks, fmt
+from jaarverslag.codebook import categorieen
 from jaarverslag.data import lees_tabel
 from jaarverslag.metrics import gedrukt_index, met_vorig_jaar, verandering_pct
 
 POST_ORDER = ["Hengelo", "Enschede", "Coronapost"]
+NO_DISCREPANCY_TEXT = "De gedrukte totalen zijn gelijk aan de som van de verrichtingen per soort."
+CHECKS_OF_CHAPTER = ("som_verrichtingen_post", "som_verrichtingen_sht")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,11 @@ def overzicht(jaar: int, root: Path | None = None) -> tuple[pd.DataFrame, bool]:
     frame = frame[frame["aantal"].notna()]  # a type that stopped existing this year is not this year's row
     frame["index_pct"] = [gedrukt_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
     frame["index_pct"] = frame["index_pct"].astype("Int64")
-    return _order(frame).sort_values(["post"], kind="stable").reset_index(drop=True), has_previous
+    frame = _order(frame)
+    frame["verrichting"] = pd.Categorical(frame["verrichting"], categorieen(root)["verrichting"], ordered=True)
+    frame = frame.sort_values(["post", "verrichting"]).reset_index(drop=True)
+    frame["verrichting"] = frame["verrichting"].astype(str)
+    return frame, has_previous
 
 
 def totalen(jaar: int, root: Path | None = None) -> Totalen:
@@ -81,6 +88,17 @@ def per_post_zin(totalen: Totalen) -> str:
     """Return one sentence listing the total per post."""
     parts = [f"{row.post} {fmt.getal(row.aantal)}" for row in totalen.per_post.itertuples(index=False)]
     return "Per post: " + ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1] + "."
+
+
+def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
+    """Return a footnote on recorded discrepancies in this chapter's printed totals (this and last year)."""
+    notes = []
+    for year in (jaar - 1, jaar):
+        for row in checks.recorded(year, root).itertuples(index=False):
+            if row.controle in CHECKS_OF_CHAPTER:
+                notes.append(f"Let op ({year}): het verslag drukt {fmt.getal(row.gedrukt)} waar de som van de delen "
+                             f"{fmt.getal(row.berekend)} is. {row.toelichting} Dit boek rekent met de som van de delen.")
+    return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 
 def tabel_voor_boek(overzicht_frame: pd.DataFrame, jaar: int, vorig_beschikbaar: bool) -> pd.DataFrame:

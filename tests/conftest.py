@@ -1,0 +1,71 @@
+"""Shared fixtures: an isolated copy of the project, and one real build of it per test session.
+
+The session build runs before collection when pytest runs its default testpaths, so that
+nbval can collect the notebooks it executed (_build/test/project/_build/nb/<jaar>/*.ipynb).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_ITEMS = ("book", "notebooks", "data", "_config.yml", "_toc.yml")
+TEST_PROJECT = ROOT / "_build" / "test" / "project"
+BUILD_LOG = ROOT / "_build" / "test" / "build.log"
+
+_session_build: dict[str, object] = {}
+
+
+def copy_project(target: Path) -> Path:
+    """Copy the project's sources (not its outputs) into target and return it."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for item in SOURCE_ITEMS:
+        src = ROOT / item
+        if src.is_dir():
+            shutil.copytree(src, target / item)
+        else:
+            shutil.copy2(src, target / item)
+    return target
+
+
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `python -m jaarverslag build` on a project copy, as `make book` does."""
+    env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
+    return subprocess.run([sys.executable, "-m", "jaarverslag", "build", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def build_test_project() -> dict[str, object]:
+    """Build the shared test project once; return its path, exit code and log."""
+    if not _session_build:
+        project = copy_project(TEST_PROJECT)
+        result = run_build(project)
+        BUILD_LOG.write_text(result.stdout + result.stderr, encoding="utf-8")
+        _session_build.update(project=project, returncode=result.returncode, log=result.stdout + result.stderr)
+    return _session_build
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if session.config.args_source == pytest.Config.ArgsSource.TESTPATHS:
+        build_test_project()
+
+
+@pytest.fixture(scope="session")
+def built_project() -> Path:
+    """The shared test project after a real `make book`-equivalent build; fails with the build log."""
+    build = build_test_project()
+    assert build["returncode"] == 0, f"build failed:\n{build['log']}"
+    return build["project"]  # type: ignore[return-value]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh, unbuilt copy of the project's sources."""
+    return copy_project(tmp_path / "project")
