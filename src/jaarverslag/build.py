@@ -9,13 +9,14 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from tqdm import tqdm
 
-from jaarverslag import publish
+from jaarverslag import cache, publish
 from jaarverslag.charts import FIGURE_FOLDER
 from jaarverslag.tabellen import TABLE_FOLDER
 from jaarverslag.data import verslagjaren
@@ -26,6 +27,8 @@ from jaarverslag.woordenboek import pagina as codeboek_pagina
 
 NOTEBOOK_SUFFIX = ".md"
 PARAMETER = "jaar"
+READS_FILE = "gelezen.txt"
+BOOK_STAMP = "bron.sha256"
 EXTRA_FOLDER = "extra"
 STATIC_FOLDER = "_static"  # book/_static/: the book's own CSS
 ASSET_FOLDERS = (FIGURE_FOLDER, TABLE_FOLDER)
@@ -37,12 +40,30 @@ class BuildFout(RuntimeError):
 
 @dataclass(frozen=True)
 class Taak:
-    """One notebook run: a source notebook for one report year."""
+    """One notebook run: a source notebook for one report year, with its own output folder."""
 
     jaar: int
     notebook: str
     bron: Path
-    uit: Path
+    map: Path  # _build/nb/<jaar>/<notebook>/: the executed notebook, its figures and tables
+
+    @property
+    def uit(self) -> Path:
+        return self.map / f"{self.notebook}.ipynb"
+
+    @property
+    def parameters(self) -> dict:
+        return {PARAMETER: self.jaar}
+
+
+@dataclass(frozen=True)
+class Uitkomst:
+    """What happened to one notebook in this build."""
+
+    taak: Taak
+    seconden: float
+    reden: str | None  # why it ran; None when it came from the cache
+    fout: str | None = None
 
 
 def bronnotebooks(root: Path) -> list[Path]:
@@ -50,46 +71,97 @@ def bronnotebooks(root: Path) -> list[Path]:
     return sorted((root / "notebooks").glob(f"*{NOTEBOOK_SUFFIX}"))
 
 
-def _run_notebook(taak: Taak, root: str) -> tuple[Taak, float, str | None]:
-    """Execute one notebook with papermill in this worker; return (task, seconds, error text or None)."""
+def _quiet_worker(log: str) -> None:
+    """Send a worker's stderr (and its kernels' start-up chatter) to a log file."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+
+
+def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
+    """Execute one notebook with papermill in this worker; return (seconds, error text or None).
+
+    The run writes into a fresh temporary folder that replaces the old output only on success,
+    so an interrupted run never leaves a half-written notebook where the cache would trust it.
+    """
     import jupytext
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    os.environ[ROOT_ENV] = root
     start = time.perf_counter()
-    taak.uit.parent.mkdir(parents=True, exist_ok=True)
+    work = taak.map.with_name(taak.map.name + ".bezig")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    os.environ[ROOT_ENV] = root
+    os.environ[cache.READS_ENV] = str(work / READS_FILE)
     try:
         notebook = jupytext.read(taak.bron)
-        papermill.execute_notebook(notebook, str(taak.uit), parameters={PARAMETER: taak.jaar},
-                                   cwd=str(taak.uit.parent), kernel_name="python3",
+        papermill.execute_notebook(notebook, str(work / taak.uit.name), parameters=taak.parameters,
+                                   cwd=str(work), kernel_name="python3",
                                    progress_bar=False, log_output=False, report_mode=False)
     except PapermillExecutionError as err:
-        return taak, time.perf_counter() - start, f"cel {err.exec_count}: {err.ename}: {err.evalue}"
+        return time.perf_counter() - start, f"cel {err.exec_count}: {err.ename}: {err.evalue}"
     except Exception as err:  # noqa: BLE001 - any failure stops the build with its message
-        return taak, time.perf_counter() - start, f"{type(err).__name__}: {err}"
-    return taak, time.perf_counter() - start, None
+        return time.perf_counter() - start, f"{type(err).__name__}: {err}"
+    finally:
+        os.environ.pop(cache.READS_ENV, None)
+    shutil.rmtree(taak.map, ignore_errors=True)
+    work.rename(taak.map)
+    return time.perf_counter() - start, None
 
 
-def voer_notebooks_uit(jaren: list[int], root: Path, workers: int) -> None:
-    """Execute every notebook for every year in a pool of worker processes; stop at the first failure."""
-    out_root = build_dir(root) / "nb"
-    taken = [Taak(j, nb.stem, nb, out_root / str(j) / f"{nb.stem}.ipynb") for j in jaren for nb in bronnotebooks(root)]
-    for jaar in jaren:
-        shutil.rmtree(out_root / str(jaar), ignore_errors=True)
-    print(f"Notebooks uitvoeren: {len(taken)} ({len(jaren)} jaar × {len(taken) // max(len(jaren), 1)}), "
-          f"{workers} tegelijk", flush=True)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_run_notebook, t, str(root)) for t in taken]
-        for done, future in enumerate(as_completed(futures), start=1):
-            taak, seconds, error = future.result()
+def voer_notebooks_uit(jaren: list[int], root: Path, workers: int) -> list[Uitkomst]:
+    """Execute every notebook whose inputs changed, in a pool of long-lived workers; stop at the first failure."""
+    out_root, cache_dir = build_dir(root) / "nb", build_dir(root) / "cache"
+    taken = [Taak(j, nb.stem, nb, out_root / str(j) / nb.stem) for j in jaren for nb in bronnotebooks(root)]
+    uitkomsten: list[Uitkomst] = []
+    te_draaien: dict[Taak, tuple[str, cache.Sleutel]] = {}
+    for taak in taken:
+        sleutel = cache.Sleutel.voor(root, taak.bron, taak.parameters)
+        reden = cache.reden_om_te_draaien(cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.uit, root)
+        if reden is None:
+            uitkomsten.append(Uitkomst(taak, 0.0, None))
+        else:
+            te_draaien[taak] = (reden, sleutel)
+    print(f"Notebooks: {len(taken)} ({len(jaren)} jaar × {len(bronnotebooks(root))}); "
+          f"{len(te_draaien)} uit te voeren, {len(taken) - len(te_draaien)} uit de cache; "
+          f"{min(workers, max(len(te_draaien), 1))} tegelijk", flush=True)
+    if not te_draaien:
+        return uitkomsten
+    log = build_dir(root) / "kernels.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(total=len(te_draaien), unit="notebook", desc="Uitvoeren", disable=None, leave=False)
+    with ProcessPoolExecutor(max_workers=min(workers, len(te_draaien)), initializer=_quiet_worker,
+                             initargs=(str(log),)) as pool:
+        futures = {pool.submit(_run_notebook, t, str(root)): t for t in te_draaien}
+        for future in as_completed(futures):
+            taak = futures[future]
+            reden, sleutel = te_draaien[taak]
+            seconds, error = future.result()
+            bar.update()
             status = "klaar" if error is None else "MISLUKT"
-            print(f"  [{done}/{len(taken)}] {taak.jaar} {taak.notebook}: {status} in {getal(seconds, 1)} s", flush=True)
+            bar.write(f"  {taak.jaar} {taak.notebook}: {status} in {getal(seconds, 1)} s ({reden})")
             if error is not None:
                 for f in futures:
                     f.cancel()
+                bar.close()
                 raise BuildFout(f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
-                                f"Het uitgevoerde notebook staat in {taak.uit.relative_to(root)}.")
+                                f"Het uitgevoerde notebook staat in "
+                                f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}.")
+            cache.schrijf_entry(cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel,
+                                taak.map / READS_FILE, root)
+            uitkomsten.append(Uitkomst(taak, seconds, reden))
+    bar.close()
+    return uitkomsten
+
+
+def samenvatting(uitkomsten: list[Uitkomst], boeken: dict[int, bool]) -> str:
+    """Return the closing summary: what ran and why, what came from the cache."""
+    ran = [u for u in uitkomsten if u.reden is not None]
+    lines = [f"Samenvatting: {len(ran)} notebook(s) uitgevoerd, {len(uitkomsten) - len(ran)} uit de cache; "
+             f"{sum(boeken.values())} boek(en) gebouwd, {len(boeken) - sum(boeken.values())} ongewijzigd."]
+    for u in sorted(ran, key=lambda u: (u.taak.jaar, u.taak.notebook)):
+        lines.append(f"  uitgevoerd {u.taak.jaar} {u.taak.notebook} ({getal(u.seconden, 1)} s): {u.reden}")
+    return "\n".join(lines)
 
 
 def jaar_config(root: Path, jaar: int, basis: str) -> dict:
@@ -113,36 +185,46 @@ def stage(root: Path, jaar: int, basis: str) -> Path:
     shutil.copytree(root / "book", target / "book")
     shutil.copy2(root / "_toc.yml", target / "_toc.yml")
     shutil.move(target / "book" / STATIC_FOLDER, target / STATIC_FOLDER)
-    executed = build_dir(root) / "nb" / str(jaar)
     (target / "notebooks").mkdir()
-    for notebook in executed.glob("*.ipynb"):
-        shutil.copy2(notebook, target / "notebooks" / notebook.name)
-    # Figures and CSV tables are published as files at the year's root (html_extra_path).
-    for folder in ASSET_FOLDERS:
-        if (executed / folder).is_dir():
-            shutil.copytree(executed / folder, target / EXTRA_FOLDER / folder)
-    (target / EXTRA_FOLDER).mkdir(exist_ok=True)
+    (target / EXTRA_FOLDER).mkdir()
+    for source in bronnotebooks(root):
+        executed = build_dir(root) / "nb" / str(jaar) / source.stem
+        shutil.copy2(executed / f"{source.stem}.ipynb", target / "notebooks" / f"{source.stem}.ipynb")
+        # Figures and CSV tables are published as files at the year's root (html_extra_path).
+        for folder in ASSET_FOLDERS:
+            if (executed / folder).is_dir():
+                shutil.copytree(executed / folder, target / EXTRA_FOLDER / folder, dirs_exist_ok=True)
     (target / "book" / "codeboek.md").write_text(codeboek_pagina(root), encoding="utf-8")
     (target / "_config.yml").write_text(yaml.safe_dump(jaar_config(root, jaar, basis), allow_unicode=True,
                                                        sort_keys=False), encoding="utf-8")
     return target
 
 
-def bouw_boek(root: Path, jaar: int, basis: str) -> Path:
-    """Build one year's Jupyter Book with warnings as errors; return its HTML folder."""
+def bouw_boek(root: Path, jaar: int, basis: str) -> tuple[Path, bool]:
+    """Build one year's Jupyter Book with warnings as errors; return its HTML folder and whether it was rebuilt.
+
+    The build is skipped when the staged sources (pages, executed notebooks, config) are
+    byte-identical to those of the last successful build of that year.
+    """
     source = stage(root, jaar, basis)
     output = build_dir(root) / "html" / str(jaar)
+    html = output / "_build" / "html"
+    stamp = output / BOOK_STAMP
+    key = cache.tree_hash([p for p in source.rglob("*") if p.is_file()], source)
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (html / "index.html").is_file():
+        print(f"  boek {jaar}: ongewijzigd", flush=True)
+        return html, False
     shutil.rmtree(output, ignore_errors=True)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(output),
                "--warningiserror", "--keep-going", "--quiet"]
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, ROOT_ENV: str(root)})
-    html = output / "_build" / "html"
     if result.returncode != 0 or not (html / "index.html").exists():
         log = (result.stdout + result.stderr).strip().splitlines()
         raise BuildFout(f"Jupyter Book kon het boek van {jaar} niet bouwen:\n" + "\n".join(log[-40:]))
+    stamp.write_text(key, encoding="utf-8")
     print(f"  boek {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
-    return html
+    return html, True
 
 
 def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None = None) -> int:
@@ -166,13 +248,16 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
     print("Gegevens gecontroleerd: geen problemen.", flush=True)
 
     try:
-        voer_notebooks_uit(jaren, root, workers or os.cpu_count() or 1)
+        workers = workers or os.cpu_count() or 1
+        uitkomsten = voer_notebooks_uit(jaren, root, workers)
         print("Boeken bouwen:", flush=True)
-        html = {jaar: bouw_boek(root, jaar, basis) for jaar in jaren}
-        site = publish.publiceer(root, html, basis)
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
+            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, basis), jaren)))
+        site = publish.publiceer(root, {j: h for j, (h, _) in built.items()}, basis)
     except BuildFout as err:
         print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 1
+    print(samenvatting(uitkomsten, {j: rebuilt for j, (_, rebuilt) in built.items()}), flush=True)
     print(f"Gepubliceerd in {site.relative_to(root)}/: {', '.join(map(str, publish.jaren_in_site(site)))}. "
           f"Bekijk met: python -m http.server -d site", flush=True)
     return 0

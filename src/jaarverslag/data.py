@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jaarverslag.cache import record_read
 from jaarverslag.codebook import REFERENCE_FOLDER, spec
 from jaarverslag.paths import YEAR_FOLDER_PATTERN, data_dir, project_root
 from jaarverslag.validate import Probleem, read_table
@@ -37,7 +38,9 @@ def verslagjaren(root: Path | None = None) -> list[int]:
 
 def beschikbaar(naam: str, jaar: int | None = None, root: Path | None = None) -> bool:
     """Say whether a table's file exists for a report year."""
-    return spec(naam, root).pad(jaar, root).is_file()
+    path = spec(naam, root).pad(jaar, root)
+    record_read(path)  # its later appearance must re-run the notebook that asked
+    return path.is_file()
 
 
 def lees_tabel(naam: str, jaar: int | None = None, root: Path | None = None) -> pd.DataFrame:
@@ -45,6 +48,7 @@ def lees_tabel(naam: str, jaar: int | None = None, root: Path | None = None) -> 
     root = root or project_root()
     table = spec(naam, root)
     path = table.pad(jaar, root)
+    record_read(path)
     if not path.is_file():
         where = f"{jaar}" if table.per_jaar else REFERENCE_FOLDER
         raise TabelOntbreekt(f"Tabel '{naam}' ontbreekt voor {where}: {path.relative_to(root)} bestaat niet.")

@@ -1,0 +1,110 @@
+"""The execution cache, the atomic publish and reproducibility, on real builds (not timed)."""
+
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, run_build
+
+RAN = re.compile(r"^  uitgevoerd (\d{4}) (\S+) ", re.MULTILINE)
+
+
+def ran(result: subprocess.CompletedProcess) -> set[tuple[int, str]]:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {(int(y), nb) for y, nb in RAN.findall(result.stdout)}
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def readers_of(project: Path, relative: str) -> set[tuple[int, str]]:
+    """Return the notebook runs whose cache entry recorded reading this file."""
+    found = set()
+    for entry in (project / "_build" / "cache").glob("*/*.json"):
+        if relative in json.loads(entry.read_text(encoding="utf-8"))["gelezen"]:
+            found.add((int(entry.parent.name), entry.stem))
+    return found
+
+
+@pytest.fixture(scope="module")
+def cached_project(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+    cold = run_build(project)
+    assert ran(cold), "a cold build executes every notebook"
+    return project
+
+
+def test_no_change_rebuild_executes_no_notebook(cached_project):
+    result = run_build(cached_project)
+    assert ran(result) == set()
+    assert "0 notebook(s) uitgevoerd" in result.stdout
+
+
+def test_changing_one_table_reruns_exactly_its_readers(cached_project):
+    relative = "data/2019/verrichtingen.csv"
+    expected = readers_of(cached_project, relative)
+    everything = {(int(e.parent.name), e.stem) for e in (cached_project / "_build" / "cache").glob("*/*.json")}
+    assert expected and expected != everything
+    path = cached_project / relative
+    path.write_text(path.read_text(encoding="utf-8").replace("Visite,3257,zeker,", "Visite,3257,zeker,gecontroleerd"),
+                    encoding="utf-8")
+    result = run_build(cached_project)
+    assert ran(result) == expected
+    assert f"data gewijzigd: {relative}" in result.stdout
+
+
+def test_adding_a_missing_table_reruns_the_notebook_that_looked_for_it(cached_project):
+    relative = "data/2021/afwijkingen.csv"
+    assert relative in json.loads((cached_project / "_build/cache/2021/verrichtingen.json").read_text())["gelezen"]
+    (cached_project / relative).write_text("jaar,controle,onderwerp,gedrukt,berekend,toelichting\n", encoding="utf-8")
+    assert (2021, "verrichtingen") in ran(run_build(cached_project))
+
+
+def test_two_cold_builds_give_identical_tables_and_glued_values(cached_project, built_project):
+    def outputs(project: Path) -> dict[str, object]:
+        found = {}
+        nb_root = project / "_build" / "nb"
+        for csv in sorted(nb_root.rglob("tabellen/*.csv")):
+            found[str(csv.relative_to(nb_root))] = csv.read_bytes()
+        for notebook in sorted(nb_root.rglob("*.ipynb")):
+            cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+            glued = [o["data"] for c in cells for o in c.get("outputs", [])
+                     if any(k.startswith("application/papermill.record") for k in o.get("data", {}))]
+            found[str(notebook.relative_to(nb_root))] = glued
+        return found
+
+    first, second = outputs(built_project), outputs(cached_project)
+    assert first.keys() == second.keys() and first
+    for key in first:
+        if key.endswith(".csv") and "2019" not in key:  # the 2019 table was edited by an earlier test
+            assert first[key] == second[key], key
+
+
+@pytest.mark.parametrize("delay", [2.0, 6.0])
+def test_kill_9_mid_build_leaves_the_site_and_the_next_build_recovers(tmp_path, delay):
+    project = copy_project(tmp_path / "project")
+    assert run_build(project, "--jaar", "2021").returncode == 0
+    before = tree_digest(project / "site")
+    path = project / "data" / "2021" / "verrichtingen.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Visite,3550,zeker,", "Visite,3550,zeker,x"),
+                    encoding="utf-8")
+    env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
+    process = subprocess.Popen([sys.executable, "-m", "jaarverslag", "build", "--jaar", "2021"], cwd=project, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert tree_digest(project / "site") == before
+    result = run_build(project, "--jaar", "2021")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "2021" / "book" / "verrichtingen.html").is_file()
+    assert not (project / "_build" / "site.nieuw").exists()
