@@ -10,7 +10,7 @@ WORKERS ?=
 JAAR_ARG := $(if $(JAAR),--jaar $(JAAR))
 WORKERS_ARG := $(if $(WORKERS),--workers $(WORKERS))
 
-.PHONY: book validate test clean lock
+.PHONY: book validate test clean lock bench
 
 # The venv is rebuilt when the lock file or the package metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -39,3 +39,7 @@ lock: $(STAMP)
 	_build/lock-venv/bin/pip freeze --exclude-editable > requirements.lock
 	$(PY) -c "from pathlib import Path; from jaarverslag.omgeving import schrijf; schrijf(Path('.'))"
 	rm -rf _build/lock-venv
+
+# Cold, no-change and one-table builds against Jupyter Book's own execution (a script, not a test).
+bench: $(STAMP)
+	$(PY) -m jaarverslag.bench
