@@ -17,18 +17,14 @@ import yaml
 from tqdm import tqdm
 
 from jaarverslag import cache, publish
-from jaarverslag.charts import FIGURE_FOLDER
-from jaarverslag.tabellen import TABLE_FOLDER
-from jaarverslag.data import verslagjaren
 from jaarverslag.fmt import getal
-from jaarverslag.paths import ROOT_ENV, build_dir, project_root
-from jaarverslag.rapport import valideer
-from jaarverslag.woordenboek import pagina as codeboek_pagina
+from jaarverslag.paths import FIGURE_FOLDER, ROOT_ENV, TABLE_FOLDER, build_dir, data_dir, project_root, verslagjaren
 
 NOTEBOOK_SUFFIX = ".md"
 PARAMETER = "jaar"
 READS_FILE = "gelezen.txt"
 BOOK_STAMP = "bron.sha256"
+VALIDATION_STAMP = "validatie.sha256"
 EXTRA_FOLDER = "extra"
 STATIC_FOLDER = "_static"  # book/_static/: the book's own CSS
 ASSET_FOLDERS = (FIGURE_FOLDER, TABLE_FOLDER)
@@ -194,6 +190,8 @@ def stage(root: Path, jaar: int, basis: str) -> Path:
         for folder in ASSET_FOLDERS:
             if (executed / folder).is_dir():
                 shutil.copytree(executed / folder, target / EXTRA_FOLDER / folder, dirs_exist_ok=True)
+    from jaarverslag.woordenboek import pagina as codeboek_pagina  # imports pandas: only when staging
+
     (target / "book" / "codeboek.md").write_text(codeboek_pagina(root), encoding="utf-8")
     (target / "_config.yml").write_text(yaml.safe_dump(jaar_config(root, jaar, basis), allow_unicode=True,
                                                        sort_keys=False), encoding="utf-8")
@@ -227,6 +225,27 @@ def bouw_boek(root: Path, jaar: int, basis: str) -> tuple[Path, bool]:
     return html, True
 
 
+def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
+    """Validate data/ unless exactly these files, codebook and package passed before; print the outcome."""
+    package = Path(__file__).resolve().parent
+    key = cache.tree_hash([p for p in data_dir(root).rglob("*") if p.is_file()], root) + cache.tree_hash(
+        sorted(package.glob("*.py")), package) + ",".join(map(str, jaren))
+    stamp = build_dir(root) / VALIDATION_STAMP
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        print("Gegevens ongewijzigd sinds de laatste geslaagde controle.", flush=True)
+        return True
+    from jaarverslag.rapport import valideer  # pandas and pandera load only when data must be checked
+
+    rapport = valideer(jaren, root)
+    if not rapport.ok:
+        print(rapport.tekst(), file=sys.stderr)
+        return False
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key, encoding="utf-8")
+    print("Gegevens gecontroleerd: geen problemen.", flush=True)
+    return True
+
+
 def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None = None) -> int:
     """Run the whole build; return a process exit code."""
     root = project_root()
@@ -240,12 +259,9 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
         return 2
     print(f"Jaarverslag bouwen voor {', '.join(map(str, jaren))} (URL-voorvoegsel {basis})", flush=True)
 
-    rapport = valideer(jaren, root)
-    if not rapport.ok:
-        print(rapport.tekst(), file=sys.stderr)
+    if not valideer_met_cache(root, jaren):
         print("\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 1
-    print("Gegevens gecontroleerd: geen problemen.", flush=True)
 
     try:
         workers = workers or os.cpu_count() or 1

@@ -11,14 +11,12 @@ import seaborn as sns
 from IPython.display import HTML
 
 from jaarverslag.fmt import getal
+from jaarverslag.paths import ASSET_PREFIX, FIGURE_FOLDER
 
 # Okabe–Ito via seaborn's "colorblind" palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = "colorblind"
-FIGURE_FOLDER = "figuren"
 FIGURE_DPI = 110
 SOURCE_PREFIX = "Bron: "
-# Pages sit one folder deep (book/, notebooks/); published assets sit at the year's root.
-ASSET_PREFIX = "../"
 
 
 def stijl() -> None:

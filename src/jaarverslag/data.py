@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from jaarverslag.cache import record_read
 from jaarverslag.codebook import REFERENCE_FOLDER, spec
-from jaarverslag.paths import YEAR_FOLDER_PATTERN, data_dir, project_root
+from jaarverslag.paths import project_root, verslagjaren  # noqa: F401 - verslagjaren re-exported
 from jaarverslag.validate import Probleem, read_table
 
 
@@ -28,12 +27,6 @@ class TabelOntbreekt(FileNotFoundError):
 Tabel = pd.DataFrame
 
 _cache: dict[tuple[Path, int | None, float], pd.DataFrame] = {}
-
-
-def verslagjaren(root: Path | None = None) -> list[int]:
-    """Return the report years: the year folders in data/, sorted."""
-    folder = data_dir(root)
-    return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.match(YEAR_FOLDER_PATTERN, p.name))
 
 
 def beschikbaar(naam: str, jaar: int | None = None, root: Path | None = None) -> bool:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 ROOT_ENV = "JAARVERSLAG_ROOT"
 YEAR_FOLDER_PATTERN = r"^\d{4}$"
+# Figures and CSV tables a notebook writes beside itself; published at <year>/figuren/ and <year>/tabellen/.
+FIGURE_FOLDER = "figuren"
+TABLE_FOLDER = "tabellen"
+# Pages sit one folder deep (book/, notebooks/); published assets sit at the year's root.
+ASSET_PREFIX = "../"
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -31,3 +37,9 @@ def data_dir(root: Path | None = None) -> Path:
 def build_dir(root: Path | None = None) -> Path:
     """Return the _build/ folder that holds every generated file except site/."""
     return (root or project_root()) / "_build"
+
+
+def verslagjaren(root: Path | None = None) -> list[int]:
+    """Return the report years: the year folders in data/, sorted."""
+    folder = data_dir(root)
+    return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.match(YEAR_FOLDER_PATTERN, p.name))

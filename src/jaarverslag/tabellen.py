@@ -9,10 +9,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from jaarverslag.charts import ASSET_PREFIX
 from jaarverslag.fmt import getal
+from jaarverslag.paths import ASSET_PREFIX, TABLE_FOLDER
 
-TABLE_FOLDER = "tabellen"
 # Dutch Excel opens ';'-separated UTF-8 with a BOM and a decimal comma without an import wizard.
 CSV_OPTIONS = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "index": False, "lineterminator": "\n"}
 EMPTY_CELL = "–"
