@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from jaarverslag import cache, publish
+from jaarverslag import cache, herkomst, publish
 from jaarverslag.fmt import getal
 from jaarverslag.paths import FIGURE_FOLDER, ROOT_ENV, TABLE_FOLDER, build_dir, data_dir, project_root, verslagjaren
 
@@ -26,6 +26,9 @@ READS_FILE = "gelezen.txt"
 BOOK_STAMP = "bron.sha256"
 VALIDATION_STAMP = "validatie.sha256"
 EXTRA_FOLDER = "extra"
+NARRATIVE_FOLDER = "tekst"  # data/<jaar>/tekst/: the year's own texts, written by the analyst
+NARRATIVE_FILES = {"voorwoord": "het voorwoord", "samenwerking": "de samenwerking met partners",
+                   "hoogtepunten": "de hoogtepunten van het jaar"}
 STATIC_FOLDER = "_static"  # book/_static/: the book's own CSS
 ASSET_FOLDERS = (FIGURE_FOLDER, TABLE_FOLDER)
 
@@ -160,7 +163,7 @@ def samenvatting(uitkomsten: list[Uitkomst], boeken: dict[int, bool]) -> str:
     return "\n".join(lines)
 
 
-def jaar_config(root: Path, jaar: int, basis: str) -> dict:
+def jaar_config(root: Path, jaar: int, basis: str, footer: str = "") -> dict:
     """Return the Jupyter Book config for one report year: the shared config plus year and switcher."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config = copy.deepcopy(config)
@@ -171,40 +174,65 @@ def jaar_config(root: Path, jaar: int, basis: str) -> dict:
     theme = sphinx.setdefault("html_theme_options", {})
     sphinx["html_extra_path"] = [EXTRA_FOLDER]
     theme["switcher"] = {"json_url": f"{basis}switcher.json", "version_match": str(jaar)}
+    if footer:
+        theme["extra_footer"] = footer
     return config
 
 
-def stage(root: Path, jaar: int, basis: str) -> Path:
+def _narrative(root: Path, jaar: int, target: Path) -> None:
+    """Stage the year's own texts (data/<jaar>/tekst/*.md) for the pages to include; say so when one is missing."""
+    folder = target / "book" / NARRATIVE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, subject in NARRATIVE_FILES.items():
+        source = root / "data" / str(jaar) / NARRATIVE_FOLDER / f"{name}.md"
+        text = source.read_text(encoding="utf-8") if source.is_file() and source.read_text(encoding="utf-8").strip() \
+            else f"*Voor {jaar} is geen tekst over {subject} aanwezig (data/{jaar}/{NARRATIVE_FOLDER}/{name}.md).*\n"
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+
+
+def stage(root: Path, jaar: int, basis: str, versie: str) -> Path:
     """Lay out the book source for one year under _build/stage/<jaar>/ (pages, executed notebooks, config)."""
+    from jaarverslag.woordenboek import pagina as codeboek_pagina  # imports pandas: only when staging
+
     target = build_dir(root) / "stage" / str(jaar)
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(root / "book", target / "book")
     shutil.copy2(root / "_toc.yml", target / "_toc.yml")
     shutil.move(target / "book" / STATIC_FOLDER, target / STATIC_FOLDER)
     (target / "notebooks").mkdir()
-    (target / EXTRA_FOLDER).mkdir()
+    (target / EXTRA_FOLDER / herkomst.EXECUTED_FOLDER).mkdir(parents=True)
+    tables: dict[str, list[str]] = {}
     for source in bronnotebooks(root):
         executed = build_dir(root) / "nb" / str(jaar) / source.stem
-        shutil.copy2(executed / f"{source.stem}.ipynb", target / "notebooks" / f"{source.stem}.ipynb")
+        notebook = executed / f"{source.stem}.ipynb"
+        shutil.copy2(notebook, target / "notebooks" / notebook.name)
+        shutil.copy2(notebook, target / EXTRA_FOLDER / herkomst.EXECUTED_FOLDER / notebook.name)
+        tables[source.stem] = sorted(p.name for p in (executed / TABLE_FOLDER).glob("*.csv"))
         # Figures and CSV tables are published as files at the year's root (html_extra_path).
         for folder in ASSET_FOLDERS:
             if (executed / folder).is_dir():
                 shutil.copytree(executed / folder, target / EXTRA_FOLDER / folder, dirs_exist_ok=True)
-    from jaarverslag.woordenboek import pagina as codeboek_pagina  # imports pandas: only when staging
-
+    _narrative(root, jaar, target)
+    for page in (target / "book").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text + herkomst.pagina_blok(text, tables), encoding="utf-8")
+    vingerafdruk, datum = herkomst.data_vingerafdruk(root, jaar), herkomst.bouwdatum()
     (target / "book" / "codeboek.md").write_text(codeboek_pagina(root), encoding="utf-8")
-    (target / "_config.yml").write_text(yaml.safe_dump(jaar_config(root, jaar, basis), allow_unicode=True,
+    (target / "book" / "over.md").write_text(herkomst.over_pagina(root, jaar, vingerafdruk, versie, datum),
+                                             encoding="utf-8")
+    footer = herkomst.footer_html(jaar, vingerafdruk, versie, datum)
+    (target / "_config.yml").write_text(yaml.safe_dump(jaar_config(root, jaar, basis, footer), allow_unicode=True,
                                                        sort_keys=False), encoding="utf-8")
     return target
 
 
-def bouw_boek(root: Path, jaar: int, basis: str) -> tuple[Path, bool]:
+def bouw_boek(root: Path, jaar: int, basis: str, versie: str) -> tuple[Path, bool]:
     """Build one year's Jupyter Book with warnings as errors; return its HTML folder and whether it was rebuilt.
 
     The build is skipped when the staged sources (pages, executed notebooks, config) are
     byte-identical to those of the last successful build of that year.
     """
-    source = stage(root, jaar, basis)
+    source = stage(root, jaar, basis, versie)
     output = build_dir(root) / "html" / str(jaar)
     html = output / "_build" / "html"
     stamp = output / BOOK_STAMP
@@ -268,7 +296,8 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
         uitkomsten = voer_notebooks_uit(jaren, root, workers)
         print("Boeken bouwen:", flush=True)
         with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
-            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, basis), jaren)))
+            versie = herkomst.code_versie(root)
+            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, basis, versie), jaren)))
         site = publish.publiceer(root, {j: h for j, (h, _) in built.items()}, basis)
     except BuildFout as err:
         print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)
