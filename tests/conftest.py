@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_ITEMS = ("book", "notebooks", "data", "_config.yml", "_toc.yml")
+SOURCE_ITEMS = ("book", "notebooks", "data", "_config.yml", "_toc.yml", "requirements.lock")
 TEST_PROJECT = ROOT / "_build" / "test" / "project"
 BUILD_LOG = ROOT / "_build" / "test" / "build.log"
 
