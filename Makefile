@@ -10,7 +10,7 @@ WORKERS ?=
 JAAR_ARG := $(if $(JAAR),--jaar $(JAAR))
 WORKERS_ARG := $(if $(WORKERS),--workers $(WORKERS))
 
-.PHONY: book validate test clean lock bench
+.PHONY: book pdf validate test clean lock bench
 
 # The venv is rebuilt when the lock file or the package metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -21,6 +21,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 book: $(STAMP)
 	$(PY) -m jaarverslag build $(JAAR_ARG) --basis $(BASIS) $(WORKERS_ARG)
+
+# The board's PDF per year (also made by `make book` whenever Debian's chromium is installed).
+pdf: $(STAMP)
+	$(PY) -m jaarverslag build $(JAAR_ARG) --basis $(BASIS) $(WORKERS_ARG) --pdf
 
 validate: $(STAMP)
 	$(PY) -m jaarverslag validate $(JAAR_ARG)

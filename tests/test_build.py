@@ -1,10 +1,16 @@
 """A real build: papermill executes every notebook per year, Jupyter Book builds each year, the site is published."""
 
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from conftest import run_build
 
+from jaarverslag import herkomst
 from jaarverslag.data import verslagjaren
 from jaarverslag.paths import data_dir
 
@@ -93,3 +99,61 @@ def test_url_prefix_is_a_setting(project):
     entries = json.loads(_text(project / "site" / "switcher.json"))
     assert entries[0]["url"] == "/jaarverslag/2019/"
     assert "url=/jaarverslag/2019/" in _text(project / "site" / "index.html")
+
+
+COLOURED_SATURATION = 100  # of 255
+MIN_COLOURED_PIXELS = 500
+REMOTE_LOAD = re.compile(
+    r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//"""
+    r"""|<link\b(?=[^>]*\brel\s*=\s*["']?(?:stylesheet|preload|modulepreload|icon|manifest))[^>]*\bhref\s*=\s*["']?(?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//|@import\s+["'](?:https?:)?//|import\(\s*["'](?:https?:)?//""",
+    re.IGNORECASE)
+
+
+def test_nothing_in_the_site_loads_from_outside(built_project):
+    found = []
+    for path in (built_project / "site").rglob("*"):
+        if path.suffix in (".html", ".css", ".js") and ".map" not in path.suffixes:
+            for match in REMOTE_LOAD.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                found.append(f"{path.relative_to(built_project)}: {match.group(0)[:120]}")
+    assert not found, "\n".join(found)
+
+
+def test_provenance_block_matches_git_and_the_data_fingerprint(built_project):
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=built_project, capture_output=True, text=True)
+    page = _text(built_project / "site" / "2021" / "book" / "verrichtingen.html")
+    footer = re.search(r'class="jv-herkomst-voet" data-jaar="(\d+)" data-vingerafdruk="(\w+)" data-code="([^"]+)"', page)
+    assert footer, "provenance footer missing"
+    assert footer.group(1) == "2021"
+    assert footer.group(2) == herkomst.data_vingerafdruk(built_project, 2021)
+    if head.returncode == 0:  # the session build runs inside the repository's work tree
+        assert footer.group(3) == head.stdout.strip()
+    assert 'href="../uitgevoerd/verrichtingen.ipynb"' in page
+    assert 'href="../tabellen/verrichtingen_per_post.csv"' in page
+    assert (built_project / "site" / "2021" / "uitgevoerd" / "verrichtingen.ipynb").is_file()
+    over = re.sub(r"<[^>]+>", "", _text(built_project / "site" / "2021" / "book" / "over.html"))
+    assert "papermill" in over and "jupyter-book" in over and "make book JAAR=2021" in over
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None or shutil.which("pdftoppm") is None,
+                    reason="Debian's chromium and poppler-utils (pdftoppm, pdftotext) are needed for the PDF check")
+def test_pdf_shows_every_chapter_with_its_figures(built_project, tmp_path):
+    from PIL import Image
+
+    pdf = built_project / "site" / "2021" / "jaarverslag-2021.pdf"
+    assert pdf.is_file()
+    assert 'href="../jaarverslag-2021.pdf"' in _text(built_project / "site" / "2021" / "book" / "index.html")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for title in ("Jaarverslag SHT", "Verrichtingen", "Methode en verantwoording", "Codeboek", "Over dit verslag"):
+        assert title in text, title
+    assert "100.036" in text
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "pagina")], check=True)
+    pages = sorted(tmp_path.glob("pagina-*.png"))
+    assert len(pages) >= 3
+    # A page with a chart has many strongly coloured pixels; an empty or text-only page has (almost) none.
+    def coloured_pixels(path: Path) -> int:
+        saturation = Image.open(path).convert("HSV").getchannel("S")
+        return sum(saturation.histogram()[COLOURED_SATURATION:])
+
+    coloured = [p for p in pages if coloured_pixels(p) > MIN_COLOURED_PIXELS]
+    assert coloured, "no page shows a coloured figure"

@@ -26,6 +26,7 @@ READS_FILE = "gelezen.txt"
 BOOK_STAMP = "bron.sha256"
 VALIDATION_STAMP = "validatie.sha256"
 EXTRA_FOLDER = "extra"
+PDF_LINK_FILE = "pdf.md"
 NARRATIVE_FOLDER = "tekst"  # data/<jaar>/tekst/: the year's own texts, written by the analyst
 NARRATIVE_FILES = {"voorwoord": "het voorwoord", "samenwerking": "de samenwerking met partners",
                    "hoogtepunten": "de hoogtepunten van het jaar"}
@@ -190,7 +191,17 @@ def _narrative(root: Path, jaar: int, target: Path) -> None:
         (folder / f"{name}.md").write_text(text, encoding="utf-8")
 
 
-def stage(root: Path, jaar: int, basis: str, versie: str) -> Path:
+def _pdf_link(jaar: int, pdf: bool) -> str:
+    """Return the landing page's PDF download line (or why there is none)."""
+    from jaarverslag.pdf import pdf_naam
+
+    if not pdf:
+        return "*Bij deze bouw is geen PDF-versie gemaakt (Debian's chromium ontbreekt of `--geen-pdf`).*\n"
+    return (f'<p class="jv-pdf"><a href="../{pdf_naam(jaar)}" download>Download het jaarverslag {jaar} als PDF</a> '
+            "(voor het archief van het bestuur)</p>\n")
+
+
+def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> Path:
     """Lay out the book source for one year under _build/stage/<jaar>/ (pages, executed notebooks, config)."""
     from jaarverslag.woordenboek import pagina as codeboek_pagina  # imports pandas: only when staging
 
@@ -213,6 +224,7 @@ def stage(root: Path, jaar: int, basis: str, versie: str) -> Path:
             if (executed / folder).is_dir():
                 shutil.copytree(executed / folder, target / EXTRA_FOLDER / folder, dirs_exist_ok=True)
     _narrative(root, jaar, target)
+    (target / "book" / NARRATIVE_FOLDER / PDF_LINK_FILE).write_text(_pdf_link(jaar, pdf), encoding="utf-8")
     for page in (target / "book").glob("*.md"):
         text = page.read_text(encoding="utf-8")
         page.write_text(text + herkomst.pagina_blok(text, tables), encoding="utf-8")
@@ -226,19 +238,36 @@ def stage(root: Path, jaar: int, basis: str, versie: str) -> Path:
     return target
 
 
-def bouw_boek(root: Path, jaar: int, basis: str, versie: str) -> tuple[Path, bool]:
-    """Build one year's Jupyter Book with warnings as errors; return its HTML folder and whether it was rebuilt.
+def _make_pdf(source: Path, output: Path, html: Path, jaar: int, root: Path) -> None:
+    """Print the year's book to PDF into its HTML folder."""
+    from jaarverslag.pdf import maak_pdf, pdf_naam
+
+    start = time.perf_counter()
+    try:
+        made = maak_pdf(source, output / "pdf", jaar, root)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as err:
+        raise BuildFout(f"De PDF van {jaar} kon niet worden gemaakt: {err}") from err
+    shutil.copy2(made, html / pdf_naam(jaar))
+    print(f"  pdf {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
+
+
+def bouw_boek(root: Path, jaar: int, basis: str, versie: str, pdf: bool) -> tuple[Path, bool]:
+    """Build one year's Jupyter Book (and its PDF) with warnings as errors; return its HTML folder and whether it was rebuilt.
 
     The build is skipped when the staged sources (pages, executed notebooks, config) are
     byte-identical to those of the last successful build of that year.
     """
-    source = stage(root, jaar, basis, versie)
+    from jaarverslag.pdf import pdf_naam
+
+    source = stage(root, jaar, basis, versie, pdf)
     output = build_dir(root) / "html" / str(jaar)
     html = output / "_build" / "html"
     stamp = output / BOOK_STAMP
     key = cache.tree_hash([p for p in source.rglob("*") if p.is_file()], source)
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (html / "index.html").is_file():
         print(f"  boek {jaar}: ongewijzigd", flush=True)
+        if pdf and not (html / pdf_naam(jaar)).is_file():
+            _make_pdf(source, output, html, jaar, root)
         return html, False
     shutil.rmtree(output, ignore_errors=True)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(output),
@@ -248,8 +277,10 @@ def bouw_boek(root: Path, jaar: int, basis: str, versie: str) -> tuple[Path, boo
     if result.returncode != 0 or not (html / "index.html").exists():
         log = (result.stdout + result.stderr).strip().splitlines()
         raise BuildFout(f"Jupyter Book kon het boek van {jaar} niet bouwen:\n" + "\n".join(log[-40:]))
-    stamp.write_text(key, encoding="utf-8")
     print(f"  boek {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
+    if pdf:
+        _make_pdf(source, output, html, jaar, root)
+    stamp.write_text(key, encoding="utf-8")
     return html, True
 
 
@@ -274,7 +305,7 @@ def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
     return True
 
 
-def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None = None) -> int:
+def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None = None, pdf: bool | None = None) -> int:
     """Run the whole build; return a process exit code."""
     root = project_root()
     basis = "/" + basis.strip("/") + "/" if basis.strip("/") else "/"
@@ -285,6 +316,12 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
     if onbekend:
         print(f"Geen map data/{onbekend[0]}/: kies uit {', '.join(map(str, alle))}.", file=sys.stderr)
         return 2
+    if pdf is None:
+        from jaarverslag.pdf import chromium
+
+        pdf = chromium() is not None
+        if not pdf:
+            print("Let op: Debian's chromium ontbreekt, dus er wordt geen PDF gemaakt (apt-get install chromium).")
     print(f"Jaarverslag bouwen voor {', '.join(map(str, jaren))} (URL-voorvoegsel {basis})", flush=True)
 
     if not valideer_met_cache(root, jaren):
@@ -297,7 +334,7 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
         print("Boeken bouwen:", flush=True)
         with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
             versie = herkomst.code_versie(root)
-            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, basis, versie), jaren)))
+            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, basis, versie, pdf), jaren)))
         site = publish.publiceer(root, {j: h for j, (h, _) in built.items()}, basis)
     except BuildFout as err:
         print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)

@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jaar", type=int, action="append", help="alleen dit verslagjaar (mag vaker)")
     b.add_argument("--basis", default="/", help="URL-voorvoegsel waaronder de site staat (standaard /)")
     b.add_argument("--workers", type=int, default=None, help="aantal notebooks tegelijk (standaard: alle kernen)")
+    b.add_argument("--pdf", dest="pdf", action="store_true", default=None, help="ook de PDF maken (standaard als chromium er is)")
+    b.add_argument("--geen-pdf", dest="pdf", action="store_false", help="geen PDF maken")
     v = sub.add_parser("validate", help="alle tabellen in data/ controleren")
     v.add_argument("--jaar", type=int, action="append", help="alleen dit verslagjaar (mag vaker)")
     args = parser.parse_args(argv)
@@ -23,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from jaarverslag.build import bouw
 
-        return bouw(args.jaar, args.basis, args.workers)
+        return bouw(args.jaar, args.basis, args.workers, args.pdf)
     rapport = valideer(args.jaar)
     print(rapport.tekst(), file=sys.stdout if rapport.ok else sys.stderr)
     return 0 if rapport.ok else 1

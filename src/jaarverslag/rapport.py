@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,9 +61,11 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
                 continue
             table = wanted.get(path.name)
             if table is None:
+                guess = difflib.get_close_matches(path.name, list(wanted), n=1)
+                rename = f"hernoem het naar {guess[0]} als dat bedoeld is, " if guess else ""
                 rapport.problemen.append(Probleem(
                     str(path.relative_to(root)), "dit bestand staat niet in het codeboek",
-                    f"hernoem het naar een van: {', '.join(sorted(wanted))}, of voeg een codeboekregel toe"))
+                    f"{rename}of beschrijf de tabel in data/codebook/ (zie het hoofdstuk Codeboek)"))
                 continue
             if table.formaat != "csv":
                 continue
