@@ -203,7 +203,8 @@ def _pdf_link(jaar: int, pdf: bool) -> str:
 
 def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> Path:
     """Lay out the book source for one year under _build/stage/<jaar>/ (pages, executed notebooks, config)."""
-    from jaarverslag.woordenboek import pagina as codeboek_pagina  # imports pandas: only when staging
+    from jaarverslag.woordenboek import begrippen_pagina  # imports pandas: only when staging
+    from jaarverslag.woordenboek import pagina as codeboek_pagina
 
     target = build_dir(root) / "stage" / str(jaar)
     shutil.rmtree(target, ignore_errors=True)
@@ -230,6 +231,7 @@ def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> 
         page.write_text(text + herkomst.pagina_blok(text, tables), encoding="utf-8")
     vingerafdruk, datum = herkomst.data_vingerafdruk(root, jaar), herkomst.bouwdatum()
     (target / "book" / "codeboek.md").write_text(codeboek_pagina(root), encoding="utf-8")
+    (target / "book" / "begrippenlijst.md").write_text(begrippen_pagina(root), encoding="utf-8")
     (target / "book" / "over.md").write_text(herkomst.over_pagina(root, jaar, vingerafdruk, versie, datum),
                                              encoding="utf-8")
     footer = herkomst.footer_html(jaar, vingerafdruk, versie, datum)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jaarverslag.codebook import codebook
@@ -71,3 +72,36 @@ def pagina(root: Path | None = None) -> str:
                        f"{_allowed(k)} | {escape(k.beschrijving)} |")
         out.append("```\n")
     return "\n".join(out)
+
+
+GLOSSARY_INTRO = """\
+# Begrippenlijst
+
+Afkortingen en begrippen die in dit jaarverslag voorkomen. In de hoofdstukken verwijst een
+afkorting met een link naar haar uitleg hier. Bron per begrip: de definitielijst van het
+jaarverslag, de tekst van het verslag, of een aanvulling van de makers van dit boek.
+
+"""
+_MYST_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&:~^$%=])")
+
+
+def myst_escape(text) -> str:
+    """Escape data text for MyST so that it shows literally: no markup, no HTML, no roles."""
+    return _MYST_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def begrippen_pagina(root: Path | None = None) -> str:
+    """Return the glossary page (a Jupyter Book glossary) from data/referentie/begrippen.csv."""
+    from jaarverslag.data import beschikbaar, lees_tabel
+
+    if not beschikbaar("begrippen", None, root):
+        return GLOSSARY_INTRO + "*De begrippenlijst (data/referentie/begrippen.csv) is niet beschikbaar.*\n"
+    terms = lees_tabel("begrippen", None, root).sort_values("afkorting", key=lambda s: s.str.lower())
+    lines = [GLOSSARY_INTRO, "```{glossary}"]
+    for row in terms.itertuples(index=False):
+        lines.append(row.afkorting)  # a term line is a label, not markup; the codebook keeps it plain text
+        explanation = f"{myst_escape(row.betekenis)}" + (f". {myst_escape(row.uitleg)}" if isinstance(row.uitleg, str) else "")
+        lines.append(f"  {explanation}")
+        lines.append("")
+    lines.append("```")
+    return "\n".join(lines) + "\n"
