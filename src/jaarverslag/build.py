@@ -177,6 +177,10 @@ def jaar_config(root: Path, jaar: int, basis: str, footer: str = "") -> dict:
     theme["switcher"] = {"json_url": f"{basis}switcher.json", "version_match": str(jaar)}
     if footer:
         theme["extra_footer"] = footer
+    newest = max(verslagjaren(root))
+    if jaar != newest:  # the theme's own version banner is English only
+        theme["announcement"] = (f"U leest het jaarverslag over {jaar}. "
+                                 f'<a href="{basis}{newest}/">Naar het nieuwste jaarverslag ({newest})</a>')
     return config
 
 

@@ -21,7 +21,7 @@ SOURCE_PREFIX = "Bron: "
 
 def stijl() -> None:
     """Apply the book's chart style."""
-    sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.0)
+    sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.15)
     plt.rcParams.update({"figure.dpi": FIGURE_DPI, "savefig.dpi": FIGURE_DPI, "svg.hashsalt": "jaarverslag",
                          "axes.titleweight": "bold"})
 
