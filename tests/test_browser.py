@@ -17,6 +17,12 @@ CHROMIUM = shutil.which("chromium")
 ARTEFACTS = ROOT / "test-artefacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+HEADING_LEVELS_JS = ("[...document.querySelectorAll('article.bd-article :is(h1, h2, h3, h4, h5, h6)')]"
+                     ".map(h => Number(h.tagName[1]))")
+# Content tables only: Sphinx's own index page lays out with a table of its own.
+TABLES_WITHOUT_CAPTION_OR_HEADER_JS = ("[...document.querySelectorAll('article.bd-article table:not(.indextable)')]"
+                                       ".filter(t => !t.querySelector('caption') || !t.querySelector('th'))"
+                                       ".map(t => t.id || t.className || 'table')")
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "telefoon": {"width": 390, "height": 844}}
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); "
@@ -85,8 +91,14 @@ def test_every_page_of_every_year_loads_cleanly(browser, built_project, site_url
         missing_alt = page.evaluate("[...document.images].filter(i => !(i.getAttribute('alt') || '').trim())"
                                     ".map(i => i.src)")
         lang = page.evaluate("document.documentElement.lang")
+        headings = page.evaluate(HEADING_LEVELS_JS)
+        skipped = [f"h{a} -> h{b}" for a, b in zip(headings, headings[1:]) if b > a + 1]
+        if headings and headings[0] != 1:
+            skipped.insert(0, f"first heading is h{headings[0]}")
+        bad_tables = page.evaluate(TABLES_WITHOUT_CAPTION_OR_HEADER_JS)
         for kind, found in (("console", watch.errors), ("failed", watch.failed), ("outside", watch.outside),
-                            ("no alt", missing_alt), ("lang", [] if lang == "nl" else [lang])):
+                            ("no alt", missing_alt), ("lang", [] if lang == "nl" else [lang]),
+                            ("heading order", skipped), ("table without caption or header cells", bad_tables)):
             problems += [f"{relative}: {kind}: {item}" for item in found]
         page.close()
     assert not problems, "\n".join(problems)
