@@ -35,6 +35,7 @@ AUTO_OVERDISPERSED_FAMILY = "quasipoisson"  # what "auto" chooses when the check
 FUNNEL_LIMITS = (0.95, 0.998)  # funnel plot control limits (about 2 and 3 standard deviations)
 WINSOR_FRACTION = 0.10  # Spiegelhalter (2005): winsorise z-scores at 10% and 90% before estimating phi
 AFSTAND_EENHEID_KM = 10  # the distance effect is reported per 10 km
+DIAGNOSTIC_TOP = 10  # influence chart shows the observations with the largest Cook's distance
 FALLBACKS = ("dichtstbijzijnde", "aantallen")  # when a year's population by age is missing
 REFERENCE_PREVIOUS_YEAR = 0  # parameter value meaning "the year before the report year"
 
@@ -311,6 +312,10 @@ def leeftijd_groei(frame: pd.DataFrame, jaar: int, referentiejaar: int, familie:
     table["per_1000"] = table["aantal"] / table["bevolking"] * PER_DUIZEND
     for column in ("verhouding", "ondergrens", "bovengrens", "p_waarde"):
         table[column] = per[column].to_numpy()
+    count_only = verhoudingen(fit_glm(y, X1, exposure, "poisson"), [f"trend[{g}][{jaar}]" for g in groups],
+                              betrouwbaarheid)  # sampling error of the counts alone, for comparison
+    table["ondergrens_poisson"] = count_only["ondergrens"].to_numpy()
+    table["bovengrens_poisson"] = count_only["bovengrens"].to_numpy()
     return LeeftijdModel(jaar, referentiejaar, familie, fam, betrouwbaarheid, dispersie, phi, alpha, table,
                          common.iloc[0][["verhouding", "ondergrens", "bovengrens", "p_waarde"]], toets, met_bevolking)
 
@@ -485,7 +490,7 @@ def zorgconsumptie_model(frame: pd.DataFrame, jaar: int, basisjaar: int, familie
     data["gemeente"] = data["gemeente"].astype(str)
     data["jaar"] = data["jaar"].astype(int)
     data = data.sort_values(["jaar", "gemeente"]).reset_index(drop=True)
-    years = sorted(data["jaar"].unique())
+    years = [int(j) for j in sorted(data["jaar"].unique())]
     if jaar not in years:
         raise ModelFout(f"Er zijn geen consulteenheden per gemeente voor {jaar}.")
     basis = basisjaar if basisjaar in years and basisjaar != jaar else years[0]
@@ -548,7 +553,7 @@ def zorgconsumptie_model(frame: pd.DataFrame, jaar: int, basisjaar: int, familie
     afstand = afstand_model(data, afstanden, familie, betrouwbaarheid, basis) if afstanden is not None else None
     return ConsumptieModel(jaar, basis, years, familie, fam, betrouwbaarheid, dispersie, phi, alpha, regionaal,
                            jaareffect, gemeente_effect, trend, toets,
-                           funnel(data, jaar, phi_gewichten, familie if fam != "poisson" else "poisson"),
+                           funnel(data, jaar, phi_gewichten, familie),
                            afstand, fitted)
 
 
@@ -579,14 +584,13 @@ def _band_grenzen(label: str) -> tuple[float, float]:
 
 def groepeer_leeftijd(bevolking: pd.DataFrame, groepen: list[str]) -> pd.DataFrame:
     """Sum 5-year CBS bands into the report's age groups; bands must not straddle a group boundary."""
-    group_bounds = {g: _band_grenzen(g) for g in groepen}
-    inclusive_groups = {g: (lo, hi) for g, (lo, hi) in group_bounds.items()}
     # Report groups are written '0-10', '10-20': 0-10 means ages 0 up to 10 (0-9); CBS bands '0-4' mean 0..4 inclusive.
+    group_bounds = {g: _band_grenzen(g) for g in groepen}
 
     def which(band: str) -> str:
         lo, hi = _band_grenzen(band)
         hi = hi + 1 if math.isfinite(hi) else hi  # '0-4' covers [0, 5)
-        for g, (glo, ghi) in inclusive_groups.items():
+        for g, (glo, ghi) in group_bounds.items():
             if lo >= glo and hi <= ghi:
                 return g
         raise ValueError(f"leeftijdsband {band!r} past niet in één leeftijdsgroep van het verslag")
@@ -797,13 +801,13 @@ def leeftijd_tabel(model: LeeftijdModel) -> pd.DataFrame:
     t = model.per_groep
     pct = fmt.procent(model.betrouwbaarheid * 100, 0)
     frame = pd.DataFrame({
-        "Leeftijdsgroep": t["leeftijdsgroep"].to_numpy(),
-        f"Hulpvragen {model.referentiejaar}": t["aantal_ref"].to_numpy(),
-        f"Hulpvragen {model.jaar}": t["aantal"].to_numpy(),
+        "Leeftijd": t["leeftijdsgroep"].to_numpy(),
+        f"Aantal {model.referentiejaar}": t["aantal_ref"].to_numpy(),
+        f"Aantal {model.jaar}": t["aantal"].to_numpy(),
     })
     if model.met_bevolking:
-        frame[f"Per 1.000 inwoners {model.referentiejaar}"] = t["per_1000_ref"].to_numpy()
-        frame[f"Per 1.000 inwoners {model.jaar}"] = t["per_1000"].to_numpy()
+        frame[f"Per 1.000 {model.referentiejaar}"] = t["per_1000_ref"].to_numpy()
+        frame[f"Per 1.000 {model.jaar}"] = t["per_1000"].to_numpy()
     frame["Verhouding"] = t["verhouding"].to_numpy()
     frame[f"{pct}-interval van"] = t["ondergrens"].to_numpy()
     frame["tot"] = t["bovengrens"].to_numpy()
@@ -817,7 +821,7 @@ def leeftijd_tabel_opmaak(model: LeeftijdModel) -> dict:
     pct = fmt.procent(model.betrouwbaarheid * 100, 0)
     out = {"Verhouding": two, f"{pct}-interval van": two, "tot": two}
     if model.met_bevolking:
-        out.update({f"Per 1.000 inwoners {model.referentiejaar}": one, f"Per 1.000 inwoners {model.jaar}": one})
+        out.update({f"Per 1.000 {model.referentiejaar}": one, f"Per 1.000 {model.jaar}": one})
     return out
 
 
@@ -847,6 +851,14 @@ def leeftijd_interpretatie(model: LeeftijdModel) -> str:
     if not zeker and not lager:
         text += ("Met die onzekerheid is bij geen enkele leeftijdsgroep met zekerheid te zeggen dat het gebruik "
                  "per inwoner structureel steeg of daalde; twee jaren zijn daarvoor te weinig. ")
+    if model.familie != "poisson":
+        up_p = [r.leeftijdsgroep for r in t.itertuples() if r.ondergrens_poisson > 1]
+        down_p = [r.leeftijdsgroep for r in t.itertuples() if r.bovengrens_poisson < 1]
+        if up_p or down_p:
+            parts = ([f"de stijging bij {', '.join(up_p)} jaar"] if up_p else []) + (
+                [f"de daling bij {', '.join(down_p)} jaar"] if down_p else [])
+            text += (f"Telt men alleen het toeval in de aantallen (Poisson), dan zijn {' en '.join(parts)} wel "
+                     "duidelijk: in dit jaar is het echt gebeurd, maar of het blijft, moeten volgende jaren uitwijzen.")
     return text.strip()
 
 
@@ -893,6 +905,13 @@ def leeftijd_grafiek(model: LeeftijdModel, bron: str):
            f"van {model.referentiejaar} per leeftijdsgroep met interval: {parts}. Alle leeftijden samen: "
            f"{fmt.getal(model.gemeenschappelijk['verhouding'], 2)}.")
     return fig, alt
+
+
+def niveau_tabel(tellingen: pd.DataFrame, jaar: int) -> pd.DataFrame:
+    """Return help requests and the rate per 1,000 per leeftijdsgroep for one year (when no comparison is possible)."""
+    t = tellingen[tellingen["jaar"] == jaar]
+    return pd.DataFrame({"Leeftijd": t["leeftijdsgroep"].to_numpy(), f"Aantal {jaar}": t["aantal"].to_numpy(),
+                         f"Per 1.000 {jaar}": (t["aantal"] / t["bevolking"] * PER_DUIZEND).to_numpy()})
 
 
 def per_soort_tabel(per_soort: pd.DataFrame, jaar: int) -> pd.DataFrame:
@@ -951,12 +970,18 @@ def diagnostiek_grafiek(y, X: pd.DataFrame, exposure, labels: list[str], titel: 
     ax1.set_xlabel("Verwacht aantal volgens het model (logschaal)")
     ax1.set_ylabel("Pearson-residu" + (" / √φ" if phi > 1 else ""))
     ax1.set_title("Residuen")
-    ax1.xaxis.set_major_formatter(__import__("matplotlib").ticker.FuncFormatter(lambda v, _p: fmt.getal(v)))
-    order = np.argsort(cooks)[::-1]
-    ax2.barh(np.arange(len(cooks)), cooks[order][::-1], color=pal[1])
-    ax2.set_yticks(np.arange(len(cooks)), [labels[i] for i in order][::-1], fontsize=8)
+    ticker = __import__("matplotlib").ticker
+    ticks = [m * 10 ** k for k in range(0, 8) for m in (1, 2, 5) if fitted.min() * 0.8 <= m * 10 ** k <= fitted.max() * 1.2]
+    ax1.set_xticks(ticks)
+    ax1.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _p: fmt.getal(v)))
+    ax1.xaxis.set_minor_formatter(ticker.NullFormatter())
+    ax1.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _p: fmt.getal(v, 0)))
+    order = np.argsort(cooks)[::-1][:DIAGNOSTIC_TOP]
+    ax2.barh(np.arange(len(order)), cooks[order][::-1], color=pal[1])
+    ax2.set_yticks(np.arange(len(order)), [labels[i] for i in order][::-1], fontsize=8)
+    ax2.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _p: fmt.getal(v, 1)))
     ax2.set_xlabel("Cook's afstand" + (" / φ" if phi > 1 else ""))
-    ax2.set_title("Invloed per waarneming")
+    ax2.set_title(f"Invloed: de {len(order)} grootste")
     fig.suptitle(titel, fontweight="bold")
     charts.bron(fig, bron)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -1009,15 +1034,15 @@ def gemeente_tabel(model: ConsumptieModel) -> pd.DataFrame:
     f = model.funnel.punten.set_index("gemeente")
     e = model.gemeente_effect.set_index("gemeente")
     pct = fmt.procent(model.betrouwbaarheid * 100, 0)
-    rows = pd.DataFrame({"Gemeente": f.index, "Inwoners (noemer)": f["inwoners"].to_numpy(),
-                         f"Consulteenheden per 1.000, {model.jaar}": f["per_1000"].to_numpy(),
-                         "Verhouding tot de regio (model)": e.loc[f.index, "verhouding"].to_numpy(),
+    rows = pd.DataFrame({"Gemeente": f.index, "Inwoners": f["inwoners"].to_numpy(),
+                         "Per 1.000": f["per_1000"].to_numpy(),
+                         "T.o.v. regio": e.loc[f.index, "verhouding"].to_numpy(),
                          f"{pct}-interval van": e.loc[f.index, "ondergrens"].to_numpy(),
                          "tot": e.loc[f.index, "bovengrens"].to_numpy(),
                          "Trechter": f["oordeel"].to_numpy()})
     if model.afstand is not None:
         d = model.afstand.afstanden.set_index("gemeente")
-        rows.insert(2, "Afstand tot spoedpost (km)", d.loc[f.index, "afstand_km"].to_numpy())
+        rows.insert(2, "Afstand (km)", d.loc[f.index, "afstand_km"].to_numpy())
     return rows
 
 
@@ -1044,7 +1069,8 @@ def consumptie_interpretatie(model: ConsumptieModel) -> str:
     text = f"In {model.jaar} gebruikte de regio {fmt.getal(reg[model.jaar], 0)} consulteenheden per 1.000 inwoners"
     if len(model.jaareffect):
         e = model.jaareffect.set_index("jaar").loc[model.jaar]
-        text += (f", {verandering_tekst(e.verhouding).replace('−', 'min ')} ten opzichte van {model.basisjaar} "
+        richting = "minder" if e.verhouding < 1 else "meer"
+        text += (f", {fmt.getal(abs(e.verhouding - 1) * 100, 1)}% {richting} dan in {model.basisjaar} "
                  f"(gecorrigeerd voor verschillen tussen gemeenten: verhouding "
                  f"{rr_tekst(e.verhouding, e.ondergrens, e.bovengrens, pct)})")
     text += ". "
@@ -1065,6 +1091,31 @@ def consumptie_interpretatie(model: ConsumptieModel) -> str:
                  if (model.funnel.punten["oordeel"] == "binnen de grenzen").all() else
                  "De trechtergrafiek toont welke gemeenten ook na correctie voor de onderlinge spreiding afwijken.")
     return text.strip()
+
+
+
+LABEL_OFFSETS = ((6, 4, "left"), (6, -12, "left"), (-6, 4, "right"), (-6, -12, "right"), (6, 14, "left"),
+                 (6, -22, "left"), (-6, 14, "right"), (-6, -22, "right"))
+
+
+def label_punten(ax, xs, ys, namen, fontsize: int = 8) -> None:
+    """Label scatter points, trying a few offsets per label so that no two labels overlap or leave the axes."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    axbox = ax.get_window_extent(renderer)
+    placed = []
+    for x, y, name in sorted(zip(xs, ys, namen), key=lambda t: -t[1]):
+        for dx, dy, ha in LABEL_OFFSETS:
+            text = ax.annotate(name, (x, y), textcoords="offset points", xytext=(dx, dy), ha=ha, fontsize=fontsize)
+            box = text.get_window_extent(renderer)
+            inside = axbox.x0 <= box.x0 and box.x1 <= axbox.x1 and axbox.y0 <= box.y0 and box.y1 <= axbox.y1
+            if inside and not any(box.overlaps(b) for b in placed):
+                placed.append(box)
+                break
+            text.remove()
+        else:
+            placed.append(ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, 4),
+                                      fontsize=fontsize).get_window_extent(renderer))
 
 
 def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] = FUNNEL_LIMITS):
@@ -1089,18 +1140,18 @@ def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] = FUNNEL_
     ax.axhline(f.regionaal_per_1000, color=pal[3], lw=1.2, label=f"regio ({fmt.getal(f.regionaal_per_1000, 0)} per 1.000)")
     p = f.punten
     ax.scatter(p["inwoners"], p["per_1000"], color=pal[1], zorder=3, s=36)
-    for r in p.itertuples():
-        ax.annotate(r.gemeente, (r.inwoners, r.per_1000), textcoords="offset points", xytext=(6, 3), fontsize=8)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(__import__("matplotlib").ticker.FuncFormatter(lambda v, _p: fmt.getal(v)))
     ax.xaxis.set_minor_formatter(__import__("matplotlib").ticker.NullFormatter())
     ax.set_xticks([20000, 40000, 80000, 160000])
+    ax.set_xlim(g["inwoners"].min(), g["inwoners"].max())
     ax.set_xlabel("Inwoners (noemer van het verslag, logschaal)")
     ax.set_ylabel("Consulteenheden per 1.000 inwoners")
     ax.set_title(f"Trechtergrafiek consulteenheden per gemeente, {f.jaar}")
     ax.legend(loc="lower right", fontsize=8)
     charts.bron(fig, bron)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+    label_punten(ax, p["inwoners"], p["per_1000"], p["gemeente"])
     buiten = p[p["oordeel"] != "binnen de grenzen"]
     alt = (f"Trechtergrafiek: consulteenheden per 1.000 inwoners per gemeente in {f.jaar} tegen het aantal inwoners, "
            f"met het regiogemiddelde {fmt.getal(f.regionaal_per_1000, 0)} en controlegrenzen "
@@ -1156,8 +1207,6 @@ def afstand_grafiek(model: ConsumptieModel, bron: str):
     pal = __import__("seaborn").color_palette(charts.PALETTE)
     fig, ax = plt.subplots(figsize=(9, 5))
     ax.scatter(d["afstand_km"], d["per_1000"], color=pal[0], s=40, zorder=3, label=f"gemeente, {model.jaar}")
-    for r in d.itertuples():
-        ax.annotate(r.gemeente, (r.afstand_km, r.per_1000), textcoords="offset points", xytext=(6, 3), fontsize=8)
     beta = math.log(a.per_eenheid["verhouding"]) / AFSTAND_EENHEID_KM
     # Curve through the rate-weighted centre of the report year: log-linear decay with the fitted slope.
     centre = np.log(d["per_1000"]).mean() - beta * d["afstand_km"].mean()
@@ -1165,11 +1214,14 @@ def afstand_grafiek(model: ConsumptieModel, bron: str):
     ax.plot(grid, np.exp(centre + beta * grid), color=pal[1], lw=1.5,
             label=f"model: {verandering_tekst(a.per_eenheid['verhouding'])} per {AFSTAND_EENHEID_KM} km")
     ax.set_xlabel("Hemelsbrede afstand van het zwaartepunt van de gemeente tot de dichtstbijzijnde spoedpost (km)")
+    ax.xaxis.set_major_locator(__import__("matplotlib").ticker.MultipleLocator(5))
+    charts.dutch_thousands(ax.xaxis)
     ax.set_ylabel("Consulteenheden per 1.000 inwoners")
     ax.set_title(f"Gebruik en afstand tot de spoedpost, {model.jaar}")
     ax.legend(loc="upper right", fontsize=8)
     charts.bron(fig, bron)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+    label_punten(ax, d["afstand_km"], d["per_1000"], d["gemeente"])
     pct = int(round(model.betrouwbaarheid * 100))
     alt = (f"Spreidingsdiagram van consulteenheden per 1.000 inwoners tegen de afstand tot de spoedpost per gemeente "
            f"in {model.jaar}, met de modellijn. Per {AFSTAND_EENHEID_KM} km is de verhouding "
@@ -1208,7 +1260,8 @@ def afstand_zin(model: ConsumptieModel) -> str:
 def eenheden_voorbeeld(aantallen: pd.DataFrame, gemeente: str, noemer_x1000: float, gedrukt: float,
                        gewichten: dict[str, float] = CONSULT_WEIGHTS) -> pd.DataFrame:
     """Return the worked example: one gemeente's consulteenheden per 1,000 from its counts, as printed."""
-    a = aantallen[aantallen["gemeente"].astype(str) == gemeente].set_index(aantallen["soort"].astype(str))["aantal"]
+    rows = aantallen[aantallen["gemeente"].astype(str) == gemeente]
+    a = rows.set_index(rows["soort"].astype(str))["aantal"]
     parts = [(s, float(a[s]), w) for s, w in gewichten.items() if s in a.index]
     units = sum(n * w for _s, n, w in parts)
     rate = units / noemer_x1000
