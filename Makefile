@@ -10,7 +10,7 @@ WORKERS ?=
 JAAR_ARG := $(if $(JAAR),--jaar $(JAAR))
 WORKERS_ARG := $(if $(WORKERS),--workers $(WORKERS))
 
-.PHONY: book pdf validate test clean lock bench
+.PHONY: book pdf validate test clean lock bench nieuw-jaar
 
 # The venv is rebuilt when the lock file or the package metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -28,6 +28,11 @@ pdf: $(STAMP)
 
 validate: $(STAMP)
 	$(PY) -m jaarverslag validate $(JAAR_ARG)
+
+# Start a report year from empty templates of every table: make nieuw-jaar JAAR=2022 (never overwrites).
+nieuw-jaar: $(STAMP)
+	@test -n "$(JAAR)" || { echo "Geef het jaar op, bijvoorbeeld: make nieuw-jaar JAAR=2022" >&2; exit 2; }
+	$(PY) -m jaarverslag nieuw-jaar --jaar $(JAAR)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -80,8 +80,11 @@ def test_parts_that_no_longer_add_up(project):
 
 
 def test_recorded_discrepancy_is_accepted_but_a_changed_one_is_not(project):
-    assert valideer(root=project).ok
-    assert len(valideer(root=project).aanvaard) == 1
+    report = valideer(root=project)
+    assert report.ok
+    recorded_rows = sum(len(p.read_text(encoding="utf-8").strip().splitlines()) - 1
+                        for p in (project / "data").glob("*/afwijkingen.csv"))
+    assert len(report.aanvaard) == recorded_rows > 0
     path = project / "data" / "2020" / "afwijkingen.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("97770", "97771"), encoding="utf-8")
     text = "\n".join(_messages(project))

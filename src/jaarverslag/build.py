@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,7 @@ BOOK_STAMP = "bron.sha256"
 VALIDATION_STAMP = "validatie.sha256"
 EXTRA_FOLDER = "extra"
 PDF_LINK_FILE = "pdf.md"
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 NARRATIVE_FOLDER = "tekst"  # data/<jaar>/tekst/: the year's own texts, written by the analyst
 NARRATIVE_FILES = {"voorwoord": "het voorwoord", "samenwerking": "de samenwerking met partners",
                    "hoogtepunten": "de hoogtepunten van het jaar"}
@@ -190,8 +192,9 @@ def _narrative(root: Path, jaar: int, target: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, subject in NARRATIVE_FILES.items():
         source = root / "data" / str(jaar) / NARRATIVE_FOLDER / f"{name}.md"
-        text = source.read_text(encoding="utf-8") if source.is_file() and source.read_text(encoding="utf-8").strip() \
-            else f"*Voor {jaar} is geen tekst over {subject} aanwezig (data/{jaar}/{NARRATIVE_FOLDER}/{name}.md).*\n"
+        text = source.read_text(encoding="utf-8") if source.is_file() else ""
+        if not HTML_COMMENT.sub("", text).strip():  # a template holds only a comment on what to write
+            text = f"*Voor {jaar} is geen tekst over {subject} aanwezig (data/{jaar}/{NARRATIVE_FOLDER}/{name}.md).*\n"
         (folder / f"{name}.md").write_text(text, encoding="utf-8")
 
 

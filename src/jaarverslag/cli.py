@@ -1,4 +1,4 @@
-"""Command line: `python -m jaarverslag build|validate`."""
+"""Command line: `python -m jaarverslag build|validate|nieuw-jaar`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,20 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--geen-pdf", dest="pdf", action="store_false", help="geen PDF maken")
     v = sub.add_parser("validate", help="alle tabellen in data/ controleren")
     v.add_argument("--jaar", type=int, action="append", help="alleen dit verslagjaar (mag vaker)")
+    n = sub.add_parser("nieuw-jaar", help="een nieuw verslagjaar beginnen met lege tabellen en teksten")
+    n.add_argument("--jaar", type=int, required=True, help="het nieuwe verslagjaar, bijvoorbeeld 2022")
     args = parser.parse_args(argv)
+
+    if args.command == "nieuw-jaar":
+        from jaarverslag.nieuw_jaar import maak
+
+        try:
+            nieuw = maak(args.jaar)
+        except (FileExistsError, ValueError) as err:
+            print(f"Niets aangemaakt: {err}", file=sys.stderr)
+            return 1
+        print(nieuw.uitleg())
+        return 0
 
     if args.command == "build":
         from jaarverslag.build import bouw

@@ -30,10 +30,16 @@ _cache: dict[tuple[Path, int | None, float], pd.DataFrame] = {}
 
 
 def beschikbaar(naam: str, jaar: int | None = None, root: Path | None = None) -> bool:
-    """Say whether a table's file exists for a report year."""
-    path = spec(naam, root).pad(jaar, root)
-    record_read(path)  # its later appearance must re-run the notebook that asked
-    return path.is_file()
+    """Say whether a table's file exists for a report year and is filled in (a header-only template is not)."""
+    table = spec(naam, root)
+    path = table.pad(jaar, root)
+    record_read(path)  # its later appearance (or filling in) must re-run the notebook that asked
+    return path.is_file() and not (table.formaat == "csv" and _alleen_kopregel(path))
+
+
+def _alleen_kopregel(path: Path) -> bool:
+    """Say whether a CSV file holds a header row and no data rows (an empty template of `make nieuw-jaar`)."""
+    return len([line for line in path.read_bytes().splitlines() if line.strip()]) == 1
 
 
 def lees_tabel(naam: str, jaar: int | None = None, root: Path | None = None) -> pd.DataFrame:

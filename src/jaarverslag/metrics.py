@@ -9,6 +9,10 @@ import pandas as pd
 from jaarverslag.data import beschikbaar, lees_tabel
 from jaarverslag.fmt import round_half_up
 
+# Consulteenheden weight each contact by its effort: advice/telephone 0.5, consult 1, visit 1.5
+# (the printed municipal figures reproduce exactly; 1.5 matches the NZa tariff ratio visit/consult).
+CONSULTEENHEID_GEWICHT = {"Advies/telefonisch consult": 0.5, "Consult": 1.0, "Visite": 1.5}
+
 
 def index_pct(nu, vorig) -> float | None:
     """Return this year as a percentage of last year (the report's 'groei/afname' column), unrounded."""
@@ -42,3 +46,10 @@ def met_vorig_jaar(naam: str, jaar: int, sleutel: list[str], waarde: str = "aant
     vorig = lees_tabel(naam, jaar - 1, root)[[*sleutel, waarde]].rename(columns={waarde: f"{waarde}_vorig_jaar"})
     merged = nu.merge(vorig, on=sleutel, how="outer", sort=False)
     return merged, True
+
+
+def consulteenheden(advies, consult, visite) -> int:
+    """Return consulteenheden = 0.5 x advies/telefonisch + 1 x consult + 1.5 x visite, rounded half up."""
+    w = CONSULTEENHEID_GEWICHT
+    return round_half_up(w["Advies/telefonisch consult"] * float(advies) + w["Consult"] * float(consult)
+                         + w["Visite"] * float(visite))

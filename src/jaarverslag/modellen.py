@@ -22,11 +22,12 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 
 from jaarverslag import fmt
+from jaarverslag.metrics import CONSULTEENHEID_GEWICHT
 
 # --- Constants: every threshold and convention in one place -------------------------------------
 
 # Weights of a consulteenheid (jaarverslag; the printed municipal totals reproduce exactly).
-CONSULT_WEIGHTS = {"Advies/telefonisch consult": 0.5, "Consult": 1.0, "Visite": 1.5}
+CONSULT_WEIGHTS = CONSULTEENHEID_GEWICHT  # defined once, in metrics
 PER_DUIZEND = 1000
 FAMILIES = ("auto", "poisson", "quasipoisson", "negbin")
 # Pearson chi²/df above this counts as overdispersion (a common rule of thumb; 1 is the Poisson value).

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jaarverslag import checks
 from jaarverslag.codebook import REFERENCE_FOLDER, codebook
-from jaarverslag.data import verslagjaren
+from jaarverslag.data import beschikbaar, verslagjaren
 from jaarverslag.paths import data_dir, project_root
 from jaarverslag.validate import Probleem, read_table
 
@@ -32,7 +35,8 @@ class Rapport:
         lines = []
         for jaar, names in sorted(self.ontbrekend.items()):
             if names:
-                lines.append(f"Nog niet aanwezig voor {jaar} ({len(names)} tabellen): {', '.join(names)}")
+                lines.append(f"Nog niet aanwezig of nog niet ingevuld voor {jaar} ({len(names)} tabellen): "
+                             f"{', '.join(names)}")
         if self.aanvaard:
             lines.append(f"{len(self.aanvaard)} erkende afwijking(en) in het gedrukte verslag (staan in afwijkingen.csv).")
         if self.problemen:
@@ -41,6 +45,57 @@ class Rapport:
         else:
             lines.append("Alle aanwezige tabellen kloppen met het codeboek en met elkaar.")
         return "\n".join(lines)
+
+
+def _getal(value: float) -> str:
+    """Return a number for a message: plain digits, a point for decimals, or why there is none."""
+    return "niet te berekenen" if math.isnan(value) else f"{value:.10g}"
+
+
+def _afwijking_regel(b: checks.Bevinding) -> str:
+    """Return the afwijkingen.csv line that would record this finding (toelichting still to write)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(
+        [b.jaar, b.controle, b.onderwerp, _getal(b.gedrukt), _getal(b.berekend), "<toelichting>"])
+    return out.getvalue()
+
+
+def _bevinding_probleem(b: checks.Bevinding, root: Path) -> Probleem:
+    """Word one unrecorded finding for the analyst: file, check, subject, printed and computed value, fix."""
+    printed_file = checks.bestand(b.tabel, b.jaar, root)
+    values = ("" if math.isnan(b.gedrukt) and math.isnan(b.berekend)
+              else f": gedrukt {_getal(b.gedrukt)}, berekend {_getal(b.berekend)}")
+    fout = f"{b.uitleg} (controle {b.controle}, {b.onderwerp}{values})"
+    if b.oplossing:
+        return Probleem(printed_file, fout, b.oplossing)
+    files = [printed_file, *b.bestanden]
+    listed = files[0] if len(files) == 1 else f"{', '.join(files[:-1])} en {files[-1]}"
+    oplossing = (f"vergelijk de getallen in {listed} met het gedrukte verslag en verbeter wat verkeerd "
+                 f"is overgenomen; wijkt het gedrukte verslag zelf zo af, leg dat dan vast in "
+                 f"data/{b.jaar}/afwijkingen.csv met de regel: {_afwijking_regel(b)}")
+    return Probleem(printed_file, fout, oplossing)
+
+
+def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
+    """Run the checks across tables for one year and add what afwijkingen.csv does not explain."""
+    found = checks.findings(jaar, root)
+    unrecorded = checks.unrecorded(jaar, root, found)
+    rapport.problemen.extend(_bevinding_probleem(b, root) for b in unrecorded)
+    for rec in checks.stale_records(jaar, root, found):
+        rapport.problemen.append(Probleem(
+            f"data/{jaar}/afwijkingen.csv",
+            f"de vastgelegde afwijking {rec[1]} / {rec[2]} (gedrukt {_getal(rec[3])}, berekend {_getal(rec[4])}) "
+            "komt niet meer voor",
+            "verwijder deze regel, of pas gedrukt en berekend aan als de controle nu andere getallen meldt"))
+    for row in checks.recorded(jaar, root).itertuples(index=False):
+        if row.controle not in checks.CHECKS:
+            guess = difflib.get_close_matches(row.controle, list(checks.CHECKS), n=1)
+            hint = f"bedoeld is waarschijnlijk {guess[0]}; " if guess else ""
+            rapport.problemen.append(Probleem(
+                f"data/{jaar}/afwijkingen.csv", f"de controle '{row.controle}' bestaat niet",
+                f"{hint}kies een van: {', '.join(checks.CHECKS)}", kolom="controle", waarde=row.controle))
+    unrecorded_keys = {b.sleutel() for b in unrecorded}
+    rapport.aanvaard.extend(b for b in found if b.sleutel() not in unrecorded_keys)
 
 
 def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rapport:
@@ -55,7 +110,8 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
         wanted = {s.bestand: s for s in specs.values() if s.per_jaar == (jaar is not None)}
         ok = True
         if jaar is not None:
-            rapport.ontbrekend[jaar] = sorted(s.naam for s in wanted.values() if not (folder / s.bestand).exists())
+            # a header-only template (make nieuw-jaar) is not yet filled in: missing, not an error
+            rapport.ontbrekend[jaar] = sorted(s.naam for s in wanted.values() if not beschikbaar(s.naam, jaar, root))
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             if path.is_dir() or path.suffix in NARRATIVE_SUFFIXES:
                 continue
@@ -75,18 +131,6 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
         if jaar is not None:
             file_ok[jaar] = ok
     for jaar in jaren:
-        if not (file_ok.get(jaar) and file_ok.get(None, True)):
-            continue  # cross-checks need readable tables
-        for b in checks.unrecorded(jaar, root):
-            rapport.problemen.append(Probleem(
-                f"data/{jaar}/{specs[b.tabel].bestand}",
-                f"{b.uitleg} (controle {b.controle}, {b.onderwerp}: gedrukt {b.gedrukt:g}, berekend {b.berekend:g})",
-                f"verbeter het getal; of, als het gedrukte verslag zelf zo afwijkt, leg het vast in data/{jaar}/afwijkingen.csv"))
-        for rec in checks.stale_records(jaar, root):
-            rapport.problemen.append(Probleem(
-                f"data/{jaar}/afwijkingen.csv",
-                f"de vastgelegde afwijking {rec[1]} / {rec[2]} (gedrukt {rec[3]:g}, berekend {rec[4]:g}) komt niet meer voor",
-                "verwijder deze regel of pas de getallen aan"))
-        recorded_keys = {b.sleutel() for b in checks.findings(jaar, root)} - {b.sleutel() for b in checks.unrecorded(jaar, root)}
-        rapport.aanvaard.extend(b for b in checks.findings(jaar, root) if b.sleutel() in recorded_keys)
+        if file_ok.get(jaar) and file_ok.get(None, True):  # cross-checks need readable tables
+            _cross_checks(jaar, root, rapport)
     return rapport

@@ -72,6 +72,11 @@ def gedrukte_totalen(jaar: int, root: Path | None = None) -> pd.DataFrame:
     return lees_tabel("verrichtingen_totaal", jaar, root)
 
 
+def niet_beschikbaar_zin(jaar: int) -> str:
+    """Return the sentence shown when a year has no procedures table (yet)."""
+    return f"Voor {jaar} zijn de verrichtingen per spoedpost nog niet beschikbaar (data/{jaar}/verrichtingen.csv)."
+
+
 def vergelijking_zin(totalen: Totalen) -> str:
     """Return the sentence comparing the total with last year, or saying that year is missing."""
     if not totalen.vorig_jaar_beschikbaar or totalen.totaal_vorig_jaar is None:
