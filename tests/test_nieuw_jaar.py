@@ -130,3 +130,19 @@ def test_a_filled_table_must_be_correct(nieuw, project):
         handle.write("2022,Hengelo,3001,zeker,\n")
     text = "\n".join(p.tekst() for p in valideer(root=project).problemen)
     assert "controle som_verrichtingen_post, Hengelo: gedrukt 3001, berekend 3000" in text
+
+
+def test_a_template_year_builds_with_every_chapter_saying_what_is_missing(nieuw, project):
+    from conftest import run_build
+
+    result = run_build(project, "--jaar", str(JAAR))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    site = project / "site" / str(JAAR)
+    pages = sorted((site / "book").glob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "Traceback" not in text and ">nan<" not in text.lower() and ">None<" not in text, page.name
+    assert "niet beschikbaar" in (site / "book" / "verrichtingen.html").read_text(encoding="utf-8")
+    assert f"Voor {JAAR} is geen tekst over het voorwoord aanwezig" in (site / "book" / "index.html").read_text(
+        encoding="utf-8")
