@@ -295,13 +295,6 @@ def opmaak_classificaties() -> dict:
     return {"Aandeel binnen de soort": lambda v: fmt.procent(v, 0)}
 
 
-def samen(*blokken):
-    """Return one HTML block made of several (a figure and its table), so a page needs one glue key for both."""
-    from IPython.display import HTML
-
-    return HTML("".join(b.data for b in blokken))
-
-
 # --- charts ------------------------------------------------------------------------------------------
 
 

@@ -80,3 +80,8 @@ def niet_beschikbaar(onderwerp: str, jaar: int) -> HTML:
     """Return the one clear sentence shown in place of a chart or table whose data is missing."""
     return HTML(f'<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> voor {jaar} zijn geen gegevens '
                 f"over {escape(onderwerp)} aanwezig in data/{jaar}/.</p>")
+
+
+def samen(*blokken: HTML) -> HTML:
+    """Return one HTML block made of several (a figure and its table), so a page needs one glue key for both."""
+    return HTML("".join(b.data for b in blokken))
