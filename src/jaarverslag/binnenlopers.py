@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from jaarverslag import checks, fmt
 from jaarverslag.data import beschikbaar, lees_tabel
-from jaarverslag.metrics import met_vorig_jaar, verandering_pct
+from jaarverslag.metrics import PostTotalen, met_vorig_jaar, verandering_pct
 from jaarverslag.paths import verslagjaren
 
 TABEL = "binnenlopers"
@@ -22,19 +21,7 @@ POST_NAMES = {"Coronapost": "de coronapost"}  # how a post reads inside a senten
 NO_DISCREPANCY_TEXT = "Het gedrukte totaal van SHT is gelijk aan de som van de posten."
 
 
-@dataclass(frozen=True)
-class Binnenlopers:
-    """The year's walk-ins per post and for SHT (summed from the posts), with last year where known."""
-
-    jaar: int
-    per_post: pd.DataFrame  # post, aantal, aantal_vorig_jaar, verandering_pct, status
-    totaal: int
-    totaal_vorig_jaar: int | None
-    vorig_jaar_beschikbaar: bool
-
-    @property
-    def verandering_pct(self) -> float | None:
-        return verandering_pct(self.totaal, self.totaal_vorig_jaar)
+Binnenlopers = PostTotalen  # one shape for every per-post total
 
 
 def beschikbaar_voor(jaar: int, root: Path | None = None) -> bool:

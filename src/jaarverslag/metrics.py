@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -53,3 +54,18 @@ def consulteenheden(advies, consult, visite) -> int:
     w = CONSULTEENHEID_GEWICHT
     return round_half_up(w["Advies/telefonisch consult"] * float(advies) + w["Consult"] * float(consult)
                          + w["Visite"] * float(visite))
+
+
+@dataclass(frozen=True)
+class PostTotalen:
+    """A year's totals per post and for SHT (summed from the posts), with last year where known."""
+
+    jaar: int
+    per_post: pd.DataFrame  # post, aantal, aantal_vorig_jaar, verandering_pct, ...
+    totaal: int
+    totaal_vorig_jaar: int | None
+    vorig_jaar_beschikbaar: bool
+
+    @property
+    def verandering_pct(self) -> float | None:
+        return verandering_pct(self.totaal, self.totaal_vorig_jaar)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -10,26 +9,14 @@ import pandas as pd
 from jaarverslag import checks, fmt
 from jaarverslag.codebook import categorieen
 from jaarverslag.data import lees_tabel
-from jaarverslag.metrics import gedrukt_index, met_vorig_jaar, verandering_pct
+from jaarverslag.metrics import PostTotalen, gedrukt_index, met_vorig_jaar, verandering_pct
 
 POST_ORDER = ["Hengelo", "Enschede", "Coronapost"]
 NO_DISCREPANCY_TEXT = "De gedrukte totalen zijn gelijk aan de som van de verrichtingen per soort."
 CHECKS_OF_CHAPTER = ("som_verrichtingen_post", "som_verrichtingen_sht")
 
 
-@dataclass(frozen=True)
-class Totalen:
-    """The year's procedure totals per post and for SHT, with last year where known."""
-
-    jaar: int
-    per_post: pd.DataFrame  # post, aantal, aantal_vorig_jaar, index_pct, verandering_pct
-    totaal: int
-    totaal_vorig_jaar: int | None
-    vorig_jaar_beschikbaar: bool
-
-    @property
-    def verandering_pct(self) -> float | None:
-        return verandering_pct(self.totaal, self.totaal_vorig_jaar)
+Totalen = PostTotalen  # one shape for every per-post total
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
