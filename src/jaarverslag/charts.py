@@ -33,7 +33,7 @@ def dutch_thousands(axis) -> None:
 
 def bron(fig, tekst: str) -> None:
     """Put the source under the figure."""
-    fig.text(0.01, 0.005, SOURCE_PREFIX + tekst, fontsize=8, color="#444444", ha="left", va="bottom")
+    fig.text(0.01, 0.005, SOURCE_PREFIX + tekst, fontsize=9, color="#444444", ha="left", va="bottom")
 
 
 def figuur_html(fig, naam: str, alt: str, bijschrift: str, map: Path | None = None) -> HTML:
