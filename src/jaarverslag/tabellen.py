@@ -85,3 +85,8 @@ def niet_beschikbaar(onderwerp: str, jaar: int) -> HTML:
 def samen(*blokken: HTML) -> HTML:
     """Return one HTML block made of several (a figure and its table), so a page needs one glue key for both."""
     return HTML("".join(b.data for b in blokken))
+
+
+def zin_html(tekst: str) -> HTML:
+    """Return a sentence as an escaped HTML paragraph (to sit in a glued block, or stand in for a table)."""
+    return HTML(f"<p>{escape(tekst)}</p>")

@@ -78,9 +78,6 @@ def elders_zin(onderwerp: str, naam: str, jaar: int, root: Path | None = None) -
             "kies dat jaar met de jaarkeuze van deze site.")
 
 
-def samen(*delen: HTML) -> HTML:
-    """Return several HTML blocks (a figure and its table) as one glue value."""
-    return HTML("".join(d.data for d in delen))
 
 
 def datum_tekst(datum) -> str:
@@ -252,7 +249,7 @@ def tijdlijn_blok(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> H
     figuur = charts.figuur_html(fig, FIGUUR_TIJDLIJN, alt,
                                 bijschrift=f"Gebeurtenissen rond corona per maand en soort, {jaar}. "
                                            "De nummers verwijzen naar de tabel hieronder.")
-    return samen(figuur, tijdlijn_html(tl, jaar))
+    return tabellen.samen(figuur, tijdlijn_html(tl, jaar))
 
 
 @dataclass(frozen=True)
@@ -324,7 +321,7 @@ def projecten_blok(pr: Projecten | None, jaar: int) -> HTML:
     """Return the table of the year's projects and the table of next year's plans, or one not-available sentence."""
     if pr is None:
         return tabellen.niet_beschikbaar(f"projecten en plannen voor {jaar + 1}", jaar)
-    return samen(projecten_html(pr, jaar, gepland=False), projecten_html(pr, jaar, gepland=True))
+    return tabellen.samen(projecten_html(pr, jaar, gepland=False), projecten_html(pr, jaar, gepland=True))
 
 
 def ketenpartners(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
