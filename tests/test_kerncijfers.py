@@ -23,7 +23,7 @@ def test_2021_headline_figures_match_the_printed_report():
     assert (cijfers["Inwoners werkgebied"].waarde, cijfers["Inwoners werkgebied"].vorig) == ("401.830", "400.695")
     assert (cijfers["Klachten"].waarde, cijfers["Klachten"].vorig) == ("52", "42")
     assert (cijfers["Calamiteiten"].waarde, cijfers["Calamiteiten"].vorig) == ("6", "7")
-    assert cijfers["Ziekteverzuim"].waarde.startswith("3,04%") and cijfers["Ziekteverzuim"].vorig == "3,19%"
+    assert cijfers["Ziekteverzuim"].waarde == "3,04%" and cijfers["Ziekteverzuim"].vorig == "3,19%"
     assert cijfers["Huisartsleden"].waarde == "180" and cijfers["Huisartsleden"].onzeker
 
 

@@ -100,8 +100,8 @@ def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
     change = f"{fmt.getal(nu - vorig, 2)} procentpunt" if vorig is not None else EMPTY
     if vorig is not None and nu - vorig > 0:
         change = "+" + change
-    return Kerncijfer(f"Ziekteverzuim (norm {norm.tekst})",
-                      f"{fmt.procent(nu, personeel.VERZUIM_DECIMALEN)} ({verdict})",
+    return Kerncijfer(f"Ziekteverzuim ({verdict}: {norm.tekst})",
+                      fmt.procent(nu, personeel.VERZUIM_DECIMALEN),
                       fmt.procent(vorig, personeel.VERZUIM_DECIMALEN) if vorig is not None else EMPTY,
                       change.replace("-", "−"), "personeel", titel)
 
@@ -133,11 +133,13 @@ def tabel(cijfers: list[Kerncijfer], jaar: int) -> pd.DataFrame:
 def html(cijfers: list[Kerncijfer], jaar: int, map: Path | None = None) -> HTML:
     """Return the headline figures as a captioned table whose rows link to their chapters; write the CSV."""
     tabellen.schrijf_csv(tabel(cijfers, jaar), TABLE_NAME, map)
+    # data-label lets a phone show each row as a small card with its own labels (see jaarverslag.css).
     rows = "".join(
         f'<tr><th scope="row">{escape(c.onderwerp)}</th>'
-        f'<td class="jv-getal">{escape(c.waarde)}{tabellen.UNCERTAIN_MARK if c.onzeker else ""}</td>'
-        f'<td class="jv-getal">{escape(c.vorig)}</td><td class="jv-getal">{escape(c.verandering)}</td>'
-        f'<td><a href="{escape(c.hoofdstuk)}.html">{escape(c.hoofdstuk_titel)}</a></td></tr>'
+        f'<td class="jv-getal" data-label="{jaar}">{escape(c.waarde)}{tabellen.UNCERTAIN_MARK if c.onzeker else ""}</td>'
+        f'<td class="jv-getal" data-label="{jaar - 1}">{escape(c.vorig)}</td>'
+        f'<td class="jv-getal" data-label="Verandering">{escape(c.verandering)}</td>'
+        f'<td data-label="Hoofdstuk"><a href="{escape(c.hoofdstuk)}.html">{escape(c.hoofdstuk_titel)}</a></td></tr>'
         for c in cijfers)
     note = (f" ({tabellen.UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is niet eenduidig; zie het hoofdstuk)"
             if any(c.onzeker for c in cijfers) else "")
