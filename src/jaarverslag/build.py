@@ -286,6 +286,7 @@ def bouw_boek(root: Path, jaar: int, basis: str, versie: str, pdf: bool) -> tupl
     if result.returncode != 0 or not (html / "index.html").exists():
         log = (result.stdout + result.stderr).strip().splitlines()
         raise BuildFout(f"Jupyter Book kon het boek van {jaar} niet bouwen:\n" + "\n".join(log[-40:]))
+    (html / "index.html").write_text(publish.jaar_index_html(jaar), encoding="utf-8")
     print(f"  boek {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
     if pdf:
         _make_pdf(source, output, html, jaar, root)

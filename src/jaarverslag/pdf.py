@@ -13,12 +13,13 @@ from pathlib import Path
 
 from jaarverslag.herkomst import EXECUTED_FOLDER
 from jaarverslag.paths import ASSET_PREFIX, FIGURE_FOLDER, ROOT_ENV, TABLE_FOLDER
+from jaarverslag.publish import ROOT_PAGE
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
                   "--virtual-time-budget=10000"]
 CHROMIUM_TIMEOUT_S = 180
-ROOT_DOC = "book/index.html"  # the book's root page (_toc.yml: root)
+
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -45,7 +46,7 @@ def maak_pdf(source: Path, output: Path, jaar: int, root: Path) -> Path:
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--builder", "singlehtml",
                "--path-output", str(single), "--quiet"]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, ROOT_ENV: str(root)})
-    built = single / "_build" / "singlehtml" / ROOT_DOC
+    built = single / "_build" / "singlehtml" / ROOT_PAGE
     if result.returncode != 0 or not built.is_file():
         raise RuntimeError("single-page build mislukt:\n" + (result.stdout + result.stderr)[-3000:])
     # The single page is written at book/index.html but links _static/ as if it sat at the root,

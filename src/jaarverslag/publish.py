@@ -15,6 +15,8 @@ from jaarverslag.paths import build_dir
 SITE = "site"
 RENAME_EXCHANGE = 2  # linux/fs.h
 _NEW = "site.nieuw"
+ROOT_PAGE = "book/index.html"  # the book's root page (_toc.yml: root), relative to a year's folder
+FAVICON = "_static/favicon.svg"
 _OLD = "site.oud"
 
 
@@ -51,13 +53,23 @@ def switcher(jaren: list[int], basis: str) -> list[dict]:
              **({"preferred": True} if j == newest else {})} for j in sorted(jaren, reverse=True)]
 
 
+def _redirect_html(title: str, target: str, icon: str, text: str) -> str:
+    # A favicon link, or the browser asks the server root for /favicon.ico (a 404 on most hosts).
+    return (f'<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+            f'<meta http-equiv="refresh" content="0; url={target}">\n<link rel="canonical" href="{target}">\n'
+            f'<link rel="icon" href="{icon}">\n</head>\n<body>\n<p>{text} <a href="{target}">{target}</a>.</p>\n'
+            "</body>\n</html>\n")
+
+
 def index_html(newest: int, basis: str) -> str:
     """Return the root page that sends the reader to the newest year."""
-    target = f"{basis}{newest}/"
-    return (f'<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-            f'<title>Jaarverslag SHT</title>\n<meta http-equiv="refresh" content="0; url={target}">\n'
-            f'<link rel="canonical" href="{target}">\n</head>\n<body>\n'
-            f'<p>Het nieuwste jaarverslag staat op <a href="{target}">{target}</a>.</p>\n</body>\n</html>\n')
+    return _redirect_html("Jaarverslag SHT", f"{basis}{newest}/", f"{basis}{newest}/{FAVICON}",
+                          "Het nieuwste jaarverslag staat op")
+
+
+def jaar_index_html(jaar: int) -> str:
+    """Return a year's entry page (replacing Jupyter Book's bare redirect): Dutch, with the book's icon."""
+    return _redirect_html(f"Jaarverslag SHT {jaar}", ROOT_PAGE, FAVICON, f"Het jaarverslag {jaar} begint op")
 
 
 def publiceer(root: Path, html: dict[int, Path], basis: str) -> Path:
