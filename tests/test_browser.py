@@ -67,7 +67,8 @@ class PageWatch:
         self.dialogs: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        # A load the page itself cancels (a redirect page leaving before its icon arrived) is not a failure.
+        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and self.failed.append(f"{r.failure} {r.url}"))
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
         page.on("request", lambda r: urlparse(r.url).netloc not in (urlparse(origin).netloc, "")
                 and not r.url.startswith("data:") and self.outside.append(r.url))
