@@ -24,6 +24,8 @@ from jaarverslag.paths import FIGURE_FOLDER, ROOT_ENV, TABLE_FOLDER, build_dir, 
 NOTEBOOK_SUFFIX = ".md"
 PARAMETER = "jaar"
 READS_FILE = "gelezen.txt"
+# A busy 2-core machine can take over a minute to start a kernel; papermill gives up after 60 s by default.
+KERNEL_START_TIMEOUT_S = 300
 BOOK_STAMP = "bron.sha256"
 VALIDATION_STAMP = "validatie.sha256"
 EXTRA_FOLDER = "extra"
@@ -99,7 +101,8 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
         notebook = jupytext.read(taak.bron)
         papermill.execute_notebook(notebook, str(work / taak.uit.name), parameters=taak.parameters,
                                    cwd=str(work), kernel_name="python3",
-                                   progress_bar=False, log_output=False, report_mode=False)
+                                   progress_bar=False, log_output=False, report_mode=False,
+                                   start_timeout=KERNEL_START_TIMEOUT_S)
     except PapermillExecutionError as err:
         return time.perf_counter() - start, f"cel {err.exec_count}: {err.ename}: {err.evalue}"
     except Exception as err:  # noqa: BLE001 - any failure stops the build with its message
