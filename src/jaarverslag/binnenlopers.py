@@ -117,12 +117,9 @@ def samenvatting_zin(b: Binnenlopers) -> str:
 
 def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in the printed SHT walk-in total (this and last year)."""
-    notes = []
-    for year in (jaar - 1, jaar):
-        for row in checks.recorded(year, root).itertuples(index=False):
-            if row.controle in CHECKS_OF_SECTION:
-                notes.append(f"Let op ({year}): {row.toelichting} Dit boek rekent met de som van de posten "
-                             f"({fmt.getal(row.berekend)}).")
+    notes = [f"Let op ({year}): {row.toelichting} Dit boek rekent met de som van de posten "
+             f"({fmt.getal(row.berekend)})."
+             for year, row in checks.vastgelegd_rond(jaar, CHECKS_OF_SECTION, root)]
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 

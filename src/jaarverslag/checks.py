@@ -500,6 +500,13 @@ def _record_keys(jaar: int, root: Path | None) -> set[tuple]:
             for r in recorded(jaar, root).itertuples(index=False)}
 
 
+def vastgelegd_rond(jaar: int, controles: Iterable[str], root: Path | None = None) -> list[tuple[int, object]]:
+    """Return (year, row) for the recorded discrepancies of these checks in the year and the year before."""
+    wanted = set(controles)
+    return [(year, row) for year in (jaar - 1, jaar)
+            for row in recorded(year, root).itertuples(index=False) if row.controle in wanted]
+
+
 def findings(jaar: int, root: Path | None = None) -> list[Bevinding]:
     """Run every cross-table check for one year."""
     return [b for run in CHECKS.values() for b in run(jaar, root)]

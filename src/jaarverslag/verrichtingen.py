@@ -84,12 +84,9 @@ def per_post_zin(totalen: Totalen) -> str:
 
 def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in this chapter's printed totals (this and last year)."""
-    notes = []
-    for year in (jaar - 1, jaar):
-        for row in checks.recorded(year, root).itertuples(index=False):
-            if row.controle in CHECKS_OF_CHAPTER:
-                notes.append(f"Let op ({year}): het verslag drukt {fmt.getal(row.gedrukt)} waar de som van de delen "
-                             f"{fmt.getal(row.berekend)} is. {row.toelichting} Dit boek rekent met de som van de delen.")
+    notes = [f"Let op ({year}): het verslag drukt {fmt.getal(row.gedrukt)} waar de som van de delen "
+             f"{fmt.getal(row.berekend)} is. {row.toelichting} Dit boek rekent met de som van de delen."
+             for year, row in checks.vastgelegd_rond(jaar, CHECKS_OF_CHAPTER, root)]
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 
