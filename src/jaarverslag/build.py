@@ -26,6 +26,8 @@ PARAMETER = "jaar"
 READS_FILE = "gelezen.txt"
 # A busy 2-core machine can take over a minute to start a kernel; papermill gives up after 60 s by default.
 KERNEL_START_TIMEOUT_S = 300
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
 BOOK_STAMP = "bron.sha256"
 VALIDATION_STAMP = "validatie.sha256"
 EXTRA_FOLDER = "extra"
@@ -99,10 +101,17 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
     os.environ[cache.READS_ENV] = str(work / READS_FILE)
     try:
         notebook = jupytext.read(taak.bron)
-        papermill.execute_notebook(notebook, str(work / taak.uit.name), parameters=taak.parameters,
-                                   cwd=str(work), kernel_name="python3",
-                                   progress_bar=False, log_output=False, report_mode=False,
-                                   start_timeout=KERNEL_START_TIMEOUT_S)
+        for attempt in range(KERNEL_START_ATTEMPTS):
+            try:
+                papermill.execute_notebook(notebook, str(work / taak.uit.name), parameters=taak.parameters,
+                                           cwd=str(work), kernel_name="python3",
+                                           progress_bar=False, log_output=False, report_mode=False,
+                                           start_timeout=KERNEL_START_TIMEOUT_S)
+                break
+            except RuntimeError as err:
+                # Two kernels starting at once can race for a TCP port; nothing ran yet, so starting again is safe.
+                if attempt + 1 == KERNEL_START_ATTEMPTS or not str(err).startswith(KERNEL_START_FAILURES):
+                    raise
     except PapermillExecutionError as err:
         return time.perf_counter() - start, f"cel {err.exec_count}: {err.ename}: {err.evalue}"
     except Exception as err:  # noqa: BLE001 - any failure stops the build with its message
