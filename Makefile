@@ -6,9 +6,11 @@ STAMP := $(VENV)/.installed
 JAAR ?=
 BASIS ?= /
 WORKERS ?=
+PARAMETERS ?=
 
 JAAR_ARG := $(if $(JAAR),--jaar $(JAAR))
 WORKERS_ARG := $(if $(WORKERS),--workers $(WORKERS))
+PARAMETERS_ARG := $(if $(PARAMETERS),--parameters $(PARAMETERS))
 
 .PHONY: book pdf validate test clean lock bench nieuw-jaar
 
@@ -20,11 +22,11 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(PY) -m jaarverslag build $(JAAR_ARG) --basis $(BASIS) $(WORKERS_ARG)
+	$(PY) -m jaarverslag build $(JAAR_ARG) --basis $(BASIS) $(WORKERS_ARG) $(PARAMETERS_ARG)
 
 # The board's PDF per year (also made by `make book` whenever Debian's chromium is installed).
 pdf: $(STAMP)
-	$(PY) -m jaarverslag build $(JAAR_ARG) --basis $(BASIS) $(WORKERS_ARG) --pdf
+	$(PY) -m jaarverslag build $(JAAR_ARG) --basis $(BASIS) $(WORKERS_ARG) $(PARAMETERS_ARG) --pdf
 
 validate: $(STAMP)
 	$(PY) -m jaarverslag validate $(JAAR_ARG)

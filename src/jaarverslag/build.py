@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import os
@@ -23,6 +24,13 @@ from jaarverslag.paths import FIGURE_FOLDER, ROOT_ENV, TABLE_FOLDER, build_dir, 
 
 NOTEBOOK_SUFFIX = ".md"
 PARAMETER = "jaar"
+PARAMETERS_TAG = "parameters"  # the code cell papermill injects overrides after
+# Annotations a parameter may have to be set from a scenario, with what the analyst is told to give.
+PARAMETER_TYPES = {"int": "een geheel getal (int)", "float": "een getal (float)", "str": "tekst (str)",
+                   "bool": "true of false (bool)"}
+CLI_SOURCE = "-p"
+CLI_FORM = "NOTEBOOK.NAAM=WAARDE"
+Overrides = dict[str, dict[str, object]]  # notebook -> {parameter: value}, the analyst's scenario
 READS_FILE = "gelezen.txt"
 # A busy 2-core machine can take over a minute to start a kernel; papermill gives up after 60 s by default.
 KERNEL_START_TIMEOUT_S = 300
@@ -52,6 +60,7 @@ class Taak:
     notebook: str
     bron: Path
     map: Path  # _build/nb/<jaar>/<notebook>/: the executed notebook, its figures and tables
+    scenario: tuple[tuple[str, object], ...] = ()  # the analyst's overrides for this notebook, sorted by name
 
     @property
     def uit(self) -> Path:
@@ -59,7 +68,7 @@ class Taak:
 
     @property
     def parameters(self) -> dict:
-        return {PARAMETER: self.jaar}
+        return {PARAMETER: self.jaar, **dict(self.scenario)}
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,170 @@ class Uitkomst:
 def bronnotebooks(root: Path) -> list[Path]:
     """Return the source notebooks (MyST text notebooks in notebooks/)."""
     return sorted((root / "notebooks").glob(f"*{NOTEBOOK_SUFFIX}"))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One name in a notebook's parameters cell."""
+
+    annotatie: str | None  # as written (`int`, `float`, ...); None for a plain assignment
+    standaard: str  # the default as written in the cell
+
+
+@dataclass(frozen=True)
+class Instelling:
+    """One override as the analyst gave it, with where it came from (the parameter file, or -p)."""
+
+    notebook: str
+    naam: str
+    waarde: object
+    bron: str
+
+
+def parameters_cel(bron: Path) -> dict[str, Parameter]:
+    """Return the names assigned in the notebook's `parameters` cell, with annotation and default, parsed with ast."""
+    import jupytext
+
+    for cell in jupytext.read(bron).cells:
+        if cell.cell_type == "code" and PARAMETERS_TAG in cell.metadata.get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError as err:
+                raise BuildFout(f"De parameters-cel van {bron.name} is geen geldige Python: {err}") from err
+            found: dict[str, Parameter] = {}
+            for node in tree.body:
+                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    found[node.target.id] = Parameter(ast.unparse(node.annotation),
+                                                      ast.unparse(node.value) if node.value else "")
+                elif isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            found[target.id] = Parameter(None, ast.unparse(node.value))
+            return found
+    return {}
+
+
+def lees_parameterbestand(pad: Path) -> list[Instelling]:
+    """Read a scenario file (YAML: notebook -> {parameter: value}) into overrides; BuildFout when it is unusable."""
+    if not pad.is_file():
+        raise BuildFout(f"{pad}: parameterbestand niet gevonden.")
+    try:
+        inhoud = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise BuildFout(f"{pad}: geen geldige YAML: {err}") from err
+    if inhoud is None:
+        return []
+    if not isinstance(inhoud, dict):
+        raise BuildFout(f"{pad}: verwacht per notebook een blok `notebook:` met daaronder ingesprongen "
+                        f"`parameter: waarde`-regels, maar het bestand is {_soort(inhoud)}.")
+    instellingen = []
+    for notebook, waarden in inhoud.items():
+        if not isinstance(waarden, dict):
+            raise BuildFout(f"{pad}: notebook \"{notebook}\": verwacht daaronder ingesprongen "
+                            f"`parameter: waarde`-regels, maar de waarde is {_soort(waarden)}.")
+        instellingen += [Instelling(str(notebook), str(naam), waarde, str(pad)) for naam, waarde in waarden.items()]
+    return instellingen
+
+
+def lees_parameteroptie(tekst: str) -> Instelling:
+    """Parse one `-p NOTEBOOK.NAAM=WAARDE` (the value as a YAML scalar: 40, 40.5, true, tekst); BuildFout when malformed."""
+    sleutel, is_teken, waarde = tekst.partition("=")
+    notebook, punt, naam = sleutel.strip().partition(".")
+    if not (is_teken and punt and notebook and naam):
+        raise BuildFout(f"{CLI_SOURCE} {tekst!r}: verwacht {CLI_FORM}, bijvoorbeeld "
+                        f"{CLI_SOURCE} model_leeftijd.betrouwbaarheid=90.")
+    try:
+        gelezen = yaml.safe_load(waarde)
+    except yaml.YAMLError:
+        gelezen = waarde  # e.g. `a: b` with an unbalanced quote: take the text as written
+    if isinstance(gelezen, (dict, list)):
+        gelezen = waarde  # `-p nb.naam=a: b` means the text, not a mapping
+    return Instelling(notebook, naam.strip(), gelezen, CLI_SOURCE)
+
+
+def _soort(waarde: object) -> str:
+    """Describe a value's type to an analyst."""
+    if waarde is None:
+        return "leeg"
+    soorten = {bool: "bool", int: "int", float: "float", str: "str"}
+    if type(waarde) in soorten:
+        return PARAMETER_TYPES[soorten[type(waarde)]]
+    return {dict: "een mapping (blok met sleutels)", list: "een lijst"}.get(type(waarde), type(waarde).__name__)
+
+
+def _controleer(inst: Instelling, cellen: dict[str, dict[str, Parameter]]) -> tuple[object, str | None]:
+    """Check one override against the notebooks' parameters cells; return (value to use, problem or None)."""
+    if inst.notebook not in cellen:
+        return None, f"onbekend notebook; kies uit: {', '.join(sorted(cellen))}"
+    cel = cellen[inst.notebook]
+    if inst.naam == PARAMETER:
+        return None, "het verslagjaar stel je in met --jaar (make book JAAR=...), niet als parameter"
+    if inst.naam not in cel:
+        andere = [n for n in cel if n != PARAMETER]
+        toegestaan = f"kies uit: {', '.join(andere)}" if andere else f"dit notebook heeft alleen de parameter {PARAMETER}"
+        return None, f"onbekende parameter; {toegestaan}"
+    annotatie, waarde = cel[inst.naam].annotatie, inst.waarde
+    if annotatie not in PARAMETER_TYPES:
+        return None, (f"kan niet worden ingesteld: de parameters-cel geeft als type {annotatie or 'niets'}; "
+                      f"alleen {', '.join(PARAMETER_TYPES)} kunnen worden ingesteld")
+    past = {"bool": isinstance(waarde, bool),
+            "int": isinstance(waarde, int) and not isinstance(waarde, bool),
+            "float": isinstance(waarde, (int, float)) and not isinstance(waarde, bool),
+            "str": isinstance(waarde, str)}[annotatie]
+    if not past:
+        hint = " (zet tekst tussen aanhalingstekens)" if annotatie == "str" else ""
+        return None, f"verwacht {PARAMETER_TYPES[annotatie]}, maar de waarde is {_soort(waarde)}{hint}"
+    return (float(waarde) if annotatie == "float" else waarde), None
+
+
+def scenario(root: Path, bestand: Path | None = None, opties: list[str] | tuple[str, ...] = ()) -> Overrides:
+    """Read, check and merge the overrides: the file first, then each -p (the command line wins).
+
+    Returns notebook -> {parameter: value} for the notebooks with overrides only; raises one
+    BuildFout listing every problem before anything runs.
+    """
+    problemen: list[str] = []
+    instellingen: list[Instelling] = []
+    if bestand is not None:
+        try:
+            instellingen += lees_parameterbestand(Path(bestand))
+        except BuildFout as err:
+            problemen.append(str(err))
+    for optie in opties:
+        try:
+            instellingen.append(lees_parameteroptie(optie))
+        except BuildFout as err:
+            problemen.append(str(err))
+    cellen = {nb.stem: parameters_cel(nb) for nb in bronnotebooks(root)} if instellingen else {}
+    samen: dict[str, dict[str, object]] = {}
+    for inst in instellingen:
+        waarde, probleem = _controleer(inst, cellen)
+        if probleem:
+            problemen.append(f"{inst.bron}: notebook \"{inst.notebook}\", parameter \"{inst.naam}\", "
+                             f"waarde {inst.waarde!r}: {probleem}.")
+        else:
+            samen.setdefault(inst.notebook, {})[inst.naam] = waarde
+    if problemen:
+        raise BuildFout("De parameters kloppen niet:\n" + "\n".join(f"  - {p}" for p in problemen))
+    return samen
+
+
+def scenario_regels(taken: list[Taak]) -> list[str]:
+    """Return one summary line per notebook that ran with overrides: each value and the notebook's default."""
+    regels = []
+    for notebook, taak in sorted({t.notebook: t for t in taken if t.scenario}.items()):
+        cel = parameters_cel(taak.bron)
+        waarden = ", ".join(f"{naam} = {waarde!r} (standaard {cel[naam].standaard if naam in cel else '?'})"
+                            for naam, waarde in taak.scenario)
+        regels.append(f"  scenario {notebook}: {waarden}")
+    return regels
+
+
+def taken_voor(jaren: list[int], root: Path, overrides: Overrides | None = None) -> list[Taak]:
+    """Return one run per year and notebook, each with its notebook's overrides."""
+    out_root, overrides = build_dir(root) / "nb", overrides or {}
+    return [Taak(j, nb.stem, nb, out_root / str(j) / nb.stem, tuple(sorted(overrides.get(nb.stem, {}).items())))
+            for j in jaren for nb in bronnotebooks(root)]
 
 
 def _quiet_worker(log: str) -> None:
@@ -123,10 +296,10 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
     return time.perf_counter() - start, None
 
 
-def voer_notebooks_uit(jaren: list[int], root: Path, workers: int) -> list[Uitkomst]:
+def voer_notebooks_uit(jaren: list[int], root: Path, workers: int, overrides: Overrides | None = None) -> list[Uitkomst]:
     """Execute every notebook whose inputs changed, in a pool of long-lived workers; stop at the first failure."""
-    out_root, cache_dir = build_dir(root) / "nb", build_dir(root) / "cache"
-    taken = [Taak(j, nb.stem, nb, out_root / str(j) / nb.stem) for j in jaren for nb in bronnotebooks(root)]
+    cache_dir = build_dir(root) / "cache"
+    taken = taken_voor(jaren, root, overrides)
     uitkomsten: list[Uitkomst] = []
     te_draaien: dict[Taak, tuple[str, cache.Sleutel]] = {}
     for taak in taken:
@@ -169,12 +342,13 @@ def voer_notebooks_uit(jaren: list[int], root: Path, workers: int) -> list[Uitko
 
 
 def samenvatting(uitkomsten: list[Uitkomst], boeken: dict[int, bool]) -> str:
-    """Return the closing summary: what ran and why, what came from the cache."""
+    """Return the closing summary: what ran and why, what came from the cache, and any non-default parameters."""
     ran = [u for u in uitkomsten if u.reden is not None]
     lines = [f"Samenvatting: {len(ran)} notebook(s) uitgevoerd, {len(uitkomsten) - len(ran)} uit de cache; "
              f"{sum(boeken.values())} boek(en) gebouwd, {len(boeken) - sum(boeken.values())} ongewijzigd."]
     for u in sorted(ran, key=lambda u: (u.taak.jaar, u.taak.notebook)):
         lines.append(f"  uitgevoerd {u.taak.jaar} {u.taak.notebook} ({getal(u.seconden, 1)} s): {u.reden}")
+    lines += scenario_regels([u.taak for u in uitkomsten])
     return "\n".join(lines)
 
 
@@ -327,10 +501,19 @@ def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
     return True
 
 
-def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None = None, pdf: bool | None = None) -> int:
-    """Run the whole build; return a process exit code."""
+def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None = None, pdf: bool | None = None,
+         parameterbestand: Path | None = None, parameters: list[str] | None = None) -> int:
+    """Run the whole build; return a process exit code.
+
+    parameterbestand (--parameters) and parameters (-p, applied after it) override notebook parameters.
+    """
     root = project_root()
     basis = "/" + basis.strip("/") + "/" if basis.strip("/") else "/"
+    try:
+        overrides = scenario(root, parameterbestand, parameters or ())
+    except BuildFout as err:
+        print(f"{err}\n\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
+        return 2
     publish.herstel(root)
     alle = verslagjaren(root)
     jaren = alle if not jaren else jaren
@@ -345,6 +528,8 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
         if not pdf:
             print("Let op: Debian's chromium ontbreekt, dus er wordt geen PDF gemaakt (apt-get install chromium).")
     print(f"Jaarverslag bouwen voor {', '.join(map(str, jaren))} (URL-voorvoegsel {basis})", flush=True)
+    if overrides:
+        print(f"Afwijkende parameters voor: {', '.join(sorted(overrides))} (zie de samenvatting)", flush=True)
 
     if not valideer_met_cache(root, jaren):
         print("\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
@@ -352,7 +537,7 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
 
     try:
         workers = workers or os.cpu_count() or 1
-        uitkomsten = voer_notebooks_uit(jaren, root, workers)
+        uitkomsten = voer_notebooks_uit(jaren, root, workers, overrides)
         print("Boeken bouwen:", flush=True)
         with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
             versie = herkomst.code_versie(root)

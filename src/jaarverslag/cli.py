@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from jaarverslag.rapport import valideer
 
@@ -18,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--workers", type=int, default=None, help="aantal notebooks tegelijk (standaard: alle kernen)")
     b.add_argument("--pdf", dest="pdf", action="store_true", default=None, help="ook de PDF maken (standaard als chromium er is)")
     b.add_argument("--geen-pdf", dest="pdf", action="store_false", help="geen PDF maken")
+    b.add_argument("--parameters", type=Path, metavar="BESTAND",
+                   help="YAML-bestand met per notebook andere parameterwaarden (een scenario)")
+    b.add_argument("-p", "--parameter", action="append", default=[], metavar="NOTEBOOK.NAAM=WAARDE",
+                   help="één parameter van één notebook instellen (mag vaker; gaat voor --parameters)")
     v = sub.add_parser("validate", help="alle tabellen in data/ controleren")
     v.add_argument("--jaar", type=int, action="append", help="alleen dit verslagjaar (mag vaker)")
     n = sub.add_parser("nieuw-jaar", help="een nieuw verslagjaar beginnen met lege tabellen en teksten")
@@ -38,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from jaarverslag.build import bouw
 
-        return bouw(args.jaar, args.basis, args.workers, args.pdf)
+        return bouw(args.jaar, args.basis, args.workers, args.pdf, args.parameters, args.parameter)
     rapport = valideer(args.jaar)
     print(rapport.tekst(), file=sys.stdout if rapport.ok else sys.stderr)
     return 0 if rapport.ok else 1

@@ -1,0 +1,269 @@
+"""Scenario parameters: the parameters cell, the parameter file, -p, validation, merging and the cache key."""
+
+from pathlib import Path
+
+import pytest
+
+from jaarverslag import cache, cli
+from jaarverslag import build as b
+from jaarverslag.build import BuildFout, Instelling, Parameter, Taak, Uitkomst
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Proef
+
+```{code-cell} ipython3
+groei: float = 1.0  # not the parameters cell
+```
+
+"""
+SCENARIO_CELL = """```{code-cell} ipython3
+:tags: [parameters]
+
+jaar: int = 2021  # verslagjaar
+groei: float = 33.3  # procent
+aantal: int = 5
+naam: str = "auto"
+trend: bool = False
+lijst: list[int] = [1, 2]
+los = 3
+```
+"""
+YEAR_ONLY_CELL = """```{code-cell} ipython3
+:tags: [parameters]
+
+jaar: int = 2021  # verslagjaar
+```
+"""
+
+
+def notebook(folder: Path, name: str, cell: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.md"
+    path.write_text(HEADER + cell + "\n```{code-cell} ipython3\nprint(jaar)\n```\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A project with two notebooks: `scenario` (several parameters) and `kaal` (only jaar)."""
+    notebook(tmp_path / "notebooks", "scenario", SCENARIO_CELL)
+    notebook(tmp_path / "notebooks", "kaal", YEAR_ONLY_CELL)
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problem(root: Path, bestand: Path | None = None, opties: tuple[str, ...] = ()) -> str:
+    with pytest.raises(BuildFout) as err:
+        b.scenario(root, bestand, opties)
+    return str(err.value)
+
+
+# The parameters cell
+
+def test_parameters_cell_names_annotations_and_defaults(root):
+    cel = b.parameters_cel(root / "notebooks" / "scenario.md")
+    assert list(cel) == ["jaar", "groei", "aantal", "naam", "trend", "lijst", "los"]
+    assert cel["groei"] == Parameter("float", "33.3")
+    assert cel["naam"] == Parameter("str", "'auto'")
+    assert cel["lijst"].annotatie == "list[int]"
+    assert cel["los"] == Parameter(None, "3")
+
+
+def test_notebook_without_parameters_cell_has_none(tmp_path):
+    path = tmp_path / "leeg.md"
+    path.write_text(HEADER, encoding="utf-8")
+    assert b.parameters_cel(path) == {}
+
+
+def test_parameters_cell_of_a_real_notebook():
+    cel = b.parameters_cel(ROOT / "notebooks" / "model_leeftijd.md")
+    assert list(cel) == ["jaar", "referentiejaar", "betrouwbaarheid", "familie", "terugval"]
+    assert {n: p.annotatie for n, p in cel.items()} == {"jaar": "int", "referentiejaar": "int",
+                                                        "betrouwbaarheid": "int", "familie": "str", "terugval": "str"}
+
+
+# The parameter file
+
+def test_parameter_file_is_read_per_notebook(tmp_path):
+    path = write(tmp_path / "scenario.yml", "scenario:\n  groei: 40\n  naam: tekst\nkaal: {}\n")
+    assert b.lees_parameterbestand(path) == [Instelling("scenario", "groei", 40, str(path)),
+                                             Instelling("scenario", "naam", "tekst", str(path))]
+
+
+def test_empty_parameter_file_has_no_overrides(tmp_path):
+    assert b.lees_parameterbestand(write(tmp_path / "leeg.yml", "# niets\n")) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (None, "parameterbestand niet gevonden"),
+    ("scenario: [groei: 1\n", "geen geldige YAML"),
+    ("- scenario\n- groei\n", "een lijst"),
+    ("scenario:\ngroei: 40\n", "notebook \"scenario\": verwacht daaronder ingesprongen"),
+    ("scenario: 40\n", "een geheel getal"),
+])
+def test_unusable_parameter_file(root, text, expected):
+    path = root / "scenario.yml"
+    if text is not None:
+        write(path, text)
+    message = problem(root, path)
+    assert str(path) in message and expected in message
+
+
+# -p on the command line
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("scenario.groei=40", 40), ("scenario.groei=40.5", 40.5), ("scenario.trend=true", True),
+    ("scenario.naam=tekst", "tekst"), ("scenario.naam='40'", "40"), ("scenario.naam=a: b", "a: b"),
+])
+def test_option_value_is_a_yaml_scalar(text, value):
+    inst = b.lees_parameteroptie(text)
+    assert (inst.notebook, inst.naam, inst.bron) == ("scenario", text.split("=")[0].split(".")[1], "-p")
+    assert inst.waarde == value and type(inst.waarde) is type(value)
+
+
+@pytest.mark.parametrize("text", ["scenario", "scenario=1", "scenario.=1", ".groei=1", "scenario.groei"])
+def test_malformed_option(text):
+    with pytest.raises(BuildFout, match="verwacht NOTEBOOK.NAAM=WAARDE"):
+        b.lees_parameteroptie(text)
+
+
+# Merging
+
+def test_command_line_wins_over_the_file(root):
+    path = write(root / "scenario.yml", "scenario:\n  groei: 40\n  aantal: 7\n")
+    samen = b.scenario(root, path, ["scenario.aantal=8", "scenario.naam=poisson", "scenario.aantal=9"])
+    assert samen == {"scenario": {"groei": 40.0, "aantal": 9, "naam": "poisson"}}
+    assert type(samen["scenario"]["groei"]) is float  # an int for a float is stored as the float it means
+
+
+def test_no_overrides_is_an_empty_scenario(root):
+    assert b.scenario(root) == {}
+    assert b.scenario(root, write(root / "leeg.yml", "")) == {}
+
+
+# Validation: every message names where, notebook, parameter, value and the problem
+
+@pytest.mark.parametrize(("option", "expected"), [
+    ("vooruitblik.groei=40", "onbekend notebook; kies uit: kaal, scenario"),
+    ("scenario.groeii=40", "onbekende parameter; kies uit: groei, aantal, naam, trend, lijst, los"),
+    ("kaal.groei=40", "onbekende parameter; dit notebook heeft alleen de parameter jaar"),
+    ("scenario.jaar=2020", "--jaar"),
+    ("scenario.aantal=true", "verwacht een geheel getal (int), maar de waarde is true of false (bool)"),
+    ("scenario.aantal=5.5", "verwacht een geheel getal (int), maar de waarde is een getal (float)"),
+    ("scenario.aantal='5'", "verwacht een geheel getal (int), maar de waarde is tekst (str)"),
+    ("scenario.groei=false", "verwacht een getal (float), maar de waarde is true of false (bool)"),
+    ("scenario.groei=veel", "verwacht een getal (float), maar de waarde is tekst (str)"),
+    ("scenario.naam=40", "verwacht tekst (str), maar de waarde is een geheel getal (int)"),
+    ("scenario.naam=no", "zet tekst tussen aanhalingstekens"),
+    ("scenario.trend=1", "verwacht true of false (bool), maar de waarde is een geheel getal (int)"),
+    ("scenario.naam=", "de waarde is leeg"),
+    ("scenario.lijst=1", "de parameters-cel geeft als type list[int]"),
+    ("scenario.los=1", "de parameters-cel geeft als type niets"),
+])
+def test_invalid_option_is_refused(root, option, expected):
+    notebook_name, rest = option.split(".", 1)
+    name, value = rest.split("=", 1)
+    message = problem(root, opties=(option,))
+    assert f'-p: notebook "{notebook_name}", parameter "{name}", waarde ' in message
+    assert expected in message
+
+
+def test_file_problems_name_the_file_and_all_are_listed(root):
+    path = write(root / "scenario.yml", "scenario:\n  groei: hoog\n  jaar: 2020\nvooruitblik:\n  x: 1\n")
+    message = problem(root, path, ("scenario.aantal=1.5",))
+    assert f'{path}: notebook "scenario", parameter "groei", waarde \'hoog\': verwacht een getal (float)' in message
+    assert f'{path}: notebook "scenario", parameter "jaar"' in message
+    assert f'{path}: notebook "vooruitblik", parameter "x"' in message
+    assert '-p: notebook "scenario", parameter "aantal", waarde 1.5' in message
+
+
+# Runs, the cache key and the summary
+
+def test_taak_parameters_merge_the_overrides(root):
+    taken = b.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "trend": True}})
+    by_name = {(t.jaar, t.notebook): t for t in taken}
+    assert by_name[2021, "scenario"].parameters == {"jaar": 2021, "groei": 40.0, "trend": True}
+    assert by_name[2020, "scenario"].parameters == {"jaar": 2020, "groei": 40.0, "trend": True}
+    assert by_name[2021, "kaal"].parameters == {"jaar": 2021}
+    assert Taak(2021, "kaal", root, root).parameters == {"jaar": 2021}
+    assert len({*taken}) == len(taken)  # runs stay hashable: the build keys its work by them
+
+
+def reasons(root: Path, overrides: dict | None) -> dict[str, str | None]:
+    """Why each 2021 run would run now, as the build decides it."""
+    cache_dir = root / "_build" / "cache"
+    return {t.notebook: cache.reden_om_te_draaien(cache.entry_path(cache_dir, t.jaar, t.notebook),
+                                                  cache.Sleutel.voor(root, t.bron, t.parameters), t.uit, root)
+            for t in b.taken_voor([2021], root, overrides)}
+
+
+def run_all(root: Path, overrides: dict | None) -> None:
+    """Record every 2021 run in the cache as the build does after a successful run."""
+    for t in b.taken_voor([2021], root, overrides):
+        t.map.mkdir(parents=True, exist_ok=True)
+        t.uit.write_text("{}", encoding="utf-8")
+        cache.schrijf_entry(cache.entry_path(root / "_build" / "cache", t.jaar, t.notebook),
+                            cache.Sleutel.voor(root, t.bron, t.parameters), t.map / b.READS_FILE, root)
+
+
+def test_a_changed_override_reruns_exactly_that_notebook(root):
+    run_all(root, None)
+    assert reasons(root, None) == {"kaal": None, "scenario": None}
+    scenario = {"scenario": {"groei": 40.0}}
+    assert reasons(root, scenario) == {"kaal": None, "scenario": "parameters gewijzigd"}
+    run_all(root, scenario)
+    assert reasons(root, scenario) == {"kaal": None, "scenario": None}
+    assert reasons(root, {"scenario": {"groei": 41.0}}) == {"kaal": None, "scenario": "parameters gewijzigd"}
+    assert reasons(root, None) == {"kaal": None, "scenario": "parameters gewijzigd"}  # back to the defaults
+
+
+def test_summary_lists_the_overrides_in_use(root):
+    taken = b.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "naam": "poisson"}})
+    text = b.samenvatting([Uitkomst(t, 0.0, None) for t in taken], {2020: False, 2021: False})
+    lines = [line for line in text.splitlines() if line.startswith("  scenario")]
+    assert lines == ["  scenario scenario: groei = 40.0 (standaard 33.3), naam = 'poisson' (standaard 'auto')"]
+    plain = b.samenvatting([Uitkomst(t, 0.0, None) for t in b.taken_voor([2021], root)], {2021: False})
+    assert "scenario" not in plain
+
+
+# The command line and the build's entry
+
+def test_cli_passes_file_and_options_in_order(monkeypatch):
+    seen = {}
+
+    def bouw(*args):
+        seen["args"] = args
+        return 0
+
+    monkeypatch.setattr(b, "bouw", bouw)
+    cli.main(["build", "--parameters", "scenario.yml", "-p", "a.x=1", "--parameter", "a.y=2", "-p", "a.x=3"])
+    assert seen["args"][4:] == (Path("scenario.yml"), ["a.x=1", "a.y=2", "a.x=3"])
+    cli.main(["build"])
+    assert seen["args"][4:] == (None, [])
+
+
+def test_bad_parameters_stop_the_build_before_anything(root, monkeypatch, capsys):
+    (root / "site").mkdir()
+    write(root / "site" / "index.html", "oud")
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(root))
+    assert b.bouw([2021], parameters=["scenario.groei=veel"]) == 2
+    err = capsys.readouterr().err
+    assert '-p: notebook "scenario", parameter "groei", waarde \'veel\'' in err
+    assert "de gepubliceerde site is ongewijzigd" in err
+    assert (root / "site" / "index.html").read_text(encoding="utf-8") == "oud"
+    assert not (root / "_build").exists()
