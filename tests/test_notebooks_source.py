@@ -1,5 +1,6 @@
 """Source notebooks stay reviewable: MyST text notebooks with a plain `parameters` cell, never .ipynb."""
 
+import ast
 from pathlib import Path
 
 import jupytext
@@ -27,5 +28,9 @@ def test_parameters_cell_holds_plain_values_only(path):
     assert any(ln.startswith("jaar: int = ") for ln in lines)
     for line in lines:
         value = line.split("=", 1)[1].split("#", 1)[0].strip()
-        assert value.replace("_", "").isdigit() or value[0] in "\"'" or value in ("True", "False"), (
+        try:
+            literal = isinstance(ast.literal_eval(value), (bool, int, float, str))
+        except (ValueError, SyntaxError):
+            literal = False
+        assert literal, (
             f"{path.name}: parameter values must be literals (papermill does not recompute derived values): {line}")

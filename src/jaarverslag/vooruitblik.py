@@ -31,6 +31,7 @@ SCENARIO_NAMEN = {"laag": "laag (minste druk)", "midden": "midden", "hoog": "hoo
 POOL_GROEPEN = ("Huisartslid", "Hidha of waarnemer")  # GPs who take out-of-hours shifts on their own
 AIOS_GROEP = "AIOS"  # GPs in training: they take shifts under supervision, so they are inflow, not pool
 TABEL_JAREN_STAP = 5  # the projection table shows the base year and every fifth year
+PER_DUIZEND = 1000
 
 T_PROGNOSE = "bevolkingsprognose"
 T_HUISARTSEN = "huisartsen"
@@ -371,15 +372,15 @@ def projectie_tabel(v: Vooruitblik) -> pd.DataFrame:
     jaren = sorted({v.basis.jaar, eind} | {j for j in range(v.basis.jaar + 1, eind)
                                             if j % TABEL_JAREN_STAP == 0})
     t = v.projectie[v.projectie["jaar"].isin(jaren)].copy()
-    t["scenario"] = t["scenario"].map(SCENARIO_NAMEN)
-    kolommen = {"jaar": "Jaar", "scenario": "Scenario", "bevolking": "Inwoners", "ouderen_aandeel": "Aandeel 65+ (%)",
-                "hulpvragen": "Hulpvragen", "consulteenheden": "Consulteenheden", "huisartsen": "Huisartsen in de pool",
-                "druk": "Hulpvragen per huisarts", "druk_index": f"Druk (index {v.basis.jaar} = 100)"}
+    t["volgorde"] = t["scenario"].map({n: i for i, n in enumerate(SCENARIOS)})
+    t = t.sort_values(["jaar", "volgorde"], kind="stable")
+    t["jaar"] = t["jaar"].astype(str)  # a year, not a quantity: no thousands separator
     t["ouderen_aandeel"] = 100 * t["ouderen_aandeel"]
+    kolommen = {"jaar": "Jaar", "scenario": "Scenario", "ouderen_aandeel": "Aandeel 65+ (%)",
+                "hulpvragen": "Hulpvragen", "consulteenheden": "Consulteenheden", "huisartsen": "Huisartsen",
+                "druk_index": f"Druk (index {v.basis.jaar} = 100)"}
     if t["consulteenheden"].isna().all():
         kolommen.pop("consulteenheden")
-    t = t.sort_values(["jaar", "scenario"], key=lambda s: s.map({SCENARIO_NAMEN[n]: i for i, n in enumerate(SCENARIOS)})
-                      if s.name == "scenario" else s, kind="stable")
     return t[list(kolommen)].rename(columns=kolommen).reset_index(drop=True)
 
 
@@ -647,3 +648,63 @@ def druk_grafiek(v: Vooruitblik, bron: str):
            f"bandbreedte van {fmt.getal(t[['laag', 'hoog']].iloc[-1].min())} tot "
            f"{fmt.getal(t[['laag', 'hoog']].iloc[-1].max())}. {drempel_zin(v)}")
     return fig, alt
+
+
+def vraag_zin(v: Vooruitblik) -> str:
+    """Say where demand growth comes from: the rate of the oldest group, the population and the units."""
+    b, eind = v.basis, v.parameters["tot_jaar"]
+    t = b.tarieven
+    per_1000 = PER_DUIZEND * t["hulpvragen"] / t["bevolking"]
+    oudste, gemiddeld = per_1000.iloc[-1], PER_DUIZEND * t["hulpvragen"].sum() / t["bevolking"].sum()
+    bev0, bev1 = waarde(v, "midden", b.jaar, "bevolking"), waarde(v, "midden", eind, "bevolking")
+    oud0, oud1 = waarde(v, "midden", b.jaar, "ouderen_aandeel"), waarde(v, "midden", eind, "ouderen_aandeel")
+    tekst = (f"In {b.jaar} deden inwoners van {t['leeftijdsgroep'].iloc[-1]} jaar {fmt.getal(oudste)} hulpvragen "
+             f"per 1.000, tegen {fmt.getal(gemiddeld)} per 1.000 voor alle leeftijden samen "
+             f"({fmt.getal(oudste / gemiddeld, 1)} keer zo veel). In het middenscenario gaat het aandeel 65-plussers "
+             f"van {fmt.procent(100 * oud0)} naar {fmt.procent(100 * oud1)}, terwijl het aantal inwoners "
+             f"{fmt.verandering(100 * (bev1 / bev0 - 1))} verandert.")
+    if not math.isnan(waarde(v, "midden", b.jaar, "consulteenheden")):
+        h = waarde(v, "midden", eind, "hulpvragen") / waarde(v, "midden", b.jaar, "hulpvragen") - 1
+        e = waarde(v, "midden", eind, "consulteenheden") / waarde(v, "midden", b.jaar, "consulteenheden") - 1
+        tekst += (f" De consulteenheden, die een visite zwaarder wegen dan een telefonisch advies, veranderen "
+                  f"{fmt.verandering(100 * e)} tegen {fmt.verandering(100 * h)} voor de hulpvragen.")
+    return tekst
+
+
+def capaciteit_zin(v: Vooruitblik) -> str:
+    """Say where the pool settles: the level at which yearly outflow equals inflow, in the central scenario."""
+    p = v.parameters
+    a = scenario_aannames(p, v.groei)["midden"]
+    u = uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
+    if u == 0:
+        return "Zonder uitstroom groeit de groep elk jaar met de instroom."
+    evenwicht = v.instroom["midden"] / u
+    richting = "krimpt" if evenwicht < v.basis.pool else "groeit"
+    return (f"In het middenscenario {richting} de groep naar een evenwicht van ongeveer {fmt.getal(evenwicht)} "
+            f"huisartsen, het aantal waarbij elk jaar evenveel huisartsen stoppen als er bijkomen "
+            f"({fmt.getal(v.instroom['midden'], 1)} per jaar); in {p['tot_jaar']} zijn het er "
+            f"{fmt.getal(waarde(v, 'midden', p['tot_jaar'], 'huisartsen'))}.")
+
+
+def rekenvoorbeeld(v: Vooruitblik) -> pd.DataFrame:
+    """Return the first projected year of the central scenario worked out step by step (for the methods chapter)."""
+    b, p = v.basis, v.parameters
+    j0, j1 = b.jaar, b.jaar + 1
+    a = scenario_aannames(p, v.groei)["midden"]
+    u = uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
+    pool0, pool1 = waarde(v, "midden", j0, "huisartsen"), waarde(v, "midden", j1, "huisartsen")
+    h0, h1 = waarde(v, "midden", j0, "hulpvragen"), waarde(v, "midden", j1, "hulpvragen")
+    d1 = waarde(v, "midden", j1, "druk_index")
+    rijen = [
+        ("Uitstroom per jaar", f"1 − (1 − {fmt.getal(a.uitstroom_pct, 1)}%)^(1/{p['uitstroom_jaren']})",
+         fmt.procent(100 * u, 2)),
+        ("Instroom per jaar", f"{b.aios} AIOS / {p['opleidingsduur_jaren']} jaar × {fmt.getal(a.instroom_aandeel_pct, 0)}%",
+         fmt.getal(v.instroom["midden"], 2)),
+        (f"Huisartsen {j1}", f"{fmt.getal(pool0)} × (1 − {fmt.procent(100 * u, 2)}) + {fmt.getal(v.instroom['midden'], 2)}",
+         fmt.getal(pool1, 1)),
+        (f"Hulpvragen {j1}", f"som over de leeftijdsgroepen van hulpvragen {j0} × inwoners {j1} / inwoners {j0}",
+         fmt.getal(h1, 0)),
+        (f"Druk {j1}", f"({fmt.getal(h1, 0)} / {fmt.getal(pool1, 1)}) / ({fmt.getal(h0, 0)} / {fmt.getal(pool0)}) × 100",
+         fmt.getal(d1, 1)),
+    ]
+    return pd.DataFrame(rijen, columns=["Stap", "Berekening", "Uitkomst"])

@@ -1,0 +1,260 @@
+"""Vooruitblik: the projection arithmetic on hand-computed cases, the scenarios on the real data,
+a real papermill run with changed parameters, and a real build of the chapter with a scenario file."""
+
+from __future__ import annotations
+
+import ast
+import math
+import os
+import re
+from pathlib import Path
+
+import jupytext
+import pandas as pd
+import pytest
+
+from jaarverslag import vooruitblik as vb
+from jaarverslag.build import parameters_cel
+from jaarverslag.data import lees_tabel
+from jaarverslag.tabellen import CSV_OPTIONS
+
+from conftest import ROOT, copy_project, run_build
+
+NOTEBOOK = ROOT / "notebooks" / "vooruitblik.md"
+
+
+# --- arithmetic on hand-computed cases --------------------------------------------------------------------
+
+
+def test_yearly_factor_compounds_to_the_total_change():
+    assert vb.jaarfactor(21, 2) == pytest.approx(1.1)  # 1,1 × 1,1 = 1,21
+    assert vb.jaarfactor(-19, 2) == pytest.approx(0.9)
+    with pytest.raises(vb.VooruitblikFout, match="periode van 0 jaar"):
+        vb.jaarfactor(10, 0)
+
+
+def test_yearly_outflow_from_a_share_leaving_within_a_period():
+    assert vb.uitstroom_per_jaar(19, 2) == pytest.approx(0.1)  # 0,9 × 0,9 = 0,81 stay after two years
+    assert vb.uitstroom_per_jaar(0, 6) == 0
+
+
+def test_pool_loses_a_share_and_gains_a_fixed_inflow_each_year():
+    pool = vb.capaciteit(100, 0.1, 5, 2021, 2023)
+    assert list(pool.index) == [2021, 2022, 2023]
+    assert list(pool) == pytest.approx([100, 95, 90.5])  # 100·0,9+5 = 95; 95·0,9+5 = 90,5
+
+
+def test_threshold_year_is_the_first_year_at_or_above_it():
+    index = pd.Series([100.0, 105.0, 110.0, 126.0], index=[2021, 2022, 2023, 2024])
+    assert vb.drempeljaar(index, 10) == 2023
+    assert vb.drempeljaar(index, 25) == 2024
+    assert vb.drempeljaar(index, 30) is None
+
+
+def test_rate_trend_stops_after_its_years():
+    assert vb.trend_factor(1.1, 2, 3) == pytest.approx(1.21)
+    assert vb.trend_factor(1.1, 5, 3) == pytest.approx(1.331)
+    assert vb.trend_factor(1.1, 5, 0) == 1
+
+
+def test_population_projection_by_hand(monkeypatch):
+    # One gemeente: 60 young, 40 old (30 + 10). Total +21% in 2 years (1,1 a year); share old ×1,25 a year.
+    monkeypatch.setattr(vb, "OUDEREN_PERIODE", (2023, 2024))
+    basis = pd.DataFrame({"gemeente": ["A"] * 3, "leeftijdsgroep": ["0-4", "65-69", "80-84"],
+                          "inwoners": [60.0, 30.0, 10.0]})
+    out = vb.projecteer_bevolking(basis, {"A": 21.0}, 2, 25.0, 2021, 2022)
+    year2 = out[out["jaar"] == 2022].set_index("leeftijdsgroep")["inwoners"]
+    # 2022: total 110, share old 0,4 × 1,25 = 0,5: 55 young and 55 old, old split 3:1 as in the base year
+    assert year2.to_dict() == pytest.approx({"0-4": 55.0, "65-69": 41.25, "80-84": 13.75})
+    assert out[out["jaar"] == 2021]["inwoners"].tolist() == pytest.approx([60.0, 30.0, 10.0])
+
+
+def test_population_projection_refuses_an_impossible_share_and_a_missing_gemeente(monkeypatch):
+    monkeypatch.setattr(vb, "OUDEREN_PERIODE", (2023, 2024))
+    basis = pd.DataFrame({"gemeente": ["A", "A"], "leeftijdsgroep": ["0-4", "65-69"], "inwoners": [40.0, 60.0]})
+    with pytest.raises(vb.VooruitblikFout, match="iedereen oudere"):
+        vb.projecteer_bevolking(basis, {"A": 0.0}, 14, 100.0, 2021, 2022)  # share 0,6 → 1,2
+    with pytest.raises(vb.VooruitblikFout, match="geen groei .* voor A"):
+        vb.projecteer_bevolking(basis, {"B": 0.0}, 14, 10.0, 2021, 2022)
+
+
+def test_gemeente_growth_uses_the_forecast_its_interval_or_the_parameters():
+    prognose = pd.DataFrame({"gemeente": ["X", "Y", "Z"], "verandering_pct": [6.9, -4.4, math.nan],
+                             "ondergrens_pct": [2.9, math.nan, math.nan], "bovengrens_pct": [11.1, math.nan, math.nan]})
+    g = vb.gemeente_groei(prognose, groei_onbekend_pct=1.0, marge_pct=4.0).set_index("gemeente")
+    assert g.loc["X", ["laag", "midden", "hoog"]].tolist() == [2.9, 6.9, 11.1]
+    assert g.loc["Y", ["laag", "midden", "hoog"]].tolist() == pytest.approx([-8.4, -4.4, -0.4])
+    assert g.loc["Z", ["laag", "midden", "hoog"]].tolist() == pytest.approx([-3.0, 1.0, 5.0])
+    assert "groei_onbekend_pct" in g.loc["Z", "herkomst"]
+
+
+def test_scenarios_take_the_bounds_that_lower_or_raise_pressure():
+    groei = pd.DataFrame({"gemeente": ["X"], "laag": [-1.0], "midden": [0.0], "hoog": [1.0]})
+    p = dict(vb.STANDAARD, uitstroom_min_pct=15.0, uitstroom_max_pct=27.0, trend_leeftijd=True)
+    s = vb.scenario_aannames(p, groei)
+    assert (s["laag"].ouderen_groei_pct, s["midden"].ouderen_groei_pct, s["hoog"].ouderen_groei_pct) == (25.0, 33.3, 40.0)
+    assert (s["laag"].uitstroom_pct, s["hoog"].uitstroom_pct) == (15.0, 27.0)
+    assert (s["laag"].instroom_aandeel_pct, s["hoog"].instroom_aandeel_pct) == (100.0, 50.0)  # more inflow, less pressure
+    assert (s["laag"].groei, s["hoog"].groei) == ({"X": -1.0}, {"X": 1.0})
+    assert (s["laag"].trend, s["midden"].trend, s["hoog"].trend) == ("ondergrens", "verhouding", "bovengrens")
+    assert vb.scenario_aannames(vb.STANDAARD, groei)["hoog"].trend == "geen"
+
+
+@pytest.mark.parametrize("wijziging, melding", [
+    ({"ouderen_groei_min_pct": 35.0}, "ouderen_groei_min_pct ≤ ouderen_groei_pct"),
+    ({"instroom_aandeel_max_pct": 120.0}, "instroom_aandeel_max_pct moet tussen 0 en 100"),
+    ({"uitstroom_jaren": 0}, "uitstroom_jaren moet minstens 1"),
+    ({"bevolking_marge_pct": -1.0}, "bevolking_marge_pct mag niet negatief"),
+])
+def test_bad_scenario_parameters_are_refused_by_name(wijziging, melding):
+    with pytest.raises(vb.VooruitblikFout, match=re.escape(melding)):
+        vb.controleer_parameters({**vb.STANDAARD, **wijziging})
+
+
+def test_the_notebook_parameters_cell_repeats_the_package_defaults():
+    cel = parameters_cel(NOTEBOOK)
+    assert set(cel) == {"jaar"} | set(vb.STANDAARD)
+    for naam, standaard in vb.STANDAARD.items():
+        assert ast.literal_eval(cel[naam].standaard) == standaard, naam
+        assert type(standaard).__name__ == cel[naam].annotatie, naam
+    assert set(vb.BETEKENIS) == set(vb.STANDAARD)
+
+
+# --- the scenarios on the real data ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def basis_2021() -> vb.Basis:
+    return vb.laad_basis(2021)
+
+
+@pytest.fixture(scope="module")
+def standaard(basis_2021) -> vb.Vooruitblik:
+    return vb.projecteer(basis_2021, vb.STANDAARD)
+
+
+def test_base_year_reproduces_the_reports_counts(standaard):
+    hulpvragen = lees_tabel("hulpvragen_leeftijd_totaal", 2021)["aantal"].sum()
+    artsen = lees_tabel("huisartsen", 2021).set_index("groep")["aantal"]
+    for s in vb.SCENARIOS:
+        assert vb.waarde(standaard, s, 2021, "hulpvragen") == pytest.approx(hulpvragen)
+        assert vb.waarde(standaard, s, 2021, "huisartsen") == artsen[list(vb.POOL_GROEPEN)].sum()
+        assert vb.waarde(standaard, s, 2021, "druk_index") == pytest.approx(100)
+    cbs = lees_tabel("cbs_bevolking_leeftijd")
+    assert vb.waarde(standaard, "midden", 2021, "bevolking") == cbs[cbs["peildatum"].astype(str).str[:4] == "2021"][
+        "inwoners"].sum()
+
+
+def test_the_band_orders_the_scenarios(standaard):
+    eind = standaard.parameters["tot_jaar"]
+    laag, mid, hoog = (vb.waarde(standaard, s, eind, "druk_index") for s in vb.SCENARIOS)
+    assert laag < mid < hoog
+    laag, mid, hoog = (vb.waarde(standaard, s, eind, "huisartsen") for s in vb.SCENARIOS)
+    assert laag > mid > hoog
+
+
+def test_more_elderly_means_more_demand_and_more_inflow_less_pressure(basis_2021, standaard):
+    eind = vb.STANDAARD["tot_jaar"]
+    ouder = vb.projecteer(basis_2021, {**vb.STANDAARD, "ouderen_groei_pct": 40.0})
+    assert vb.waarde(ouder, "midden", eind, "hulpvragen") > vb.waarde(standaard, "midden", eind, "hulpvragen")
+    assert vb.waarde(ouder, "midden", eind, "ouderen_aandeel") > vb.waarde(standaard, "midden", eind, "ouderen_aandeel")
+    meer = vb.projecteer(basis_2021, {**vb.STANDAARD, "instroom_aandeel_pct": 100.0})
+    assert vb.waarde(meer, "midden", eind, "huisartsen") > vb.waarde(standaard, "midden", eind, "huisartsen")
+    assert vb.waarde(meer, "midden", eind, "druk_index") < vb.waarde(standaard, "midden", eind, "druk_index")
+    assert vb.waarde(meer, "midden", eind, "hulpvragen") == vb.waarde(standaard, "midden", eind, "hulpvragen")
+
+
+def test_rate_trend_from_the_age_model_widens_the_band(basis_2021, standaard):
+    eind = vb.STANDAARD["tot_jaar"]
+    trend = vb.projecteer(basis_2021, {**vb.STANDAARD, "trend_leeftijd": True})
+
+    def breedte(v):
+        return vb.waarde(v, "hoog", eind, "hulpvragen") - vb.waarde(v, "laag", eind, "hulpvragen")
+    assert breedte(trend) > breedte(standaard)
+    assert "leeftijdsmodel (2020–2021)" in vb.trend_zin(trend)
+
+
+def test_worked_example_matches_the_projection(standaard):
+    stappen = vb.rekenvoorbeeld(standaard).set_index("Stap")["Uitkomst"]
+    from jaarverslag import fmt
+    assert stappen["Huisartsen 2022"] == fmt.getal(vb.waarde(standaard, "midden", 2022, "huisartsen"), 1)
+    assert stappen["Druk 2022"] == fmt.getal(vb.waarde(standaard, "midden", 2022, "druk_index"), 1)
+
+
+def test_a_year_without_age_groups_says_so():
+    with pytest.raises(vb.VooruitblikFout, match="Voor 2019 zijn geen hulpvragen per leeftijdsgroep"):
+        vb.laad_basis(2019)
+
+
+def test_changed_parameters_are_named_on_the_page():
+    assert vb.afwijkend_zin(vb.STANDAARD).startswith("Deze pagina gebruikt de standaardwaarden")
+    zin = vb.afwijkend_zin({**vb.STANDAARD, "ouderen_groei_pct": 40.0})
+    assert "ouderen_groei_pct = 40,0 (standaard 33,3)" in zin
+    tabel = vb.parameter_tabel({**vb.STANDAARD, "trend_leeftijd": True}).set_index("Parameter")
+    assert tabel.loc["trend_leeftijd", ["Gebruikt", "Gewijzigd"]].tolist() == ["ja", "gewijzigd"]
+    assert tabel.loc["tot_jaar", "Gewijzigd"] == ""
+
+
+# --- real notebook execution and a real build --------------------------------------------------------------
+
+
+def _projectie_csv(folder: Path) -> pd.DataFrame:
+    opts = {"sep": CSV_OPTIONS["sep"], "decimal": CSV_OPTIONS["decimal"], "encoding": CSV_OPTIONS["encoding"]}
+    return pd.read_csv(folder / "tabellen" / "vooruitblik_projectie.csv", **opts)
+
+
+def _run(tmp_path: Path, naam: str, **parameters) -> pd.DataFrame:
+    import papermill
+
+    work = tmp_path / naam
+    work.mkdir()
+    papermill.execute_notebook(jupytext.read(NOTEBOOK), str(work / "vooruitblik.ipynb"),
+                               parameters={"jaar": 2021, **parameters}, cwd=str(work), kernel_name="python3",
+                               progress_bar=False, start_timeout=300)
+    t = _projectie_csv(work)
+    return t[(t["Jaar"] == vb.STANDAARD["tot_jaar"]) & (t["Scenario"] == "midden")].iloc[0]
+
+
+def test_papermill_parameters_move_the_chapter_the_right_way(tmp_path, monkeypatch):
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(ROOT))
+    standaard = _run(tmp_path, "standaard")
+    ouder = _run(tmp_path, "ouder", ouderen_groei_pct=40.0)
+    meer = _run(tmp_path, "instroom", instroom_aandeel_pct=100.0)
+    druk = "Druk (index 2021 = 100)"
+    assert ouder["Hulpvragen"] > standaard["Hulpvragen"] and ouder[druk] > standaard[druk]
+    assert meer["Huisartsen"] > standaard["Huisartsen"] and meer[druk] < standaard[druk]
+    assert meer["Hulpvragen"] == standaard["Hulpvragen"]
+
+
+def test_a_bad_scenario_stops_the_notebook_with_a_dutch_message(tmp_path, monkeypatch):
+    from papermill.exceptions import PapermillExecutionError
+
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(ROOT))
+    with pytest.raises(PapermillExecutionError, match="ouderen_groei_min_pct ≤ ouderen_groei_pct"):
+        _run(tmp_path, "fout", ouderen_groei_min_pct=50.0)
+
+
+def test_build_with_a_scenario_file_shows_the_values_and_moves_the_numbers(tmp_path, built_project):
+    project = copy_project(tmp_path / "project")
+    scenario = project / "scenario.yml"
+    scenario.write_text("vooruitblik:\n  ouderen_groei_pct: 40.0\n  instroom_aandeel_pct: 100.0\n", encoding="utf-8")
+    result = run_build(project, "--jaar", "2021", "--parameters", str(scenario))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ouderen_groei_pct = 40.0 (standaard 33.3)" in result.stdout
+
+    page = (project / "site" / "2021" / "book" / "vooruitblik.html").read_text(encoding="utf-8")
+    assert "gewijzigde parameters: ouderen_groei_pct = 40,0 (standaard 33,3), instroom_aandeel_pct = 100,0" in page
+    assert re.search(r"<td>ouderen_groei_pct</td><td>40,0</td><td>33,3</td><td>gewijzigd</td>", page)
+
+    eind, druk = str(vb.STANDAARD["tot_jaar"]), "Druk (index 2021 = 100)"
+
+    def midden(project_root: Path) -> pd.Series:
+        t = _projectie_csv(project_root / "_build" / "nb" / "2021" / "vooruitblik")
+        return t[(t["Jaar"].astype(str) == eind) & (t["Scenario"] == "midden")].iloc[0]
+
+    nu, standaard = midden(project), midden(built_project)
+    assert nu["Hulpvragen"] > standaard["Hulpvragen"]  # more elderly, more demand
+    assert nu["Huisartsen"] > standaard["Huisartsen"]  # more inflow, more GPs
+    standaard_pagina = (built_project / "site" / "2021" / "book" / "vooruitblik.html").read_text(encoding="utf-8")
+    assert "Deze pagina gebruikt de standaardwaarden van alle parameters." in standaard_pagina
+    assert os.path.exists(project / "site" / "2021" / "figuren" / "vooruitblik_druk.png")
