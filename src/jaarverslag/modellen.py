@@ -574,7 +574,7 @@ def simuleer_tellingen(mu: np.ndarray, seed: int, phi: float = 1.0) -> np.ndarra
 # --- Part 2: loading the book's tables -----------------------------------------------------------
 
 
-def _band_grenzen(label: str) -> tuple[float, float]:
+def band_grenzen(label: str) -> tuple[float, float]:
     """Return [lower, upper) years of an age label like '0-4', '0-10', '80+' or '95+'."""
     label = str(label).replace(" jaar", "").strip()
     if label.endswith("+"):
@@ -586,10 +586,10 @@ def _band_grenzen(label: str) -> tuple[float, float]:
 def groepeer_leeftijd(bevolking: pd.DataFrame, groepen: list[str]) -> pd.DataFrame:
     """Sum 5-year CBS bands into the report's age groups; bands must not straddle a group boundary."""
     # Report groups are written '0-10', '10-20': 0-10 means ages 0 up to 10 (0-9); CBS bands '0-4' mean 0..4 inclusive.
-    group_bounds = {g: _band_grenzen(g) for g in groepen}
+    group_bounds = {g: band_grenzen(g) for g in groepen}
 
     def which(band: str) -> str:
-        lo, hi = _band_grenzen(band)
+        lo, hi = band_grenzen(band)
         hi = hi + 1 if math.isfinite(hi) else hi  # '0-4' covers [0, 5)
         for g, (glo, ghi) in group_bounds.items():
             if lo >= glo and hi <= ghi:
@@ -614,7 +614,8 @@ def bevolking_per_groep(groepen: list[str], root: Path | None = None) -> pd.Data
     return out
 
 
-def _nearest(year: int, available: list[int]) -> int:
+def dichtstbijzijnde_jaar(year: int, available: list[int]) -> int:
+    """Return the available year closest to year (the earlier one on a tie)."""
     return min(available, key=lambda a: (abs(a - year), a))
 
 
@@ -652,7 +653,7 @@ def gegevens_leeftijd(jaar: int, referentiejaar: int, terugval: str = "dichtstbi
         if j in available:
             use, note, fallback = j, f"CBS-bevolking op 1 januari {j}", False
         elif available and terugval == "dichtstbijzijnde":
-            use = _nearest(j, available)
+            use = dichtstbijzijnde_jaar(j, available)
             note, fallback = (f"terugval: CBS-bevolking op 1 januari {use} (leeftijdsopbouw van het dichtstbijzijnde "
                               f"jaar; voor {j} is geen bevolking per leeftijd beschikbaar)"), True
         else:
@@ -698,7 +699,7 @@ def gegevens_zorgconsumptie(jaar: int, root: Path | None = None) -> ConsumptieGe
         raise ModelFout("Het aantal inwoners per gemeente (de noemer van het verslag) ontbreekt voor alle jaren.")
     frames, soorten = [], {}
     for j in years:
-        use = j if j in denominators else _nearest(j, sorted(denominators))
+        use = j if j in denominators else dichtstbijzijnde_jaar(j, sorted(denominators))
         noemer = denominators[use][["gemeente", "inwoners_x1000"]].astype({"gemeente": str})
         noemer["inwoners"] = noemer["inwoners_x1000"].astype(float) * PER_DUIZEND
         noemer["bron_noemer"] = (f"gedrukte noemer {j}" if use == j

@@ -77,6 +77,11 @@ def uitstroom_per_jaar(uitstroom_pct: float, jaren: int) -> float:
     return 1 - jaarfactor(-uitstroom_pct, jaren)
 
 
+def is_oud(band: str) -> bool:
+    """Return whether a CBS age band lies wholly at or above OUDEREN_VANAF."""
+    return md.band_grenzen(band)[0] >= OUDEREN_VANAF
+
+
 def projecteer_bevolking(basis: pd.DataFrame, groei: dict[str, float], prognose_jaren: int,
                          ouderen_groei_pct: float, basisjaar: int, tot_jaar: int) -> pd.DataFrame:
     """Project the population per gemeente and 5-year band from basisjaar to tot_jaar.
@@ -91,15 +96,15 @@ def projecteer_bevolking(basis: pd.DataFrame, groei: dict[str, float], prognose_
     ontbreekt = sorted(set(basis["gemeente"]) - set(groei))
     if ontbreekt:
         raise VooruitblikFout(f"geen groei van het aantal inwoners voor {', '.join(ontbreekt)}")
-    oud = basis["leeftijdsgroep"].map(lambda band: md._band_grenzen(band)[0] >= OUDEREN_VANAF)
+    oud = basis["leeftijdsgroep"].map(is_oud)
     aandeel_factor = jaarfactor(ouderen_groei_pct, OUDEREN_PERIODE[1] - OUDEREN_PERIODE[0])
     delen = []
     for gemeente, rijen in basis.groupby("gemeente", sort=True):
-        is_oud = oud.loc[rijen.index]
+        oude_band = oud.loc[rijen.index]
         totaal = rijen["inwoners"].sum()
-        mix_oud = rijen["inwoners"].where(is_oud, 0) / rijen.loc[is_oud, "inwoners"].sum()
-        mix_jong = rijen["inwoners"].where(~is_oud, 0) / rijen.loc[~is_oud, "inwoners"].sum()
-        aandeel_basis = rijen.loc[is_oud, "inwoners"].sum() / totaal
+        mix_oud = rijen["inwoners"].where(oude_band, 0) / rijen.loc[oude_band, "inwoners"].sum()
+        mix_jong = rijen["inwoners"].where(~oude_band, 0) / rijen.loc[~oude_band, "inwoners"].sum()
+        aandeel_basis = rijen.loc[oude_band, "inwoners"].sum() / totaal
         totaal_factor = jaarfactor(groei[gemeente], prognose_jaren)
         for jaar in range(basisjaar, tot_jaar + 1):
             stap = jaar - basisjaar
@@ -255,7 +260,7 @@ def laad_basis(jaar: int, root: Path | None = None) -> Basis:
 
     cbs = lees_tabel(md.T_BEVOLKING, None, root)
     cbs["jaar"] = cbs["peildatum"].astype(str).str[:4].astype(int)
-    cbs_jaar = md._nearest(jaar, sorted(set(cbs["jaar"])))
+    cbs_jaar = md.dichtstbijzijnde_jaar(jaar, sorted(set(cbs["jaar"])))
     if cbs_jaar != jaar:
         opmerkingen.append(f"De CBS-bevolking van {jaar} ontbreekt; de projectie begint met de bevolking op "
                            f"1 januari {cbs_jaar}.")
@@ -318,7 +323,7 @@ def projecteer(basis: Basis, p: dict) -> Vooruitblik:
     for naam, a in scenarios.items():
         bev = projecteer_bevolking(basis.bevolking, a.groei, basis.prognose_jaren, a.ouderen_groei_pct,
                                    basis.jaar, p["tot_jaar"])
-        bev["oud"] = bev["leeftijdsgroep"].map(lambda band: md._band_grenzen(band)[0] >= OUDEREN_VANAF)
+        bev["oud"] = bev["leeftijdsgroep"].map(is_oud)
         bev = md.groepeer_leeftijd(bev, groepen)
         per_groep = bev.groupby(["jaar", "groep"])["inwoners"].sum().unstack("groep")[groepen]
         rijen = []
@@ -355,7 +360,7 @@ def projecteer(basis: Basis, p: dict) -> Vooruitblik:
 # --- what the page shows ------------------------------------------------------------------------------------
 
 
-def waarde(v: pd.DataFrame, scenario: str, jaar: int, kolom: str) -> float:
+def waarde(v: Vooruitblik, scenario: str, jaar: int, kolom: str) -> float:
     """Return one projected value."""
     rij = v.projectie[(v.projectie["scenario"] == scenario) & (v.projectie["jaar"] == jaar)]
     return float(rij[kolom].iloc[0])
@@ -526,7 +531,7 @@ def trend_zin(v: Vooruitblik) -> str:
 def pool_zin(v: Vooruitblik) -> str:
     """Say how many GPs take shifts in the base year and how in- and outflow are set."""
     b, p = v.basis, v.parameters
-    u = {s: 100 * uitstroom_per_jaar(getattr(a, "uitstroom_pct"), p["uitstroom_jaren"])
+    u = {s: 100 * uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
          for s, a in scenario_aannames(p, v.groei).items()}
     return (f"In {b.jaar} deden {fmt.getal(b.pool)} huisartsen zelfstandig diensten (huisartsleden en hidha's of "
             f"waarnemers{'; deze aantallen zijn onzeker, zie het hoofdstuk Huisartsen en medewerkers' if b.pool_onzeker else ''}). "
