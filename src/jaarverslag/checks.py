@@ -115,6 +115,20 @@ def _vergelijk(jaar: int, controle: str, gedrukt: pd.Series, berekend: pd.Series
     return out
 
 
+def _som_tegen_gedrukt(jaar: int, root: Path | None, controle: str, delen: str, totaal: str, sleutel: str,
+                       uitleg: Callable[[str], str], kolom: str = "aantal",
+                       zonder: str | None = None) -> list[Bevinding]:
+    """Sum the parts table per sleutel and compare with the printed totals table keyed the same way.
+
+    `zonder` names a printed row that is not a sum of these parts (the SHT total beside the posts).
+    """
+    parts = _som(lees_tabel(delen, jaar, root), sleutel, kolom)
+    printed = lees_tabel(totaal, jaar, root).set_index(sleutel)[kolom]
+    if zonder is not None:
+        printed = printed[printed.index != zonder]
+    return _vergelijk(jaar, controle, printed, parts, totaal, (bestand(delen, jaar, root),), uitleg)
+
+
 def _een(frame: pd.DataFrame, kolom: str, waarde: str, value: str = "aantal"):
     """Return the value in the single row where kolom == waarde, or NA when there is no such row."""
     rows = frame.loc[frame[kolom] == waarde, value]
@@ -127,12 +141,9 @@ def _een(frame: pd.DataFrame, kolom: str, waarde: str, value: str = "aantal"):
 @check("som_verrichtingen_post", needs=("verrichtingen", "verrichtingen_totaal"))
 def _procedures_per_post(jaar: int, root: Path | None) -> list[Bevinding]:
     """The procedures of each post add up to that post's printed total."""
-    parts = _som(lees_tabel("verrichtingen", jaar, root), "post")
-    printed = lees_tabel("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
-    printed = printed[printed.index != SHT_TOTAL]
-    return _vergelijk(jaar, "som_verrichtingen_post", printed, parts, "verrichtingen_totaal",
-                      (bestand("verrichtingen", jaar, root),),
-                      lambda post: f"som van de verrichtingen van post {post} wijkt af van het gedrukte totaal")
+    return _som_tegen_gedrukt(jaar, root, "som_verrichtingen_post", "verrichtingen", "verrichtingen_totaal", "post",
+                              lambda post: f"som van de verrichtingen van post {post} wijkt af van het gedrukte totaal",
+                              zonder=SHT_TOTAL)
 
 
 @check("som_verrichtingen_sht", needs=("verrichtingen", "verrichtingen_totaal"))
@@ -151,12 +162,10 @@ def _procedures_sht(jaar: int, root: Path | None) -> list[Bevinding]:
 @check("som_hulpvragen_leeftijd", needs=("hulpvragen_leeftijd", "hulpvragen_leeftijd_totaal"))
 def _age_groups(jaar: int, root: Path | None) -> list[Bevinding]:
     """The hulpvragen of each age group (advies, consult, visite) add up to its printed total."""
-    parts = _som(lees_tabel("hulpvragen_leeftijd", jaar, root), "leeftijdsgroep")
-    printed = lees_tabel("hulpvragen_leeftijd_totaal", jaar, root).set_index("leeftijdsgroep")["aantal"]
-    return _vergelijk(jaar, "som_hulpvragen_leeftijd", printed, parts, "hulpvragen_leeftijd_totaal",
-                      (bestand("hulpvragen_leeftijd", jaar, root),),
-                      lambda groep: f"som van advies, consult en visite in leeftijdsgroep {groep} "
-                                    "wijkt af van het gedrukte totaal van die groep")
+    return _som_tegen_gedrukt(jaar, root, "som_hulpvragen_leeftijd", "hulpvragen_leeftijd",
+                              "hulpvragen_leeftijd_totaal", "leeftijdsgroep",
+                              lambda groep: f"som van advies, consult en visite in leeftijdsgroep {groep} "
+                                            "wijkt af van het gedrukte totaal van die groep")
 
 
 @check("hulpvragen_leeftijd_sht", needs=("hulpvragen_leeftijd_totaal", "verrichtingen_totaal"))
@@ -335,32 +344,25 @@ def _walk_ins(jaar: int, root: Path | None) -> list[Bevinding]:
 @check("som_kwaliteitsmeldingen", needs=("kwaliteitsmeldingen", "kwaliteitsmeldingen_totaal"))
 def _quality_reports(jaar: int, root: Path | None) -> list[Bevinding]:
     """The complaints, incident reports and calamities per classification add up to their printed totals."""
-    parts = _som(lees_tabel("kwaliteitsmeldingen", jaar, root), "soort")
-    printed = lees_tabel("kwaliteitsmeldingen_totaal", jaar, root).set_index("soort")["aantal"]
-    return _vergelijk(jaar, "som_kwaliteitsmeldingen", printed, parts, "kwaliteitsmeldingen_totaal",
-                      (bestand("kwaliteitsmeldingen", jaar, root),),
-                      lambda s: f"som van de classificaties van soort {s} wijkt af van het gedrukte aantal")
+    return _som_tegen_gedrukt(jaar, root, "som_kwaliteitsmeldingen", "kwaliteitsmeldingen",
+                              "kwaliteitsmeldingen_totaal", "soort",
+                              lambda s: f"som van de classificaties van soort {s} wijkt af van het gedrukte aantal")
 
 
 @check("som_personeelsverloop", needs=("personeelsverloop", "personeelsverloop_totaal"))
 def _staff_turnover(jaar: int, root: Path | None) -> list[Bevinding]:
     """The in- and outflow per function add up to the printed totals per direction."""
-    parts = _som(lees_tabel("personeelsverloop", jaar, root), "richting")
-    printed = lees_tabel("personeelsverloop_totaal", jaar, root).set_index("richting")["aantal"]
-    return _vergelijk(jaar, "som_personeelsverloop", printed, parts, "personeelsverloop_totaal",
-                      (bestand("personeelsverloop", jaar, root),),
-                      lambda r: f"som van de {r} per functie wijkt af van de gedrukte totale {r}")
+    return _som_tegen_gedrukt(jaar, root, "som_personeelsverloop", "personeelsverloop", "personeelsverloop_totaal",
+                              "richting",
+                              lambda r: f"som van de {r} per functie wijkt af van de gedrukte totale {r}")
 
 
 @check("som_dossierinzage", needs=("dossierinzage", "dossierinzage_totaal"))
 def _record_access(jaar: int, root: Path | None) -> list[Bevinding]:
     """The patients with consent per post add up to the printed SHT number, per measurement."""
-    parts = _som(lees_tabel("dossierinzage", jaar, root), "meting", "aantal_patienten")
-    printed = lees_tabel("dossierinzage_totaal", jaar, root).set_index("meting")["aantal_patienten"]
-    return _vergelijk(jaar, "som_dossierinzage", printed, parts, "dossierinzage_totaal",
-                      (bestand("dossierinzage", jaar, root),),
-                      lambda m: f"som van de patiënten met toestemming per post (meting {m}) wijkt af van het "
-                                "gedrukte SHT-aantal")
+    return _som_tegen_gedrukt(jaar, root, "som_dossierinzage", "dossierinzage", "dossierinzage_totaal", "meting",
+                              lambda m: f"som van de patiënten met toestemming per post (meting {m}) wijkt af van "
+                                        "het gedrukte SHT-aantal", kolom="aantal_patienten")
 
 
 @check("verloop_vs_medewerkers", needs=("personeelsverloop_totaal", "medewerkers"))
