@@ -601,13 +601,18 @@ def groepeer_leeftijd(bevolking: pd.DataFrame, groepen: list[str]) -> pd.DataFra
     return out
 
 
-def bevolking_per_groep(groepen: list[str], root: Path | None = None) -> pd.DataFrame:
-    """Return the CBS population per report age group and year (1 January): jaar, leeftijdsgroep, bevolking."""
+def cbs_bevolking(root: Path | None = None) -> pd.DataFrame:
+    """Return the CBS population per gemeente and 5-year band with a `jaar` column (the year of its 1 January)."""
     from jaarverslag.data import lees_tabel
 
     cbs = lees_tabel(T_BEVOLKING, None, root)
     cbs["jaar"] = cbs["peildatum"].astype(str).str[:4].astype(int)
-    cbs = groepeer_leeftijd(cbs, groepen)
+    return cbs
+
+
+def bevolking_per_groep(groepen: list[str], root: Path | None = None) -> pd.DataFrame:
+    """Return the CBS population per report age group and year (1 January): jaar, leeftijdsgroep, bevolking."""
+    cbs = groepeer_leeftijd(cbs_bevolking(root), groepen)
     out = cbs.groupby(["jaar", "groep"], sort=False)["inwoners"].sum().reset_index()
     out = out.rename(columns={"groep": "leeftijdsgroep", "inwoners": "bevolking"})
     out["bevolking"] = out["bevolking"].astype(float)

@@ -13,12 +13,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from jaarverslag import fmt
 from jaarverslag import modellen as md
-from jaarverslag.metrics import CONSULTEENHEID_GEWICHT
 
 # --- sources and fixed facts ------------------------------------------------------------------------------
 
@@ -28,6 +26,11 @@ NZA_NORM_PATIENTEN_PER_FTE = 2095  # seed 001 §2 and §4: registered patients p
 DREMPELS_PCT = (10, 25)  # the pressure thresholds the board asked for: 10% and 25% above today's level
 SCENARIOS = ("laag", "midden", "hoog")  # laag = least pressure, hoog = most pressure
 SCENARIO_NAMEN = {"laag": "laag (minste druk)", "midden": "midden", "hoog": "hoog (meeste druk)"}
+# Which parameter of a laag/midden/hoog triple each scenario takes: a higher value raises pressure,
+# except for the inflow share, where a higher value lowers it.
+GRENS_MEER_DRUK = {"laag": "_min_pct", "midden": "_pct", "hoog": "_max_pct"}
+GRENS_MINDER_DRUK = {"laag": "_max_pct", "midden": "_pct", "hoog": "_min_pct"}
+TREND_GRENS = {"laag": "ondergrens", "midden": "verhouding", "hoog": "bovengrens"}  # columns of the age model
 POOL_GROEPEN = ("Huisartslid", "Hidha of waarnemer")  # GPs who take out-of-hours shifts on their own
 AIOS_GROEP = "AIOS"  # GPs in training: they take shifts under supervision, so they are inflow, not pool
 TABEL_JAREN_STAP = 5  # the projection table shows the base year and every fifth year
@@ -196,13 +199,12 @@ def gemeente_groei(prognose: pd.DataFrame, groei_onbekend_pct: float, marge_pct:
 def scenario_aannames(p: dict, groei: pd.DataFrame) -> dict[str, Aannames]:
     """Return the three scenarios: laag takes the bounds with the least pressure, hoog those with the most."""
     controleer_parameters(p)
-    trend = {"laag": "ondergrens", "midden": "verhouding", "hoog": "bovengrens"}
     return {s: Aannames(
-        ouderen_groei_pct=p["ouderen_groei_" + {"laag": "min_pct", "midden": "pct", "hoog": "max_pct"}[s]],
+        ouderen_groei_pct=p["ouderen_groei" + GRENS_MEER_DRUK[s]],
         groei=dict(zip(groei["gemeente"], groei[s])),
-        trend=trend[s] if p["trend_leeftijd"] else "geen",
-        uitstroom_pct=p["uitstroom_" + {"laag": "min_pct", "midden": "pct", "hoog": "max_pct"}[s]],
-        instroom_aandeel_pct=p["instroom_aandeel_" + {"laag": "max_pct", "midden": "pct", "hoog": "min_pct"}[s]],
+        trend=TREND_GRENS[s] if p["trend_leeftijd"] else "geen",
+        uitstroom_pct=p["uitstroom" + GRENS_MEER_DRUK[s]],
+        instroom_aandeel_pct=p["instroom_aandeel" + GRENS_MINDER_DRUK[s]],
     ) for s in SCENARIOS}
 
 
@@ -250,16 +252,14 @@ def laad_basis(jaar: int, root: Path | None = None) -> Basis:
     soort = soort[soort["jaar"] == jaar] if len(soort) else soort
     opmerkingen = []
     if len(soort):
-        gewicht = soort["soort"].map(CONSULTEENHEID_GEWICHT)
-        tarieven["consulteenheden"] = (soort["aantal"] * gewicht).groupby(soort["leeftijdsgroep"]).sum()
+        tarieven["consulteenheden"] = md.consulteenheden(soort).groupby(soort["leeftijdsgroep"]).sum()
     else:
         tarieven["consulteenheden"] = math.nan
         opmerkingen.append(f"Voor {jaar} zijn de hulpvragen per leeftijdsgroep niet naar soort gesplitst; "
                            "daarom is er geen projectie van consulteenheden.")
     tarieven = tarieven.reset_index()
 
-    cbs = lees_tabel(md.T_BEVOLKING, None, root)
-    cbs["jaar"] = cbs["peildatum"].astype(str).str[:4].astype(int)
+    cbs = md.cbs_bevolking(root)
     cbs_jaar = md.dichtstbijzijnde_jaar(jaar, sorted(set(cbs["jaar"])))
     if cbs_jaar != jaar:
         opmerkingen.append(f"De CBS-bevolking van {jaar} ontbreekt; de projectie begint met de bevolking op "
@@ -302,6 +302,7 @@ class Vooruitblik:
     basis: Basis
     parameters: dict
     groei: pd.DataFrame  # per gemeente: laag, midden, hoog, herkomst, band
+    aannames: dict[str, Aannames]  # per scenario
     projectie: pd.DataFrame  # scenario, jaar, bevolking, ouderen_aandeel, hulpvragen, consulteenheden,
     #                          huisartsen, nza_fte, druk, druk_index
     drempels: pd.DataFrame  # scenario, drempel_pct, jaar (or NA)
@@ -353,7 +354,7 @@ def projecteer(basis: Basis, p: dict) -> Vooruitblik:
         delen.append(frame)
         index = frame.set_index("jaar")["druk_index"]
         drempels += [{"scenario": naam, "drempel_pct": d, "jaar": drempeljaar(index, d)} for d in DREMPELS_PCT]
-    return Vooruitblik(basis, dict(p), groei, pd.concat(delen, ignore_index=True),
+    return Vooruitblik(basis, dict(p), groei, scenarios, pd.concat(delen, ignore_index=True),
                        pd.DataFrame(drempels).astype({"jaar": "Int64"}), instroom)
 
 
@@ -396,6 +397,12 @@ def projectie_opmaak(tabel: pd.DataFrame) -> dict:
             for c in tabel.columns if c not in ("Jaar", "Scenario")}
 
 
+def _drempel(v: Vooruitblik, scenario: str, drempel_pct: int):
+    """Return the threshold year of one scenario (NA when it is not reached)."""
+    d = v.drempels
+    return d[(d["scenario"] == scenario) & (d["drempel_pct"] == drempel_pct)]["jaar"].iloc[0]
+
+
 def drempel_tabel(v: Vooruitblik) -> pd.DataFrame:
     """Return per scenario the first year pressure is 10% and 25% above the base year (or 'niet vóór ...')."""
     eind = v.parameters["tot_jaar"]
@@ -403,7 +410,7 @@ def drempel_tabel(v: Vooruitblik) -> pd.DataFrame:
     for s in SCENARIOS:
         rij = {"Scenario": SCENARIO_NAMEN[s]}
         for d in DREMPELS_PCT:
-            j = v.drempels[(v.drempels["scenario"] == s) & (v.drempels["drempel_pct"] == d)]["jaar"].iloc[0]
+            j = _drempel(v, s, d)
             rij[f"+{d}% bereikt in"] = f"niet vóór {eind + 1}" if pd.isna(j) else str(int(j))
         rijen.append(rij)
     return pd.DataFrame(rijen)
@@ -414,8 +421,7 @@ def drempel_zin(v: Vooruitblik) -> str:
     eind, basisjaar = v.parameters["tot_jaar"], v.basis.jaar
     delen = []
     for d in DREMPELS_PCT:
-        jaren = {s: v.drempels[(v.drempels["scenario"] == s) & (v.drempels["drempel_pct"] == d)]["jaar"].iloc[0]
-                 for s in SCENARIOS}
+        jaren = {s: _drempel(v, s, d) for s in SCENARIOS}
         mid = jaren["midden"]
         tekst = (f"{d}% boven het niveau van {basisjaar} komt de druk in het middenscenario "
                  + (f"in {int(mid)}" if pd.notna(mid) else f"niet vóór {eind + 1}"))
@@ -532,7 +538,7 @@ def pool_zin(v: Vooruitblik) -> str:
     """Say how many GPs take shifts in the base year and how in- and outflow are set."""
     b, p = v.basis, v.parameters
     u = {s: 100 * uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
-         for s, a in scenario_aannames(p, v.groei).items()}
+         for s, a in v.aannames.items()}
     return (f"In {b.jaar} deden {fmt.getal(b.pool)} huisartsen zelfstandig diensten (huisartsleden en hidha's of "
             f"waarnemers{'; deze aantallen zijn onzeker, zie het hoofdstuk Huisartsen en medewerkers' if b.pool_onzeker else ''}). "
             f"Van hen stopt {bereik(p['uitstroom_min_pct'], p['uitstroom_pct'], p['uitstroom_max_pct'])} binnen "
@@ -562,7 +568,7 @@ def _band_tekst(t: pd.DataFrame, eind: int) -> str:
             f"{fmt.getal(t[['laag', 'hoog']].iloc[-1].max())})")
 
 
-def _figuur(v: Vooruitblik):
+def _figuur():
     """Return a new figure and axes in the book's style for a chart over the projection years."""
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -593,7 +599,7 @@ def vraag_grafiek(v: Vooruitblik, bron: str):
     """Return the demand chart (help requests, and consult units when available) with its alt text."""
     from jaarverslag import charts
 
-    fig, ax, pal = _figuur(v)
+    fig, ax, pal = _figuur()
     eind = v.parameters["tot_jaar"]
     t = _band(ax, v, "hulpvragen", pal[0], "Hulpvragen")
     alt = f"Lijngrafiek van de verwachte hulpvragen per jaar, {_band_tekst(t, eind)}."
@@ -609,7 +615,7 @@ def vraag_grafiek(v: Vooruitblik, bron: str):
 
 def capaciteit_grafiek(v: Vooruitblik, bron: str):
     """Return the GP capacity chart with the NZa-norm reference line and its alt text."""
-    fig, ax, pal = _figuur(v)
+    fig, ax, pal = _figuur()
     eind = v.parameters["tot_jaar"]
     t = _band(ax, v, "huisartsen", pal[0], "Huisartsen die diensten doen")
     n = v.projectie.pivot(index="jaar", columns="scenario", values="nza_fte")["midden"]
@@ -626,7 +632,7 @@ def capaciteit_grafiek(v: Vooruitblik, bron: str):
 
 def druk_grafiek(v: Vooruitblik, bron: str):
     """Return the pressure-index chart with the 10% and 25% thresholds and its alt text."""
-    fig, ax, pal = _figuur(v)
+    fig, ax, pal = _figuur()
     eind = v.parameters["tot_jaar"]
     t = _band(ax, v, "druk_index", pal[1], "Druk")
     for d, stijl in zip(DREMPELS_PCT, (":", "-.")):
@@ -665,7 +671,7 @@ def vraag_zin(v: Vooruitblik) -> str:
 def capaciteit_zin(v: Vooruitblik) -> str:
     """Say where the pool settles: the level at which yearly outflow equals inflow, in the central scenario."""
     p = v.parameters
-    a = scenario_aannames(p, v.groei)["midden"]
+    a = v.aannames["midden"]
     u = uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
     if u == 0:
         return "Zonder uitstroom groeit de groep elk jaar met de instroom."
@@ -681,7 +687,7 @@ def rekenvoorbeeld(v: Vooruitblik) -> pd.DataFrame:
     """Return the first projected year of the central scenario worked out step by step (for the methods chapter)."""
     b, p = v.basis, v.parameters
     j0, j1 = b.jaar, b.jaar + 1
-    a = scenario_aannames(p, v.groei)["midden"]
+    a = v.aannames["midden"]
     u = uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
     pool0, pool1 = waarde(v, "midden", j0, "huisartsen"), waarde(v, "midden", j1, "huisartsen")
     h0, h1 = waarde(v, "midden", j0, "hulpvragen"), waarde(v, "midden", j1, "hulpvragen")
