@@ -6,7 +6,6 @@ import ast
 import copy
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from jaarverslag import cache, herkomst, publish
+from jaarverslag import buildlock, cache, herkomst, narrative, publish
 from jaarverslag.fmt import getal
 from jaarverslag.paths import FIGURE_FOLDER, ROOT_ENV, TABLE_FOLDER, build_dir, data_dir, project_root, verslagjaren
 
@@ -40,10 +39,6 @@ BOOK_STAMP = "bron.sha256"
 VALIDATION_STAMP = "validatie.sha256"
 EXTRA_FOLDER = "extra"
 PDF_LINK_FILE = "pdf.md"
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-NARRATIVE_FOLDER = "tekst"  # data/<jaar>/tekst/: the year's own texts, written by the analyst
-NARRATIVE_FILES = {"voorwoord": "het voorwoord", "samenwerking": "de samenwerking met partners",
-                   "hoogtepunten": "de hoogtepunten van het jaar"}
 STATIC_FOLDER = "_static"  # book/_static/: the book's own CSS
 ASSET_FOLDERS = (FIGURE_FOLDER, TABLE_FOLDER)
 
@@ -373,14 +368,24 @@ def jaar_config(root: Path, jaar: int, basis: str, footer: str = "") -> dict:
 
 
 def _narrative(root: Path, jaar: int, target: Path) -> None:
-    """Stage the year's own texts (data/<jaar>/tekst/*.md) for the pages to include; say so when one is missing."""
-    folder = target / "book" / NARRATIVE_FOLDER
+    """Stage the year's own texts (data/<jaar>/tekst/*.md) for the pages to include; say so when one is missing.
+
+    Each text is checked again here (validation already did), so no path to the book skips the safe subset.
+    """
+    folder = target / "book" / narrative.FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    for name, subject in NARRATIVE_FILES.items():
-        source = root / "data" / str(jaar) / NARRATIVE_FOLDER / f"{name}.md"
-        text = source.read_text(encoding="utf-8") if source.is_file() else ""
-        if not HTML_COMMENT.sub("", text).strip():  # a template holds only a comment on what to write
-            text = f"*Voor {jaar} is geen tekst over {subject} aanwezig (data/{jaar}/{NARRATIVE_FOLDER}/{name}.md).*\n"
+    for name, subject in narrative.FILES.items():
+        source = narrative.folder(root, jaar) / f"{name}{narrative.SUFFIX}"
+        shown = f"data/{jaar}/{narrative.FOLDER}/{name}{narrative.SUFFIX}"
+        text = ""
+        if source.is_file() or source.is_symlink():
+            found = narrative.check_file(source, root)
+            if found:
+                raise BuildFout(f"{shown}: " + "; ".join(
+                    f"{f'regel {p.regel}: ' if p.regel else ''}{p.fout}" for p in found))
+            text = source.read_text(encoding="utf-8")
+        if narrative.is_empty(text):  # a template holds only a comment on what to write
+            text = f"*Voor {jaar} is geen tekst over {subject} aanwezig ({shown}).*\n"
         (folder / f"{name}.md").write_text(text, encoding="utf-8")
 
 
@@ -418,7 +423,7 @@ def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> 
             if (executed / folder).is_dir():
                 shutil.copytree(executed / folder, target / EXTRA_FOLDER / folder, dirs_exist_ok=True)
     _narrative(root, jaar, target)
-    (target / "book" / NARRATIVE_FOLDER / PDF_LINK_FILE).write_text(_pdf_link(jaar, pdf), encoding="utf-8")
+    (target / "book" / narrative.FOLDER / PDF_LINK_FILE).write_text(_pdf_link(jaar, pdf), encoding="utf-8")
     for page in (target / "book").glob("*.md"):
         text = page.read_text(encoding="utf-8")
         page.write_text(text + herkomst.pagina_blok(text, tables), encoding="utf-8")
@@ -508,6 +513,17 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
     parameterbestand (--parameters) and parameters (-p, applied after it) override notebook parameters.
     """
     root = project_root()
+    try:
+        with buildlock.one_build(root):
+            return _bouw(root, jaren, basis, workers, pdf, parameterbestand, parameters)
+    except buildlock.BuildBusy as err:
+        print(f"{err}\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
+        return 3
+
+
+def _bouw(root: Path, jaren: list[int] | None, basis: str, workers: int | None, pdf: bool | None,
+          parameterbestand: Path | None, parameters: list[str] | None) -> int:
+    """The build itself, run while holding the project's build lock."""
     basis = "/" + basis.strip("/") + "/" if basis.strip("/") else "/"
     try:
         overrides = scenario(root, parameterbestand, parameters or ())

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from docutils.nodes import make_id
 
-from jaarverslag.build import NARRATIVE_FILES, NARRATIVE_FOLDER
+from jaarverslag.narrative import FILES as NARRATIVE_FILES
+from jaarverslag.narrative import FOLDER as NARRATIVE_FOLDER
 from jaarverslag.codebook import TabelSpec, codebook
 from jaarverslag.paths import YEAR_FOLDER_PATTERN, data_dir, project_root
 

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jaarverslag import checks
+from jaarverslag import checks, narrative
 from jaarverslag.codebook import REFERENCE_FOLDER, codebook
 from jaarverslag.data import beschikbaar, verslagjaren
 from jaarverslag.paths import data_dir, project_root
@@ -98,6 +98,20 @@ def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
     rapport.aanvaard.extend(b for b in found if b.sleutel() not in unrecorded_keys)
 
 
+def _narrative_problems(root: Path, jaar: int) -> list[Probleem]:
+    """Check the year's own texts against the safe subset of Markdown."""
+    folder = narrative.folder(root, jaar)
+    if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(root.resolve())):
+        return [Probleem(str(folder.relative_to(root)), "deze map is een verwijzing naar een andere plek",
+                         "zet de teksten zelf in deze map")]
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        for p in narrative.check_file(path, root):
+            found.append(Probleem(str(path.relative_to(root)), p.fout,
+                                  f"gebruik in de teksten alleen {narrative.ALLOWED_TEXT}", regel=p.regel))
+    return found
+
+
 def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rapport:
     """Validate every present table of the given years (default: all) plus the reference tables."""
     root = root or project_root()
@@ -130,6 +144,8 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
             ok = ok and not problems
         if jaar is not None:
             file_ok[jaar] = ok
+    for jaar in jaren:
+        rapport.problemen.extend(_narrative_problems(root, jaar))
     for jaar in jaren:
         if file_ok.get(jaar) and file_ok.get(None, True):  # cross-checks need readable tables
             _cross_checks(jaar, root, rapport)
