@@ -37,6 +37,7 @@ KERNEL_START_ATTEMPTS = 3
 KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
 BOOK_STAMP = "bron.sha256"
 VALIDATION_STAMP = "validatie.sha256"
+VALIDATION_CODE = "from jaarverslag.rapport import valideer"  # what the validation stamp keys on
 EXTRA_FOLDER = "extra"
 PDF_LINK_FILE = "pdf.md"
 STATIC_FOLDER = "_static"  # book/_static/: the book's own CSS
@@ -487,14 +488,13 @@ def bouw_boek(root: Path, jaar: int, basis: str, versie: str, pdf: bool) -> tupl
 
 def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
     """Validate data/ unless exactly these files, codebook and package passed before; print the outcome."""
-    package = Path(__file__).resolve().parent
-    key = cache.tree_hash([p for p in data_dir(root).rglob("*") if p.is_file()], root) + cache.tree_hash(
-        sorted(package.glob("*.py")), package) + ",".join(map(str, jaren))
+    key = (cache.tree_hash([p for p in data_dir(root).rglob("*") if p.is_file()], root)
+           + cache.code_hash([VALIDATION_CODE]) + ",".join(map(str, jaren)))
     stamp = build_dir(root) / VALIDATION_STAMP
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
         print("Gegevens ongewijzigd sinds de laatste geslaagde controle.", flush=True)
         return True
-    from jaarverslag.rapport import valideer  # pandas and pandera load only when data must be checked
+    from jaarverslag.rapport import valideer  # pandas and pandera load only when data must be checked (VALIDATION_CODE)
 
     rapport = valideer(jaren, root)
     if not rapport.ok:
