@@ -48,9 +48,9 @@ lock: $(STAMP)
 	$(PYTHON) -m venv _build/lock-venv
 	_build/lock-venv/bin/pip install --quiet -r requirements.in
 	_build/lock-venv/bin/pip freeze --exclude-editable > requirements.lock
-	$(PY) -c "from pathlib import Path; from jaarverslag.omgeving import schrijf; schrijf(Path('.'))"
+	$(PY) -c "from pathlib import Path; from jaarverslag.build.environment import schrijf; schrijf(Path('.'))"
 	rm -rf _build/lock-venv
 
 # Cold, no-change and one-table builds against Jupyter Book's own execution (a script, not a test).
 bench: $(STAMP)
-	$(PY) -m jaarverslag.bench
+	$(PY) -m jaarverslag.build.bench

@@ -2,10 +2,11 @@
 
 import pandas as pd
 
-from jaarverslag import binnenlopers as bl
-from jaarverslag import checks, fmt
-from jaarverslag.data import lees_tabel
-from jaarverslag.metrics import verandering_pct
+from jaarverslag.chapters import binnenlopers as bl
+from jaarverslag.data import checks
+from jaarverslag.render import fmt
+from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.metrics import verandering_pct
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Aantal binnenlopers"):
 # "Toename t.o.v. 2020 13%", "Afname t.o.v. 2020 26%", "Afname t.o.v. 2020 75%", and for SHT

@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jaarverslag import branchenormen as bn
-from jaarverslag import tabellen
+from jaarverslag.chapters import branchenormen as bn
+from jaarverslag.render import tables
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Branchenormen", the lines "Norm: ...").
 PRINTED_NORMS = {"tel_spoedlijn_30s": 98, "tel_patientenlijn_2min": 75, "tel_patientenlijn_10min": 98,
@@ -77,7 +77,7 @@ def test_uncertain_values_never_count_as_a_plain_verdict():
 def test_missing_values_show_as_missing_never_as_zero(tmp_path: Path):
     frame = bn.resultaten(2021)
     table = bn.tabel_resultaten(frame, 2021)
-    html = tabellen.html(table, "test_branchenormen", "test", opmaak=bn.opmaak_resultaten(2021),
+    html = tables.html(table, "test_branchenormen", "test", opmaak=bn.opmaak_resultaten(2021),
                          onzeker=frame["status"].eq(bn.ONZEKER), map=tmp_path).data
     assert html.count(bn.ONTBREEKT_TEKST) == 8 and ">0%" not in html and "nan" not in html
     assert "99,09%" in html and "98,2%" in html and "97,1% †" in html

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import run_build
 
-from jaarverslag import herkomst
-from jaarverslag.data import verslagjaren
-from jaarverslag.paths import data_dir
+from jaarverslag.build import provenance
+from jaarverslag.data.load import verslagjaren
+from jaarverslag.data.paths import data_dir
 
 CHAPTER_PAGES = ("book/index.html", "book/verrichtingen.html", "notebooks/verrichtingen.html",
                  "book/methode.html", "book/codeboek.html")
@@ -125,7 +125,7 @@ def test_provenance_block_matches_git_and_the_data_fingerprint(built_project):
     footer = re.search(r'class="jv-herkomst-voet" data-jaar="(\d+)" data-vingerafdruk="(\w+)" data-code="([^"]+)"', page)
     assert footer, "provenance footer missing"
     assert footer.group(1) == "2021"
-    assert footer.group(2) == herkomst.data_vingerafdruk(built_project, 2021)
+    assert footer.group(2) == provenance.data_vingerafdruk(built_project, 2021)
     if head.returncode == 0:  # the session build runs inside the repository's work tree
         assert footer.group(3) == head.stdout.strip()
     assert 'href="../uitgevoerd/verrichtingen.ipynb"' in page

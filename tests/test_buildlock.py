@@ -8,14 +8,14 @@ import time
 
 from conftest import run_build
 
-from jaarverslag import buildlock
-from jaarverslag.publish import jaren_in_site
+from jaarverslag.build import lock
+from jaarverslag.build.publish import jaren_in_site
 
 BUSY = "Er loopt al een bouw van dit jaarverslag"
 
 
 def test_a_second_build_stops_at_once_while_the_lock_is_held(project):
-    with buildlock.one_build(project):
+    with lock.one_build(project):
         started = time.monotonic()
         result = run_build(project, "--jaar", "2019")
         assert time.monotonic() - started < 60
@@ -26,13 +26,13 @@ def test_a_second_build_stops_at_once_while_the_lock_is_held(project):
 
 def test_the_lock_is_released_when_its_holder_dies(project):
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from jaarverslag.buildlock import one_build\n"
+                               "from jaarverslag.build.lock import one_build\n"
                                "with one_build(Path(sys.argv[1])):\n    print('vast', flush=True); time.sleep(600)",
                                str(project)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "vast"
     holder.kill()
     holder.wait()
-    with buildlock.one_build(project):  # kill -9 left no stale lock
+    with lock.one_build(project):  # kill -9 left no stale lock
         pass
 
 
@@ -40,7 +40,7 @@ def test_concurrent_builds_one_failing_leave_a_complete_site(project):
     env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
     first = subprocess.Popen([sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", "--jaar", "2019"],
                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    holder = project / "_build" / buildlock.HOLDER_FILE
+    holder = project / "_build" / lock.HOLDER_FILE
     deadline = time.monotonic() + 120
     while not (holder.is_file() and f"proces {first.pid}" in holder.read_text(encoding="utf-8")):
         assert first.poll() is None and time.monotonic() < deadline, first.communicate()

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import run_build
 
-from jaarverslag import checks
-from jaarverslag.fmt import round_half_up
-from jaarverslag.rapport import valideer
+from jaarverslag.data import checks
+from jaarverslag.render.fmt import round_half_up
+from jaarverslag.data.report import valideer
 
 # The transcriber's list of checks (issue 3), by their exact names.
 CHECK_NAMES = [

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from jaarverslag import dossierinzage as di
-from jaarverslag.fmt import round_half_up
+from jaarverslag.chapters import dossierinzage as di
+from jaarverslag.render.fmt import round_half_up
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Medische dossiers / ICT", figure
 # "Aantal patiënten dat toestemming voor inzage ... heeft gegeven Opt-in eind 2021"): (count, printed percentage).

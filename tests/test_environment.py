@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from jaarverslag.omgeving import PYTHON_VERSION, pins
+from jaarverslag.build.environment import PYTHON_VERSION, pins
 
 ROOT = Path(__file__).resolve().parents[1]
 

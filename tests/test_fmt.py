@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from jaarverslag import fmt
+from jaarverslag.render import fmt
 
 
 @pytest.mark.parametrize(("value", "decimals", "expected"), [

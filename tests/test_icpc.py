@@ -2,7 +2,7 @@
 
 import matplotlib
 
-from jaarverslag import icpc
+from jaarverslag.chapters import icpc
 
 matplotlib.use("Agg")
 

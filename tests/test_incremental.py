@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_project, run_build
 
-from jaarverslag.codebook import codebook
+from jaarverslag.data.codebook import codebook
 
 RAN = re.compile(r"^  uitgevoerd (\d{4}) (\S+) ", re.MULTILINE)
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from jaarverslag import fmt
-from jaarverslag import kerncijfers as kc
+from jaarverslag.render import fmt
+from jaarverslag.chapters import kerncijfers as kc
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag import fmt, lees_tabel
-from jaarverslag import kwaliteit as kw
+from jaarverslag import lees_tabel
+from jaarverslag.render import fmt
+from jaarverslag.chapters import kwaliteit as kw
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Klachten, VIM meldingen en
 # calamiteiten": "Aantal klachten", "Aantal VIM meldingen", "Aantal calamiteiten" with 2020 and 2021).

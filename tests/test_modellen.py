@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jaarverslag import fmt, geo, lees_tabel
-from jaarverslag import modellen as md
+from jaarverslag import lees_tabel
+from jaarverslag.data import geo
+from jaarverslag.render import fmt
+from jaarverslag.models import modellen as md
 
 SEED = 20211231  # fixed seed for every simulation in this file
 GROUPS = ["0-10", "10-20", "20-40", "40-60", "60-80", "80+"]

@@ -6,8 +6,9 @@ import pytest
 
 from conftest import run_build
 
-from jaarverslag import build, narrative
-from jaarverslag.rapport import valideer
+from jaarverslag.build import engine as build
+from jaarverslag.data import narrative
+from jaarverslag.data.report import valideer
 
 PAGES = frozenset({"index", "verrichtingen"})
 SECRET = "GEHEIM-BUITEN-HET-PROJECT"

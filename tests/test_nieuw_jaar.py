@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from jaarverslag import checks, cli, metrics
-from jaarverslag.build import NARRATIVE_FILES
-from jaarverslag.codebook import codebook
-from jaarverslag.data import beschikbaar, lees_tabel
-from jaarverslag.nieuw_jaar import JaarBestaatAl, maak
-from jaarverslag.paths import ROOT_ENV, verslagjaren
-from jaarverslag.rapport import valideer
+from jaarverslag import cli
+from jaarverslag.data import checks, metrics
+from jaarverslag.data.narrative import FILES as NARRATIVE_FILES
+from jaarverslag.data.codebook import codebook
+from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.new_year import JaarBestaatAl, maak
+from jaarverslag.data.paths import ROOT_ENV, verslagjaren
+from jaarverslag.data.report import valideer
 
 JAAR = 2022
 

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from jaarverslag import cache, cli
-from jaarverslag import build as b
-from jaarverslag.build import BuildFout, Instelling, Parameter, Taak, Uitkomst
+from jaarverslag import cli
+from jaarverslag.build import cache
+from jaarverslag.build import engine as b
+from jaarverslag.build.engine import BuildFout, Instelling, Parameter, Taak, Uitkomst
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = """---

@@ -2,8 +2,8 @@
 
 import matplotlib.pyplot as plt
 
-from jaarverslag import personeel as pe
-from jaarverslag.metrics import verandering_pct
+from jaarverslag.chapters import personeel as pe
+from jaarverslag.data.metrics import verandering_pct
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt), section "Aantallen - Huisartsen":
 # 180 (-4 t.o.v. 2020), 29 AIOS ("zelfde"), 102 (+14); which number is which group is uncertain (codebook).

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from jaarverslag import populatie as po
-from jaarverslag.data import lees_tabel
-from jaarverslag.fmt import round_half_up
+from jaarverslag.chapters import populatie as po
+from jaarverslag.data.load import lees_tabel
+from jaarverslag.render.fmt import round_half_up
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt), section Patiëntenpopulatie, table
 # "Leeftijdscategorieën hulpvragen", column "groei / afname t.o.v. 2020": 2021 as a whole percentage of 2020,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jaarverslag.data import lees_tabel
-from jaarverslag.fmt import round_half_up
+from jaarverslag.data.load import lees_tabel
+from jaarverslag.render.fmt import round_half_up
 
 VERGELIJKINGEN = lees_tabel("gedrukte_vergelijkingen", 2021)
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from jaarverslag.rapport import valideer
+from jaarverslag.data.report import valideer
 
 HEADER = "jaar,post,verrichting,aantal,status,toelichting\n"
 GOOD_ROW = "2021,Hengelo,Visite,3550,zeker,\n"

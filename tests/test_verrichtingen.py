@@ -1,7 +1,7 @@
 """The Verrichtingen chapter's numbers, recomputed from data/ and compared with the printed report."""
 
-from jaarverslag import verrichtingen as vr
-from jaarverslag.metrics import gedrukt_index
+from jaarverslag.chapters import verrichtingen as vr
+from jaarverslag.data.metrics import gedrukt_index
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section Verrichtingen).
 PRINTED_TOTAL_2021 = 100_036

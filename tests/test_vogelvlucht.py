@@ -9,7 +9,7 @@ from pathlib import Path  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from jaarverslag import vogelvlucht as vv  # noqa: E402
+from jaarverslag.chapters import vogelvlucht as vv  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD = "<script>alert(1)</script>"

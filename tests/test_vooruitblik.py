@@ -13,10 +13,10 @@ import jupytext
 import pandas as pd
 import pytest
 
-from jaarverslag import vooruitblik as vb
-from jaarverslag.build import parameters_cel
-from jaarverslag.data import lees_tabel
-from jaarverslag.tabellen import CSV_OPTIONS
+from jaarverslag.chapters import vooruitblik as vb
+from jaarverslag.build.engine import parameters_cel
+from jaarverslag.data.load import lees_tabel
+from jaarverslag.render.tables import CSV_OPTIONS
 
 from conftest import ROOT, copy_project, run_build
 
@@ -176,7 +176,7 @@ def test_rate_trend_from_the_age_model_widens_the_band(basis_2021, standaard):
 
 def test_worked_example_matches_the_projection(standaard):
     stappen = vb.rekenvoorbeeld(standaard).set_index("Stap")["Uitkomst"]
-    from jaarverslag import fmt
+    from jaarverslag.render import fmt
     assert stappen["Huisartsen 2022"] == fmt.getal(vb.waarde(standaard, "midden", 2022, "huisartsen"), 1)
     assert stappen["Druk 2022"] == fmt.getal(vb.waarde(standaard, "midden", 2022, "druk_index"), 1)
 

@@ -2,10 +2,10 @@
 
 import matplotlib
 
-from jaarverslag import fmt
-from jaarverslag import zorgconsumptie as zc
-from jaarverslag.data import lees_tabel
-from jaarverslag.geo import lees_grenzen
+from jaarverslag.render import fmt
+from jaarverslag.chapters import zorgconsumptie as zc
+from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.geo import lees_grenzen
 
 matplotlib.use("Agg")
 
@@ -92,7 +92,7 @@ def test_dot_chart_uses_one_marker_shape_per_year():
 
 
 def test_label_positions_lie_inside_their_gemeente():
-    from jaarverslag.geo import Punt, punt_in_polygoon
+    from jaarverslag.data.geo import Punt, punt_in_polygoon
 
     for feature in lees_grenzen()["features"]:
         lon, lat = zc.labelpunt(feature["geometry"], raster=15)

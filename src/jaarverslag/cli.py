@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from jaarverslag.rapport import valideer
+from jaarverslag.data.report import valideer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "nieuw-jaar":
-        from jaarverslag.nieuw_jaar import maak
+        from jaarverslag.data.new_year import maak
 
         try:
             nieuw = maak(args.jaar)
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "build":
-        from jaarverslag.build import bouw
+        from jaarverslag.build.engine import bouw
 
         return bouw(args.jaar, args.basis, args.workers, args.pdf, args.parameters, args.parameter)
     rapport = valideer(args.jaar)

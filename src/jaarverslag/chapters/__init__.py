@@ -1,0 +1,1 @@
+"""Chapters layer: one module per book page, returning that page's values."""

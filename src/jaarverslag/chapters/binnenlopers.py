@@ -1,0 +1,138 @@
+"""Binnenlopers (walk-in patients) per spoedpost: counts, change versus last year, printed SHT total."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.data import checks
+from jaarverslag.render import fmt
+from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.metrics import PostTotalen, met_vorig_jaar, verandering_pct
+from jaarverslag.data.paths import verslagjaren
+
+TABEL = "binnenlopers"
+TABEL_TOTAAL = "binnenlopers_totaal"
+POST_ORDER = ["Hengelo", "Enschede", "Coronapost"]
+SHT = "SHT"
+CHECKS_OF_SECTION = ("som_binnenlopers_sht",)  # recorded in afwijkingen.csv; compared in tests
+CHANGE_DECIMALS = 0  # the report prints whole percentages ("Toename t.o.v. 2020 13%")
+POST_NAMES = {"Coronapost": "de coronapost"}  # how a post reads inside a sentence
+NO_DISCREPANCY_TEXT = "Het gedrukte totaal van SHT is gelijk aan de som van de posten."
+
+
+Binnenlopers = PostTotalen  # one shape for every per-post total
+
+
+def beschikbaar_voor(jaar: int, root: Path | None = None) -> bool:
+    """Say whether the walk-ins per post exist for the year."""
+    return beschikbaar(TABEL, jaar, root)
+
+
+def overzicht(jaar: int, root: Path | None = None) -> Binnenlopers:
+    """Return walk-ins per post with last year and the relative change; the SHT total is the sum of the posts."""
+    frame, has_previous = met_vorig_jaar(TABEL, jaar, ["post"], root=root)
+    status = lees_tabel(TABEL, jaar, root)[["post", "status"]]
+    frame = frame[frame["aantal"].notna()].merge(status, on="post", how="left")
+    frame["verandering_pct"] = [verandering_pct(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
+    frame["verandering_pct"] = frame["verandering_pct"].astype("Float64")
+    frame["post"] = pd.Categorical(frame["post"].astype(str), POST_ORDER, ordered=True)
+    frame = frame.sort_values("post").reset_index(drop=True)
+    frame["post"] = frame["post"].astype(str)
+    vorig = frame["aantal_vorig_jaar"].sum(min_count=1) if has_previous else None
+    return Binnenlopers(
+        jaar=jaar,
+        per_post=frame,
+        totaal=int(frame["aantal"].sum()),
+        totaal_vorig_jaar=None if vorig is None or pd.isna(vorig) else int(vorig),
+        vorig_jaar_beschikbaar=has_previous,
+    )
+
+
+def gedrukt_totaal(jaar: int, root: Path | None = None) -> int | None:
+    """Return the SHT total as the report prints it, or None when not printed."""
+    if not beschikbaar(TABEL_TOTAAL, jaar, root):
+        return None
+    printed = lees_tabel(TABEL_TOTAAL, jaar, root).set_index("post")["aantal"]
+    return None if SHT not in printed.index or pd.isna(printed[SHT]) else int(printed[SHT])
+
+
+def gedrukte_verandering(nu: float, vorig: float) -> int | None:
+    """Return the change in whole percent as the report prints it (rounded half away from zero)."""
+    change = verandering_pct(nu, vorig)
+    return None if change is None else fmt.round_half_up(change, CHANGE_DECIMALS)
+
+
+def tabel_voor_boek(b: Binnenlopers) -> pd.DataFrame:
+    """Return the section table with Dutch column names, a SHT row, and last year only when it exists."""
+    rows = b.per_post[["post", "aantal_vorig_jaar", "aantal", "verandering_pct"]].copy()
+    rows["aantal_vorig_jaar"] = rows["aantal_vorig_jaar"].astype("Int64")
+    total = pd.DataFrame({"post": [f"{SHT} (som van de posten)"],
+                          "aantal_vorig_jaar": pd.array([b.totaal_vorig_jaar], dtype="Int64"),
+                          "aantal": [b.totaal],
+                          "verandering_pct": pd.array([b.verandering_pct], dtype="Float64")})
+    table = pd.concat([rows, total], ignore_index=True)
+    table = table.rename(columns={"post": "Spoedpost", "aantal_vorig_jaar": str(b.jaar - 1), "aantal": str(b.jaar),
+                                  "verandering_pct": f"Verandering t.o.v. {b.jaar - 1}"})
+    if not b.vorig_jaar_beschikbaar:
+        table = table.drop(columns=[str(b.jaar - 1), f"Verandering t.o.v. {b.jaar - 1}"])
+    return table
+
+
+def onzeker_rijen(b: Binnenlopers) -> pd.Series:
+    """Return the uncertain-value mask for the book table's rows (the posts, then the SHT sum)."""
+    posts = b.per_post["status"].astype(str).eq("onzeker").to_list()
+    return pd.Series([*posts, any(posts)])
+
+
+def tabel_opmaak(b: Binnenlopers) -> dict:
+    """Return the formatter of the change column (whole percent with sign, as printed)."""
+    return {f"Verandering t.o.v. {b.jaar - 1}": lambda v: fmt.verandering(v, CHANGE_DECIMALS)}
+
+
+def _naam(post: str) -> str:
+    return POST_NAMES.get(post, post)
+
+
+def _opsomming(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1]
+
+
+def samenvatting_zin(b: Binnenlopers) -> str:
+    """Return the sentence with the year's walk-ins, per post and compared with last year."""
+    per_post = _opsomming([f"{_naam(row.post)} {fmt.getal(row.aantal)}" for row in b.per_post.itertuples(index=False)])
+    text = f"In {b.jaar} kwamen {fmt.getal(b.totaal)} patiënten als binnenloper naar de spoedposten: {per_post}."
+    if not b.vorig_jaar_beschikbaar or b.totaal_vorig_jaar is None:
+        return text + f" Cijfers over {b.jaar - 1} zijn niet beschikbaar, dus een vergelijking kan niet worden gemaakt."
+    change = b.verandering_pct
+    richting = "meer" if change > 0 else "minder"
+    text += (f" Dat zijn er {fmt.getal(abs(b.totaal - b.totaal_vorig_jaar))} {richting} dan in {b.jaar - 1} "
+             f"({fmt.getal(b.totaal_vorig_jaar)}), een verandering van {fmt.verandering(change, CHANGE_DECIMALS)}.")
+    moves = [f"{_naam(r.post)} {fmt.verandering(r.verandering_pct, CHANGE_DECIMALS)} (van {fmt.getal(r.aantal_vorig_jaar)} "
+             f"naar {fmt.getal(r.aantal)})" for r in b.per_post.itertuples(index=False) if not pd.isna(r.verandering_pct)]
+    if moves:
+        text += " Per post: " + _opsomming(moves) + "."
+    return text
+
+
+def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
+    """Return a footnote on recorded discrepancies in the printed SHT walk-in total (this and last year)."""
+    notes = [f"Let op ({year}): {row.toelichting} Dit boek rekent met de som van de posten "
+             f"({fmt.getal(row.berekend)})."
+             for year, row in checks.vastgelegd_rond(jaar, CHECKS_OF_SECTION, root)]
+    return " ".join(notes) or NO_DISCREPANCY_TEXT
+
+
+def niet_beschikbaar_zin(jaar: int, root: Path | None = None) -> str:
+    """Return the sentence shown when the year has no walk-in figures: which years do have them."""
+    years = [j for j in verslagjaren(root) if beschikbaar(TABEL, j, root)]
+    if not years:
+        return "Het verslag geeft voor geen enkel jaar het aantal binnenlopers."
+    listing = ", ".join(map(str, years[:-1])) + (" en " if len(years) > 1 else "") + str(years[-1])
+    return f"Aantallen binnenlopers zijn in de gegevens alleen te vinden voor {listing}."
+
+
+def niet_beschikbaar_voetnoot(jaar: int) -> str:
+    """Return the footnote shown when the year has no walk-in figures (nothing to check)."""
+    return f"Zonder cijfers over binnenlopers voor {jaar} is er ook geen gedrukt totaal om na te tellen."

@@ -1,0 +1,279 @@
+"""Dossierinzage: patients' consent to record access (opt-in) per post and for SHT, with and without the COVID opt-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.render import fmt
+from jaarverslag.chapters.branchenormen import pct
+from jaarverslag.data.codebook import categorieen
+from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.rounding import round_half_up
+
+ZEKER = "zeker"
+SHT = "SHT"
+# The two measurements the report labels (codebook values of `meting`); the third block has no heading.
+ZONDER = "Zonder COVID opt-in"
+MET = "Met COVID opt-in"
+ICT_SECTIE = "ICT"  # projecten.sectie of the ICT projects
+NOEMER_AFRONDING = -2  # the derived denominators are shown rounded to hundreds: they are estimates
+MAX_DECIMALEN = 2
+
+
+def overzicht(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
+    """Return consent counts and printed percentages per post and for SHT, per measurement; None without data."""
+    if not beschikbaar("dossierinzage", jaar, root):
+        return None
+    parts = [lees_tabel("dossierinzage", jaar, root)]
+    if beschikbaar("dossierinzage_totaal", jaar, root):
+        parts.append(lees_tabel("dossierinzage_totaal", jaar, root))
+    columns = ["post", "meting", "aantal_patienten", "aandeel_pct", "status", "toelichting"]
+    frame = pd.concat(parts, ignore_index=True)[columns]
+    post_rank = {p: i for i, p in enumerate([*categorieen(root)["post"], SHT])}
+    meting_rank = {m: i for i, m in enumerate(categorieen(root)["meting_dossierinzage"])}
+    frame = frame.sort_values(["meting", "post"], key=lambda s: s.map(meting_rank if s.name == "meting" else post_rank))
+    frame = frame.reset_index(drop=True)
+    frame["noemer"] = pd.array([noemer(n, p) for n, p in zip(frame["aantal_patienten"], frame["aandeel_pct"])],
+                               dtype="Float64")
+    return frame
+
+
+def decimalen(value) -> int:
+    """Return how many decimals a printed percentage has (0 for '106%', 1 for '82,2%')."""
+    return next(d for d in range(MAX_DECIMALEN + 1) if round(float(value), d) == round(float(value), MAX_DECIMALEN))
+
+
+def noemer(aantal, aandeel_pct) -> float | None:
+    """Return the denominator the printed percentage implies: count ÷ percentage × 100 (unrounded)."""
+    if pd.isna(aantal) or pd.isna(aandeel_pct) or aandeel_pct == 0:
+        return None
+    return float(aantal) / float(aandeel_pct) * 100
+
+
+def noemer_interval(aantal, aandeel_pct) -> tuple[float, float] | None:
+    """Return the range of denominators that give the printed percentage after rounding half up to its decimals."""
+    if pd.isna(aantal) or pd.isna(aandeel_pct) or aandeel_pct == 0:
+        return None
+    half = 0.5 * 10 ** -decimalen(aandeel_pct)
+    return float(aantal) * 100 / (float(aandeel_pct) + half), float(aantal) * 100 / (float(aandeel_pct) - half)
+
+
+def noemers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return per post the denominator range that fits every printed percentage of that post, and its midpoint.
+
+    `past` is False when the measurements of a post cannot share one denominator (then the range is empty).
+    """
+    rows = []
+    for post, group in frame.groupby("post", sort=False):
+        intervals = [i for i in (noemer_interval(n, p) for n, p in zip(group["aantal_patienten"], group["aandeel_pct"]))
+                     if i is not None]
+        if not intervals:
+            continue
+        low, high = max(i[0] for i in intervals), min(i[1] for i in intervals)
+        rows.append({"post": post, "ondergrens": low, "bovengrens": high, "past": low <= high,
+                     "schatting": (low + high) / 2 if low <= high else None, "metingen": len(intervals)})
+    return pd.DataFrame(rows)
+
+
+def som_verschillen(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the measurements where SHT's printed count differs from the sum of the posts (empty when all agree)."""
+    posts = frame[frame["post"].ne(SHT)].groupby("meting", sort=False)["aantal_patienten"].sum()
+    sht = frame[frame["post"].eq(SHT)].set_index("meting")["aantal_patienten"]
+    rows = [{"meting": m, "sht": int(sht[m]), "som_posten": int(posts[m])}
+            for m in sht.index if m in posts.index and pd.notna(sht[m]) and sht[m] != posts[m]]
+    return pd.DataFrame(rows, columns=["meting", "sht", "som_posten"])
+
+
+def covid_effect(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return per post the consent without and with the COVID opt-in, and what the COVID opt-in adds."""
+    wide = frame[frame["meting"].isin([ZONDER, MET])].pivot(index="post", columns="meting",
+                                                              values=["aantal_patienten", "aandeel_pct"])
+    order = [p for p in dict.fromkeys(frame["post"]) if p in wide.index]
+    wide = wide.loc[order]
+    return pd.DataFrame({
+        "post": order,
+        "zonder": wide[("aantal_patienten", ZONDER)].to_numpy(), "met": wide[("aantal_patienten", MET)].to_numpy(),
+        "zonder_pct": wide[("aandeel_pct", ZONDER)].to_numpy(), "met_pct": wide[("aandeel_pct", MET)].to_numpy(),
+    }).assign(extra=lambda f: f["met"] - f["zonder"], extra_pctpunt=lambda f: f["met_pct"] - f["zonder_pct"])
+
+
+def _rij(frame: pd.DataFrame, post: str, meting: str):
+    rows = frame[frame["post"].eq(post) & frame["meting"].eq(meting)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _niet_beschikbaar(jaar: int) -> str:
+    return f"Voor {jaar} zijn geen cijfers over toestemming voor dossierinzage beschikbaar in data/{jaar}/."
+
+
+def kern_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+    """Return the headline: patients with consent at the end of the year, with and without the COVID opt-in."""
+    if frame is None:
+        return _niet_beschikbaar(jaar)
+    met, zonder = _rij(frame, SHT, MET), _rij(frame, SHT, ZONDER)
+    if met is None or zonder is None:
+        return f"Voor {jaar} ontbreekt het SHT-totaal van de toestemming voor dossierinzage in data/{jaar}/."
+    return (f"Eind {jaar} mochten de spoedposten het dossier inzien van {fmt.getal(met['aantal_patienten'])} patiënten "
+            f"({pct(met['aandeel_pct'])}), als de toestemmingen via de coronaregeling meetellen. Zonder die regeling "
+            f"waren het er {fmt.getal(zonder['aantal_patienten'])} ({pct(zonder['aandeel_pct'])}).")
+
+
+def covid_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+    """Return what the COVID opt-in added, for SHT and per post."""
+    if frame is None:
+        return f"Wat de coronaregeling in {jaar} toevoegde, is daarom niet bekend."
+    effect = covid_effect(frame)
+    if effect.empty:
+        return f"Voor {jaar} is niet te zeggen wat de coronaregeling toevoegde: een van beide metingen ontbreekt."
+    per_post = [f"{r.post} {fmt.getal(r.extra)} ({pct_punt(r.extra_pctpunt)})" for r in effect.itertuples(index=False)
+                if r.post != SHT]
+    sht = effect[effect["post"].eq(SHT)]
+    head = (f"De coronaregeling voegde voor SHT {fmt.getal(sht['extra'].iloc[0])} patiënten toe "
+            f"({pct_punt(sht['extra_pctpunt'].iloc[0])}). " if not sht.empty else "")
+    return head + "Per post: " + ", ".join(per_post[:-1]) + (" en " if len(per_post) > 1 else "") + per_post[-1] + "."
+
+
+def pct_punt(value) -> str:
+    """Format a difference between two printed percentages in percentage points: '+23,8 procentpunt'."""
+    if pd.isna(value):
+        return fmt.MISSING_TEXT
+    value = round(float(value), MAX_DECIMALEN)
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{fmt.getal(abs(value), decimalen(value))} procentpunt"
+
+
+def boven_100_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+    """Return which printed percentages exceed 100%, or that none does."""
+    if frame is None:
+        return f"Of er in {jaar} percentages boven 100% voorkwamen, is niet na te gaan."
+    over = frame[frame["aandeel_pct"] > 100]
+    if over.empty:
+        return "Geen van de gedrukte percentages ligt boven 100%."
+    parts = []
+    for post, group in over.groupby("post", sort=False):
+        values = [pct(v) + ("†" if s != ZEKER else "") for v, s in zip(group["aandeel_pct"], group["status"])]
+        parts.append(f"{post} ({' en '.join(values)})")
+    return ("Boven 100% liggen de percentages van " + ", ".join(parts) + ": daar gaven meer patiënten toestemming dan "
+            "de groep waarover het percentage is berekend.")
+
+
+def noemer_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
+    """Return the denominator the percentages imply, and how it compares with the number of inhabitants."""
+    if frame is None:
+        return f"Ook de noemer van de percentages is voor {jaar} niet na te rekenen."
+    table = noemers(frame)
+    if not table["past"].all():
+        wrong = ", ".join(table.loc[~table["past"], "post"])
+        return (f"Het verslag noemt niet waarover de percentages berekend zijn, en voor {wrong} passen de percentages "
+                f"niet bij één en dezelfde noemer.")
+    parts = [f"{r.post} ongeveer {fmt.getal(round_half_up(r.schatting, NOEMER_AFRONDING))}"
+             for r in table.itertuples(index=False)]
+    text = ("Het verslag noemt niet waarover de percentages berekend zijn. Rekenen we terug (aantal gedeeld door "
+            "percentage), dan komt er binnen de afronding bij elke meting dezelfde noemer uit: "
+            + ", ".join(parts[:-1]) + " en " + parts[-1] + ".")
+    if beschikbaar("inwoners", jaar, root):
+        inwoners = lees_tabel("inwoners", jaar, root)["inwoners"].sum()
+        text += (f" Het werkgebied telde {fmt.getal(inwoners)} inwoners; de noemer is dus niet het aantal inwoners, "
+                 f"maar vermoedelijk het aantal patiënten dat bij een huisarts in de regio staat ingeschreven.")
+    return text
+
+
+def onzeker_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+    """Return a sentence on the measurements whose meaning is uncertain, or that every value is certain."""
+    if frame is None:
+        return f"Er zijn voor {jaar} dus ook geen onzekere waarden te melden."
+    unsure = frame[frame["status"].ne(ZEKER)]
+    if unsure.empty:
+        return "Alle getallen in dit hoofdstuk zijn eenduidig uit het jaarverslag overgenomen."
+    parts = []
+    for meting, group in unsure.groupby("meting", sort=False):
+        values = ", ".join(f"{r.post} {fmt.getal(r.aantal_patienten)} ({pct(r.aandeel_pct)})"
+                           for r in group.itertuples(index=False))
+        parts.append(f"“{meting}” ({values})")
+    return ("Onzeker (†): " + "; ".join(parts) + ". In het verslag staat dit blok boven de twee benoemde metingen "
+            "zonder eigen kop. De getallen zijn duidelijk leesbaar, maar wat ze tellen staat er niet bij. "
+            "Dit boek trekt er daarom geen conclusies uit.")
+
+
+def ict_zin(jaar: int, root: Path | None = None) -> str:
+    """Return the year's ICT projects from the projecten table in one sentence, or that none are recorded."""
+    if not beschikbaar("projecten", jaar, root):
+        return f"Voor {jaar} zijn geen ICT-projecten vastgelegd in data/{jaar}/."
+    projects = lees_tabel("projecten", jaar, root)
+    projects = projects[projects["sectie"].eq(ICT_SECTIE) & projects["projectjaar"].eq(jaar)]
+    if projects.empty:
+        return f"Het verslag over {jaar} noemt geen ICT-projecten."
+    names = [p + (" (onzeker)" if s != ZEKER else "") for p, s in zip(projects["project"], projects["status"])]
+    return f"ICT-project in {jaar}: " + "; ".join(names) + "."
+
+
+# --- table and chart ---------------------------------------------------------------------------------
+
+
+def tabel(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the chapter table with Dutch column names and the derived denominator."""
+    return pd.DataFrame({
+        "Meting": frame["meting"], "Spoedpost": frame["post"], "Patiënten met toestemming": frame["aantal_patienten"],
+        "Percentage (gedrukt)": frame["aandeel_pct"], "Teruggerekende noemer": frame["noemer"],
+    })
+
+
+def noemer_tekst(value) -> str:
+    """Format a derived denominator rounded to hundreds, marked as approximate: '≈ 189.700'."""
+    return fmt.MISSING_TEXT if pd.isna(value) else f"≈ {fmt.getal(round_half_up(value, NOEMER_AFRONDING))}"
+
+
+def opmaak() -> dict:
+    """Return the cell formatters of the chapter table."""
+    return {"Percentage (gedrukt)": pct, "Teruggerekende noemer": noemer_tekst}
+
+
+def onzeker(frame: pd.DataFrame) -> pd.Series:
+    """Return which rows hold a value that is not certain."""
+    return frame["status"].ne(ZEKER)
+
+
+def grafiek(frame: pd.DataFrame, jaar: int):
+    """Return bars of the share with consent per post, without and with the COVID opt-in, a 100% line; and alt text."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from jaarverslag.render import charts
+
+    effect = covid_effect(frame)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, ax = plt.subplots(figsize=(7, 1.9 + 0.85 * len(effect)))
+    y = np.arange(len(effect))[::-1].astype(float)
+    height = 0.38
+    # Value labels in a column right of the 100% line and of every bar.
+    label_x = max(float(effect["met_pct"].max()), float(effect["zonder_pct"].max()), 100) + 3
+    series = [(ZONDER, "zonder_pct", "zonder", "///", colours[0], height / 2),
+              (MET, "met_pct", "met", None, colours[0], -height / 2)]
+    for label, column, count, hatch, colour, offset in series:
+        ax.barh(y + offset, effect[column].astype(float), height=height * 0.95, label=label,
+                color="white" if hatch else colour, edgecolor=colour, hatch=hatch, linewidth=1.2)
+        for yy, value, n in zip(y + offset, effect[column], effect[count]):
+            ax.text(label_x, yy, f"{pct(value)} ({fmt.getal(n)})", va="center", ha="left", fontsize=9)
+    ax.axvline(100, color="black", linestyle="--", linewidth=1.2)
+    ax.text(101, y.max() + 0.55, "100%", ha="left", va="bottom", fontsize=9)
+    ax.set_yticks(y, effect["post"], fontsize=10)
+    ax.set_xlim(0, label_x + 33)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_ylim(-0.6, y.max() + 0.9)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:.0f}%"))
+    ax.tick_params(axis="x", labelsize=9)
+    ax.set_xlabel("Patiënten met toestemming, als percentage (zoals gedrukt)", fontsize=9.5)
+    ax.set_title(f"Toestemming voor dossierinzage, eind {jaar}", loc="left", fontsize=11)
+    legend_height = 0.35 / fig.get_figheight()  # figure fraction of the legend row under the axis
+    fig.legend(*ax.get_legend_handles_labels(), loc="lower left", bbox_to_anchor=(0.01, 0.3 / fig.get_figheight()),
+               ncol=2, fontsize=9, frameon=False)
+    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/dossierinzage.csv en dossierinzage_totaal.csv")
+    fig.tight_layout(rect=(0, 0.3 / fig.get_figheight() + legend_height, 1, 1))
+    values = "; ".join(f"{r.post} {pct(r.zonder_pct)} zonder en {pct(r.met_pct)} met de coronaregeling"
+                       for r in effect.itertuples(index=False))
+    alt = (f"Liggend staafdiagram van het percentage patiënten met toestemming voor dossierinzage eind {jaar}, per post "
+           f"en voor SHT, zonder (gearceerd) en met de toestemming via de coronaregeling, met een stippellijn bij 100%. "
+           f"{values}.")
+    return fig, alt

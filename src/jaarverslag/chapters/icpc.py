@@ -1,0 +1,188 @@
+"""Most frequent ICPC diagnoses: the SHT top 10 and the corona post's top 3, with share of all procedures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.render import fmt
+from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.paths import verslagjaren
+from jaarverslag.chapters.verrichtingen import totalen
+
+TABEL = "icpc_top"
+SHT = "SHT"
+CORONAPOST = "Coronapost"
+ONZEKER = "onzeker"
+SHARE_DECIMALS = 1  # the report prints shares with one decimal ("4,1% | 4.145")
+UNCERTAIN_HATCH = "///"
+UNCERTAIN_LABEL_MARK = " †"
+
+
+def beschikbaar_voor(jaar: int, root: Path | None = None) -> bool:
+    """Say whether the ICPC top lists exist for the year."""
+    return beschikbaar(TABEL, jaar, root)
+
+
+def noemers(jaar: int, root: Path | None = None) -> dict[str, int]:
+    """Return the denominators of the shares: all procedures of SHT and of each post in the year (summed)."""
+    t = totalen(jaar, root)
+    per_post = {str(p): int(n) for p, n in zip(t.per_post["post"], t.per_post["aantal"])}
+    return {SHT: t.totaal, **per_post}
+
+
+def top(jaar: int, post: str = SHT, root: Path | None = None) -> pd.DataFrame:
+    """Return one top list ranked by count, with the share of all procedures recomputed from the data.
+
+    Columns: rang (1 = most frequent), diagnose, aantal, aandeel_pct (unrounded), aandeel_gedrukt,
+    rang_gedrukt, status, toelichting. The SHT list has no printed ranks; the rank follows from the counts.
+    """
+    frame = lees_tabel(TABEL, jaar, root).rename(columns={"aandeel_pct": "aandeel_gedrukt", "rang": "rang_gedrukt"})
+    frame = frame[frame["post"].astype(str) == post].copy()
+    frame["aandeel_pct"] = frame["aantal"].astype(float) / noemers(jaar, root)[post] * 100
+    frame = frame.sort_values(["aantal", "diagnose"], ascending=[False, True]).reset_index(drop=True)
+    frame["rang"] = range(1, len(frame) + 1)
+    return frame[["rang", "diagnose", "aantal", "aandeel_pct", "aandeel_gedrukt", "rang_gedrukt", "status", "toelichting"]]
+
+
+def gedrukt_aandeel(aandeel_pct: float) -> float:
+    """Return a share rounded as the report prints it: one decimal, half away from zero."""
+    return fmt.round_half_up(aandeel_pct, SHARE_DECIMALS)
+
+
+def onzeker(frame: pd.DataFrame) -> pd.Series:
+    """Return the mask of rows whose label/number pairing could not be settled from the source."""
+    return frame["status"].astype(str).eq(ONZEKER)
+
+
+def tabel_voor_boek(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a top list with Dutch column names (the status column is kept for the CSV)."""
+    return frame[["rang", "diagnose", "aantal", "aandeel_pct", "status"]].rename(columns={
+        "rang": "Rang", "diagnose": "Diagnose (ICPC)", "aantal": "Aantal", "aandeel_pct": "Aandeel", "status": "Status"})
+
+
+def tabel_opmaak() -> dict:
+    """Return the formatter of the share column."""
+    return {"Aandeel": lambda v: fmt.procent(v, SHARE_DECIMALS)}
+
+
+def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
+    """Return the sentence on what the top 10 covers together and which diagnoses lead it."""
+    total = noemers(jaar, root)[SHT]
+    sure = frame[~onzeker(frame)]
+    text = (f"De {len(frame)} meest gestelde diagnoses waren in {jaar} samen goed voor {fmt.getal(frame['aantal'].sum())} "
+            f"van de {fmt.getal(total)} verrichtingen ({fmt.procent(frame['aantal'].sum() / total * 100, SHARE_DECIMALS)}).")
+    if not sure.empty:
+        first = sure.iloc[0]
+        text += (f" Van de diagnoses waarvan het aantal vaststaat, kwam {first['diagnose'].lower()} het vaakst voor "
+                 f"({fmt.getal(first['aantal'])} keer, {fmt.procent(first['aandeel_pct'], SHARE_DECIMALS)}).")
+    covid = frame[frame["diagnose"].str.contains("COVID", case=False)]
+    if not covid.empty:
+        row = covid.iloc[0]
+        text += f" {row['diagnose']} staat op plaats {row['rang']} met {fmt.getal(row['aantal'])} verrichtingen."
+    return text
+
+
+def onzeker_zin(frame: pd.DataFrame) -> str:
+    """Return the sentence explaining which label/number pairings are uncertain, or that all are certain."""
+    uncertain = frame[onzeker(frame)]
+    if uncertain.empty:
+        return "Alle omschrijvingen en aantallen in deze lijst staan in het verslag eenduidig bij elkaar."
+    names = [f"{d.lower()} ({fmt.getal(n)})" for d, n in zip(uncertain["diagnose"], uncertain["aantal"])]
+    listing = ", ".join(names[:-1]) + (" en " if len(names) > 1 else "") + names[-1]
+    return (f"Bij {len(uncertain)} van de {len(frame)} diagnoses is niet zeker welk aantal bij welke omschrijving hoort: "
+            f"in het gedrukte verslag staan de omschrijvingen en getallen daar niet naast elkaar. Het gaat om "
+            f"{listing}. Ze zijn in de tabel gemarkeerd met{UNCERTAIN_LABEL_MARK} en in de grafiek gearceerd. "
+            f"De aantallen zelf en de aandelen kloppen wel; alleen de koppeling aan de omschrijving is onzeker.")
+
+
+def niet_beschikbaar_zin(jaar: int, root: Path | None = None) -> str:
+    """Return the sentence shown when the year has no ICPC top lists: which years do have them."""
+    years = [j for j in verslagjaren(root) if beschikbaar(TABEL, j, root)]
+    if not years:
+        return "Het verslag geeft voor geen enkel jaar een lijst van de meest gestelde diagnoses."
+    listing = ", ".join(map(str, years[:-1])) + (" en " if len(years) > 1 else "") + str(years[-1])
+    return f"Een lijst van de meest gestelde diagnoses is in de gegevens alleen te vinden voor {listing}."
+
+
+def corona_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
+    """Return the sentence on the corona post's top 3 and its share of the post's procedures."""
+    if frame.empty:
+        return f"Voor {jaar} is geen top 3 van de coronapost beschikbaar."
+    total = noemers(jaar, root).get(CORONAPOST)
+    first = frame.iloc[0]
+    top_sum = frame["aantal"].sum()
+    text = (f"Op de coronapost ({fmt.getal(total)} verrichtingen in {jaar}) was "
+            f"{first['diagnose'].lower()} de meest gestelde diagnose ({fmt.getal(first['aantal'])} keer, "
+            f"{fmt.procent(first['aandeel_pct'], SHARE_DECIMALS)}).")
+    text += (f" De top {len(frame)} samen maakt {fmt.procent(top_sum / total * 100, SHARE_DECIMALS)} "
+             f"uit van alle verrichtingen van die post.")
+    return text
+
+
+def blok(figuur, tabel, corona_tekst: str, corona_tabel):
+    """Return the top 10 figure and table and the corona post's sentence and table as one HTML block."""
+    from html import escape
+
+    from IPython.display import HTML
+
+    return HTML(f"{figuur.data}{tabel.data}<p>{escape(corona_tekst)}</p>{corona_tabel.data}")
+
+
+def grafiek(frame: pd.DataFrame, jaar: int):
+    """Return a horizontal bar chart of the top list with value labels (uncertain bars hatched), and its alt text."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib.patches import Patch
+
+    from jaarverslag.render import charts
+
+    colour = sns.color_palette(charts.PALETTE)[0]
+    mask = onzeker(frame).to_list()
+    labels = [_korte_naam(d) + (UNCERTAIN_LABEL_MARK if m else "") for d, m in zip(frame["diagnose"], mask)]
+    fig, ax = plt.subplots(figsize=(6.4, 5.2))
+    ys = list(range(len(frame)))
+    bars = ax.barh(ys, frame["aantal"], color=[(*colour, 0.45) if m else colour for m in mask],
+                   edgecolor=colour, linewidth=1)
+    for bar, m in zip(bars, mask):
+        if m:
+            bar.set_hatch(UNCERTAIN_HATCH)
+    ax.set_yticks(ys, labels)
+    ax.tick_params(labelsize=10)
+    ax.invert_yaxis()
+    xmax = float(frame["aantal"].max())
+    ax.set_xlim(0, xmax * 1.45)  # room for the value labels
+    for y, n, share in zip(ys, frame["aantal"], frame["aandeel_pct"]):
+        ax.text(float(n) + xmax * 0.015, y, f"{fmt.getal(n)} ({fmt.procent(share, SHARE_DECIMALS)})",
+                va="center", ha="left", fontsize=10)
+    ax.set_title(f"Meest gestelde diagnoses (ICPC), {jaar}")
+    ax.set_xlabel("Aantal verrichtingen", fontsize=10)
+    ax.set_ylabel("")
+    ax.grid(axis="y", visible=False)
+    charts.dutch_thousands(ax.xaxis)
+    if any(mask):
+        ax.legend(handles=[Patch(facecolor=(*colour, 0.45), edgecolor=colour, hatch=UNCERTAIN_HATCH,
+                                 label="† koppeling omschrijving–aantal onzeker")],
+                  loc="lower right", fontsize=8, frameon=True)
+    charts.bron(fig, f"jaarverslag SHT {jaar}, data/{jaar}/icpc_top.csv")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    parts = [f"{d.lower()} {fmt.getal(n)} ({fmt.procent(s, SHARE_DECIMALS)}{', onzeker' if m else ''})"
+             for d, n, s, m in zip(frame["diagnose"], frame["aantal"], frame["aandeel_pct"], mask)]
+    alt = (f"Liggend staafdiagram van de {len(frame)} meest gestelde ICPC-diagnoses van SHT in {jaar}, van groot naar "
+           f"klein: " + "; ".join(parts) + "."
+           + (" Bij de als onzeker gemarkeerde balken is de koppeling van omschrijving en aantal in de bron niet eenduidig."
+              if any(mask) else ""))
+    return fig, alt
+
+
+SHORT_NAMES = {"Andere gelokaliseerde buikpijn": "Andere gelokal. buikpijn",
+               "Gegeneraliseerde buikpijn/buikkrampen": "Gegeneral. buikpijn/-krampen",
+               "Acute infectie bovenste luchtwegen": "Acute infectie bov. luchtwegen",
+               "Hand/vinger symptomen/klachten": "Hand/vinger klachten",
+               "Borstkas symptomen/klachten": "Borstkas klachten"}
+
+
+def _korte_naam(diagnose: str) -> str:
+    """Return a shorter axis label for long diagnosis names (the table keeps the full name)."""
+    return SHORT_NAMES.get(diagnose, diagnose)

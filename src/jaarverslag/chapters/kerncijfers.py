@@ -1,0 +1,164 @@
+"""Kerncijfers: the year's headline figures for the board, each taken from its chapter's own computation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from jaarverslag.chapters import branchenormen as bn
+from jaarverslag.chapters import kwaliteit, personeel, populatie
+from jaarverslag.render import fmt, tables
+from jaarverslag.chapters import verrichtingen as vr
+from jaarverslag.data.load import beschikbaar
+from jaarverslag.data.metrics import verandering_pct
+from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
+
+EMPTY = "–"
+SHT = "SHT"
+TABLE_NAME = "kerncijfers"
+
+
+@dataclass(frozen=True)
+class Kerncijfer:
+    """One headline figure: this year, last year, the change, and the chapter it comes from."""
+
+    onderwerp: str
+    waarde: str
+    vorig: str
+    verandering: str
+    hoofdstuk: str  # page name in book/
+    hoofdstuk_titel: str
+    onzeker: bool = False
+
+
+def _count(onderwerp: str, nu, vorig, hoofdstuk: str, titel: str, onzeker: bool = False) -> Kerncijfer:
+    present = lambda v: v is not None and not pd.isna(v)  # noqa: E731
+    change = verandering_pct(nu, vorig) if present(nu) and present(vorig) else None
+    return Kerncijfer(onderwerp, fmt.getal(nu) if present(nu) else fmt.MISSING_TEXT,
+                      fmt.getal(vorig) if present(vorig) else EMPTY,
+                      fmt.verandering(change) if change is not None else EMPTY, hoofdstuk, titel, onzeker)
+
+
+def _verrichtingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
+    titel = "Verrichtingen"
+    if not beschikbaar("verrichtingen", jaar, root):
+        return [_count("Verrichtingen SHT", None, None, "verrichtingen", titel)]
+    totalen = vr.totalen(jaar, root)
+    rows = [_count("Verrichtingen SHT", totalen.totaal, totalen.totaal_vorig_jaar, "verrichtingen", titel)]
+    for row in totalen.per_post.itertuples(index=False):
+        rows.append(_count(f"Verrichtingen {row.post}", row.aantal, row.aantal_vorig_jaar, "verrichtingen", titel))
+    return rows
+
+
+def _inwoners(jaar: int, root: Path | None) -> Kerncijfer:
+    inw = populatie.inwoners(jaar, root)
+    return _count("Inwoners werkgebied", inw.aantal, inw.aantal_vorig_jaar, "populatie",
+                  "Patiëntenpopulatie en hulpvragen", inw.onzeker)
+
+
+def _normen(jaar: int, root: Path | None) -> Kerncijfer:
+    titel = "Branchenormen"
+    frame = bn.resultaten(jaar, root)
+    if frame is None or SHT not in set(frame["post"]):
+        return Kerncijfer("Branchenormen gehaald (SHT)", fmt.MISSING_TEXT, EMPTY, EMPTY, "branchenormen", titel)
+    sht = frame[frame["post"] == SHT]
+    t = bn.tellingen(sht)[SHT]
+    judged = t.totaal - t.ontbreekt
+    met = t.zeker_gehaald + t.onzeker_gehaald
+    known_before = sht["gehaald_vorig_jaar"].notna()
+    vorig = (f"{fmt.getal(int(sht['gehaald_vorig_jaar'][known_before].eq(True).sum()))} van "
+             f"{fmt.getal(int(known_before.sum()))}") if known_before.any() else EMPTY
+    return Kerncijfer("Branchenormen gehaald (SHT)", f"{fmt.getal(met)} van {fmt.getal(judged)}", vorig,
+                      EMPTY, "branchenormen", titel,
+                      onzeker=bool(t.onzeker_gehaald or t.onzeker_niet_gehaald))
+
+
+def _meldingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
+    titel = "Kwaliteit"
+    wanted = {"Klacht": "Klachten", "Calamiteit": "Calamiteiten"}
+    vergelijking = kwaliteit.meldingen(jaar, root)
+    if not vergelijking.beschikbaar:
+        return [_count(naam, None, None, "kwaliteit", titel) for naam in wanted.values()]
+    frame = vergelijking.frame.set_index("soort")
+    return [_count(naam, frame.at[soort, "aantal"] if soort in frame.index else None,
+                   frame.at[soort, "aantal_vorig_jaar"] if soort in frame.index else None, "kwaliteit", titel,
+                   soort in frame.index and frame.at[soort, "status"] != "zeker")
+            for soort, naam in wanted.items()]
+
+
+def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
+    titel = "Huisartsen en medewerkers"
+    frame = personeel.verzuim(jaar, root)
+    nu, vorig = personeel.verzuim_waarde(frame, jaar), personeel.verzuim_waarde(frame, jaar - 1)
+    if nu is None:
+        return Kerncijfer("Ziekteverzuim", fmt.MISSING_TEXT, EMPTY, EMPTY, "personeel", titel)
+    norm = personeel.verzuimnorm(root)
+    verdict = "binnen de norm" if norm.gehaald(nu) else "boven de norm"
+    change = f"{fmt.getal(nu - vorig, 2)} procentpunt" if vorig is not None else EMPTY
+    if vorig is not None and nu - vorig > 0:
+        change = "+" + change
+    return Kerncijfer(f"Ziekteverzuim ({verdict}: {norm.tekst})",
+                      fmt.procent(nu, personeel.VERZUIM_DECIMALEN),
+                      fmt.procent(vorig, personeel.VERZUIM_DECIMALEN) if vorig is not None else EMPTY,
+                      change.replace("-", "−"), "personeel", titel)
+
+
+def _huisartsen(jaar: int, root: Path | None) -> Kerncijfer:
+    titel = "Huisartsen en medewerkers"
+    aantallen = personeel.huisartsen(jaar, root)
+    if not aantallen.beschikbaar or "Huisartslid" not in set(aantallen.frame["groep"]):
+        return Kerncijfer("Huisartsleden", fmt.MISSING_TEXT, EMPTY, EMPTY, "personeel", titel)
+    row = aantallen.frame.set_index("groep").loc["Huisartslid"]
+    uncertain = row["status"] != "zeker" or (pd.notna(row["status_vorig_jaar"]) and row["status_vorig_jaar"] != "zeker")
+    return _count("Huisartsleden", row["aantal"], row["aantal_vorig_jaar"], "personeel", titel, bool(uncertain))
+
+
+def kerncijfers(jaar: int, root: Path | None = None) -> list[Kerncijfer]:
+    """Return the headline figures in the order the board reads them."""
+    return [*_verrichtingen(jaar, root), _inwoners(jaar, root), _normen(jaar, root), *_meldingen(jaar, root),
+            _verzuim(jaar, root), _huisartsen(jaar, root)]
+
+
+def tabel(cijfers: list[Kerncijfer], jaar: int) -> pd.DataFrame:
+    """Return the headline figures as a table (for the CSV download)."""
+    return pd.DataFrame({"Onderwerp": [c.onderwerp for c in cijfers], str(jaar): [c.waarde for c in cijfers],
+                         str(jaar - 1): [c.vorig for c in cijfers], "Verandering": [c.verandering for c in cijfers],
+                         "Onzeker": ["ja" if c.onzeker else "nee" for c in cijfers],
+                         "Hoofdstuk": [c.hoofdstuk_titel for c in cijfers]})
+
+
+def html(cijfers: list[Kerncijfer], jaar: int, map: Path | None = None) -> HTML:
+    """Return the headline figures as a captioned table whose rows link to their chapters; write the CSV."""
+    tables.schrijf_csv(tabel(cijfers, jaar), TABLE_NAME, map)
+    # data-label lets a phone show each row as a small card with its own labels (see jaarverslag.css).
+    rows = "".join(
+        f'<tr><th scope="row">{escape(c.onderwerp)}</th>'
+        f'<td class="jv-getal" data-label="{jaar}">{escape(c.waarde)}{tables.UNCERTAIN_MARK if c.onzeker else ""}</td>'
+        f'<td class="jv-getal" data-label="{jaar - 1}">{escape(c.vorig)}</td>'
+        f'<td class="jv-getal" data-label="Verandering">{escape(c.verandering)}</td>'
+        f'<td data-label="Hoofdstuk"><a href="{escape(c.hoofdstuk)}.html">{escape(c.hoofdstuk_titel)}</a></td></tr>'
+        for c in cijfers)
+    note = (f" ({tables.UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is niet eenduidig; zie het hoofdstuk)"
+            if any(c.onzeker for c in cijfers) else "")
+    return HTML(
+        f'<div class="jv-tabel jv-kerncijfers"><table class="table" id="tbl-{TABLE_NAME}">'
+        f"<caption>Kerncijfers {jaar} met {jaar - 1}{escape(note)}</caption>"
+        f'<thead><tr><th scope="col">Onderwerp</th><th scope="col" class="jv-getal">{jaar}</th>'
+        f'<th scope="col" class="jv-getal">{jaar - 1}</th><th scope="col" class="jv-getal">Verandering</th>'
+        f'<th scope="col">Hoofdstuk</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<p><a href="{ASSET_PREFIX}{TABLE_FOLDER}/{TABLE_NAME}.csv" download>Download deze tabel als CSV</a> '
+        "(puntkomma-gescheiden, UTF-8)</p></div>"
+    )
+
+
+def samenvatting(cijfers: list[Kerncijfer], jaar: int) -> str:
+    """Return one sentence on the year's total number of procedures for the top of the landing page."""
+    total = cijfers[0]
+    if total.waarde == fmt.MISSING_TEXT:
+        return f"Voor {jaar} zijn nog niet alle kerncijfers beschikbaar; de tabel hieronder laat zien wat er is."
+    change = f" ({total.verandering} ten opzichte van {jaar - 1})" if total.verandering != EMPTY else ""
+    return f"In {jaar} telden de spoedposten samen {total.waarde} verrichtingen{change}."

@@ -1,0 +1,131 @@
+"""Verrichtingen (procedures) per spoedpost: the chapter's tables and totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.data import checks
+from jaarverslag.render import fmt
+from jaarverslag.data.codebook import categorieen
+from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.metrics import PostTotalen, gedrukt_index, met_vorig_jaar, verandering_pct
+
+POST_ORDER = ["Hengelo", "Enschede", "Coronapost"]
+NO_DISCREPANCY_TEXT = "De gedrukte totalen zijn gelijk aan de som van de verrichtingen per soort."
+CHECKS_OF_CHAPTER = ("som_verrichtingen_post", "som_verrichtingen_sht")
+
+
+Totalen = PostTotalen  # one shape for every per-post total
+
+
+def _order(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["post"] = pd.Categorical(frame["post"], [p for p in POST_ORDER if p in set(frame["post"])], ordered=True)
+    return frame
+
+
+def overzicht(jaar: int, root: Path | None = None) -> tuple[pd.DataFrame, bool]:
+    """Return procedures per post and type for the year with last year and the growth index."""
+    frame, has_previous = met_vorig_jaar("verrichtingen", jaar, ["post", "verrichting"], root=root)
+    frame = frame[frame["aantal"].notna()]  # a type that stopped existing this year is not this year's row
+    frame["index_pct"] = [gedrukt_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
+    frame["index_pct"] = frame["index_pct"].astype("Int64")
+    frame = _order(frame)
+    frame["verrichting"] = pd.Categorical(frame["verrichting"], categorieen(root)["verrichting"], ordered=True)
+    frame = frame.sort_values(["post", "verrichting"]).reset_index(drop=True)
+    frame["verrichting"] = frame["verrichting"].astype(str)
+    return frame, has_previous
+
+
+def totalen(jaar: int, root: Path | None = None) -> Totalen:
+    """Return totals per post and for SHT, summed from the procedures (never taken from printed totals)."""
+    frame, has_previous = met_vorig_jaar("verrichtingen", jaar, ["post", "verrichting"], root=root)
+    per_post = frame.groupby("post", sort=False)[["aantal", "aantal_vorig_jaar"]].sum(min_count=1).reset_index()
+    per_post = per_post[per_post["aantal"].notna()]
+    per_post["verandering_pct"] = [verandering_pct(n, v) for n, v in zip(per_post["aantal"], per_post["aantal_vorig_jaar"])]
+    vorig = frame["aantal_vorig_jaar"].sum(min_count=1) if has_previous else None
+    return Totalen(
+        jaar=jaar,
+        per_post=_order(per_post).sort_values("post").reset_index(drop=True),
+        totaal=int(frame["aantal"].sum()),
+        totaal_vorig_jaar=None if vorig is None or pd.isna(vorig) else int(vorig),
+        vorig_jaar_beschikbaar=has_previous,
+    )
+
+
+def gedrukte_totalen(jaar: int, root: Path | None = None) -> pd.DataFrame:
+    """Return the totals as the report prints them (for comparison and footnotes)."""
+    return lees_tabel("verrichtingen_totaal", jaar, root)
+
+
+def niet_beschikbaar_zin(jaar: int) -> str:
+    """Return the sentence shown when a year has no procedures table (yet)."""
+    return f"Voor {jaar} zijn de verrichtingen per spoedpost nog niet beschikbaar (data/{jaar}/verrichtingen.csv)."
+
+
+def vergelijking_zin(totalen: Totalen) -> str:
+    """Return the sentence comparing the total with last year, or saying that year is missing."""
+    if not totalen.vorig_jaar_beschikbaar or totalen.totaal_vorig_jaar is None:
+        return (f"Cijfers over {totalen.jaar - 1} zijn niet beschikbaar in data/, "
+                f"dus een vergelijking met het vorige jaar kan niet worden gemaakt.")
+    change = totalen.verandering_pct
+    richting = "meer" if change > 0 else "minder"
+    return (f"Dat zijn er {fmt.getal(abs(totalen.totaal - totalen.totaal_vorig_jaar))} {richting} dan in "
+            f"{totalen.jaar - 1} ({fmt.getal(totalen.totaal_vorig_jaar)}), een verandering van "
+            f"{fmt.verandering(change)}.")
+
+
+def per_post_zin(totalen: Totalen) -> str:
+    """Return one sentence listing the total per post."""
+    parts = [f"{row.post} {fmt.getal(row.aantal)}" for row in totalen.per_post.itertuples(index=False)]
+    return "Per post: " + ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1] + "."
+
+
+def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
+    """Return a footnote on recorded discrepancies in this chapter's printed totals (this and last year)."""
+    notes = [f"Let op ({year}): het verslag drukt {fmt.getal(row.gedrukt)} waar de som van de delen "
+             f"{fmt.getal(row.berekend)} is. {row.toelichting} Dit boek rekent met de som van de delen."
+             for year, row in checks.vastgelegd_rond(jaar, CHECKS_OF_CHAPTER, root)]
+    return " ".join(notes) or NO_DISCREPANCY_TEXT
+
+
+def tabel_voor_boek(overzicht_frame: pd.DataFrame, jaar: int, vorig_beschikbaar: bool) -> pd.DataFrame:
+    """Return the chapter table with Dutch column names; last-year columns only when that year exists."""
+    table = overzicht_frame.rename(columns={"post": "Spoedpost", "verrichting": "Verrichting", "aantal": str(jaar),
+                                            "aantal_vorig_jaar": str(jaar - 1),
+                                            "index_pct": f"{jaar} als % van {jaar - 1}"})
+    table["Spoedpost"] = table["Spoedpost"].astype(str)
+    if not vorig_beschikbaar:
+        table = table.drop(columns=[str(jaar - 1), f"{jaar} als % van {jaar - 1}"])
+    else:
+        table = table[["Spoedpost", "Verrichting", str(jaar - 1), str(jaar), f"{jaar} als % van {jaar - 1}"]]
+    return table
+
+
+def grafiek(overzicht_frame: pd.DataFrame, totalen: Totalen):
+    """Return a horizontal bar chart of procedures per type and post, and its alt text."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from jaarverslag.render import charts
+
+    frame = overzicht_frame.copy()
+    frame["post"] = frame["post"].astype(str)
+    order = frame.groupby("verrichting")["aantal"].sum().sort_values(ascending=False).index
+    fig, ax = plt.subplots(figsize=(8, 7))
+    sns.barplot(data=frame, y="verrichting", x="aantal", hue="post", order=order, ax=ax, orient="h")
+    ax.set_title(f"Verrichtingen per soort en spoedpost, {totalen.jaar}")
+    ax.set_xlabel("Aantal verrichtingen")
+    ax.set_ylabel("")
+    charts.dutch_thousands(ax.xaxis)
+    ax.legend(title="Spoedpost", loc="lower right")
+    charts.bron(fig, f"jaarverslag SHT, data/{totalen.jaar}/verrichtingen.csv")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    top = frame.groupby("verrichting")["aantal"].sum().sort_values(ascending=False)
+    alt = (f"Staafdiagram van het aantal verrichtingen per soort en spoedpost in {totalen.jaar}. "
+           f"In totaal {fmt.getal(totalen.totaal)} verrichtingen; " + per_post_zin(totalen) +
+           f" De meeste verrichtingen zijn {top.index[0].lower()} ({fmt.getal(top.iloc[0])}) en "
+           f"{top.index[1].lower()} ({fmt.getal(top.iloc[1])}).")
+    return fig, alt

@@ -1,0 +1,363 @@
+"""Het jaar in vogelvlucht: the corona timeline, the projects and the cooperation with partners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from jaarverslag.render import fmt, tables
+from jaarverslag.data.codebook import categorieen
+from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.paths import verslagjaren
+
+MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"]
+MAAND_KORT = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+# Dutch lane labels for the codebook's categorie_corona values (lane order follows the codebook).
+CATEGORIE_LABELS = {
+    "persconferentie": "Persconferentie",
+    "maatregelen": "Maatregelen",
+    "crisisorganisatie": "Crisisorganisatie",
+    "vaccinatie": "Vaccinatie",
+    "coronapost": "Coronapost",
+    "zorgcontinuiteit": "Zorgcontinuïteit",
+    "situatie_regio": "Regio",
+    "campagne": "Campagne",
+}
+# A distinct marker per lane, so the category never rests on colour alone.
+MARKERS = ["o", "s", "D", "^", "v", "P", "X", "*"]
+MARKER_SPREAD = 0.225  # vertical distance between events of one month within a lane (a month is 1 high)
+LANE_SHIFT = -0.22  # markers sit left of the lane centre, leaving room for the number on their right
+NUMBER_OFFSET_POINTS = 5  # distance of an event's number label from its marker
+SOORT_GEREALISEERD = "gerealiseerd"
+SOORT_GEPLAND = "gepland"
+ONZEKER = "onzeker"
+FIGUUR_TIJDLIJN = "vogelvlucht_corona_tijdlijn"  # name of the chart's PNG and of the table's CSV
+
+
+@dataclass(frozen=True)
+class Tijdlijn:
+    """The year's corona timeline in calendar order with a running number per event."""
+
+    jaar: int
+    gebeurtenissen: pd.DataFrame  # nummer, maand, nr, datum, categorie, label, beschrijving, status, toelichting
+
+    @property
+    def aantal(self) -> int:
+        return len(self.gebeurtenissen)
+
+    def per_maand(self) -> pd.Series:
+        """Return the number of events per month (1–12, zero where none)."""
+        return self.gebeurtenissen.groupby("maand").size().reindex(range(1, 13), fill_value=0)
+
+    def per_categorie(self) -> pd.Series:
+        """Return the number of events per lane label, largest first."""
+        return self.gebeurtenissen.groupby("label").size().sort_values(ascending=False, kind="stable")
+
+    @property
+    def persconferenties(self) -> int:
+        return int(self.gebeurtenissen["categorie"].eq("persconferentie").sum())
+
+
+def jaren_met(naam: str, root: Path | None = None) -> list[int]:
+    """Return the report years whose data/ holds the table."""
+    return [j for j in verslagjaren(root) if beschikbaar(naam, j, root)]
+
+
+def elders_zin(onderwerp: str, naam: str, jaar: int, root: Path | None = None) -> str:
+    """Return the sentence for a year without the table: which years do have it (the box below says what is missing)."""
+    andere = [j for j in jaren_met(naam, root) if j != jaar]
+    if not andere:
+        return f"{onderwerp[0].upper()}{onderwerp[1:]} is voor geen enkel verslagjaar vastgelegd."
+    jaren = " en ".join(str(j) for j in andere) if len(andere) <= 2 else \
+        ", ".join(str(j) for j in andere[:-1]) + " en " + str(andere[-1])
+    return (f"{onderwerp[0].upper()}{onderwerp[1:]} is alleen vastgelegd voor {jaren}; "
+            "kies dat jaar met de jaarkeuze van deze site.")
+
+
+
+
+def datum_tekst(datum) -> str:
+    """Format an ISO date as Dutch day and month ('25 januari'); empty when there is none."""
+    if datum is None or datum is pd.NA or (isinstance(datum, float) and pd.isna(datum)) or not str(datum).strip():
+        return ""
+    day = pd.Timestamp(str(datum))
+    return f"{day.day} {MAANDEN[day.month - 1]}"
+
+
+def _lane_order(root: Path | None) -> list[str]:
+    return list(categorieen(root)["categorie_corona"])
+
+
+def tijdlijn(jaar: int, root: Path | None = None) -> Tijdlijn | None:
+    """Return the year's timeline in calendar order, or None when the table is not available."""
+    if not beschikbaar("corona_tijdlijn", jaar, root):
+        return None
+    frame = lees_tabel("corona_tijdlijn", jaar, root).sort_values(["maand", "nr"]).reset_index(drop=True)
+    return maak_tijdlijn(frame, jaar)
+
+
+def maak_tijdlijn(frame: pd.DataFrame, jaar: int) -> Tijdlijn:
+    """Return a Tijdlijn from timeline rows already in calendar order (numbers them 1, 2, ...)."""
+    frame = frame.copy().reset_index(drop=True)
+    frame.insert(0, "nummer", range(1, len(frame) + 1))
+    frame["label"] = [CATEGORIE_LABELS.get(c, str(c)) for c in frame["categorie"]]
+    return Tijdlijn(jaar=jaar, gebeurtenissen=frame)
+
+
+def tijdlijn_zin(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> str:
+    """Return the sentence summarising the timeline: events, busiest month, press conferences."""
+    if tl is None or tl.aantal == 0:
+        return elders_zin("een tijdlijn van corona", "corona_tijdlijn", jaar, root)
+    per_maand = tl.per_maand()
+    top = int(per_maand.max())
+    drukste = [MAANDEN[m - 1] for m, n in per_maand.items() if n == top]
+    maanden_met = int((per_maand > 0).sum())
+    drukste_tekst = " en ".join(drukste) if len(drukste) <= 2 else ", ".join(drukste[:-1]) + " en " + drukste[-1]
+    return (f"De tijdlijn telt {fmt.getal(tl.aantal)} gebeurtenissen, verdeeld over {fmt.getal(maanden_met)} "
+            f"maanden; de meeste vielen in {drukste_tekst} ({fmt.getal(top)}). Het kabinet hield "
+            f"{fmt.getal(tl.persconferenties)} persconferenties met nieuwe of verlengde maatregelen.")
+
+
+def onzeker_zin(frame: pd.DataFrame | None, kolom: str, onderwerp: str) -> str:
+    """Return a plain-text sentence naming the rows marked 'onzeker' and why, or saying that all are certain."""
+    if frame is None or frame.empty:
+        return f"Zonder {onderwerp} zijn er ook geen onzekere waarden om te melden."
+    rows = frame[frame["status"].eq(ONZEKER)]
+    if rows.empty:
+        return f"Alle {onderwerp} konden eenduidig uit het jaarverslag worden overgenomen."
+    parts = []
+    for row in rows.itertuples(index=False):
+        why = getattr(row, "toelichting")
+        why = "" if why is None or why is pd.NA or (isinstance(why, float) and pd.isna(why)) else f" {why}"
+        parts.append(f"'{getattr(row, kolom)}' is onzeker ({tables.UNCERTAIN_MARK.strip()}).{why}")
+    return " ".join(parts)
+
+
+def tijdlijn_onzeker_zin(tl: Tijdlijn | None) -> str:
+    """Return the sentence on uncertain timeline events."""
+    return onzeker_zin(None if tl is None else tl.gebeurtenissen, "beschrijving", "gebeurtenissen")
+
+
+def projecten_onzeker_zin(pr: Projecten | None) -> str:
+    """Return the sentence on uncertain projects and plans."""
+    frame = None if pr is None else pd.concat([pr.gerealiseerd, pr.gepland], ignore_index=True)
+    return onzeker_zin(frame, "project", "projecten en plannen")
+
+
+def wanneer(maand: int, datum) -> str:
+    """Return when an event happened: the day if the report names one, else the month ('25 januari', 'maart')."""
+    return datum_tekst(datum) or MAANDEN[int(maand) - 1]
+
+
+def tijdlijn_tabel(tl: Tijdlijn) -> pd.DataFrame:
+    """Return the timeline as the chapter's table: number, when, and category with description.
+
+    Three columns, so the table fits a phone screen without scrolling sideways.
+    """
+    g = tl.gebeurtenissen
+    return pd.DataFrame({
+        "Nr.": g["nummer"].astype("Int64"),
+        "Wanneer": [wanneer(m, d) for m, d in zip(g["maand"], g["datum"])],
+        "Gebeurtenis": [f"{label}: {tekst}" for label, tekst in zip(g["label"], g["beschrijving"])],
+    })
+
+
+def tijdlijn_html(tl: Tijdlijn | None, jaar: int, naam: str = FIGUUR_TIJDLIJN) -> HTML:
+    """Return the accessible table of all events (escaped), or the not-available sentence."""
+    if tl is None or tl.aantal == 0:
+        return HTML('<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> zonder tijdlijn is er voor '
+                    f"{jaar} ook geen lijst met coronagebeurtenissen.</p>")
+    return tables.html(tijdlijn_tabel(tl), naam,
+                         bijschrift=f"Gebeurtenissen rond corona in {jaar}; het nummer staat ook bij de markering "
+                                    "in de tijdlijn",
+                         opmaak={"Nr.": lambda v: str(int(v))},
+                         onzeker=tl.gebeurtenissen["status"].eq(ONZEKER))
+
+
+def _posities(tl: Tijdlijn, lanes: list[str]) -> pd.DataFrame:
+    """Return x (lane) and y (month, events of one lane and month stacked around it) for every event."""
+    g = tl.gebeurtenissen.copy()
+    g["lane"] = [lanes.index(c) for c in g["categorie"]]
+    g["plek"] = g.groupby(["maand", "categorie"]).cumcount()
+    g["in_cel"] = g.groupby(["maand", "categorie"])["nummer"].transform("size")
+    g["x"] = g["lane"] + LANE_SHIFT
+    g["y"] = g["maand"].astype(float) + (g["plek"] - (g["in_cel"] - 1) / 2) * MARKER_SPREAD
+    return g
+
+
+def tijdlijn_grafiek(tl: Tijdlijn, root: Path | None = None):
+    """Return a vertical timeline (months down, one lane per category) with numbered markers, and its alt text."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from jaarverslag.render import charts
+
+    lanes = [c for c in _lane_order(root) if c in set(tl.gebeurtenissen["categorie"])]
+    lanes += sorted(set(tl.gebeurtenissen["categorie"]) - set(lanes))  # unknown values cannot pass validation
+    g = _posities(tl, lanes)
+    colours = sns.color_palette(charts.PALETTE, len(lanes))
+    fig, ax = plt.subplots(figsize=(4.8, 10))  # narrow: the page shows it at phone width with little shrinking
+    for i, lane in enumerate(lanes):
+        ax.axvspan(i - 0.5, i + 0.5, color="#f2f2f2" if i % 2 == 0 else "white", zorder=0)
+        part = g[g["categorie"] == lane]
+        ax.scatter(part["x"], part["y"], s=40, marker=MARKERS[i % len(MARKERS)], color=colours[i],
+                   edgecolor="black", linewidth=0.6, zorder=3, label=CATEGORIE_LABELS.get(lane, lane))
+    for row in g.itertuples(index=False):
+        ax.annotate(str(row.nummer), (row.x, row.y), xytext=(NUMBER_OFFSET_POINTS, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=10.5, color="#222222", zorder=4)
+    ax.set_xlim(-0.5, len(lanes) - 0.5)
+    ax.set_ylim(12.5, 0.5)
+    ax.set_yticks(range(1, 13), MAAND_KORT)
+    ax.set_xticks(range(len(lanes)), [CATEGORIE_LABELS.get(c, c) for c in lanes], rotation=45, ha="left",
+                  rotation_mode="anchor")
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", labelsize=11, length=0, pad=2)
+    ax.tick_params(axis="y", labelsize=12)
+    ax.set_yticks([m + 0.5 for m in range(0, 13)], minor=True)  # lines between the months, not through them
+    ax.grid(False)
+    ax.grid(axis="y", which="minor", color="#c8c8c8", linewidth=0.6)
+    ax.tick_params(axis="y", which="minor", length=0)
+    ax.set_title(f"Corona in {tl.jaar}: de tijdlijn", pad=10, fontsize=13)
+    ax.set_ylabel("")
+    charts.bron(fig, f"jaarverslag SHT {tl.jaar}, sectie Corona; data/{tl.jaar}/corona_tijdlijn.csv")
+    fig.tight_layout(rect=(0, 0.025, 1, 1))
+    return fig, tijdlijn_alt(tl)
+
+
+def tijdlijn_alt(tl: Tijdlijn) -> str:
+    """Return the alt text: what the timeline shows and its key numbers."""
+    per_cat = tl.per_categorie()
+    cats = ", ".join(f"{label.lower()} {fmt.getal(n)}" for label, n in per_cat.items())
+    per_maand = tl.per_maand()
+    maanden = ", ".join(f"{MAANDEN[m - 1]} {fmt.getal(n)}" for m, n in per_maand.items())
+    return (f"Verticale tijdlijn van {fmt.getal(tl.aantal)} gebeurtenissen rond corona in {tl.jaar}, met de maanden "
+            f"van boven naar beneden en per soort gebeurtenis een kolom. Per soort: {cats}. Per maand: {maanden}. "
+            "Elke markering heeft het nummer van de gebeurtenis in de tabel onder de figuur.")
+
+
+def tijdlijn_blok(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> HTML:
+    """Return the timeline chart followed by its table, or one not-available sentence for both."""
+    if tl is None or tl.aantal == 0:
+        return tables.niet_beschikbaar("gebeurtenissen rond corona", jaar)
+    from jaarverslag.render import charts
+
+    fig, alt = tijdlijn_grafiek(tl, root)
+    figuur = charts.figuur_html(fig, FIGUUR_TIJDLIJN, alt,
+                                bijschrift=f"Gebeurtenissen rond corona per maand en soort, {jaar}. "
+                                           "De nummers verwijzen naar de tabel hieronder.")
+    return tables.samen(figuur, tijdlijn_html(tl, jaar))
+
+
+@dataclass(frozen=True)
+class Projecten:
+    """The projects of the report year and the plans for the next year."""
+
+    jaar: int
+    gerealiseerd: pd.DataFrame
+    gepland: pd.DataFrame
+
+    @property
+    def doorlopend(self) -> list[str]:
+        """Return the projects that appear in both years (same description)."""
+        planned = set(self.gepland["project"])
+        return [p for p in self.gerealiseerd["project"] if p in planned]
+
+
+def projecten(jaar: int, root: Path | None = None) -> Projecten | None:
+    """Return the year's projects and next year's plans, or None when the table is not available."""
+    if not beschikbaar("projecten", jaar, root):
+        return None
+    frame = lees_tabel("projecten", jaar, root).sort_values(["projectjaar", "nr"]).reset_index(drop=True)
+    return Projecten(jaar=jaar,
+                     gerealiseerd=frame[frame["soort"].eq(SOORT_GEREALISEERD)].reset_index(drop=True),
+                     gepland=frame[frame["soort"].eq(SOORT_GEPLAND)].reset_index(drop=True))
+
+
+def projecten_zin(pr: Projecten | None, jaar: int, root: Path | None = None) -> str:
+    """Return the sentence counting this year's projects, next year's plans and what continues."""
+    if pr is None:
+        return elders_zin("een overzicht van projecten en plannen", "projecten", jaar, root)
+    ict = int(pr.gerealiseerd["sectie"].eq("ICT").sum())
+    text = (f"In {jaar} noemt het verslag {fmt.getal(len(pr.gerealiseerd))} projecten"
+            + (f", waarvan {fmt.getal(ict)} op het gebied van ICT" if ict else "")
+            + f"; voor {jaar + 1} staan er {fmt.getal(len(pr.gepland))} op de planning.")
+    if len(pr.doorlopend) == 1:
+        text += f" Eén project loopt door in beide jaren: {pr.doorlopend[0]}."
+    elif pr.doorlopend:
+        text += (f" {fmt.getal(len(pr.doorlopend))} projecten lopen door in beide jaren: "
+                 + "; ".join(pr.doorlopend) + ".")
+    return text
+
+
+def _projecten_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return number and project; the few projects from another report section than the main one say which."""
+    hoofdsectie = frame["sectie"].mode().iloc[0]
+    names = [p if sectie == hoofdsectie else f"{p} (uit de sectie {sectie})"
+             for p, sectie in zip(frame["project"].astype(str), frame["sectie"].astype(str))]
+    return pd.DataFrame({"Nr.": frame["nr"].astype("Int64"), "Project": names})
+
+
+def projecten_html(pr: Projecten | None, jaar: int, gepland: bool,
+                   naam_prefix: str = "vogelvlucht_projecten") -> HTML:
+    """Return the table of this year's projects (or next year's plans), escaped, or a not-available sentence."""
+    if pr is None:
+        wat = f"de plannen voor {jaar + 1}" if gepland else "de projecten"
+        return tables.niet_beschikbaar(wat, jaar)
+    frame = pr.gepland if gepland else pr.gerealiseerd
+    if frame.empty:
+        return HTML(f'<p class="jv-niet-beschikbaar">Het verslag over {jaar} noemt geen '
+                    f"{'plannen voor ' + str(jaar + 1) if gepland else 'projecten'}.</p>")
+    naam = f"{naam_prefix}_{jaar + 1 if gepland else jaar}"
+    bijschrift = f"Plannen voor {jaar + 1}" if gepland else f"Projecten in {jaar}"
+    return tables.html(_projecten_frame(frame), naam, bijschrift=bijschrift, opmaak={"Nr.": lambda v: str(int(v))},
+                         onzeker=frame["status"].eq(ONZEKER))
+
+
+def projecten_blok(pr: Projecten | None, jaar: int) -> HTML:
+    """Return the table of the year's projects and the table of next year's plans, or one not-available sentence."""
+    if pr is None:
+        return tables.niet_beschikbaar(f"projecten en plannen voor {jaar + 1}", jaar)
+    return tables.samen(projecten_html(pr, jaar, gepland=False), projecten_html(pr, jaar, gepland=True))
+
+
+def ketenpartners(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
+    """Return the year's partner table, or None when it is not available."""
+    if not beschikbaar("ketenpartners", jaar, root):
+        return None
+    return lees_tabel("ketenpartners", jaar, root).reset_index(drop=True)
+
+
+def ketenpartners_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
+    """Return the sentence introducing the partner table."""
+    if frame is None or frame.empty:
+        return elders_zin("een overzicht per ketenpartner", "ketenpartners", jaar, root)
+    return (f"De tabel hieronder vat per partner samen wat de samenwerking in {jaar} inhield; "
+            f"het verslag noemt {fmt.getal(len(frame))} partners of groepen van partners.")
+
+
+def ketenpartners_html(frame: pd.DataFrame | None, jaar: int, naam: str = "vogelvlucht_ketenpartners") -> HTML:
+    """Return the partner table (escaped), or the not-available sentence."""
+    if frame is None or frame.empty:
+        return tables.niet_beschikbaar("de samenwerking met ketenpartners", jaar)
+    table = pd.DataFrame({"Partner": frame["partner"].astype(str),
+                          f"Samenwerking in {jaar}": frame["samenwerking"].astype(str)})
+    return tables.html(table, naam, bijschrift=f"Samenwerking met ketenpartners in {jaar}",
+                         onzeker=frame["status"].eq(ONZEKER))
+
+
+def kerncijfers(tl: Tijdlijn | None, pr: Projecten | None, partners: pd.DataFrame | None) -> str:
+    """Return the chapter's key figures as plain lines (checked by nbval)."""
+    lines = []
+    if tl is None:
+        lines.append("Tijdlijn: niet beschikbaar")
+    else:
+        lines.append(f"Gebeurtenissen: {tl.aantal}; persconferenties: {tl.persconferenties}")
+        lines.append("Per maand: " + " ".join(str(int(n)) for n in tl.per_maand()))
+    lines.append("Projecten: niet beschikbaar" if pr is None else
+                 f"Projecten: {len(pr.gerealiseerd)}; plannen: {len(pr.gepland)}; doorlopend: {len(pr.doorlopend)}")
+    lines.append("Ketenpartners: niet beschikbaar" if partners is None else f"Ketenpartners: {len(partners)}")
+    return "\n".join(lines)

@@ -1,0 +1,210 @@
+"""Reading a data file strictly: every problem is collected with file, line, column, value and a fix."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from jaarverslag.data.codebook import Kolom, TabelSpec
+
+INTEGER = re.compile(r"^-?\d+$")
+DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+DUTCH_DECIMAL = re.compile(r"^-?\d+(\.\d{3})*,\d+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIRST_DATA_LINE = 2  # line 1 of a CSV file is the header
+
+PANDAS_DTYPE = {"geheel": "Int64", "decimaal": "Float64", "tekst": "string", "categorie": "string", "datum": "string"}
+
+
+@dataclass(frozen=True)
+class Probleem:
+    """One problem in one data file, worded for the analyst."""
+
+    bestand: str
+    fout: str
+    oplossing: str
+    regel: int | None = None
+    kolom: str | None = None
+    waarde: str | None = None
+
+    def tekst(self) -> str:
+        """Return the problem as one Dutch sentence block: where, what, how to fix."""
+        waar = [self.bestand]
+        if self.regel is not None:
+            waar.append(f"regel {self.regel}")
+        if self.kolom is not None:
+            waar.append(f"kolom '{self.kolom}'")
+        if self.waarde is not None:
+            waar.append(f"waarde '{self.waarde}'")
+        return f"{', '.join(waar)}: {self.fout}. Oplossing: {self.oplossing}"
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _decode(raw: bytes, naam: str) -> tuple[str | None, list[Probleem]]:
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return None, [Probleem(naam, "het bestand is geen UTF-8 (teken op positie "
+                               f"{err.start} is niet te lezen)",
+                               "sla het bestand op als 'CSV UTF-8' (in Excel: Opslaan als > CSV UTF-8)",
+                               regel=line)]
+
+
+def _cell_problem(kolom: Kolom, value: str) -> tuple[str, str] | None:
+    """Return (what is wrong, how to fix) for one non-empty cell, or None when it parses."""
+    if kolom.type == "geheel":
+        if INTEGER.match(value):
+            return None
+        if DUTCH_THOUSANDS.match(value):
+            return ("een punt als duizendtalscheiding wordt niet gelezen",
+                    f"schrijf het getal zonder punten: {value.replace('.', '')}")
+        return ("dit is geen geheel getal", "vul een geheel getal in, zonder punten, spaties of tekst (bijvoorbeeld 10862)")
+    if kolom.type == "decimaal":
+        if DECIMAL.match(value):
+            return None
+        if DUTCH_DECIMAL.match(value):
+            return ("een decimale komma wordt niet gelezen",
+                    f"gebruik een punt als decimaalteken en geen duizendtalscheiding: "
+                    f"{value.replace('.', '').replace(',', '.')}")
+        return ("dit is geen getal", "vul een getal in met een punt als decimaalteken (bijvoorbeeld 3.19)")
+    if kolom.type == "datum" and not ISO_DATE.match(value):
+        return ("dit is geen datum in de vorm JJJJ-MM-DD", "schrijf de datum als bijvoorbeeld 2021-01-25")
+    return None
+
+
+def _schema(spec: TabelSpec, jaar: int | None) -> pa.DataFrameSchema:
+    columns = {}
+    for kolom in spec.kolommen:
+        checks = []
+        if kolom.min is not None:
+            checks.append(pa.Check.ge(kolom.min))
+        if kolom.max is not None:
+            checks.append(pa.Check.le(kolom.max))
+        if kolom.waarden is not None:
+            checks.append(pa.Check.isin(list(kolom.waarden)))
+        if kolom.naam == "jaar" and spec.per_jaar and jaar is not None:
+            checks.append(pa.Check.eq(jaar))
+        columns[kolom.naam] = pa.Column(PANDAS_DTYPE[kolom.type], checks=checks, nullable=not kolom.verplicht)
+    return pa.DataFrameSchema(columns, unique=list(spec.sleutel) or None, report_duplicates="all")
+
+
+def _explain(check: str, kolom: Kolom | None, spec: TabelSpec, jaar: int | None) -> tuple[str, str]:
+    """Translate a pandera check name into (what is wrong, how to fix) for the analyst."""
+    if check.startswith("greater_than_or_equal_to"):
+        return (f"de waarde is kleiner dan het minimum {kolom.min:g}", "controleer het getal; aantallen zijn nooit negatief")
+    if check.startswith("less_than_or_equal_to"):
+        return (f"de waarde is groter dan het maximum {kolom.max:g}", "controleer het getal (percentages liggen tussen 0 en 100)")
+    if check.startswith("isin"):
+        allowed = ", ".join(kolom.waarden or ())
+        return ("deze waarde is niet toegestaan", f"kies een van: {allowed} (zie het codeboek)")
+    if check.startswith("equal_to") and kolom is not None and kolom.naam == "jaar":
+        return (f"het jaar past niet bij de map {jaar}", f"zet {jaar} in de kolom jaar, of zet de rij in de map van dat jaar")
+    if check == "not_nullable":
+        return ("deze cel is leeg maar verplicht", "vul een waarde in")
+    if "uniqueness" in check:
+        return (f"deze combinatie van {', '.join(spec.sleutel)} komt meer dan eens voor",
+                "houd één rij per combinatie en verwijder de dubbele")
+    return (f"controle {check} faalt", "zie het codeboek voor de regels van deze kolom")
+
+
+def read_table(spec: TabelSpec, path: Path, jaar: int | None, root: Path | None = None) -> tuple[pd.DataFrame | None, list[Probleem]]:
+    """Read and validate one CSV file against its codebook entry; return the typed frame and every problem."""
+    naam = _display(path, root)
+    raw = path.read_bytes()
+    if not raw.strip():
+        return None, [Probleem(naam, "het bestand is leeg",
+                               f"zet minstens de kopregel erin: {','.join(spec.kolomnamen)}")]
+    text, problems = _decode(raw, naam)
+    if text is None:
+        return None, problems
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        return None, [Probleem(naam, f"het bestand is geen geldige CSV ({err})",
+                               "gebruik komma's als scheidingsteken en zet tekst met komma's tussen dubbele aanhalingstekens")]
+
+    expected = spec.kolomnamen
+    missing = [c for c in expected if c not in frame.columns]
+    for column in missing:
+        guess = difflib.get_close_matches(column, [c for c in frame.columns if c not in expected], n=1)
+        hint = f" (staat er '{guess[0]}' bedoeld?)" if guess else ""
+        problems.append(Probleem(naam, f"kolom '{column}' ontbreekt{hint}",
+                                 f"de kopregel moet zijn: {','.join(expected)}", regel=1, kolom=column))
+    for column in frame.columns:
+        if column not in expected:
+            problems.append(Probleem(naam, f"kolom '{column}' is onbekend",
+                                     f"verwijder de kolom of hernoem hem; de kopregel moet zijn: {','.join(expected)}",
+                                     regel=1, kolom=str(column)))
+    if problems:
+        return None, problems
+
+    frame = frame[expected]
+    bad_rows: set[int] = set()
+    for kolom in spec.kolommen:
+        values = frame[kolom.naam].str.strip()
+        for index, value in values.items():
+            if value == "":
+                continue
+            problem = _cell_problem(kolom, value)
+            if problem:
+                bad_rows.add(index)
+                problems.append(Probleem(naam, problem[0], problem[1], regel=index + FIRST_DATA_LINE,
+                                         kolom=kolom.naam, waarde=value))
+        frame[kolom.naam] = values.replace("", pd.NA)
+
+    typed = frame.drop(index=sorted(bad_rows))
+    for kolom in spec.kolommen:
+        if kolom.type == "geheel":
+            typed[kolom.naam] = pd.to_numeric(typed[kolom.naam]).astype("Int64")
+        elif kolom.type == "decimaal":
+            typed[kolom.naam] = pd.to_numeric(typed[kolom.naam]).astype("Float64")
+        else:
+            typed[kolom.naam] = typed[kolom.naam].astype("string")
+
+    by_name = {k.naam: k for k in spec.kolommen}
+    try:
+        typed = _schema(spec, jaar).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        seen = set()
+        for case in err.failure_cases.itertuples(index=False):
+            kolom = by_name.get(case.column)
+            check = str(case.check)
+            index = None if pd.isna(case.index) else int(case.index)
+            key = (index, case.column, check)
+            if key in seen:
+                continue
+            seen.add(key)
+            fout, oplossing = _explain(check, kolom, spec, jaar)
+            value = None if pd.isna(case.failure_case) else str(case.failure_case)
+            problems.append(Probleem(naam, fout, oplossing,
+                                     regel=None if index is None else index + FIRST_DATA_LINE,
+                                     kolom=None if "uniqueness" in check else case.column,
+                                     waarde=value))
+    problems.extend(_status_problems(typed, naam))
+    problems.sort(key=lambda p: (p.regel or 0, p.kolom or ""))
+    return (None if problems else typed.reset_index(drop=True)), problems
+
+
+def _status_problems(frame: pd.DataFrame, naam: str) -> list[Probleem]:
+    """A value marked onzeker or ontbreekt must say why."""
+    if "status" not in frame.columns or "toelichting" not in frame.columns:
+        return []
+    needs_note = frame["status"].isin(["onzeker", "ontbreekt"]) & frame["toelichting"].isna()
+    return [Probleem(naam, f"status is '{frame.at[i, 'status']}' maar de toelichting is leeg",
+                     "schrijf in 'toelichting' waarom de waarde onzeker is of ontbreekt",
+                     regel=int(i) + FIRST_DATA_LINE, kolom="toelichting")
+            for i in frame.index[needs_note]]

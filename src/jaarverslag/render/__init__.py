@@ -1,0 +1,1 @@
+"""Rendering layer: number formatting, tables, charts and every Dutch sentence helper."""

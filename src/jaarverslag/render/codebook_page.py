@@ -1,0 +1,107 @@
+"""The data dictionary appendix: the codebook rendered as a book page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jaarverslag.data.codebook import codebook
+from jaarverslag.render.tables import escape
+
+INTRO = """\
+# Codeboek (gegevenswoordenboek)
+
+Dit codeboek beschrijft elke tabel in `data/`: wat één rij is, wat elke kolom betekent, welk
+type en welke eenheid die heeft, welke waarden zijn toegestaan en waar de cijfers vandaan komen.
+Het is ook de handleiding voor wie een nieuw jaar invult: `make validate` controleert elk bestand
+tegen precies deze beschrijving.
+
+De controle gebruikt [pandera](https://pandera.readthedocs.io) als schemabibliotheek: het schema
+van elke tabel wordt uit dit codeboek opgebouwd (type, toegestane waarden, grenzen, unieke
+sleutel, verplichte cellen), pandera verzamelt alle overtredingen in één keer, en die worden
+vertaald naar Nederlandse meldingen met bestand, regel, kolom en waarde. Pandera werkt rechtstreeks
+op de pandas-tabellen die de notebooks ook gebruiken, zodat er één definitie is voor laden en
+controleren.
+
+Schrijfwijze in de CSV-bestanden: UTF-8, komma als scheidingsteken, getallen zonder
+duizendtalscheiding en met een punt als decimaalteken (`10862`, `3.19`). Een getal als `10.862`
+of `3,19` wordt geweigerd met een melding hoe het wel moet, zodat er nooit stilzwijgend een
+verkeerd getal wordt gelezen.
+"""
+
+TYPE_NAMES = {"geheel": "geheel getal", "decimaal": "getal", "tekst": "tekst", "datum": "datum (JJJJ-MM-DD)",
+              "categorie": "categorie"}
+
+
+def _allowed(kolom) -> str:
+    parts = []
+    if kolom.waarden is not None:
+        parts.append(", ".join(escape(w) for w in kolom.waarden))
+    if kolom.min is not None:
+        parts.append(f"≥ {kolom.min:g}")
+    if kolom.max is not None:
+        parts.append(f"≤ {kolom.max:g}")
+    if not kolom.verplicht:
+        parts.append("mag leeg")
+    return "; ".join(parts) or "–"
+
+
+def pagina(root: Path | None = None) -> str:
+    """Return the data dictionary as a MyST page."""
+    out = [INTRO]
+    for spec in sorted(codebook(root).values(), key=lambda s: (not s.per_jaar, s.naam)):
+        where = f"data/<jaar>/{spec.bestand}" if spec.per_jaar else f"data/referentie/{spec.bestand}"
+        out.append(f"## {escape(spec.titel)}\n")
+        out.append(f"- **Bestand:** `{where}`")
+        out.append(f"- **Eén rij is:** {escape(spec.rij)}")
+        if spec.sleutel:
+            out.append(f"- **Unieke sleutel:** {', '.join(escape(s) for s in spec.sleutel)}")
+        out.append(f"- **Bron:** {escape(spec.bron)}")
+        if spec.licentie:
+            out.append(f"- **Licentie:** {escape(spec.licentie)}")
+        if spec.vastgelegd:
+            out.append(f"- **Vastgelegd op:** {escape(spec.vastgelegd)}")
+        if spec.notities:
+            out.append(f"- **Notities bij het overnemen:** {escape(spec.notities)}")
+        out.append("")
+        out.append(f"```{{table}} Kolommen van {escape(spec.naam)}\n:name: codeboek-{spec.naam}\n")
+        out.append("| Kolom | Type | Eenheid | Toegestaan | Betekenis |")
+        out.append("| :--- | :--- | :--- | :--- | :--- |")
+        for k in spec.kolommen:
+            out.append(f"| {escape(k.naam)} | {TYPE_NAMES[k.type]} | {escape(k.eenheid or '–')} | "
+                       f"{_allowed(k)} | {escape(k.beschrijving)} |")
+        out.append("```\n")
+    return "\n".join(out)
+
+
+GLOSSARY_INTRO = """\
+# Begrippenlijst
+
+Afkortingen en begrippen die in dit jaarverslag voorkomen. In de hoofdstukken verwijst een
+afkorting met een link naar haar uitleg hier. Bron per begrip: de definitielijst van het
+jaarverslag, de tekst van het verslag, of een aanvulling van de makers van dit boek.
+
+"""
+_MYST_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&:~^$%=])")
+
+
+def myst_escape(text) -> str:
+    """Escape data text for MyST so that it shows literally: no markup, no HTML, no roles."""
+    return _MYST_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def begrippen_pagina(root: Path | None = None) -> str:
+    """Return the glossary page (a Jupyter Book glossary) from data/referentie/begrippen.csv."""
+    from jaarverslag.data.load import beschikbaar, lees_tabel
+
+    if not beschikbaar("begrippen", None, root):
+        return GLOSSARY_INTRO + "*De begrippenlijst (data/referentie/begrippen.csv) is niet beschikbaar.*\n"
+    terms = lees_tabel("begrippen", None, root).sort_values("afkorting", key=lambda s: s.str.lower())
+    lines = [GLOSSARY_INTRO, "```{glossary}"]
+    for row in terms.itertuples(index=False):
+        lines.append(row.afkorting)  # a term line is a label, not markup; the codebook keeps it plain text
+        explanation = f"{myst_escape(row.betekenis)}" + (f". {myst_escape(row.uitleg)}" if isinstance(row.uitleg, str) else "")
+        lines.append(f"  {explanation}")
+        lines.append("")
+    lines.append("```")
+    return "\n".join(lines) + "\n"

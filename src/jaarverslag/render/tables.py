@@ -1,0 +1,92 @@
+"""Tables for the book: an accessible HTML table (caption, header cells, escaped text) and the same table as CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from jaarverslag.render.fmt import getal
+from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
+
+# Dutch Excel opens ';'-separated UTF-8 with a BOM and a decimal comma without an import wizard.
+CSV_OPTIONS = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "index": False, "lineterminator": "\n"}
+EMPTY_CELL = "–"
+UNCERTAIN_MARK = " †"
+NUMBER_CLASS = ' class="jv-getal"'  # right-aligned via the book's CSS
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def cel(value) -> str:
+    """Format one cell for the page: Dutch numbers, escaped text, a dash for empty."""
+    if _is_missing(value):
+        return EMPTY_CELL
+    if isinstance(value, str):
+        return escape(value)
+    return escape(getal(value))
+
+
+def _formatted(value, formatter: Callable | None) -> str:
+    if formatter is None or _is_missing(value):
+        return cel(value)
+    return escape(formatter(value))
+
+
+def schrijf_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
+    """Write a table as CSV beside the executed notebook and return its path."""
+    folder = (map or Path.cwd()) / TABLE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{naam}.csv"
+    frame.to_csv(path, **CSV_OPTIONS)
+    return path
+
+
+def html(frame: pd.DataFrame, naam: str, bijschrift: str, opmaak: dict[str, Callable] | None = None,
+         onzeker: pd.Series | None = None, map: Path | None = None) -> HTML:
+    """Return a captioned HTML table with a CSV download link, and write the CSV (unformatted numbers).
+
+    `onzeker` marks rows whose value could not be settled from the source: their cells get
+    UNCERTAIN_MARK and the caption explains it (the CSV keeps the status column if given).
+    """
+    schrijf_csv(frame, naam, map)
+    opmaak = opmaak or {}
+    marks = [bool(v) for v in onzeker] if onzeker is not None else [False] * len(frame)
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    head = "".join(f'<th scope="col"{NUMBER_CLASS if n else ""}>{escape(str(c))}</th>'
+                   for c, n in zip(frame.columns, numeric))
+    rows = "".join(
+        "<tr>" + "".join(f"<td{NUMBER_CLASS if n else ''}>{_formatted(v, opmaak.get(c))}"
+                        f"{UNCERTAIN_MARK if mark and n else ''}</td>"
+                        for v, n, c in zip(row, numeric, frame.columns)) + "</tr>"
+        for row, mark in zip(frame.itertuples(index=False), marks)
+    )
+    if any(marks):
+        bijschrift += f" ({UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is hier niet eenduidig; zie de toelichting)"
+    link = f"{ASSET_PREFIX}{TABLE_FOLDER}/{escape(naam)}.csv"
+    return HTML(
+        f'<div class="jv-tabel"><table class="table" id="tbl-{escape(naam)}"><caption>{escape(bijschrift)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f'<p><a href="{link}" download>Download deze tabel als CSV</a> (puntkomma-gescheiden, UTF-8)</p></div>'
+    )
+
+
+def niet_beschikbaar(onderwerp: str, jaar: int) -> HTML:
+    """Return the one clear sentence shown in place of a chart or table whose data is missing."""
+    return HTML(f'<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> voor {jaar} zijn geen gegevens '
+                f"over {escape(onderwerp)} aanwezig in data/{jaar}/.</p>")
+
+
+def samen(*blokken: HTML) -> HTML:
+    """Return one HTML block made of several (a figure and its table), so a page needs one glue key for both."""
+    return HTML("".join(b.data for b in blokken))
+
+
+def zin_html(tekst: str) -> HTML:
+    """Return a sentence as an escaped HTML paragraph (to sit in a glued block, or stand in for a table)."""
+    return HTML(f"<p>{escape(tekst)}</p>")
