@@ -23,12 +23,16 @@ from scipy import optimize, stats
 
 from jaarverslag.render import fmt
 from jaarverslag.data.metrics import CONSULTEENHEID_GEWICHT
+from jaarverslag.data.population import (  # noqa: F401 - re-exported until the models are split
+    FALLBACKS, ONBEKEND, PER_DUIZEND, T_BEVOLKING, T_CONSUMPTIE_SOORT, T_EENHEDEN, T_LEEFTIJD_SOORT,
+    T_LEEFTIJD_TOTAAL, T_NOEMER, T_PER_1000, ConsumptieGegevens, LeeftijdGegevens, ModelFout, band_grenzen,
+    bevolking_per_groep, cbs_bevolking, dichtstbijzijnde_jaar, gegevens_leeftijd, gegevens_zorgconsumptie,
+    groepeer_leeftijd)
 
 # --- Constants: every threshold and convention in one place -------------------------------------
 
 # Weights of a consulteenheid (jaarverslag; the printed municipal totals reproduce exactly).
 CONSULT_WEIGHTS = CONSULTEENHEID_GEWICHT  # defined once, in metrics
-PER_DUIZEND = 1000
 FAMILIES = ("auto", "poisson", "quasipoisson", "negbin")
 # Pearson chi²/df above this counts as overdispersion (a common rule of thumb; 1 is the Poisson value).
 DISPERSION_THRESHOLD = 1.5
@@ -37,22 +41,8 @@ FUNNEL_LIMITS = (0.95, 0.998)  # funnel plot control limits (about 2 and 3 stand
 WINSOR_FRACTION = 0.10  # Spiegelhalter (2005): winsorise z-scores at 10% and 90% before estimating phi
 AFSTAND_EENHEID_KM = 10  # the distance effect is reported per 10 km
 DIAGNOSTIC_TOP = 10  # influence chart shows the observations with the largest Cook's distance
-FALLBACKS = ("dichtstbijzijnde", "aantallen")  # when a year's population by age is missing
 REFERENCE_PREVIOUS_YEAR = 0  # parameter value meaning "the year before the report year"
 
-# Table names in data/codebook/.
-T_LEEFTIJD_TOTAAL = "hulpvragen_leeftijd_totaal"
-T_LEEFTIJD_SOORT = "hulpvragen_leeftijd"
-T_BEVOLKING = "cbs_bevolking_leeftijd"
-T_PER_1000 = "zorgconsumptie_per_1000"
-T_EENHEDEN = "consulteenheden"
-T_CONSUMPTIE_SOORT = "zorgconsumptie"
-T_NOEMER = "inwoners_gemeente"
-ONBEKEND = "Onbekend"
-
-
-class ModelFout(ValueError):
-    """A model cannot be fitted on the data given; the message is Dutch and meant for the page."""
 
 
 # --- Part 1: models -----------------------------------------------------------------------------
@@ -569,169 +559,6 @@ def simuleer_tellingen(mu: np.ndarray, seed: int, phi: float = 1.0) -> np.ndarra
         return rng.poisson(mu).astype(float)
     shape = mu / (phi - 1)  # gamma mixing with mean mu and variance (phi-1)*mu gives Var = phi*mu
     return rng.poisson(rng.gamma(shape, (phi - 1))).astype(float)
-
-
-# --- Part 2: loading the book's tables -----------------------------------------------------------
-
-
-def band_grenzen(label: str) -> tuple[float, float]:
-    """Return [lower, upper) years of an age label like '0-4', '0-10', '80+' or '95+'."""
-    label = str(label).replace(" jaar", "").strip()
-    if label.endswith("+"):
-        return float(label[:-1]), math.inf
-    lo, hi = (float(x) for x in re.split(r"\s*-\s*", label))
-    return lo, hi
-
-
-def groepeer_leeftijd(bevolking: pd.DataFrame, groepen: list[str]) -> pd.DataFrame:
-    """Sum 5-year CBS bands into the report's age groups; bands must not straddle a group boundary."""
-    # Report groups are written '0-10', '10-20': 0-10 means ages 0 up to 10 (0-9); CBS bands '0-4' mean 0..4 inclusive.
-    group_bounds = {g: band_grenzen(g) for g in groepen}
-
-    def which(band: str) -> str:
-        lo, hi = band_grenzen(band)
-        hi = hi + 1 if math.isfinite(hi) else hi  # '0-4' covers [0, 5)
-        for g, (glo, ghi) in group_bounds.items():
-            if lo >= glo and hi <= ghi:
-                return g
-        raise ValueError(f"leeftijdsband {band!r} past niet in één leeftijdsgroep van het verslag")
-
-    out = bevolking.copy()
-    out["groep"] = out["leeftijdsgroep"].astype(str).map(which)
-    return out
-
-
-def cbs_bevolking(root: Path | None = None) -> pd.DataFrame:
-    """Return the CBS population per gemeente and 5-year band with a `jaar` column (the year of its 1 January)."""
-    from jaarverslag.data.load import lees_tabel
-
-    cbs = lees_tabel(T_BEVOLKING, None, root)
-    cbs["jaar"] = cbs["peildatum"].astype(str).str[:4].astype(int)
-    return cbs
-
-
-def bevolking_per_groep(groepen: list[str], root: Path | None = None) -> pd.DataFrame:
-    """Return the CBS population per report age group and year (1 January): jaar, leeftijdsgroep, bevolking."""
-    cbs = groepeer_leeftijd(cbs_bevolking(root), groepen)
-    out = cbs.groupby(["jaar", "groep"], sort=False)["inwoners"].sum().reset_index()
-    out = out.rename(columns={"groep": "leeftijdsgroep", "inwoners": "bevolking"})
-    out["bevolking"] = out["bevolking"].astype(float)
-    return out
-
-
-def dichtstbijzijnde_jaar(year: int, available: list[int]) -> int:
-    """Return the available year closest to year (the earlier one on a tie)."""
-    return min(available, key=lambda a: (abs(a - year), a))
-
-
-@dataclass(frozen=True)
-class LeeftijdGegevens:
-    """The age model's input and how each year's population was obtained."""
-
-    tellingen: pd.DataFrame  # jaar, leeftijdsgroep, aantal, bevolking
-    per_soort: pd.DataFrame  # jaar, leeftijdsgroep, soort, aantal, bevolking (years that have types)
-    bevolking_bron: pd.DataFrame  # jaar, bron (text), terugval (bool)
-    jaren: list[int]
-    groepen: list[str] = field(default_factory=list)
-
-
-def gegevens_leeftijd(jaar: int, referentiejaar: int, terugval: str = "dichtstbijzijnde",
-                      root: Path | None = None) -> LeeftijdGegevens:
-    """Load help requests per age group for the two years and attach the population (with fallback)."""
-    from jaarverslag.data.load import beschikbaar, lees_tabel
-
-    if terugval not in FALLBACKS:
-        raise ValueError(f"onbekende terugval {terugval!r}; kies uit {', '.join(FALLBACKS)}")
-    years = [j for j in (referentiejaar, jaar) if beschikbaar(T_LEEFTIJD_TOTAAL, j, root)]
-    if not years:
-        raise ModelFout(f"Voor {jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar.")
-    counts = pd.concat([lees_tabel(T_LEEFTIJD_TOTAAL, j, root) for j in years], ignore_index=True)
-    counts = counts[counts["aantal"].notna()]
-    groups = list(dict.fromkeys(counts["leeftijdsgroep"].astype(str)))
-    types = pd.concat([lees_tabel(T_LEEFTIJD_SOORT, j, root) for j in years if beschikbaar(T_LEEFTIJD_SOORT, j, root)]
-                      or [pd.DataFrame(columns=["jaar", "leeftijdsgroep", "soort", "aantal"])], ignore_index=True)
-    pop = bevolking_per_groep(groups, root) if beschikbaar(T_BEVOLKING, None, root) else pd.DataFrame(
-        columns=["jaar", "leeftijdsgroep", "bevolking"])
-    available = sorted(set(pop["jaar"].astype(int)))
-    rows, sources = [], []
-    for j in years:
-        if j in available:
-            use, note, fallback = j, f"CBS-bevolking op 1 januari {j}", False
-        elif available and terugval == "dichtstbijzijnde":
-            use = dichtstbijzijnde_jaar(j, available)
-            note, fallback = (f"terugval: CBS-bevolking op 1 januari {use} (leeftijdsopbouw van het dichtstbijzijnde "
-                              f"jaar; voor {j} is geen bevolking per leeftijd beschikbaar)"), True
-        else:
-            use, note, fallback = None, (f"terugval: alleen aantallen (voor {j} is geen bevolking per leeftijd "
-                                         f"beschikbaar; de verhouding is een verhouding van aantallen)"), True
-        part = pop[pop["jaar"] == use][["leeftijdsgroep", "bevolking"]] if use is not None else \
-            pd.DataFrame({"leeftijdsgroep": groups, "bevolking": [math.nan] * len(groups)})
-        rows.append(part.assign(jaar=j))
-        sources.append({"jaar": j, "bron": note, "terugval": fallback})
-    popyear = pd.concat(rows, ignore_index=True)
-    if any(s["terugval"] and "alleen aantallen" in s["bron"] for s in sources):
-        popyear["bevolking"] = math.nan  # counts only: both years, else the ratio mixes rates and counts
-    tellingen = counts[["jaar", "leeftijdsgroep", "aantal"]].astype({"jaar": int, "leeftijdsgroep": str})
-    tellingen = tellingen.merge(popyear, on=["jaar", "leeftijdsgroep"], how="left")
-    tellingen["aantal"] = tellingen["aantal"].astype(float)
-    per_soort = types[["jaar", "leeftijdsgroep", "soort", "aantal"]].astype({"leeftijdsgroep": str, "soort": str})
-    if len(per_soort):
-        per_soort = per_soort.astype({"jaar": int}).merge(popyear, on=["jaar", "leeftijdsgroep"], how="left")
-        per_soort["aantal"] = per_soort["aantal"].astype(float)
-    return LeeftijdGegevens(tellingen, per_soort, pd.DataFrame(sources), years, groups)
-
-
-@dataclass(frozen=True)
-class ConsumptieGegevens:
-    """The consumption model's input per gemeente and year, with where units and denominators came from."""
-
-    tabel: pd.DataFrame  # jaar, gemeente, consulteenheden, inwoners, per_1000_gedrukt, bron_eenheden, bron_noemer
-    soorten: dict[int, dict[str, float]]  # per year: regional counts per soort (for the weights' variance factor)
-    jaren: list[int]
-
-
-def gegevens_zorgconsumptie(jaar: int, root: Path | None = None) -> ConsumptieGegevens:
-    """Load consulteenheden and denominators per gemeente for every report year up to jaar."""
-    from jaarverslag.data.load import beschikbaar, lees_tabel
-    from jaarverslag.data.paths import verslagjaren
-
-    years = [j for j in verslagjaren(root) if j <= jaar and (beschikbaar(T_PER_1000, j, root)
-                                                               or beschikbaar(T_EENHEDEN, j, root))]
-    denominators = {j: lees_tabel(T_NOEMER, j, root) for j in verslagjaren(root) if beschikbaar(T_NOEMER, j, root)}
-    if not years:
-        raise ModelFout(f"Voor {jaar} en eerder zijn geen consulteenheden per gemeente beschikbaar.")
-    if not denominators:
-        raise ModelFout("Het aantal inwoners per gemeente (de noemer van het verslag) ontbreekt voor alle jaren.")
-    frames, soorten = [], {}
-    for j in years:
-        use = j if j in denominators else dichtstbijzijnde_jaar(j, sorted(denominators))
-        noemer = denominators[use][["gemeente", "inwoners_x1000"]].astype({"gemeente": str})
-        noemer["inwoners"] = noemer["inwoners_x1000"].astype(float) * PER_DUIZEND
-        noemer["bron_noemer"] = (f"gedrukte noemer {j}" if use == j
-                                 else f"terugval: gedrukte noemer van {use} (voor {j} niet gedrukt)")
-        printed = (lees_tabel(T_PER_1000, j, root)[["gemeente", "consulteenheden_per_1000"]]
-                   .astype({"gemeente": str}).rename(columns={"consulteenheden_per_1000": "per_1000_gedrukt"})
-                   if beschikbaar(T_PER_1000, j, root) else pd.DataFrame(columns=["gemeente", "per_1000_gedrukt"]))
-        part = noemer.merge(printed, on="gemeente", how="left")
-        if beschikbaar(T_EENHEDEN, j, root):
-            units = lees_tabel(T_EENHEDEN, j, root)[["gemeente", "consulteenheden"]].astype({"gemeente": str})
-            part = part.merge(units, on="gemeente", how="left")
-            part["bron_eenheden"] = "geteld (tabel consulteenheden)"
-        else:
-            part["consulteenheden"] = part["per_1000_gedrukt"].astype(float) * part["inwoners_x1000"].astype(float)
-            part["bron_eenheden"] = "teruggerekend: gedrukt getal per 1.000 × gedrukte noemer"
-        if beschikbaar(T_CONSUMPTIE_SOORT, j, root):
-            types = lees_tabel(T_CONSUMPTIE_SOORT, j, root)
-            types = types[types["gemeente"].astype(str) != ONBEKEND]
-            soorten[j] = types.groupby(types["soort"].astype(str))["aantal"].sum().astype(float).to_dict()
-        part["jaar"] = j
-        frames.append(part)
-    table = pd.concat(frames, ignore_index=True)
-    table = table[table["gemeente"] != ONBEKEND].dropna(subset=["consulteenheden", "inwoners"])
-    table["consulteenheden"] = table["consulteenheden"].astype(float)
-    table["per_1000_gedrukt"] = table["per_1000_gedrukt"].astype("Float64")
-    return ConsumptieGegevens(table[["jaar", "gemeente", "consulteenheden", "inwoners", "per_1000_gedrukt",
-                                     "bron_eenheden", "bron_noemer"]].reset_index(drop=True), soorten, years)
 
 
 # --- Part 3: sentences, tables and charts for the book -----------------------------------------

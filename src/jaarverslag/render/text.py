@@ -1,0 +1,19 @@
+"""Dutch sentence helpers shared by every chapter: one home for listings, signed differences and the like."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jaarverslag.render import fmt
+
+
+def opsomming(delen: list[str]) -> str:
+    """Join parts the Dutch way: 'a', 'a en b', 'a, b en c'."""
+    return delen[0] if len(delen) == 1 else ", ".join(delen[:-1]) + " en " + delen[-1]
+
+
+def verschil(value, decimalen: int = 0) -> str:
+    """Format a difference with its sign: '+10', '−30', '±0'; a missing value says so."""
+    if value is None or pd.isna(value):
+        return fmt.MISSING_TEXT
+    return ("+" if value > 0 else "−" if value < 0 else "±") + fmt.getal(abs(value), decimalen)

@@ -1,0 +1,90 @@
+"""The glue contract between notebooks and pages, checked without Sphinx.
+
+Every `{glue}`/`{glue:text}` key a page in book/ uses must be among the values the notebook's
+chapter function(s) return, for every report year (with and without data) and for an empty
+template year; the notebooks glue those values in one loop (render.page.glue_all) and nothing else.
+"""
+
+import ast
+import importlib
+import re
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from jaarverslag.data.new_year import maak
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
+ROLE = re.compile(r"\{glue(?::\w+)?\}`\.\./notebooks/(?P<nb>[\w-]+)\.ipynb::(?P<key>[\w-]+)")
+DIRECTIVE = re.compile(r"```\{glue(?::\w+)?\}\s+(?P<key>[\w-]+)\s*\n:doc:\s*\.\./notebooks/(?P<nb>[\w-]+)\.ipynb")
+CHAPTER_IMPORT = re.compile(r"^from jaarverslag\.chapters import (.+)$", re.MULTILINE)
+TEMPLATE_YEAR = 2030
+
+
+def _page_keys() -> dict[str, set[str]]:
+    keys: dict[str, set[str]] = {}
+    for page in sorted((ROOT / "book").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for match in [*ROLE.finditer(text), *DIRECTIVE.finditer(text)]:
+            keys.setdefault(match["nb"], set()).add(match["key"])
+    return keys
+
+
+def _code(notebook: Path) -> list[tuple[list[str], str]]:
+    return [(c.metadata.get("tags", []), c.source) for c in jupytext.read(notebook).cells if c.cell_type == "code"]
+
+
+def _defaults(notebook: Path) -> dict[str, object]:
+    """The parameters cell's values; `upstream` (a list of notebooks) becomes those notebooks' defaults."""
+    cell = next(src for tags, src in _code(notebook) if "parameters" in tags)
+    values = {}
+    for node in ast.parse(cell).body:
+        target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
+        values[target.id] = ast.literal_eval(node.value)
+    if isinstance(values.get("upstream"), list):
+        values["upstream"] = {name: {k: v for k, v in _defaults(ROOT / "notebooks" / f"{name}.md").items() if k != "jaar"}
+                              for name in values["upstream"]}
+    return values
+
+
+def _chapters(notebook: Path) -> list:
+    code = "\n".join(src for _, src in _code(notebook))
+    names = [n.strip().split(" as ")[0] for line in CHAPTER_IMPORT.findall(code) for n in line.split(",")]
+    return [importlib.import_module(f"jaarverslag.chapters.{n}") for n in names]
+
+
+@pytest.fixture(scope="module")
+def template_project(tmp_path_factory) -> Path:
+    """A copy of data/, book/ and the configs with an extra, empty template year (make nieuw-jaar)."""
+    from conftest import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("glue") / "project")
+    maak(TEMPLATE_YEAR, project)
+    return project
+
+
+def test_every_page_key_names_an_existing_notebook():
+    assert set(_page_keys()) <= {nb.stem for nb in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_notebook_glues_only_through_its_chapter_functions(notebook):
+    code = "\n".join(src for _, src in _code(notebook))
+    assert _chapters(notebook), f"{notebook.name} imports no chapter module"
+    assert "glue_all(" in code
+    assert "glue(" not in code.replace("glue_all(", ""), f"{notebook.name} glues outside glue_all"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_key_a_page_uses_is_returned_for_every_year(notebook, template_project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the (here: imaginary) notebook
+    wanted = _page_keys().get(notebook.stem, set())
+    parameters = {k: v for k, v in _defaults(notebook).items() if k != "jaar"}
+    for jaar in (2019, 2020, 2021, TEMPLATE_YEAR):
+        values: dict[str, object] = {}
+        for chapter in _chapters(notebook):
+            values.update(chapter.page_values(jaar, root=template_project, **parameters))
+        missing = wanted - set(values)
+        assert not missing, f"{notebook.stem} {jaar}: the pages use keys the chapter does not return: {sorted(missing)}"
