@@ -6,7 +6,8 @@ import pytest
 
 from conftest import run_build
 
-from jaarverslag.build import engine as build
+from jaarverslag.build import stage
+from jaarverslag.build.errors import BuildFout
 from jaarverslag.data import narrative
 from jaarverslag.data.report import valideer
 
@@ -79,14 +80,14 @@ def test_a_symbolic_link_to_an_outside_file_is_refused(project, tmp_path):
     path.unlink()
     path.symlink_to(secret)
     assert any("symbolische link" in p.fout for p in valideer([2021], project).problemen)
-    with pytest.raises(build.BuildFout, match="voorwoord.md"):
-        build._narrative(project, 2021, tmp_path / "stage")
+    with pytest.raises(BuildFout, match="voorwoord.md"):
+        stage._narrative(project, 2021, tmp_path / "stage")
 
 
 def test_staging_checks_again_even_when_validation_was_skipped(project, tmp_path):
     (narrative.folder(project, 2021) / "hoogtepunten.md").write_text(HOSTILE["script"], encoding="utf-8")
-    with pytest.raises(build.BuildFout, match="hoogtepunten.md: regel 1: HTML is niet toegestaan"):
-        build._narrative(project, 2021, tmp_path / "stage")
+    with pytest.raises(BuildFout, match="hoogtepunten.md: regel 1: HTML is niet toegestaan"):
+        stage._narrative(project, 2021, tmp_path / "stage")
 
 
 def test_a_hostile_text_stops_the_build_and_no_outside_content_is_published(project):

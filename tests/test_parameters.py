@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 
 from jaarverslag import cli
-from jaarverslag.build import cache
-from jaarverslag.build import engine as b
-from jaarverslag.build.engine import BuildFout, Instelling, Parameter, Taak, Uitkomst
+from jaarverslag.build import cache, execute, run
+from jaarverslag.build import parameters as par
+from jaarverslag.build.errors import BuildFout
+from jaarverslag.build.execute import Uitkomst
+from jaarverslag.build.parameters import Instelling, Parameter
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = """---
@@ -70,14 +72,14 @@ def write(path: Path, text: str) -> Path:
 
 def problem(root: Path, bestand: Path | None = None, opties: tuple[str, ...] = ()) -> str:
     with pytest.raises(BuildFout) as err:
-        b.scenario(root, bestand, opties)
+        par.scenario(root, bestand, opties)
     return str(err.value)
 
 
 # The parameters cell
 
 def test_parameters_cell_names_annotations_and_defaults(root):
-    cel = b.parameters_cel(root / "notebooks" / "scenario.md")
+    cel = par.parameters_cel(root / "notebooks" / "scenario.md")
     assert list(cel) == ["jaar", "groei", "aantal", "naam", "trend", "lijst", "los"]
     assert cel["groei"] == Parameter("float", "33.3")
     assert cel["naam"] == Parameter("str", "'auto'")
@@ -88,11 +90,11 @@ def test_parameters_cell_names_annotations_and_defaults(root):
 def test_notebook_without_parameters_cell_has_none(tmp_path):
     path = tmp_path / "leeg.md"
     path.write_text(HEADER, encoding="utf-8")
-    assert b.parameters_cel(path) == {}
+    assert par.parameters_cel(path) == {}
 
 
 def test_parameters_cell_of_a_real_notebook():
-    cel = b.parameters_cel(ROOT / "notebooks" / "model_leeftijd.md")
+    cel = par.parameters_cel(ROOT / "notebooks" / "model_leeftijd.md")
     assert list(cel) == ["jaar", "referentiejaar", "betrouwbaarheid", "familie", "terugval"]
     assert {n: p.annotatie for n, p in cel.items()} == {"jaar": "int", "referentiejaar": "int",
                                                         "betrouwbaarheid": "int", "familie": "str", "terugval": "str"}
@@ -102,12 +104,12 @@ def test_parameters_cell_of_a_real_notebook():
 
 def test_parameter_file_is_read_per_notebook(tmp_path):
     path = write(tmp_path / "scenario.yml", "scenario:\n  groei: 40\n  naam: tekst\nkaal: {}\n")
-    assert b.lees_parameterbestand(path) == [Instelling("scenario", "groei", 40, str(path)),
+    assert par.lees_parameterbestand(path) == [Instelling("scenario", "groei", 40, str(path)),
                                              Instelling("scenario", "naam", "tekst", str(path))]
 
 
 def test_empty_parameter_file_has_no_overrides(tmp_path):
-    assert b.lees_parameterbestand(write(tmp_path / "leeg.yml", "# niets\n")) == []
+    assert par.lees_parameterbestand(write(tmp_path / "leeg.yml", "# niets\n")) == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -132,7 +134,7 @@ def test_unusable_parameter_file(root, text, expected):
     ("scenario.naam=tekst", "tekst"), ("scenario.naam='40'", "40"), ("scenario.naam=a: b", "a: b"),
 ])
 def test_option_value_is_a_yaml_scalar(text, value):
-    inst = b.lees_parameteroptie(text)
+    inst = par.lees_parameteroptie(text)
     assert (inst.notebook, inst.naam, inst.bron) == ("scenario", text.split("=")[0].split(".")[1], "-p")
     assert inst.waarde == value and type(inst.waarde) is type(value)
 
@@ -140,21 +142,21 @@ def test_option_value_is_a_yaml_scalar(text, value):
 @pytest.mark.parametrize("text", ["scenario", "scenario=1", "scenario.=1", ".groei=1", "scenario.groei"])
 def test_malformed_option(text):
     with pytest.raises(BuildFout, match="verwacht NOTEBOOK.NAAM=WAARDE"):
-        b.lees_parameteroptie(text)
+        par.lees_parameteroptie(text)
 
 
 # Merging
 
 def test_command_line_wins_over_the_file(root):
     path = write(root / "scenario.yml", "scenario:\n  groei: 40\n  aantal: 7\n")
-    samen = b.scenario(root, path, ["scenario.aantal=8", "scenario.naam=poisson", "scenario.aantal=9"])
+    samen = par.scenario(root, path, ["scenario.aantal=8", "scenario.naam=poisson", "scenario.aantal=9"])
     assert samen == {"scenario": {"groei": 40.0, "aantal": 9, "naam": "poisson"}}
     assert type(samen["scenario"]["groei"]) is float  # an int for a float is stored as the float it means
 
 
 def test_no_overrides_is_an_empty_scenario(root):
-    assert b.scenario(root) == {}
-    assert b.scenario(root, write(root / "leeg.yml", "")) == {}
+    assert par.scenario(root) == {}
+    assert par.scenario(root, write(root / "leeg.yml", "")) == {}
 
 
 # Validation: every message names where, notebook, parameter, value and the problem
@@ -196,12 +198,11 @@ def test_file_problems_name_the_file_and_all_are_listed(root):
 # Runs, the cache key and the summary
 
 def test_taak_parameters_merge_the_overrides(root):
-    taken = b.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "trend": True}})
+    taken = execute.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "trend": True}})
     by_name = {(t.jaar, t.notebook): t for t in taken}
     assert by_name[2021, "scenario"].parameters == {"jaar": 2021, "groei": 40.0, "trend": True}
     assert by_name[2020, "scenario"].parameters == {"jaar": 2020, "groei": 40.0, "trend": True}
     assert by_name[2021, "kaal"].parameters == {"jaar": 2021}
-    assert Taak(2021, "kaal", root, root).parameters == {"jaar": 2021}
     assert len({*taken}) == len(taken)  # runs stay hashable: the build keys its work by them
 
 
@@ -210,16 +211,16 @@ def reasons(root: Path, overrides: dict | None) -> dict[str, str | None]:
     cache_dir = root / "_build" / "cache"
     return {t.notebook: cache.reden_om_te_draaien(cache.entry_path(cache_dir, t.jaar, t.notebook),
                                                   cache.Sleutel.voor(root, t.bron, t.parameters), t.uit, root)
-            for t in b.taken_voor([2021], root, overrides)}
+            for t in execute.taken_voor([2021], root, overrides)}
 
 
 def run_all(root: Path, overrides: dict | None) -> None:
     """Record every 2021 run in the cache as the build does after a successful run."""
-    for t in b.taken_voor([2021], root, overrides):
+    for t in execute.taken_voor([2021], root, overrides):
         t.map.mkdir(parents=True, exist_ok=True)
         t.uit.write_text("{}", encoding="utf-8")
         cache.schrijf_entry(cache.entry_path(root / "_build" / "cache", t.jaar, t.notebook),
-                            cache.Sleutel.voor(root, t.bron, t.parameters), t.map / b.READS_FILE, root)
+                            cache.Sleutel.voor(root, t.bron, t.parameters), t.map / execute.READS_FILE, root)
 
 
 def test_a_changed_override_reruns_exactly_that_notebook(root):
@@ -234,11 +235,11 @@ def test_a_changed_override_reruns_exactly_that_notebook(root):
 
 
 def test_summary_lists_the_overrides_in_use(root):
-    taken = b.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "naam": "poisson"}})
-    text = b.samenvatting([Uitkomst(t, 0.0, None) for t in taken], {2020: False, 2021: False})
+    taken = execute.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "naam": "poisson"}})
+    text = run.samenvatting([Uitkomst(t, 0.0, None) for t in taken], {2020: False, 2021: False})
     lines = [line for line in text.splitlines() if line.startswith("  scenario")]
     assert lines == ["  scenario scenario: groei = 40.0 (standaard 33.3), naam = 'poisson' (standaard 'auto')"]
-    plain = b.samenvatting([Uitkomst(t, 0.0, None) for t in b.taken_voor([2021], root)], {2021: False})
+    plain = run.samenvatting([Uitkomst(t, 0.0, None) for t in execute.taken_voor([2021], root)], {2021: False})
     assert "scenario" not in plain
 
 
@@ -251,7 +252,7 @@ def test_cli_passes_file_and_options_in_order(monkeypatch):
         seen["args"] = args
         return 0
 
-    monkeypatch.setattr(b, "bouw", bouw)
+    monkeypatch.setattr(run, "bouw", bouw)
     cli.main(["build", "--parameters", "scenario.yml", "-p", "a.x=1", "--parameter", "a.y=2", "-p", "a.x=3"])
     assert seen["args"][4:] == (Path("scenario.yml"), ["a.x=1", "a.y=2", "a.x=3"])
     cli.main(["build"])
@@ -262,7 +263,7 @@ def test_bad_parameters_stop_the_build_before_anything(root, monkeypatch, capsys
     (root / "site").mkdir()
     write(root / "site" / "index.html", "oud")
     monkeypatch.setenv("JAARVERSLAG_ROOT", str(root))
-    assert b.bouw([2021], parameters=["scenario.groei=veel"]) == 2
+    assert run.bouw([2021], parameters=["scenario.groei=veel"]) == 2
     err = capsys.readouterr().err
     assert '-p: notebook "scenario", parameter "groei", waarde \'veel\'' in err
     assert "de gepubliceerde site is ongewijzigd" in err

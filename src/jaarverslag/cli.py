@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "build":
-        from jaarverslag.build.engine import bouw
+        from jaarverslag.build.run import bouw
 
         return bouw(args.jaar, args.basis, args.workers, args.pdf, args.parameters, args.parameter)
     rapport = valideer(args.jaar)

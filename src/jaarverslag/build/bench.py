@@ -19,7 +19,8 @@ import nbformat
 import yaml
 from papermill.parameterize import parameterize_notebook
 
-from jaarverslag.build.engine import PARAMETER, bronnotebooks, jaar_config
+from jaarverslag.build.parameters import bronnotebooks, run_parameters
+from jaarverslag.build.stage import jaar_config
 from jaarverslag.data.load import verslagjaren
 from jaarverslag.render.fmt import getal
 from jaarverslag.data.paths import ROOT_ENV, build_dir, project_root
@@ -59,7 +60,7 @@ def _baseline_book(project: Path, jaar: int) -> Path:
         for cell in notebook.cells:  # papermill expects every cell to carry a tags list
             cell.metadata.setdefault("tags", [])
         notebook.metadata.setdefault("papermill", {})
-        notebook = parameterize_notebook(notebook, {PARAMETER: jaar})
+        notebook = parameterize_notebook(notebook, run_parameters(project, path, jaar))
         nbformat.write(notebook, source / "notebooks" / f"{path.stem}.ipynb")
     (source / "book" / "codeboek.md").write_text("# Codeboek\n", encoding="utf-8")
     config = jaar_config(project, jaar, "/")

@@ -1,0 +1,65 @@
+"""The book step: build one year's Jupyter Book (warnings as errors) and its PDF, skipped when nothing changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from jaarverslag.build import cache, publish
+from jaarverslag.build.errors import BuildFout
+from jaarverslag.build.stage import stage
+from jaarverslag.data.paths import ROOT_ENV, build_dir
+from jaarverslag.render.fmt import getal
+
+BOOK_STAMP = "bron.sha256"
+
+
+def _make_pdf(source: Path, output: Path, html: Path, jaar: int, root: Path) -> None:
+    """Print the year's book to PDF into its HTML folder."""
+    from jaarverslag.build.pdf import maak_pdf, pdf_naam
+
+    start = time.perf_counter()
+    try:
+        made = maak_pdf(source, output / "pdf", jaar, root)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as err:
+        raise BuildFout(f"De PDF van {jaar} kon niet worden gemaakt: {err}") from err
+    shutil.copy2(made, html / pdf_naam(jaar))
+    print(f"  pdf {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
+
+
+def bouw_boek(root: Path, jaar: int, basis: str, versie: str, pdf: bool) -> tuple[Path, bool]:
+    """Build one year's Jupyter Book (and its PDF) with warnings as errors; return its HTML folder and whether it was rebuilt.
+
+    The build is skipped when the staged sources (pages, executed notebooks, config) are
+    byte-identical to those of the last successful build of that year.
+    """
+    from jaarverslag.build.pdf import pdf_naam
+
+    source = stage(root, jaar, basis, versie, pdf)
+    output = build_dir(root) / "html" / str(jaar)
+    html = output / "_build" / "html"
+    stamp = output / BOOK_STAMP
+    key = cache.tree_hash([p for p in source.rglob("*") if p.is_file()], source)
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (html / "index.html").is_file():
+        print(f"  boek {jaar}: ongewijzigd", flush=True)
+        if pdf and not (html / pdf_naam(jaar)).is_file():
+            _make_pdf(source, output, html, jaar, root)
+        return html, False
+    shutil.rmtree(output, ignore_errors=True)
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(output),
+               "--warningiserror", "--keep-going", "--quiet"]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, ROOT_ENV: str(root)})
+    if result.returncode != 0 or not (html / "index.html").exists():
+        log = (result.stdout + result.stderr).strip().splitlines()
+        raise BuildFout(f"Jupyter Book kon het boek van {jaar} niet bouwen:\n" + "\n".join(log[-40:]))
+    (html / "index.html").write_text(publish.jaar_index_html(jaar), encoding="utf-8")
+    print(f"  boek {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
+    if pdf:
+        _make_pdf(source, output, html, jaar, root)
+    stamp.write_text(key, encoding="utf-8")
+    return html, True

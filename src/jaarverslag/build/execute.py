@@ -1,0 +1,150 @@
+"""Notebook runs: one per year and notebook, executed with papermill in a worker pool unless the cache still holds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from jaarverslag.build import cache
+from jaarverslag.build.errors import BuildFout
+from jaarverslag.build.parameters import Overrides, bronnotebooks, run_parameters
+from jaarverslag.data.paths import ROOT_ENV, build_dir
+from jaarverslag.render.fmt import getal
+
+READS_FILE = "gelezen.txt"
+# A busy 2-core machine can take over a minute to start a kernel; papermill gives up after 60 s by default.
+KERNEL_START_TIMEOUT_S = 300
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
+
+
+@dataclass(frozen=True)
+class Taak:
+    """One notebook run: a source notebook for one report year, with its own output folder."""
+
+    jaar: int
+    notebook: str
+    bron: Path
+    map: Path  # _build/nb/<jaar>/<notebook>/: the executed notebook, its figures and tables
+    # What papermill injects and the cache key hashes (parameters.run_parameters); not part of the run's identity.
+    parameters: dict = field(compare=False, hash=False, repr=False)
+    scenario: tuple[tuple[str, object], ...] = ()  # the analyst's overrides for this notebook, sorted by name
+
+    @property
+    def uit(self) -> Path:
+        return self.map / f"{self.notebook}.ipynb"
+
+
+@dataclass(frozen=True)
+class Uitkomst:
+    """What happened to one notebook in this build."""
+
+    taak: Taak
+    seconden: float
+    reden: str | None  # why it ran; None when it came from the cache
+    fout: str | None = None
+
+
+def taken_voor(jaren: list[int], root: Path, overrides: Overrides | None = None) -> list[Taak]:
+    """Return one run per year and notebook, each with its parameters (its overrides and its upstream settings)."""
+    out_root, overrides = build_dir(root) / "nb", overrides or {}
+    return [Taak(j, nb.stem, nb, out_root / str(j) / nb.stem, run_parameters(root, nb, j, overrides),
+                 tuple(sorted(overrides.get(nb.stem, {}).items())))
+            for j in jaren for nb in bronnotebooks(root)]
+
+
+def _quiet_worker(log: str) -> None:
+    """Send a worker's stderr (and its kernels' start-up chatter) to a log file."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+
+
+def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
+    """Execute one notebook with papermill in this worker; return (seconds, error text or None).
+
+    The run writes into a fresh temporary folder that replaces the old output only on success,
+    so an interrupted run never leaves a half-written notebook where the cache would trust it.
+    """
+    import jupytext
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    work = taak.map.with_name(taak.map.name + ".bezig")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    os.environ[ROOT_ENV] = root
+    os.environ[cache.READS_ENV] = str(work / READS_FILE)
+    try:
+        notebook = jupytext.read(taak.bron)
+        for attempt in range(KERNEL_START_ATTEMPTS):
+            try:
+                papermill.execute_notebook(notebook, str(work / taak.uit.name), parameters=taak.parameters,
+                                           cwd=str(work), kernel_name="python3",
+                                           progress_bar=False, log_output=False, report_mode=False,
+                                           start_timeout=KERNEL_START_TIMEOUT_S)
+                break
+            except RuntimeError as err:
+                # Two kernels starting at once can race for a TCP port; nothing ran yet, so starting again is safe.
+                if attempt + 1 == KERNEL_START_ATTEMPTS or not str(err).startswith(KERNEL_START_FAILURES):
+                    raise
+    except PapermillExecutionError as err:
+        return time.perf_counter() - start, f"cel {err.exec_count}: {err.ename}: {err.evalue}"
+    except Exception as err:  # noqa: BLE001 - any failure stops the build with its message
+        return time.perf_counter() - start, f"{type(err).__name__}: {err}"
+    finally:
+        os.environ.pop(cache.READS_ENV, None)
+    shutil.rmtree(taak.map, ignore_errors=True)
+    work.rename(taak.map)
+    return time.perf_counter() - start, None
+
+
+def voer_notebooks_uit(jaren: list[int], root: Path, workers: int, overrides: Overrides | None = None) -> list[Uitkomst]:
+    """Execute every notebook whose inputs changed, in a pool of long-lived workers; stop at the first failure."""
+    cache_dir = build_dir(root) / "cache"
+    taken = taken_voor(jaren, root, overrides)
+    uitkomsten: list[Uitkomst] = []
+    te_draaien: dict[Taak, tuple[str, cache.Sleutel]] = {}
+    for taak in taken:
+        sleutel = cache.Sleutel.voor(root, taak.bron, taak.parameters)
+        reden = cache.reden_om_te_draaien(cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.uit, root)
+        if reden is None:
+            uitkomsten.append(Uitkomst(taak, 0.0, None))
+        else:
+            te_draaien[taak] = (reden, sleutel)
+    print(f"Notebooks: {len(taken)} ({len(jaren)} jaar × {len(bronnotebooks(root))}); "
+          f"{len(te_draaien)} uit te voeren, {len(taken) - len(te_draaien)} uit de cache; "
+          f"{min(workers, max(len(te_draaien), 1))} tegelijk", flush=True)
+    if not te_draaien:
+        return uitkomsten
+    log = build_dir(root) / "kernels.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(total=len(te_draaien), unit="notebook", desc="Uitvoeren", disable=None, leave=False)
+    with ProcessPoolExecutor(max_workers=min(workers, len(te_draaien)), initializer=_quiet_worker,
+                             initargs=(str(log),)) as pool:
+        futures = {pool.submit(_run_notebook, t, str(root)): t for t in te_draaien}
+        for future in as_completed(futures):
+            taak = futures[future]
+            reden, sleutel = te_draaien[taak]
+            seconds, error = future.result()
+            bar.update()
+            status = "klaar" if error is None else "MISLUKT"
+            bar.write(f"  {taak.jaar} {taak.notebook}: {status} in {getal(seconds, 1)} s ({reden})")
+            if error is not None:
+                for f in futures:
+                    f.cancel()
+                bar.close()
+                raise BuildFout(f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
+                                f"Het uitgevoerde notebook staat in "
+                                f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}.")
+            cache.schrijf_entry(cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel,
+                                taak.map / READS_FILE, root)
+            uitkomsten.append(Uitkomst(taak, seconds, reden))
+    bar.close()
+    return uitkomsten

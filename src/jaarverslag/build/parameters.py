@@ -1,0 +1,255 @@
+"""Notebook parameters: the parameters cell, the scenario file and -p options, their checks, upstream settings."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from jaarverslag.build.errors import BuildFout
+
+if TYPE_CHECKING:
+    from jaarverslag.build.execute import Taak
+
+NOTEBOOK_SUFFIX = ".md"
+PARAMETER = "jaar"
+PARAMETERS_TAG = "parameters"  # the code cell papermill injects overrides after
+# A parameters-cell name listing the notebooks whose settings this one receives (Ploomber style).
+UPSTREAM = "upstream"
+# Annotations a parameter may have to be set from a scenario, with what the analyst is told to give.
+PARAMETER_TYPES = {"int": "een geheel getal (int)", "float": "een getal (float)", "str": "tekst (str)",
+                   "bool": "true of false (bool)"}
+CLI_SOURCE = "-p"
+CLI_FORM = "NOTEBOOK.NAAM=WAARDE"
+Overrides = dict[str, dict[str, object]]  # notebook -> {parameter: value}, the analyst's scenario
+
+
+def bronnotebooks(root: Path) -> list[Path]:
+    """Return the source notebooks (MyST text notebooks in notebooks/)."""
+    return sorted((root / "notebooks").glob(f"*{NOTEBOOK_SUFFIX}"))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One name in a notebook's parameters cell."""
+
+    annotatie: str | None  # as written (`int`, `float`, ...); None for a plain assignment
+    standaard: str  # the default as written in the cell
+
+
+@dataclass(frozen=True)
+class Instelling:
+    """One override as the analyst gave it, with where it came from (the parameter file, or -p)."""
+
+    notebook: str
+    naam: str
+    waarde: object
+    bron: str
+
+
+def parameters_cel(bron: Path) -> dict[str, Parameter]:
+    """Return the names assigned in the notebook's `parameters` cell, with annotation and default, parsed with ast."""
+    import jupytext
+
+    for cell in jupytext.read(bron).cells:
+        if cell.cell_type == "code" and PARAMETERS_TAG in cell.metadata.get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError as err:
+                raise BuildFout(f"De parameters-cel van {bron.name} is geen geldige Python: {err}") from err
+            found: dict[str, Parameter] = {}
+            for node in tree.body:
+                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    found[node.target.id] = Parameter(ast.unparse(node.annotation),
+                                                      ast.unparse(node.value) if node.value else "")
+                elif isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            found[target.id] = Parameter(None, ast.unparse(node.value))
+            return found
+    return {}
+
+
+def lees_parameterbestand(pad: Path) -> list[Instelling]:
+    """Read a scenario file (YAML: notebook -> {parameter: value}) into overrides; BuildFout when it is unusable."""
+    if not pad.is_file():
+        raise BuildFout(f"{pad}: parameterbestand niet gevonden.")
+    try:
+        inhoud = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise BuildFout(f"{pad}: geen geldige YAML: {err}") from err
+    if inhoud is None:
+        return []
+    if not isinstance(inhoud, dict):
+        raise BuildFout(f"{pad}: verwacht per notebook een blok `notebook:` met daaronder ingesprongen "
+                        f"`parameter: waarde`-regels, maar het bestand is {_soort(inhoud)}.")
+    instellingen = []
+    for notebook, waarden in inhoud.items():
+        if not isinstance(waarden, dict):
+            raise BuildFout(f"{pad}: notebook \"{notebook}\": verwacht daaronder ingesprongen "
+                            f"`parameter: waarde`-regels, maar de waarde is {_soort(waarden)}.")
+        instellingen += [Instelling(str(notebook), str(naam), waarde, str(pad)) for naam, waarde in waarden.items()]
+    return instellingen
+
+
+def lees_parameteroptie(tekst: str) -> Instelling:
+    """Parse one `-p NOTEBOOK.NAAM=WAARDE` (the value as a YAML scalar: 40, 40.5, true, tekst); BuildFout when malformed."""
+    sleutel, is_teken, waarde = tekst.partition("=")
+    notebook, punt, naam = sleutel.strip().partition(".")
+    if not (is_teken and punt and notebook and naam):
+        raise BuildFout(f"{CLI_SOURCE} {tekst!r}: verwacht {CLI_FORM}, bijvoorbeeld "
+                        f"{CLI_SOURCE} model_leeftijd.betrouwbaarheid=90.")
+    try:
+        gelezen = yaml.safe_load(waarde)
+    except yaml.YAMLError:
+        gelezen = waarde  # e.g. `a: b` with an unbalanced quote: take the text as written
+    if isinstance(gelezen, (dict, list)):
+        gelezen = waarde  # `-p nb.naam=a: b` means the text, not a mapping
+    return Instelling(notebook, naam.strip(), gelezen, CLI_SOURCE)
+
+
+def _soort(waarde: object) -> str:
+    """Describe a value's type to an analyst."""
+    if waarde is None:
+        return "leeg"
+    soorten = {bool: "bool", int: "int", float: "float", str: "str"}
+    if type(waarde) in soorten:
+        return PARAMETER_TYPES[soorten[type(waarde)]]
+    return {dict: "een mapping (blok met sleutels)", list: "een lijst"}.get(type(waarde), type(waarde).__name__)
+
+
+def _controleer(inst: Instelling, cellen: dict[str, dict[str, Parameter]]) -> tuple[object, str | None]:
+    """Check one override against the notebooks' parameters cells; return (value to use, problem or None)."""
+    if inst.notebook not in cellen:
+        return None, f"onbekend notebook; kies uit: {', '.join(sorted(cellen))}"
+    cel = cellen[inst.notebook]
+    if inst.naam == PARAMETER:
+        return None, "het verslagjaar stel je in met --jaar (make book JAAR=...), niet als parameter"
+    if inst.naam not in cel:
+        andere = [n for n in cel if n not in (PARAMETER, UPSTREAM)]
+        toegestaan = f"kies uit: {', '.join(andere)}" if andere else f"dit notebook heeft alleen de parameter {PARAMETER}"
+        return None, f"onbekende parameter; {toegestaan}"
+    # `upstream = [...]` has no annotation, so it is refused here like any plain assignment.
+    annotatie, waarde = cel[inst.naam].annotatie, inst.waarde
+    if annotatie not in PARAMETER_TYPES:
+        return None, (f"kan niet worden ingesteld: de parameters-cel geeft als type {annotatie or 'niets'}; "
+                      f"alleen {', '.join(PARAMETER_TYPES)} kunnen worden ingesteld")
+    past = {"bool": isinstance(waarde, bool),
+            "int": isinstance(waarde, int) and not isinstance(waarde, bool),
+            "float": isinstance(waarde, (int, float)) and not isinstance(waarde, bool),
+            "str": isinstance(waarde, str)}[annotatie]
+    if not past:
+        hint = " (zet tekst tussen aanhalingstekens)" if annotatie == "str" else ""
+        return None, f"verwacht {PARAMETER_TYPES[annotatie]}, maar de waarde is {_soort(waarde)}{hint}"
+    return (float(waarde) if annotatie == "float" else waarde), None
+
+
+def scenario(root: Path, bestand: Path | None = None, opties: list[str] | tuple[str, ...] = ()) -> Overrides:
+    """Read, check and merge the overrides: the file first, then each -p (the command line wins).
+
+    Returns notebook -> {parameter: value} for the notebooks with overrides only; raises one
+    BuildFout listing every problem before anything runs.
+    """
+    problemen: list[str] = []
+    instellingen: list[Instelling] = []
+    if bestand is not None:
+        try:
+            instellingen += lees_parameterbestand(Path(bestand))
+        except BuildFout as err:
+            problemen.append(str(err))
+    for optie in opties:
+        try:
+            instellingen.append(lees_parameteroptie(optie))
+        except BuildFout as err:
+            problemen.append(str(err))
+    cellen = {nb.stem: parameters_cel(nb) for nb in bronnotebooks(root)} if instellingen else {}
+    samen: dict[str, dict[str, object]] = {}
+    for inst in instellingen:
+        waarde, probleem = _controleer(inst, cellen)
+        if probleem:
+            problemen.append(f"{inst.bron}: notebook \"{inst.notebook}\", parameter \"{inst.naam}\", "
+                             f"waarde {inst.waarde!r}: {probleem}.")
+        else:
+            samen.setdefault(inst.notebook, {})[inst.naam] = waarde
+    if problemen:
+        raise BuildFout("De parameters kloppen niet:\n" + "\n".join(f"  - {p}" for p in problemen))
+    return samen
+
+
+def upstream_namen(bron: Path) -> list[str]:
+    """Return the notebooks a parameters cell names in `upstream = [...]`; none when it has no such line."""
+    cel = parameters_cel(bron)
+    if UPSTREAM not in cel:
+        return []
+    try:
+        namen = ast.literal_eval(cel[UPSTREAM].standaard)
+    except (ValueError, SyntaxError):
+        namen = None
+    if not isinstance(namen, list) or not all(isinstance(n, str) for n in namen):
+        raise BuildFout(f"notebook \"{bron.stem}\": {UPSTREAM} moet een lijst met notebooknamen zijn, "
+                        f"bijvoorbeeld {UPSTREAM} = [\"model_leeftijd\"]; er staat {cel[UPSTREAM].standaard}.")
+    return namen
+
+
+def standaardwaarden(bron: Path) -> dict[str, object]:
+    """Return a notebook's parameter defaults as values (other than jaar and upstream), as its cell writes them."""
+    waarden = {}
+    for naam, parameter in parameters_cel(bron).items():
+        if naam in (PARAMETER, UPSTREAM):
+            continue
+        try:
+            waarden[naam] = ast.literal_eval(parameter.standaard)
+        except (ValueError, SyntaxError) as err:
+            raise BuildFout(f"notebook \"{bron.stem}\", parameter \"{naam}\": de standaardwaarde "
+                            f"{parameter.standaard or '(geen)'} is geen vaste waarde, dus een ander notebook "
+                            f"kan haar niet als {UPSTREAM} krijgen.") from err
+    return waarden
+
+
+def run_parameters(root: Path, notebook: Path, jaar: int, overrides: Overrides | None = None) -> dict:
+    """Return the parameters papermill injects into one run: jaar, the notebook's overrides, and its upstream settings.
+
+    When the parameters cell declares `upstream = ["other", ...]`, the run also gets
+    `upstream = {"other": {parameter: value}}`: every parameter of that notebook except jaar,
+    its default from the cell overridden by the scenario, so both notebooks use the same settings.
+    """
+    overrides = overrides or {}
+    gegeven = {PARAMETER: jaar, **dict(sorted(overrides.get(notebook.stem, {}).items()))}
+    namen = upstream_namen(notebook)
+    if not namen:
+        return gegeven
+    bekend = {nb.stem: nb for nb in bronnotebooks(root)}
+    for naam in namen:
+        if naam == notebook.stem:
+            raise BuildFout(f"notebook \"{naam}\": een notebook kan niet zijn eigen {UPSTREAM} zijn.")
+        if naam not in bekend:
+            raise BuildFout(f"notebook \"{notebook.stem}\": {UPSTREAM}-notebook \"{naam}\" bestaat niet; "
+                            f"kies uit: {', '.join(n for n in bekend if n != notebook.stem)}.")
+    gegeven[UPSTREAM] = {naam: {**standaardwaarden(bekend[naam]), **overrides.get(naam, {})} for naam in namen}
+    return gegeven
+
+
+def controleer_upstream(root: Path) -> None:
+    """Check every notebook's upstream declaration before anything runs; one BuildFout listing every problem."""
+    problemen = []
+    for nb in bronnotebooks(root):
+        try:
+            run_parameters(root, nb, 0)
+        except BuildFout as err:
+            problemen.append(str(err))
+    if problemen:
+        raise BuildFout("De upstream-notebooks kloppen niet:\n" + "\n".join(f"  - {p}" for p in problemen))
+
+
+def scenario_regels(taken: list[Taak]) -> list[str]:
+    """Return one summary line per notebook that ran with overrides: each value and the notebook's default."""
+    regels = []
+    for notebook, taak in sorted({t.notebook: t for t in taken if t.scenario}.items()):
+        cel = parameters_cel(taak.bron)
+        waarden = ", ".join(f"{naam} = {waarde!r} (standaard {cel[naam].standaard if naam in cel else '?'})"
+                            for naam, waarde in taak.scenario)
+        regels.append(f"  scenario {notebook}: {waarden}")
+    return regels

@@ -1,0 +1,114 @@
+"""`make book`: validate data/, execute every notebook per year with papermill, build one book per year, publish."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from jaarverslag.build import cache, lock, provenance, publish
+from jaarverslag.build.book import bouw_boek
+from jaarverslag.build.errors import BuildFout
+from jaarverslag.build.execute import Uitkomst, voer_notebooks_uit
+from jaarverslag.build.parameters import Overrides, controleer_upstream, scenario, scenario_regels
+from jaarverslag.data.paths import build_dir, data_dir, project_root, verslagjaren
+from jaarverslag.render.fmt import getal
+
+__all__ = ["BuildFout", "bouw", "samenvatting", "valideer_met_cache"]
+VALIDATION_STAMP = "validatie.sha256"
+VALIDATION_CODE = "from jaarverslag.data.report import valideer"  # what the validation stamp keys on
+
+
+def samenvatting(uitkomsten: list[Uitkomst], boeken: dict[int, bool]) -> str:
+    """Return the closing summary: what ran and why, what came from the cache, and any non-default parameters."""
+    ran = [u for u in uitkomsten if u.reden is not None]
+    lines = [f"Samenvatting: {len(ran)} notebook(s) uitgevoerd, {len(uitkomsten) - len(ran)} uit de cache; "
+             f"{sum(boeken.values())} boek(en) gebouwd, {len(boeken) - sum(boeken.values())} ongewijzigd."]
+    for u in sorted(ran, key=lambda u: (u.taak.jaar, u.taak.notebook)):
+        lines.append(f"  uitgevoerd {u.taak.jaar} {u.taak.notebook} ({getal(u.seconden, 1)} s): {u.reden}")
+    lines += scenario_regels([u.taak for u in uitkomsten])
+    return "\n".join(lines)
+
+
+def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
+    """Validate data/ unless exactly these files, codebook and package passed before; print the outcome."""
+    key = (cache.tree_hash([p for p in data_dir(root).rglob("*") if p.is_file()], root)
+           + cache.code_hash([VALIDATION_CODE]) + ",".join(map(str, jaren)))
+    stamp = build_dir(root) / VALIDATION_STAMP
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        print("Gegevens ongewijzigd sinds de laatste geslaagde controle.", flush=True)
+        return True
+    from jaarverslag.data.report import valideer  # pandas and pandera load only when data must be checked (VALIDATION_CODE)
+
+    rapport = valideer(jaren, root)
+    if not rapport.ok:
+        print(rapport.tekst(), file=sys.stderr)
+        return False
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key, encoding="utf-8")
+    print("Gegevens gecontroleerd: geen problemen.", flush=True)
+    return True
+
+
+def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None = None, pdf: bool | None = None,
+         parameterbestand: Path | None = None, parameters: list[str] | None = None) -> int:
+    """Run the whole build; return a process exit code.
+
+    parameterbestand (--parameters) and parameters (-p, applied after it) override notebook parameters.
+    """
+    root = project_root()
+    basis = "/" + basis.strip("/") + "/" if basis.strip("/") else "/"
+    try:
+        overrides = scenario(root, parameterbestand, parameters or ())  # reads only: before the lock
+        controleer_upstream(root)
+    except BuildFout as err:
+        print(f"{err}\n\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
+        return 2
+    try:
+        with lock.one_build(root):
+            return _bouw(root, jaren, basis, workers, pdf, overrides)
+    except lock.BuildBusy as err:
+        print(f"{err}\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
+        return 3
+
+
+def _bouw(root: Path, jaren: list[int] | None, basis: str, workers: int | None, pdf: bool | None,
+          overrides: Overrides) -> int:
+    """The build itself, run while holding the project's build lock."""
+    publish.herstel(root)
+    alle = verslagjaren(root)
+    jaren = alle if not jaren else jaren
+    onbekend = [j for j in jaren if j not in alle]
+    if onbekend:
+        print(f"Geen map data/{onbekend[0]}/: kies uit {', '.join(map(str, alle))}.", file=sys.stderr)
+        return 2
+    if pdf is None:
+        from jaarverslag.build.pdf import chromium
+
+        pdf = chromium() is not None
+        if not pdf:
+            print("Let op: Debian's chromium ontbreekt, dus er wordt geen PDF gemaakt (apt-get install chromium).")
+    print(f"Jaarverslag bouwen voor {', '.join(map(str, jaren))} (URL-voorvoegsel {basis})", flush=True)
+    if overrides:
+        print(f"Afwijkende parameters voor: {', '.join(sorted(overrides))} (zie de samenvatting)", flush=True)
+
+    if not valideer_met_cache(root, jaren):
+        print("\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
+        return 1
+
+    try:
+        workers = workers or os.cpu_count() or 1
+        uitkomsten = voer_notebooks_uit(jaren, root, workers, overrides)
+        print("Boeken bouwen:", flush=True)
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
+            versie = provenance.code_versie(root)
+            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, basis, versie, pdf), jaren)))
+        site = publish.publiceer(root, {j: h for j, (h, _) in built.items()}, basis)
+    except BuildFout as err:
+        print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)
+        return 1
+    print(samenvatting(uitkomsten, {j: rebuilt for j, (_, rebuilt) in built.items()}), flush=True)
+    print(f"Gepubliceerd in {site.relative_to(root)}/: {', '.join(map(str, publish.jaren_in_site(site)))}. "
+          f"Bekijk met: python -m http.server -d site", flush=True)
+    return 0
