@@ -34,3 +34,28 @@ def verandering(value, decimalen: int = 1) -> str:
         return MISSING_TEXT
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{getal(abs(value), decimalen)}%"
+
+
+# The report prints percentages with as many decimals as it has, at most two (98%, 98,7%, 99,09%).
+PRINTED_MAX_DECIMALS = 2
+SOURCE_MISSING_TEXT = "ontbreekt in de bron"
+
+
+def printed_decimals(value) -> int:
+    """Return how many decimals (at most two) a printed number has: 0 for 106, 1 for 82,2, 2 for 99,09."""
+    return next(d for d in range(PRINTED_MAX_DECIMALS + 1)
+                if round(float(value), d) == round(float(value), PRINTED_MAX_DECIMALS))
+
+
+def printed_percent(value) -> str:
+    """Format a percentage with the decimals it was printed with: '98%', '98,7%', '99,09%'; missing says so."""
+    return SOURCE_MISSING_TEXT if _is_missing(value) else procent(value, printed_decimals(value))
+
+
+def percentage_points(value) -> str:
+    """Format a difference of two printed percentages with its sign and its own decimals: '+3,7', '−0,4', '±0'."""
+    if _is_missing(value):
+        return MISSING_TEXT
+    value = round(float(value), PRINTED_MAX_DECIMALS)
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{getal(abs(value), printed_decimals(value))}"
