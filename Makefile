@@ -37,6 +37,8 @@ nieuw-jaar: $(STAMP)
 	$(PY) -m jaarverslag nieuw-jaar --jaar $(JAAR)
 
 test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
 clean:
