@@ -3,7 +3,7 @@
 import pandas as pd
 
 from jaarverslag.chapters import binnenlopers as bl
-from jaarverslag.data import checks
+from jaarverslag.data import ledger
 from jaarverslag.render import fmt
 from jaarverslag.data.load import lees_tabel
 from jaarverslag.data.metrics import verandering_pct
@@ -46,7 +46,7 @@ def test_sht_total_is_the_sum_of_the_posts_and_the_printed_change_follows_either
 
 
 def test_recorded_2020_discrepancy_matches_the_data_and_becomes_a_footnote():
-    record = checks.recorded(2020)
+    record = ledger.recorded(2020)
     row = record[record["controle"] == "som_binnenlopers_sht"].iloc[0]
     assert row["gedrukt"] == bl.gedrukt_totaal(2020)
     assert row["berekend"] == bl.overzicht(2020).totaal

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import run_build
 
-from jaarverslag.data import checks
+from jaarverslag.data import checks, comparisons, ledger, metrics
 from jaarverslag.render.fmt import round_half_up
 from jaarverslag.data.report import valideer
 
@@ -50,7 +50,7 @@ def _replace(project: Path, rel: str, old: str, new: str) -> None:
 
 
 def _keys(found) -> set[tuple]:
-    return {b.sleutel() for b in found}
+    return {b.key() for b in found}
 
 
 def test_every_check_of_the_issue_is_registered_under_its_exact_name():
@@ -61,7 +61,8 @@ def test_shipped_data_give_exactly_the_recorded_discrepancies():
     found = set().union(*(_keys(checks.findings(jaar)) for jaar in (2019, 2020, 2021)))
     assert found == RECORDED
     for jaar in (2019, 2020, 2021):
-        assert checks.unrecorded(jaar) == [] and checks.stale_records(jaar) == []
+        found = checks.findings(jaar)
+        assert ledger.unrecorded(jaar, found) == [] and ledger.stale_records(jaar, found, checks.CHECKS) == []
 
 
 def test_validation_passes_and_accepts_every_recorded_discrepancy():
@@ -73,17 +74,37 @@ def test_validation_passes_and_accepts_every_recorded_discrepancy():
 def test_consulteenheden_round_half_up_not_to_even():
     # Zorgconsumptie per gemeente 2021, Hof van Twente: 0,5 x 3.009 + 2.215 + 1,5 x 482 = 4.442,5, printed 4.443;
     # Losser: 0,5 x 2.782 + 1.754 + 1,5 x 421 = 3.776,5, printed 3.777. Python's round() would give 4442 and 3776.
-    assert checks.consulteenheden(3009, 2215, 482) == 4443 and round(4442.5) == 4442
-    assert checks.consulteenheden(2782, 1754, 421) == 3777
+    assert metrics.consulteenheden(3009, 2215, 482) == 4443 and round(4442.5) == 4442
+    assert metrics.consulteenheden(2782, 1754, 421) == 3777
     # the printed total 75.025 is the formula on the column totals: 0,5 x 57.073 + 35.913 + 1,5 x 7.050 = 75.024,5
-    assert checks.consulteenheden(57073, 35913, 7050) == 75025
+    assert metrics.consulteenheden(57073, 35913, 7050) == 75025
+
+
+def test_the_ledger_matches_findings_with_records_and_names_stale_ones():
+    found = checks.findings(2020)
+    records = {k for k in RECORDED if k[0] == 2020}
+    assert ledger.stale_records(2020, [], checks.CHECKS) == sorted(records, key=str)  # nothing found: all stale
+    assert ledger.stale_records(2020, [], ["som_binnenlopers_sht"]) == [(2020, "som_binnenlopers_sht", "SHT", 1640.0,
+                                                                        1633.0)]
+    assert ledger.stale_records(2020, found, checks.CHECKS) == []
+    changed = ledger.Finding(2020, "som_binnenlopers_sht", "SHT", 1640.0, 1634.0, "binnenlopers_totaal", "")
+    assert ledger.unrecorded(2020, [*found, changed]) == [changed]
+
+
+def test_records_around_a_year_are_this_and_last_years():
+    around = ledger.recorded_around(2021, ["som_binnenlopers_sht", "som_consulteenheden"])
+    assert [(year, row.controle) for year, row in around] == [(2020, "som_binnenlopers_sht"),
+                                                               (2021, "som_consulteenheden")]
+    assert ledger.recorded_around(2020, ["som_consulteenheden"]) == []
+    assert ledger.recorded(2019).empty and ledger.table_file("verrichting_soort", None) == \
+        "data/referentie/verrichting_soort.csv"
 
 
 def test_selection_of_a_printed_comparison():
-    assert checks.selectie("post=Hengelo;verrichting=Advies triagist (i.o.)") == {
+    assert comparisons.parse_selection("post=Hengelo;verrichting=Advies triagist (i.o.)") == {
         "post": "Hengelo", "verrichting": "Advies triagist (i.o.)"}
     with pytest.raises(ValueError):
-        checks.selectie("post Hengelo")
+        comparisons.parse_selection("post Hengelo")
 
 
 # (file, old text, new text, expected finding (jaar, controle, onderwerp, gedrukt, berekend))
@@ -143,7 +164,8 @@ CHANGES = [
 def test_a_changed_number_is_found_and_fails_validation_with_a_dutch_message(project, rel, old, new, expected):
     _replace(project, rel, old, new)
     jaar, controle, onderwerp, gedrukt, berekend = expected
-    assert (jaar, controle, onderwerp, float(gedrukt), float(berekend)) in _keys(checks.unrecorded(jaar, project))
+    unrecorded = ledger.unrecorded(jaar, checks.findings(jaar, project), project)
+    assert (jaar, controle, onderwerp, float(gedrukt), float(berekend)) in _keys(unrecorded)
     report = valideer(root=project)
     assert not report.ok
     text = "\n".join(p.tekst() for p in report.problemen)

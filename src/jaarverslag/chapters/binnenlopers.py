@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data import checks
+from jaarverslag.data import ledger
 from jaarverslag.render import fmt
 from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.metrics import PostTotalen, met_vorig_jaar, verandering_pct
@@ -120,7 +120,7 @@ def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in the printed SHT walk-in total (this and last year)."""
     notes = [f"Let op ({year}): {row.toelichting} Dit boek rekent met de som van de posten "
              f"({fmt.getal(row.berekend)})."
-             for year, row in checks.vastgelegd_rond(jaar, CHECKS_OF_SECTION, root)]
+             for year, row in ledger.recorded_around(jaar, CHECKS_OF_SECTION, root)]
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 

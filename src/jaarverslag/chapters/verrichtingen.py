@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data import checks
+from jaarverslag.data import ledger
 from jaarverslag.render import fmt
 from jaarverslag.data.codebook import categorieen
 from jaarverslag.data.load import lees_tabel
@@ -87,7 +87,7 @@ def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in this chapter's printed totals (this and last year)."""
     notes = [f"Let op ({year}): het verslag drukt {fmt.getal(row.gedrukt)} waar de som van de delen "
              f"{fmt.getal(row.berekend)} is. {row.toelichting} Dit boek rekent met de som van de delen."
-             for year, row in checks.vastgelegd_rond(jaar, CHECKS_OF_CHAPTER, root)]
+             for year, row in ledger.recorded_around(jaar, CHECKS_OF_CHAPTER, root)]
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 

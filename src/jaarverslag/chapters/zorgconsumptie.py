@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data import checks
+from jaarverslag.data import ledger
 from jaarverslag.render import fmt
 from jaarverslag.data.codebook import categorieen
 from jaarverslag.data.load import beschikbaar, lees_jaren, lees_tabel
@@ -269,7 +269,7 @@ def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in this chapter's printed totals for the year."""
     if not kan_herberekenen(jaar, root):
         return f"Voor {jaar} geeft het verslag geen consulteenheden per gemeente, dus er zijn geen totalen na te tellen."
-    notes = [f"Let op ({jaar}): {row.toelichting}" for row in checks.recorded(jaar, root).itertuples(index=False)
+    notes = [f"Let op ({jaar}): {row.toelichting}" for row in ledger.recorded(jaar, root).itertuples(index=False)
              if row.controle in CHECKS_OF_CHAPTER]
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jaarverslag.data import checks, narrative
+from jaarverslag.data import checks, ledger, narrative
 from jaarverslag.data.codebook import REFERENCE_FOLDER, codebook
 from jaarverslag.data.load import beschikbaar, verslagjaren
 from jaarverslag.data.paths import data_dir, project_root
@@ -24,7 +24,7 @@ class Rapport:
 
     problemen: list[Probleem] = field(default_factory=list)
     ontbrekend: dict[int, list[str]] = field(default_factory=dict)
-    aanvaard: list[checks.Bevinding] = field(default_factory=list)
+    aanvaard: list[ledger.Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -52,7 +52,7 @@ def _getal(value: float) -> str:
     return "niet te berekenen" if math.isnan(value) else f"{value:.10g}"
 
 
-def _afwijking_regel(b: checks.Bevinding) -> str:
+def _afwijking_regel(b: ledger.Finding) -> str:
     """Return the afwijkingen.csv line that would record this finding (toelichting still to write)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(
@@ -60,9 +60,9 @@ def _afwijking_regel(b: checks.Bevinding) -> str:
     return out.getvalue()
 
 
-def _bevinding_probleem(b: checks.Bevinding, root: Path) -> Probleem:
+def _bevinding_probleem(b: ledger.Finding, root: Path) -> Probleem:
     """Word one unrecorded finding for the analyst: file, check, subject, printed and computed value, fix."""
-    printed_file = checks.bestand(b.tabel, b.jaar, root)
+    printed_file = ledger.table_file(b.tabel, b.jaar, root)
     values = ("" if math.isnan(b.gedrukt) and math.isnan(b.berekend)
               else f": gedrukt {_getal(b.gedrukt)}, berekend {_getal(b.berekend)}")
     fout = f"{b.uitleg} (controle {b.controle}, {b.onderwerp}{values})"
@@ -79,23 +79,23 @@ def _bevinding_probleem(b: checks.Bevinding, root: Path) -> Probleem:
 def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
     """Run the checks across tables for one year and add what afwijkingen.csv does not explain."""
     found = checks.findings(jaar, root)
-    unrecorded = checks.unrecorded(jaar, root, found)
+    unrecorded = ledger.unrecorded(jaar, found, root)
     rapport.problemen.extend(_bevinding_probleem(b, root) for b in unrecorded)
-    for rec in checks.stale_records(jaar, root, found):
+    for rec in ledger.stale_records(jaar, found, checks.CHECKS, root):
         rapport.problemen.append(Probleem(
             f"data/{jaar}/afwijkingen.csv",
             f"de vastgelegde afwijking {rec[1]} / {rec[2]} (gedrukt {_getal(rec[3])}, berekend {_getal(rec[4])}) "
             "komt niet meer voor",
             "verwijder deze regel, of pas gedrukt en berekend aan als de controle nu andere getallen meldt"))
-    for row in checks.recorded(jaar, root).itertuples(index=False):
+    for row in ledger.recorded(jaar, root).itertuples(index=False):
         if row.controle not in checks.CHECKS:
             guess = difflib.get_close_matches(row.controle, list(checks.CHECKS), n=1)
             hint = f"bedoeld is waarschijnlijk {guess[0]}; " if guess else ""
             rapport.problemen.append(Probleem(
                 f"data/{jaar}/afwijkingen.csv", f"de controle '{row.controle}' bestaat niet",
                 f"{hint}kies een van: {', '.join(checks.CHECKS)}", kolom="controle", waarde=row.controle))
-    unrecorded_keys = {b.sleutel() for b in unrecorded}
-    rapport.aanvaard.extend(b for b in found if b.sleutel() not in unrecorded_keys)
+    unrecorded_keys = {b.key() for b in unrecorded}
+    rapport.aanvaard.extend(b for b in found if b.key() not in unrecorded_keys)
 
 
 def _narrative_problems(root: Path, jaar: int) -> list[Probleem]:

@@ -1,0 +1,86 @@
+"""The discrepancy ledger: findings, and the afwijkingen.csv records that accept them.
+
+A finding is a printed value that does not follow from other tables (data.checks finds them).
+A finding recorded in that year's afwijkingen.csv (same check, subject, printed and computed
+value) is accepted and shown as a footnote; any other finding fails validation, and a record
+that no check finds any more is stale.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.data.codebook import REFERENCE_FOLDER, spec
+from jaarverslag.data.load import beschikbaar, lees_tabel
+
+LEDGER_TABLE = "afwijkingen"
+LEDGER_COLUMNS = ["jaar", "controle", "onderwerp", "gedrukt", "berekend", "toelichting"]
+TOLERANCE = 1e-9  # rounded decimals are compared as floats
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One place where a printed figure does not follow from its parts (fields as in afwijkingen.csv)."""
+
+    jaar: int
+    controle: str
+    onderwerp: str
+    gedrukt: float
+    berekend: float  # NaN when the check could not compute it (then it can never be recorded)
+    tabel: str  # the table holding the printed value
+    uitleg: str
+    bestanden: tuple[str, ...] = ()  # the files the computed value comes from (data/<jaar>/...)
+    oplossing: str = ""  # how to fix, when the general advice does not apply
+
+    def key(self) -> tuple:
+        """Return the values that match this finding with a record: year, check, subject, printed, computed."""
+        return (self.jaar, self.controle, self.onderwerp, float(self.gedrukt), float(self.berekend))
+
+
+def table_file(naam: str, jaar: int | None, root: Path | None = None) -> str:
+    """Return a table's file as the analyst sees it: data/<jaar>/<file> or data/referentie/<file>."""
+    table = spec(naam, root)
+    return f"data/{jaar if table.per_jaar else REFERENCE_FOLDER}/{table.bestand}"
+
+
+def differs(gedrukt, berekend) -> bool:
+    """Say whether a printed value differs from the computed one (beyond float noise)."""
+    return not math.isclose(float(gedrukt), float(berekend), rel_tol=0, abs_tol=TOLERANCE)
+
+
+def recorded(jaar: int, root: Path | None = None) -> pd.DataFrame:
+    """Return the discrepancies recorded for a year (empty when none)."""
+    if not beschikbaar(LEDGER_TABLE, jaar, root):
+        return pd.DataFrame(columns=LEDGER_COLUMNS)
+    return lees_tabel(LEDGER_TABLE, jaar, root)
+
+
+def _record_keys(jaar: int, root: Path | None) -> set[tuple]:
+    return {(int(r.jaar), r.controle, r.onderwerp, float(r.gedrukt), float(r.berekend))
+            for r in recorded(jaar, root).itertuples(index=False)}
+
+
+def recorded_around(jaar: int, controles: Iterable[str], root: Path | None = None) -> list[tuple[int, object]]:
+    """Return (year, row) for the recorded discrepancies of these checks in the year and the year before."""
+    wanted = set(controles)
+    return [(year, row) for year in (jaar - 1, jaar)
+            for row in recorded(year, root).itertuples(index=False) if row.controle in wanted]
+
+
+def unrecorded(jaar: int, found: Iterable[Finding], root: Path | None = None) -> list[Finding]:
+    """Return the findings that afwijkingen.csv does not record with exactly these values."""
+    known = _record_keys(jaar, root)
+    return [f for f in found if f.key() not in known]
+
+
+def stale_records(jaar: int, found: Iterable[Finding], controles: Iterable[str],
+                  root: Path | None = None) -> list[tuple]:
+    """Return the records of these checks that no finding matches any more (the data were corrected)."""
+    keys = {f.key() for f in found}
+    names = set(controles)
+    return [key for key in sorted(_record_keys(jaar, root), key=str) if key[1] in names and key not in keys]
