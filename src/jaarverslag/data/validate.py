@@ -1,7 +1,17 @@
-"""Reading a data file strictly: every problem is collected with file, line, column, value and a fix."""
+"""Reading a data file strictly: every problem is collected with file, line, column, value and a fix.
+
+Two CSV dialects are read, by one explicit rule decided on the header line (line 1):
+- plain: `,` between fields, `.` as decimal point, no thousands separator (10862; 3.19);
+- Dutch Excel ("CSV (puntkomma-gescheiden)"): `;` between fields, `,` as decimal comma, `.` allowed
+  as thousands separator (10.862; 3,19), as the book publishes its own tables.
+Either may carry a UTF-8 byte-order mark and CRLF line ends. A header with both or neither
+separator, or a data line that does not split into the header's number of fields, is refused
+with a Dutch message naming the separator.
+"""
 
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 import re
@@ -18,6 +28,9 @@ DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 DUTCH_DECIMAL = re.compile(r"^-?\d+(\.\d{3})*,\d+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DUTCH_NUMBER = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")  # 10.862 / 3,19 / 1.234,5 in the Dutch dialect
+PLAIN, DUTCH = ",", ";"
+DIALECT_NAMES = {PLAIN: "komma (,)", DUTCH: "puntkomma (;)"}
 FIRST_DATA_LINE = 2  # line 1 of a CSV file is the header
 
 PANDAS_DTYPE = {"geheel": "Int64", "decimaal": "Float64", "tekst": "string", "categorie": "string", "datum": "string"}
@@ -86,6 +99,56 @@ def _cell_problem(kolom: Kolom, value: str) -> tuple[str, str] | None:
     return None
 
 
+def _dutch_number(kolom: Kolom, value: str) -> tuple[str, tuple[str, str] | None]:
+    """Turn a number of the Dutch dialect (10.862; 3,19) into the plain form; a point decimal there is refused."""
+    if kolom.type not in ("geheel", "decimaal") or not DUTCH_NUMBER.match(value):
+        if kolom.type == "decimaal" and DECIMAL.match(value) and "." in value:
+            return value, ("in een bestand met ; als scheidingsteken is de komma het decimaalteken",
+                           f"schrijf {value.replace('.', ',')}")
+        return value, None
+    plain = value.replace(".", "").replace(",", ".")
+    if kolom.type == "geheel" and "," in value:
+        return value, ("dit is geen geheel getal", "vul een geheel getal in, zonder decimalen (bijvoorbeeld 10862)")
+    return plain, None
+
+
+def _parse(text: str, spec: TabelSpec, naam: str) -> tuple[pd.DataFrame | None, str, list[Probleem]]:
+    """Split the CSV text by the dialect its header line shows; return (frame of strings, separator, problems)."""
+    header = text.splitlines()[0] if text.splitlines() else ""
+    has = {sep for sep in (PLAIN, DUTCH) if sep in header}
+    if len(has) != 1:
+        found = "zowel komma's als puntkomma's" if has else "geen komma en geen puntkomma"
+        return None, PLAIN, [Probleem(naam, f"de kopregel bevat {found}, dus het scheidingsteken is niet te bepalen",
+                                      f"scheid de kolomnamen met komma's ({','.join(spec.kolomnamen)}) of, zoals "
+                                      f"Nederlandse Excel doet, met puntkomma's ({';'.join(spec.kolomnamen)})",
+                                      regel=1)]
+    sep = has.pop()
+    other = DUTCH if sep == PLAIN else PLAIN
+    problems: list[Probleem] = []
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error:
+        return None, sep, [Probleem(naam, "een aanhalingsteken (\") wordt niet afgesloten", "zet tekst die een "
+                                    f"{DIALECT_NAMES[sep]} bevat tussen dubbele aanhalingstekens en sluit die af",
+                                    regel=reader.line_num)]
+    width = len(rows[0])
+    for number, row in enumerate(rows[1:], start=FIRST_DATA_LINE):
+        if row and len(row) != width:
+            hint = (f"; deze regel lijkt de {DIALECT_NAMES[other]} te gebruiken" if other in sep.join(row) else "")
+            problems.append(Probleem(
+                naam, f"deze regel heeft {len(row)} velden, de kopregel {width} (scheidingsteken: {DIALECT_NAMES[sep]}, "
+                      f"afgeleid uit de kopregel){hint}",
+                f"gebruik in het hele bestand hetzelfde scheidingsteken als in de kopregel, en zet tekst die een "
+                f"{DIALECT_NAMES[sep]} bevat tussen dubbele aanhalingstekens", regel=number))
+    if problems:
+        return None, sep, problems
+    body = [r for r in rows[1:] if r]
+    return pd.DataFrame(body, columns=rows[0], dtype="string").astype(str), sep, []
+
+
 def _schema(spec: TabelSpec, jaar: int | None) -> pa.DataFrameSchema:
     columns = {}
     for kolom in spec.kolommen:
@@ -131,11 +194,9 @@ def read_table(spec: TabelSpec, path: Path, jaar: int | None, root: Path | None 
     text, problems = _decode(raw, naam)
     if text is None:
         return None, problems
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        return None, [Probleem(naam, f"het bestand is geen geldige CSV ({err})",
-                               "gebruik komma's als scheidingsteken en zet tekst met komma's tussen dubbele aanhalingstekens")]
+    frame, sep, problems = _parse(text, spec, naam)
+    if frame is None:
+        return None, problems
 
     expected = spec.kolomnamen
     missing = [c for c in expected if c not in frame.columns]
@@ -159,7 +220,11 @@ def read_table(spec: TabelSpec, path: Path, jaar: int | None, root: Path | None 
         for index, value in values.items():
             if value == "":
                 continue
-            problem = _cell_problem(kolom, value)
+            problem = None
+            if sep == DUTCH:
+                value, problem = _dutch_number(kolom, value)
+                values.at[index] = value
+            problem = problem or _cell_problem(kolom, value)
             if problem:
                 bad_rows.add(index)
                 problems.append(Probleem(naam, problem[0], problem[1], regel=index + FIRST_DATA_LINE,
