@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -13,6 +14,13 @@ from jaarverslag.data.paths import data_dir
 TYPES = ("geheel", "decimaal", "tekst", "datum", "categorie")
 REFERENCE_FOLDER = "referentie"
 CATEGORIES_FILE = "_categorieen.yml"
+# The SHA-256 of every source document an entry cites, by its path in the shared documents folder
+# (../shared/ beside the project: seeds/..., reference/...), so a reader can check the exact document.
+SOURCE_HASHES = "bron_sha256"
+_DOCUMENT = r"(?:seeds|reference)/[\w.-]+\.\w+"
+_CITED_PATH = re.compile(rf"(?:shared/)?({_DOCUMENT})")
+_CITED_SEED = re.compile(r"\bseed (\d{3})\b")  # "seed 001": seeds/001_<id>.txt
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class TabelSpec:
     notities: str
     kolommen: tuple[Kolom, ...]
     formaat: str = "csv"
+    bron_sha256: tuple[tuple[str, str], ...] = ()  # (cited document, its SHA-256), sorted by document
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def pad(self, jaar: int | None, root: Path | None = None) -> Path:
@@ -83,10 +92,39 @@ def _kolom(raw: dict, categories: dict[str, list[str]], where: str) -> Kolom:
     )
 
 
+def cited_documents(*texts: str) -> tuple[set[str], set[str]]:
+    """Return the source documents the texts cite: (paths such as seeds/000_x.txt, seed numbers such as 001)."""
+    joined = " ".join(texts)
+    return set(_CITED_PATH.findall(joined)), set(_CITED_SEED.findall(joined))
+
+
+def _source_hashes(raw: dict, where: str) -> tuple[tuple[str, str], ...]:
+    """Read bron_sha256 and check it: exactly the documents bron and notities cite, each with a 64-hex SHA-256."""
+    given = raw.get(SOURCE_HASHES) or {}
+    if not isinstance(given, dict):
+        raise ValueError(f"{where}: {SOURCE_HASHES} moet per brondocument een regel `pad: sha256` zijn")
+    given = {str(k): v for k, v in given.items()}
+    odd = sorted(k for k in given if not re.fullmatch(_DOCUMENT, k))
+    if odd:
+        raise ValueError(f"{where}: {SOURCE_HASHES} noemt {', '.join(odd)}; verwacht seeds/<bestand> of reference/<bestand>")
+    paths, seeds = cited_documents(str(raw.get("bron", "")), str(raw.get("notities") or ""))
+    missing = sorted(p for p in paths if p not in given)
+    missing += [f"seeds/{n}_…" for n in sorted(seeds) if not any(k.startswith(f"seeds/{n}_") for k in given)]
+    if missing:
+        raise ValueError(f"{where}: {SOURCE_HASHES} mist de SHA-256 van {', '.join(missing)} (genoemd in bron of notities)")
+    uncited = sorted(k for k in given if k not in paths and not any(k.startswith(f"seeds/{n}_") for n in seeds))
+    if uncited:
+        raise ValueError(f"{where}: {SOURCE_HASHES} noemt {', '.join(uncited)}, maar bron en notities citeren dat niet")
+    wrong = sorted(k for k, v in given.items() if not (isinstance(v, str) and _SHA256.fullmatch(v)))
+    if wrong:
+        raise ValueError(f"{where}: {SOURCE_HASHES} van {', '.join(wrong)} is geen SHA-256 (64 tekens 0-9, a-f)")
+    return tuple(sorted(given.items()))
+
+
 def _spec(path: Path, categories: dict[str, list[str]]) -> TabelSpec:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     known = {"naam", "titel", "bestand", "per_jaar", "rij", "sleutel", "bron", "licentie",
-             "vastgelegd", "notities", "kolommen", "formaat"}
+             "vastgelegd", "notities", "kolommen", "formaat", SOURCE_HASHES}
     return TabelSpec(
         naam=raw["naam"],
         titel=raw["titel"],
@@ -100,6 +138,7 @@ def _spec(path: Path, categories: dict[str, list[str]]) -> TabelSpec:
         notities=str(raw.get("notities") or "").strip(),
         kolommen=tuple(_kolom(k, categories, path.name) for k in raw.get("kolommen", [])),
         formaat=raw.get("formaat", "csv"),
+        bron_sha256=_source_hashes(raw, path.name),
         extra={k: v for k, v in raw.items() if k not in known},
     )
 
@@ -115,6 +154,13 @@ def _load(folder: Path) -> dict[str, TabelSpec]:
         if spec.naam != path.stem:
             raise ValueError(f"{path}: naam {spec.naam!r} moet gelijk zijn aan de bestandsnaam {path.stem!r}")
         specs[spec.naam] = spec
+    hashes: dict[str, set[str]] = {}
+    for spec in specs.values():
+        for document, digest in spec.bron_sha256:
+            hashes.setdefault(document, set()).add(digest)
+    differ = sorted(d for d, found in hashes.items() if len(found) > 1)
+    if differ:  # one document has one content: entries that disagree cite different versions
+        raise ValueError(f"{folder}: {SOURCE_HASHES} verschilt tussen de tabellen voor {', '.join(differ)}")
     return specs
 
 

@@ -27,8 +27,14 @@ Schrijfwijze in de CSV-bestanden: UTF-8, komma als scheidingsteken, getallen zon
 duizendtalscheiding en met een punt als decimaalteken (`10862`, `3.19`). Een getal als `10.862`
 of `3,19` wordt geweigerd met een melding hoe het wel moet, zodat er nooit stilzwijgend een
 verkeerd getal wordt gelezen.
+
+Bij elke tabel staat de SHA-256 van elk brondocument dat de bron noemt (het pad in de map met
+brondocumenten naast het project, `seeds/` en `reference/`). Wie het document heeft, kan zo nagaan
+dat een cijfer uit precies dat document komt: `sha256sum seeds/000_4b7b462fe0c6bb31.txt` moet
+dezelfde waarde geven.
 """
 
+DOCUMENTS_LABEL = "SHA-256 van de brondocumenten"
 TYPE_NAMES = {"geheel": "geheel getal", "decimaal": "getal", "tekst": "tekst", "datum": "datum (JJJJ-MM-DD)",
               "categorie": "categorie"}
 
@@ -57,6 +63,9 @@ def pagina(root: Path | None = None) -> str:
         if spec.sleutel:
             out.append(f"- **Unieke sleutel:** {', '.join(escape(s) for s in spec.sleutel)}")
         out.append(f"- **Bron:** {escape(spec.bron)}")
+        if spec.bron_sha256:
+            out.append(f"- **{DOCUMENTS_LABEL}:** " + "; ".join(
+                f"`{document}`: `{digest}`" for document, digest in spec.bron_sha256))
         if spec.licentie:
             out.append(f"- **Licentie:** {escape(spec.licentie)}")
         if spec.vastgelegd:
