@@ -49,11 +49,17 @@ def met_vorig_jaar(naam: str, jaar: int, sleutel: list[str], waarde: str = "aant
     return merged, True
 
 
+def weighted_consulteenheden(aantallen: pd.DataFrame,
+                             gewichten: dict[str, float] = CONSULTEENHEID_GEWICHT) -> pd.Series:
+    """Return the consulteenheden of each row (columns soort, aantal): aantal times its soort's weight, unrounded."""
+    return aantallen["aantal"].astype(float) * aantallen["soort"].astype(str).map(gewichten)
+
+
 def consulteenheden(advies, consult, visite) -> int:
-    """Return consulteenheden = 0.5 x advies/telefonisch + 1 x consult + 1.5 x visite, rounded half up."""
-    w = CONSULTEENHEID_GEWICHT
-    return round_half_up(w["Advies/telefonisch consult"] * float(advies) + w["Consult"] * float(consult)
-                         + w["Visite"] * float(visite))
+    """Return consulteenheden as the report prints them: the weighted sum of the three soorten, rounded half up."""
+    counts = pd.DataFrame({"soort": list(CONSULTEENHEID_GEWICHT),
+                           "aantal": [float(advies), float(consult), float(visite)]})
+    return round_half_up(float(weighted_consulteenheden(counts).sum()))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,165 @@
+"""Tables of the two model chapters: modelling choices, rate ratios, levels, worked examples (Dutch columns)."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import pandas as pd
+
+from jaarverslag.data.metrics import CONSULTEENHEID_GEWICHT, weighted_consulteenheden
+from jaarverslag.data.population import PER_DUIZEND
+from jaarverslag.models.glm import kritieke_waarde
+from jaarverslag.models.leeftijd import LeeftijdModel, verhouding_met_de_hand
+from jaarverslag.models.zorgconsumptie import ConsumptieModel
+from jaarverslag.render import fmt
+from jaarverslag.render.model_text import trechter_oordeel
+
+
+def tabel_opmaak(decimalen: dict[str, int]) -> dict:
+    """Return formatters that print the named columns with the given decimals."""
+    return {k: functools.partial(_getal, decimalen=d) for k, d in decimalen.items()}
+
+
+def _getal(value, decimalen: int) -> str:
+    return fmt.getal(value, decimalen)
+
+
+def parameter_tabel(parameters: dict[str, tuple[object, str]]) -> pd.DataFrame:
+    """Return the table of modelling choices shown on the page (name, value, meaning)."""
+    return pd.DataFrame([{"Keuze": k, "Waarde": str(v), "Betekenis": uitleg} for k, (v, uitleg) in parameters.items()])
+
+
+def leeftijd_tabel(model: LeeftijdModel) -> pd.DataFrame:
+    """Return the age model's table for the page (Dutch column names, unrounded numbers)."""
+    t = model.per_groep
+    pct = fmt.procent(model.betrouwbaarheid * 100, 0)
+    frame = pd.DataFrame({
+        "Leeftijd": t["leeftijdsgroep"].to_numpy(),
+        f"Aantal {model.referentiejaar}": t["aantal_ref"].to_numpy(),
+        f"Aantal {model.jaar}": t["aantal"].to_numpy(),
+    })
+    if model.met_bevolking:
+        frame[f"Per 1.000 {model.referentiejaar}"] = t["per_1000_ref"].to_numpy()
+        frame[f"Per 1.000 {model.jaar}"] = t["per_1000"].to_numpy()
+    frame["Verhouding"] = t["verhouding"].to_numpy()
+    frame[f"{pct}-interval van"] = t["ondergrens"].to_numpy()
+    frame["tot"] = t["bovengrens"].to_numpy()
+    return frame
+
+
+def leeftijd_tabel_opmaak(model: LeeftijdModel) -> dict:
+    """Return the per-column formatters of the age model's page table."""
+    two = lambda v: fmt.getal(v, 2)  # noqa: E731
+    one = lambda v: fmt.getal(v, 1)  # noqa: E731
+    pct = fmt.procent(model.betrouwbaarheid * 100, 0)
+    out = {"Verhouding": two, f"{pct}-interval van": two, "tot": two}
+    if model.met_bevolking:
+        out.update({f"Per 1.000 {model.referentiejaar}": one, f"Per 1.000 {model.jaar}": one})
+    return out
+
+
+def niveau_tabel(tellingen: pd.DataFrame, jaar: int) -> pd.DataFrame:
+    """Return help requests and the rate per 1,000 per leeftijdsgroep for one year (when no comparison is possible)."""
+    t = tellingen[tellingen["jaar"] == jaar]
+    return pd.DataFrame({"Leeftijd": t["leeftijdsgroep"].to_numpy(), f"Aantal {jaar}": t["aantal"].to_numpy(),
+                         f"Per 1.000 {jaar}": (t["aantal"] / t["bevolking"] * PER_DUIZEND).to_numpy()})
+
+
+def per_soort_tabel(per_soort: pd.DataFrame, jaar: int) -> pd.DataFrame:
+    """Return help requests per 1,000 inhabitants per leeftijdsgroep and soort for one year (wide)."""
+    t = per_soort[per_soort["jaar"] == jaar].copy()
+    t["per_1000"] = t["aantal"] / t["bevolking"] * PER_DUIZEND
+    wide = t.pivot(index="leeftijdsgroep", columns="soort", values="per_1000")
+    wide = wide.loc[list(dict.fromkeys(t["leeftijdsgroep"]))]
+    order = ([s for s in CONSULTEENHEID_GEWICHT if s in wide.columns]
+             + [s for s in wide.columns if s not in CONSULTEENHEID_GEWICHT])
+    wide = wide[order].reset_index().rename(columns={"leeftijdsgroep": "Leeftijdsgroep"})
+    wide.columns.name = None
+    return wide
+
+
+def leeftijd_voorbeeld(model: LeeftijdModel, groep: str) -> pd.DataFrame:
+    """Return the worked example (rate ratio of one age group by hand) as steps with their results."""
+    r = model.per_groep.set_index("leeftijdsgroep").loc[groep]
+    pct = int(round(model.betrouwbaarheid * 100))
+    z = kritieke_waarde(model.betrouwbaarheid)
+    ratio, lo, hi = verhouding_met_de_hand(r.aantal, r.aantal_ref, r.bevolking, r.bevolking_ref, model.betrouwbaarheid)
+    se = math.sqrt(1 / r.aantal + 1 / r.aantal_ref)
+    j, k = model.jaar, model.referentiejaar
+    steps = [
+        (f"Hulpvragen {groep} jaar in {k} en {j}", f"tabellen hulpvragen_leeftijd_totaal {k} en {j}",
+         f"{fmt.getal(r.aantal_ref)} en {fmt.getal(r.aantal)}"),
+        (f"Inwoners {groep} jaar op 1 januari {k} en {j}", "tabel cbs_bevolking_leeftijd, banden opgeteld",
+         f"{fmt.getal(r.bevolking_ref)} en {fmt.getal(r.bevolking)}"),
+        (f"Per 1.000 inwoners in {k}", f"{fmt.getal(r.aantal_ref)} / {fmt.getal(r.bevolking_ref)} × 1.000",
+         fmt.getal(r.per_1000_ref, 1)),
+        (f"Per 1.000 inwoners in {j}", f"{fmt.getal(r.aantal)} / {fmt.getal(r.bevolking)} × 1.000",
+         fmt.getal(r.per_1000, 1)),
+        ("Verhouding (rate ratio)", f"{fmt.getal(r.per_1000, 1)} / {fmt.getal(r.per_1000_ref, 1)}",
+         fmt.getal(ratio, 3)),
+        ("Standaardfout van ln(verhouding), Poisson", f"√(1/{fmt.getal(r.aantal)} + 1/{fmt.getal(r.aantal_ref)})",
+         fmt.getal(se, 4)),
+        (f"{pct}%-interval, Poisson", f"{fmt.getal(ratio, 3)} × e^(±{fmt.getal(z, 2)} × {fmt.getal(se, 4)})",
+         f"{fmt.getal(lo, 3)} tot {fmt.getal(hi, 3)}"),
+    ]
+    if model.familie == "quasipoisson":
+        zt = kritieke_waarde(model.betrouwbaarheid, model.dispersie.df)
+        se_q = se * math.sqrt(model.phi)
+        steps.append((f"{pct}%-interval, quasi-Poisson (zoals in de tabel)",
+                      f"{fmt.getal(ratio, 3)} × e^(±{fmt.getal(zt, 2)} × {fmt.getal(se, 4)} × "
+                      f"√{fmt.getal(model.phi, 1)}); "
+                      f"t-verdeling met {model.dispersie.df} vrijheidsgraden",
+                      f"{fmt.getal(ratio * math.exp(-zt * se_q), 3)} tot {fmt.getal(ratio * math.exp(zt * se_q), 3)}"))
+    return pd.DataFrame(steps, columns=["Stap", "Berekening", "Uitkomst"])
+
+
+# --- consumption model ---------------------------------------------------------------------------------
+
+
+def gemeente_tabel(model: ConsumptieModel) -> pd.DataFrame:
+    """Return per gemeente the report year's rate, the ratio to the region and the funnel verdict."""
+    f = model.funnel.punten.set_index("gemeente")
+    e = model.gemeente_effect.set_index("gemeente")
+    pct = fmt.procent(model.betrouwbaarheid * 100, 0)
+    rows = pd.DataFrame({"Gemeente": f.index, "Inwoners": f["inwoners"].to_numpy(),
+                         "Per 1.000": f["per_1000"].to_numpy(),
+                         "T.o.v. regio": e.loc[f.index, "verhouding"].to_numpy(),
+                         f"{pct}-interval van": e.loc[f.index, "ondergrens"].to_numpy(),
+                         "tot": e.loc[f.index, "bovengrens"].to_numpy(),
+                         "Trechter": trechter_oordeel(model.funnel).to_numpy()})
+    if model.afstand is not None:
+        d = model.afstand.afstanden.set_index("gemeente")
+        rows.insert(2, "Afstand (km)", d.loc[f.index, "afstand_km"].to_numpy())
+    return rows
+
+
+def trend_tabel(model: ConsumptieModel) -> pd.DataFrame:
+    """Return the trend per gemeente (report year against the base year) for the page."""
+    t = model.trend
+    pct = fmt.procent(model.betrouwbaarheid * 100, 0)
+    return pd.DataFrame({"Gemeente": t["gemeente"].to_numpy(),
+                         f"Per 1.000, {model.basisjaar}": t["per_1000_basis"].to_numpy(),
+                         f"Per 1.000, {model.jaar}": t["per_1000"].to_numpy(),
+                         "Verhouding": t["verhouding"].to_numpy(),
+                         f"{pct}-interval van": t["ondergrens"].to_numpy(), "tot": t["bovengrens"].to_numpy()})
+
+
+def eenheden_voorbeeld(aantallen: pd.DataFrame, gemeente: str, noemer_x1000: float, gedrukt: float,
+                       gewichten: dict[str, float] = CONSULTEENHEID_GEWICHT) -> pd.DataFrame:
+    """Return the worked example: one gemeente's consulteenheden per 1,000 from its counts, as printed."""
+    rows = aantallen[aantallen["gemeente"].astype(str) == gemeente]
+    soort = rows["soort"].astype(str).to_numpy()
+    a = pd.Series(rows["aantal"].to_numpy(), index=soort)
+    e = pd.Series(weighted_consulteenheden(rows, gewichten).to_numpy(), index=soort)
+    parts = [(s, float(a[s]), w, float(e[s])) for s, w in gewichten.items() if s in a.index]
+    units = sum(u for _s, _n, _w, u in parts)
+    rate = units / noemer_x1000
+    steps = [(f"{s} × {fmt.getal(w, 1)}", f"{fmt.getal(n)} × {fmt.getal(w, 1)}", fmt.getal(u, 1))
+             for s, n, w, u in parts]
+    steps += [("Consulteenheden", " + ".join(fmt.getal(u, 1) for _s, _n, _w, u in parts), fmt.getal(units, 1)),
+              ("Per 1.000 inwoners", f"{fmt.getal(units, 1)} / {fmt.getal(noemer_x1000)} (inwoners × 1.000)",
+               fmt.getal(rate, 2)),
+              ("Afgerond (half naar boven)", fmt.getal(rate, 2), fmt.getal(fmt.round_half_up(rate))),
+              ("Gedrukt in het jaarverslag", "tabel zorgconsumptie_per_1000", fmt.getal(gedrukt))]
+    return pd.DataFrame(steps, columns=["Stap", "Berekening", "Uitkomst"])
