@@ -14,8 +14,13 @@ from IPython.display import HTML
 from jaarverslag.data.load import TabelOntbreekt
 from jaarverslag.data.population import LeeftijdGegevens, ModelFout, gegevens_leeftijd
 from jaarverslag.models import glm
-from jaarverslag.models.leeftijd import (REFERENCE_PREVIOUS_YEAR, LeeftijdModel, groei_per_soort, leeftijd_groei,
-                                         reference_year)
+from jaarverslag.models.leeftijd import (
+    REFERENCE_PREVIOUS_YEAR,
+    LeeftijdModel,
+    groei_per_soort,
+    leeftijd_groei,
+    reference_year,
+)
 from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render import model_charts as mc
 from jaarverslag.render import model_tables as mt
