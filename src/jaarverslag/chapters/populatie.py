@@ -11,7 +11,7 @@ from jaarverslag.render import fmt
 from jaarverslag.data.codebook import categorieen
 from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.metrics import gedrukt_index, verandering_pct
-from jaarverslag.models.modellen import bevolking_per_groep  # the CBS 5-year bands summed to the report's age groups
+from jaarverslag.data.population import bevolking_per_groep  # the CBS 5-year bands summed to the report's age groups
 
 T_INWONERS = "inwoners"
 T_NOEMER = "inwoners_gemeente"
