@@ -1,85 +1,38 @@
-"""Kwaliteit: complaints, VIM reports and calamities, and G+HOK signalling, with last year where known."""
+"""Kwaliteit, the page: sentences and charts on complaints, VIM reports, calamities and G+HOK signalling; page_values.
+
+The numbers (this year beside last year, shares, rates per 1.000 children, the tables) come from
+`jaarverslag.chapters.kwaliteit_numbers`.
+"""
 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.render import fmt
-from jaarverslag.data.codebook import categorieen
+from jaarverslag.chapters.kwaliteit_numbers import (
+    KINDEREN,
+    PER_KINDEREN,
+    Vergelijking,
+    classificaties,
+    meldingen,
+    onzeker,
+    per_kinderen,
+    signalering,
+    tabel_classificaties,
+    tabel_meldingen,
+    tabel_signalering,
+)
 from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.metrics import met_vorig_jaar, verandering_pct
+from jaarverslag.data.status import CERTAIN, MISSING, UNCERTAIN
+from jaarverslag.render import charts, fmt, tables
+from jaarverslag.render.text import opsomming, verschil
 
-ZEKER = "zeker"
-ONTBREEKT = "ontbreekt"
 # Singular and plural of each soort for Dutch sentences; an unknown soort falls back to its own name.
 SOORT_NAMEN = {"Klacht": ("klacht", "klachten"), "VIM-melding": ("VIM-melding", "VIM-meldingen"),
                "Calamiteit": ("calamiteit", "calamiteiten")}
-# The G+HOK indicator that counts children seen; the other indicators are signals about (child) safety.
-KINDEREN = "Kinderen op de spoedposten"
-# Signals expressed per this many children seen at the posts.
-PER_KINDEREN = 1000
 LABEL_WIDTH = 22  # characters per line of a category label in a chart (phone width)
-
-
-@dataclass(frozen=True)
-class Vergelijking:
-    """A year's counts per category with last year's counts beside them, or nothing when the table is missing."""
-
-    jaar: int
-    frame: pd.DataFrame | None  # <sleutel>, aantal, status, aantal_vorig_jaar, status_vorig_jaar, verschil, verandering_pct
-    vorig_jaar_beschikbaar: bool
-
-    @property
-    def beschikbaar(self) -> bool:
-        return self.frame is not None
-
-
-def _vergelijking(naam: str, jaar: int, sleutel: str, volgorde: list[str], root: Path | None) -> Vergelijking:
-    """Return a table's counts for the year with last year, in codebook order (rows of this year only)."""
-    if not beschikbaar(naam, jaar, root):
-        return Vergelijking(jaar, None, False)
-    frame, has_previous = met_vorig_jaar(naam, jaar, [sleutel], root=root)
-    status = lees_tabel(naam, jaar, root)[[sleutel, "status"]]
-    frame = status.merge(frame, on=sleutel, how="left")  # this year's rows, also those whose value is missing
-    if has_previous:
-        vorig = lees_tabel(naam, jaar - 1, root)[[sleutel, "status"]].rename(columns={"status": "status_vorig_jaar"})
-        frame = frame.merge(vorig, on=sleutel, how="left")
-    else:
-        frame["status_vorig_jaar"] = pd.NA
-    frame["verschil"] = (frame["aantal"] - frame["aantal_vorig_jaar"]).astype("Int64")
-    changes = [verandering_pct(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
-    frame["verandering_pct"] = pd.array(changes, dtype="Float64")
-    rank = {name: i for i, name in enumerate(volgorde)}
-    frame = frame.sort_values(sleutel, key=lambda s: s.map(lambda v: rank.get(v, len(rank)))).reset_index(drop=True)
-    columns = [sleutel, "aantal", "status", "aantal_vorig_jaar", "status_vorig_jaar", "verschil", "verandering_pct"]
-    return Vergelijking(jaar, frame[columns], has_previous)
-
-
-def meldingen(jaar: int, root: Path | None = None) -> Vergelijking:
-    """Return the printed numbers of complaints, VIM reports and calamities with last year's."""
-    return _vergelijking("kwaliteitsmeldingen_totaal", jaar, "soort", categorieen(root)["soort_melding"], root)
-
-
-def signalering(jaar: int, root: Path | None = None) -> Vergelijking:
-    """Return the G+HOK indicators (abuse reports, 'niet pluis', domestic violence, children seen) with last year's."""
-    return _vergelijking("signalering_ghok", jaar, "indicator", categorieen(root)["indicator_ghok"], root)
-
-
-def classificaties(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
-    """Return complaints, VIM reports and calamities per classification with each one's share within its soort."""
-    if not beschikbaar("kwaliteitsmeldingen", jaar, root):
-        return None
-    frame = lees_tabel("kwaliteitsmeldingen", jaar, root)[["soort", "classificatie", "aantal", "status"]]
-    soort_rank = {s: i for i, s in enumerate(categorieen(root)["soort_melding"])}
-    frame = frame.sort_values("soort", key=lambda s: s.map(soort_rank), kind="stable").reset_index(drop=True)
-    som = frame.groupby("soort")["aantal"].transform("sum")
-    frame["aandeel_pct"] = pd.array([None if pd.isna(n) or not t else float(n) / float(t) * 100
-                                     for n, t in zip(frame["aantal"], som)], dtype="Float64")
-    return frame
 
 
 def _naam(soort: str, aantal) -> str:
@@ -89,20 +42,9 @@ def _naam(soort: str, aantal) -> str:
 
 def _aantal_met_naam(soort: str, aantal, status: str) -> str:
     if pd.isna(aantal):
-        return f"een onbekend aantal {_naam(soort, 2)} (ontbreekt in de bron)"
+        return f"een onbekend aantal {_naam(soort, 2)} ({fmt.SOURCE_MISSING_TEXT})"
     text = f"{fmt.getal(aantal)} {_naam(soort, aantal)}"
-    return text if status == ZEKER else f"{text} (onzeker)"
-
-
-def verschil_tekst(value) -> str:
-    """Format a difference in counts with its sign: '+10', '−30', '±0'."""
-    if pd.isna(value):
-        return fmt.MISSING_TEXT
-    return ("+" if value > 0 else "−" if value < 0 else "±") + fmt.getal(abs(value))
-
-
-def _opsomming(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+    return text if status == CERTAIN else f"{text} (onzeker)"
 
 
 def _geen_vorig_jaar(jaar: int) -> str:
@@ -116,7 +58,7 @@ def meldingen_zin(vergelijking: Vergelijking) -> str:
     if not vergelijking.beschikbaar:
         return f"Voor {jaar} zijn geen aantallen klachten, VIM-meldingen en calamiteiten beschikbaar in data/{jaar}/."
     frame = vergelijking.frame
-    now = _opsomming([_aantal_met_naam(r.soort, r.aantal, r.status) for r in frame.itertuples(index=False)])
+    now = opsomming([_aantal_met_naam(r.soort, r.aantal, r.status) for r in frame.itertuples(index=False)])
     text = f"In {jaar} registreerde SHT {now}."
     if not vergelijking.vorig_jaar_beschikbaar:
         return f"{text} {_geen_vorig_jaar(jaar)}"
@@ -129,8 +71,9 @@ def meldingen_zin(vergelijking: Vergelijking) -> str:
         else:
             richting = "meer" if row.verschil > 0 else "minder"
             changes.append(f"{fmt.getal(abs(row.verschil))} {_naam(row.soort, abs(row.verschil))} {richting} "
-                           f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}, {fmt.verandering(row.verandering_pct)})")
-    return f"{text} Vergeleken met {jaar - 1} zijn dat {_opsomming(changes)}."
+                           f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}, "
+                           f"{fmt.verandering(row.verandering_pct)})")
+    return f"{text} Vergeleken met {jaar - 1} zijn dat {opsomming(changes)}."
 
 
 def som_controle_zin(jaar: int, root: Path | None = None) -> str:
@@ -156,20 +99,21 @@ def grootste_classificatie_zin(frame: pd.DataFrame | None, jaar: int) -> str:
         top = group.sort_values("aantal", ascending=False, kind="stable").iloc[0]
         parts.append(f"bij de {_naam(soort, 2)} “{top['classificatie'].lower()}” ({fmt.getal(top['aantal'])}, "
                      f"{fmt.procent(top['aandeel_pct'], 0)})")
-    return "De grootste groep was " + _opsomming(parts) + "."
+    return "De grootste groep was " + opsomming(parts) + "."
 
 
 def _indicator_tekst(row, jaar_vorig: int) -> str:
     """Return one indicator's count with last year in words."""
-    value = "ontbreekt in de bron" if pd.isna(row.aantal) else fmt.getal(row.aantal)
-    if row.status != ZEKER and pd.notna(row.aantal):
+    value = fmt.SOURCE_MISSING_TEXT if pd.isna(row.aantal) else fmt.getal(row.aantal)
+    if row.status != CERTAIN and pd.notna(row.aantal):
         value += " (onzeker)"
     if pd.isna(row.verschil):
         return value
     if row.verschil == 0:
         return f"{value}, evenveel als in {jaar_vorig}"
     richting = "meer" if row.verschil > 0 else "minder"
-    return f"{value}, {fmt.getal(abs(row.verschil))} {richting} dan de {fmt.getal(row.aantal_vorig_jaar)} van {jaar_vorig}"
+    return (f"{value}, {fmt.getal(abs(row.verschil))} {richting} dan de {fmt.getal(row.aantal_vorig_jaar)} "
+            f"van {jaar_vorig}")
 
 
 # Sentence templates per G+HOK indicator; {} receives the count with last year. Unknown indicators get a plain line.
@@ -197,24 +141,6 @@ def signalering_zin(vergelijking: Vergelijking) -> str:
     return " ".join(lines)
 
 
-def per_kinderen(vergelijking: Vergelijking) -> pd.DataFrame | None:
-    """Return each signal per 1.000 children seen at the posts, this year and last year (unrounded)."""
-    if not vergelijking.beschikbaar or KINDEREN not in set(vergelijking.frame["indicator"]):
-        return None
-    frame = vergelijking.frame.set_index("indicator")
-    kinderen, kinderen_vorig = frame.loc[KINDEREN, "aantal"], frame.loc[KINDEREN, "aantal_vorig_jaar"]
-    signals = frame.drop(index=KINDEREN)
-
-    def rate(n, d):
-        return None if pd.isna(n) or pd.isna(d) or d == 0 else float(n) / float(d) * PER_KINDEREN
-
-    return pd.DataFrame({
-        "indicator": signals.index,
-        "per_1000": pd.array([rate(n, kinderen) for n in signals["aantal"]], dtype="Float64"),
-        "per_1000_vorig_jaar": pd.array([rate(n, kinderen_vorig) for n in signals["aantal_vorig_jaar"]], dtype="Float64"),
-    }).reset_index(drop=True)
-
-
 def per_kinderen_zin(vergelijking: Vergelijking) -> str:
     """Return one sentence relating reports and 'niet pluis' to the number of children seen."""
     jaar = vergelijking.jaar
@@ -229,49 +155,14 @@ def per_kinderen_zin(vergelijking: Vergelijking) -> str:
         if pd.notna(row.per_1000_vorig_jaar):
             text += f" (in {jaar - 1}: {fmt.getal(row.per_1000_vorig_jaar, 1)})"
         parts.append(text)
-    return (f"Omgerekend per {fmt.getal(PER_KINDEREN)} kinderen die de posten bezochten: " + _opsomming(parts) + ".")
-
-
-def tabel_meldingen(vergelijking: Vergelijking) -> pd.DataFrame:
-    """Return the table of complaints, VIM reports and calamities with Dutch column names."""
-    jaar = vergelijking.jaar
-    frame = vergelijking.frame
-    table = pd.DataFrame({"Soort": frame["soort"].astype(str)})
-    if vergelijking.vorig_jaar_beschikbaar:
-        table[str(jaar - 1)] = frame["aantal_vorig_jaar"]
-    table[str(jaar)] = frame["aantal"]
-    if vergelijking.vorig_jaar_beschikbaar:
-        table["Verschil"] = frame["verschil"]
-        table["Verandering"] = frame["verandering_pct"]
-    return table
-
-
-def tabel_signalering(vergelijking: Vergelijking) -> pd.DataFrame:
-    """Return the G+HOK table with Dutch column names."""
-    table = tabel_meldingen(Vergelijking(vergelijking.jaar, vergelijking.frame.rename(columns={"indicator": "soort"}),
-                                         vergelijking.vorig_jaar_beschikbaar))
-    return table.rename(columns={"Soort": "Indicator"})
-
-
-def tabel_classificaties(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the classification table with Dutch column names."""
-    return pd.DataFrame({"Soort": frame["soort"].astype(str), "Classificatie": frame["classificatie"].astype(str),
-                         "Aantal": frame["aantal"], "Aandeel binnen de soort": frame["aandeel_pct"]})
-
-
-def onzeker(frame: pd.DataFrame, *kolommen: str) -> pd.Series:
-    """Return which rows hold a value that is not certain in any of the given status columns."""
-    mask = pd.Series(False, index=frame.index)
-    for column in kolommen:
-        mask |= frame[column].notna() & frame[column].ne(ZEKER)
-    return mask
+    return (f"Omgerekend per {fmt.getal(PER_KINDEREN)} kinderen die de posten bezochten: " + opsomming(parts) + ".")
 
 
 def onzeker_zin(jaar: int, *frames: pd.DataFrame | None) -> str:
     """Return a sentence on uncertain or missing values in the chapter's tables, or that all values are certain."""
     if all(frame is None for frame in frames):
         return f"Voor {jaar} staan er in dit hoofdstuk geen getallen, dus ook geen onzekere."
-    counts = {"onzeker": 0, ONTBREEKT: 0}
+    counts = {UNCERTAIN: 0, MISSING: 0}
     for frame in frames:
         if frame is None:
             continue
@@ -281,13 +172,13 @@ def onzeker_zin(jaar: int, *frames: pd.DataFrame | None) -> str:
                     counts[status] += int(n)
     if not any(counts.values()):
         return "Alle getallen in dit hoofdstuk zijn eenduidig uit het jaarverslag overgenomen."
-    return (f"{fmt.getal(counts['onzeker'])} waarde(n) zijn onzeker (gemarkeerd met †) en "
-            f"{fmt.getal(counts[ONTBREEKT])} ontbreken in de bron; zie de toelichting in het codeboek.")
+    return (f"{fmt.getal(counts[UNCERTAIN])} waarde(n) zijn onzeker (gemarkeerd met †) en "
+            f"{fmt.getal(counts[MISSING])} ontbreken in de bron; zie de toelichting in het codeboek.")
 
 
 def opmaak_vergelijking() -> dict:
     """Return the cell formatters of the comparison tables (difference with sign, change in percent)."""
-    return {"Verschil": verschil_tekst, "Verandering": fmt.verandering}
+    return {"Verschil": verschil, "Verandering": fmt.verandering}
 
 
 def opmaak_classificaties() -> dict:
@@ -314,8 +205,6 @@ def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
     """Return horizontal bars per classification, one panel per soort on one scale, with value labels, and alt text."""
     import matplotlib.pyplot as plt
 
-    from jaarverslag.render import charts
-
     frame = frame.dropna(subset=["aantal"])
     groups = [(s, g) for s, g in frame.groupby("soort", sort=False)]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -327,7 +216,7 @@ def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
         labels = [_wrap(c) for c in group["classificatie"]]
         ax.barh(labels, group["aantal"].astype(float), color=colour)
         for y, (n, share, status) in enumerate(zip(group["aantal"], group["aandeel_pct"], group["status"])):
-            mark = " †" if status != ZEKER else ""
+            mark = " †" if status != CERTAIN else ""
             ax.text(float(n) + largest * 0.01, y, f"{fmt.getal(n)} ({fmt.procent(share, 0)}){mark}",
                     va="center", ha="left", fontsize=9)
         total = int(group["aantal"].sum())
@@ -354,11 +243,9 @@ def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
 
 def grafiek_vergelijking(vergelijking: Vergelijking, titel: str, eenheid: str, bestand: str,
                          weglaten: tuple[str, ...] = ()):
-    """Return horizontal bars of this year against last year per category (last year hatched), labelled, and alt text."""
+    """Return labelled horizontal bars per category, this year beside last year (hatched), and alt text."""
     import matplotlib.pyplot as plt
     import numpy as np
-
-    from jaarverslag.render import charts
 
     jaar = vergelijking.jaar
     frame = vergelijking.frame
@@ -401,3 +288,53 @@ def grafiek_vergelijking(vergelijking: Vergelijking, titel: str, eenheid: str, b
            (f", {jaar} naast {jaar - 1} (gearceerd)" if vergelijking.vorig_jaar_beschikbaar else "") +
            ", met het aantal bij elke staaf. " + "; ".join(parts) + ".")
     return fig, alt
+
+
+# --- the page -----------------------------------------------------------------------------------------
+
+
+def _vergelijking_blok(v: Vergelijking, naam: str, titel: str, bestand: str, tabel, bijschrift: str, ontbreekt: str,
+                       weglaten: tuple[str, ...] = ()):
+    """Return a comparison's chart and table as one block, or the 'niet beschikbaar' block without data."""
+    if not v.beschikbaar:
+        return tables.niet_beschikbaar(ontbreekt, v.jaar)
+    fig, alt = grafiek_vergelijking(v, titel, "Aantal", bestand, weglaten=weglaten)
+    return tables.samen(
+        charts.figuur_html(fig, naam, alt, bijschrift=f"{titel} in {v.jaar}."),
+        tables.html(tabel(v), naam, bijschrift=f"{bijschrift}, {v.jaar}", opmaak=opmaak_vergelijking(),
+                    onzeker=onzeker(v.frame, "status", "status_vorig_jaar")))
+
+
+def _classificaties_blok(frame: pd.DataFrame | None, jaar: int):
+    if frame is None:
+        return tables.niet_beschikbaar("de classificatie van klachten, VIM-meldingen en calamiteiten", jaar)
+    fig, alt = grafiek_classificaties(frame, jaar)
+    return tables.samen(
+        charts.figuur_html(fig, "kwaliteit_classificaties", alt, bijschrift=f"Meldingen naar classificatie in {jaar}."),
+        tables.html(tabel_classificaties(frame), "kwaliteit_classificaties",
+                    bijschrift=f"Klachten, VIM-meldingen en calamiteiten naar classificatie, {jaar}",
+                    opmaak=opmaak_classificaties(), onzeker=onzeker(frame, "status")))
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the kwaliteit page glues, for a year with data and a year without."""
+    charts.stijl()
+    reports, classes, signals = meldingen(jaar, root), classificaties(jaar, root), signalering(jaar, root)
+    return {
+        "jaar": str(jaar),
+        "meldingen_zin": meldingen_zin(reports),
+        "classificatie_zin": grootste_classificatie_zin(classes, jaar),
+        "som_controle_zin": som_controle_zin(jaar, root),
+        "signalering_zin": signalering_zin(signals),
+        "per_kinderen_zin": per_kinderen_zin(signals),
+        "onzeker_zin": onzeker_zin(jaar, reports.frame, classes, signals.frame),
+        "meldingen": _vergelijking_blok(
+            reports, "kwaliteit_meldingen", "Klachten, VIM-meldingen en calamiteiten", "kwaliteitsmeldingen_totaal.csv",
+            tabel_meldingen, "Klachten, VIM-meldingen en calamiteiten", "klachten, VIM-meldingen en calamiteiten"),
+        "classificaties": _classificaties_blok(classes, jaar),
+        "signalering": _vergelijking_blok(
+            signals, "kwaliteit_signalering", "Signalen van kindermishandeling en huiselijk geweld",
+            "signalering_ghok.csv", tabel_signalering,
+            "Signaleren van kindermishandeling en huiselijk geweld (G+HOK)",
+            "het signaleren van kindermishandeling en huiselijk geweld", weglaten=(KINDEREN,)),
+    }
