@@ -5,7 +5,7 @@ import matplotlib
 from jaarverslag.render import fmt
 from jaarverslag.chapters import zorgconsumptie as zc
 from jaarverslag.data.load import lees_tabel
-from jaarverslag.data.geo import lees_grenzen
+from jaarverslag.data.geo import labelpunt, lees_grenzen
 
 matplotlib.use("Agg")
 
@@ -95,7 +95,7 @@ def test_label_positions_lie_inside_their_gemeente():
     from jaarverslag.data.geo import Punt, punt_in_polygoon
 
     for feature in lees_grenzen()["features"]:
-        lon, lat = zc.labelpunt(feature["geometry"], raster=15)
+        lon, lat = labelpunt(feature["geometry"], raster=15)
         assert punt_in_polygoon(Punt(lat=lat, lon=lon), feature["geometry"]), feature["properties"]["gemeente"]
 
 

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data import ledger
-from jaarverslag.render import fmt
+from jaarverslag.data import ledger, status
 from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.metrics import PostTotalen, met_vorig_jaar, verandering_pct
 from jaarverslag.data.paths import verslagjaren
+from jaarverslag.render import fmt, tables
+from jaarverslag.render.text import opsomming
 
 TABEL = "binnenlopers"
 TABEL_TOTAAL = "binnenlopers_totaal"
@@ -82,7 +83,7 @@ def tabel_voor_boek(b: Binnenlopers) -> pd.DataFrame:
 
 def onzeker_rijen(b: Binnenlopers) -> pd.Series:
     """Return the uncertain-value mask for the book table's rows (the posts, then the SHT sum)."""
-    posts = b.per_post["status"].astype(str).eq("onzeker").to_list()
+    posts = b.per_post["status"].astype(str).eq(status.UNCERTAIN).to_list()
     return pd.Series([*posts, any(posts)])
 
 
@@ -95,13 +96,9 @@ def _naam(post: str) -> str:
     return POST_NAMES.get(post, post)
 
 
-def _opsomming(parts: list[str]) -> str:
-    return ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1]
-
-
 def samenvatting_zin(b: Binnenlopers) -> str:
     """Return the sentence with the year's walk-ins, per post and compared with last year."""
-    per_post = _opsomming([f"{_naam(row.post)} {fmt.getal(row.aantal)}" for row in b.per_post.itertuples(index=False)])
+    per_post = opsomming([f"{_naam(row.post)} {fmt.getal(row.aantal)}" for row in b.per_post.itertuples(index=False)])
     text = f"In {b.jaar} kwamen {fmt.getal(b.totaal)} patiënten als binnenloper naar de spoedposten: {per_post}."
     if not b.vorig_jaar_beschikbaar or b.totaal_vorig_jaar is None:
         return text + f" Cijfers over {b.jaar - 1} zijn niet beschikbaar, dus een vergelijking kan niet worden gemaakt."
@@ -112,7 +109,7 @@ def samenvatting_zin(b: Binnenlopers) -> str:
     moves = [f"{_naam(r.post)} {fmt.verandering(r.verandering_pct, CHANGE_DECIMALS)} (van {fmt.getal(r.aantal_vorig_jaar)} "
              f"naar {fmt.getal(r.aantal)})" for r in b.per_post.itertuples(index=False) if not pd.isna(r.verandering_pct)]
     if moves:
-        text += " Per post: " + _opsomming(moves) + "."
+        text += " Per post: " + opsomming(moves) + "."
     return text
 
 
@@ -129,10 +126,23 @@ def niet_beschikbaar_zin(jaar: int, root: Path | None = None) -> str:
     years = [j for j in verslagjaren(root) if beschikbaar(TABEL, j, root)]
     if not years:
         return "Het verslag geeft voor geen enkel jaar het aantal binnenlopers."
-    listing = ", ".join(map(str, years[:-1])) + (" en " if len(years) > 1 else "") + str(years[-1])
-    return f"Aantallen binnenlopers zijn in de gegevens alleen te vinden voor {listing}."
+    return f"Aantallen binnenlopers zijn in de gegevens alleen te vinden voor {opsomming([str(j) for j in years])}."
 
 
 def niet_beschikbaar_voetnoot(jaar: int) -> str:
     """Return the footnote shown when the year has no walk-in figures (nothing to check)."""
     return f"Zonder cijfers over binnenlopers voor {jaar} is er ook geen gedrukt totaal om na te tellen."
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the Verrichtingen page glues on walk-ins, for a year with data and a year without."""
+    if not beschikbaar_voor(jaar, root):
+        return {"jaar": str(jaar), "binnenlopers_zin": niet_beschikbaar_zin(jaar, root),
+                "binnenlopers_afwijkingen": niet_beschikbaar_voetnoot(jaar),
+                "binnenlopers_tabel": tables.niet_beschikbaar("binnenlopers", jaar)}
+    b = overzicht(jaar, root)
+    return {"jaar": str(jaar), "binnenlopers_zin": samenvatting_zin(b),
+            "binnenlopers_afwijkingen": afwijkingen_zin(jaar, root),
+            "binnenlopers_tabel": tables.html(tabel_voor_boek(b), "binnenlopers_icpc_binnenlopers",
+                                              bijschrift=f"Binnenlopers per spoedpost, {jaar}",
+                                              opmaak=tabel_opmaak(b), onzeker=onzeker_rijen(b))}

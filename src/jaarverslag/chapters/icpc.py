@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.render import fmt
+from jaarverslag.chapters.verrichtingen import totalen
+from jaarverslag.data import status
 from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.paths import verslagjaren
-from jaarverslag.chapters.verrichtingen import totalen
+from jaarverslag.render import fmt, tables
+from jaarverslag.render.text import opsomming
 
 TABEL = "icpc_top"
 SHT = "SHT"
 CORONAPOST = "Coronapost"
-ONZEKER = "onzeker"
 SHARE_DECIMALS = 1  # the report prints shares with one decimal ("4,1% | 4.145")
 UNCERTAIN_HATCH = "///"
 UNCERTAIN_LABEL_MARK = " †"
@@ -53,7 +54,7 @@ def gedrukt_aandeel(aandeel_pct: float) -> float:
 
 def onzeker(frame: pd.DataFrame) -> pd.Series:
     """Return the mask of rows whose label/number pairing could not be settled from the source."""
-    return frame["status"].astype(str).eq(ONZEKER)
+    return frame["status"].astype(str).eq(status.UNCERTAIN)
 
 
 def tabel_voor_boek(frame: pd.DataFrame) -> pd.DataFrame:
@@ -89,8 +90,7 @@ def onzeker_zin(frame: pd.DataFrame) -> str:
     uncertain = frame[onzeker(frame)]
     if uncertain.empty:
         return "Alle omschrijvingen en aantallen in deze lijst staan in het verslag eenduidig bij elkaar."
-    names = [f"{d.lower()} ({fmt.getal(n)})" for d, n in zip(uncertain["diagnose"], uncertain["aantal"])]
-    listing = ", ".join(names[:-1]) + (" en " if len(names) > 1 else "") + names[-1]
+    listing = opsomming([f"{d.lower()} ({fmt.getal(n)})" for d, n in zip(uncertain["diagnose"], uncertain["aantal"])])
     return (f"Bij {len(uncertain)} van de {len(frame)} diagnoses is niet zeker welk aantal bij welke omschrijving hoort: "
             f"in het gedrukte verslag staan de omschrijvingen en getallen daar niet naast elkaar. Het gaat om "
             f"{listing}. Ze zijn in de tabel gemarkeerd met{UNCERTAIN_LABEL_MARK} en in de grafiek gearceerd. "
@@ -102,8 +102,8 @@ def niet_beschikbaar_zin(jaar: int, root: Path | None = None) -> str:
     years = [j for j in verslagjaren(root) if beschikbaar(TABEL, j, root)]
     if not years:
         return "Het verslag geeft voor geen enkel jaar een lijst van de meest gestelde diagnoses."
-    listing = ", ".join(map(str, years[:-1])) + (" en " if len(years) > 1 else "") + str(years[-1])
-    return f"Een lijst van de meest gestelde diagnoses is in de gegevens alleen te vinden voor {listing}."
+    return ("Een lijst van de meest gestelde diagnoses is in de gegevens alleen te vinden voor "
+            f"{opsomming([str(j) for j in years])}.")
 
 
 def corona_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
@@ -123,11 +123,7 @@ def corona_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
 
 def blok(figuur, tabel, corona_tekst: str, corona_tabel):
     """Return the top 10 figure and table and the corona post's sentence and table as one HTML block."""
-    from html import escape
-
-    from IPython.display import HTML
-
-    return HTML(f"{figuur.data}{tabel.data}<p>{escape(corona_tekst)}</p>{corona_tabel.data}")
+    return tables.samen(figuur, tabel, tables.zin_html(corona_tekst), corona_tabel)
 
 
 def grafiek(frame: pd.DataFrame, jaar: int):
@@ -186,3 +182,26 @@ SHORT_NAMES = {"Andere gelokaliseerde buikpijn": "Andere gelokal. buikpijn",
 def _korte_naam(diagnose: str) -> str:
     """Return a shorter axis label for long diagnosis names (the table keeps the full name)."""
     return SHORT_NAMES.get(diagnose, diagnose)
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the Verrichtingen page glues on ICPC diagnoses, for a year with data and a year without."""
+    if not beschikbaar_voor(jaar, root):
+        return {"icpc_zin": niet_beschikbaar_zin(jaar, root),
+                "icpc_top": tables.niet_beschikbaar("de meest gestelde ICPC-diagnoses", jaar)}
+    from jaarverslag.render import charts
+
+    charts.stijl()
+    top10, corona = top(jaar, SHT, root), top(jaar, CORONAPOST, root)
+    fig, alt = grafiek(top10, jaar)
+    figuur = charts.figuur_html(fig, "binnenlopers_icpc_top10", alt,
+                                bijschrift=f"De tien meest gestelde ICPC-diagnoses van SHT in {jaar}.")
+    tabel = tables.html(tabel_voor_boek(top10), "binnenlopers_icpc_top10",
+                        bijschrift=f"Top 10 ICPC-diagnoses van SHT, {jaar}, met aandeel in alle verrichtingen",
+                        opmaak=tabel_opmaak(), onzeker=onzeker(top10))
+    corona_tabel = tables.html(tabel_voor_boek(corona), "binnenlopers_icpc_coronapost",
+                               bijschrift=f"Top 3 ICPC-diagnoses van de coronapost, {jaar}, met aandeel in de "
+                                          "verrichtingen van die post",
+                               opmaak=tabel_opmaak(), onzeker=onzeker(corona))
+    return {"icpc_zin": samenvatting_zin(top10, jaar, root) + " " + onzeker_zin(top10),
+            "icpc_top": blok(figuur, tabel, corona_zin(corona, jaar, root), corona_tabel)}

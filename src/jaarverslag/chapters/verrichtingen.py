@@ -7,11 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data import ledger
-from jaarverslag.render import fmt
 from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.metrics import PostTotalen, gedrukt_index, met_vorig_jaar, verandering_pct
+from jaarverslag.render import fmt, tables
+from jaarverslag.render.text import opsomming
 
+TABEL = "verrichtingen"
 POST_ORDER = ["Hengelo", "Enschede", "Coronapost"]
 NO_DISCREPANCY_TEXT = "De gedrukte totalen zijn gelijk aan de som van de verrichtingen per soort."
 CHECKS_OF_CHAPTER = ("som_verrichtingen_post", "som_verrichtingen_sht")
@@ -26,9 +28,14 @@ def _order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def beschikbaar_voor(jaar: int, root: Path | None = None) -> bool:
+    """Say whether the procedures per post exist for the year."""
+    return beschikbaar(TABEL, jaar, root)
+
+
 def overzicht(jaar: int, root: Path | None = None) -> tuple[pd.DataFrame, bool]:
     """Return procedures per post and type for the year with last year and the growth index."""
-    frame, has_previous = met_vorig_jaar("verrichtingen", jaar, ["post", "verrichting"], root=root)
+    frame, has_previous = met_vorig_jaar(TABEL, jaar, ["post", "verrichting"], root=root)
     frame = frame[frame["aantal"].notna()]  # a type that stopped existing this year is not this year's row
     frame["index_pct"] = [gedrukt_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
     frame["index_pct"] = frame["index_pct"].astype("Int64")
@@ -41,7 +48,7 @@ def overzicht(jaar: int, root: Path | None = None) -> tuple[pd.DataFrame, bool]:
 
 def totalen(jaar: int, root: Path | None = None) -> Totalen:
     """Return totals per post and for SHT, summed from the procedures (never taken from printed totals)."""
-    frame, has_previous = met_vorig_jaar("verrichtingen", jaar, ["post", "verrichting"], root=root)
+    frame, has_previous = met_vorig_jaar(TABEL, jaar, ["post", "verrichting"], root=root)
     per_post = frame.groupby("post", sort=False)[["aantal", "aantal_vorig_jaar"]].sum(min_count=1).reset_index()
     per_post = per_post[per_post["aantal"].notna()]
     per_post["verandering_pct"] = [verandering_pct(n, v) for n, v in zip(per_post["aantal"], per_post["aantal_vorig_jaar"])]
@@ -80,7 +87,7 @@ def vergelijking_zin(totalen: Totalen) -> str:
 def per_post_zin(totalen: Totalen) -> str:
     """Return one sentence listing the total per post."""
     parts = [f"{row.post} {fmt.getal(row.aantal)}" for row in totalen.per_post.itertuples(index=False)]
-    return "Per post: " + ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1] + "."
+    return "Per post: " + opsomming(parts) + "."
 
 
 def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
@@ -129,3 +136,26 @@ def grafiek(overzicht_frame: pd.DataFrame, totalen: Totalen):
            f" De meeste verrichtingen zijn {top.index[0].lower()} ({fmt.getal(top.iloc[0])}) en "
            f"{top.index[1].lower()} ({fmt.getal(top.iloc[1])}).")
     return fig, alt
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the Verrichtingen page glues, for a year with data and a year without."""
+    from jaarverslag.render import charts
+
+    charts.stijl()
+    values: dict[str, object] = {"jaar": str(jaar)}
+    if not beschikbaar_voor(jaar, root):
+        missing = tables.niet_beschikbaar("de verrichtingen per spoedpost", jaar)
+        return {**values, "totaal": fmt.MISSING_TEXT, "vergelijking": "", "per_post_zin": niet_beschikbaar_zin(jaar),
+                "afwijkingen": afwijkingen_zin(jaar, root), "tabel": missing, "figuur": missing}
+    frame, vorig_beschikbaar = overzicht(jaar, root)
+    t = totalen(jaar, root)
+    values.update(totaal=fmt.getal(t.totaal), vergelijking=vergelijking_zin(t), per_post_zin=per_post_zin(t),
+                  afwijkingen=afwijkingen_zin(jaar, root))
+    values["tabel"] = tables.html(tabel_voor_boek(frame, jaar, vorig_beschikbaar), "verrichtingen_per_post",
+                                  bijschrift=f"Verrichtingen per spoedpost en soort, {jaar}",
+                                  opmaak={f"{jaar} als % van {jaar - 1}": lambda v: fmt.procent(v, 0)})
+    fig, alt = grafiek(frame, t)
+    values["figuur"] = charts.figuur_html(fig, "verrichtingen_per_post", alt,
+                                          bijschrift=f"Verrichtingen per soort en spoedpost in {jaar}.")
+    return values

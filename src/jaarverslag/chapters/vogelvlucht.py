@@ -8,10 +8,12 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from jaarverslag.render import fmt, tables
+from jaarverslag.data import status
 from jaarverslag.data.codebook import categorieen
 from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.paths import verslagjaren
+from jaarverslag.render import fmt, tables
+from jaarverslag.render.text import opsomming
 
 MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
            "november", "december"]
@@ -34,7 +36,6 @@ LANE_SHIFT = -0.22  # markers sit left of the lane centre, leaving room for the 
 NUMBER_OFFSET_POINTS = 5  # distance of an event's number label from its marker
 SOORT_GEREALISEERD = "gerealiseerd"
 SOORT_GEPLAND = "gepland"
-ONZEKER = "onzeker"
 FIGUUR_TIJDLIJN = "vogelvlucht_corona_tijdlijn"  # name of the chart's PNG and of the table's CSV
 
 
@@ -72,12 +73,8 @@ def elders_zin(onderwerp: str, naam: str, jaar: int, root: Path | None = None) -
     andere = [j for j in jaren_met(naam, root) if j != jaar]
     if not andere:
         return f"{onderwerp[0].upper()}{onderwerp[1:]} is voor geen enkel verslagjaar vastgelegd."
-    jaren = " en ".join(str(j) for j in andere) if len(andere) <= 2 else \
-        ", ".join(str(j) for j in andere[:-1]) + " en " + str(andere[-1])
-    return (f"{onderwerp[0].upper()}{onderwerp[1:]} is alleen vastgelegd voor {jaren}; "
+    return (f"{onderwerp[0].upper()}{onderwerp[1:]} is alleen vastgelegd voor {opsomming([str(j) for j in andere])}; "
             "kies dat jaar met de jaarkeuze van deze site.")
-
-
 
 
 def datum_tekst(datum) -> str:
@@ -116,17 +113,16 @@ def tijdlijn_zin(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> st
     top = int(per_maand.max())
     drukste = [MAANDEN[m - 1] for m, n in per_maand.items() if n == top]
     maanden_met = int((per_maand > 0).sum())
-    drukste_tekst = " en ".join(drukste) if len(drukste) <= 2 else ", ".join(drukste[:-1]) + " en " + drukste[-1]
     return (f"De tijdlijn telt {fmt.getal(tl.aantal)} gebeurtenissen, verdeeld over {fmt.getal(maanden_met)} "
-            f"maanden; de meeste vielen in {drukste_tekst} ({fmt.getal(top)}). Het kabinet hield "
+            f"maanden; de meeste vielen in {opsomming(drukste)} ({fmt.getal(top)}). Het kabinet hield "
             f"{fmt.getal(tl.persconferenties)} persconferenties met nieuwe of verlengde maatregelen.")
 
 
 def onzeker_zin(frame: pd.DataFrame | None, kolom: str, onderwerp: str) -> str:
-    """Return a plain-text sentence naming the rows marked 'onzeker' and why, or saying that all are certain."""
+    """Return a sentence naming the uncertain rows (status onzeker) and why, or saying that all are certain."""
     if frame is None or frame.empty:
         return f"Zonder {onderwerp} zijn er ook geen onzekere waarden om te melden."
-    rows = frame[frame["status"].eq(ONZEKER)]
+    rows = frame[frame["status"].eq(status.UNCERTAIN)]
     if rows.empty:
         return f"Alle {onderwerp} konden eenduidig uit het jaarverslag worden overgenomen."
     parts = []
@@ -175,7 +171,7 @@ def tijdlijn_html(tl: Tijdlijn | None, jaar: int, naam: str = FIGUUR_TIJDLIJN) -
                          bijschrift=f"Gebeurtenissen rond corona in {jaar}; het nummer staat ook bij de markering "
                                     "in de tijdlijn",
                          opmaak={"Nr.": lambda v: str(int(v))},
-                         onzeker=tl.gebeurtenissen["status"].eq(ONZEKER))
+                         onzeker=tl.gebeurtenissen["status"].eq(status.UNCERTAIN))
 
 
 def _posities(tl: Tijdlijn, lanes: list[str]) -> pd.DataFrame:
@@ -314,7 +310,7 @@ def projecten_html(pr: Projecten | None, jaar: int, gepland: bool,
     naam = f"{naam_prefix}_{jaar + 1 if gepland else jaar}"
     bijschrift = f"Plannen voor {jaar + 1}" if gepland else f"Projecten in {jaar}"
     return tables.html(_projecten_frame(frame), naam, bijschrift=bijschrift, opmaak={"Nr.": lambda v: str(int(v))},
-                         onzeker=frame["status"].eq(ONZEKER))
+                         onzeker=frame["status"].eq(status.UNCERTAIN))
 
 
 def projecten_blok(pr: Projecten | None, jaar: int) -> HTML:
@@ -346,7 +342,7 @@ def ketenpartners_html(frame: pd.DataFrame | None, jaar: int, naam: str = "vogel
     table = pd.DataFrame({"Partner": frame["partner"].astype(str),
                           f"Samenwerking in {jaar}": frame["samenwerking"].astype(str)})
     return tables.html(table, naam, bijschrift=f"Samenwerking met ketenpartners in {jaar}",
-                         onzeker=frame["status"].eq(ONZEKER))
+                         onzeker=frame["status"].eq(status.UNCERTAIN))
 
 
 def kerncijfers(tl: Tijdlijn | None, pr: Projecten | None, partners: pd.DataFrame | None) -> str:
@@ -361,3 +357,23 @@ def kerncijfers(tl: Tijdlijn | None, pr: Projecten | None, partners: pd.DataFram
                  f"Projecten: {len(pr.gerealiseerd)}; plannen: {len(pr.gepland)}; doorlopend: {len(pr.doorlopend)}")
     lines.append("Ketenpartners: niet beschikbaar" if partners is None else f"Ketenpartners: {len(partners)}")
     return "\n".join(lines)
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the Vogelvlucht page glues, for a year with data and a year without."""
+    from jaarverslag.render import charts
+
+    charts.stijl()
+    tl, pr, partners = tijdlijn(jaar, root), projecten(jaar, root), ketenpartners(jaar, root)
+    return {
+        "jaar": str(jaar),
+        "volgend_jaar": str(jaar + 1),
+        "tijdlijn_zin": tijdlijn_zin(tl, jaar, root),
+        "tijdlijn_onzeker": tijdlijn_onzeker_zin(tl),
+        "projecten_zin": projecten_zin(pr, jaar, root),
+        "projecten_onzeker": projecten_onzeker_zin(pr),
+        "ketenpartners_zin": ketenpartners_zin(partners, jaar, root),
+        "tijdlijn": tijdlijn_blok(tl, jaar, root),
+        "projecten_tabellen": projecten_blok(pr, jaar),
+        "ketenpartners_tabel": ketenpartners_html(partners, jaar),
+    }

@@ -1,9 +1,9 @@
 """Zorgconsumptie per gemeente: consulteenheden per 1,000 inhabitants, recomputed where the data allow.
 
 A consulteenheid weighs a help request by its kind (advice/telephone, consult, visit; the weights
-are defined once in jaarverslag.metrics and shared with the trend models). The rate divides the consulteenheden of
+are defined once in jaarverslag.data.metrics and shared with the trend models). The rate divides the consulteenheden of
 a gemeente by the report's own denominator, the printed row "Inwoners x 1000". This module only
-describes the printed figures; statistical models of the same data live in jaarverslag.modellen.
+describes the printed figures; statistical models of the same data live in jaarverslag.models.
 """
 
 from __future__ import annotations
@@ -13,20 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data import ledger
-from jaarverslag.render import fmt
+from jaarverslag.data import ledger, status
 from jaarverslag.data.codebook import categorieen
+from jaarverslag.data.geo import lees_grenzen
 from jaarverslag.data.load import beschikbaar, lees_jaren, lees_tabel
 from jaarverslag.data.metrics import CONSULTEENHEID_GEWICHT, consulteenheden
 from jaarverslag.data.paths import verslagjaren
+from jaarverslag.data.population import ONBEKEND, T_CONSUMPTIE_SOORT, T_NOEMER, T_PER_1000
+from jaarverslag.render import fmt, tables
+from jaarverslag.render.text import opsomming, verschil
 
-T_PER_1000 = "zorgconsumptie_per_1000"
-T_SOORT = "zorgconsumptie"
-T_EENHEDEN = "consulteenheden"
-T_EENHEDEN_TOTAAL = "consulteenheden_totaal"
-T_NOEMER = "inwoners_gemeente"
 JAREN_IN_VERGELIJKING = 3  # the report prints the report year and the two years before it
-ONBEKEND = "Onbekend"
 TOTAAL_LABEL = "Totaal"  # all gemeenten and Onbekend
 BEREKEND = "berekend"
 GEDRUKT = "gedrukt"
@@ -36,10 +33,6 @@ CHECKS_OF_CHAPTER = ("som_consulteenheden",)
 RATE_DECIMALS = 0  # the report prints whole consulteenheden per 1,000 inhabitants
 ADVIES, CONSULT, VISITE = "Advies/telefonisch consult", "Consult", "Visite"  # codebook list soort_contact
 SOORT_KOLOMMEN = {ADVIES: "Advies/TC", CONSULT: "Consult", VISITE: "Visite"}
-MAP_COLOURS = "Blues"  # single-hue, lightness-ordered: readable with colour-vision deficiencies and in greyscale
-MAP_LIGHTEST = 0.15  # start of the colour map used, so that no municipality is drawn white
-LABEL_GRID = 40  # grid points per side when searching a label position inside a gemeente
-YEAR_MARKERS = ("s", "D", "o")  # two years back, last year, report year (filled circle); colours likewise
 NO_DISCREPANCY_TEXT = "De gedrukte totalen van de consulteenheden zijn gelijk aan de som van de gemeenten."
 
 
@@ -59,7 +52,7 @@ def gewichten_zin() -> str:
 
 def kan_herberekenen(jaar: int, root: Path | None = None) -> bool:
     """Say whether the year's rates can be recomputed: counts per kind and the denominators exist."""
-    return beschikbaar(T_SOORT, jaar, root) and beschikbaar(T_NOEMER, jaar, root)
+    return beschikbaar(T_CONSUMPTIE_SOORT, jaar, root) and beschikbaar(T_NOEMER, jaar, root)
 
 
 def berekening(jaar: int, root: Path | None = None) -> pd.DataFrame:
@@ -68,7 +61,7 @@ def berekening(jaar: int, root: Path | None = None) -> pd.DataFrame:
     Consulteenheden are rounded half up per gemeente, as printed; the rate is consulteenheden divided
     by the printed denominator (inhabitants x 1,000), unrounded. Onbekend has no denominator and no rate.
     """
-    counts = lees_tabel(T_SOORT, jaar, root)
+    counts = lees_tabel(T_CONSUMPTIE_SOORT, jaar, root)
     counts["gemeente"] = counts["gemeente"].astype(str)
     wide = counts.pivot_table(index="gemeente", columns=counts["soort"].astype(str), values="aantal",
                               aggfunc="sum", observed=True)
@@ -98,7 +91,7 @@ def _eenheden(per_soort) -> int:
 
 def totaal_consulteenheden(jaar: int, root: Path | None = None) -> int:
     """Return the year's consulteenheden as the report prints its total: the weights applied to the column totals."""
-    counts = lees_tabel(T_SOORT, jaar, root)
+    counts = lees_tabel(T_CONSUMPTIE_SOORT, jaar, root)
     per_soort = counts.groupby(counts["soort"].astype(str))["aantal"].sum()
     return _eenheden(per_soort)
 
@@ -135,9 +128,9 @@ def breed(frame: pd.DataFrame, root: Path | None = None) -> pd.DataFrame:
     return wide.reindex([g for g in categorieen(root)["gemeente"] if g in wide.index])
 
 
-def tabel_per_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
+def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> pd.DataFrame:
     """Return the book table: gemeente, a column per year, and the change versus the year before."""
-    wide = breed(frame)
+    wide = breed(frame, root)
     table = pd.DataFrame({"Gemeente": wide.index})
     for j in wide.columns:
         table[str(j)] = wide[j].to_numpy()
@@ -148,16 +141,16 @@ def tabel_per_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
     return table
 
 
-def onzeker_gemeenten(frame: pd.DataFrame, jaar: int) -> pd.Series:
+def onzeker_gemeenten(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> pd.Series:
     """Return the uncertain-value mask for the rows of tabel_per_jaar: a gemeente with any uncertain year."""
-    flagged = set(frame.loc[frame["status"].eq("onzeker"), "gemeente"])
-    return pd.Series([g in flagged for g in tabel_per_jaar(frame, jaar)["Gemeente"]])
+    flagged = set(frame.loc[frame["status"].eq(status.UNCERTAIN), "gemeente"])
+    return pd.Series([g in flagged for g in tabel_per_jaar(frame, jaar, root)["Gemeente"]])
 
 
 def tabel_per_jaar_opmaak(jaar: int, kolommen) -> dict:
     """Return formatters: whole rates, and the difference with its sign."""
     opmaak = {c: lambda v: fmt.getal(v, RATE_DECIMALS) for c in kolommen if c.isdigit()}
-    opmaak[f"Verschil met {jaar - 1}"] = lambda v: ("+" if v > 0 else "−" if v < 0 else "±") + fmt.getal(abs(v))
+    opmaak[f"Verschil met {jaar - 1}"] = verschil
     return opmaak
 
 
@@ -189,17 +182,13 @@ def _rate(v: float) -> str:
     return fmt.getal(v, RATE_DECIMALS)
 
 
-def _opsomming(parts: list[str]) -> str:
-    return ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1]
-
-
 def _aantal_gemeenten(n: int, totaal: int, eerste: bool = True) -> str:
     """Return 'alle 8 gemeenten' or '3 van de 8 gemeenten'; later parts of a listing drop the noun."""
     text = f"alle {totaal}" if n == totaal else (f"{n} van de {totaal}" if eerste else str(n))
     return text + (" gemeenten" if eerste else "")
 
 
-def samenvatting_zin(frame: pd.DataFrame, jaar: int) -> str:
+def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
     """Return the sentences on the year's highest and lowest rates and the change since earlier years."""
     year = frame[frame["jaar"] == jaar].sort_values("per_1000", ascending=False)
     if year.empty:
@@ -209,7 +198,7 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int) -> str:
             f"1.000 inwoners) en {hi.iloc[1].gemeente} ({_rate(hi.iloc[1].per_1000)}) het meest een beroep op de "
             f"spoedposten, die van {lo.iloc[0].gemeente} ({_rate(lo.iloc[0].per_1000)}) en {lo.iloc[1].gemeente} "
             f"({_rate(lo.iloc[1].per_1000)}) het minst.")
-    wide = breed(frame)
+    wide = breed(frame, root)
     for earlier in sorted((j for j in wide.columns if j < jaar), reverse=True):
         both = wide[[earlier, jaar]].dropna()
         nu = both[jaar].map(lambda v: fmt.round_half_up(v, RATE_DECIMALS))  # compare at the printed precision
@@ -217,7 +206,7 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int) -> str:
         same = len(both) - up - down
         counts = [(n, woord) for n, woord in ((up, "hoger"), (down, "lager"), (same, "gelijk")) if n]
         parts = [f"in {_aantal_gemeenten(n, len(both), eerste=i == 0)} {woord}" for i, (n, woord) in enumerate(counts)]
-        text += f" Vergeleken met {earlier} lag het gebruik " + _opsomming(parts) + "."
+        text += f" Vergeleken met {earlier} lag het gebruik " + opsomming(parts) + "."
     if jaar - 1 not in wide.columns:
         text += f" Cijfers over {jaar - 1} zijn niet beschikbaar, dus een vergelijking met dat jaar kan niet worden gemaakt."
     return text
@@ -241,7 +230,7 @@ def noemer_zin(jaar: int, root: Path | None = None) -> str:
         parts.append(f"Zo nagerekend komen alle cijfers van {jaar} precies uit op de gedrukte." if not differ else
                      f"Zo nagerekend wijken af van het verslag: {', '.join(differ)}; het boek toont de nagerekende waarde.")
     if printed_years:
-        years = " en ".join(map(str, printed_years))
+        years = opsomming([str(j) for j in printed_years])
         parts.append(f"Voor {years} geeft het verslag alleen het gedrukte aantal per 1.000 inwoners, zonder "
                      f"consulteenheden of noemer per gemeente; die cijfers zijn overgenomen en niet na te rekenen.")
     parts.append("Patiënten van wie de woongemeente onbekend is, tellen mee in de totalen maar hebben geen "
@@ -274,48 +263,6 @@ def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 
-def labelpunt(geometry: dict, raster: int = LABEL_GRID) -> tuple[float, float]:
-    """Return (lon, lat) inside the largest polygon, as far as possible from its edges: room for a label.
-
-    A grid search for the point with the largest distance to the boundary (the "pole of
-    inaccessibility"), in a local projection where a degree of longitude is shortened by cos(lat).
-    """
-    import math
-
-    import numpy as np
-
-    from jaarverslag.data.geo import Punt, polygoon_oppervlak_zwaartepunt, punt_in_polygoon
-
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    polygon = max(polygons, key=lambda p: polygoon_oppervlak_zwaartepunt(p)[0])
-    ring = np.asarray(polygon[0], dtype=float)
-    kx = math.cos(math.radians(ring[:, 1].mean()))
-    edges = [np.asarray(r, dtype=float) * [kx, 1] for r in polygon]
-    lons = np.linspace(ring[:, 0].min(), ring[:, 0].max(), raster)
-    lats = np.linspace(ring[:, 1].min(), ring[:, 1].max(), raster)
-    best, best_d = None, -1.0
-    for lon in lons:
-        for lat in lats:
-            if not punt_in_polygoon(Punt(lat=lat, lon=lon), {"type": "Polygon", "coordinates": polygon}):
-                continue
-            p = np.array([lon * kx, lat])
-            d = min(_afstand_tot_rand(p, e) for e in edges)
-            if d > best_d:
-                best, best_d = (float(lon), float(lat)), d
-    return best
-
-
-def _afstand_tot_rand(p, ring) -> float:
-    """Return the distance from point p to the nearest segment of a ring (both projected)."""
-    import numpy as np
-
-    a, b = ring[:-1], ring[1:]
-    ab = b - a
-    t = np.clip(((p - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-18), 0, 1)
-    closest = a + ab * t[:, None]
-    return float(np.sqrt(((closest - p) ** 2).sum(axis=1)).min())
-
-
 @dataclass(frozen=True)
 class Schaal:
     """One colour scale for the map, shared by the compared years so that a colour means the same rate."""
@@ -330,101 +277,20 @@ def schaal(root: Path | None = None) -> Schaal:
     return Schaal(float(rates.min()), float(rates.max()))
 
 
-def grafiek(frame: pd.DataFrame, jaar: int):
+def grafiek(frame: pd.DataFrame, jaar: int, root: Path | None = None):
     """Return a dot chart of the rates per gemeente, one marker shape per year, and its alt text."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
+    from jaarverslag.render import zorgconsumptie_charts
 
-    from jaarverslag.render import charts
-
-    wide = breed(frame).sort_values(jaar)
-    years = list(wide.columns)
-    colours = sns.color_palette(charts.PALETTE, len(YEAR_MARKERS))[-len(years):]  # the report year always looks the same
-    markers = YEAR_MARKERS[-len(years):]
-    fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(wide) + 2.0))
-    ys = range(len(wide))
-    for y, (_, row) in zip(ys, wide.iterrows()):
-        values = row.dropna().astype(float)
-        if len(values) > 1:
-            ax.plot([values.min(), values.max()], [y, y], color="#BBBBBB", lw=2, zorder=1)
-    for j, colour, marker in zip(years, colours, markers):
-        ax.scatter(wide[j].astype(float), list(ys), color=colour, marker=marker, s=55 if j == jaar else 40,
-                   zorder=3, label=str(j), edgecolor="white", linewidth=0.6)
-    xmax = float(frame["per_1000"].max())
-    xmin = float(frame["per_1000"].min())
-    span = xmax - xmin or 1.0
-    label_x = xmax + span * 0.06
-    for y, (_, row) in zip(ys, wide.iterrows()):
-        ax.text(label_x, y, f"{jaar}: {_rate(row[jaar])}", va="center", ha="left", fontsize=10,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-    ax.set_yticks(list(ys), list(wide.index))
-    ax.tick_params(labelsize=10)
-    ax.set_xlim(xmin - span * 0.08, xmax + span * 0.42)
-    ax.set_xlabel("Consulteenheden per 1.000 inwoners", fontsize=10)
-    ax.set_title("Consulteenheden per 1.000 inwoners" + (f", {years[0]}–{years[-1]}" if len(years) > 1 else f", {jaar}"),
-                 fontsize=11)
-    ax.grid(axis="y", visible=False)
-    if len(years) > 1:
-        ax.legend(title="Jaar", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(years), fontsize=9,
-                  title_fontsize=9, frameon=False)
-    charts.bron(fig, "jaarverslag SHT, zorgconsumptie_per_1000.csv in " + _opsomming([f"data/{j}" for j in years]))
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    order = wide.sort_values(jaar, ascending=False)
-    alt = (f"Stippendiagram van de consulteenheden per 1.000 inwoners per gemeente"
-           + (f" in {', '.join(map(str, years[:-1]))} en {years[-1]}, elk jaar met een eigen vorm" if len(years) > 1
-              else f" in {jaar}") + f". Waarden in {jaar}, van hoog naar laag: "
-           + "; ".join(f"{g} {_rate(v)}" + (f" ({years[0]}: {_rate(order.loc[g, years[0]])})" if len(years) > 1 else "")
-                       for g, v in order[jaar].items()) + ".")
-    return fig, alt
+    return zorgconsumptie_charts.dot_chart(breed(frame, root).sort_values(jaar), jaar, float(frame["per_1000"].min()),
+                                           float(frame["per_1000"].max()), RATE_DECIMALS)
 
 
 def kaart(frame: pd.DataFrame, jaar: int, grenzen: dict, kleurschaal: Schaal):
     """Return a map of the region coloured by the year's rate, each gemeente labelled with name and rate, and alt text."""
-    import math
-
-    import matplotlib as mpl
-    import matplotlib.patheffects as pe
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Polygon
-
-    from jaarverslag.render import charts
+    from jaarverslag.render import zorgconsumptie_charts
 
     rates = frame[frame["jaar"] == jaar].set_index("gemeente")["per_1000"].astype(float)
-    s = kleurschaal
-    base = mpl.colormaps[MAP_COLOURS]
-    cmap = mpl.colors.ListedColormap(base([MAP_LIGHTEST + (1 - MAP_LIGHTEST) * i / 255 for i in range(256)]))
-    norm = mpl.colors.Normalize(vmin=s.vmin, vmax=s.vmax)
-    fig, ax = plt.subplots(figsize=(6.4, 5.8))
-    lats = []
-    for feature in grenzen["features"]:
-        name = feature["properties"]["gemeente"]
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        rate = rates.get(name)
-        face = cmap(norm(rate)) if rate is not None and not math.isnan(rate) else "#EEEEEE"
-        for polygon in polygons:
-            for ring in polygon:
-                lats.extend(lat for _lon, lat in ring)
-                ax.add_patch(Polygon(ring, closed=True, facecolor=face, edgecolor="white", linewidth=1.2))
-        lon, lat = labelpunt(geometry)
-        label = f"{name}\n{_rate(rate) if rate is not None and not math.isnan(rate) else 'geen cijfer'}"
-        ax.text(lon, lat, label, ha="center", va="center", fontsize=10, fontweight="bold", color="black",
-                path_effects=[pe.withStroke(linewidth=3, foreground="white")])
-    ax.autoscale_view()
-    ax.set_aspect(1 / math.cos(math.radians(sum(lats) / len(lats))))  # equirectangular: km look the same both ways
-    ax.set_axis_off()
-    ax.set_title(f"Consulteenheden per 1.000 inwoners, {jaar}", fontsize=11)
-    bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, orientation="horizontal",
-                       fraction=0.04, pad=0.02, shrink=0.7)
-    bar.set_label("Consulteenheden per 1.000 inwoners (dezelfde kleurschaal in elk verslagjaar)", fontsize=9)
-    bar.ax.tick_params(labelsize=9)
-    bar.ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _p: fmt.getal(v)))
-    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/zorgconsumptie_per_1000.csv; grenzen CBS/Kadaster 2022 (CC BY 4.0)")
-    order = rates.sort_values(ascending=False)
-    alt = (f"Kaart van de acht gemeenten van het werkgebied van SHT, gekleurd naar consulteenheden per 1.000 inwoners "
-           f"in {jaar} (donkerder is hoger); elke gemeente draagt haar naam en cijfer. Van hoog naar laag: "
-           + "; ".join(f"{g} {_rate(v)}" for g, v in order.items()) + ".")
-    return fig, alt
+    return zorgconsumptie_charts.rate_map(rates, jaar, grenzen, kleurschaal.vmin, kleurschaal.vmax, RATE_DECIMALS)
 
 
 def kerncijfers(frame: pd.DataFrame) -> str:
@@ -432,3 +298,42 @@ def kerncijfers(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "geen consulteenheden per 1.000 inwoners"
     return breed(frame).map(_rate).to_string()
+
+
+def geen_cijfers_zin(jaar: int) -> str:
+    """Return the sentence shown when the year has no consulteenheden per 1,000 inhabitants."""
+    return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners beschikbaar in data/{jaar}/."
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the Zorgconsumptie page glues, for a year with data and a year without."""
+    from jaarverslag.render import charts
+
+    charts.stijl()
+    cijfers = per_1000(jaar, root)
+    values: dict[str, object] = {"jaar": str(jaar), "gewichten_zin": gewichten_zin(),
+                                 "noemer_zin": noemer_zin(jaar, root), "berekening_zin": berekening_zin(jaar, root),
+                                 "afwijkingen": afwijkingen_zin(jaar, root)}
+    if (cijfers["jaar"] == jaar).any():
+        tabel = tabel_per_jaar(cijfers, jaar, root)
+        values["samenvatting_zin"] = samenvatting_zin(cijfers, jaar, root)
+        values["tabel_per_jaar"] = tables.html(tabel, "zorgconsumptie_per_1000",
+                                               opmaak=tabel_per_jaar_opmaak(jaar, tabel.columns),
+                                               bijschrift="Consulteenheden per 1.000 inwoners per gemeente",
+                                               onzeker=onzeker_gemeenten(cijfers, jaar, root))
+        fig, alt = grafiek(cijfers, jaar, root)
+        values["grafiek"] = charts.figuur_html(fig, "zorgconsumptie_per_jaar", alt,
+                                               bijschrift="Consulteenheden per 1.000 inwoners per gemeente en jaar.")
+        fig, alt = kaart(cijfers, jaar, lees_grenzen(root), schaal(root))
+        values["kaart"] = charts.figuur_html(fig, "zorgconsumptie_kaart", alt,
+                                             bijschrift=f"Consulteenheden per 1.000 inwoners per gemeente in {jaar}.")
+    else:
+        missing = tables.niet_beschikbaar("consulteenheden per 1.000 inwoners", jaar)
+        values.update(samenvatting_zin=geen_cijfers_zin(jaar), tabel_per_jaar=missing, grafiek=missing, kaart=missing)
+    if kan_herberekenen(jaar, root):
+        values["tabel_berekening"] = tables.html(
+            tabel_berekening(berekening(jaar, root), totaal_consulteenheden(jaar, root)), "zorgconsumptie_berekening",
+            opmaak=tabel_berekening_opmaak(), bijschrift=BEREKENING_BIJSCHRIFT.format(jaar=jaar))
+    else:
+        values["tabel_berekening"] = tables.niet_beschikbaar("hulpvragen per soort en inwoners per gemeente", jaar)
+    return values

@@ -1,4 +1,4 @@
-"""Geography for the trend models: municipal reference points, spoedpost locations and distances.
+"""Geography: municipal boundaries, reference points, label points, spoedpost locations and distances.
 
 Distances are great-circle ("hemelsbreed") distances between WGS84 points, computed with
 the haversine formula. A municipality is represented by one reference point: the area
@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from jaarverslag.data.codebook import spec
@@ -23,6 +24,7 @@ EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 GRENZEN_TABEL = "gemeentegrenzen"  # boundary polygons (GeoJSON) in data/referentie/
 SPOEDPOSTEN_TABEL = "spoedposten"  # the posts' locations in data/referentie/
 REFERENTIEPUNT_METHODE = "zwaartepunt (centroïde) van het grootste vlak van de gemeente"
+LABEL_GRID = 40  # grid points per side when searching a label position inside a gemeente
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,40 @@ def punt_in_polygoon(punt: Punt, geometry: dict) -> bool:
         return inside
 
     return any(in_ring(p[0]) and not any(in_ring(h) for h in p[1:]) for p in polygons)
+
+
+def labelpunt(geometry: dict, raster: int = LABEL_GRID) -> tuple[float, float]:
+    """Return (lon, lat) inside the largest polygon, as far as possible from its edges: room for a label.
+
+    A grid search for the point with the largest distance to the boundary (the "pole of
+    inaccessibility"), in a local projection where a degree of longitude is shortened by cos(lat).
+    """
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    polygon = max(polygons, key=lambda p: polygoon_oppervlak_zwaartepunt(p)[0])
+    ring = np.asarray(polygon[0], dtype=float)
+    kx = math.cos(math.radians(ring[:, 1].mean()))
+    edges = [np.asarray(r, dtype=float) * [kx, 1] for r in polygon]
+    lons = np.linspace(ring[:, 0].min(), ring[:, 0].max(), raster)
+    lats = np.linspace(ring[:, 1].min(), ring[:, 1].max(), raster)
+    best, best_d = None, -1.0
+    for lon in lons:
+        for lat in lats:
+            if not punt_in_polygoon(Punt(lat=lat, lon=lon), {"type": "Polygon", "coordinates": polygon}):
+                continue
+            p = np.array([lon * kx, lat])
+            d = min(_distance_to_ring(p, e) for e in edges)
+            if d > best_d:
+                best, best_d = (float(lon), float(lat)), d
+    return best
+
+
+def _distance_to_ring(p, ring) -> float:
+    """Return the distance from point p to the nearest segment of a ring (both projected)."""
+    a, b = ring[:-1], ring[1:]
+    ab = b - a
+    t = np.clip(((p - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-18), 0, 1)
+    closest = a + ab * t[:, None]
+    return float(np.sqrt(((closest - p) ** 2).sum(axis=1)).min())
 
 
 def lees_grenzen(root: Path | None = None) -> dict:
