@@ -1,0 +1,173 @@
+"""Age-group growth model: recovery of known rate ratios, the printed figures, the fallback, the chapter's settings."""
+
+from __future__ import annotations
+
+import inspect
+
+import jupytext
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from jaarverslag.chapters import model_leeftijd
+from jaarverslag.data.population import ModelFout, bevolking_per_groep, gegevens_leeftijd, groepeer_leeftijd
+from jaarverslag.models import leeftijd as ml
+from jaarverslag.models.glm import AUTO_OVERDISPERSED_FAMILY
+from jaarverslag.models.simulation import simuleer_tellingen
+from jaarverslag.render import fmt
+from jaarverslag.render import model_text as mx
+
+SEED = 20211231  # fixed seed for every simulation in this file
+GROUPS = ["0-10", "10-20", "20-40", "40-60", "60-80", "80+"]
+RATE_REF = np.array([0.40, 0.18, 0.23, 0.17, 0.22, 0.57])
+
+
+def age_design(rate_ref: np.ndarray, ratio: np.ndarray, population: float = 50_000.0) -> pd.DataFrame:
+    """Two years × six age groups with known rates per inhabitant and known rate ratios."""
+    rows = []
+    for g, r0, rr in zip(GROUPS, rate_ref, ratio):
+        rows.append({"leeftijdsgroep": g, "jaar": 2020, "bevolking": population, "mu": population * r0})
+        rows.append({"leeftijdsgroep": g, "jaar": 2021, "bevolking": population * 1.01, "mu": population * 1.01 * r0 * rr})
+    return pd.DataFrame(rows)
+
+
+# --- recovery -----------------------------------------------------------------------------------------
+
+
+def test_age_model_recovers_known_rate_ratios_poisson():
+    ratio = np.array([1.20, 1.05, 1.00, 0.98, 0.95, 0.92])
+    frame = age_design(RATE_REF, ratio)
+    frame["aantal"] = simuleer_tellingen(frame["mu"], SEED)
+    # 99.8% intervals: all six cover with probability 0.988; nominal 95% coverage is tested below over many seeds.
+    model = ml.leeftijd_groei(frame, 2021, 2020, familie="poisson", betrouwbaarheid=0.998)
+    table = model.per_groep
+    assert (table["ondergrens"] <= ratio).all() and (ratio <= table["bovengrens"]).all()
+    # Poisson data: growth differs between groups by construction and the test sees it.
+    assert model.toets.p_waarde < 0.001
+
+
+def test_age_model_interval_coverage_is_nominal():
+    """Over many simulated data sets, 95% intervals cover the true ratio about 95% of the time."""
+    ratio = np.array([1.20, 1.05, 1.00, 0.98, 0.95, 0.92])
+    frame = age_design(RATE_REF, ratio, population=5_000.0)
+    covered = []
+    for rep in range(300):
+        frame["aantal"] = simuleer_tellingen(frame["mu"], SEED + rep)
+        t = ml.leeftijd_groei(frame, 2021, 2020, "poisson").per_groep
+        covered.extend(((t["ondergrens"] <= ratio) & (ratio <= t["bovengrens"])).tolist())
+    coverage = np.mean(covered)
+    assert 0.93 <= coverage <= 0.97, coverage  # 1800 intervals: binomial sd about 0.005
+
+
+def test_age_model_common_growth_under_overdispersion():
+    """With overdispersed counts and a common true growth, 'auto' detects it and quasi-Poisson covers the truth."""
+    common = 1.05
+    frame = age_design(RATE_REF, np.full(6, common))
+    covered_quasi, covered_poisson, detected = [], [], []
+    for rep in range(200):
+        frame["aantal"] = simuleer_tellingen(frame["mu"], SEED + rep, phi=30.0)
+        auto = ml.leeftijd_groei(frame, 2021, 2020, "auto")
+        poisson = ml.leeftijd_groei(frame, 2021, 2020, "poisson")
+        detected.append(auto.familie == AUTO_OVERDISPERSED_FAMILY)
+        g = auto.gemeenschappelijk
+        covered_quasi.append(g["ondergrens"] <= common <= g["bovengrens"])
+        g = poisson.gemeenschappelijk
+        covered_poisson.append(g["ondergrens"] <= common <= g["bovengrens"])
+    assert np.mean(detected) > 0.9
+    assert np.mean(covered_quasi) >= 0.90
+    assert np.mean(covered_poisson) < 0.7  # ignoring overdispersion gives intervals that are far too narrow
+
+
+def test_interaction_test_is_flagged_when_dispersion_comes_from_the_tested_differences():
+    frame = age_design(np.full(6, 0.2), np.array([1.2, 1.0, 1.0, 1.0, 1.0, 0.9]))
+    frame["aantal"] = frame["mu"].round()
+    model = ml.leeftijd_groei(frame, 2021, 2020, "quasipoisson")
+    assert not model.toets.identificeerbaar and model.toets.p_familie is None
+    assert model.toets.phi_kritiek == pytest.approx(model.toets.statistiek / 11.0705, rel=1e-4)  # chi²(5; 0,95)
+    assert "niet uit te voeren" in mx.toets_zin(model.toets, 0.95, "de groei", "leeftijdsgroepen")
+
+
+def test_reference_year_parameter():
+    assert ml.reference_year(2021, ml.REFERENCE_PREVIOUS_YEAR) == 2020
+    assert ml.reference_year(2021, 2019) == 2019
+
+
+# --- the shipped data and the printed report --------------------------------------------------------
+
+
+def test_worked_example_matches_the_model():
+    data = gegevens_leeftijd(2021, 2020)
+    model = ml.leeftijd_groei(data.tellingen, 2021, 2020, "poisson")
+    row = model.per_groep.set_index("leeftijdsgroep").loc["0-10"]
+    ratio, lo, hi = ml.verhouding_met_de_hand(row.aantal, row.aantal_ref, row.bevolking, row.bevolking_ref)
+    assert (ratio, lo, hi) == pytest.approx((row.verhouding, row.ondergrens, row.bovengrens), rel=1e-8)
+    # seeds/000_4b7b462fe0c6bb31.txt, "Leeftijdscategorieën hulpvragen": 0-10 jaar 19.122 (2021) and 15.993 (2020)
+    assert (row.aantal, row.aantal_ref) == (19_122, 15_993)
+    # the printed growth column (120%) is the count ratio; per inhabitant it is a little higher (fewer children)
+    assert fmt.round_half_up(row.aantal / row.aantal_ref * 100) == 120
+    assert row.verhouding > row.aantal / row.aantal_ref
+
+
+def test_population_bands_sum_to_the_report_age_groups():
+    pop = bevolking_per_groep(GROUPS)
+    totals = pop.groupby("jaar")["bevolking"].sum()
+    assert totals[2021] == 404_885 and totals[2020] == 404_365  # shared/reference/README.md
+    with pytest.raises(ValueError):
+        groepeer_leeftijd(pd.DataFrame({"leeftijdsgroep": ["5-14"], "inwoners": [1]}), GROUPS)
+
+
+def test_fitting_the_shipped_data_is_deterministic():
+    def run():
+        return ml.leeftijd_groei(gegevens_leeftijd(2021, 2020).tellingen, 2021, 2020, "auto")
+
+    a1, a2 = run(), run()
+    pd.testing.assert_frame_equal(a1.per_groep, a2.per_groep, check_exact=True)
+    assert a1.toets == a2.toets
+
+
+def test_missing_population_uses_the_documented_fallback(project):
+    path = project / "data" / "referentie" / "cbs_bevolking_leeftijd.csv"
+    cbs = pd.read_csv(path, dtype=str)
+    cbs[~cbs["peildatum"].str.startswith("2021")].to_csv(path, index=False)
+    nearest = gegevens_leeftijd(2021, 2020, "dichtstbijzijnde", root=project)
+    source = nearest.bevolking_bron.set_index("jaar")
+    assert bool(source.loc[2021, "terugval"]) and "1 januari 2020" in source.loc[2021, "bron"]
+    assert not bool(source.loc[2020, "terugval"])
+    counts_only = gegevens_leeftijd(2021, 2020, "aantallen", root=project)
+    assert counts_only.tellingen["bevolking"].isna().all()
+    model = ml.leeftijd_groei(counts_only.tellingen, 2021, 2020, "poisson")
+    assert not model.met_bevolking
+    row = model.per_groep.set_index("leeftijdsgroep").loc["0-10"]
+    assert row.verhouding == pytest.approx(19_122 / 15_993)
+
+
+def test_model_without_previous_year_says_so_in_dutch():
+    data = gegevens_leeftijd(2020, 2019)
+    assert data.jaren == [2020]
+    with pytest.raises(ModelFout, match="2019"):
+        ml.leeftijd_groei(data.tellingen, 2020, 2019)
+
+
+# --- the chapter ------------------------------------------------------------------------------------
+
+
+def test_chapter_defaults_are_the_notebooks_parameters():
+    """model_run and page_values take exactly the notebook's parameters, with the notebook's defaults."""
+    cell = next(c.source for c in jupytext.read(ROOT / "notebooks" / "model_leeftijd.md").cells
+                if "parameters" in c.metadata.get("tags", []))
+    namespace: dict = {}
+    exec(cell, namespace)  # plain literals only (tests/test_notebooks_source.py)
+    notebook = {k: v for k, v in namespace.items() if not k.startswith("__") and k != "jaar"}
+    for function in (model_leeftijd.model_run, model_leeftijd.page_values):
+        keywords = {n: p.default for n, p in inspect.signature(function).parameters.items()
+                    if p.kind is p.KEYWORD_ONLY}
+        assert keywords == notebook, function.__name__
+
+
+def test_chapter_says_why_there_is_no_model():
+    run = model_leeftijd.model_run(2020)  # 2019 has no help requests per age group
+    assert run.model is None and "2019" in run.reden
+    assert model_leeftijd.kerncijfers(run).startswith("2020: geen leeftijdsmodel.")
+    run = model_leeftijd.model_run(2021, familie="poisson")
+    assert run.model.familie == "poisson" and run.ref == 2020
