@@ -4,6 +4,7 @@ a real papermill run with changed parameters, and a real build of the chapter wi
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 import os
 import re
@@ -13,56 +14,62 @@ import jupytext
 import pandas as pd
 import pytest
 
+from jaarverslag.build.parameters import parameters_cel
+from jaarverslag.chapters import upstream as up
 from jaarverslag.chapters import vooruitblik as vb
-from jaarverslag.build.engine import parameters_cel
 from jaarverslag.data.load import lees_tabel
+from jaarverslag.models import projection as pj
+from jaarverslag.render import vooruitblik_tables as vt
+from jaarverslag.render import vooruitblik_text as vz
 from jaarverslag.render.tables import CSV_OPTIONS
 
 from conftest import ROOT, copy_project, run_build
 
 NOTEBOOK = ROOT / "notebooks" / "vooruitblik.md"
+LEEFTIJD_NOTEBOOK = ROOT / "notebooks" / "model_leeftijd.md"
 
 
 # --- arithmetic on hand-computed cases --------------------------------------------------------------------
 
 
 def test_yearly_factor_compounds_to_the_total_change():
-    assert vb.jaarfactor(21, 2) == pytest.approx(1.1)  # 1,1 × 1,1 = 1,21
-    assert vb.jaarfactor(-19, 2) == pytest.approx(0.9)
-    with pytest.raises(vb.VooruitblikFout, match="periode van 0 jaar"):
-        vb.jaarfactor(10, 0)
+    assert pj.jaarfactor(21, 2) == pytest.approx(1.1)  # 1,1 × 1,1 = 1,21
+    assert pj.jaarfactor(-19, 2) == pytest.approx(0.9)
+    with pytest.raises(pj.ProjectionError) as fout:
+        pj.jaarfactor(10, 0)
+    assert vz.foutmelding(fout.value) == "een periode van 0 jaar kan geen jaarlijkse groei geven"
 
 
 def test_yearly_outflow_from_a_share_leaving_within_a_period():
-    assert vb.uitstroom_per_jaar(19, 2) == pytest.approx(0.1)  # 0,9 × 0,9 = 0,81 stay after two years
-    assert vb.uitstroom_per_jaar(0, 6) == 0
+    assert pj.uitstroom_per_jaar(19, 2) == pytest.approx(0.1)  # 0,9 × 0,9 = 0,81 stay after two years
+    assert pj.uitstroom_per_jaar(0, 6) == 0
 
 
 def test_pool_loses_a_share_and_gains_a_fixed_inflow_each_year():
-    pool = vb.capaciteit(100, 0.1, 5, 2021, 2023)
+    pool = pj.capaciteit(100, 0.1, 5, 2021, 2023)
     assert list(pool.index) == [2021, 2022, 2023]
     assert list(pool) == pytest.approx([100, 95, 90.5])  # 100·0,9+5 = 95; 95·0,9+5 = 90,5
 
 
 def test_threshold_year_is_the_first_year_at_or_above_it():
     index = pd.Series([100.0, 105.0, 110.0, 126.0], index=[2021, 2022, 2023, 2024])
-    assert vb.drempeljaar(index, 10) == 2023
-    assert vb.drempeljaar(index, 25) == 2024
-    assert vb.drempeljaar(index, 30) is None
+    assert pj.drempeljaar(index, 10) == 2023
+    assert pj.drempeljaar(index, 25) == 2024
+    assert pj.drempeljaar(index, 30) is None
 
 
 def test_rate_trend_stops_after_its_years():
-    assert vb.trend_factor(1.1, 2, 3) == pytest.approx(1.21)
-    assert vb.trend_factor(1.1, 5, 3) == pytest.approx(1.331)
-    assert vb.trend_factor(1.1, 5, 0) == 1
+    assert pj.trend_factor(1.1, 2, 3) == pytest.approx(1.21)
+    assert pj.trend_factor(1.1, 5, 3) == pytest.approx(1.331)
+    assert pj.trend_factor(1.1, 5, 0) == 1
 
 
 def test_population_projection_by_hand(monkeypatch):
     # One gemeente: 60 young, 40 old (30 + 10). Total +21% in 2 years (1,1 a year); share old ×1,25 a year.
-    monkeypatch.setattr(vb, "OUDEREN_PERIODE", (2023, 2024))
+    monkeypatch.setattr(pj, "OUDEREN_PERIODE", (2023, 2024))
     basis = pd.DataFrame({"gemeente": ["A"] * 3, "leeftijdsgroep": ["0-4", "65-69", "80-84"],
                           "inwoners": [60.0, 30.0, 10.0]})
-    out = vb.projecteer_bevolking(basis, {"A": 21.0}, 2, 25.0, 2021, 2022)
+    out = pj.projecteer_bevolking(basis, {"A": 21.0}, 2, 25.0, 2021, 2022)
     year2 = out[out["jaar"] == 2022].set_index("leeftijdsgroep")["inwoners"]
     # 2022: total 110, share old 0,4 × 1,25 = 0,5: 55 young and 55 old, old split 3:1 as in the base year
     assert year2.to_dict() == pytest.approx({"0-4": 55.0, "65-69": 41.25, "80-84": 13.75})
@@ -70,34 +77,40 @@ def test_population_projection_by_hand(monkeypatch):
 
 
 def test_population_projection_refuses_an_impossible_share_and_a_missing_gemeente(monkeypatch):
-    monkeypatch.setattr(vb, "OUDEREN_PERIODE", (2023, 2024))
+    monkeypatch.setattr(pj, "OUDEREN_PERIODE", (2023, 2024))
     basis = pd.DataFrame({"gemeente": ["A", "A"], "leeftijdsgroep": ["0-4", "65-69"], "inwoners": [40.0, 60.0]})
-    with pytest.raises(vb.VooruitblikFout, match="iedereen oudere"):
-        vb.projecteer_bevolking(basis, {"A": 0.0}, 14, 100.0, 2021, 2022)  # share 0,6 → 1,2
-    with pytest.raises(vb.VooruitblikFout, match="geen groei .* voor A"):
-        vb.projecteer_bevolking(basis, {"B": 0.0}, 14, 10.0, 2021, 2022)
+    with pytest.raises(pj.ProjectionError) as fout:
+        pj.projecteer_bevolking(basis, {"A": 0.0}, 14, 100.0, 2021, 2022)  # share 0,6 → 1,2
+    assert fout.value.details == {"ouderen_groei_pct": 100.0, "jaar": 2022, "gemeente": "A"}
+    assert vz.foutmelding(fout.value) == ("met 100,0% groei zou in 2022 in A iedereen oudere zijn; "
+                                          "kies een kleinere ouderen_groei_pct")
+    with pytest.raises(pj.ProjectionError) as fout:
+        pj.projecteer_bevolking(basis, {"B": 0.0}, 14, 10.0, 2021, 2022)
+    assert vz.foutmelding(fout.value) == "geen groei van het aantal inwoners voor A"
 
 
 def test_gemeente_growth_uses_the_forecast_its_interval_or_the_parameters():
     prognose = pd.DataFrame({"gemeente": ["X", "Y", "Z"], "verandering_pct": [6.9, -4.4, math.nan],
                              "ondergrens_pct": [2.9, math.nan, math.nan], "bovengrens_pct": [11.1, math.nan, math.nan]})
-    g = vb.gemeente_groei(prognose, groei_onbekend_pct=1.0, marge_pct=4.0).set_index("gemeente")
+    g = pj.gemeente_groei(prognose, groei_onbekend_pct=1.0, marge_pct=4.0).set_index("gemeente")
     assert g.loc["X", ["laag", "midden", "hoog"]].tolist() == [2.9, 6.9, 11.1]
     assert g.loc["Y", ["laag", "midden", "hoog"]].tolist() == pytest.approx([-8.4, -4.4, -0.4])
     assert g.loc["Z", ["laag", "midden", "hoog"]].tolist() == pytest.approx([-3.0, 1.0, 5.0])
-    assert "groei_onbekend_pct" in g.loc["Z", "herkomst"]
+    assert g["uit_prognose"].tolist() == [True, True, False]  # Z takes the parameter groei_onbekend_pct
+    assert g["eigen_interval"].tolist() == [True, False, False]  # Y and Z take ± marge_pct
 
 
 def test_scenarios_take_the_bounds_that_lower_or_raise_pressure():
     groei = pd.DataFrame({"gemeente": ["X"], "laag": [-1.0], "midden": [0.0], "hoog": [1.0]})
-    p = dict(vb.STANDAARD, uitstroom_min_pct=15.0, uitstroom_max_pct=27.0, trend_leeftijd=True)
-    s = vb.scenario_aannames(p, groei)
-    assert (s["laag"].ouderen_groei_pct, s["midden"].ouderen_groei_pct, s["hoog"].ouderen_groei_pct) == (25.0, 33.3, 40.0)
+    p = dict(pj.STANDAARD, uitstroom_min_pct=15.0, uitstroom_max_pct=27.0, trend_leeftijd=True)
+    s = pj.scenario_aannames(p, groei)
+    assert tuple(s[n].ouderen_groei_pct for n in pj.SCENARIOS) == (25.0, 33.3, 40.0)
     assert (s["laag"].uitstroom_pct, s["hoog"].uitstroom_pct) == (15.0, 27.0)
-    assert (s["laag"].instroom_aandeel_pct, s["hoog"].instroom_aandeel_pct) == (100.0, 50.0)  # more inflow, less pressure
+    # more inflow, less pressure
+    assert (s["laag"].instroom_aandeel_pct, s["hoog"].instroom_aandeel_pct) == (100.0, 50.0)
     assert (s["laag"].groei, s["hoog"].groei) == ({"X": -1.0}, {"X": 1.0})
     assert (s["laag"].trend, s["midden"].trend, s["hoog"].trend) == ("ondergrens", "verhouding", "bovengrens")
-    assert vb.scenario_aannames(vb.STANDAARD, groei)["hoog"].trend == "geen"
+    assert pj.scenario_aannames(pj.STANDAARD, groei)["hoog"].trend == "geen"
 
 
 @pytest.mark.parametrize("wijziging, melding", [
@@ -108,77 +121,78 @@ def test_scenarios_take_the_bounds_that_lower_or_raise_pressure():
 ])
 def test_bad_scenario_parameters_are_refused_by_name(wijziging, melding):
     with pytest.raises(vb.VooruitblikFout, match=re.escape(melding)):
-        vb.controleer_parameters({**vb.STANDAARD, **wijziging})
+        vb.controleer_parameters({**pj.STANDAARD, **wijziging})
 
 
 def test_the_notebook_parameters_cell_repeats_the_package_defaults():
     cel = parameters_cel(NOTEBOOK)
-    assert set(cel) == {"jaar"} | set(vb.STANDAARD)
-    for naam, standaard in vb.STANDAARD.items():
+    assert set(cel) == {"jaar", "upstream"} | set(pj.STANDAARD)
+    assert ast.literal_eval(cel["upstream"].standaard) == list(vb.UPSTREAM)
+    for naam, standaard in pj.STANDAARD.items():
         assert ast.literal_eval(cel[naam].standaard) == standaard, naam
         assert type(standaard).__name__ == cel[naam].annotatie, naam
-    assert set(vb.BETEKENIS) == set(vb.STANDAARD)
+    assert set(vz.BETEKENIS) == set(pj.STANDAARD)
 
 
 # --- the scenarios on the real data ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def basis_2021() -> vb.Basis:
+def basis_2021() -> pj.Basis:
     return vb.laad_basis(2021)
 
 
 @pytest.fixture(scope="module")
-def standaard(basis_2021) -> vb.Vooruitblik:
-    return vb.projecteer(basis_2021, vb.STANDAARD)
+def standaard(basis_2021) -> pj.Vooruitblik:
+    return vb.projecteer(basis_2021, pj.STANDAARD)
 
 
 def test_base_year_reproduces_the_reports_counts(standaard):
     hulpvragen = lees_tabel("hulpvragen_leeftijd_totaal", 2021)["aantal"].sum()
     artsen = lees_tabel("huisartsen", 2021).set_index("groep")["aantal"]
-    for s in vb.SCENARIOS:
-        assert vb.waarde(standaard, s, 2021, "hulpvragen") == pytest.approx(hulpvragen)
-        assert vb.waarde(standaard, s, 2021, "huisartsen") == artsen[list(vb.POOL_GROEPEN)].sum()
-        assert vb.waarde(standaard, s, 2021, "druk_index") == pytest.approx(100)
+    for s in pj.SCENARIOS:
+        assert pj.waarde(standaard, s, 2021, "hulpvragen") == pytest.approx(hulpvragen)
+        assert pj.waarde(standaard, s, 2021, "huisartsen") == artsen[list(vb.POOL_GROEPEN)].sum()
+        assert pj.waarde(standaard, s, 2021, "druk_index") == pytest.approx(100)
     cbs = lees_tabel("cbs_bevolking_leeftijd")
-    assert vb.waarde(standaard, "midden", 2021, "bevolking") == cbs[cbs["peildatum"].astype(str).str[:4] == "2021"][
+    assert pj.waarde(standaard, "midden", 2021, "bevolking") == cbs[cbs["peildatum"].astype(str).str[:4] == "2021"][
         "inwoners"].sum()
 
 
 def test_the_band_orders_the_scenarios(standaard):
     eind = standaard.parameters["tot_jaar"]
-    laag, mid, hoog = (vb.waarde(standaard, s, eind, "druk_index") for s in vb.SCENARIOS)
+    laag, mid, hoog = (pj.waarde(standaard, s, eind, "druk_index") for s in pj.SCENARIOS)
     assert laag < mid < hoog
-    laag, mid, hoog = (vb.waarde(standaard, s, eind, "huisartsen") for s in vb.SCENARIOS)
+    laag, mid, hoog = (pj.waarde(standaard, s, eind, "huisartsen") for s in pj.SCENARIOS)
     assert laag > mid > hoog
 
 
 def test_more_elderly_means_more_demand_and_more_inflow_less_pressure(basis_2021, standaard):
-    eind = vb.STANDAARD["tot_jaar"]
-    ouder = vb.projecteer(basis_2021, {**vb.STANDAARD, "ouderen_groei_pct": 40.0})
-    assert vb.waarde(ouder, "midden", eind, "hulpvragen") > vb.waarde(standaard, "midden", eind, "hulpvragen")
-    assert vb.waarde(ouder, "midden", eind, "ouderen_aandeel") > vb.waarde(standaard, "midden", eind, "ouderen_aandeel")
-    meer = vb.projecteer(basis_2021, {**vb.STANDAARD, "instroom_aandeel_pct": 100.0})
-    assert vb.waarde(meer, "midden", eind, "huisartsen") > vb.waarde(standaard, "midden", eind, "huisartsen")
-    assert vb.waarde(meer, "midden", eind, "druk_index") < vb.waarde(standaard, "midden", eind, "druk_index")
-    assert vb.waarde(meer, "midden", eind, "hulpvragen") == vb.waarde(standaard, "midden", eind, "hulpvragen")
+    eind = pj.STANDAARD["tot_jaar"]
+    ouder = vb.projecteer(basis_2021, {**pj.STANDAARD, "ouderen_groei_pct": 40.0})
+    assert pj.waarde(ouder, "midden", eind, "hulpvragen") > pj.waarde(standaard, "midden", eind, "hulpvragen")
+    assert pj.waarde(ouder, "midden", eind, "ouderen_aandeel") > pj.waarde(standaard, "midden", eind, "ouderen_aandeel")
+    meer = vb.projecteer(basis_2021, {**pj.STANDAARD, "instroom_aandeel_pct": 100.0})
+    assert pj.waarde(meer, "midden", eind, "huisartsen") > pj.waarde(standaard, "midden", eind, "huisartsen")
+    assert pj.waarde(meer, "midden", eind, "druk_index") < pj.waarde(standaard, "midden", eind, "druk_index")
+    assert pj.waarde(meer, "midden", eind, "hulpvragen") == pj.waarde(standaard, "midden", eind, "hulpvragen")
 
 
 def test_rate_trend_from_the_age_model_widens_the_band(basis_2021, standaard):
-    eind = vb.STANDAARD["tot_jaar"]
-    trend = vb.projecteer(basis_2021, {**vb.STANDAARD, "trend_leeftijd": True})
+    eind = pj.STANDAARD["tot_jaar"]
+    trend = vb.projecteer(basis_2021, {**pj.STANDAARD, "trend_leeftijd": True})
 
     def breedte(v):
-        return vb.waarde(v, "hoog", eind, "hulpvragen") - vb.waarde(v, "laag", eind, "hulpvragen")
+        return pj.waarde(v, "hoog", eind, "hulpvragen") - pj.waarde(v, "laag", eind, "hulpvragen")
     assert breedte(trend) > breedte(standaard)
-    assert "leeftijdsmodel (2020–2021)" in vb.trend_zin(trend)
+    assert "leeftijdsmodel (2020–2021)" in vz.trend_zin(trend)
 
 
 def test_worked_example_matches_the_projection(standaard):
-    stappen = vb.rekenvoorbeeld(standaard).set_index("Stap")["Uitkomst"]
+    stappen = vt.rekenvoorbeeld(standaard).set_index("Stap")["Uitkomst"]
     from jaarverslag.render import fmt
-    assert stappen["Huisartsen 2022"] == fmt.getal(vb.waarde(standaard, "midden", 2022, "huisartsen"), 1)
-    assert stappen["Druk 2022"] == fmt.getal(vb.waarde(standaard, "midden", 2022, "druk_index"), 1)
+    assert stappen["Huisartsen 2022"] == fmt.getal(pj.waarde(standaard, "midden", 2022, "huisartsen"), 1)
+    assert stappen["Druk 2022"] == fmt.getal(pj.waarde(standaard, "midden", 2022, "druk_index"), 1)
 
 
 def test_a_year_without_age_groups_says_so():
@@ -186,11 +200,88 @@ def test_a_year_without_age_groups_says_so():
         vb.laad_basis(2019)
 
 
+# --- the age model comes with the settings of Trendmodellen (upstream) -------------------------------------
+
+
+def _leeftijd_standaard() -> dict:
+    """The defaults of model_leeftijd's parameters cell, read by the build's parser (not the chapter's)."""
+    return {k: ast.literal_eval(p.standaard) for k, p in parameters_cel(LEEFTIJD_NOTEBOOK).items() if k != "jaar"}
+
+
+def _trendmodellen(familie: str, betrouwbaarheid: int = 95) -> pd.DataFrame:
+    """The age model of the Trendmodellen chapter for 2021 (reference year 2020), fitted directly."""
+    from jaarverslag.data.population import gegevens_leeftijd
+    from jaarverslag.models.leeftijd import leeftijd_groei
+
+    gegevens = gegevens_leeftijd(2021, 2020, "dichtstbijzijnde")
+    model = leeftijd_groei(gegevens.tellingen, 2021, 2020, familie, betrouwbaarheid / 100)
+    return model.per_groep[["leeftijdsgroep", "verhouding", "ondergrens", "bovengrens"]]
+
+
+def test_by_hand_the_upstream_list_gives_the_age_notebooks_defaults():
+    assert vb.leeftijd_instellingen(["model_leeftijd"]) == _leeftijd_standaard()
+
+
+def test_the_vooruitblik_fits_the_age_model_with_the_upstream_settings(basis_2021):
+    poisson = vb.laad_basis(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "familie": "poisson"}})
+    pd.testing.assert_frame_equal(poisson.groei_model, _trendmodellen("poisson"))
+    pd.testing.assert_frame_equal(basis_2021.groei_model, _trendmodellen("auto"))
+    # auto chooses quasi-Poisson on these data: same ratios, wider intervals than Poisson
+    assert poisson.groei_model["verhouding"].tolist() == pytest.approx(basis_2021.groei_model["verhouding"].tolist())
+    assert (poisson.groei_model["bovengrens"] < basis_2021.groei_model["bovengrens"]).all()
+    smal = vb.laad_basis(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "betrouwbaarheid": 80}})
+    pd.testing.assert_frame_equal(smal.groei_model, _trendmodellen("auto", 80))
+
+
+def test_the_upstream_settings_reach_the_page(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # figures and tables are written beside the notebook
+    standaard = {"model_leeftijd": _leeftijd_standaard()}
+    poisson = {"model_leeftijd": {**_leeftijd_standaard(), "familie": "poisson"}}
+    zin_auto = vb.page_values(2021, ROOT, upstream=standaard, trend_leeftijd=True)["trend_zin"]
+    zin_poisson = vb.page_values(2021, ROOT, upstream=poisson, trend_leeftijd=True)["trend_zin"]
+    assert "80+ jaar 0,92 (0,67 tot 1,26)" in zin_auto  # quasi-Poisson, as on the Trendmodellen page
+    assert "80+ jaar 0,92 (0,89 tot 0,94)" in zin_poisson
+    by_hand = vb.page_values(2021, ROOT, upstream=["model_leeftijd"], trend_leeftijd=True)
+    assert by_hand["trend_zin"] == zin_auto
+
+
+def test_an_earlier_reference_year_is_used_and_named():
+    vroeg = {"model_leeftijd": {**_leeftijd_standaard(), "referentiejaar": 2019}}
+    basis = vb.laad_basis(2021, upstream=vroeg)
+    assert basis.groei_model is None and basis.groei_referentiejaar == 2019  # 2019 has no age groups
+    with pytest.raises(vb.VooruitblikFout, match="leeftijdsmodel 2019–2021"):
+        vb.projecteer(basis, {**pj.STANDAARD, "trend_leeftijd": True})
+
+
+def test_a_ratio_over_several_years_is_carried_forward_per_year(basis_2021):
+    model = pd.DataFrame({"leeftijdsgroep": ["0-10"], "verhouding": [1.21], "ondergrens": [1.0], "bovengrens": [1.44]})
+    twee = dataclasses.replace(basis_2021, groei_model=model, groei_referentiejaar=2019)
+    assert pj.groei_per_jaar(twee).iloc[0][["verhouding", "ondergrens", "bovengrens"]].tolist() == pytest.approx(
+        [1.1, 1.0, 1.2])
+    een = dataclasses.replace(basis_2021, groei_model=model, groei_referentiejaar=2020)
+    pd.testing.assert_frame_equal(pj.groei_per_jaar(een), model)
+
+
+def test_a_missing_or_mismatched_upstream_stops_the_page():
+    with pytest.raises(vb.VooruitblikFout, match="noemt die notebook niet"):
+        vb.laad_basis(2021, upstream=[])
+    with pytest.raises(vb.VooruitblikFout, match="het leeftijdsmodel kent"):
+        vb.laad_basis(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "nieuw": 1}})
+
+
+def test_the_parameters_cell_parser_reads_annotated_and_plain_values(tmp_path):
+    notebook = tmp_path / "nb.md"
+    notebook.write_text("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n---\n\n"
+                        "```{code-cell} ipython3\n:tags: [parameters]\n\njaar: int = 2021  # verslagjaar\n"
+                        "upstream = [\"a\"]  # notebooks\nfamilie: str = \"auto\"\n```\n", encoding="utf-8")
+    assert up.parameter_defaults(notebook) == {"jaar": 2021, "upstream": ["a"], "familie": "auto"}
+
+
 def test_changed_parameters_are_named_on_the_page():
-    assert vb.afwijkend_zin(vb.STANDAARD).startswith("Deze pagina gebruikt de standaardwaarden")
-    zin = vb.afwijkend_zin({**vb.STANDAARD, "ouderen_groei_pct": 40.0})
+    assert vz.afwijkend_zin(pj.STANDAARD).startswith("Deze pagina gebruikt de standaardwaarden")
+    zin = vz.afwijkend_zin({**pj.STANDAARD, "ouderen_groei_pct": 40.0})
     assert "ouderen_groei_pct = 40,0 (standaard 33,3)" in zin
-    tabel = vb.parameter_tabel({**vb.STANDAARD, "trend_leeftijd": True}).set_index("Parameter")
+    tabel = vz.parameter_tabel({**pj.STANDAARD, "trend_leeftijd": True}).set_index("Parameter")
     assert tabel.loc["trend_leeftijd", ["Gebruikt", "Gewijzigd"]].tolist() == ["ja", "gewijzigd"]
     assert tabel.loc["tot_jaar", "Gewijzigd"] == ""
 
@@ -212,7 +303,7 @@ def _run(tmp_path: Path, naam: str, **parameters) -> pd.DataFrame:
                                parameters={"jaar": 2021, **parameters}, cwd=str(work), kernel_name="python3",
                                progress_bar=False, start_timeout=300)
     t = _projectie_csv(work)
-    return t[(t["Jaar"] == vb.STANDAARD["tot_jaar"]) & (t["Scenario"] == "midden")].iloc[0]
+    return t[(t["Jaar"] == pj.STANDAARD["tot_jaar"]) & (t["Scenario"] == "midden")].iloc[0]
 
 
 def test_papermill_parameters_move_the_chapter_the_right_way(tmp_path, monkeypatch):
@@ -246,7 +337,7 @@ def test_build_with_a_scenario_file_shows_the_values_and_moves_the_numbers(tmp_p
     assert "gewijzigde parameters: ouderen_groei_pct = 40,0 (standaard 33,3), instroom_aandeel_pct = 100,0" in page
     assert re.search(r"<td>ouderen_groei_pct</td><td>40,0</td><td>33,3</td><td>gewijzigd</td>", page)
 
-    eind, druk = str(vb.STANDAARD["tot_jaar"]), "Druk (index 2021 = 100)"
+    eind = str(pj.STANDAARD["tot_jaar"])
 
     def midden(project_root: Path) -> pd.Series:
         t = _projectie_csv(project_root / "_build" / "nb" / "2021" / "vooruitblik")
