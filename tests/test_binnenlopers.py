@@ -1,5 +1,7 @@
 """The walk-in figures, recomputed from data/ and compared with the printed report."""
 
+from pathlib import Path
+
 import pandas as pd
 
 from jaarverslag.chapters import binnenlopers as bl
@@ -78,3 +80,17 @@ def test_year_without_walk_ins_is_reported_as_missing():
     assert not bl.beschikbaar_voor(2019)
     assert bl.niet_beschikbaar_zin(2019).endswith("2020 en 2021.")
     assert pd.isna(bl.gedrukt_totaal(2019))
+
+
+def test_page_values_with_and_without_walk_ins(tmp_path, monkeypatch):
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(Path(__file__).resolve().parents[1]))
+    monkeypatch.chdir(tmp_path)  # the table's CSV is written beside the notebook
+    keys = {"jaar", "binnenlopers_zin", "binnenlopers_afwijkingen", "binnenlopers_tabel"}
+    values = bl.page_values(2021)
+    assert set(values) == keys and values["binnenlopers_zin"] == bl.samenvatting_zin(bl.overzicht(2021))
+    assert "1.640" in values["binnenlopers_afwijkingen"] and "†" not in values["binnenlopers_zin"]
+    assert (tmp_path / "tabellen" / "binnenlopers_icpc_binnenlopers.csv").is_file()
+    values = bl.page_values(2019)
+    assert set(values) == keys and values["binnenlopers_zin"].endswith("2020 en 2021.")
+    assert values["binnenlopers_afwijkingen"] == bl.niet_beschikbaar_voetnoot(2019)
+    assert "Niet beschikbaar" in values["binnenlopers_tabel"].data

@@ -1,5 +1,7 @@
 """The ICPC top lists: shares recomputed from the counts and all procedures, compared with the printed report."""
 
+from pathlib import Path
+
 import matplotlib
 
 from jaarverslag.chapters import icpc
@@ -65,3 +67,16 @@ def test_chart_has_value_labels_and_hatched_uncertain_bars():
 def test_years_without_the_list():
     assert not icpc.beschikbaar_voor(2020) and not icpc.beschikbaar_voor(2019)
     assert icpc.niet_beschikbaar_zin(2020).endswith("alleen te vinden voor 2021.")
+
+
+def test_page_values_with_and_without_the_lists(tmp_path, monkeypatch):
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(Path(__file__).resolve().parents[1]))
+    monkeypatch.chdir(tmp_path)  # the tables' CSVs and the figure's PNG are written beside the notebook
+    values = icpc.page_values(2021)
+    assert set(values) == {"icpc_zin", "icpc_top"}
+    assert values["icpc_zin"].startswith("De 10 meest gestelde diagnoses") and "4 van de 10" in values["icpc_zin"]
+    block = values["icpc_top"].data
+    assert block.index("<figure") < block.index("tbl-binnenlopers_icpc_top10") < block.index("<p>Op de coronapost")
+    assert block.index("<p>Op de coronapost") < block.index("tbl-binnenlopers_icpc_coronapost")
+    values = icpc.page_values(2020)
+    assert values["icpc_zin"] == icpc.niet_beschikbaar_zin(2020) and "Niet beschikbaar" in values["icpc_top"].data

@@ -1,5 +1,7 @@
 """The Verrichtingen chapter's numbers, recomputed from data/ and compared with the printed report."""
 
+from pathlib import Path
+
 from jaarverslag.chapters import verrichtingen as vr
 from jaarverslag.data.metrics import gedrukt_index
 
@@ -42,3 +44,24 @@ def test_recorded_discrepancy_becomes_a_footnote():
     note = vr.afwijkingen_zin(2021)
     assert "98.087" in note and "97.770" in note
     assert vr.afwijkingen_zin(2019) == vr.NO_DISCREPANCY_TEXT
+
+
+PAGE_KEYS = {"jaar", "totaal", "vergelijking", "per_post_zin", "afwijkingen", "tabel", "figuur"}
+
+
+def test_page_values_with_and_without_the_procedures(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(Path(__file__).resolve().parents[1]))
+    monkeypatch.chdir(tmp_path)  # the table's CSV and the figure's PNG are written beside the notebook
+    values = vr.page_values(2021)
+    assert set(values) == PAGE_KEYS
+    assert values["totaal"] == "100.036" and values["per_post_zin"].startswith("Per post: Hengelo 46.040")
+    assert (tmp_path / "figuren" / "verrichtingen_per_post.png").is_file()
+    assert "verrichtingen_per_post.csv" in values["tabel"].data
+    monkeypatch.setattr(vr, "beschikbaar_voor", lambda jaar, root=None: False)
+    values = vr.page_values(2021)
+    assert set(values) == PAGE_KEYS and values["totaal"] == "niet beschikbaar" and values["vergelijking"] == ""
+    assert values["per_post_zin"] == vr.niet_beschikbaar_zin(2021)
+    assert "Niet beschikbaar" in values["tabel"].data and "Niet beschikbaar" in values["figuur"].data

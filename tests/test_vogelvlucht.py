@@ -154,3 +154,15 @@ def test_timeline_chart_has_one_marker_per_event_and_distinct_shapes(tmp_path):
     assert "Persconferentie" in labels and fig.get_size_inches()[0] <= 8
     assert f"{tl.aantal} gebeurtenissen" in alt and "persconferentie 14" in alt
     plt.close(fig)
+
+
+def test_page_values_with_and_without_the_tables(in_tmp):
+    keys = {"jaar", "volgend_jaar", "tijdlijn_zin", "tijdlijn_onzeker", "projecten_zin", "projecten_onzeker",
+            "ketenpartners_zin", "tijdlijn", "projecten_tabellen", "ketenpartners_tabel"}
+    values = vv.page_values(2021)
+    assert set(values) == keys and values["volgend_jaar"] == "2022"
+    assert values["tijdlijn_zin"] == vv.tijdlijn_zin(vv.tijdlijn(2021), 2021)
+    assert (in_tmp / "figuren" / f"{vv.FIGUUR_TIJDLIJN}.png").is_file() and "<figure" in values["tijdlijn"].data
+    values = vv.page_values(2019)
+    assert set(values) == keys and "alleen vastgelegd voor 2021" in values["tijdlijn_zin"]
+    assert all("Niet beschikbaar" in values[k].data for k in ("tijdlijn", "projecten_tabellen", "ketenpartners_tabel"))

@@ -1,5 +1,7 @@
 """Zorgconsumptie per gemeente: consulteenheden and rates per 1,000 recomputed and compared with the printed report."""
 
+from pathlib import Path
+
 import matplotlib
 
 from jaarverslag.render import fmt
@@ -102,3 +104,27 @@ def test_label_positions_lie_inside_their_gemeente():
 def test_map_colour_scale_spans_every_report_year():
     s = zc.schaal()
     assert (s.vmin, s.vmax) == (132, 229)  # Dinkelland 2020 and Hengelo 2019 (printed rows 2020 and 2019)
+
+
+PAGE_KEYS = {"jaar", "gewichten_zin", "noemer_zin", "berekening_zin", "afwijkingen", "samenvatting_zin",
+             "tabel_per_jaar", "grafiek", "kaart", "tabel_berekening"}
+
+
+def test_page_values_with_and_without_rates_and_recomputation(tmp_path, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(Path(__file__).resolve().parents[1]))
+    monkeypatch.chdir(tmp_path)  # the tables' CSVs and the figures' PNGs are written beside the notebook
+    values = zc.page_values(2021)
+    assert set(values) == PAGE_KEYS
+    assert values["samenvatting_zin"] == zc.samenvatting_zin(zc.per_1000(2021), 2021)
+    assert "zorgconsumptie_berekening.csv" in values["tabel_berekening"].data
+    assert {p.name for p in (tmp_path / "figuren").iterdir()} == {"zorgconsumptie_per_jaar.png",
+                                                                  "zorgconsumptie_kaart.png"}
+    values = zc.page_values(2019)  # printed rates only: nothing to recompute
+    assert "Niet beschikbaar" in values["tabel_berekening"].data and "<figure" in values["kaart"].data
+    empty = pd.DataFrame(columns=["jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status"])
+    monkeypatch.setattr(zc, "per_1000", lambda jaar, root=None: empty)  # as for a year without any rates
+    values = zc.page_values(2019)
+    assert set(values) == PAGE_KEYS and values["samenvatting_zin"] == zc.geen_cijfers_zin(2019)
+    assert all("Niet beschikbaar" in values[k].data for k in ("tabel_per_jaar", "grafiek", "kaart"))
