@@ -6,7 +6,11 @@ import pandas as pd
 import pytest
 
 from jaarverslag.chapters import branchenormen as bn
-from jaarverslag.render import tables
+from jaarverslag.chapters import branchenormen_numbers as bnn
+from jaarverslag.data.status import MISSING, UNCERTAIN
+from jaarverslag.render import fmt, tables
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Branchenormen", the lines "Norm: ...").
 PRINTED_NORMS = {"tel_spoedlijn_30s": 98, "tel_patientenlijn_2min": 75, "tel_patientenlijn_10min": 98,
@@ -25,19 +29,19 @@ def _row(frame: pd.DataFrame, norm_id: str, post: str) -> pd.Series:
 
 
 def test_every_branch_norm_with_its_printed_percentage():
-    norms = bn.normen()
+    norms = bnn.normen()
     assert dict(zip(norms["norm_id"], norms["norm_pct"])) == PRINTED_NORMS  # the sickness-absence norm is not here
     # A no-break space keeps "≥ 75%" on one line in narrow table columns.
     assert norms.loc[norms["norm_id"].eq("tel_patientenlijn_2min"), "norm_tekst"].iloc[0] == "≥\u00a075%"
 
 
 def test_certain_results_and_their_verdicts():
-    frame = bn.resultaten(2021)
+    frame = bnn.resultaten(2021)
     for norm_id, printed in PRINTED_CERTAIN.items():
         for post in ("Hengelo", "Enschede", "SHT"):
             row = _row(frame, norm_id, post)
             assert row["resultaat_pct"] == printed[post] and row["status"] == "zeker"
-            assert row["oordeel"] == (bn.GEHAALD if printed[post] >= PRINTED_NORMS[norm_id] else bn.NIET_GEHAALD)
+            assert row["oordeel"] == (bnn.GEHAALD if printed[post] >= PRINTED_NORMS[norm_id] else bnn.NIET_GEHAALD)
         assert _row(frame, norm_id, "SHT")["resultaat_pct_vorig_jaar"] == printed["SHT 2020"]
         # The codebook's control: SHT lies between the two posts.
         low, high = sorted([printed["Hengelo"], printed["Enschede"]])
@@ -54,17 +58,17 @@ def test_certain_results_and_their_verdicts():
     (None, 98, "minimaal", None),
 ])
 def test_met_means_at_least_the_norm(resultaat, norm, richting, expected):
-    assert bn.gehaald(pd.NA if resultaat is None else resultaat, norm, richting) is expected
+    assert bnn.gehaald(pd.NA if resultaat is None else resultaat, norm, richting) is expected
 
 
 def test_uncertain_values_never_count_as_a_plain_verdict():
-    frame = bn.resultaten(2021)
-    unsure = frame[frame["status"].eq(bn.ONZEKER)]
+    frame = bnn.resultaten(2021)
+    unsure = frame[frame["status"].eq(UNCERTAIN)]
     assert len(unsure) > 0 and unsure["oordeel"].str.endswith("(onzeker)").all()
-    missing = frame[frame["status"].eq(bn.ONTBREEKT)]
+    missing = frame[frame["status"].eq(MISSING)]
     assert missing["resultaat_pct"].isna().all() and missing["gehaald"].isna().all()
-    assert (missing["oordeel"] == bn.ONTBREEKT_TEKST).all()
-    counts = bn.tellingen(frame)
+    assert (missing["oordeel"] == fmt.SOURCE_MISSING_TEXT).all()
+    counts = bnn.tellingen(frame)
     sht = counts["SHT"]
     assert (sht.zeker_gehaald, sht.zeker_niet_gehaald, sht.onzeker_gehaald, sht.onzeker_niet_gehaald, sht.ontbreekt) \
         == (1, 1, 5, 4, 0)
@@ -75,11 +79,11 @@ def test_uncertain_values_never_count_as_a_plain_verdict():
 
 
 def test_missing_values_show_as_missing_never_as_zero(tmp_path: Path):
-    frame = bn.resultaten(2021)
-    table = bn.tabel_resultaten(frame, 2021)
-    html = tables.html(table, "test_branchenormen", "test", opmaak=bn.opmaak_resultaten(2021),
-                         onzeker=frame["status"].eq(bn.ONZEKER), map=tmp_path).data
-    assert html.count(bn.ONTBREEKT_TEKST) == 8 and ">0%" not in html and "nan" not in html
+    frame = bnn.resultaten(2021)
+    table = bnn.tabel_resultaten(frame, 2021)
+    html = tables.html(table, "test_branchenormen", "test", opmaak=bnn.opmaak_resultaten(2021),
+                         onzeker=frame["status"].eq(UNCERTAIN), map=tmp_path).data
+    assert html.count(fmt.SOURCE_MISSING_TEXT) == 8 and ">0%" not in html and "nan" not in html
     assert "99,09%" in html and "98,2%" in html and "97,1% †" in html
     import matplotlib.pyplot as plt
 
@@ -90,29 +94,29 @@ def test_missing_values_show_as_missing_never_as_zero(tmp_path: Path):
 
 
 def test_comparison_with_last_year_is_firm_only_for_certain_pairs():
-    frame = bn.resultaten(2021)
+    frame = bnn.resultaten(2021)
     text = bn.vorig_jaar_zin(frame, 2021)
     assert "bij 5 normen hoger, bij 6 lager" in text
     assert "spoedlijn opgenomen < 30 seconden 99,1% → 98,7%" in text
     assert "patiëntenlijn opgenomen < 2 minuten 70,23% → 66,6%" in text
-    table = bn.tabel_vorig_jaar(frame, 2021)
-    assert bn.procentpunt(table["Verschil (procentpunt)"].iloc[1]) == "−3,63"  # 66,6 - 70,23
-    assert list(bn.onzeker_vorig_jaar(frame))[:3] == [False, False, True]
+    table = bnn.tabel_vorig_jaar(frame, 2021)
+    assert fmt.percentage_points(table["Verschil (procentpunt)"].iloc[1]) == "−3,63"  # 66,6 - 70,23
+    assert list(bnn.onzeker_vorig_jaar(frame))[:3] == [False, False, True]
     assert list(table["Gehaald 2020 → 2021"])[:3] == ["✓ → ✓", "✗ → ✗", "✓ → ✗ (onzeker)"]
 
 
 def test_percentages_keep_their_printed_decimals():
-    assert [bn.pct(v) for v in (99.09, 98.7, 98.0, 70.23)] == ["99,09%", "98,7%", "98%", "70,23%"]
-    assert bn.pct(pd.NA) == bn.ONTBREEKT_TEKST
-    assert bn.procentpunt(0.4000000000000057) == "+0,4" and bn.procentpunt(0) == "±0"
+    assert [fmt.printed_percent(v) for v in (99.09, 98.7, 98.0, 70.23)] == ["99,09%", "98,7%", "98%", "70,23%"]
+    assert fmt.printed_percent(pd.NA) == fmt.SOURCE_MISSING_TEXT
+    assert fmt.percentage_points(0.4000000000000057) == "+0,4" and fmt.percentage_points(0) == "±0"
 
 
 def test_years_with_less_data():
-    frame = bn.resultaten(2020)
+    frame = bnn.resultaten(2020)
     assert set(frame["post"]) == {"SHT"}
     assert "alleen het resultaat van SHT als geheel" in bn.samenvatting_zin(frame, 2020)
-    assert "niet beschikbaar" in bn.vorig_jaar_zin(frame, 2020) and bn.tabel_vorig_jaar(frame, 2020) is None
-    assert bn.resultaten(2019) is None
+    assert "niet beschikbaar" in bn.vorig_jaar_zin(frame, 2020) and bnn.tabel_vorig_jaar(frame, 2020) is None
+    assert bnn.resultaten(2019) is None
     for text in (bn.samenvatting_zin(None, 2019), bn.gemist_zin(None, 2019), bn.vorig_jaar_zin(None, 2019),
                  bn.zeker_zin(None, 2019)):
         assert "2019" in text and "nan" not in text
@@ -121,3 +125,19 @@ def test_years_with_less_data():
     fig, alt = bn.grafiek(frame, 2020)
     plt.close(fig)
     assert "(SHT)" in alt and "Zeker niet gehaald in 2020: patiëntenlijn opgenomen < 2 minuten" in alt
+
+
+def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the notebook
+    keys = {"jaar", "samenvatting", "gemist", "vorig_jaar", "zeker", "tabel_normen", "resultaten", "tabel_toelichting",
+            "tabel_vorig_jaar"}
+    full, empty = bn.page_values(2021, root=ROOT), bn.page_values(2019, root=ROOT)
+    plt.close("all")
+    assert set(full) == set(empty) == keys
+    assert full["samenvatting"] == bn.samenvatting_zin(bnn.resultaten(2021, ROOT), 2021)
+    assert "branchenormen_resultaten.png" in full["resultaten"].data and "−3,63" in full["tabel_vorig_jaar"].data
+    assert (tmp_path / "tabellen" / "branchenormen_toelichting.csv").is_file()
+    assert all("Niet beschikbaar" in empty[k].data for k in ("resultaten", "tabel_toelichting", "tabel_vorig_jaar"))
+    assert "<caption>De branchenormen" in empty["tabel_normen"].data  # the norms themselves are there every year

@@ -1,14 +1,20 @@
 """The ICT en dossierinzage chapter: consent counts, the printed percentages and the denominator behind them."""
 
+from pathlib import Path
+
 import pandas as pd
 
 from jaarverslag.chapters import dossierinzage as di
-from jaarverslag.render.fmt import round_half_up
+from jaarverslag.data.rounding import round_half_up
+from jaarverslag.render import fmt
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Medische dossiers / ICT", figure
 # "Aantal patiënten dat toestemming voor inzage ... heeft gegeven Opt-in eind 2021"): (count, printed percentage).
 PRINTED = {
-    (di.ZONDER, "Hengelo"): (156_030, 82.2), (di.ZONDER, "Enschede"): (151_860, 73.9), (di.ZONDER, "SHT"): (307_890, 77.9),
+    (di.ZONDER, "Hengelo"): (156_030, 82.2), (di.ZONDER, "Enschede"): (151_860, 73.9),
+    (di.ZONDER, "SHT"): (307_890, 77.9),
     (di.MET, "Hengelo"): (201_111, 106.0), (di.MET, "Enschede"): (178_235, 86.7), (di.MET, "SHT"): (379_346, 96.0),
 }
 UNLABELLED = "Opt-in eind 2021 (blok zonder kop)"  # the block without a heading: 205.449 / 179.029 / 384.478
@@ -40,7 +46,7 @@ def test_one_denominator_per_post_explains_every_printed_percentage():
     denominator = table.loc["Hengelo", "schatting"] + table.loc["Enschede", "schatting"]
     frame = di.overzicht(2021)
     for row in frame[frame["post"].eq("SHT")].itertuples(index=False):
-        recomputed = round_half_up(row.aantal_patienten / denominator * 100, di.decimalen(row.aandeel_pct))
+        recomputed = round_half_up(row.aantal_patienten / denominator * 100, fmt.printed_decimals(row.aandeel_pct))
         assert recomputed == row.aandeel_pct, row.meting
 
 
@@ -63,7 +69,7 @@ def test_what_the_covid_opt_in_adds():
 
 
 def test_printed_decimals_and_denominator_format():
-    assert [di.decimalen(v) for v in (106.0, 82.2, 99.09)] == [0, 1, 2]
+    assert [fmt.printed_decimals(v) for v in (106.0, 82.2, 99.09)] == [0, 1, 2]
     assert di.noemer_tekst(189_703.6) == "≈ 189.700"
     low, high = di.noemer_interval(201_111, 106.0)  # "106%" covers 105,5% up to 106,5%
     assert round(low) == 188_837 and round(high) == 190_627
@@ -91,3 +97,25 @@ def test_chart_and_table():
     assert list(table.columns)[:3] == ["Meting", "Spoedpost", "Patiënten met toestemming"]
     assert pd.api.types.is_numeric_dtype(table["Percentage (gedrukt)"])  # the CSV keeps numbers
     assert list(di.onzeker(frame)) == [True] * 3 + [False] * 6
+
+
+def test_listings_and_differences_use_the_shared_helpers():
+    frame = di.overzicht(2021)
+    covid = di.covid_zin(frame, 2021)
+    assert "Per post: Hengelo 45.081 (+23,8 procentpunt) en Enschede 26.375 (+12,8 procentpunt)." in covid
+    assert "Hengelo ongeveer 189.700, Enschede ongeveer 205.500 en SHT ongeveer 395.200." in di.noemer_zin(frame, 2021)
+    assert di.pct_punt(0) == "±0 procentpunt" and di.pct_punt(pd.NA) == fmt.MISSING_TEXT
+
+
+def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the notebook
+    keys = {"jaar", "kern", "covid", "boven_100", "noemer", "onzeker", "ict", "figuur_tabel"}
+    full, empty = di.page_values(2021, root=ROOT), di.page_values(2019, root=ROOT)
+    plt.close("all")
+    assert set(full) == set(empty) == keys
+    assert full["noemer"] == di.noemer_zin(di.overzicht(2021, ROOT), 2021, ROOT)
+    assert "dossierinzage_toestemming.png" in full["figuur_tabel"].data and "≈ 189.700" in full["figuur_tabel"].data
+    assert (tmp_path / "tabellen" / "dossierinzage_toestemming.csv").is_file()
+    assert "Niet beschikbaar" in empty["figuur_tabel"].data and empty["kern"] == di.kern_zin(None, 2019)

@@ -1,4 +1,7 @@
-"""Dossierinzage: patients' consent to record access (opt-in) per post and for SHT, with and without the COVID opt-in."""
+"""ICT en dossierinzage: patients' consent to record access per post and for SHT; the page's sentences and values.
+
+Consent (opt-in) is counted without and with the COVID opt-in; the denominator follows from the printed percentages.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +9,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.render import fmt
-from jaarverslag.chapters.branchenormen import pct
 from jaarverslag.data.codebook import categorieen
 from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.rounding import round_half_up
+from jaarverslag.data.status import CERTAIN
+from jaarverslag.render import charts, fmt, tables
+from jaarverslag.render.fmt import printed_percent
+from jaarverslag.render.text import opsomming
 
-ZEKER = "zeker"
 SHT = "SHT"
 # The two measurements the report labels (codebook values of `meting`); the third block has no heading.
 ZONDER = "Zonder COVID opt-in"
 MET = "Met COVID opt-in"
 ICT_SECTIE = "ICT"  # projecten.sectie of the ICT projects
 NOEMER_AFRONDING = -2  # the derived denominators are shown rounded to hundreds: they are estimates
-MAX_DECIMALEN = 2
 
 
 def overzicht(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
@@ -40,11 +43,6 @@ def overzicht(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     return frame
 
 
-def decimalen(value) -> int:
-    """Return how many decimals a printed percentage has (0 for '106%', 1 for '82,2%')."""
-    return next(d for d in range(MAX_DECIMALEN + 1) if round(float(value), d) == round(float(value), MAX_DECIMALEN))
-
-
 def noemer(aantal, aandeel_pct) -> float | None:
     """Return the denominator the printed percentage implies: count ÷ percentage × 100 (unrounded)."""
     if pd.isna(aantal) or pd.isna(aandeel_pct) or aandeel_pct == 0:
@@ -56,7 +54,7 @@ def noemer_interval(aantal, aandeel_pct) -> tuple[float, float] | None:
     """Return the range of denominators that give the printed percentage after rounding half up to its decimals."""
     if pd.isna(aantal) or pd.isna(aandeel_pct) or aandeel_pct == 0:
         return None
-    half = 0.5 * 10 ** -decimalen(aandeel_pct)
+    half = 0.5 * 10 ** -fmt.printed_decimals(aandeel_pct)
     return float(aantal) * 100 / (float(aandeel_pct) + half), float(aantal) * 100 / (float(aandeel_pct) - half)
 
 
@@ -116,8 +114,9 @@ def kern_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     if met is None or zonder is None:
         return f"Voor {jaar} ontbreekt het SHT-totaal van de toestemming voor dossierinzage in data/{jaar}/."
     return (f"Eind {jaar} mochten de spoedposten het dossier inzien van {fmt.getal(met['aantal_patienten'])} patiënten "
-            f"({pct(met['aandeel_pct'])}), als de toestemmingen via de coronaregeling meetellen. Zonder die regeling "
-            f"waren het er {fmt.getal(zonder['aantal_patienten'])} ({pct(zonder['aandeel_pct'])}).")
+            f"({printed_percent(met['aandeel_pct'])}), als de toestemmingen via de coronaregeling meetellen. "
+            f"Zonder die regeling waren het er {fmt.getal(zonder['aantal_patienten'])} "
+            f"({printed_percent(zonder['aandeel_pct'])}).")
 
 
 def covid_zin(frame: pd.DataFrame | None, jaar: int) -> str:
@@ -132,16 +131,12 @@ def covid_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     sht = effect[effect["post"].eq(SHT)]
     head = (f"De coronaregeling voegde voor SHT {fmt.getal(sht['extra'].iloc[0])} patiënten toe "
             f"({pct_punt(sht['extra_pctpunt'].iloc[0])}). " if not sht.empty else "")
-    return head + "Per post: " + ", ".join(per_post[:-1]) + (" en " if len(per_post) > 1 else "") + per_post[-1] + "."
+    return head + "Per post: " + opsomming(per_post) + "."
 
 
 def pct_punt(value) -> str:
     """Format a difference between two printed percentages in percentage points: '+23,8 procentpunt'."""
-    if pd.isna(value):
-        return fmt.MISSING_TEXT
-    value = round(float(value), MAX_DECIMALEN)
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return f"{sign}{fmt.getal(abs(value), decimalen(value))} procentpunt"
+    return fmt.MISSING_TEXT if pd.isna(value) else f"{fmt.percentage_points(value)} procentpunt"
 
 
 def boven_100_zin(frame: pd.DataFrame | None, jaar: int) -> str:
@@ -153,8 +148,9 @@ def boven_100_zin(frame: pd.DataFrame | None, jaar: int) -> str:
         return "Geen van de gedrukte percentages ligt boven 100%."
     parts = []
     for post, group in over.groupby("post", sort=False):
-        values = [pct(v) + ("†" if s != ZEKER else "") for v, s in zip(group["aandeel_pct"], group["status"])]
-        parts.append(f"{post} ({' en '.join(values)})")
+        values = [printed_percent(v) + ("†" if s != CERTAIN else "")
+                  for v, s in zip(group["aandeel_pct"], group["status"])]
+        parts.append(f"{post} ({opsomming(values)})")
     return ("Boven 100% liggen de percentages van " + ", ".join(parts) + ": daar gaven meer patiënten toestemming dan "
             "de groep waarover het percentage is berekend.")
 
@@ -172,7 +168,7 @@ def noemer_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) 
              for r in table.itertuples(index=False)]
     text = ("Het verslag noemt niet waarover de percentages berekend zijn. Rekenen we terug (aantal gedeeld door "
             "percentage), dan komt er binnen de afronding bij elke meting dezelfde noemer uit: "
-            + ", ".join(parts[:-1]) + " en " + parts[-1] + ".")
+            + opsomming(parts) + ".")
     if beschikbaar("inwoners", jaar, root):
         inwoners = lees_tabel("inwoners", jaar, root)["inwoners"].sum()
         text += (f" Het werkgebied telde {fmt.getal(inwoners)} inwoners; de noemer is dus niet het aantal inwoners, "
@@ -184,12 +180,12 @@ def onzeker_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return a sentence on the measurements whose meaning is uncertain, or that every value is certain."""
     if frame is None:
         return f"Er zijn voor {jaar} dus ook geen onzekere waarden te melden."
-    unsure = frame[frame["status"].ne(ZEKER)]
+    unsure = frame[frame["status"].ne(CERTAIN)]
     if unsure.empty:
         return "Alle getallen in dit hoofdstuk zijn eenduidig uit het jaarverslag overgenomen."
     parts = []
     for meting, group in unsure.groupby("meting", sort=False):
-        values = ", ".join(f"{r.post} {fmt.getal(r.aantal_patienten)} ({pct(r.aandeel_pct)})"
+        values = ", ".join(f"{r.post} {fmt.getal(r.aantal_patienten)} ({printed_percent(r.aandeel_pct)})"
                            for r in group.itertuples(index=False))
         parts.append(f"“{meting}” ({values})")
     return ("Onzeker (†): " + "; ".join(parts) + ". In het verslag staat dit blok boven de twee benoemde metingen "
@@ -205,7 +201,7 @@ def ict_zin(jaar: int, root: Path | None = None) -> str:
     projects = projects[projects["sectie"].eq(ICT_SECTIE) & projects["projectjaar"].eq(jaar)]
     if projects.empty:
         return f"Het verslag over {jaar} noemt geen ICT-projecten."
-    names = [p + (" (onzeker)" if s != ZEKER else "") for p, s in zip(projects["project"], projects["status"])]
+    names = [p + (" (onzeker)" if s != CERTAIN else "") for p, s in zip(projects["project"], projects["status"])]
     return f"ICT-project in {jaar}: " + "; ".join(names) + "."
 
 
@@ -227,20 +223,18 @@ def noemer_tekst(value) -> str:
 
 def opmaak() -> dict:
     """Return the cell formatters of the chapter table."""
-    return {"Percentage (gedrukt)": pct, "Teruggerekende noemer": noemer_tekst}
+    return {"Percentage (gedrukt)": printed_percent, "Teruggerekende noemer": noemer_tekst}
 
 
 def onzeker(frame: pd.DataFrame) -> pd.Series:
     """Return which rows hold a value that is not certain."""
-    return frame["status"].ne(ZEKER)
+    return frame["status"].ne(CERTAIN)
 
 
 def grafiek(frame: pd.DataFrame, jaar: int):
     """Return bars of the share with consent per post, without and with the COVID opt-in, a 100% line; and alt text."""
     import matplotlib.pyplot as plt
     import numpy as np
-
-    from jaarverslag.render import charts
 
     effect = covid_effect(frame)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -255,7 +249,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
         ax.barh(y + offset, effect[column].astype(float), height=height * 0.95, label=label,
                 color="white" if hatch else colour, edgecolor=colour, hatch=hatch, linewidth=1.2)
         for yy, value, n in zip(y + offset, effect[column], effect[count]):
-            ax.text(label_x, yy, f"{pct(value)} ({fmt.getal(n)})", va="center", ha="left", fontsize=9)
+            ax.text(label_x, yy, f"{printed_percent(value)} ({fmt.getal(n)})", va="center", ha="left", fontsize=9)
     ax.axvline(100, color="black", linestyle="--", linewidth=1.2)
     ax.text(101, y.max() + 0.55, "100%", ha="left", va="bottom", fontsize=9)
     ax.set_yticks(y, effect["post"], fontsize=10)
@@ -271,9 +265,41 @@ def grafiek(frame: pd.DataFrame, jaar: int):
                ncol=2, fontsize=9, frameon=False)
     charts.bron(fig, f"jaarverslag SHT, data/{jaar}/dossierinzage.csv en dossierinzage_totaal.csv")
     fig.tight_layout(rect=(0, 0.3 / fig.get_figheight() + legend_height, 1, 1))
-    values = "; ".join(f"{r.post} {pct(r.zonder_pct)} zonder en {pct(r.met_pct)} met de coronaregeling"
-                       for r in effect.itertuples(index=False))
-    alt = (f"Liggend staafdiagram van het percentage patiënten met toestemming voor dossierinzage eind {jaar}, per post "
-           f"en voor SHT, zonder (gearceerd) en met de toestemming via de coronaregeling, met een stippellijn bij 100%. "
-           f"{values}.")
+    values = "; ".join(f"{r.post} {printed_percent(r.zonder_pct)} zonder en {printed_percent(r.met_pct)} met de "
+                       f"coronaregeling" for r in effect.itertuples(index=False))
+    alt = (f"Liggend staafdiagram van het percentage patiënten met toestemming voor dossierinzage eind {jaar}, per "
+           f"post en voor SHT, zonder (gearceerd) en met de toestemming via de coronaregeling, met een stippellijn bij "
+           f"100%. {values}.")
     return fig, alt
+
+
+# --- the page -----------------------------------------------------------------------------------------
+
+
+def _figuur_tabel(frame: pd.DataFrame | None, jaar: int):
+    if frame is None:
+        return tables.niet_beschikbaar("de toestemming voor dossierinzage", jaar)
+    fig, alt = grafiek(frame, jaar)
+    return tables.samen(
+        charts.figuur_html(fig, "dossierinzage_toestemming", alt,
+                           bijschrift=f"Toestemming voor dossierinzage eind {jaar}, zonder en met de coronaregeling; "
+                                      f"de stippellijn staat bij 100%."),
+        tables.html(tabel(frame), "dossierinzage_toestemming",
+                    bijschrift=f"Patiënten met toestemming voor dossierinzage eind {jaar}, per meting",
+                    opmaak=opmaak(), onzeker=onzeker(frame)))
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the dossierinzage page glues, for a year with data and a year without."""
+    charts.stijl()
+    frame = overzicht(jaar, root)
+    return {
+        "jaar": str(jaar),
+        "kern": kern_zin(frame, jaar),
+        "covid": covid_zin(frame, jaar),
+        "boven_100": boven_100_zin(frame, jaar),
+        "noemer": noemer_zin(frame, jaar, root),
+        "onzeker": onzeker_zin(frame, jaar),
+        "ict": ict_zin(jaar, root),
+        "figuur_tabel": _figuur_tabel(frame, jaar),
+    }

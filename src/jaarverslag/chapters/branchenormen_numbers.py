@@ -1,0 +1,186 @@
+"""Branchenormen, the numbers: each norm's result per post and for SHT, met or not, with last year; the tables.
+
+The page itself (sentences, the chart, the glued values) is `jaarverslag.chapters.branchenormen`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.data.codebook import categorieen
+from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.status import CERTAIN, MISSING
+from jaarverslag.render import fmt
+
+SHT = "SHT"
+GEHAALD = "✓ gehaald"
+NIET_GEHAALD = "✗ niet gehaald"
+# A norm is met when the result is at least (minimaal) or at most (maximaal) the norm percentage.
+RICHTING_TEKEN = {"minimaal": "≥", "maximaal": "≤"}
+# Short names that fit a chart at phone width; a norm not listed here gets "onderwerp grens".
+KORTE_NAMEN = {
+    "tel_spoedlijn_30s": "Spoedlijn opgenomen",
+    "tel_patientenlijn_2min": "Patiëntenlijn opgenomen",
+    "tel_patientenlijn_10min": "Patiëntenlijn opgenomen",
+    "fiat_advies_1u": "Advies gefiatteerd",
+    "fiat_advies_2u": "Advies gefiatteerd",
+    "u1_visite_20min": "U1-visite ter plaatse",
+    "u1_visite_30min": "U1-visite ter plaatse",
+    "u2_consult_1u": "U2-consult afgehandeld",
+    "u2_consult_2u": "U2-consult afgehandeld",
+    "u2_visite_1u": "U2-visite ter plaatse",
+    "u2_visite_2u": "U2-visite ter plaatse",
+}
+
+
+def normen(root: Path | None = None) -> pd.DataFrame:
+    """Return the branch norms (not the absence norm) in codebook order, with a short name and the norm in words."""
+    ids = categorieen(root)["branchenorm"]
+    frame = lees_tabel("normen", None, root)
+    frame = frame[frame["norm_id"].isin(ids)].copy()
+    frame = frame.sort_values("norm_id", key=lambda s: s.map({n: i for i, n in enumerate(ids)})).reset_index(drop=True)
+    frame["naam"] = [f"{KORTE_NAMEN.get(n, o)} {g}"
+                     for n, o, g in zip(frame["norm_id"], frame["onderwerp"], frame["grens"])]
+    frame["norm_tekst"] = [f"{RICHTING_TEKEN[r]}\u00a0{fmt.printed_percent(p)}"
+                           for r, p in zip(frame["richting"], frame["norm_pct"])]
+    return frame
+
+
+def gehaald(resultaat, norm_pct, richting: str) -> bool | None:
+    """Return whether a result meets its norm (the printed values compared as printed), or None when it is missing."""
+    if pd.isna(resultaat) or pd.isna(norm_pct):
+        return None
+    return bool(resultaat >= norm_pct) if richting == "minimaal" else bool(resultaat <= norm_pct)
+
+
+def oordeel(gehaald_: bool | None, status) -> str:
+    """Return the verdict in words; an uncertain value keeps its mark so it is never counted as a plain yes or no."""
+    if gehaald_ is None or pd.isna(status) or status == MISSING:
+        return fmt.SOURCE_MISSING_TEXT
+    text = GEHAALD if gehaald_ else NIET_GEHAALD
+    return text if status == CERTAIN else f"{text} (onzeker)"
+
+
+def resultaten(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
+    """Return one row per norm and post with result, status, verdict and last year's result; None without data."""
+    if not beschikbaar("branchenormen", jaar, root):
+        return None
+    norms = normen(root)
+    frame = lees_tabel("branchenormen", jaar, root)[["norm_id", "post", "resultaat_pct", "status", "toelichting"]]
+    norms = norms[["norm_id", "naam", "onderwerp", "grens", "norm_pct", "richting", "norm_tekst"]]
+    frame = norms.merge(frame, on="norm_id", how="inner")
+    if beschikbaar("branchenormen", jaar - 1, root):
+        vorig = lees_tabel("branchenormen", jaar - 1, root)[["norm_id", "post", "resultaat_pct", "status"]]
+        vorig = vorig.rename(columns={"resultaat_pct": "resultaat_pct_vorig_jaar", "status": "status_vorig_jaar"})
+        frame = frame.merge(vorig, on=["norm_id", "post"], how="left")
+    else:
+        frame["resultaat_pct_vorig_jaar"] = pd.array([pd.NA] * len(frame), dtype="Float64")
+        frame["status_vorig_jaar"] = pd.NA
+    frame["gehaald"] = [gehaald(r, n, d) for r, n, d in
+                        zip(frame["resultaat_pct"], frame["norm_pct"], frame["richting"])]
+    frame["oordeel"] = [oordeel(g, s) for g, s in zip(frame["gehaald"], frame["status"])]
+    frame["gehaald_vorig_jaar"] = [gehaald(r, n, d) for r, n, d in
+                                   zip(frame["resultaat_pct_vorig_jaar"], frame["norm_pct"], frame["richting"])]
+    frame["oordeel_vorig_jaar"] = [oordeel(g, s) for g, s in
+                                   zip(frame["gehaald_vorig_jaar"], frame["status_vorig_jaar"])]
+    post_rank = {p: i for i, p in enumerate(categorieen(root)["post_hengelo_enschede_sht"])}
+    norm_rank = {n: i for i, n in enumerate(norms["norm_id"])}
+    frame = frame.sort_values(["norm_id", "post"], key=lambda s: s.map(norm_rank if s.name == "norm_id" else post_rank))
+    return frame.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Telling:
+    """How many norms one post met or missed, split by whether the value is certain."""
+
+    post: str
+    zeker_gehaald: int
+    zeker_niet_gehaald: int
+    onzeker_gehaald: int
+    onzeker_niet_gehaald: int
+    ontbreekt: int
+
+    @property
+    def totaal(self) -> int:
+        return (self.zeker_gehaald + self.zeker_niet_gehaald + self.onzeker_gehaald + self.onzeker_niet_gehaald
+                + self.ontbreekt)
+
+
+def tellingen(frame: pd.DataFrame) -> dict[str, Telling]:
+    """Return the count of met, missed and missing norms per post (in the frame's post order)."""
+    out = {}
+    for post, group in frame.groupby("post", sort=False):
+        sure = group["status"].eq(CERTAIN)
+        missing = group["gehaald"].isna()
+        met = group["gehaald"].eq(True)
+        out[post] = Telling(post, int((sure & met).sum()), int((sure & ~met & ~missing).sum()),
+                            int((~sure & met).sum()), int((~sure & ~met & ~missing).sum()), int(missing.sum()))
+    return out
+
+
+# --- tables ------------------------------------------------------------------------------------------
+
+
+def opmaak_resultaten(jaar: int) -> dict:
+    """Return the cell formatters of the results table (percentages as printed)."""
+    return {f"Resultaat {jaar}": fmt.printed_percent}
+
+
+def opmaak_vorig_jaar(jaar: int) -> dict:
+    """Return the cell formatters of the comparison with last year."""
+    return {str(jaar - 1): fmt.printed_percent, str(jaar): fmt.printed_percent,
+            "Verschil (procentpunt)": fmt.percentage_points}
+
+
+def tabel_normen(root: Path | None = None) -> pd.DataFrame:
+    """Return the norms as the report defines them."""
+    frame = normen(root)
+    return pd.DataFrame({"Onderwerp": frame["onderwerp"], "Tijdgrens": frame["grens"], "Norm": frame["norm_tekst"]})
+
+
+def tabel_resultaten(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
+    """Return the result per norm and post with its verdict (which says whether the value is uncertain or missing)."""
+    return pd.DataFrame({
+        "Norm": [f"{n} (norm {t})" for n, t in zip(frame["naam"], frame["norm_tekst"])], "Spoedpost": frame["post"],
+        f"Resultaat {jaar}": frame["resultaat_pct"], "Oordeel": frame["oordeel"],
+    })
+
+
+def _teken(gehaald_: bool | None) -> str:
+    return "–" if gehaald_ is None or pd.isna(gehaald_) else ("✓" if gehaald_ else "✗")
+
+
+def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame | None:
+    """Return SHT's result per norm last year and this year, the difference and met (✓) or not (✗) in both years."""
+    sht = frame[frame["post"].eq(SHT)]
+    if sht["resultaat_pct_vorig_jaar"].isna().all():
+        return None
+    unsure = onzeker_vorig_jaar(frame).to_numpy()
+    verdicts = [f"{_teken(a)} → {_teken(b)}" + (" (onzeker)" if u else "")
+                for a, b, u in zip(sht["gehaald_vorig_jaar"], sht["gehaald"], unsure)]
+    return pd.DataFrame({
+        "Norm": [f"{n} (norm {t})" for n, t in zip(sht["naam"], sht["norm_tekst"])],
+        str(jaar - 1): sht["resultaat_pct_vorig_jaar"].to_numpy(), str(jaar): sht["resultaat_pct"].to_numpy(),
+        "Verschil (procentpunt)": (sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]).to_numpy(),
+        f"Gehaald {jaar - 1} → {jaar}": verdicts,
+    })
+
+
+def onzeker_vorig_jaar(frame: pd.DataFrame) -> pd.Series:
+    """Return which SHT rows of tabel_vorig_jaar hold an uncertain value in either year."""
+    sht = frame[frame["post"].eq(SHT)].reset_index(drop=True)
+    return sht["status"].ne(CERTAIN) | (sht["status_vorig_jaar"].notna() & sht["status_vorig_jaar"].ne(CERTAIN))
+
+
+def tabel_toelichting(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return why values are uncertain or missing: one row per norm and status, with the posts it concerns."""
+    rows = []
+    unsure = frame[frame["status"].ne(CERTAIN)]
+    for (_norm_id, status), group in unsure.groupby(["norm_id", "status"], sort=False):
+        rows.append({"Norm": group["naam"].iloc[0], "Spoedpost": ", ".join(group["post"]),
+                     "Status": status, "Toelichting": group["toelichting"].dropna().iloc[0]
+                     if group["toelichting"].notna().any() else ""})
+    return pd.DataFrame(rows, columns=["Norm", "Spoedpost", "Status", "Toelichting"])
