@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from jaarverslag.render import fmt
 from jaarverslag.chapters import kerncijfers as kc
+from jaarverslag.render import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,4 +45,20 @@ def test_table_html_escapes_and_has_caption_and_header_cells(tmp_path):
     block = kc.html(kc.kerncijfers(2021), 2021, map=tmp_path).data
     assert "<caption>" in block and '<th scope="col">' in block and '<th scope="row">' in block
     assert 'href="verrichtingen.html"' in block
+    assert (tmp_path / "tabellen" / "kerncijfers.csv").is_file()
+
+
+def test_sick_leave_change_is_signed_in_percentage_points():
+    # 3,04% in 2021 against 3,19% in 2020: 0,15 percentage point lower, with the Dutch minus sign.
+    assert _by_subject(2021)["Ziekteverzuim"].verandering == "−0,15 procentpunt"
+
+
+def test_page_values_glue_the_summary_and_the_table(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the CSV table is written beside the notebook
+    for jaar in (2019, 2021):
+        values = kc.page_values(jaar, root=ROOT)
+        assert set(values) == {"samenvatting", "tabel"}
+        assert values["samenvatting"] == kc.samenvatting(kc.kerncijfers(jaar, ROOT), jaar)
+        assert f"<caption>Kerncijfers {jaar}" in values["tabel"].data
+    assert "100.036 verrichtingen" in kc.page_values(2021, root=ROOT)["samenvatting"]
     assert (tmp_path / "tabellen" / "kerncijfers.csv").is_file()

@@ -9,16 +9,19 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from jaarverslag.chapters import branchenormen as bn
-from jaarverslag.chapters import kwaliteit, personeel, populatie
-from jaarverslag.render import fmt, tables
+from jaarverslag.chapters import branchenormen_numbers as bnn
+from jaarverslag.chapters import kwaliteit_numbers as kn
+from jaarverslag.chapters import personeel_numbers as pn
+from jaarverslag.chapters import populatie
 from jaarverslag.chapters import verrichtingen as vr
 from jaarverslag.data.load import beschikbaar
 from jaarverslag.data.metrics import verandering_pct
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
+from jaarverslag.data.status import CERTAIN
+from jaarverslag.render import fmt, tables
+from jaarverslag.render.text import verschil
 
 EMPTY = "–"
-SHT = "SHT"
 TABLE_NAME = "kerncijfers"
 
 
@@ -62,11 +65,11 @@ def _inwoners(jaar: int, root: Path | None) -> Kerncijfer:
 
 def _normen(jaar: int, root: Path | None) -> Kerncijfer:
     titel = "Branchenormen"
-    frame = bn.resultaten(jaar, root)
-    if frame is None or SHT not in set(frame["post"]):
+    frame = bnn.resultaten(jaar, root)
+    if frame is None or bnn.SHT not in set(frame["post"]):
         return Kerncijfer("Branchenormen gehaald (SHT)", fmt.MISSING_TEXT, EMPTY, EMPTY, "branchenormen", titel)
-    sht = frame[frame["post"] == SHT]
-    t = bn.tellingen(sht)[SHT]
+    sht = frame[frame["post"] == bnn.SHT]
+    t = bnn.tellingen(sht)[bnn.SHT]
     judged = t.totaal - t.ontbreekt
     met = t.zeker_gehaald + t.onzeker_gehaald
     known_before = sht["gehaald_vorig_jaar"].notna()
@@ -80,40 +83,38 @@ def _normen(jaar: int, root: Path | None) -> Kerncijfer:
 def _meldingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
     titel = "Kwaliteit"
     wanted = {"Klacht": "Klachten", "Calamiteit": "Calamiteiten"}
-    vergelijking = kwaliteit.meldingen(jaar, root)
+    vergelijking = kn.meldingen(jaar, root)
     if not vergelijking.beschikbaar:
         return [_count(naam, None, None, "kwaliteit", titel) for naam in wanted.values()]
     frame = vergelijking.frame.set_index("soort")
     return [_count(naam, frame.at[soort, "aantal"] if soort in frame.index else None,
                    frame.at[soort, "aantal_vorig_jaar"] if soort in frame.index else None, "kwaliteit", titel,
-                   soort in frame.index and frame.at[soort, "status"] != "zeker")
+                   soort in frame.index and frame.at[soort, "status"] != CERTAIN)
             for soort, naam in wanted.items()]
 
 
 def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
     titel = "Huisartsen en medewerkers"
-    frame = personeel.verzuim(jaar, root)
-    nu, vorig = personeel.verzuim_waarde(frame, jaar), personeel.verzuim_waarde(frame, jaar - 1)
+    frame = pn.verzuim(jaar, root)
+    nu, vorig = pn.verzuim_waarde(frame, jaar), pn.verzuim_waarde(frame, jaar - 1)
     if nu is None:
         return Kerncijfer("Ziekteverzuim", fmt.MISSING_TEXT, EMPTY, EMPTY, "personeel", titel)
-    norm = personeel.verzuimnorm(root)
+    norm = pn.verzuimnorm(root)
     verdict = "binnen de norm" if norm.gehaald(nu) else "boven de norm"
-    change = f"{fmt.getal(nu - vorig, 2)} procentpunt" if vorig is not None else EMPTY
-    if vorig is not None and nu - vorig > 0:
-        change = "+" + change
+    change = f"{verschil(nu - vorig, pn.VERZUIM_DECIMALEN)} procentpunt" if vorig is not None else EMPTY
     return Kerncijfer(f"Ziekteverzuim ({verdict}: {norm.tekst})",
-                      fmt.procent(nu, personeel.VERZUIM_DECIMALEN),
-                      fmt.procent(vorig, personeel.VERZUIM_DECIMALEN) if vorig is not None else EMPTY,
-                      change.replace("-", "−"), "personeel", titel)
+                      fmt.procent(nu, pn.VERZUIM_DECIMALEN),
+                      fmt.procent(vorig, pn.VERZUIM_DECIMALEN) if vorig is not None else EMPTY,
+                      change, "personeel", titel)
 
 
 def _huisartsen(jaar: int, root: Path | None) -> Kerncijfer:
     titel = "Huisartsen en medewerkers"
-    aantallen = personeel.huisartsen(jaar, root)
+    aantallen = pn.huisartsen(jaar, root)
     if not aantallen.beschikbaar or "Huisartslid" not in set(aantallen.frame["groep"]):
         return Kerncijfer("Huisartsleden", fmt.MISSING_TEXT, EMPTY, EMPTY, "personeel", titel)
     row = aantallen.frame.set_index("groep").loc["Huisartslid"]
-    uncertain = row["status"] != "zeker" or (pd.notna(row["status_vorig_jaar"]) and row["status_vorig_jaar"] != "zeker")
+    uncertain = row["status"] != CERTAIN or (pd.notna(row["status_vorig_jaar"]) and row["status_vorig_jaar"] != CERTAIN)
     return _count("Huisartsleden", row["aantal"], row["aantal_vorig_jaar"], "personeel", titel, bool(uncertain))
 
 
@@ -162,3 +163,9 @@ def samenvatting(cijfers: list[Kerncijfer], jaar: int) -> str:
         return f"Voor {jaar} zijn nog niet alle kerncijfers beschikbaar; de tabel hieronder laat zien wat er is."
     change = f" ({total.verandering} ten opzichte van {jaar - 1})" if total.verandering != EMPTY else ""
     return f"In {jaar} telden de spoedposten samen {total.waarde} verrichtingen{change}."
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the landing page glues from kerncijfers, for a year with data and a year without."""
+    cijfers = kerncijfers(jaar, root)
+    return {"samenvatting": samenvatting(cijfers, jaar), "tabel": html(cijfers, jaar)}
