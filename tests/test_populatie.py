@@ -5,7 +5,12 @@ import pytest
 
 from jaarverslag.chapters import populatie as po
 from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.status import UNCERTAIN
+from jaarverslag.render import populatie_text as pt
 from jaarverslag.render.fmt import round_half_up
+from jaarverslag.render.populatie_chart import grafiek
+
+from conftest import ROOT
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt), section Patiëntenpopulatie, table
 # "Leeftijdscategorieën hulpvragen", column "groei / afname t.o.v. 2020": 2021 as a whole percentage of 2020,
@@ -38,8 +43,8 @@ def test_totals_and_types_add_up_to_the_printed_totals():
     assert h.totaal == PRINTED_TOTAL_2021 and h.totaal_vorig_jaar == PRINTED_TOTAL_2020
     assert h.soorten == ["Advies/telefonisch consult", "Consult", "Visite"]
     assert (h.frame[h.soorten].sum(axis=1) == h.frame["aantal"]).all()  # advies + consult + visite = "Totaal 2021"
-    assert "100.036" in po.totaal_zin(h) and "+2,0%" in po.totaal_zin(h)  # 100.036 / 98.087 - 1 = 1,99%
-    paragraph = po.hulpvragen_zin(h)
+    assert "100.036" in pt.totaal_zin(h) and "+2,0%" in pt.totaal_zin(h)  # 100.036 / 98.087 - 1 = 1,99%
+    paragraph = pt.hulpvragen_zin(h)
     assert "0-10 jaar" in paragraph and "120%" in paragraph and "93%" in paragraph and "zeker" in paragraph
 
 
@@ -65,7 +70,7 @@ def test_inhabitants_and_the_cbs_count_are_both_named():
         inw = po.inwoners(jaar)
         assert inw.aantal == printed
         assert inw.cbs > inw.aantal  # CBS counts all of Hof van Twente, SHT serves part of it
-    zin = po.bevolking_zin(po.hulpvragen(2021), po.inwoners(2021))
+    zin = pt.bevolking_zin(po.hulpvragen(2021), po.inwoners(2021))
     assert "1 januari 2021" in zin and "401.830" in zin and "404.885" in zin
 
 
@@ -73,19 +78,20 @@ def test_denominators_compare_the_report_with_cbs():
     frame = po.noemers(2021)
     row = frame.set_index("gemeente").loc["Hof van Twente"]
     assert row["inwoners_x1000"] == 28 and round(row["cbs_x1000"], 1) == pytest.approx(35.0)
-    assert "Hof van Twente" in po.grootste_afwijking_zin(frame, 2021)
+    assert "Hof van Twente" in pt.grootste_afwijking_zin(frame, 2021)
 
 
 def test_year_without_previous_year_or_data_says_so():
     h2020 = po.hulpvragen(2020)
     assert h2020.beschikbaar and not h2020.vorig_jaar_beschikbaar and h2020.bevolking_beschikbaar
-    assert "2019" in po.groei_zin(h2020) and "niet beschikbaar" in po.groei_zin(h2020)
+    assert "2019" in pt.groei_zin(h2020) and "niet beschikbaar" in pt.groei_zin(h2020)
     assert list(po.tabel_aantallen(h2020).columns) == ["Leeftijdsgroep", "Totaal 2020"]
     h2019 = po.hulpvragen(2019)
     assert not h2019.beschikbaar
-    texts = [po.hulpvragen_zin(h2019), po.totaal_zin(h2019), po.groei_zin(h2019), po.per_1000_zin(h2019), po.onzeker_zin(h2019),
-             po.bevolking_zin(h2019, po.inwoners(2019)), po.inwoners_zin(po.inwoners(2019)),
-             po.grootste_afwijking_zin(po.noemers(2019), 2019)]
+    texts = [pt.hulpvragen_zin(h2019), pt.totaal_zin(h2019), pt.groei_zin(h2019), pt.per_1000_zin(h2019),
+             pt.onzeker_zin(h2019),
+             pt.bevolking_zin(h2019, po.inwoners(2019)), pt.inwoners_zin(po.inwoners(2019)),
+             pt.grootste_afwijking_zin(po.noemers(2019), 2019)]
     for text in texts:
         assert text and "nan" not in text.lower() and "None" not in text and "<NA>" not in text
 
@@ -93,7 +99,7 @@ def test_year_without_previous_year_or_data_says_so():
 def test_chart_alt_text_names_the_rates():
     import matplotlib.pyplot as plt
 
-    fig, alt = po.grafiek(po.hulpvragen(2021))
+    fig, alt = grafiek(po.hulpvragen(2021))
     plt.close(fig)
     assert "513" in alt and "2020" in alt and "80+ jaar" in alt
 
@@ -101,10 +107,10 @@ def test_chart_alt_text_names_the_rates():
 def test_uncertain_rows_are_marked():
     h = po.hulpvragen(2021)
     frame = h.frame.copy()
-    frame.loc[0, "status"] = po.ONZEKER
+    frame.loc[0, "status"] = UNCERTAIN
     marked = po.Hulpvragen(h.jaar, frame, h.soorten, h.vorig_jaar_beschikbaar)
     assert po.onzeker(marked).tolist() == [True] + [False] * (len(frame) - 1)
-    assert "0-10 jaar" in po.onzeker_zin(marked)
+    assert "0-10 jaar" in pt.onzeker_zin(marked)
     assert not po.onzeker(h).any()
     assert po.tabel_onzeker(marked).tolist()[-1]  # the total of an uncertain part is uncertain too
     assert isinstance(po.tabel_per_1000(h), pd.DataFrame)
@@ -120,3 +126,16 @@ def test_tables_close_with_totals_that_match_the_report():
     assert round_half_up(rates["Per 1.000 inwoners 2021"]) == round_half_up(100_036 / 404_885 * 1000) == 247
     noemers = po.noemers_tabel(po.noemers(2021), 2021)
     assert noemers.iloc[-1]["Verslag (× 1.000)"] == 393  # codebook: the report's own denominators sum to 393
+
+
+def test_the_page_values_with_and_without_data(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the tables and the figure are written beside the notebook
+    met = po.page_values(2021, ROOT)
+    assert met["jaar"] == "2021" and met["hulpvragen_zin"] == pt.hulpvragen_zin(po.hulpvragen(2021, ROOT))
+    assert "<img" in met["figuur"].data and (tmp_path / "tabellen" / "populatie_per_1000.csv").is_file()
+    zonder = po.page_values(2019, ROOT)
+    assert set(zonder) == set(met)
+    assert "jv-niet-beschikbaar" in zonder["tabel_aantallen"].data and "jv-niet-beschikbaar" in zonder["figuur"].data
+    assert "hulpvragen per leeftijdsgroep: niet beschikbaar" in po.kerncijfers(2019, ROOT)
+    assert "401.830" in po.kerncijfers(2021, ROOT)
+
