@@ -39,8 +39,14 @@ def run_build(project: Path, *args: str, pdf: bool = False) -> subprocess.Comple
     """Run `python -m jaarverslag build` on a project copy, as `make book` does (PDF only when asked: it is slow)."""
     env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
     flags = [] if pdf else ["--geen-pdf"]
-    return subprocess.run([sys.executable, "-m", "jaarverslag", "build", *flags, *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "jaarverslag", "build", *flags, *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def build_test_project() -> dict[str, object]:

@@ -6,9 +6,9 @@ import pandas as pd
 
 from jaarverslag.chapters import binnenlopers as bl
 from jaarverslag.data import ledger
-from jaarverslag.render import fmt
 from jaarverslag.data.load import lees_tabel
 from jaarverslag.data.metrics import verandering_pct
+from jaarverslag.render import fmt
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Aantal binnenlopers"):
 # "Toename t.o.v. 2020 13%", "Afname t.o.v. 2020 26%", "Afname t.o.v. 2020 75%", and for SHT
@@ -21,8 +21,10 @@ PRINTED_SHT_2021, PRINTED_SHT_2020 = 1_671, 1_640
 def test_change_per_post_reproduces_the_printed_percentages():
     b = bl.overzicht(2021)
     assert b.vorig_jaar_beschikbaar
-    computed = {row.post: bl.gedrukte_verandering(row.aantal, row.aantal_vorig_jaar)
-                for row in b.per_post.itertuples(index=False)}
+    computed = {
+        row.post: bl.gedrukte_verandering(row.aantal, row.aantal_vorig_jaar)
+        for row in b.per_post.itertuples(index=False)
+    }
     assert computed == PRINTED_CHANGE_2021
 
 

@@ -13,9 +13,19 @@ from jaarverslag.render import fmt, tables
 ROOT = Path(__file__).resolve().parents[1]
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Branchenormen", the lines "Norm: ...").
-PRINTED_NORMS = {"tel_spoedlijn_30s": 98, "tel_patientenlijn_2min": 75, "tel_patientenlijn_10min": 98,
-                 "fiat_advies_1u": 90, "fiat_advies_2u": 98, "u1_visite_20min": 90, "u1_visite_30min": 98,
-                 "u2_consult_1u": 90, "u2_consult_2u": 98, "u2_visite_1u": 90, "u2_visite_2u": 98}
+PRINTED_NORMS = {
+    "tel_spoedlijn_30s": 98,
+    "tel_patientenlijn_2min": 75,
+    "tel_patientenlijn_10min": 98,
+    "fiat_advies_1u": 90,
+    "fiat_advies_2u": 98,
+    "u1_visite_20min": 90,
+    "u1_visite_30min": 98,
+    "u2_consult_1u": 90,
+    "u2_consult_2u": 98,
+    "u2_visite_1u": 90,
+    "u2_visite_2u": 98,
+}
 # Same section, the two blocks of four read unambiguously (legend order Enschede 2021, SHT 2021, 2020, Hengelo 2021):
 # "99,09% 98,7% 99,1% 98,2% spoed < 30 seconden" and "64,46% 66,6% 70,23% 68% < 2 minuten".
 PRINTED_CERTAIN = {
@@ -50,13 +60,16 @@ def test_certain_results_and_their_verdicts():
     assert not any(_row(frame, "tel_patientenlijn_2min", p)["gehaald"] for p in ("Hengelo", "Enschede", "SHT"))
 
 
-@pytest.mark.parametrize(("resultaat", "norm", "richting", "expected"), [
-    (98.0, 98, "minimaal", True),    # exactly on the norm counts as met ("98% binnen 10 minuten")
-    (97.99, 98, "minimaal", False),
-    (5.5, 5.5, "maximaal", True),
-    (5.6, 5.5, "maximaal", False),
-    (None, 98, "minimaal", None),
-])
+@pytest.mark.parametrize(
+    ("resultaat", "norm", "richting", "expected"),
+    [
+        (98.0, 98, "minimaal", True),  # exactly on the norm counts as met ("98% binnen 10 minuten")
+        (97.99, 98, "minimaal", False),
+        (5.5, 5.5, "maximaal", True),
+        (5.6, 5.5, "maximaal", False),
+        (None, 98, "minimaal", None),
+    ],
+)
 def test_met_means_at_least_the_norm(resultaat, norm, richting, expected):
     assert bnn.gehaald(pd.NA if resultaat is None else resultaat, norm, richting) is expected
 
@@ -70,8 +83,13 @@ def test_uncertain_values_never_count_as_a_plain_verdict():
     assert (missing["oordeel"] == fmt.SOURCE_MISSING_TEXT).all()
     counts = bnn.tellingen(frame)
     sht = counts["SHT"]
-    assert (sht.zeker_gehaald, sht.zeker_niet_gehaald, sht.onzeker_gehaald, sht.onzeker_niet_gehaald, sht.ontbreekt) \
-        == (1, 1, 5, 4, 0)
+    assert (
+        sht.zeker_gehaald,
+        sht.zeker_niet_gehaald,
+        sht.onzeker_gehaald,
+        sht.onzeker_niet_gehaald,
+        sht.ontbreekt,
+    ) == (1, 1, 5, 4, 0)
     assert all(t.totaal == len(PRINTED_NORMS) for t in counts.values())
     assert counts["Hengelo"].ontbreekt == 4  # fiattering and U1-visites: only SHT bars in the source
     text = bn.samenvatting_zin(frame, 2021)
@@ -81,8 +99,14 @@ def test_uncertain_values_never_count_as_a_plain_verdict():
 def test_missing_values_show_as_missing_never_as_zero(tmp_path: Path):
     frame = bnn.resultaten(2021)
     table = bnn.tabel_resultaten(frame, 2021)
-    html = tables.html(table, "test_branchenormen", "test", opmaak=bnn.opmaak_resultaten(2021),
-                         onzeker=frame["status"].eq(UNCERTAIN), map=tmp_path).data
+    html = tables.html(
+        table,
+        "test_branchenormen",
+        "test",
+        opmaak=bnn.opmaak_resultaten(2021),
+        onzeker=frame["status"].eq(UNCERTAIN),
+        map=tmp_path,
+    ).data
     assert html.count(fmt.SOURCE_MISSING_TEXT) == 8 and ">0%" not in html and "nan" not in html
     assert "99,09%" in html and "98,2%" in html and "97,1% †" in html
     import matplotlib.pyplot as plt
@@ -117,8 +141,12 @@ def test_years_with_less_data():
     assert "alleen het resultaat van SHT als geheel" in bn.samenvatting_zin(frame, 2020)
     assert "niet beschikbaar" in bn.vorig_jaar_zin(frame, 2020) and bnn.tabel_vorig_jaar(frame, 2020) is None
     assert bnn.resultaten(2019) is None
-    for text in (bn.samenvatting_zin(None, 2019), bn.gemist_zin(None, 2019), bn.vorig_jaar_zin(None, 2019),
-                 bn.zeker_zin(None, 2019)):
+    for text in (
+        bn.samenvatting_zin(None, 2019),
+        bn.gemist_zin(None, 2019),
+        bn.vorig_jaar_zin(None, 2019),
+        bn.zeker_zin(None, 2019),
+    ):
         assert "2019" in text and "nan" not in text
     import matplotlib.pyplot as plt
 
@@ -131,8 +159,17 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
     import matplotlib.pyplot as plt
 
     monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the notebook
-    keys = {"jaar", "samenvatting", "gemist", "vorig_jaar", "zeker", "tabel_normen", "resultaten", "tabel_toelichting",
-            "tabel_vorig_jaar"}
+    keys = {
+        "jaar",
+        "samenvatting",
+        "gemist",
+        "vorig_jaar",
+        "zeker",
+        "tabel_normen",
+        "resultaten",
+        "tabel_toelichting",
+        "tabel_vorig_jaar",
+    }
     full, empty = bn.page_values(2021, root=ROOT), bn.page_values(2019, root=ROOT)
     plt.close("all")
     assert set(full) == set(empty) == keys

@@ -11,22 +11,33 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
 from conftest import ROOT, copy_project, run_build
 
 CHROMIUM = shutil.which("chromium")
 ARTEFACTS = ROOT / "test-artefacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-HEADING_LEVELS_JS = ("[...document.querySelectorAll('article.bd-article :is(h1, h2, h3, h4, h5, h6)')]"
-                     ".map(h => Number(h.tagName[1]))")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HEADING_LEVELS_JS = (
+    "[...document.querySelectorAll('article.bd-article :is(h1, h2, h3, h4, h5, h6)')].map(h => Number(h.tagName[1]))"
+)
 # Content tables only: Sphinx's own index page lays out with a table of its own.
-TABLES_WITHOUT_CAPTION_OR_HEADER_JS = ("[...document.querySelectorAll('article.bd-article table:not(.indextable)')]"
-                                       ".filter(t => !t.querySelector('caption') || !t.querySelector('th'))"
-                                       ".map(t => t.id || t.className || 'table')")
+TABLES_WITHOUT_CAPTION_OR_HEADER_JS = (
+    "[...document.querySelectorAll('article.bd-article table:not(.indextable)')]"
+    ".filter(t => !t.querySelector('caption') || !t.querySelector('th'))"
+    ".map(t => t.id || t.className || 'table')"
+)
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "telefoon": {"width": 390, "height": 844}}
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); "
-                                                         "browser tests skipped")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium); browser tests skipped"
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,16 +79,27 @@ class PageWatch:
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         # A load the page itself cancels (a redirect page leaving before its icon arrived) is not a failure.
-        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and self.failed.append(f"{r.failure} {r.url}"))
+        page.on(
+            "requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and self.failed.append(f"{r.failure} {r.url}")
+        )
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
-        page.on("request", lambda r: urlparse(r.url).netloc not in (urlparse(origin).netloc, "")
-                and not r.url.startswith("data:") and self.outside.append(r.url))
+        page.on(
+            "request",
+            lambda r: (
+                urlparse(r.url).netloc not in (urlparse(origin).netloc, "")
+                and not r.url.startswith("data:")
+                and self.outside.append(r.url)
+            ),
+        )
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
 
 def _pages(site: Path) -> list[str]:
-    return sorted(str(p.relative_to(site)) for p in site.glob("[0-9][0-9][0-9][0-9]/**/*.html")
-                  if "_sources" not in p.parts and "_static" not in p.parts)
+    return sorted(
+        str(p.relative_to(site))
+        for p in site.glob("[0-9][0-9][0-9][0-9]/**/*.html")
+        if "_sources" not in p.parts and "_static" not in p.parts
+    )
 
 
 def test_every_page_of_every_year_loads_cleanly(browser, built_project, site_url):
@@ -89,17 +111,24 @@ def test_every_page_of_every_year_loads_cleanly(browser, built_project, site_url
         watch = PageWatch(page, site_url)
         page.goto(f"{site_url}/{relative}")
         page.wait_for_load_state("networkidle")
-        missing_alt = page.evaluate("[...document.images].filter(i => !(i.getAttribute('alt') || '').trim())"
-                                    ".map(i => i.src)")
+        missing_alt = page.evaluate(
+            "[...document.images].filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)"
+        )
         lang = page.evaluate("document.documentElement.lang")
         headings = page.evaluate(HEADING_LEVELS_JS)
         skipped = [f"h{a} -> h{b}" for a, b in zip(headings, headings[1:]) if b > a + 1]
         if headings and headings[0] != 1:
             skipped.insert(0, f"first heading is h{headings[0]}")
         bad_tables = page.evaluate(TABLES_WITHOUT_CAPTION_OR_HEADER_JS)
-        for kind, found in (("console", watch.errors), ("failed", watch.failed), ("outside", watch.outside),
-                            ("no alt", missing_alt), ("lang", [] if lang == "nl" else [lang]),
-                            ("heading order", skipped), ("table without caption or header cells", bad_tables)):
+        for kind, found in (
+            ("console", watch.errors),
+            ("failed", watch.failed),
+            ("outside", watch.outside),
+            ("no alt", missing_alt),
+            ("lang", [] if lang == "nl" else [lang]),
+            ("heading order", skipped),
+            ("table without caption or header cells", bad_tables),
+        ):
             problems += [f"{relative}: {kind}: {item}" for item in found]
         page.close()
     assert not problems, "\n".join(problems)
@@ -143,8 +172,9 @@ def test_text_from_data_is_escaped_and_runs_nothing(browser, tmp_path):
     project = copy_project(tmp_path / "project")
     payload = "<script>alert(1)</script>"
     path = project / "data" / "2020" / "afwijkingen.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("niet verklaard.", f"niet verklaard. {payload}"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("niet verklaard.", f"niet verklaard. {payload}"), encoding="utf-8"
+    )
     result = run_build(project, "--jaar", "2021")
     assert result.returncode == 0, result.stderr
     for url in _serve(project / "site"):

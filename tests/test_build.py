@@ -8,14 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_build
-
 from jaarverslag.build import provenance
 from jaarverslag.data.load import verslagjaren
 from jaarverslag.data.paths import data_dir
 
-CHAPTER_PAGES = ("book/index.html", "book/verrichtingen.html", "notebooks/verrichtingen.html",
-                 "book/methode.html", "book/codeboek.html")
+from conftest import run_build
+
+CHAPTER_PAGES = (
+    "book/index.html",
+    "book/verrichtingen.html",
+    "notebooks/verrichtingen.html",
+    "book/methode.html",
+    "book/codeboek.html",
+)
 
 
 def _text(path: Path) -> str:
@@ -84,8 +89,9 @@ def test_bad_data_stops_the_build_and_leaves_the_site(project):
 def test_failing_notebook_names_year_notebook_and_cell_and_leaves_the_site(project):
     site = _fake_site(project)
     notebook = project / "notebooks" / "verrichtingen.md"
-    notebook.write_text(_text(notebook) + "\n```{code-cell} ipython3\nraise RuntimeError('kapot')\n```\n",
-                        encoding="utf-8")
+    notebook.write_text(
+        _text(notebook) + "\n```{code-cell} ipython3\nraise RuntimeError('kapot')\n```\n", encoding="utf-8"
+    )
     result = run_build(project, "--jaar", "2020")
     assert result.returncode == 1
     assert "jaar 2020, notebook verrichtingen.ipynb, cel" in result.stderr
@@ -107,7 +113,8 @@ REMOTE_LOAD = re.compile(
     r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//"""
     r"""|<link\b(?=[^>]*\brel\s*=\s*["']?(?:stylesheet|preload|modulepreload|icon|manifest))[^>]*\bhref\s*=\s*["']?(?:https?:)?//"""
     r"""|url\(\s*["']?(?:https?:)?//|@import\s+["'](?:https?:)?//|import\(\s*["'](?:https?:)?//""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def test_nothing_in_the_site_loads_from_outside(built_project):
@@ -122,7 +129,9 @@ def test_nothing_in_the_site_loads_from_outside(built_project):
 def test_provenance_block_matches_git_and_the_data_fingerprint(built_project):
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=built_project, capture_output=True, text=True)
     page = _text(built_project / "site" / "2021" / "book" / "verrichtingen.html")
-    footer = re.search(r'class="jv-herkomst-voet" data-jaar="(\d+)" data-vingerafdruk="(\w+)" data-code="([^"]+)"', page)
+    footer = re.search(
+        r'class="jv-herkomst-voet" data-jaar="(\d+)" data-vingerafdruk="(\w+)" data-code="([^"]+)"', page
+    )
     assert footer, "provenance footer missing"
     assert footer.group(1) == "2021"
     assert footer.group(2) == provenance.data_vingerafdruk(built_project, 2021)
@@ -135,8 +144,10 @@ def test_provenance_block_matches_git_and_the_data_fingerprint(built_project):
     assert "papermill" in over and "jupyter-book" in over and "make book JAAR=2021" in over
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None or shutil.which("pdftoppm") is None,
-                    reason="Debian's chromium and poppler-utils (pdftoppm, pdftotext) are needed for the PDF check")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None or shutil.which("pdftoppm") is None,
+    reason="Debian's chromium and poppler-utils (pdftoppm, pdftotext) are needed for the PDF check",
+)
 def test_pdf_shows_every_chapter_with_its_figures(built_project, tmp_path):
     from PIL import Image
 
@@ -144,12 +155,20 @@ def test_pdf_shows_every_chapter_with_its_figures(built_project, tmp_path):
     assert pdf.is_file()
     assert 'href="../jaarverslag-2021.pdf"' in _text(built_project / "site" / "2021" / "book" / "index.html")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for title in ("Jaarverslag SHT", "Verrichtingen", "Vooruitblik", "Methode en verantwoording", "Codeboek", "Over dit verslag"):
+    for title in (
+        "Jaarverslag SHT",
+        "Verrichtingen",
+        "Vooruitblik",
+        "Methode en verantwoording",
+        "Codeboek",
+        "Over dit verslag",
+    ):
         assert title in text, title
     assert "100.036" in text
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "pagina")], check=True)
     pages = sorted(tmp_path.glob("pagina-*.png"))
     assert len(pages) >= 3
+
     # A page with a chart has many strongly coloured pixels; an empty or text-only page has (almost) none.
     def coloured_pixels(path: Path) -> int:
         saturation = Image.open(path).convert("HSV").getchannel("S")

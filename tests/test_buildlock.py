@@ -6,10 +6,10 @@ import subprocess
 import sys
 import time
 
-from conftest import run_build
-
 from jaarverslag.build import lock
 from jaarverslag.build.publish import jaren_in_site
+
+from conftest import run_build
 
 BUSY = "Er loopt al een bouw van dit jaarverslag"
 
@@ -25,10 +25,18 @@ def test_a_second_build_stops_at_once_while_the_lock_is_held(project):
 
 
 def test_the_lock_is_released_when_its_holder_dies(project):
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from jaarverslag.build.lock import one_build\n"
-                               "with one_build(Path(sys.argv[1])):\n    print('vast', flush=True); time.sleep(600)",
-                               str(project)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from jaarverslag.build.lock import one_build\n"
+            "with one_build(Path(sys.argv[1])):\n    print('vast', flush=True); time.sleep(600)",
+            str(project),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "vast"
     holder.kill()
     holder.wait()
@@ -38,8 +46,14 @@ def test_the_lock_is_released_when_its_holder_dies(project):
 
 def test_concurrent_builds_one_failing_leave_a_complete_site(project):
     env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
-    first = subprocess.Popen([sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", "--jaar", "2019"],
-                             cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", "--jaar", "2019"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     holder = project / "_build" / lock.HOLDER_FILE
     deadline = time.monotonic() + 120
     while not (holder.is_file() and f"proces {first.pid}" in holder.read_text(encoding="utf-8")):

@@ -35,12 +35,18 @@ def test_a_fake_package_is_followed_through_subpackages_and_function_level_impor
     (pkg / "sub" / "__init__.py").write_text("", encoding="utf-8")
     (pkg / "sub" / "deep.py").write_text("X = 1\n", encoding="utf-8")
     (pkg / "sub" / "rel.py").write_text("Y = 2\n", encoding="utf-8")
-    (pkg / "mid.py").write_text("def f():\n    from jaarverslag.sub import deep\n    from .sub.rel import Y\n",
-                                encoding="utf-8")
+    (pkg / "mid.py").write_text(
+        "def f():\n    from jaarverslag.sub import deep\n    from .sub.rel import Y\n", encoding="utf-8"
+    )
     (pkg / "cli.py").write_text("import jaarverslag.mid\n", encoding="utf-8")
     found = cache.imported_modules(["from jaarverslag import mid"], pkg)
     assert [p.relative_to(pkg).as_posix() for p in found] == [
-        "__init__.py", "mid.py", "sub/__init__.py", "sub/deep.py", "sub/rel.py"]
+        "__init__.py",
+        "mid.py",
+        "sub/__init__.py",
+        "sub/deep.py",
+        "sub/rel.py",
+    ]
     before = cache.code_hash(["from jaarverslag import mid"], pkg)
     _append_comment(pkg / "cli.py")
     assert cache.code_hash(["from jaarverslag import mid"], pkg) == before
@@ -50,11 +56,16 @@ def test_a_fake_package_is_followed_through_subpackages_and_function_level_impor
 
 def test_editing_an_imported_module_rekeys_only_the_notebooks_that_can_import_it(package):
     before = _keys()
-    imports = {stem: {p.relative_to(package).as_posix() for p in cache.imported_modules(cache.notebook_code(nb))}
-               for stem, nb in zip(before, NOTEBOOKS)}
-    module = next(p for p in sorted(package.rglob("*.py"))
-                  if p.name != "__init__.py" and 0 < sum(p.relative_to(package).as_posix() in m
-                                                         for m in imports.values()) < len(imports))
+    imports = {
+        stem: {p.relative_to(package).as_posix() for p in cache.imported_modules(cache.notebook_code(nb))}
+        for stem, nb in zip(before, NOTEBOOKS)
+    }
+    module = next(
+        p
+        for p in sorted(package.rglob("*.py"))
+        if p.name != "__init__.py"
+        and 0 < sum(p.relative_to(package).as_posix() in m for m in imports.values()) < len(imports)
+    )
     _append_comment(module)
     after = _keys()
     name = module.relative_to(package).as_posix()
@@ -66,9 +77,12 @@ def test_editing_an_imported_module_rekeys_only_the_notebooks_that_can_import_it
 def test_a_module_in_a_subpackage_is_part_of_the_key(package):
     before = _keys()
     for layer in ("data", "models", "render", "chapters"):
-        module = sorted(p for p in (package / layer).glob("*.py") if p.name != "__init__.py")[0]
-        users = [stem for stem, nb in zip(before, NOTEBOOKS) if module in cache.imported_modules(cache.notebook_code(nb))]
-        assert users, f"no notebook imports {module}"
+        used = {
+            module: [s for s, nb in zip(before, NOTEBOOKS) if module in cache.imported_modules(cache.notebook_code(nb))]
+            for module in sorted(p for p in (package / layer).glob("*.py") if p.name != "__init__.py")
+        }
+        module, users = next(((m, u) for m, u in used.items() if u), (None, []))
+        assert users, f"no notebook imports a module of {layer}/"
         _append_comment(module)
         after = _keys()
         assert all(before[s].delen["pakket"] != after[s].delen["pakket"] for s in users), module

@@ -11,19 +11,33 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import run_build
 
 from jaarverslag.data import checks, comparisons, ledger, metrics
-from jaarverslag.render.fmt import round_half_up
 from jaarverslag.data.report import valideer
+from jaarverslag.render.fmt import round_half_up
+
+from conftest import run_build
 
 # The transcriber's list of checks (issue 3), by their exact names.
 CHECK_NAMES = [
-    "som_hulpvragen_leeftijd", "hulpvragen_leeftijd_sht", "som_zorgconsumptie", "zorgconsumptie_sht",
-    "soort_zorgconsumptie_verrichtingen", "soort_hulpvragen_zorgconsumptie", "formule_consulteenheden",
-    "som_consulteenheden", "consulteenheden_per_1000", "som_binnenlopers_sht", "som_kwaliteitsmeldingen",
-    "som_personeelsverloop", "som_dossierinzage", "verloop_vs_medewerkers", "aandeel_icpc", "gedrukte_vergelijking",
-    "som_verrichtingen_post", "som_verrichtingen_sht",
+    "som_hulpvragen_leeftijd",
+    "hulpvragen_leeftijd_sht",
+    "som_zorgconsumptie",
+    "zorgconsumptie_sht",
+    "soort_zorgconsumptie_verrichtingen",
+    "soort_hulpvragen_zorgconsumptie",
+    "formule_consulteenheden",
+    "som_consulteenheden",
+    "consulteenheden_per_1000",
+    "som_binnenlopers_sht",
+    "som_kwaliteitsmeldingen",
+    "som_personeelsverloop",
+    "som_dossierinzage",
+    "verloop_vs_medewerkers",
+    "aandeel_icpc",
+    "gedrukte_vergelijking",
+    "som_verrichtingen_post",
+    "som_verrichtingen_sht",
 ]
 
 # The places where the printed report contradicts itself, as data/<jaar>/afwijkingen.csv records them:
@@ -84,8 +98,9 @@ def test_the_ledger_matches_findings_with_records_and_names_stale_ones():
     found = checks.findings(2020)
     records = {k for k in RECORDED if k[0] == 2020}
     assert ledger.stale_records(2020, [], checks.CHECKS) == sorted(records, key=str)  # nothing found: all stale
-    assert ledger.stale_records(2020, [], ["som_binnenlopers_sht"]) == [(2020, "som_binnenlopers_sht", "SHT", 1640.0,
-                                                                        1633.0)]
+    assert ledger.stale_records(2020, [], ["som_binnenlopers_sht"]) == [
+        (2020, "som_binnenlopers_sht", "SHT", 1640.0, 1633.0)
+    ]
     assert ledger.stale_records(2020, found, checks.CHECKS) == []
     changed = ledger.Finding(2020, "som_binnenlopers_sht", "SHT", 1640.0, 1634.0, "binnenlopers_totaal", "")
     assert ledger.unrecorded(2020, [*found, changed]) == [changed]
@@ -93,70 +108,166 @@ def test_the_ledger_matches_findings_with_records_and_names_stale_ones():
 
 def test_records_around_a_year_are_this_and_last_years():
     around = ledger.recorded_around(2021, ["som_binnenlopers_sht", "som_consulteenheden"])
-    assert [(year, row.controle) for year, row in around] == [(2020, "som_binnenlopers_sht"),
-                                                               (2021, "som_consulteenheden")]
+    assert [(year, row.controle) for year, row in around] == [
+        (2020, "som_binnenlopers_sht"),
+        (2021, "som_consulteenheden"),
+    ]
     assert ledger.recorded_around(2020, ["som_consulteenheden"]) == []
-    assert ledger.recorded(2019).empty and ledger.table_file("verrichting_soort", None) == \
-        "data/referentie/verrichting_soort.csv"
+    assert (
+        ledger.recorded(2019).empty
+        and ledger.table_file("verrichting_soort", None) == "data/referentie/verrichting_soort.csv"
+    )
 
 
 def test_selection_of_a_printed_comparison():
     assert comparisons.parse_selection("post=Hengelo;verrichting=Advies triagist (i.o.)") == {
-        "post": "Hengelo", "verrichting": "Advies triagist (i.o.)"}
+        "post": "Hengelo",
+        "verrichting": "Advies triagist (i.o.)",
+    }
     with pytest.raises(ValueError):
         comparisons.parse_selection("post Hengelo")
 
 
 # (file, old text, new text, expected finding (jaar, controle, onderwerp, gedrukt, berekend))
 CHANGES = [
-    ("data/2021/hulpvragen_leeftijd.csv", "2021,0-10,Visite,58,", "2021,0-10,Visite,59,",
-     (2021, "som_hulpvragen_leeftijd", "0-10", 19122, 19123)),
-    ("data/2020/hulpvragen_leeftijd_totaal.csv", "2020,80+,11819,", "2020,80+,11820,",
-     (2020, "hulpvragen_leeftijd_sht", "SHT", 98087, 98088)),
-    ("data/2021/zorgconsumptie.csv", "2021,Borne,Consult,2106,", "2021,Borne,Consult,2107,",
-     (2021, "som_zorgconsumptie", "Borne", 5306, 5307)),
-    ("data/2021/zorgconsumptie_totaal.csv", "2021,Alle gemeenten,Consult,35913,", "2021,Alle gemeenten,Consult,35914,",
-     (2021, "som_zorgconsumptie", "Consult", 35914, 35913)),
-    ("data/2020/zorgconsumptie_totaal.csv", "2020,Alle gemeenten,Visite,7407,", "2020,Alle gemeenten,Visite,7408,",
-     (2020, "som_zorgconsumptie", "Totaal (som van de soorten)", 98087, 98088)),
-    ("data/2021/zorgconsumptie_totaal.csv", "Alle gemeenten,Alle soorten,100036,", "Alle gemeenten,Alle soorten,100037,",
-     (2021, "zorgconsumptie_sht", "Totaal", 100037, 100036)),
-    ("data/2021/verrichtingen.csv", "2021,Hengelo,Terugbel advies,485,", "2021,Hengelo,Terugbel advies,486,",
-     (2021, "soort_zorgconsumptie_verrichtingen", "Advies/telefonisch consult", 57073, 57074)),
-    ("data/2021/hulpvragen_leeftijd.csv", "2021,80+,Consult,1380,", "2021,80+,Consult,1381,",
-     (2021, "soort_hulpvragen_zorgconsumptie", "Consult", 35913, 35914)),
-    ("data/2021/consulteenheden.csv", "2021,Losser,3777,", "2021,Losser,3776,",
-     (2021, "formule_consulteenheden", "Losser", 3776, 3777)),
-    ("data/2021/consulteenheden_totaal.csv", "2021,Alle gemeenten,75025,", "2021,Alle gemeenten,75024,",
-     (2021, "formule_consulteenheden", "Alle gemeenten", 75024, 75025)),
-    ("data/2021/consulteenheden_totaal.csv", "2021,Alle gemeenten,75025,", "2021,Alle gemeenten,75026,",
-     (2021, "formule_consulteenheden", "Alle gemeenten", 75026, 75025)),
-    ("data/2021/zorgconsumptie_per_1000.csv", "2021,Enschede,200,", "2021,Enschede,201,",
-     (2021, "consulteenheden_per_1000", "Enschede", 201, 200)),
-    ("data/2021/inwoners_gemeente.csv", "2021,Enschede,158,", "2021,Enschede,157,",
-     (2021, "consulteenheden_per_1000", "Enschede", 200, 202)),  # 31.676 / 157 = 201,76
-    ("data/2021/binnenlopers.csv", "2021,Coronapost,1,", "2021,Coronapost,2,",
-     (2021, "som_binnenlopers_sht", "SHT", 1671, 1672)),
-    ("data/2021/kwaliteitsmeldingen.csv", "2021,Klacht,Overig,5,", "2021,Klacht,Overig,6,",
-     (2021, "som_kwaliteitsmeldingen", "Klacht", 52, 53)),
-    ("data/2021/personeelsverloop.csv", "2021,Postassistent,instroom,4,", "2021,Postassistent,instroom,5,",
-     (2021, "som_personeelsverloop", "instroom", 36, 37)),
-    ("data/2021/dossierinzage.csv", "2021,Hengelo,Zonder COVID opt-in,156030,",
-     "2021,Hengelo,Zonder COVID opt-in,156031,",
-     (2021, "som_dossierinzage", "Zonder COVID opt-in", 307890, 307891)),
-    ("data/2021/medewerkers.csv", "2021,Postassistent,2,", "2021,Postassistent,3,",
-     (2021, "verloop_vs_medewerkers", "SHT", -15, -14)),
-    ("data/2021/icpc_top.csv", "2021,SHT,Koorts,,4.1,4145,", "2021,SHT,Koorts,,4.2,4145,",
-     (2021, "aandeel_icpc", "SHT: Koorts", 4.2, 4.1)),
-    ("data/2021/icpc_top.csv", "2021,Coronapost,Koorts,2,10.9,106,", "2021,Coronapost,Koorts,2,10.9,107,",
-     (2021, "aandeel_icpc", "Coronapost: Koorts", 10.9, 11.0)),  # 107 / 973 = 10,997%
-    ("data/2021/gedrukte_vergelijkingen.csv", "leeftijdsgroep=0-10,verhouding_pct,120,",
-     "leeftijdsgroep=0-10,verhouding_pct,121,",
-     (2021, "gedrukte_vergelijking", "hulpvragen_leeftijd_totaal: leeftijdsgroep=0-10 (verhouding_pct)", 121, 120)),
-    ("data/2021/gedrukte_vergelijkingen.csv", "post=Hengelo,verandering_pct,-26,", "post=Hengelo,verandering_pct,-25,",
-     (2021, "gedrukte_vergelijking", "binnenlopers: post=Hengelo (verandering_pct)", -25, -26)),
-    ("data/2021/verrichtingen.csv", "2021,Enschede,Visite,3500,", "2021,Enschede,Visite,3499,",
-     (2021, "som_verrichtingen_post", "Enschede", 53023, 53022)),
+    (
+        "data/2021/hulpvragen_leeftijd.csv",
+        "2021,0-10,Visite,58,",
+        "2021,0-10,Visite,59,",
+        (2021, "som_hulpvragen_leeftijd", "0-10", 19122, 19123),
+    ),
+    (
+        "data/2020/hulpvragen_leeftijd_totaal.csv",
+        "2020,80+,11819,",
+        "2020,80+,11820,",
+        (2020, "hulpvragen_leeftijd_sht", "SHT", 98087, 98088),
+    ),
+    (
+        "data/2021/zorgconsumptie.csv",
+        "2021,Borne,Consult,2106,",
+        "2021,Borne,Consult,2107,",
+        (2021, "som_zorgconsumptie", "Borne", 5306, 5307),
+    ),
+    (
+        "data/2021/zorgconsumptie_totaal.csv",
+        "2021,Alle gemeenten,Consult,35913,",
+        "2021,Alle gemeenten,Consult,35914,",
+        (2021, "som_zorgconsumptie", "Consult", 35914, 35913),
+    ),
+    (
+        "data/2020/zorgconsumptie_totaal.csv",
+        "2020,Alle gemeenten,Visite,7407,",
+        "2020,Alle gemeenten,Visite,7408,",
+        (2020, "som_zorgconsumptie", "Totaal (som van de soorten)", 98087, 98088),
+    ),
+    (
+        "data/2021/zorgconsumptie_totaal.csv",
+        "Alle gemeenten,Alle soorten,100036,",
+        "Alle gemeenten,Alle soorten,100037,",
+        (2021, "zorgconsumptie_sht", "Totaal", 100037, 100036),
+    ),
+    (
+        "data/2021/verrichtingen.csv",
+        "2021,Hengelo,Terugbel advies,485,",
+        "2021,Hengelo,Terugbel advies,486,",
+        (2021, "soort_zorgconsumptie_verrichtingen", "Advies/telefonisch consult", 57073, 57074),
+    ),
+    (
+        "data/2021/hulpvragen_leeftijd.csv",
+        "2021,80+,Consult,1380,",
+        "2021,80+,Consult,1381,",
+        (2021, "soort_hulpvragen_zorgconsumptie", "Consult", 35913, 35914),
+    ),
+    (
+        "data/2021/consulteenheden.csv",
+        "2021,Losser,3777,",
+        "2021,Losser,3776,",
+        (2021, "formule_consulteenheden", "Losser", 3776, 3777),
+    ),
+    (
+        "data/2021/consulteenheden_totaal.csv",
+        "2021,Alle gemeenten,75025,",
+        "2021,Alle gemeenten,75024,",
+        (2021, "formule_consulteenheden", "Alle gemeenten", 75024, 75025),
+    ),
+    (
+        "data/2021/consulteenheden_totaal.csv",
+        "2021,Alle gemeenten,75025,",
+        "2021,Alle gemeenten,75026,",
+        (2021, "formule_consulteenheden", "Alle gemeenten", 75026, 75025),
+    ),
+    (
+        "data/2021/zorgconsumptie_per_1000.csv",
+        "2021,Enschede,200,",
+        "2021,Enschede,201,",
+        (2021, "consulteenheden_per_1000", "Enschede", 201, 200),
+    ),
+    (
+        "data/2021/inwoners_gemeente.csv",
+        "2021,Enschede,158,",
+        "2021,Enschede,157,",
+        (2021, "consulteenheden_per_1000", "Enschede", 200, 202),
+    ),  # 31.676 / 157 = 201,76
+    (
+        "data/2021/binnenlopers.csv",
+        "2021,Coronapost,1,",
+        "2021,Coronapost,2,",
+        (2021, "som_binnenlopers_sht", "SHT", 1671, 1672),
+    ),
+    (
+        "data/2021/kwaliteitsmeldingen.csv",
+        "2021,Klacht,Overig,5,",
+        "2021,Klacht,Overig,6,",
+        (2021, "som_kwaliteitsmeldingen", "Klacht", 52, 53),
+    ),
+    (
+        "data/2021/personeelsverloop.csv",
+        "2021,Postassistent,instroom,4,",
+        "2021,Postassistent,instroom,5,",
+        (2021, "som_personeelsverloop", "instroom", 36, 37),
+    ),
+    (
+        "data/2021/dossierinzage.csv",
+        "2021,Hengelo,Zonder COVID opt-in,156030,",
+        "2021,Hengelo,Zonder COVID opt-in,156031,",
+        (2021, "som_dossierinzage", "Zonder COVID opt-in", 307890, 307891),
+    ),
+    (
+        "data/2021/medewerkers.csv",
+        "2021,Postassistent,2,",
+        "2021,Postassistent,3,",
+        (2021, "verloop_vs_medewerkers", "SHT", -15, -14),
+    ),
+    (
+        "data/2021/icpc_top.csv",
+        "2021,SHT,Koorts,,4.1,4145,",
+        "2021,SHT,Koorts,,4.2,4145,",
+        (2021, "aandeel_icpc", "SHT: Koorts", 4.2, 4.1),
+    ),
+    (
+        "data/2021/icpc_top.csv",
+        "2021,Coronapost,Koorts,2,10.9,106,",
+        "2021,Coronapost,Koorts,2,10.9,107,",
+        (2021, "aandeel_icpc", "Coronapost: Koorts", 10.9, 11.0),
+    ),  # 107 / 973 = 10,997%
+    (
+        "data/2021/gedrukte_vergelijkingen.csv",
+        "leeftijdsgroep=0-10,verhouding_pct,120,",
+        "leeftijdsgroep=0-10,verhouding_pct,121,",
+        (2021, "gedrukte_vergelijking", "hulpvragen_leeftijd_totaal: leeftijdsgroep=0-10 (verhouding_pct)", 121, 120),
+    ),
+    (
+        "data/2021/gedrukte_vergelijkingen.csv",
+        "post=Hengelo,verandering_pct,-26,",
+        "post=Hengelo,verandering_pct,-25,",
+        (2021, "gedrukte_vergelijking", "binnenlopers: post=Hengelo (verandering_pct)", -25, -26),
+    ),
+    (
+        "data/2021/verrichtingen.csv",
+        "2021,Enschede,Visite,3500,",
+        "2021,Enschede,Visite,3499,",
+        (2021, "som_verrichtingen_post", "Enschede", 53023, 53022),
+    ),
 ]
 
 
@@ -169,8 +280,12 @@ def test_a_changed_number_is_found_and_fails_validation_with_a_dutch_message(pro
     report = valideer(root=project)
     assert not report.ok
     text = "\n".join(p.tekst() for p in report.problemen)
-    for fragment in (f"controle {controle}", f"{onderwerp}: gedrukt {gedrukt:g}, berekend {berekend:g}",
-                     f"data/{jaar}/afwijkingen.csv", "Oplossing: vergelijk de getallen in data/"):
+    for fragment in (
+        f"controle {controle}",
+        f"{onderwerp}: gedrukt {gedrukt:g}, berekend {berekend:g}",
+        f"data/{jaar}/afwijkingen.csv",
+        "Oplossing: vergelijk de getallen in data/",
+    ):
         assert fragment in text, f"{fragment!r} not in:\n{text}"
 
 
@@ -187,25 +302,39 @@ def test_an_unknown_check_in_afwijkingen_is_named_with_a_suggestion(project):
 
 
 def test_a_comparison_whose_selection_finds_no_row_is_an_error(project):
-    _replace(project, "data/2021/gedrukte_vergelijkingen.csv", "post=Hengelo;verrichting=Visite,",
-             "post=Hengelo;verrichting=Visit,")
+    _replace(
+        project,
+        "data/2021/gedrukte_vergelijkingen.csv",
+        "post=Hengelo;verrichting=Visite,",
+        "post=Hengelo;verrichting=Visit,",
+    )
     text = "\n".join(p.tekst() for p in valideer(root=project).problemen)
     assert "de selectie vindt geen rij in data/2021/verrichtingen.csv" in text and "berekend niet te berekenen" in text
 
 
 def test_a_part_marked_ontbreekt_is_not_compared(project):
-    _replace(project, "data/2021/hulpvragen_leeftijd.csv", "2021,0-10,Visite,58,zeker,",
-             "2021,0-10,Visite,,ontbreekt,niet leesbaar")
-    assert not [b for b in checks.findings(2021, project) if b.controle in ("som_hulpvragen_leeftijd",
-                                                                         "soort_hulpvragen_zorgconsumptie")]
+    _replace(
+        project,
+        "data/2021/hulpvragen_leeftijd.csv",
+        "2021,0-10,Visite,58,zeker,",
+        "2021,0-10,Visite,,ontbreekt,niet leesbaar",
+    )
+    assert not [
+        b
+        for b in checks.findings(2021, project)
+        if b.controle in ("som_hulpvragen_leeftijd", "soort_hulpvragen_zorgconsumptie")
+    ]
     assert valideer(root=project).ok
 
 
 def test_a_check_skips_a_table_that_is_only_a_header(project):
     path = project / "data" / "2021" / "zorgconsumptie.csv"
     path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
-    assert not [b for b in checks.findings(2021, project) if b.controle == "formule_consulteenheden"
-                and b.tabel == "consulteenheden"]
+    assert not [
+        b
+        for b in checks.findings(2021, project)
+        if b.controle == "formule_consulteenheden" and b.tabel == "consulteenheden"
+    ]
     report = valideer(root=project)
     assert report.ok, report.tekst()
     assert "zorgconsumptie" in report.ontbrekend[2021]
@@ -225,31 +354,69 @@ HEADER = "jaar,post,verrichting,aantal,status,toelichting\n"
 
 # (name, file, how to break it, fragments the Dutch message must contain)
 BAD_INPUT = [
-    ("missing_column", VERRICHTINGEN, lambda t: "\n".join(",".join(line.split(",")[:4] + line.split(",")[5:])
-                                                          for line in t.splitlines()) + "\n",
-     ["kolom 'status' ontbreekt", "de kopregel moet zijn"]),
-    ("misspelt_column", VERRICHTINGEN, lambda t: t.replace("aantal", "aantl", 1), ["kolom 'aantal' ontbreekt", "'aantl'"]),
-    ("text_in_count", VERRICHTINGEN, lambda t: t.replace(",Visite,3550,", ",Visite,veel,"),
-     ["kolom 'aantal'", "waarde 'veel'", "geen geheel getal"]),
-    ("thousands_separator", VERRICHTINGEN, lambda t: t.replace(",Visite,3550,", ",Visite,3.550,"),
-     ["waarde '3.550'", "duizendtalscheiding", "3550"]),
-    ("decimal_comma", "data/2021/icpc_top.csv", lambda t: t.replace(",Koorts,,4.1,", ',Koorts,,"4,1",'),
-     ["kolom 'aandeel_pct'", "decimale komma", "4.1"]),
+    (
+        "missing_column",
+        VERRICHTINGEN,
+        lambda t: "\n".join(",".join(line.split(",")[:4] + line.split(",")[5:]) for line in t.splitlines()) + "\n",
+        ["kolom 'status' ontbreekt", "de kopregel moet zijn"],
+    ),
+    (
+        "misspelt_column",
+        VERRICHTINGEN,
+        lambda t: t.replace("aantal", "aantl", 1),
+        ["kolom 'aantal' ontbreekt", "'aantl'"],
+    ),
+    (
+        "text_in_count",
+        VERRICHTINGEN,
+        lambda t: t.replace(",Visite,3550,", ",Visite,veel,"),
+        ["kolom 'aantal'", "waarde 'veel'", "geen geheel getal"],
+    ),
+    (
+        "thousands_separator",
+        VERRICHTINGEN,
+        lambda t: t.replace(",Visite,3550,", ",Visite,3.550,"),
+        ["waarde '3.550'", "duizendtalscheiding", "3550"],
+    ),
+    (
+        "decimal_comma",
+        "data/2021/icpc_top.csv",
+        lambda t: t.replace(",Koorts,,4.1,", ',Koorts,,"4,1",'),
+        ["kolom 'aandeel_pct'", "decimale komma", "4.1"],
+    ),
     ("negative_count", VERRICHTINGEN, lambda t: t.replace(",Visite,3550,", ",Visite,-3550,"), ["minimum 0"]),
     ("duplicated_key", VERRICHTINGEN, lambda t: t + "2021,Hengelo,Visite,3550,zeker,\n", ["komt meer dan eens voor"]),
-    ("unknown_municipality", "data/2021/zorgconsumptie.csv",
-     lambda t: t.replace("2021,Borne,Consult", "2021,Almelo,Consult"),
-     ["kolom 'gemeente'", "waarde 'Almelo'", "niet toegestaan"]),
-    ("unknown_post", "data/2021/binnenlopers.csv", lambda t: t.replace("2021,Coronapost,", "2021,Oldenzaal,"),
-     ["kolom 'post'", "waarde 'Oldenzaal'", "Hengelo, Enschede, Coronapost"]),
-    ("year_not_its_folder", VERRICHTINGEN, lambda t: t.replace("2021,Hengelo,Visite,", "2020,Hengelo,Visite,"),
-     ["kolom 'jaar'", "map 2021"]),
-    ("not_utf8", VERRICHTINGEN, lambda t: (t + "2021,Hengelo,Visite,5,onzeker,coördinatie\n").encode("latin-1"),
-     ["geen UTF-8", "CSV UTF-8"]),
+    (
+        "unknown_municipality",
+        "data/2021/zorgconsumptie.csv",
+        lambda t: t.replace("2021,Borne,Consult", "2021,Almelo,Consult"),
+        ["kolom 'gemeente'", "waarde 'Almelo'", "niet toegestaan"],
+    ),
+    (
+        "unknown_post",
+        "data/2021/binnenlopers.csv",
+        lambda t: t.replace("2021,Coronapost,", "2021,Oldenzaal,"),
+        ["kolom 'post'", "waarde 'Oldenzaal'", "Hengelo, Enschede, Coronapost"],
+    ),
+    (
+        "year_not_its_folder",
+        VERRICHTINGEN,
+        lambda t: t.replace("2021,Hengelo,Visite,", "2020,Hengelo,Visite,"),
+        ["kolom 'jaar'", "map 2021"],
+    ),
+    (
+        "not_utf8",
+        VERRICHTINGEN,
+        lambda t: (t + "2021,Hengelo,Visite,5,onzeker,coördinatie\n").encode("latin-1"),
+        ["geen UTF-8", "CSV UTF-8"],
+    ),
     ("empty_file", VERRICHTINGEN, lambda t: "", ["het bestand is leeg", "kopregel"]),
-    ("parts_no_longer_add_up", "data/2021/zorgconsumptie.csv",
-     lambda t: t.replace("2021,Borne,Consult,2106,", "2021,Borne,Consult,2107,"),
-     ["data/2021/zorgconsumptie_totaal.csv", "controle som_zorgconsumptie", "Borne: gedrukt 5306, berekend 5307"]),
+    (
+        "parts_no_longer_add_up",
+        "data/2021/zorgconsumptie.csv",
+        lambda t: t.replace("2021,Borne,Consult,2106,", "2021,Borne,Consult,2107,"),
+        ["data/2021/zorgconsumptie_totaal.csv", "controle som_zorgconsumptie", "Borne: gedrukt 5306, berekend 5307"],
+    ),
 ]
 
 

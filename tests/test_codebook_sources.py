@@ -35,10 +35,17 @@ def test_every_cited_document_has_a_well_formed_hash(path):
 def test_the_codebook_cites_the_report_and_the_reference_files():
     specs = codebook(ROOT)
     cited = {d for s in specs.values() for d, _ in s.bron_sha256}
-    assert {"seeds/000_4b7b462fe0c6bb31.txt", "seeds/001_adedf9687a57d23d.txt", "reference/README.md",
-            "reference/cbs_bevolking_twente_leeftijd.csv", "reference/gemeenten_twente_2022.geojson"} <= cited
-    assert dict(specs["huisartsen"].bron_sha256).keys() == {"seeds/000_4b7b462fe0c6bb31.txt",
-                                                             "seeds/001_adedf9687a57d23d.txt"}  # "seed 001"
+    assert {
+        "seeds/000_4b7b462fe0c6bb31.txt",
+        "seeds/001_adedf9687a57d23d.txt",
+        "reference/README.md",
+        "reference/cbs_bevolking_twente_leeftijd.csv",
+        "reference/gemeenten_twente_2022.geojson",
+    } <= cited
+    assert dict(specs["huisartsen"].bron_sha256).keys() == {
+        "seeds/000_4b7b462fe0c6bb31.txt",
+        "seeds/001_adedf9687a57d23d.txt",
+    }  # "seed 001"
     assert specs["spoedposten"].bron_sha256 == ()  # cites no document
 
 
@@ -64,15 +71,18 @@ def edit(folder: Path, name: str, change) -> None:
     path.write_text(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda e: e.pop(SOURCE_HASHES), "bron_sha256 mist de SHA-256 van seeds/000_4b7b462fe0c6bb31.txt"),
-    (lambda e: e[SOURCE_HASHES].pop("seeds/001_adedf9687a57d23d.txt"), "mist de SHA-256 van seeds/001_…"),
-    (lambda e: e[SOURCE_HASHES].update({"seeds/000_4b7b462fe0c6bb31.txt": "abc"}), "is geen SHA-256"),
-    (lambda e: e[SOURCE_HASHES].update({"seeds/000_4b7b462fe0c6bb31.txt": "A" * 64}), "is geen SHA-256"),
-    (lambda e: e[SOURCE_HASHES].update({"seeds/002_e6e92240e866ccb3.txt": "0" * 64}), "citeren dat niet"),
-    (lambda e: e[SOURCE_HASHES].update({"../geheim.txt": "0" * 64}), "verwacht seeds/<bestand>"),
-    (lambda e: e.update({SOURCE_HASHES: ["seeds/000_4b7b462fe0c6bb31.txt"]}), "per brondocument een regel"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda e: e.pop(SOURCE_HASHES), "bron_sha256 mist de SHA-256 van seeds/000_4b7b462fe0c6bb31.txt"),
+        (lambda e: e[SOURCE_HASHES].pop("seeds/001_adedf9687a57d23d.txt"), "mist de SHA-256 van seeds/001_…"),
+        (lambda e: e[SOURCE_HASHES].update({"seeds/000_4b7b462fe0c6bb31.txt": "abc"}), "is geen SHA-256"),
+        (lambda e: e[SOURCE_HASHES].update({"seeds/000_4b7b462fe0c6bb31.txt": "A" * 64}), "is geen SHA-256"),
+        (lambda e: e[SOURCE_HASHES].update({"seeds/002_e6e92240e866ccb3.txt": "0" * 64}), "citeren dat niet"),
+        (lambda e: e[SOURCE_HASHES].update({"../geheim.txt": "0" * 64}), "verwacht seeds/<bestand>"),
+        (lambda e: e.update({SOURCE_HASHES: ["seeds/000_4b7b462fe0c6bb31.txt"]}), "per brondocument een regel"),
+    ],
+)
 def test_the_codebook_refuses_a_missing_or_malformed_hash(folder, change, expected):
     edit(folder, "huisartsen", change)
     with pytest.raises(ValueError, match=re.escape(expected)):

@@ -1,4 +1,4 @@
-"""CSV dialects: a table saved by Dutch Excel (;, decimal comma, BOM, CRLF) reads to the same numbers as the plain one."""
+"""CSV dialects: a table saved by Dutch Excel (;, decimal comma, BOM, CRLF) reads as the plain one does."""
 
 import csv
 import io
@@ -11,8 +11,12 @@ from jaarverslag.data.codebook import codebook
 from jaarverslag.data.validate import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = [(spec, path) for spec in codebook(ROOT).values() if spec.formaat == "csv"
-          for path in sorted((ROOT / "data").glob(f"*/{spec.bestand}"))]
+TABLES = [
+    (spec, path)
+    for spec in codebook(ROOT).values()
+    if spec.formaat == "csv"
+    for path in sorted((ROOT / "data").glob(f"*/{spec.bestand}"))
+]
 ENGLISH = ("Error", "Expected", "tokeniz", "line ", "field")
 
 

@@ -13,9 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section "Medische dossiers / ICT", figure
 # "Aantal patiënten dat toestemming voor inzage ... heeft gegeven Opt-in eind 2021"): (count, printed percentage).
 PRINTED = {
-    (di.ZONDER, "Hengelo"): (156_030, 82.2), (di.ZONDER, "Enschede"): (151_860, 73.9),
+    (di.ZONDER, "Hengelo"): (156_030, 82.2),
+    (di.ZONDER, "Enschede"): (151_860, 73.9),
     (di.ZONDER, "SHT"): (307_890, 77.9),
-    (di.MET, "Hengelo"): (201_111, 106.0), (di.MET, "Enschede"): (178_235, 86.7), (di.MET, "SHT"): (379_346, 96.0),
+    (di.MET, "Hengelo"): (201_111, 106.0),
+    (di.MET, "Enschede"): (178_235, 86.7),
+    (di.MET, "SHT"): (379_346, 96.0),
 }
 UNLABELLED = "Opt-in eind 2021 (blok zonder kop)"  # the block without a heading: 205.449 / 179.029 / 384.478
 

@@ -15,7 +15,9 @@ def test_environment_yml_pins_exactly_the_lock_file():
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     described = {p for p in pip_section if "==" in p}
-    assert described == lock, f"only in lock: {sorted(lock - described)}; only in environment.yml: {sorted(described - lock)}"
+    assert described == lock, (
+        f"only in lock: {sorted(lock - described)}; only in environment.yml: {sorted(described - lock)}"
+    )
     assert f"python={PYTHON_VERSION}" in env["dependencies"]
 
 

@@ -6,10 +6,19 @@ import pytest
 from jaarverslag.render import fmt
 
 
-@pytest.mark.parametrize(("value", "decimals", "expected"), [
-    (10862, 0, "10.862"), (100036, 0, "100.036"), (3.04, 2, "3,04"), (1234567.891, 1, "1.234.567,9"),
-    (0, 0, "0"), (-2266, 0, "-2.266"), (2.5, 0, "3"), (3.5, 0, "4"),
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (10862, 0, "10.862"),
+        (100036, 0, "100.036"),
+        (3.04, 2, "3,04"),
+        (1234567.891, 1, "1.234.567,9"),
+        (0, 0, "0"),
+        (-2266, 0, "-2.266"),
+        (2.5, 0, "3"),
+        (3.5, 0, "4"),
+    ],
+)
 def test_getal(value, decimals, expected):
     assert fmt.getal(value, decimals) == expected
 

@@ -44,8 +44,10 @@ def _defaults(notebook: Path) -> dict[str, object]:
         target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
         values[target.id] = ast.literal_eval(node.value)
     if isinstance(values.get("upstream"), list):
-        values["upstream"] = {name: {k: v for k, v in _defaults(ROOT / "notebooks" / f"{name}.md").items() if k != "jaar"}
-                              for name in values["upstream"]}
+        values["upstream"] = {
+            name: {k: v for k, v in _defaults(ROOT / "notebooks" / f"{name}.md").items() if k != "jaar"}
+            for name in values["upstream"]
+        }
     return values
 
 

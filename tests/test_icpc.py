@@ -12,7 +12,12 @@ matplotlib.use("Agg")
 # ICPC code" and "Top 3 verrichtingen Corona post SHT per ICPC code"), e.g. "4,1% | 4.145", "12,6% | 123".
 # The share is count / all procedures of the year (SHT 100.036, corona post 973), one decimal, half up.
 PRINTED_CORONA_TOP3 = ["Acute infectie bovenste luchtwegen", "Koorts", "Otitis media acuta/myringitis"]
-PRINTED_UNCERTAIN = {"Koorts", "Andere gelokaliseerde buikpijn", "Scheurwond/snijwond", "Hand/vinger symptomen/klachten"}
+PRINTED_UNCERTAIN = {
+    "Koorts",
+    "Andere gelokaliseerde buikpijn",
+    "Scheurwond/snijwond",
+    "Hand/vinger symptomen/klachten",
+}
 
 
 def test_denominators_are_all_procedures_of_sht_and_of_the_corona_post():

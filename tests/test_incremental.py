@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_build
 
 from jaarverslag.data.codebook import codebook
+
+from conftest import copy_project, run_build
 
 RAN = re.compile(r"^  uitgevoerd (\d{4}) (\S+) ", re.MULTILINE)
 
@@ -24,8 +25,11 @@ def ran(result: subprocess.CompletedProcess) -> set[tuple[int, str]]:
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def readers_of(project: Path, relative: str) -> set[tuple[int, str]]:
@@ -57,17 +61,27 @@ def test_changing_one_table_reruns_exactly_its_readers(cached_project):
     everything = {(int(e.parent.name), e.stem) for e in (cached_project / "_build" / "cache").glob("*/*.json")}
     assert expected and expected != everything
     path = cached_project / relative
-    path.write_text(path.read_text(encoding="utf-8").replace("Visite,3257,zeker,", "Visite,3257,zeker,gecontroleerd"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Visite,3257,zeker,", "Visite,3257,zeker,gecontroleerd"),
+        encoding="utf-8",
+    )
     result = run_build(cached_project)
     assert ran(result) == expected
     assert f"data gewijzigd: {relative}" in result.stdout
 
 
 def test_adding_a_missing_table_reruns_the_notebooks_that_looked_for_it(cached_project):
-    entries = [json.loads(e.read_text(encoding="utf-8")) for e in (cached_project / "_build" / "cache").glob("*/*.json")]
-    absent = sorted({rel for entry in entries for rel, digest in entry["gelezen"].items()
-                     if digest == "afwezig" and (cached_project / rel).parent.is_dir()})
+    entries = [
+        json.loads(e.read_text(encoding="utf-8")) for e in (cached_project / "_build" / "cache").glob("*/*.json")
+    ]
+    absent = sorted(
+        {
+            rel
+            for entry in entries
+            for rel, digest in entry["gelezen"].items()
+            if digest == "afwezig" and (cached_project / rel).parent.is_dir()
+        }
+    )
     assert absent, "some notebook looks for a table its year does not have"
     relative = absent[0]
     expected = readers_of(cached_project, relative)
@@ -85,8 +99,12 @@ def test_two_cold_builds_give_identical_tables_and_glued_values(cached_project, 
             found[str(csv.relative_to(nb_root))] = csv.read_bytes()
         for notebook in sorted(nb_root.rglob("*.ipynb")):
             cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-            glued = [o["data"] for c in cells for o in c.get("outputs", [])
-                     if any(k.startswith("application/papermill.record") for k in o.get("data", {}))]
+            glued = [
+                o["data"]
+                for c in cells
+                for o in c.get("outputs", [])
+                if any(k.startswith("application/papermill.record") for k in o.get("data", {}))
+            ]
             found[str(notebook.relative_to(nb_root))] = glued
         return found
 
@@ -103,11 +121,19 @@ def test_kill_9_mid_build_leaves_the_site_and_the_next_build_recovers(tmp_path, 
     assert run_build(project, "--jaar", "2021").returncode == 0
     before = tree_digest(project / "site")
     path = project / "data" / "2021" / "verrichtingen.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("Visite,3550,zeker,", "Visite,3550,zeker,x"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Visite,3550,zeker,", "Visite,3550,zeker,x"), encoding="utf-8"
+    )
     env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
-    process = subprocess.Popen([sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", "--jaar", "2021"], cwd=project, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", "--jaar", "2021"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
     for line in process.stdout:  # kill while the build is in the given phase
         if line.startswith(marker):
             break

@@ -15,12 +15,20 @@ ROOT = Path(__file__).resolve().parents[1]
 PRINTED_2021 = {"Klacht": 52, "VIM-melding": 90, "Calamiteit": 6}
 PRINTED_2020 = {"Klacht": 42, "VIM-melding": 120, "Calamiteit": 7}
 # Same section, the "Classificatie(s):" blocks: label and number on one line.
-PRINTED_CLASSIFICATIONS_2021 = {("Klacht", "Medisch handelen"): 19, ("Klacht", "Bejegening"): 12,
-                                ("VIM-melding", "Menselijk"): 49, ("VIM-melding", "Samenwerking ketenpartners"): 25,
-                                ("Calamiteit", "Menselijk handelen"): 3}
+PRINTED_CLASSIFICATIONS_2021 = {
+    ("Klacht", "Medisch handelen"): 19,
+    ("Klacht", "Bejegening"): 12,
+    ("VIM-melding", "Menselijk"): 49,
+    ("VIM-melding", "Samenwerking ketenpartners"): 25,
+    ("Calamiteit", "Menselijk handelen"): 3,
+}
 # Section "Signaleren Kindermishandeling en huiselijk geweld, oudermishandeling en kindcheck (G+HOK)".
-PRINTED_GHOK = {"Meldingen kindermishandeling": (28, 8), "Kinderen op de spoedposten": (22_563, 25_757),
-                "Niet pluis": (56, 49), "Huiselijk geweld vastgesteld": (39, 39)}  # (2020, 2021)
+PRINTED_GHOK = {
+    "Meldingen kindermishandeling": (28, 8),
+    "Kinderen op de spoedposten": (22_563, 25_757),
+    "Niet pluis": (56, 49),
+    "Huiselijk geweld vastgesteld": (39, 39),
+}  # (2020, 2021)
 
 
 def _counts(vergelijking: kn.Vergelijking, column: str = "aantal") -> dict:
@@ -63,8 +71,15 @@ def test_printed_differences_are_reproduced():
 def test_change_is_rounded_half_up_to_one_decimal():
     sentence = kw.meldingen_zin(kn.meldingen(2021))
     # 52 / 42 - 1 = +23,81% -> "+23,8%"; 90 / 120 - 1 = -25% -> "−25,0%"; 6 / 7 - 1 = -14,29% -> "−14,3%".
-    for text in ("52 klachten", "10 klachten meer", "+23,8%", "30 VIM-meldingen minder", "−25,0%",
-                 "1 calamiteit minder", "−14,3%"):
+    for text in (
+        "52 klachten",
+        "10 klachten meer",
+        "+23,8%",
+        "30 VIM-meldingen minder",
+        "−25,0%",
+        "1 calamiteit minder",
+        "−14,3%",
+    ):
         assert text in sentence, text
 
 
@@ -88,10 +103,14 @@ def test_signals_per_thousand_children():
 
 def test_years_with_less_data_say_what_is_missing():
     for jaar in (2019, 2020):
-        texts = [kw.meldingen_zin(kn.meldingen(jaar)), kw.signalering_zin(kn.signalering(jaar)),
-                 kw.grootste_classificatie_zin(kn.classificaties(jaar), jaar), kw.som_controle_zin(jaar),
-                 kw.per_kinderen_zin(kn.signalering(jaar)),
-                 kw.onzeker_zin(jaar, kn.meldingen(jaar).frame, kn.classificaties(jaar), kn.signalering(jaar).frame)]
+        texts = [
+            kw.meldingen_zin(kn.meldingen(jaar)),
+            kw.signalering_zin(kn.signalering(jaar)),
+            kw.grootste_classificatie_zin(kn.classificaties(jaar), jaar),
+            kw.som_controle_zin(jaar),
+            kw.per_kinderen_zin(kn.signalering(jaar)),
+            kw.onzeker_zin(jaar, kn.meldingen(jaar).frame, kn.classificaties(jaar), kn.signalering(jaar).frame),
+        ]
         for text in texts:
             assert text and not any(bad in text for bad in ("nan", "None", "<NA>")), text
     assert not kn.meldingen(2019).beschikbaar and "geen aantallen" in kw.meldingen_zin(kn.meldingen(2019))
@@ -120,8 +139,9 @@ def test_charts_state_their_key_numbers_in_the_alt_text():
     assert "Klachten: 52, vooral medisch handelen (19)" in alt and "VIM-meldingen: 90" in alt
     fig, alt = kw.grafiek_vergelijking(kn.meldingen(2021), "Meldingen", "Aantal", "kwaliteitsmeldingen_totaal.csv")
     assert "Klachten: 52 in 2021 tegen 42 in 2020" in alt
-    fig, alt = kw.grafiek_vergelijking(kn.signalering(2021), "Signalen", "Aantal", "signalering_ghok.csv",
-                                       weglaten=(kn.KINDEREN,))
+    fig, alt = kw.grafiek_vergelijking(
+        kn.signalering(2021), "Signalen", "Aantal", "signalering_ghok.csv", weglaten=(kn.KINDEREN,)
+    )
     assert "Kinderen" not in alt and "Niet pluis: 49 in 2021 tegen 56 in 2020" in alt
     plt.close("all")
     assert isinstance(kn.tabel_signalering(kn.signalering(2021)), pd.DataFrame)
@@ -136,8 +156,18 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
     import matplotlib.pyplot as plt
 
     monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the notebook
-    keys = {"jaar", "meldingen_zin", "classificatie_zin", "som_controle_zin", "signalering_zin", "per_kinderen_zin",
-            "onzeker_zin", "meldingen", "classificaties", "signalering"}
+    keys = {
+        "jaar",
+        "meldingen_zin",
+        "classificatie_zin",
+        "som_controle_zin",
+        "signalering_zin",
+        "per_kinderen_zin",
+        "onzeker_zin",
+        "meldingen",
+        "classificaties",
+        "signalering",
+    }
     full, empty = kw.page_values(2021, root=ROOT), kw.page_values(2019, root=ROOT)
     plt.close("all")
     assert set(full) == set(empty) == keys

@@ -25,7 +25,7 @@ def imported_modules(source: str, module: str, is_package: bool = False) -> set[
         elif isinstance(node, ast.ImportFrom):
             base = module.split(".")
             if node.level:
-                base = base[:len(base) - node.level + (1 if is_package else 0)]
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
@@ -38,8 +38,11 @@ def layer_violations(source: str, module: str, is_package: bool = False) -> list
     """Return the imports in a module of one layer that reach a layer it must not import."""
     layer = module.split(".")[1]
     banned = tuple(f"{PACKAGE}.{other}" for other in FORBIDDEN.get(layer, ()))
-    return sorted(name for name in imported_modules(source, module, is_package)
-                  if any(name == b or name.startswith(b + ".") for b in banned))
+    return sorted(
+        name
+        for name in imported_modules(source, module, is_package)
+        if any(name == b or name.startswith(b + ".") for b in banned)
+    )
 
 
 def modules(layer: str) -> list[Path]:
@@ -55,20 +58,33 @@ def dotted(path: Path) -> str:
 def test_no_layer_imports_a_higher_one(layer):
     found = modules(layer)
     assert found, f"no modules in {layer}/"
-    problems = {dotted(p): v for p in found
-                if (v := layer_violations(p.read_text(encoding="utf-8"), dotted(p), p.name == "__init__.py"))}
+    problems = {
+        dotted(p): v
+        for p in found
+        if (v := layer_violations(p.read_text(encoding="utf-8"), dotted(p), p.name == "__init__.py"))
+    }
     assert problems == {}
 
 
-@pytest.mark.parametrize(("source", "module", "expected"), [
-    ("from jaarverslag.chapters import kwaliteit\n", "jaarverslag.build.stage", ["jaarverslag.chapters",
-                                                                                 "jaarverslag.chapters.kwaliteit"]),
-    ("def f():\n    import jaarverslag.models.modellen\n", "jaarverslag.build.run", ["jaarverslag.models.modellen"]),
-    ("from jaarverslag import models\n", "jaarverslag.build.run", ["jaarverslag.models"]),
-    ("from ..render import fmt\n", "jaarverslag.data.metrics", ["jaarverslag.render", "jaarverslag.render.fmt"]),
-    ("from . import charts\n", "jaarverslag.render.tables", []),
-    ("from jaarverslag.data import load\nfrom jaarverslag.render import fmt\n", "jaarverslag.build.run", []),
-    ("from jaarverslag.models import x\n", "jaarverslag.chapters.kwaliteit", []),
-])
+@pytest.mark.parametrize(
+    ("source", "module", "expected"),
+    [
+        (
+            "from jaarverslag.chapters import kwaliteit\n",
+            "jaarverslag.build.stage",
+            ["jaarverslag.chapters", "jaarverslag.chapters.kwaliteit"],
+        ),
+        (
+            "def f():\n    import jaarverslag.models.modellen\n",
+            "jaarverslag.build.run",
+            ["jaarverslag.models.modellen"],
+        ),
+        ("from jaarverslag import models\n", "jaarverslag.build.run", ["jaarverslag.models"]),
+        ("from ..render import fmt\n", "jaarverslag.data.metrics", ["jaarverslag.render", "jaarverslag.render.fmt"]),
+        ("from . import charts\n", "jaarverslag.render.tables", []),
+        ("from jaarverslag.data import load\nfrom jaarverslag.render import fmt\n", "jaarverslag.build.run", []),
+        ("from jaarverslag.models import x\n", "jaarverslag.chapters.kwaliteit", []),
+    ],
+)
 def test_the_check_finds_a_forbidden_import(source, module, expected):
     assert layer_violations(source, module) == expected

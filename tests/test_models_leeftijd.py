@@ -8,7 +8,6 @@ import jupytext
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 from jaarverslag.chapters import model_leeftijd
 from jaarverslag.data.population import ModelFout, bevolking_per_groep, gegevens_leeftijd, groepeer_leeftijd
@@ -17,6 +16,8 @@ from jaarverslag.models.glm import AUTO_OVERDISPERSED_FAMILY
 from jaarverslag.models.simulation import simuleer_tellingen
 from jaarverslag.render import fmt
 from jaarverslag.render import model_text as mx
+
+from conftest import ROOT
 
 SEED = 20211231  # fixed seed for every simulation in this file
 GROUPS = ["0-10", "10-20", "20-40", "40-60", "60-80", "80+"]
@@ -28,7 +29,9 @@ def age_design(rate_ref: np.ndarray, ratio: np.ndarray, population: float = 50_0
     rows = []
     for g, r0, rr in zip(GROUPS, rate_ref, ratio):
         rows.append({"leeftijdsgroep": g, "jaar": 2020, "bevolking": population, "mu": population * r0})
-        rows.append({"leeftijdsgroep": g, "jaar": 2021, "bevolking": population * 1.01, "mu": population * 1.01 * r0 * rr})
+        rows.append(
+            {"leeftijdsgroep": g, "jaar": 2021, "bevolking": population * 1.01, "mu": population * 1.01 * r0 * rr}
+        )
     return pd.DataFrame(rows)
 
 
@@ -154,14 +157,16 @@ def test_model_without_previous_year_says_so_in_dutch():
 
 def test_chapter_defaults_are_the_notebooks_parameters():
     """model_run and page_values take exactly the notebook's parameters, with the notebook's defaults."""
-    cell = next(c.source for c in jupytext.read(ROOT / "notebooks" / "model_leeftijd.md").cells
-                if "parameters" in c.metadata.get("tags", []))
+    cell = next(
+        c.source
+        for c in jupytext.read(ROOT / "notebooks" / "model_leeftijd.md").cells
+        if "parameters" in c.metadata.get("tags", [])
+    )
     namespace: dict = {}
     exec(cell, namespace)  # plain literals only (tests/test_notebooks_source.py)
     notebook = {k: v for k, v in namespace.items() if not k.startswith("__") and k != "jaar"}
     for function in (model_leeftijd.model_run, model_leeftijd.page_values):
-        keywords = {n: p.default for n, p in inspect.signature(function).parameters.items()
-                    if p.kind is p.KEYWORD_ONLY}
+        keywords = {n: p.default for n, p in inspect.signature(function).parameters.items() if p.kind is p.KEYWORD_ONLY}
         assert keywords == notebook, function.__name__
 
 

@@ -9,7 +9,6 @@ import jupytext
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 from jaarverslag import lees_tabel
 from jaarverslag.chapters import model_zorgconsumptie
@@ -22,6 +21,8 @@ from jaarverslag.render import fmt
 from jaarverslag.render import model_tables as mt
 from jaarverslag.render import model_text as mx
 
+from conftest import ROOT
+
 SEED = 20211231  # fixed seed for every simulation in this file
 
 
@@ -33,8 +34,11 @@ def municipality_design(n_gemeenten: int, years: list[int], seed: int) -> tuple[
     gamma[0] = 0.0
     tau = {years[0]: 0.0, **{y: -0.1 * (k + 1) for k, y in enumerate(years[1:])}}
     population = rng.integers(15_000, 160_000, n_gemeenten).astype(float)
-    rows = [{"gemeente": g, "jaar": y, "inwoners": population[i], "mu": population[i] * 0.2 * math.exp(gamma[i] + tau[y])}
-            for i, g in enumerate(gemeenten) for y in years]
+    rows = [
+        {"gemeente": g, "jaar": y, "inwoners": population[i], "mu": population[i] * 0.2 * math.exp(gamma[i] + tau[y])}
+        for i, g in enumerate(gemeenten)
+        for y in years
+    ]
     return pd.DataFrame(rows), gamma, tau
 
 
@@ -53,7 +57,7 @@ def test_consumption_model_recovers_year_and_gemeente_effects_with_overdispersio
         assert row.ondergrens <= true <= row.bovengrens, (row.jaar, true)
     # gemeente against the region: true ratio = exp(gamma + tau_2021) / true regional rate of 2021
     last = frame[frame["jaar"] == 2021]
-    true_region = (last["mu"].sum() / last["inwoners"].sum())
+    true_region = last["mu"].sum() / last["inwoners"].sum()
     true_ratio = (last["mu"] / last["inwoners"] / true_region).to_numpy()
     effect = model.gemeente_effect
     inside = (effect["ondergrens"].to_numpy() <= true_ratio) & (true_ratio <= effect["bovengrens"].to_numpy())
@@ -65,9 +69,16 @@ def test_distance_model_recovers_decay():
     n = 25
     afstanden = pd.DataFrame({"gemeente": [f"G{i:02d}" for i in range(n)], "afstand_km": rng.uniform(0, 40, n)})
     true_per_10km = 0.85
-    rows = [{"gemeente": g, "jaar": y, "inwoners": 40_000.0,
-             "mu": 40_000 * 0.2 * true_per_10km ** (d / 10) * (0.9 if y == 2020 else 1.0)}
-            for g, d in zip(afstanden["gemeente"], afstanden["afstand_km"]) for y in (2019, 2020)]
+    rows = [
+        {
+            "gemeente": g,
+            "jaar": y,
+            "inwoners": 40_000.0,
+            "mu": 40_000 * 0.2 * true_per_10km ** (d / 10) * (0.9 if y == 2020 else 1.0),
+        }
+        for g, d in zip(afstanden["gemeente"], afstanden["afstand_km"])
+        for y in (2019, 2020)
+    ]
     frame = pd.DataFrame(rows)
     frame["consulteenheden"] = simuleer_tellingen(frame["mu"], SEED)
     result = mz.afstand_model(frame, afstanden, "auto", 0.95, 2019)
@@ -81,8 +92,14 @@ def test_distance_model_recovers_decay():
 
 
 def test_funnel_limits_follow_the_formula():
-    frame = pd.DataFrame({"gemeente": ["A", "B", "C", "D"], "jaar": 2021, "inwoners": [10_000.0, 20_000, 40_000, 80_000],
-                          "consulteenheden": [2_000.0, 4_000, 8_000, 16_000]})
+    frame = pd.DataFrame(
+        {
+            "gemeente": ["A", "B", "C", "D"],
+            "jaar": 2021,
+            "inwoners": [10_000.0, 20_000, 40_000, 80_000],
+            "consulteenheden": [2_000.0, 4_000, 8_000, 16_000],
+        }
+    )
     f = mz.funnel(frame, 2021, phi_gewichten=0.9, familie="poisson")
     assert f.regionaal_per_1000 == pytest.approx(200.0)
     row = f.grenzen.iloc[0]
@@ -93,8 +110,14 @@ def test_funnel_limits_follow_the_formula():
 
 
 def test_funnel_verdict_names_the_widest_limit_crossed():
-    frame = pd.DataFrame({"gemeente": ["A", "B", "C", "D", "E"], "jaar": 2021, "inwoners": 20_000.0,
-                          "consulteenheden": [4_000.0, 4_000, 4_000, 4_000, 4_600]})
+    frame = pd.DataFrame(
+        {
+            "gemeente": ["A", "B", "C", "D", "E"],
+            "jaar": 2021,
+            "inwoners": 20_000.0,
+            "consulteenheden": [4_000.0, 4_000, 4_000, 4_000, 4_600],
+        }
+    )
     f = mz.funnel(frame, 2021, familie="poisson")
     verdict = mx.trechter_oordeel(f)
     assert f.punten["buiten"].iloc[-1] == mz.FUNNEL_LIMITS[-1]
@@ -105,7 +128,8 @@ def test_funnel_verdict_names_the_widest_limit_crossed():
 def test_weighted_units_variance_factor():
     assert mz.gewichten_dispersie({"Consult": 100}) == 1.0
     assert mz.gewichten_dispersie({"Advies/telefonisch consult": 100, "Visite": 100}) == pytest.approx(
-        (0.25 * 100 + 2.25 * 100) / (0.5 * 100 + 1.5 * 100))
+        (0.25 * 100 + 2.25 * 100) / (0.5 * 100 + 1.5 * 100)
+    )
 
 
 def test_the_printed_rule_is_the_weighted_sum_rounded_half_up():
@@ -134,8 +158,9 @@ def test_consulteenheden_weights_reproduce_printed_units_2021():
 def test_units_worked_example_reproduces_the_printed_rate():
     noemers = lees_tabel("inwoners_gemeente", 2021).set_index("gemeente")["inwoners_x1000"]
     printed = lees_tabel(T_PER_1000, 2021).set_index("gemeente")["consulteenheden_per_1000"]
-    steps = mt.eenheden_voorbeeld(lees_tabel(T_CONSUMPTIE_SOORT, 2021), "Dinkelland", float(noemers["Dinkelland"]),
-                                  float(printed["Dinkelland"])).set_index("Stap")["Uitkomst"]
+    steps = mt.eenheden_voorbeeld(
+        lees_tabel(T_CONSUMPTIE_SOORT, 2021), "Dinkelland", float(noemers["Dinkelland"]), float(printed["Dinkelland"])
+    ).set_index("Stap")["Uitkomst"]
     assert steps["Consulteenheden"] == "3.703,5"
     assert steps["Afgerond (half naar boven)"] == steps["Gedrukt in het jaarverslag"]
 
@@ -166,8 +191,9 @@ def test_regional_rate_of_the_model_is_units_over_inhabitants():
 def test_fitting_the_shipped_data_is_deterministic():
     def run():
         cons = gegevens_zorgconsumptie(2021)
-        return mz.zorgconsumptie_model(cons.tabel, 2021, 2019, "auto", 0.95, geo.afstanden(),
-                                       mz.gewichten_dispersie(cons.soorten[2021]))
+        return mz.zorgconsumptie_model(
+            cons.tabel, 2021, 2019, "auto", 0.95, geo.afstanden(), mz.gewichten_dispersie(cons.soorten[2021])
+        )
 
     c1, c2 = run(), run()
     pd.testing.assert_frame_equal(c1.trend, c2.trend, check_exact=True)
@@ -180,14 +206,16 @@ def test_fitting_the_shipped_data_is_deterministic():
 
 def test_chapter_defaults_are_the_notebooks_parameters():
     """model_run and page_values take exactly the notebook's parameters, with the notebook's defaults."""
-    cell = next(c.source for c in jupytext.read(ROOT / "notebooks" / "model_zorgconsumptie.md").cells
-                if "parameters" in c.metadata.get("tags", []))
+    cell = next(
+        c.source
+        for c in jupytext.read(ROOT / "notebooks" / "model_zorgconsumptie.md").cells
+        if "parameters" in c.metadata.get("tags", [])
+    )
     namespace: dict = {}
     exec(cell, namespace)  # plain literals only (tests/test_notebooks_source.py)
     notebook = {k: v for k, v in namespace.items() if not k.startswith("__") and k != "jaar"}
     for function in (model_zorgconsumptie.model_run, model_zorgconsumptie.page_values):
-        keywords = {n: p.default for n, p in inspect.signature(function).parameters.items()
-                    if p.kind is p.KEYWORD_ONLY}
+        keywords = {n: p.default for n, p in inspect.signature(function).parameters.items() if p.kind is p.KEYWORD_ONLY}
         assert keywords == notebook, function.__name__
 
 
@@ -217,7 +245,10 @@ def test_spoedposten_lie_in_their_municipality():
 def test_distances_are_plausible():
     d = geo.afstanden().set_index("gemeente")
     assert len(d) == 8
-    assert d.loc["Enschede", "dichtstbijzijnde_post"] == "Enschede" and d.loc["Hengelo", "dichtstbijzijnde_post"] == "Hengelo"
+    assert (
+        d.loc["Enschede", "dichtstbijzijnde_post"] == "Enschede"
+        and d.loc["Hengelo", "dichtstbijzijnde_post"] == "Hengelo"
+    )
     assert d["afstand_km"].max() < 30  # the region is about 40 km across
     for gemeente, geometry in ((f["properties"]["gemeente"], f["geometry"]) for f in geo.lees_grenzen()["features"]):
         point = geo.Punt(d.loc[gemeente, "lat"], d.loc[gemeente, "lon"])

@@ -4,12 +4,12 @@ import shutil
 
 import pytest
 
-from conftest import run_build
-
 from jaarverslag.build import stage
 from jaarverslag.build.errors import BuildFout
 from jaarverslag.data import narrative
 from jaarverslag.data.report import valideer
+
+from conftest import run_build
 
 PAGES = frozenset({"index", "verrichtingen"})
 SECRET = "GEHEIM-BUITEN-HET-PROJECT"
@@ -44,16 +44,19 @@ def test_hostile_constructs_are_refused_with_their_line(kind):
 
 
 def test_the_safe_subset_passes():
-    text = ("Een alinea met *nadruk*, **vet**, `code` en een {term}`ROAZ`.\n\n"
-            "### Tussenkop\n\n#### Kleiner\n\n- punt een\n- punt [twee](https://www.sht.nl/)\n\n"
-            "1. genummerd, zie [verrichtingen](verrichtingen.md)[^1]\n\n"
-            "<!-- commentaar dat niet in het boek komt -->\n\n[^1]: Een voetnoot.\n")
+    text = (
+        "Een alinea met *nadruk*, **vet**, `code` en een {term}`ROAZ`.\n\n"
+        "### Tussenkop\n\n#### Kleiner\n\n- punt een\n- punt [twee](https://www.sht.nl/)\n\n"
+        "1. genummerd, zie [verrichtingen](verrichtingen.md)[^1]\n\n"
+        "<!-- commentaar dat niet in het boek komt -->\n\n[^1]: Een voetnoot.\n"
+    )
     assert narrative.problems(text, PAGES) == []
 
 
 def test_front_matter_is_refused():
     assert narrative.problems("---\ntitle: x\n---\nTekst.\n", PAGES) == [
-        narrative.TextProblem(1, "front matter (---) is niet toegestaan")]
+        narrative.TextProblem(1, "front matter (---) is niet toegestaan")
+    ]
 
 
 def test_a_link_to_an_unknown_page_or_scheme_is_refused_or_stays_text():
@@ -70,7 +73,9 @@ def test_validation_names_file_and_line(project):
     line = path.read_text(encoding="utf-8").count("\n") - 1
     rapport = valideer([2021], project)
     texts = [p.tekst() for p in rapport.problemen]
-    assert any(t.startswith(f"data/2021/tekst/voorwoord.md, regel {line}: de directive {{include}}") for t in texts), texts
+    assert any(t.startswith(f"data/2021/tekst/voorwoord.md, regel {line}: de directive {{include}}") for t in texts), (
+        texts
+    )
 
 
 def test_a_symbolic_link_to_an_outside_file_is_refused(project, tmp_path):

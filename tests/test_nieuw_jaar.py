@@ -8,9 +8,9 @@ import pytest
 
 from jaarverslag import cli
 from jaarverslag.data import checks, metrics
-from jaarverslag.data.narrative import FILES as NARRATIVE_FILES
 from jaarverslag.data.codebook import codebook
 from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.narrative import FILES as NARRATIVE_FILES
 from jaarverslag.data.new_year import JaarBestaatAl, maak
 from jaarverslag.data.paths import ROOT_ENV, verslagjaren
 from jaarverslag.data.report import valideer
@@ -41,7 +41,9 @@ def test_every_per_year_table_is_a_header_only_template(nieuw, project):
 
 def test_narrative_files_say_in_dutch_what_to_write(nieuw, project):
     folder = project / "data" / str(JAAR) / "tekst"
-    assert {p.stem for p in folder.glob("*.md")} == set(NARRATIVE_FILES) == {"voorwoord", "hoogtepunten", "samenwerking"}
+    assert (
+        {p.stem for p in folder.glob("*.md")} == set(NARRATIVE_FILES) == {"voorwoord", "hoogtepunten", "samenwerking"}
+    )
     for path in folder.glob("*.md"):
         text = path.read_text(encoding="utf-8")
         assert text.startswith("<!--") and text.rstrip().endswith("-->"), path.name  # a comment: not shown in the book
@@ -121,8 +123,9 @@ def test_a_filled_table_must_be_correct(nieuw, project):
     text = "\n".join(p.tekst() for p in valideer(root=project).problemen)
     assert f"data/{JAAR}/verrichtingen.csv, regel 2, kolom 'aantal', waarde '3.000'" in text
 
-    (folder / "verrichtingen.csv").write_text("jaar,post,verrichting,aantal,status,toelichting\n"
-                                              "2022,Hengelo,Visite,3000,zeker,\n", encoding="utf-8")
+    (folder / "verrichtingen.csv").write_text(
+        "jaar,post,verrichting,aantal,status,toelichting\n2022,Hengelo,Visite,3000,zeker,\n", encoding="utf-8"
+    )
     report = valideer(root=project)
     assert report.ok, report.tekst()
     assert "verrichtingen" not in report.ontbrekend[JAAR]
@@ -146,4 +149,5 @@ def test_a_template_year_builds_with_every_chapter_saying_what_is_missing(nieuw,
         assert "Traceback" not in text and ">nan<" not in text.lower() and ">None<" not in text, page.name
     assert "niet beschikbaar" in (site / "book" / "verrichtingen.html").read_text(encoding="utf-8")
     assert f"Voor {JAAR} is geen tekst over het voorwoord aanwezig" in (site / "book" / "index.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )

@@ -37,7 +37,8 @@ def test_parameters_cell_holds_plain_values_only(path):
         except (ValueError, SyntaxError):
             literal = False
         assert literal, (
-            f"{path.name}: parameter values must be literals (papermill does not recompute derived values): {line}")
+            f"{path.name}: parameter values must be literals (papermill does not recompute derived values): {line}"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

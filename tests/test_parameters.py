@@ -78,6 +78,7 @@ def problem(root: Path, bestand: Path | None = None, opties: tuple[str, ...] = (
 
 # The parameters cell
 
+
 def test_parameters_cell_names_annotations_and_defaults(root):
     cel = par.parameters_cel(root / "notebooks" / "scenario.md")
     assert list(cel) == ["jaar", "groei", "aantal", "naam", "trend", "lijst", "los"]
@@ -96,29 +97,40 @@ def test_notebook_without_parameters_cell_has_none(tmp_path):
 def test_parameters_cell_of_a_real_notebook():
     cel = par.parameters_cel(ROOT / "notebooks" / "model_leeftijd.md")
     assert list(cel) == ["jaar", "referentiejaar", "betrouwbaarheid", "familie", "terugval"]
-    assert {n: p.annotatie for n, p in cel.items()} == {"jaar": "int", "referentiejaar": "int",
-                                                        "betrouwbaarheid": "int", "familie": "str", "terugval": "str"}
+    assert {n: p.annotatie for n, p in cel.items()} == {
+        "jaar": "int",
+        "referentiejaar": "int",
+        "betrouwbaarheid": "int",
+        "familie": "str",
+        "terugval": "str",
+    }
 
 
 # The parameter file
 
+
 def test_parameter_file_is_read_per_notebook(tmp_path):
     path = write(tmp_path / "scenario.yml", "scenario:\n  groei: 40\n  naam: tekst\nkaal: {}\n")
-    assert par.lees_parameterbestand(path) == [Instelling("scenario", "groei", 40, str(path)),
-                                             Instelling("scenario", "naam", "tekst", str(path))]
+    assert par.lees_parameterbestand(path) == [
+        Instelling("scenario", "groei", 40, str(path)),
+        Instelling("scenario", "naam", "tekst", str(path)),
+    ]
 
 
 def test_empty_parameter_file_has_no_overrides(tmp_path):
     assert par.lees_parameterbestand(write(tmp_path / "leeg.yml", "# niets\n")) == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    (None, "parameterbestand niet gevonden"),
-    ("scenario: [groei: 1\n", "geen geldige YAML"),
-    ("- scenario\n- groei\n", "een lijst"),
-    ("scenario:\ngroei: 40\n", "notebook \"scenario\": verwacht daaronder ingesprongen"),
-    ("scenario: 40\n", "een geheel getal"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (None, "parameterbestand niet gevonden"),
+        ("scenario: [groei: 1\n", "geen geldige YAML"),
+        ("- scenario\n- groei\n", "een lijst"),
+        ("scenario:\ngroei: 40\n", 'notebook "scenario": verwacht daaronder ingesprongen'),
+        ("scenario: 40\n", "een geheel getal"),
+    ],
+)
 def test_unusable_parameter_file(root, text, expected):
     path = root / "scenario.yml"
     if text is not None:
@@ -129,10 +141,18 @@ def test_unusable_parameter_file(root, text, expected):
 
 # -p on the command line
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("scenario.groei=40", 40), ("scenario.groei=40.5", 40.5), ("scenario.trend=true", True),
-    ("scenario.naam=tekst", "tekst"), ("scenario.naam='40'", "40"), ("scenario.naam=a: b", "a: b"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("scenario.groei=40", 40),
+        ("scenario.groei=40.5", 40.5),
+        ("scenario.trend=true", True),
+        ("scenario.naam=tekst", "tekst"),
+        ("scenario.naam='40'", "40"),
+        ("scenario.naam=a: b", "a: b"),
+    ],
+)
 def test_option_value_is_a_yaml_scalar(text, value):
     inst = par.lees_parameteroptie(text)
     assert (inst.notebook, inst.naam, inst.bron) == ("scenario", text.split("=")[0].split(".")[1], "-p")
@@ -146,6 +166,7 @@ def test_malformed_option(text):
 
 
 # Merging
+
 
 def test_command_line_wins_over_the_file(root):
     path = write(root / "scenario.yml", "scenario:\n  groei: 40\n  aantal: 7\n")
@@ -161,23 +182,27 @@ def test_no_overrides_is_an_empty_scenario(root):
 
 # Validation: every message names where, notebook, parameter, value and the problem
 
-@pytest.mark.parametrize(("option", "expected"), [
-    ("vooruitblik.groei=40", "onbekend notebook; kies uit: kaal, scenario"),
-    ("scenario.groeii=40", "onbekende parameter; kies uit: groei, aantal, naam, trend, lijst, los"),
-    ("kaal.groei=40", "onbekende parameter; dit notebook heeft alleen de parameter jaar"),
-    ("scenario.jaar=2020", "--jaar"),
-    ("scenario.aantal=true", "verwacht een geheel getal (int), maar de waarde is true of false (bool)"),
-    ("scenario.aantal=5.5", "verwacht een geheel getal (int), maar de waarde is een getal (float)"),
-    ("scenario.aantal='5'", "verwacht een geheel getal (int), maar de waarde is tekst (str)"),
-    ("scenario.groei=false", "verwacht een getal (float), maar de waarde is true of false (bool)"),
-    ("scenario.groei=veel", "verwacht een getal (float), maar de waarde is tekst (str)"),
-    ("scenario.naam=40", "verwacht tekst (str), maar de waarde is een geheel getal (int)"),
-    ("scenario.naam=no", "zet tekst tussen aanhalingstekens"),
-    ("scenario.trend=1", "verwacht true of false (bool), maar de waarde is een geheel getal (int)"),
-    ("scenario.naam=", "de waarde is leeg"),
-    ("scenario.lijst=1", "de parameters-cel geeft als type list[int]"),
-    ("scenario.los=1", "de parameters-cel geeft als type niets"),
-])
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("vooruitblik.groei=40", "onbekend notebook; kies uit: kaal, scenario"),
+        ("scenario.groeii=40", "onbekende parameter; kies uit: groei, aantal, naam, trend, lijst, los"),
+        ("kaal.groei=40", "onbekende parameter; dit notebook heeft alleen de parameter jaar"),
+        ("scenario.jaar=2020", "--jaar"),
+        ("scenario.aantal=true", "verwacht een geheel getal (int), maar de waarde is true of false (bool)"),
+        ("scenario.aantal=5.5", "verwacht een geheel getal (int), maar de waarde is een getal (float)"),
+        ("scenario.aantal='5'", "verwacht een geheel getal (int), maar de waarde is tekst (str)"),
+        ("scenario.groei=false", "verwacht een getal (float), maar de waarde is true of false (bool)"),
+        ("scenario.groei=veel", "verwacht een getal (float), maar de waarde is tekst (str)"),
+        ("scenario.naam=40", "verwacht tekst (str), maar de waarde is een geheel getal (int)"),
+        ("scenario.naam=no", "zet tekst tussen aanhalingstekens"),
+        ("scenario.trend=1", "verwacht true of false (bool), maar de waarde is een geheel getal (int)"),
+        ("scenario.naam=", "de waarde is leeg"),
+        ("scenario.lijst=1", "de parameters-cel geeft als type list[int]"),
+        ("scenario.los=1", "de parameters-cel geeft als type niets"),
+    ],
+)
 def test_invalid_option_is_refused(root, option, expected):
     notebook_name, rest = option.split(".", 1)
     name, value = rest.split("=", 1)
@@ -197,6 +222,7 @@ def test_file_problems_name_the_file_and_all_are_listed(root):
 
 # Runs, the cache key and the summary
 
+
 def test_taak_parameters_merge_the_overrides(root):
     taken = execute.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "trend": True}})
     by_name = {(t.jaar, t.notebook): t for t in taken}
@@ -209,9 +235,12 @@ def test_taak_parameters_merge_the_overrides(root):
 def reasons(root: Path, overrides: dict | None) -> dict[str, str | None]:
     """Why each 2021 run would run now, as the build decides it."""
     cache_dir = root / "_build" / "cache"
-    return {t.notebook: cache.reden_om_te_draaien(cache.entry_path(cache_dir, t.jaar, t.notebook),
-                                                  cache.Sleutel.voor(root, t.bron, t.parameters), t.uit, root)
-            for t in execute.taken_voor([2021], root, overrides)}
+    return {
+        t.notebook: cache.reden_om_te_draaien(
+            cache.entry_path(cache_dir, t.jaar, t.notebook), cache.Sleutel.voor(root, t.bron, t.parameters), t.uit, root
+        )
+        for t in execute.taken_voor([2021], root, overrides)
+    }
 
 
 def run_all(root: Path, overrides: dict | None) -> None:
@@ -219,8 +248,12 @@ def run_all(root: Path, overrides: dict | None) -> None:
     for t in execute.taken_voor([2021], root, overrides):
         t.map.mkdir(parents=True, exist_ok=True)
         t.uit.write_text("{}", encoding="utf-8")
-        cache.schrijf_entry(cache.entry_path(root / "_build" / "cache", t.jaar, t.notebook),
-                            cache.Sleutel.voor(root, t.bron, t.parameters), t.map / execute.READS_FILE, root)
+        cache.schrijf_entry(
+            cache.entry_path(root / "_build" / "cache", t.jaar, t.notebook),
+            cache.Sleutel.voor(root, t.bron, t.parameters),
+            t.map / execute.READS_FILE,
+            root,
+        )
 
 
 def test_a_changed_override_reruns_exactly_that_notebook(root):
@@ -244,6 +277,7 @@ def test_summary_lists_the_overrides_in_use(root):
 
 
 # The command line and the build's entry
+
 
 def test_cli_passes_file_and_options_in_order(monkeypatch):
     seen = {}

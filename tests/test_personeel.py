@@ -86,7 +86,10 @@ def test_inflow_and_outflow_add_up_to_printed_totals_and_staff_change():
     marks = pn.verloop_tabel_onzeker(v).to_numpy()
     certain = table.reset_index()[~marks]
     assert set(zip(certain["Richting"], certain["Functie"])) == {
-        ("Instroom", "Postassistenten"), ("Instroom", pn.TOTAAL), ("Uitstroom", pn.TOTAAL)}
+        ("Instroom", "Postassistenten"),
+        ("Instroom", pn.TOTAAL),
+        ("Uitstroom", pn.TOTAAL),
+    }
     zin = pe.verloop_zin(v, pn.medewerkers(2021))
     assert "precies" in zin and "112" in zin and "97" in zin  # 36 - 51 = -15 = 97 - 112
 
@@ -102,10 +105,14 @@ def test_inflow_explanation_says_the_shared_reason_once():
 
 
 def test_missing_years_say_so():
-    for text in (pe.huisartsen_zin(pn.huisartsen(2019)), pe.medewerkers_zin(pn.medewerkers(2019)),
-                 pe.verzuim_zin(pn.verzuim(2019), 2019, pn.verzuimnorm()),
-                 pe.verloop_zin(pn.verloop(2019), pn.medewerkers(2019)),
-                 pe.medewerkers_zin(pn.medewerkers(2020)), pe.verloop_zin(pn.verloop(2020), pn.medewerkers(2020))):
+    for text in (
+        pe.huisartsen_zin(pn.huisartsen(2019)),
+        pe.medewerkers_zin(pn.medewerkers(2019)),
+        pe.verzuim_zin(pn.verzuim(2019), 2019, pn.verzuimnorm()),
+        pe.verloop_zin(pn.verloop(2019), pn.medewerkers(2019)),
+        pe.medewerkers_zin(pn.medewerkers(2020)),
+        pe.verloop_zin(pn.verloop(2020), pn.medewerkers(2020)),
+    ):
         assert text and "nan" not in text.lower() and "None" not in text and "<NA>" not in text
     assert "geen aantallen huisartsen beschikbaar" in pe.huisartsen_zin(pn.huisartsen(2019))
     assert pn.verloop(2020).per_functie is None and "2019" in pe.verloop_zin(pn.verloop(2020), pn.medewerkers(2020))
@@ -120,8 +127,17 @@ def test_table_differences_keep_a_plain_zero_while_sentences_use_the_shared_sign
 
 def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the notebook
-    keys = {"jaar", "huisartsen_zin", "medewerkers_zin", "verzuim_zin", "verloop_zin", "huisartsen", "medewerkers",
-            "verzuim", "verloop"}
+    keys = {
+        "jaar",
+        "huisartsen_zin",
+        "medewerkers_zin",
+        "verzuim_zin",
+        "verloop_zin",
+        "huisartsen",
+        "medewerkers",
+        "verzuim",
+        "verloop",
+    }
     full, empty = pe.page_values(2021, root=ROOT), pe.page_values(2019, root=ROOT)
     plt.close("all")
     assert set(full) == set(empty) == keys

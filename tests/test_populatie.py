@@ -60,8 +60,10 @@ def test_rate_per_1000_uses_cbs_bands_of_the_same_year():
     assert round_half_up(frame.loc["0-10", "per_1000"]) == round_half_up(19_122 / bevolking_0_10 * 1000) == 513
     # Last year's rate uses the population on 1 January 2020.
     jan_2020 = cbs[cbs["peildatum"] == "2020-01-01"]
-    assert frame.loc["0-10", "bevolking_vorig_jaar"] == jan_2020[jan_2020["leeftijdsgroep"].isin(["0-4", "5-9"])][
-        "inwoners"].sum()
+    assert (
+        frame.loc["0-10", "bevolking_vorig_jaar"]
+        == jan_2020[jan_2020["leeftijdsgroep"].isin(["0-4", "5-9"])]["inwoners"].sum()
+    )
     assert frame["bevolking"].sum() == jan_2021["inwoners"].sum()  # every band lands in exactly one group
 
 
@@ -88,10 +90,16 @@ def test_year_without_previous_year_or_data_says_so():
     assert list(po.tabel_aantallen(h2020).columns) == ["Leeftijdsgroep", "Totaal 2020"]
     h2019 = po.hulpvragen(2019)
     assert not h2019.beschikbaar
-    texts = [pt.hulpvragen_zin(h2019), pt.totaal_zin(h2019), pt.groei_zin(h2019), pt.per_1000_zin(h2019),
-             pt.onzeker_zin(h2019),
-             pt.bevolking_zin(h2019, po.inwoners(2019)), pt.inwoners_zin(po.inwoners(2019)),
-             pt.grootste_afwijking_zin(po.noemers(2019), 2019)]
+    texts = [
+        pt.hulpvragen_zin(h2019),
+        pt.totaal_zin(h2019),
+        pt.groei_zin(h2019),
+        pt.per_1000_zin(h2019),
+        pt.onzeker_zin(h2019),
+        pt.bevolking_zin(h2019, po.inwoners(2019)),
+        pt.inwoners_zin(po.inwoners(2019)),
+        pt.grootste_afwijking_zin(po.noemers(2019), 2019),
+    ]
     for text in texts:
         assert text and "nan" not in text.lower() and "None" not in text and "<NA>" not in text
 
@@ -138,4 +146,3 @@ def test_the_page_values_with_and_without_data(tmp_path, monkeypatch):
     assert "jv-niet-beschikbaar" in zonder["tabel_aantallen"].data and "jv-niet-beschikbaar" in zonder["figuur"].data
     assert "hulpvragen per leeftijdsgroep: niet beschikbaar" in po.kerncijfers(2019, ROOT)
     assert "401.830" in po.kerncijfers(2021, ROOT)
-

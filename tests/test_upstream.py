@@ -1,4 +1,4 @@
-"""Upstream notebooks: a notebook that declares `upstream = [...]` receives those notebooks' settings, scenario included."""
+"""Upstream notebooks: a notebook declaring `upstream = [...]` receives those notebooks' settings, scenario included."""
 
 import re
 import shutil
@@ -61,42 +61,56 @@ def test_without_upstream_the_run_gets_jaar_and_its_own_overrides(root):
     assert run_parameters(root, root / "notebooks" / "kaal.md", 2020) == {"jaar": 2020}
     model = root / "notebooks" / "model.md"
     assert run_parameters(root, model, 2021, {"model": {"marge": 3.0, "familie": "poisson"}, "kaal": {"x": 1}}) == {
-        "jaar": 2021, "familie": "poisson", "marge": 3.0}
+        "jaar": 2021,
+        "familie": "poisson",
+        "marge": 3.0,
+    }
 
 
 def test_upstream_gets_every_default_but_jaar(root):
     assert run_parameters(root, root / "notebooks" / "vooruit.md", 2021) == {
-        "jaar": 2021, "upstream": {"model": {"familie": "auto", "betrouwbaarheid": 95, "marge": 2.5}}}
+        "jaar": 2021,
+        "upstream": {"model": {"familie": "auto", "betrouwbaarheid": 95, "marge": 2.5}},
+    }
 
 
 def test_the_upstream_scenario_flows_through(root):
     overrides = scenario(root, opties=["model.familie=poisson", "vooruit.tot_jaar=2035", "model.marge=3"])
     got = run_parameters(root, root / "notebooks" / "vooruit.md", 2020, overrides)
-    assert got == {"jaar": 2020, "tot_jaar": 2035,
-                   "upstream": {"model": {"familie": "poisson", "betrouwbaarheid": 95, "marge": 3.0}}}
+    assert got == {
+        "jaar": 2020,
+        "tot_jaar": 2035,
+        "upstream": {"model": {"familie": "poisson", "betrouwbaarheid": 95, "marge": 3.0}},
+    }
     model = run_parameters(root, root / "notebooks" / "model.md", 2020, overrides)
     defaults = run_parameters(root, root / "notebooks" / "vooruit.md", 2020)["upstream"]["model"]
     assert got["upstream"]["model"] == {**defaults, **{k: v for k, v in model.items() if k != "jaar"}}  # the same
 
 
 def test_the_run_papermill_gets_carries_the_upstream(root):
-    taak = next(t for t in execute.taken_voor([2021], root, {"model": {"familie": "negbin"}}) if t.notebook == "vooruit")
+    taak = next(
+        t for t in execute.taken_voor([2021], root, {"model": {"familie": "negbin"}}) if t.notebook == "vooruit"
+    )
     assert taak.parameters["upstream"]["model"]["familie"] == "negbin"
     nb = jupytext.read(taak.bron)
     for cell in nb.cells:
         cell.metadata.setdefault("tags", [])
     nb.metadata.setdefault("papermill", {})
-    injected = next(c.source for c in parameterize_notebook(nb, taak.parameters).cells
-                    if "injected-parameters" in c.metadata.tags)
+    injected = next(
+        c.source for c in parameterize_notebook(nb, taak.parameters).cells if "injected-parameters" in c.metadata.tags
+    )
     assert re.search(r'upstream = \{"model": \{"familie": "negbin"', injected)
 
 
 def reasons(root: Path, overrides: dict | None) -> dict[str, str | None]:
     """Why each 2021 run would run now, as the build decides it."""
     cache_dir = root / "_build" / "cache"
-    return {t.notebook: cache.reden_om_te_draaien(cache.entry_path(cache_dir, t.jaar, t.notebook),
-                                                  cache.Sleutel.voor(root, t.bron, t.parameters), t.uit, root)
-            for t in execute.taken_voor([2021], root, overrides)}
+    return {
+        t.notebook: cache.reden_om_te_draaien(
+            cache.entry_path(cache_dir, t.jaar, t.notebook), cache.Sleutel.voor(root, t.bron, t.parameters), t.uit, root
+        )
+        for t in execute.taken_voor([2021], root, overrides)
+    }
 
 
 def record(root: Path, overrides: dict | None) -> None:
@@ -104,8 +118,12 @@ def record(root: Path, overrides: dict | None) -> None:
     for t in execute.taken_voor([2021], root, overrides):
         t.map.mkdir(parents=True, exist_ok=True)
         t.uit.write_text("{}", encoding="utf-8")
-        cache.schrijf_entry(cache.entry_path(root / "_build" / "cache", t.jaar, t.notebook),
-                            cache.Sleutel.voor(root, t.bron, t.parameters), t.map / execute.READS_FILE, root)
+        cache.schrijf_entry(
+            cache.entry_path(root / "_build" / "cache", t.jaar, t.notebook),
+            cache.Sleutel.voor(root, t.bron, t.parameters),
+            t.map / execute.READS_FILE,
+            root,
+        )
 
 
 def test_an_upstream_scenario_reruns_the_downstream_notebook_too(root):
@@ -115,7 +133,10 @@ def test_an_upstream_scenario_reruns_the_downstream_notebook_too(root):
     assert reasons(root, poisson) == {"kaal": None, "model": "parameters gewijzigd", "vooruit": "parameters gewijzigd"}
     record(root, poisson)
     assert reasons(root, {**poisson, "vooruit": {"tot_jaar": 2030}}) == {
-        "kaal": None, "model": None, "vooruit": "parameters gewijzigd"}  # downstream settings leave the model alone
+        "kaal": None,
+        "model": None,
+        "vooruit": "parameters gewijzigd",
+    }  # downstream settings leave the model alone
 
 
 def test_editing_the_upstream_default_reruns_the_downstream_notebook(root):
@@ -126,8 +147,9 @@ def test_editing_the_upstream_default_reruns_the_downstream_notebook(root):
 
 def test_an_unknown_upstream_stops_the_build_before_anything(root, monkeypatch, capsys):
     notebook(root, "vooruit", DOWNSTREAM.replace('"model"', '"model", "modell"'))
-    with pytest.raises(BuildFout, match='notebook "vooruit": upstream-notebook "modell" bestaat niet; kies uit: '
-                                        'kaal, model'):
+    with pytest.raises(
+        BuildFout, match='notebook "vooruit": upstream-notebook "modell" bestaat niet; kies uit: kaal, model'
+    ):
         controleer_upstream(root)
     with pytest.raises(BuildFout, match="modell"):
         run_parameters(root, root / "notebooks" / "vooruit.md", 2021)
@@ -137,11 +159,14 @@ def test_an_unknown_upstream_stops_the_build_before_anything(root, monkeypatch, 
     assert not (root / "_build").exists()
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ('upstream = "model"', "upstream moet een lijst met notebooknamen zijn"),
-    ("upstream = [model]", "upstream moet een lijst met notebooknamen zijn"),
-    ('upstream = ["vooruit"]', "kan niet zijn eigen upstream zijn"),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('upstream = "model"', "upstream moet een lijst met notebooknamen zijn"),
+        ("upstream = [model]", "upstream moet een lijst met notebooknamen zijn"),
+        ('upstream = ["vooruit"]', "kan niet zijn eigen upstream zijn"),
+    ],
+)
 def test_a_malformed_upstream_is_refused(root, cell, expected):
     notebook(root, "vooruit", cell)
     with pytest.raises(BuildFout, match=expected):
@@ -167,10 +192,17 @@ def test_the_vooruitblik_receives_the_age_model_settings(tmp_path):
     path = tmp_path / "notebooks" / "vooruitblik.md"
     text = path.read_text(encoding="utf-8")
     if 'upstream = ["model_leeftijd"]' not in text:
-        text = text.replace("jaar: int = 2021  # verslagjaar\n", 'jaar: int = 2021  # verslagjaar\n'
-                            'upstream = ["model_leeftijd"]\n', 1)
+        text = text.replace(
+            "jaar: int = 2021  # verslagjaar\n", 'jaar: int = 2021  # verslagjaar\nupstream = ["model_leeftijd"]\n', 1
+        )
         path.write_text(text, encoding="utf-8")
     controleer_upstream(tmp_path)
     got = run_parameters(tmp_path, path, 2021, scenario(tmp_path, opties=["model_leeftijd.familie=poisson"]))
-    assert got["upstream"] == {"model_leeftijd": {"referentiejaar": 0, "betrouwbaarheid": 95, "familie": "poisson",
-                                                  "terugval": "dichtstbijzijnde"}}
+    assert got["upstream"] == {
+        "model_leeftijd": {
+            "referentiejaar": 0,
+            "betrouwbaarheid": 95,
+            "familie": "poisson",
+            "terugval": "dichtstbijzijnde",
+        }
+    }

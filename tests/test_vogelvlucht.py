@@ -18,9 +18,22 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # The 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt), section "Corona", names these press-conference
 # days: 2 and 23 February, 8 and 23 March, 20 April, 11 May, 18 June, 9 July, 13 August, 14 September,
 # 2, 12 and 26 November, 18 December.
-PRINTED_PERSCONFERENTIES_2021 = ["2021-02-02", "2021-02-23", "2021-03-08", "2021-03-23", "2021-04-20", "2021-05-11",
-                                 "2021-06-18", "2021-07-09", "2021-08-13", "2021-09-14", "2021-11-02", "2021-11-12",
-                                 "2021-11-26", "2021-12-18"]
+PRINTED_PERSCONFERENTIES_2021 = [
+    "2021-02-02",
+    "2021-02-23",
+    "2021-03-08",
+    "2021-03-23",
+    "2021-04-20",
+    "2021-05-11",
+    "2021-06-18",
+    "2021-07-09",
+    "2021-08-13",
+    "2021-09-14",
+    "2021-11-02",
+    "2021-11-12",
+    "2021-11-26",
+    "2021-12-18",
+]
 # Same section, July block: "Aparte Coronapost Hengelo vanaf 1 juli gesloten".
 PRINTED_CORONAPOST_DICHT_2021 = "2021-07-01"
 # Section "Projecten - ontwikkelingen": seven items for 2021 plus the NEN 7510 project of section "ICT",
@@ -40,9 +53,18 @@ def in_tmp(tmp_path, monkeypatch):
 
 
 def _tijdlijn_met(beschrijving: str, status: str = "zeker") -> vv.Tijdlijn:
-    frame = pd.DataFrame({"jaar": [2021], "maand": [3], "nr": [1], "datum": ["2021-03-08"],
-                          "categorie": ["persconferentie"], "beschrijving": [beschrijving], "status": [status],
-                          "toelichting": [PAYLOAD if status == "onzeker" else pd.NA]})
+    frame = pd.DataFrame(
+        {
+            "jaar": [2021],
+            "maand": [3],
+            "nr": [1],
+            "datum": ["2021-03-08"],
+            "categorie": ["persconferentie"],
+            "beschrijving": [beschrijving],
+            "status": [status],
+            "toelichting": [PAYLOAD if status == "onzeker" else pd.NA],
+        }
+    )
     return vv.maak_tijdlijn(frame, 2021)
 
 
@@ -111,8 +133,11 @@ def test_years_without_data_get_clear_sentences(in_tmp):
         for zin in (vv.tijdlijn_zin(tl, jaar), vv.projecten_zin(pr, jaar), vv.ketenpartners_zin(partners, jaar)):
             assert "alleen vastgelegd voor 2021" in zin
         # In place of a chart or table: one box per section saying what is missing for this year.
-        boxes = [vv.tijdlijn_blok(tl, jaar).data, vv.projecten_blok(pr, jaar).data,
-                 vv.ketenpartners_html(partners, jaar).data]
+        boxes = [
+            vv.tijdlijn_blok(tl, jaar).data,
+            vv.projecten_blok(pr, jaar).data,
+            vv.ketenpartners_html(partners, jaar).data,
+        ]
         for box in boxes:
             assert box.count("Niet beschikbaar") == 1 and f"voor {jaar}" in box and "<table" not in box
         texts = [*boxes, vv.kerncijfers(tl, pr, partners), vv.tijdlijn_onzeker_zin(tl), vv.projecten_onzeker_zin(pr)]
@@ -123,8 +148,10 @@ def test_years_without_data_get_clear_sentences(in_tmp):
 
 
 def test_sentence_when_no_other_year_has_the_table():
-    assert vv.elders_zin("een tijdlijn van corona", "corona_tijdlijn", 2021, ROOT) == \
-        "Een tijdlijn van corona is voor geen enkel verslagjaar vastgelegd."
+    assert (
+        vv.elders_zin("een tijdlijn van corona", "corona_tijdlijn", 2021, ROOT)
+        == "Een tijdlijn van corona is voor geen enkel verslagjaar vastgelegd."
+    )
 
 
 def test_data_text_is_escaped_in_every_rendering(in_tmp):
@@ -157,8 +184,18 @@ def test_timeline_chart_has_one_marker_per_event_and_distinct_shapes(tmp_path):
 
 
 def test_page_values_with_and_without_the_tables(in_tmp):
-    keys = {"jaar", "volgend_jaar", "tijdlijn_zin", "tijdlijn_onzeker", "projecten_zin", "projecten_onzeker",
-            "ketenpartners_zin", "tijdlijn", "projecten_tabellen", "ketenpartners_tabel"}
+    keys = {
+        "jaar",
+        "volgend_jaar",
+        "tijdlijn_zin",
+        "tijdlijn_onzeker",
+        "projecten_zin",
+        "projecten_onzeker",
+        "ketenpartners_zin",
+        "tijdlijn",
+        "projecten_tabellen",
+        "ketenpartners_tabel",
+    }
     values = vv.page_values(2021)
     assert set(values) == keys and values["volgend_jaar"] == "2022"
     assert values["tijdlijn_zin"] == vv.tijdlijn_zin(vv.tijdlijn(2021), 2021)

@@ -67,8 +67,9 @@ def test_rate_trend_stops_after_its_years():
 def test_population_projection_by_hand(monkeypatch):
     # One gemeente: 60 young, 40 old (30 + 10). Total +21% in 2 years (1,1 a year); share old ×1,25 a year.
     monkeypatch.setattr(pj, "OUDEREN_PERIODE", (2023, 2024))
-    basis = pd.DataFrame({"gemeente": ["A"] * 3, "leeftijdsgroep": ["0-4", "65-69", "80-84"],
-                          "inwoners": [60.0, 30.0, 10.0]})
+    basis = pd.DataFrame(
+        {"gemeente": ["A"] * 3, "leeftijdsgroep": ["0-4", "65-69", "80-84"], "inwoners": [60.0, 30.0, 10.0]}
+    )
     out = pj.projecteer_bevolking(basis, {"A": 21.0}, 2, 25.0, 2021, 2022)
     year2 = out[out["jaar"] == 2022].set_index("leeftijdsgroep")["inwoners"]
     # 2022: total 110, share old 0,4 × 1,25 = 0,5: 55 young and 55 old, old split 3:1 as in the base year
@@ -82,16 +83,23 @@ def test_population_projection_refuses_an_impossible_share_and_a_missing_gemeent
     with pytest.raises(pj.ProjectionError) as fout:
         pj.projecteer_bevolking(basis, {"A": 0.0}, 14, 100.0, 2021, 2022)  # share 0,6 → 1,2
     assert fout.value.details == {"ouderen_groei_pct": 100.0, "jaar": 2022, "gemeente": "A"}
-    assert vz.foutmelding(fout.value) == ("met 100,0% groei zou in 2022 in A iedereen oudere zijn; "
-                                          "kies een kleinere ouderen_groei_pct")
+    assert vz.foutmelding(fout.value) == (
+        "met 100,0% groei zou in 2022 in A iedereen oudere zijn; kies een kleinere ouderen_groei_pct"
+    )
     with pytest.raises(pj.ProjectionError) as fout:
         pj.projecteer_bevolking(basis, {"B": 0.0}, 14, 10.0, 2021, 2022)
     assert vz.foutmelding(fout.value) == "geen groei van het aantal inwoners voor A"
 
 
 def test_gemeente_growth_uses_the_forecast_its_interval_or_the_parameters():
-    prognose = pd.DataFrame({"gemeente": ["X", "Y", "Z"], "verandering_pct": [6.9, -4.4, math.nan],
-                             "ondergrens_pct": [2.9, math.nan, math.nan], "bovengrens_pct": [11.1, math.nan, math.nan]})
+    prognose = pd.DataFrame(
+        {
+            "gemeente": ["X", "Y", "Z"],
+            "verandering_pct": [6.9, -4.4, math.nan],
+            "ondergrens_pct": [2.9, math.nan, math.nan],
+            "bovengrens_pct": [11.1, math.nan, math.nan],
+        }
+    )
     g = pj.gemeente_groei(prognose, groei_onbekend_pct=1.0, marge_pct=4.0).set_index("gemeente")
     assert g.loc["X", ["laag", "midden", "hoog"]].tolist() == [2.9, 6.9, 11.1]
     assert g.loc["Y", ["laag", "midden", "hoog"]].tolist() == pytest.approx([-8.4, -4.4, -0.4])
@@ -113,12 +121,15 @@ def test_scenarios_take_the_bounds_that_lower_or_raise_pressure():
     assert pj.scenario_aannames(pj.STANDAARD, groei)["hoog"].trend == "geen"
 
 
-@pytest.mark.parametrize("wijziging, melding", [
-    ({"ouderen_groei_min_pct": 35.0}, "ouderen_groei_min_pct ≤ ouderen_groei_pct"),
-    ({"instroom_aandeel_max_pct": 120.0}, "instroom_aandeel_max_pct moet tussen 0 en 100"),
-    ({"uitstroom_jaren": 0}, "uitstroom_jaren moet minstens 1"),
-    ({"bevolking_marge_pct": -1.0}, "bevolking_marge_pct mag niet negatief"),
-])
+@pytest.mark.parametrize(
+    "wijziging, melding",
+    [
+        ({"ouderen_groei_min_pct": 35.0}, "ouderen_groei_min_pct ≤ ouderen_groei_pct"),
+        ({"instroom_aandeel_max_pct": 120.0}, "instroom_aandeel_max_pct moet tussen 0 en 100"),
+        ({"uitstroom_jaren": 0}, "uitstroom_jaren moet minstens 1"),
+        ({"bevolking_marge_pct": -1.0}, "bevolking_marge_pct mag niet negatief"),
+    ],
+)
 def test_bad_scenario_parameters_are_refused_by_name(wijziging, melding):
     with pytest.raises(vb.VooruitblikFout, match=re.escape(melding)):
         vb.controleer_parameters({**pj.STANDAARD, **wijziging})
@@ -155,8 +166,10 @@ def test_base_year_reproduces_the_reports_counts(standaard):
         assert pj.waarde(standaard, s, 2021, "huisartsen") == artsen[list(vb.POOL_GROEPEN)].sum()
         assert pj.waarde(standaard, s, 2021, "druk_index") == pytest.approx(100)
     cbs = lees_tabel("cbs_bevolking_leeftijd")
-    assert pj.waarde(standaard, "midden", 2021, "bevolking") == cbs[cbs["peildatum"].astype(str).str[:4] == "2021"][
-        "inwoners"].sum()
+    assert (
+        pj.waarde(standaard, "midden", 2021, "bevolking")
+        == cbs[cbs["peildatum"].astype(str).str[:4] == "2021"]["inwoners"].sum()
+    )
 
 
 def test_the_band_orders_the_scenarios(standaard):
@@ -184,6 +197,7 @@ def test_rate_trend_from_the_age_model_widens_the_band(basis_2021, standaard):
 
     def breedte(v):
         return pj.waarde(v, "hoog", eind, "hulpvragen") - pj.waarde(v, "laag", eind, "hulpvragen")
+
     assert breedte(trend) > breedte(standaard)
     assert "leeftijdsmodel (2020–2021)" in vz.trend_zin(trend)
 
@@ -191,6 +205,7 @@ def test_rate_trend_from_the_age_model_widens_the_band(basis_2021, standaard):
 def test_worked_example_matches_the_projection(standaard):
     stappen = vt.rekenvoorbeeld(standaard).set_index("Stap")["Uitkomst"]
     from jaarverslag.render import fmt
+
     assert stappen["Huisartsen 2022"] == fmt.getal(pj.waarde(standaard, "midden", 2022, "huisartsen"), 1)
     assert stappen["Druk 2022"] == fmt.getal(pj.waarde(standaard, "midden", 2022, "druk_index"), 1)
 
@@ -257,7 +272,8 @@ def test_a_ratio_over_several_years_is_carried_forward_per_year(basis_2021):
     model = pd.DataFrame({"leeftijdsgroep": ["0-10"], "verhouding": [1.21], "ondergrens": [1.0], "bovengrens": [1.44]})
     twee = dataclasses.replace(basis_2021, groei_model=model, groei_referentiejaar=2019)
     assert pj.groei_per_jaar(twee).iloc[0][["verhouding", "ondergrens", "bovengrens"]].tolist() == pytest.approx(
-        [1.1, 1.0, 1.2])
+        [1.1, 1.0, 1.2]
+    )
     een = dataclasses.replace(basis_2021, groei_model=model, groei_referentiejaar=2020)
     pd.testing.assert_frame_equal(pj.groei_per_jaar(een), model)
 
@@ -271,9 +287,12 @@ def test_a_missing_or_mismatched_upstream_stops_the_page():
 
 def test_the_parameters_cell_parser_reads_annotated_and_plain_values(tmp_path):
     notebook = tmp_path / "nb.md"
-    notebook.write_text("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n---\n\n"
-                        "```{code-cell} ipython3\n:tags: [parameters]\n\njaar: int = 2021  # verslagjaar\n"
-                        "upstream = [\"a\"]  # notebooks\nfamilie: str = \"auto\"\n```\n", encoding="utf-8")
+    notebook.write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n---\n\n"
+        "```{code-cell} ipython3\n:tags: [parameters]\n\njaar: int = 2021  # verslagjaar\n"
+        'upstream = ["a"]  # notebooks\nfamilie: str = "auto"\n```\n',
+        encoding="utf-8",
+    )
     assert up.parameter_defaults(notebook) == {"jaar": 2021, "upstream": ["a"], "familie": "auto"}
 
 
@@ -299,9 +318,15 @@ def _run(tmp_path: Path, naam: str, **parameters) -> pd.DataFrame:
 
     work = tmp_path / naam
     work.mkdir()
-    papermill.execute_notebook(jupytext.read(NOTEBOOK), str(work / "vooruitblik.ipynb"),
-                               parameters={"jaar": 2021, **parameters}, cwd=str(work), kernel_name="python3",
-                               progress_bar=False, start_timeout=300)
+    papermill.execute_notebook(
+        jupytext.read(NOTEBOOK),
+        str(work / "vooruitblik.ipynb"),
+        parameters={"jaar": 2021, **parameters},
+        cwd=str(work),
+        kernel_name="python3",
+        progress_bar=False,
+        start_timeout=300,
+    )
     t = _projectie_csv(work)
     return t[(t["Jaar"] == pj.STANDAARD["tot_jaar"]) & (t["Scenario"] == "midden")].iloc[0]
 
@@ -315,6 +340,24 @@ def test_papermill_parameters_move_the_chapter_the_right_way(tmp_path, monkeypat
     assert ouder["Hulpvragen"] > standaard["Hulpvragen"] and ouder[druk] > standaard[druk]
     assert meer["Huisartsen"] > standaard["Huisartsen"] and meer[druk] < standaard[druk]
     assert meer["Hulpvragen"] == standaard["Hulpvragen"]
+
+
+def test_the_notebook_takes_the_age_model_settings_the_build_injects(tmp_path, monkeypatch):
+    from jaarverslag.build.parameters import run_parameters
+
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(ROOT))
+    gegeven = run_parameters(
+        ROOT, NOTEBOOK, 2021, {"model_leeftijd": {"familie": "poisson"}, "vooruitblik": {"trend_leeftijd": True}}
+    )
+    assert gegeven["upstream"] == {"model_leeftijd": {**_leeftijd_standaard(), "familie": "poisson"}}
+    _run(tmp_path, "poisson", **{k: v for k, v in gegeven.items() if k != "jaar"})
+    _run(tmp_path, "auto", trend_leeftijd=True)  # by hand: the plain list, model_leeftijd's defaults
+
+    def hoog(naam: str) -> float:
+        t = _projectie_csv(tmp_path / naam)
+        return t[(t["Jaar"] == pj.STANDAARD["tot_jaar"]) & (t["Scenario"] == "hoog")]["Hulpvragen"].iloc[0]
+
+    assert hoog("poisson") < hoog("auto")  # Poisson's narrower interval: a lower upper bound of the rate trend
 
 
 def test_a_bad_scenario_stops_the_notebook_with_a_dutch_message(tmp_path, monkeypatch):

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import matplotlib
 
-from jaarverslag.render import fmt
 from jaarverslag.chapters import zorgconsumptie as zc
-from jaarverslag.data.load import lees_tabel
 from jaarverslag.data.geo import labelpunt, lees_grenzen
+from jaarverslag.data.load import lees_tabel
+from jaarverslag.render import fmt
 
 matplotlib.use("Agg")
 
@@ -15,11 +15,28 @@ matplotlib.use("Agg")
 # row "consulteenheden" 4.087 3.704 16.546 4.443 5.079 31.676 3.394 3.777 2.320 75.025 and row
 # "2021 eenheden per 1.000 inwoners" 186 142 204 159 159 200 141 172. Rounding: consulteenheden per
 # gemeente to whole units, half up (Dinkelland 3.703,5 -> 3.704); the rate to whole units, half up.
-PRINTED_UNITS_2021 = {"Borne": 4_087, "Dinkelland": 3_704, "Hengelo": 16_546, "Hof van Twente": 4_443,
-                      "Oldenzaal": 5_079, "Enschede": 31_676, "Haaksbergen": 3_394, "Losser": 3_777, "Onbekend": 2_320}
+PRINTED_UNITS_2021 = {
+    "Borne": 4_087,
+    "Dinkelland": 3_704,
+    "Hengelo": 16_546,
+    "Hof van Twente": 4_443,
+    "Oldenzaal": 5_079,
+    "Enschede": 31_676,
+    "Haaksbergen": 3_394,
+    "Losser": 3_777,
+    "Onbekend": 2_320,
+}
 PRINTED_TOTAL_UNITS_2021 = 75_025
-PRINTED_RATE_2021 = {"Borne": 186, "Dinkelland": 142, "Hengelo": 204, "Hof van Twente": 159, "Oldenzaal": 159,
-                     "Enschede": 200, "Haaksbergen": 141, "Losser": 172}
+PRINTED_RATE_2021 = {
+    "Borne": 186,
+    "Dinkelland": 142,
+    "Hengelo": 204,
+    "Hof van Twente": 159,
+    "Oldenzaal": 159,
+    "Enschede": 200,
+    "Haaksbergen": 141,
+    "Losser": 172,
+}
 PRINTED_RATE_2019_HENGELO = 229  # row "2019 eenheden per 1.000 inwoners"
 
 
@@ -106,8 +123,18 @@ def test_map_colour_scale_spans_every_report_year():
     assert (s.vmin, s.vmax) == (132, 229)  # Dinkelland 2020 and Hengelo 2019 (printed rows 2020 and 2019)
 
 
-PAGE_KEYS = {"jaar", "gewichten_zin", "noemer_zin", "berekening_zin", "afwijkingen", "samenvatting_zin",
-             "tabel_per_jaar", "grafiek", "kaart", "tabel_berekening"}
+PAGE_KEYS = {
+    "jaar",
+    "gewichten_zin",
+    "noemer_zin",
+    "berekening_zin",
+    "afwijkingen",
+    "samenvatting_zin",
+    "tabel_per_jaar",
+    "grafiek",
+    "kaart",
+    "tabel_berekening",
+}
 
 
 def test_page_values_with_and_without_rates_and_recomputation(tmp_path, monkeypatch):
@@ -119,8 +146,10 @@ def test_page_values_with_and_without_rates_and_recomputation(tmp_path, monkeypa
     assert set(values) == PAGE_KEYS
     assert values["samenvatting_zin"] == zc.samenvatting_zin(zc.per_1000(2021), 2021)
     assert "zorgconsumptie_berekening.csv" in values["tabel_berekening"].data
-    assert {p.name for p in (tmp_path / "figuren").iterdir()} == {"zorgconsumptie_per_jaar.png",
-                                                                  "zorgconsumptie_kaart.png"}
+    assert {p.name for p in (tmp_path / "figuren").iterdir()} == {
+        "zorgconsumptie_per_jaar.png",
+        "zorgconsumptie_kaart.png",
+    }
     values = zc.page_values(2019)  # printed rates only: nothing to recompute
     assert "Niet beschikbaar" in values["tabel_berekening"].data and "<figure" in values["kaart"].data
     empty = pd.DataFrame(columns=["jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status"])

@@ -17,12 +17,24 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jaar", type=int, action="append", help="alleen dit verslagjaar (mag vaker)")
     b.add_argument("--basis", default="/", help="URL-voorvoegsel waaronder de site staat (standaard /)")
     b.add_argument("--workers", type=int, default=None, help="aantal notebooks tegelijk (standaard: alle kernen)")
-    b.add_argument("--pdf", dest="pdf", action="store_true", default=None, help="ook de PDF maken (standaard als chromium er is)")
+    b.add_argument(
+        "--pdf", dest="pdf", action="store_true", default=None, help="ook de PDF maken (standaard als chromium er is)"
+    )
     b.add_argument("--geen-pdf", dest="pdf", action="store_false", help="geen PDF maken")
-    b.add_argument("--parameters", type=Path, metavar="BESTAND",
-                   help="YAML-bestand met per notebook andere parameterwaarden (een scenario)")
-    b.add_argument("-p", "--parameter", action="append", default=[], metavar="NOTEBOOK.NAAM=WAARDE",
-                   help="één parameter van één notebook instellen (mag vaker; gaat voor --parameters)")
+    b.add_argument(
+        "--parameters",
+        type=Path,
+        metavar="BESTAND",
+        help="YAML-bestand met per notebook andere parameterwaarden (een scenario)",
+    )
+    b.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK.NAAM=WAARDE",
+        help="één parameter van één notebook instellen (mag vaker; gaat voor --parameters)",
+    )
     v = sub.add_parser("validate", help="alle tabellen in data/ controleren")
     v.add_argument("--jaar", type=int, action="append", help="alleen dit verslagjaar (mag vaker)")
     n = sub.add_parser("nieuw-jaar", help="een nieuw verslagjaar beginnen met lege tabellen en teksten")

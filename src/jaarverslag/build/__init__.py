@@ -1,1 +1,4 @@
-"""Build engine: parameters, execution, cache, staging, book, PDF, publish, provenance; never imports chapters or models."""
+"""Build engine: parameters, execution, cache, staging, book, PDF, publish, provenance.
+
+It never imports chapters or models.
+"""

@@ -22,8 +22,8 @@ from papermill.parameterize import parameterize_notebook
 from jaarverslag.build.parameters import bronnotebooks, run_parameters
 from jaarverslag.build.stage import jaar_config
 from jaarverslag.data.load import verslagjaren
-from jaarverslag.render.fmt import getal
 from jaarverslag.data.paths import ROOT_ENV, build_dir, project_root
+from jaarverslag.render.fmt import getal
 
 SOURCE_ITEMS = ("book", "notebooks", "data", "_config.yml", "_toc.yml", "requirements.lock")
 CHANGED_TABLE = "data/2021/verrichtingen.csv"
@@ -40,8 +40,9 @@ def _copy(root: Path, target: Path) -> Path:
 
 def _timed(command: list[str], project: Path) -> float:
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=project, env={**os.environ, ROOT_ENV: str(project)},
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        command, cwd=project, env={**os.environ, ROOT_ENV: str(project)}, capture_output=True, text=True
+    )
     if result.returncode != 0:
         raise SystemExit(f"Mislukt: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
     return time.perf_counter() - start
@@ -78,8 +79,11 @@ def main() -> int:
     build = [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf"]
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
     jaren = verslagjaren(project)
-    print(f"Benchmark op {os.cpu_count()} kernen, jaren {', '.join(map(str, jaren))}, "
-          f"{len(bronnotebooks(project))} notebook(s) per jaar", flush=True)
+    print(
+        f"Benchmark op {os.cpu_count()} kernen, jaren {', '.join(map(str, jaren))}, "
+        f"{len(bronnotebooks(project))} notebook(s) per jaar",
+        flush=True,
+    )
 
     times = {"koud": _timed(build, project)}
     print(f"  koude bouw: {getal(times['koud'], 1)} s", flush=True)
@@ -95,20 +99,33 @@ def main() -> int:
     baseline = 0.0
     for jaar in jaren:
         source = _baseline_book(project, jaar)
-        baseline += _timed([jupyter_book, "build", str(source), "--path-output", str(source / "uit"), "--quiet"], project)
+        baseline += _timed(
+            [jupyter_book, "build", str(source), "--path-output", str(source / "uit"), "--quiet"], project
+        )
     times["basislijn"] = baseline
-    print(f"  basislijn (Jupyter Book voert zelf uit, execute_notebooks: force, één boek per jaar): "
-          f"{getal(baseline, 1)} s", flush=True)
+    print(
+        f"  basislijn (Jupyter Book voert zelf uit, execute_notebooks: force, één boek per jaar): "
+        f"{getal(baseline, 1)} s",
+        flush=True,
+    )
 
-    ratios = {"koud / basislijn": times["koud"] / baseline,
-              "geen wijziging / koud": times["geen wijziging"] / times["koud"],
-              "één tabel / koud": times["één tabel"] / times["koud"]}
+    ratios = {
+        "koud / basislijn": times["koud"] / baseline,
+        "geen wijziging / koud": times["geen wijziging"] / times["koud"],
+        "één tabel / koud": times["één tabel"] / times["koud"],
+    }
     print("Verhoudingen (doel):")
     for name, value in ratios.items():
         verdict = "gehaald" if value <= TARGETS[name] else "NIET gehaald"
         print(f"  {name}: {getal(value, 2)} (≤ {getal(TARGETS[name], 2)}) {verdict}")
-    result = {"seconden": times, "verhoudingen": ratios, "doelen": TARGETS, "kernen": os.cpu_count(),
-              "jaren": jaren, "notebooks_per_jaar": len(bronnotebooks(project))}
+    result = {
+        "seconden": times,
+        "verhoudingen": ratios,
+        "doelen": TARGETS,
+        "kernen": os.cpu_count(),
+        "jaren": jaren,
+        "notebooks_per_jaar": len(bronnotebooks(project)),
+    }
     out = build_dir(root) / "bench" / "resultaat.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Geschreven naar {out.relative_to(root)}")

@@ -32,7 +32,9 @@ def _make_pdf(source: Path, output: Path, html: Path, jaar: int, root: Path) -> 
 
 
 def bouw_boek(root: Path, jaar: int, basis: str, versie: str, pdf: bool) -> tuple[Path, bool]:
-    """Build one year's Jupyter Book (and its PDF) with warnings as errors; return its HTML folder and whether it was rebuilt.
+    """Build one year's Jupyter Book (and its PDF) with warnings as errors.
+
+    Return its HTML folder and whether it was rebuilt.
 
     The build is skipped when the staged sources (pages, executed notebooks, config) are
     byte-identical to those of the last successful build of that year.
@@ -50,8 +52,16 @@ def bouw_boek(root: Path, jaar: int, basis: str, versie: str, pdf: bool) -> tupl
             _make_pdf(source, output, html, jaar, root)
         return html, False
     shutil.rmtree(output, ignore_errors=True)
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(output),
-               "--warningiserror", "--keep-going", "--quiet"]
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(source),
+        "--path-output",
+        str(output),
+        "--warningiserror",
+        "--keep-going",
+        "--quiet",
+    ]
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, ROOT_ENV: str(root)})
     if result.returncode != 0 or not (html / "index.html").exists():

@@ -17,8 +17,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from jaarverslag.data.paths import READS_ENV
-
 PACKAGE = "jaarverslag"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/jaarverslag/
 ABSENT = "afwezig"
@@ -68,7 +66,7 @@ def _imported_names(source: str, current: str, is_package: bool) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = current.split(".")
-                base = base[:len(base) - node.level + (1 if is_package else 0)]
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
@@ -90,8 +88,9 @@ def imported_modules(sources: list[str], package_dir: Path | None = None) -> lis
             if path is None or path in found:
                 continue
             found.add(path)
-            todo += _imported_names(path.read_text(encoding="utf-8"), _module_name(path, package_dir),
-                                    path.name == "__init__.py")
+            todo += _imported_names(
+                path.read_text(encoding="utf-8"), _module_name(path, package_dir), path.name == "__init__.py"
+            )
     return sorted(found)
 
 
@@ -115,20 +114,27 @@ class Sleutel:
     delen: dict[str, str]
 
     @staticmethod
-    def voor(root: Path, notebook: Path, parameters: dict) -> "Sleutel":
-        return Sleutel({
-            "notebook": file_hash(notebook),
-            "parameters": hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest(),
-            "pakket": code_hash(notebook_code(notebook)),
-            "python": sys.version,
-            "omgeving": file_hash(root / "requirements.lock"),
-            "codeboek": tree_hash(sorted((root / "data" / "codebook").glob("*.yml")), root),
-        })
+    def voor(root: Path, notebook: Path, parameters: dict) -> Sleutel:
+        return Sleutel(
+            {
+                "notebook": file_hash(notebook),
+                "parameters": hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest(),
+                "pakket": code_hash(notebook_code(notebook)),
+                "python": sys.version,
+                "omgeving": file_hash(root / "requirements.lock"),
+                "codeboek": tree_hash(sorted((root / "data" / "codebook").glob("*.yml")), root),
+            }
+        )
 
 
-REASONS = {"notebook": "notebook gewijzigd", "parameters": "parameters gewijzigd", "pakket": "pakketcode gewijzigd",
-           "python": "Python-versie gewijzigd",
-           "omgeving": "omgeving (requirements.lock) gewijzigd", "codeboek": "codeboek gewijzigd"}
+REASONS = {
+    "notebook": "notebook gewijzigd",
+    "parameters": "parameters gewijzigd",
+    "pakket": "pakketcode gewijzigd",
+    "python": "Python-versie gewijzigd",
+    "omgeving": "omgeving (requirements.lock) gewijzigd",
+    "codeboek": "codeboek gewijzigd",
+}
 
 
 def entry_path(cache_dir: Path, jaar: int, notebook: str) -> Path:
@@ -154,10 +160,15 @@ def reden_om_te_draaien(entry: Path, sleutel: Sleutel, output: Path, root: Path)
 
 def schrijf_entry(entry: Path, sleutel: Sleutel, reads_file: Path, root: Path) -> None:
     """Store the key and the hashes of every file the run read; written atomically."""
-    reads = sorted({Path(line) for line in reads_file.read_text(encoding="utf-8").splitlines() if line}
-                   if reads_file.is_file() else set())
+    reads = sorted(
+        {Path(line) for line in reads_file.read_text(encoding="utf-8").splitlines() if line}
+        if reads_file.is_file()
+        else set()
+    )
     gelezen = {str(p.resolve().relative_to(root)): file_hash(p) for p in reads}
     entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = entry.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"sleutel": sleutel.delen, "gelezen": gelezen}, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.write_text(
+        json.dumps({"sleutel": sleutel.delen, "gelezen": gelezen}, indent=1, sort_keys=True), encoding="utf-8"
+    )
     os.replace(tmp, entry)

@@ -15,8 +15,15 @@ def pins(lock_text: str) -> list[str]:
 
 def environment_yml(lock_text: str) -> str:
     """Return environment.yml content: conda's Python and pip, everything else pinned via pip."""
-    lines = [HEADER, "name: jaarverslag\n", "channels:\n  - conda-forge\n", "dependencies:\n",
-             f"  - python={PYTHON_VERSION}\n", "  - pip\n", "  - pip:\n"]
+    lines = [
+        HEADER,
+        "name: jaarverslag\n",
+        "channels:\n  - conda-forge\n",
+        "dependencies:\n",
+        f"  - python={PYTHON_VERSION}\n",
+        "  - pip\n",
+        "  - pip:\n",
+    ]
     lines += [f"      - {pin}\n" for pin in pins(lock_text)]
     lines.append("      - -e .\n")
     return "".join(lines)

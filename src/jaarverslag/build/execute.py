@@ -54,9 +54,18 @@ class Uitkomst:
 def taken_voor(jaren: list[int], root: Path, overrides: Overrides | None = None) -> list[Taak]:
     """Return one run per year and notebook, each with its parameters (its overrides and its upstream settings)."""
     out_root, overrides = build_dir(root) / "nb", overrides or {}
-    return [Taak(j, nb.stem, nb, out_root / str(j) / nb.stem, run_parameters(root, nb, j, overrides),
-                 tuple(sorted(overrides.get(nb.stem, {}).items())))
-            for j in jaren for nb in bronnotebooks(root)]
+    return [
+        Taak(
+            j,
+            nb.stem,
+            nb,
+            out_root / str(j) / nb.stem,
+            run_parameters(root, nb, j, overrides),
+            tuple(sorted(overrides.get(nb.stem, {}).items())),
+        )
+        for j in jaren
+        for nb in bronnotebooks(root)
+    ]
 
 
 def _quiet_worker(log: str) -> None:
@@ -85,10 +94,17 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
         notebook = jupytext.read(taak.bron)
         for attempt in range(KERNEL_START_ATTEMPTS):
             try:
-                papermill.execute_notebook(notebook, str(work / taak.uit.name), parameters=taak.parameters,
-                                           cwd=str(work), kernel_name="python3",
-                                           progress_bar=False, log_output=False, report_mode=False,
-                                           start_timeout=KERNEL_START_TIMEOUT_S)
+                papermill.execute_notebook(
+                    notebook,
+                    str(work / taak.uit.name),
+                    parameters=taak.parameters,
+                    cwd=str(work),
+                    kernel_name="python3",
+                    progress_bar=False,
+                    log_output=False,
+                    report_mode=False,
+                    start_timeout=KERNEL_START_TIMEOUT_S,
+                )
                 break
             except RuntimeError as err:
                 # Two kernels starting at once can race for a TCP port; nothing ran yet, so starting again is safe.
@@ -105,7 +121,9 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
     return time.perf_counter() - start, None
 
 
-def voer_notebooks_uit(jaren: list[int], root: Path, workers: int, overrides: Overrides | None = None) -> list[Uitkomst]:
+def voer_notebooks_uit(
+    jaren: list[int], root: Path, workers: int, overrides: Overrides | None = None
+) -> list[Uitkomst]:
     """Execute every notebook whose inputs changed, in a pool of long-lived workers; stop at the first failure."""
     cache_dir = build_dir(root) / "cache"
     taken = taken_voor(jaren, root, overrides)
@@ -113,21 +131,27 @@ def voer_notebooks_uit(jaren: list[int], root: Path, workers: int, overrides: Ov
     te_draaien: dict[Taak, tuple[str, cache.Sleutel]] = {}
     for taak in taken:
         sleutel = cache.Sleutel.voor(root, taak.bron, taak.parameters)
-        reden = cache.reden_om_te_draaien(cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.uit, root)
+        reden = cache.reden_om_te_draaien(
+            cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.uit, root
+        )
         if reden is None:
             uitkomsten.append(Uitkomst(taak, 0.0, None))
         else:
             te_draaien[taak] = (reden, sleutel)
-    print(f"Notebooks: {len(taken)} ({len(jaren)} jaar × {len(bronnotebooks(root))}); "
-          f"{len(te_draaien)} uit te voeren, {len(taken) - len(te_draaien)} uit de cache; "
-          f"{min(workers, max(len(te_draaien), 1))} tegelijk", flush=True)
+    print(
+        f"Notebooks: {len(taken)} ({len(jaren)} jaar × {len(bronnotebooks(root))}); "
+        f"{len(te_draaien)} uit te voeren, {len(taken) - len(te_draaien)} uit de cache; "
+        f"{min(workers, max(len(te_draaien), 1))} tegelijk",
+        flush=True,
+    )
     if not te_draaien:
         return uitkomsten
     log = build_dir(root) / "kernels.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=len(te_draaien), unit="notebook", desc="Uitvoeren", disable=None, leave=False)
-    with ProcessPoolExecutor(max_workers=min(workers, len(te_draaien)), initializer=_quiet_worker,
-                             initargs=(str(log),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(te_draaien)), initializer=_quiet_worker, initargs=(str(log),)
+    ) as pool:
         futures = {pool.submit(_run_notebook, t, str(root)): t for t in te_draaien}
         for future in as_completed(futures):
             taak = futures[future]
@@ -140,11 +164,14 @@ def voer_notebooks_uit(jaren: list[int], root: Path, workers: int, overrides: Ov
                 for f in futures:
                     f.cancel()
                 bar.close()
-                raise BuildFout(f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
-                                f"Het uitgevoerde notebook staat in "
-                                f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}.")
-            cache.schrijf_entry(cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel,
-                                taak.map / READS_FILE, root)
+                raise BuildFout(
+                    f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
+                    f"Het uitgevoerde notebook staat in "
+                    f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}."
+                )
+            cache.schrijf_entry(
+                cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.map / READS_FILE, root
+            )
             uitkomsten.append(Uitkomst(taak, seconds, reden))
     bar.close()
     return uitkomsten

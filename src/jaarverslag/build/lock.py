@@ -32,8 +32,9 @@ def one_build(root: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             wie = holder.read_text(encoding="utf-8").strip() if holder.is_file() else "onbekend proces"
-            raise BuildBusy(f"Er loopt al een bouw van dit jaarverslag ({wie}). Wacht tot die klaar is en "
-                            "start dan opnieuw.") from None
+            raise BuildBusy(
+                f"Er loopt al een bouw van dit jaarverslag ({wie}). Wacht tot die klaar is en start dan opnieuw."
+            ) from None
         holder.parent.mkdir(parents=True, exist_ok=True)
         holder.write_text(f"proces {os.getpid()}, gestart om {time.strftime('%H:%M:%S')}\n", encoding="utf-8")
         yield

@@ -20,8 +20,12 @@ PARAMETERS_TAG = "parameters"  # the code cell papermill injects overrides after
 # A parameters-cell name listing the notebooks whose settings this one receives (Ploomber style).
 UPSTREAM = "upstream"
 # Annotations a parameter may have to be set from a scenario, with what the analyst is told to give.
-PARAMETER_TYPES = {"int": "een geheel getal (int)", "float": "een getal (float)", "str": "tekst (str)",
-                   "bool": "true of false (bool)"}
+PARAMETER_TYPES = {
+    "int": "een geheel getal (int)",
+    "float": "een getal (float)",
+    "str": "tekst (str)",
+    "bool": "true of false (bool)",
+}
 CLI_SOURCE = "-p"
 CLI_FORM = "NOTEBOOK.NAAM=WAARDE"
 Overrides = dict[str, dict[str, object]]  # notebook -> {parameter: value}, the analyst's scenario
@@ -63,8 +67,9 @@ def parameters_cel(bron: Path) -> dict[str, Parameter]:
             found: dict[str, Parameter] = {}
             for node in tree.body:
                 if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    found[node.target.id] = Parameter(ast.unparse(node.annotation),
-                                                      ast.unparse(node.value) if node.value else "")
+                    found[node.target.id] = Parameter(
+                        ast.unparse(node.annotation), ast.unparse(node.value) if node.value else ""
+                    )
                 elif isinstance(node, ast.Assign):
                     for target in node.targets:
                         if isinstance(target, ast.Name):
@@ -84,24 +89,29 @@ def lees_parameterbestand(pad: Path) -> list[Instelling]:
     if inhoud is None:
         return []
     if not isinstance(inhoud, dict):
-        raise BuildFout(f"{pad}: verwacht per notebook een blok `notebook:` met daaronder ingesprongen "
-                        f"`parameter: waarde`-regels, maar het bestand is {_soort(inhoud)}.")
+        raise BuildFout(
+            f"{pad}: verwacht per notebook een blok `notebook:` met daaronder ingesprongen "
+            f"`parameter: waarde`-regels, maar het bestand is {_soort(inhoud)}."
+        )
     instellingen = []
     for notebook, waarden in inhoud.items():
         if not isinstance(waarden, dict):
-            raise BuildFout(f"{pad}: notebook \"{notebook}\": verwacht daaronder ingesprongen "
-                            f"`parameter: waarde`-regels, maar de waarde is {_soort(waarden)}.")
+            raise BuildFout(
+                f'{pad}: notebook "{notebook}": verwacht daaronder ingesprongen '
+                f"`parameter: waarde`-regels, maar de waarde is {_soort(waarden)}."
+            )
         instellingen += [Instelling(str(notebook), str(naam), waarde, str(pad)) for naam, waarde in waarden.items()]
     return instellingen
 
 
 def lees_parameteroptie(tekst: str) -> Instelling:
-    """Parse one `-p NOTEBOOK.NAAM=WAARDE` (the value as a YAML scalar: 40, 40.5, true, tekst); BuildFout when malformed."""
+    """Parse one `-p NOTEBOOK.NAAM=WAARDE` (the value a YAML scalar: 40, 40.5, true, tekst); BuildFout if malformed."""
     sleutel, is_teken, waarde = tekst.partition("=")
     notebook, punt, naam = sleutel.strip().partition(".")
     if not (is_teken and punt and notebook and naam):
-        raise BuildFout(f"{CLI_SOURCE} {tekst!r}: verwacht {CLI_FORM}, bijvoorbeeld "
-                        f"{CLI_SOURCE} model_leeftijd.betrouwbaarheid=90.")
+        raise BuildFout(
+            f"{CLI_SOURCE} {tekst!r}: verwacht {CLI_FORM}, bijvoorbeeld {CLI_SOURCE} model_leeftijd.betrouwbaarheid=90."
+        )
     try:
         gelezen = yaml.safe_load(waarde)
     except yaml.YAMLError:
@@ -130,17 +140,23 @@ def _controleer(inst: Instelling, cellen: dict[str, dict[str, Parameter]]) -> tu
         return None, "het verslagjaar stel je in met --jaar (make book JAAR=...), niet als parameter"
     if inst.naam not in cel:
         andere = [n for n in cel if n not in (PARAMETER, UPSTREAM)]
-        toegestaan = f"kies uit: {', '.join(andere)}" if andere else f"dit notebook heeft alleen de parameter {PARAMETER}"
+        toegestaan = (
+            f"kies uit: {', '.join(andere)}" if andere else f"dit notebook heeft alleen de parameter {PARAMETER}"
+        )
         return None, f"onbekende parameter; {toegestaan}"
     # `upstream = [...]` has no annotation, so it is refused here like any plain assignment.
     annotatie, waarde = cel[inst.naam].annotatie, inst.waarde
     if annotatie not in PARAMETER_TYPES:
-        return None, (f"kan niet worden ingesteld: de parameters-cel geeft als type {annotatie or 'niets'}; "
-                      f"alleen {', '.join(PARAMETER_TYPES)} kunnen worden ingesteld")
-    past = {"bool": isinstance(waarde, bool),
-            "int": isinstance(waarde, int) and not isinstance(waarde, bool),
-            "float": isinstance(waarde, (int, float)) and not isinstance(waarde, bool),
-            "str": isinstance(waarde, str)}[annotatie]
+        return None, (
+            f"kan niet worden ingesteld: de parameters-cel geeft als type {annotatie or 'niets'}; "
+            f"alleen {', '.join(PARAMETER_TYPES)} kunnen worden ingesteld"
+        )
+    past = {
+        "bool": isinstance(waarde, bool),
+        "int": isinstance(waarde, int) and not isinstance(waarde, bool),
+        "float": isinstance(waarde, (int, float)) and not isinstance(waarde, bool),
+        "str": isinstance(waarde, str),
+    }[annotatie]
     if not past:
         hint = " (zet tekst tussen aanhalingstekens)" if annotatie == "str" else ""
         return None, f"verwacht {PARAMETER_TYPES[annotatie]}, maar de waarde is {_soort(waarde)}{hint}"
@@ -170,8 +186,9 @@ def scenario(root: Path, bestand: Path | None = None, opties: list[str] | tuple[
     for inst in instellingen:
         waarde, probleem = _controleer(inst, cellen)
         if probleem:
-            problemen.append(f"{inst.bron}: notebook \"{inst.notebook}\", parameter \"{inst.naam}\", "
-                             f"waarde {inst.waarde!r}: {probleem}.")
+            problemen.append(
+                f'{inst.bron}: notebook "{inst.notebook}", parameter "{inst.naam}", waarde {inst.waarde!r}: {probleem}.'
+            )
         else:
             samen.setdefault(inst.notebook, {})[inst.naam] = waarde
     if problemen:
@@ -189,8 +206,10 @@ def upstream_namen(bron: Path) -> list[str]:
     except (ValueError, SyntaxError):
         namen = None
     if not isinstance(namen, list) or not all(isinstance(n, str) for n in namen):
-        raise BuildFout(f"notebook \"{bron.stem}\": {UPSTREAM} moet een lijst met notebooknamen zijn, "
-                        f"bijvoorbeeld {UPSTREAM} = [\"model_leeftijd\"]; er staat {cel[UPSTREAM].standaard}.")
+        raise BuildFout(
+            f'notebook "{bron.stem}": {UPSTREAM} moet een lijst met notebooknamen zijn, '
+            f'bijvoorbeeld {UPSTREAM} = ["model_leeftijd"]; er staat {cel[UPSTREAM].standaard}.'
+        )
     return namen
 
 
@@ -203,9 +222,11 @@ def standaardwaarden(bron: Path) -> dict[str, object]:
         try:
             waarden[naam] = ast.literal_eval(parameter.standaard)
         except (ValueError, SyntaxError) as err:
-            raise BuildFout(f"notebook \"{bron.stem}\", parameter \"{naam}\": de standaardwaarde "
-                            f"{parameter.standaard or '(geen)'} is geen vaste waarde, dus een ander notebook "
-                            f"kan haar niet als {UPSTREAM} krijgen.") from err
+            raise BuildFout(
+                f'notebook "{bron.stem}", parameter "{naam}": de standaardwaarde '
+                f"{parameter.standaard or '(geen)'} is geen vaste waarde, dus een ander notebook "
+                f"kan haar niet als {UPSTREAM} krijgen."
+            ) from err
     return waarden
 
 
@@ -224,10 +245,12 @@ def run_parameters(root: Path, notebook: Path, jaar: int, overrides: Overrides |
     bekend = {nb.stem: nb for nb in bronnotebooks(root)}
     for naam in namen:
         if naam == notebook.stem:
-            raise BuildFout(f"notebook \"{naam}\": een notebook kan niet zijn eigen {UPSTREAM} zijn.")
+            raise BuildFout(f'notebook "{naam}": een notebook kan niet zijn eigen {UPSTREAM} zijn.')
         if naam not in bekend:
-            raise BuildFout(f"notebook \"{notebook.stem}\": {UPSTREAM}-notebook \"{naam}\" bestaat niet; "
-                            f"kies uit: {', '.join(n for n in bekend if n != notebook.stem)}.")
+            raise BuildFout(
+                f'notebook "{notebook.stem}": {UPSTREAM}-notebook "{naam}" bestaat niet; '
+                f"kies uit: {', '.join(n for n in bekend if n != notebook.stem)}."
+            )
     gegeven[UPSTREAM] = {naam: {**standaardwaarden(bekend[naam]), **overrides.get(naam, {})} for naam in namen}
     return gegeven
 
@@ -249,7 +272,9 @@ def scenario_regels(taken: list[Taak]) -> list[str]:
     regels = []
     for notebook, taak in sorted({t.notebook: t for t in taken if t.scenario}.items()):
         cel = parameters_cel(taak.bron)
-        waarden = ", ".join(f"{naam} = {waarde!r} (standaard {cel[naam].standaard if naam in cel else '?'})"
-                            for naam, waarde in taak.scenario)
+        waarden = ", ".join(
+            f"{naam} = {waarde!r} (standaard {cel[naam].standaard if naam in cel else '?'})"
+            for naam, waarde in taak.scenario
+        )
         regels.append(f"  scenario {notebook}: {waarden}")
     return regels

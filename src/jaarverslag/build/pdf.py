@@ -12,14 +12,21 @@ import threading
 from pathlib import Path
 
 from jaarverslag.build.provenance import EXECUTED_FOLDER
-from jaarverslag.data.paths import ASSET_PREFIX, FIGURE_FOLDER, ROOT_ENV, TABLE_FOLDER
 from jaarverslag.build.publish import ROOT_PAGE
+from jaarverslag.data.paths import ASSET_PREFIX, FIGURE_FOLDER, ROOT_ENV, TABLE_FOLDER
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
-                  "--virtual-time-budget=10000"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+    "--virtual-time-budget=10000",
+]
 CHROMIUM_TIMEOUT_S = 180
-
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -43,8 +50,16 @@ def maak_pdf(source: Path, output: Path, jaar: int, root: Path) -> Path:
         raise FileNotFoundError("chromium ontbreekt (apt-get install chromium)")
     single = output / "enkel"
     shutil.rmtree(single, ignore_errors=True)
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--builder", "singlehtml",
-               "--path-output", str(single), "--quiet"]
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(source),
+        "--builder",
+        "singlehtml",
+        "--path-output",
+        str(single),
+        "--quiet",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, ROOT_ENV: str(root)})
     built = single / "_build" / "singlehtml" / ROOT_PAGE
     if result.returncode != 0 or not built.is_file():
@@ -58,14 +73,24 @@ def maak_pdf(source: Path, output: Path, jaar: int, root: Path) -> Path:
     page.write_text(text, encoding="utf-8")
     target = output / pdf_naam(jaar)
     # Served over loopback: file:// URLs break on the "?v=<hash>" suffix of Sphinx's CSS links.
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(page.parent)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(page.parent))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        subprocess.run([browser, *CHROMIUM_FLAGS, f"--print-to-pdf={target}",
-                        f"http://127.0.0.1:{server.server_address[1]}/index.html"],
-                       capture_output=True, text=True, timeout=CHROMIUM_TIMEOUT_S,
-                       env={**os.environ, "HOME": str(output)})
+        subprocess.run(
+            [
+                browser,
+                *CHROMIUM_FLAGS,
+                f"--print-to-pdf={target}",
+                f"http://127.0.0.1:{server.server_address[1]}/index.html",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=CHROMIUM_TIMEOUT_S,
+            env={**os.environ, "HOME": str(output)},
+        )
     finally:
         server.shutdown()
     if not target.is_file() or target.stat().st_size == 0:

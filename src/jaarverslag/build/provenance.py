@@ -39,17 +39,19 @@ def code_versie(root: Path) -> str:
 def bouwdatum() -> str:
     """Return the build date; SOURCE_DATE_EPOCH fixes it for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+    day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
     return day.isoformat()
 
 
 def footer_html(jaar: int, vingerafdruk: str, versie: str, datum: str) -> str:
     """Return the footer shown on every page: year, data fingerprint, code version, build date."""
-    return (f'<div class="jv-herkomst-voet" data-jaar="{jaar}" data-vingerafdruk="{vingerafdruk}" '
-            f'data-code="{html.escape(versie.split()[0])}">'
-            f"Verslagjaar {jaar} · gegevens-vingerafdruk <code>{vingerafdruk}</code> · "
-            f"code <code>{html.escape(versie)}</code> · gebouwd op {datum} · "
-            f'<a href="{ASSET_PREFIX}book/over.html">Over dit verslag</a></div>')
+    return (
+        f'<div class="jv-herkomst-voet" data-jaar="{jaar}" data-vingerafdruk="{vingerafdruk}" '
+        f'data-code="{html.escape(versie.split()[0])}">'
+        f"Verslagjaar {jaar} · gegevens-vingerafdruk <code>{vingerafdruk}</code> · "
+        f"code <code>{html.escape(versie)}</code> · gebouwd op {datum} · "
+        f'<a href="{ASSET_PREFIX}book/over.html">Over dit verslag</a></div>'
+    )
 
 
 def pagina_blok(page: str, tabellen: dict[str, list[str]]) -> str:
@@ -59,12 +61,18 @@ def pagina_blok(page: str, tabellen: dict[str, list[str]]) -> str:
         return ""
     items = []
     for nb in notebooks:
-        csvs = ", ".join(f'<a href="{ASSET_PREFIX}{TABLE_FOLDER}/{html.escape(c)}">{html.escape(c)}</a>'
-                         for c in tabellen.get(nb, []))
-        items.append(f'<li>Berekening: <a href="{ASSET_PREFIX}{EXECUTED_FOLDER}/{nb}.ipynb">{nb}.ipynb</a> '
-                     f"(uitgevoerd notebook){'; tabellen als CSV: ' + csvs if csvs else ''}</li>")
-    return ('\n\n<div class="jv-herkomst" role="note" aria-label="Herkomst van deze pagina">'
-            "<p><strong>Herkomst van deze pagina</strong></p><ul>" + "".join(items) + "</ul></div>\n")
+        csvs = ", ".join(
+            f'<a href="{ASSET_PREFIX}{TABLE_FOLDER}/{html.escape(c)}">{html.escape(c)}</a>'
+            for c in tabellen.get(nb, [])
+        )
+        items.append(
+            f'<li>Berekening: <a href="{ASSET_PREFIX}{EXECUTED_FOLDER}/{nb}.ipynb">{nb}.ipynb</a> '
+            f"(uitgevoerd notebook){'; tabellen als CSV: ' + csvs if csvs else ''}</li>"
+        )
+    return (
+        '\n\n<div class="jv-herkomst" role="note" aria-label="Herkomst van deze pagina">'
+        "<p><strong>Herkomst van deze pagina</strong></p><ul>" + "".join(items) + "</ul></div>\n"
+    )
 
 
 def _pins(root: Path) -> list[tuple[str, str]]:
@@ -82,38 +90,40 @@ def over_pagina(root: Path, jaar: int, vingerafdruk: str, versie: str, datum: st
             installed = "niet geïnstalleerd"
         rows.append(f"| {name} | {pinned} | {installed} |")
     commit = versie.split()[0]
-    return "\n".join([
-        "# Over dit verslag",
-        "",
-        "Deze versie van het jaarverslag is volledig opnieuw te maken uit de broncode en de gegevens.",
-        "",
-        f"- **Verslagjaar:** {jaar}",
-        f"- **Gegevens-vingerafdruk:** `{vingerafdruk}` (sha256 over `data/{jaar}/`, `data/referentie/` en "
-        "`data/codebook/`, eerste 12 tekens)",
-        f"- **Codeversie (git):** `{versie}`",
-        f"- **Gebouwd op:** {datum}",
-        f"- **Python:** {sys.version.split()[0]}",
-        "",
-        "## Deze versie opnieuw bouwen",
-        "",
-        "```sh",
-        "git clone <repository> jaarverslag && cd jaarverslag",
-        f"git checkout {commit}",
-        f"make book JAAR={jaar}",
-        "```",
-        "",
-        "`make book` maakt zelf een virtuele omgeving uit `requirements.lock`, controleert de gegevens, voert "
-        "de notebooks uit met papermill en bouwt het boek. Dezelfde gegevens en code geven dezelfde tabellen en "
-        "getallen.",
-        "",
-        "## Omgeving",
-        "",
-        "```{table} Pakketten: vastgelegde versie (requirements.lock) en de versie waarmee gebouwd is",
-        ":name: tbl-omgeving",
-        "",
-        "| Pakket | Vastgelegd | Gebruikt |",
-        "| :--- | :--- | :--- |",
-        *rows,
-        "```",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Over dit verslag",
+            "",
+            "Deze versie van het jaarverslag is volledig opnieuw te maken uit de broncode en de gegevens.",
+            "",
+            f"- **Verslagjaar:** {jaar}",
+            f"- **Gegevens-vingerafdruk:** `{vingerafdruk}` (sha256 over `data/{jaar}/`, `data/referentie/` en "
+            "`data/codebook/`, eerste 12 tekens)",
+            f"- **Codeversie (git):** `{versie}`",
+            f"- **Gebouwd op:** {datum}",
+            f"- **Python:** {sys.version.split()[0]}",
+            "",
+            "## Deze versie opnieuw bouwen",
+            "",
+            "```sh",
+            "git clone <repository> jaarverslag && cd jaarverslag",
+            f"git checkout {commit}",
+            f"make book JAAR={jaar}",
+            "```",
+            "",
+            "`make book` maakt zelf een virtuele omgeving uit `requirements.lock`, controleert de gegevens, voert "
+            "de notebooks uit met papermill en bouwt het boek. Dezelfde gegevens en code geven dezelfde tabellen en "
+            "getallen.",
+            "",
+            "## Omgeving",
+            "",
+            "```{table} Pakketten: vastgelegde versie (requirements.lock) en de versie waarmee gebouwd is",
+            ":name: tbl-omgeving",
+            "",
+            "| Pakket | Vastgelegd | Gebruikt |",
+            "| :--- | :--- | :--- |",
+            *rows,
+            "```",
+            "",
+        ]
+    )

@@ -49,22 +49,32 @@ def jaren_in_site(site: Path) -> list[int]:
 def switcher(jaren: list[int], basis: str) -> list[dict]:
     """Return the version switcher entries, newest first and marked preferred."""
     newest = max(jaren)
-    return [{"name": f"{j} (nieuwste)" if j == newest else str(j), "version": str(j), "url": f"{basis}{j}/",
-             **({"preferred": True} if j == newest else {})} for j in sorted(jaren, reverse=True)]
+    return [
+        {
+            "name": f"{j} (nieuwste)" if j == newest else str(j),
+            "version": str(j),
+            "url": f"{basis}{j}/",
+            **({"preferred": True} if j == newest else {}),
+        }
+        for j in sorted(jaren, reverse=True)
+    ]
 
 
 def _redirect_html(title: str, target: str, icon: str, text: str) -> str:
     # A favicon link, or the browser asks the server root for /favicon.ico (a 404 on most hosts).
-    return (f'<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-            f'<meta http-equiv="refresh" content="0; url={target}">\n<link rel="canonical" href="{target}">\n'
-            f'<link rel="icon" href="{icon}">\n</head>\n<body>\n<p>{text} <a href="{target}">{target}</a>.</p>\n'
-            "</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n<link rel="canonical" href="{target}">\n'
+        f'<link rel="icon" href="{icon}">\n</head>\n<body>\n<p>{text} <a href="{target}">{target}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
 
 
 def index_html(newest: int, basis: str) -> str:
     """Return the root page that sends the reader to the newest year."""
-    return _redirect_html("Jaarverslag SHT", f"{basis}{newest}/", f"{basis}{newest}/{FAVICON}",
-                          "Het nieuwste jaarverslag staat op")
+    return _redirect_html(
+        "Jaarverslag SHT", f"{basis}{newest}/", f"{basis}{newest}/{FAVICON}", "Het nieuwste jaarverslag staat op"
+    )
 
 
 def jaar_index_html(jaar: int) -> str:

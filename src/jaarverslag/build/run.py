@@ -23,8 +23,10 @@ VALIDATION_CODE = "from jaarverslag.data.report import valideer"  # what the val
 def samenvatting(uitkomsten: list[Uitkomst], boeken: dict[int, bool]) -> str:
     """Return the closing summary: what ran and why, what came from the cache, and any non-default parameters."""
     ran = [u for u in uitkomsten if u.reden is not None]
-    lines = [f"Samenvatting: {len(ran)} notebook(s) uitgevoerd, {len(uitkomsten) - len(ran)} uit de cache; "
-             f"{sum(boeken.values())} boek(en) gebouwd, {len(boeken) - sum(boeken.values())} ongewijzigd."]
+    lines = [
+        f"Samenvatting: {len(ran)} notebook(s) uitgevoerd, {len(uitkomsten) - len(ran)} uit de cache; "
+        f"{sum(boeken.values())} boek(en) gebouwd, {len(boeken) - sum(boeken.values())} ongewijzigd."
+    ]
     for u in sorted(ran, key=lambda u: (u.taak.jaar, u.taak.notebook)):
         lines.append(f"  uitgevoerd {u.taak.jaar} {u.taak.notebook} ({getal(u.seconden, 1)} s): {u.reden}")
     lines += scenario_regels([u.taak for u in uitkomsten])
@@ -33,13 +35,18 @@ def samenvatting(uitkomsten: list[Uitkomst], boeken: dict[int, bool]) -> str:
 
 def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
     """Validate data/ unless exactly these files, codebook and package passed before; print the outcome."""
-    key = (cache.tree_hash([p for p in data_dir(root).rglob("*") if p.is_file()], root)
-           + cache.code_hash([VALIDATION_CODE]) + ",".join(map(str, jaren)))
+    key = (
+        cache.tree_hash([p for p in data_dir(root).rglob("*") if p.is_file()], root)
+        + cache.code_hash([VALIDATION_CODE])
+        + ",".join(map(str, jaren))
+    )
     stamp = build_dir(root) / VALIDATION_STAMP
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
         print("Gegevens ongewijzigd sinds de laatste geslaagde controle.", flush=True)
         return True
-    from jaarverslag.data.report import valideer  # pandas and pandera load only when data must be checked (VALIDATION_CODE)
+    from jaarverslag.data.report import (
+        valideer,  # pandas and pandera load only when data must be checked (VALIDATION_CODE)
+    )
 
     rapport = valideer(jaren, root)
     if not rapport.ok:
@@ -51,8 +58,14 @@ def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
     return True
 
 
-def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None = None, pdf: bool | None = None,
-         parameterbestand: Path | None = None, parameters: list[str] | None = None) -> int:
+def bouw(
+    jaren: list[int] | None = None,
+    basis: str = "/",
+    workers: int | None = None,
+    pdf: bool | None = None,
+    parameterbestand: Path | None = None,
+    parameters: list[str] | None = None,
+) -> int:
     """Run the whole build; return a process exit code.
 
     parameterbestand (--parameters) and parameters (-p, applied after it) override notebook parameters.
@@ -73,12 +86,13 @@ def bouw(jaren: list[int] | None = None, basis: str = "/", workers: int | None =
         return 3
 
 
-def _bouw(root: Path, jaren: list[int] | None, basis: str, workers: int | None, pdf: bool | None,
-          overrides: Overrides) -> int:
+def _bouw(
+    root: Path, jaren: list[int] | None, basis: str, workers: int | None, pdf: bool | None, overrides: Overrides
+) -> int:
     """The build itself, run while holding the project's build lock."""
     publish.herstel(root)
     alle = verslagjaren(root)
-    jaren = alle if not jaren else jaren
+    jaren = jaren if jaren else alle
     onbekend = [j for j in jaren if j not in alle]
     if onbekend:
         print(f"Geen map data/{onbekend[0]}/: kies uit {', '.join(map(str, alle))}.", file=sys.stderr)
@@ -109,6 +123,9 @@ def _bouw(root: Path, jaren: list[int] | None, basis: str, workers: int | None, 
         print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 1
     print(samenvatting(uitkomsten, {j: rebuilt for j, (_, rebuilt) in built.items()}), flush=True)
-    print(f"Gepubliceerd in {site.relative_to(root)}/: {', '.join(map(str, publish.jaren_in_site(site)))}. "
-          f"Bekijk met: python -m http.server -d site", flush=True)
+    print(
+        f"Gepubliceerd in {site.relative_to(root)}/: {', '.join(map(str, publish.jaren_in_site(site)))}. "
+        f"Bekijk met: python -m http.server -d site",
+        flush=True,
+    )
     return 0

@@ -35,8 +35,10 @@ def jaar_config(root: Path, jaar: int, basis: str, footer: str = "") -> dict:
         theme["extra_footer"] = footer
     newest = max(verslagjaren(root))
     if jaar != newest:  # the theme's own version banner is English only
-        theme["announcement"] = (f"U leest het jaarverslag over {jaar}. "
-                                 f'<a href="{basis}{newest}/">Naar het nieuwste jaarverslag ({newest})</a>')
+        theme["announcement"] = (
+            f"U leest het jaarverslag over {jaar}. "
+            f'<a href="{basis}{newest}/">Naar het nieuwste jaarverslag ({newest})</a>'
+        )
     return config
 
 
@@ -54,8 +56,9 @@ def _narrative(root: Path, jaar: int, target: Path) -> None:
         if source.is_file() or source.is_symlink():
             found = narrative.check_file(source, root)
             if found:
-                raise BuildFout(f"{shown}: " + "; ".join(
-                    f"{f'regel {p.regel}: ' if p.regel else ''}{p.fout}" for p in found))
+                raise BuildFout(
+                    f"{shown}: " + "; ".join(f"{f'regel {p.regel}: ' if p.regel else ''}{p.fout}" for p in found)
+                )
             text = source.read_text(encoding="utf-8")
         if narrative.is_empty(text):  # a template holds only a comment on what to write
             text = f"*Voor {jaar} is geen tekst over {subject} aanwezig ({shown}).*\n"
@@ -68,8 +71,10 @@ def _pdf_link(jaar: int, pdf: bool) -> str:
 
     if not pdf:
         return "*Bij deze bouw is geen PDF-versie gemaakt (Debian's chromium ontbreekt of `--geen-pdf`).*\n"
-    return (f'<p class="jv-pdf"><a href="../{pdf_naam(jaar)}" download>Download het jaarverslag {jaar} als PDF</a> '
-            "(voor het archief van het bestuur)</p>\n")
+    return (
+        f'<p class="jv-pdf"><a href="../{pdf_naam(jaar)}" download>Download het jaarverslag {jaar} als PDF</a> '
+        "(voor het archief van het bestuur)</p>\n"
+    )
 
 
 def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> Path:
@@ -103,9 +108,11 @@ def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> 
     vingerafdruk, datum = provenance.data_vingerafdruk(root, jaar), provenance.bouwdatum()
     (target / "book" / "codeboek.md").write_text(codeboek_pagina(root), encoding="utf-8")
     (target / "book" / "begrippenlijst.md").write_text(begrippen_pagina(root), encoding="utf-8")
-    (target / "book" / "over.md").write_text(provenance.over_pagina(root, jaar, vingerafdruk, versie, datum),
-                                             encoding="utf-8")
+    (target / "book" / "over.md").write_text(
+        provenance.over_pagina(root, jaar, vingerafdruk, versie, datum), encoding="utf-8"
+    )
     footer = provenance.footer_html(jaar, vingerafdruk, versie, datum)
-    (target / "_config.yml").write_text(yaml.safe_dump(jaar_config(root, jaar, basis, footer), allow_unicode=True,
-                                                       sort_keys=False), encoding="utf-8")
+    (target / "_config.yml").write_text(
+        yaml.safe_dump(jaar_config(root, jaar, basis, footer), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return target

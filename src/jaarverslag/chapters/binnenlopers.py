@@ -69,13 +69,23 @@ def tabel_voor_boek(b: Binnenlopers) -> pd.DataFrame:
     """Return the section table with Dutch column names, a SHT row, and last year only when it exists."""
     rows = b.per_post[["post", "aantal_vorig_jaar", "aantal", "verandering_pct"]].copy()
     rows["aantal_vorig_jaar"] = rows["aantal_vorig_jaar"].astype("Int64")
-    total = pd.DataFrame({"post": [f"{SHT} (som van de posten)"],
-                          "aantal_vorig_jaar": pd.array([b.totaal_vorig_jaar], dtype="Int64"),
-                          "aantal": [b.totaal],
-                          "verandering_pct": pd.array([b.verandering_pct], dtype="Float64")})
+    total = pd.DataFrame(
+        {
+            "post": [f"{SHT} (som van de posten)"],
+            "aantal_vorig_jaar": pd.array([b.totaal_vorig_jaar], dtype="Int64"),
+            "aantal": [b.totaal],
+            "verandering_pct": pd.array([b.verandering_pct], dtype="Float64"),
+        }
+    )
     table = pd.concat([rows, total], ignore_index=True)
-    table = table.rename(columns={"post": "Spoedpost", "aantal_vorig_jaar": str(b.jaar - 1), "aantal": str(b.jaar),
-                                  "verandering_pct": f"Verandering t.o.v. {b.jaar - 1}"})
+    table = table.rename(
+        columns={
+            "post": "Spoedpost",
+            "aantal_vorig_jaar": str(b.jaar - 1),
+            "aantal": str(b.jaar),
+            "verandering_pct": f"Verandering t.o.v. {b.jaar - 1}",
+        }
+    )
     if not b.vorig_jaar_beschikbaar:
         table = table.drop(columns=[str(b.jaar - 1), f"Verandering t.o.v. {b.jaar - 1}"])
     return table
@@ -104,10 +114,16 @@ def samenvatting_zin(b: Binnenlopers) -> str:
         return text + f" Cijfers over {b.jaar - 1} zijn niet beschikbaar, dus een vergelijking kan niet worden gemaakt."
     change = b.verandering_pct
     richting = "meer" if change > 0 else "minder"
-    text += (f" Dat zijn er {fmt.getal(abs(b.totaal - b.totaal_vorig_jaar))} {richting} dan in {b.jaar - 1} "
-             f"({fmt.getal(b.totaal_vorig_jaar)}), een verandering van {fmt.verandering(change, CHANGE_DECIMALS)}.")
-    moves = [f"{_naam(r.post)} {fmt.verandering(r.verandering_pct, CHANGE_DECIMALS)} (van {fmt.getal(r.aantal_vorig_jaar)} "
-             f"naar {fmt.getal(r.aantal)})" for r in b.per_post.itertuples(index=False) if not pd.isna(r.verandering_pct)]
+    text += (
+        f" Dat zijn er {fmt.getal(abs(b.totaal - b.totaal_vorig_jaar))} {richting} dan in {b.jaar - 1} "
+        f"({fmt.getal(b.totaal_vorig_jaar)}), een verandering van {fmt.verandering(change, CHANGE_DECIMALS)}."
+    )
+    moves = [
+        f"{_naam(r.post)} {fmt.verandering(r.verandering_pct, CHANGE_DECIMALS)} (van {fmt.getal(r.aantal_vorig_jaar)} "
+        f"naar {fmt.getal(r.aantal)})"
+        for r in b.per_post.itertuples(index=False)
+        if not pd.isna(r.verandering_pct)
+    ]
     if moves:
         text += " Per post: " + opsomming(moves) + "."
     return text
@@ -115,9 +131,10 @@ def samenvatting_zin(b: Binnenlopers) -> str:
 
 def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in the printed SHT walk-in total (this and last year)."""
-    notes = [f"Let op ({year}): {row.toelichting} Dit boek rekent met de som van de posten "
-             f"({fmt.getal(row.berekend)})."
-             for year, row in ledger.recorded_around(jaar, CHECKS_OF_SECTION, root)]
+    notes = [
+        f"Let op ({year}): {row.toelichting} Dit boek rekent met de som van de posten ({fmt.getal(row.berekend)})."
+        for year, row in ledger.recorded_around(jaar, CHECKS_OF_SECTION, root)
+    ]
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 
@@ -137,12 +154,22 @@ def niet_beschikbaar_voetnoot(jaar: int) -> str:
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Verrichtingen page glues on walk-ins, for a year with data and a year without."""
     if not beschikbaar_voor(jaar, root):
-        return {"jaar": str(jaar), "binnenlopers_zin": niet_beschikbaar_zin(jaar, root),
-                "binnenlopers_afwijkingen": niet_beschikbaar_voetnoot(jaar),
-                "binnenlopers_tabel": tables.niet_beschikbaar("binnenlopers", jaar)}
+        return {
+            "jaar": str(jaar),
+            "binnenlopers_zin": niet_beschikbaar_zin(jaar, root),
+            "binnenlopers_afwijkingen": niet_beschikbaar_voetnoot(jaar),
+            "binnenlopers_tabel": tables.niet_beschikbaar("binnenlopers", jaar),
+        }
     b = overzicht(jaar, root)
-    return {"jaar": str(jaar), "binnenlopers_zin": samenvatting_zin(b),
-            "binnenlopers_afwijkingen": afwijkingen_zin(jaar, root),
-            "binnenlopers_tabel": tables.html(tabel_voor_boek(b), "binnenlopers_icpc_binnenlopers",
-                                              bijschrift=f"Binnenlopers per spoedpost, {jaar}",
-                                              opmaak=tabel_opmaak(b), onzeker=onzeker_rijen(b))}
+    return {
+        "jaar": str(jaar),
+        "binnenlopers_zin": samenvatting_zin(b),
+        "binnenlopers_afwijkingen": afwijkingen_zin(jaar, root),
+        "binnenlopers_tabel": tables.html(
+            tabel_voor_boek(b),
+            "binnenlopers_icpc_binnenlopers",
+            bijschrift=f"Binnenlopers per spoedpost, {jaar}",
+            opmaak=tabel_opmaak(b),
+            onzeker=onzeker_rijen(b),
+        ),
+    }

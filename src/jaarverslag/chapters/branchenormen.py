@@ -45,8 +45,9 @@ def telling_tekst(t: Telling) -> str:
     """Return one post's score as a sentence, keeping certain and uncertain verdicts apart."""
     parts = [f"met zekere waarde {fmt.getal(t.zeker_gehaald)} gehaald en {fmt.getal(t.zeker_niet_gehaald)} niet"]
     if t.onzeker_gehaald or t.onzeker_niet_gehaald:
-        parts.append(f"met onzekere waarde {fmt.getal(t.onzeker_gehaald)} gehaald en "
-                     f"{fmt.getal(t.onzeker_niet_gehaald)} niet")
+        parts.append(
+            f"met onzekere waarde {fmt.getal(t.onzeker_gehaald)} gehaald en {fmt.getal(t.onzeker_niet_gehaald)} niet"
+        )
     if t.ontbreekt:
         parts.append(f"bij {_n(t.ontbreekt, 'norm', 'normen')} ontbreekt de waarde")
     return f"{t.post}: {opsomming(parts)}."
@@ -55,22 +56,28 @@ def telling_tekst(t: Telling) -> str:
 def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
     """Return the chapter's headline: how many norms SHT and each post met, with the uncertainty spelled out."""
     if frame is None:
-        return (f"Voor {jaar} zijn geen resultaten op de branchenormen beschikbaar in data/{jaar}/; "
-                f"de normen zelf staan hierboven.")
+        return (
+            f"Voor {jaar} zijn geen resultaten op de branchenormen beschikbaar in data/{jaar}/; "
+            f"de normen zelf staan hierboven."
+        )
     n_norms = frame["norm_id"].nunique()
     counts = tellingen(frame)
     lines = []
     if SHT in counts:
         t = counts[SHT]
         sure = t.zeker_gehaald + t.zeker_niet_gehaald
-        lines.append(f"Van de {fmt.getal(n_norms)} branchenormen heeft SHT als geheel in {jaar} bij "
-                     f"{fmt.getal(sure)} een zekere waarde: daarvan haalde SHT er {fmt.getal(t.zeker_gehaald)} en "
-                     f"miste het er {fmt.getal(t.zeker_niet_gehaald)}.")
+        lines.append(
+            f"Van de {fmt.getal(n_norms)} branchenormen heeft SHT als geheel in {jaar} bij "
+            f"{fmt.getal(sure)} een zekere waarde: daarvan haalde SHT er {fmt.getal(t.zeker_gehaald)} en "
+            f"miste het er {fmt.getal(t.zeker_niet_gehaald)}."
+        )
         uncertain = t.onzeker_gehaald + t.onzeker_niet_gehaald
         if uncertain:
-            lines.append(f"Bij {fmt.getal(uncertain)} is de waarde van SHT onzeker ({ONZEKER_MARK}): volgens de "
-                         f"overgenomen waarden zou SHT er {fmt.getal(t.onzeker_gehaald)} halen en "
-                         f"{fmt.getal(t.onzeker_niet_gehaald)} missen, maar dat oordeel is niet hard.")
+            lines.append(
+                f"Bij {fmt.getal(uncertain)} is de waarde van SHT onzeker ({ONZEKER_MARK}): volgens de "
+                f"overgenomen waarden zou SHT er {fmt.getal(t.onzeker_gehaald)} halen en "
+                f"{fmt.getal(t.onzeker_niet_gehaald)} missen, maar dat oordeel is niet hard."
+            )
         if t.ontbreekt:
             lines.append(f"Bij {_n(t.ontbreekt, 'norm', 'normen')} ontbreekt de waarde van SHT.")
     posts = [p for p in counts if p != SHT]
@@ -92,8 +99,9 @@ def gemist_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     def listing(rows: pd.DataFrame) -> str:
         parts = []
         for _norm_id, group in rows.groupby("norm_id", sort=False):
-            values = ", ".join(f"{r.post} {fmt.printed_percent(r.resultaat_pct)}"
-                               for r in group.itertuples(index=False))
+            values = ", ".join(
+                f"{r.post} {fmt.printed_percent(r.resultaat_pct)}" for r in group.itertuples(index=False)
+            )
             parts.append(f"{_klein(group['naam'].iloc[0])} (norm {group['norm_tekst'].iloc[0]}; {values})")
         return "; ".join(parts)
 
@@ -126,20 +134,26 @@ def vorig_jaar_zin(frame: pd.DataFrame | None, jaar: int) -> str:
         return f"Voor {jaar} zijn geen resultaten beschikbaar, dus ook geen vergelijking met {jaar - 1}."
     sht = frame[frame["post"].eq(SHT)].dropna(subset=["resultaat_pct", "resultaat_pct_vorig_jaar"])
     if sht.empty:
-        return (f"Resultaten over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
-                f"kan niet worden gemaakt.")
+        return (
+            f"Resultaten over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
+            f"kan niet worden gemaakt."
+        )
     diff = sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]
     higher, lower = int((diff > 0).sum()), int((diff < 0).sum())
     same = len(sht) - higher - lower
-    text = (f"Vergeleken met {jaar - 1} (alleen voor SHT als geheel bekend) lag het resultaat bij "
-            f"{_n(higher, 'norm', 'normen')} hoger, bij {fmt.getal(lower)} lager"
-            + (f" en bij {fmt.getal(same)} gelijk." if same else "."))
+    text = (
+        f"Vergeleken met {jaar - 1} (alleen voor SHT als geheel bekend) lag het resultaat bij "
+        f"{_n(higher, 'norm', 'normen')} hoger, bij {fmt.getal(lower)} lager"
+        + (f" en bij {fmt.getal(same)} gelijk." if same else ".")
+    )
     firm = sht[sht["status"].eq(CERTAIN) & sht["status_vorig_jaar"].eq(CERTAIN)]
     if firm.empty:
         return text + " Geen van deze vergelijkingen berust op twee zekere waarden."
-    pairs = [f"{_klein(r.naam)} {fmt.printed_percent(r.resultaat_pct_vorig_jaar)} → "
-             f"{fmt.printed_percent(r.resultaat_pct)}" for r in firm.itertuples(index=False)]
-    return (text + " Hard zijn alleen de vergelijkingen met twee zekere waarden: " + "; ".join(pairs) + ".")
+    pairs = [
+        f"{_klein(r.naam)} {fmt.printed_percent(r.resultaat_pct_vorig_jaar)} → {fmt.printed_percent(r.resultaat_pct)}"
+        for r in firm.itertuples(index=False)
+    ]
+    return text + " Hard zijn alleen de vergelijkingen met twee zekere waarden: " + "; ".join(pairs) + "."
 
 
 # --- chart -------------------------------------------------------------------------------------------
@@ -168,10 +182,26 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     for i, norm_id in enumerate(norm_ids):
         rows = frame[frame["norm_id"].eq(norm_id)].set_index("post")
         band_top = y + 0.5
-        ax.text(0.0, y, f" {rows['naam'].iloc[0]}", transform=axes_x, va="center", ha="left", fontsize=9.5,
-                fontweight="bold")
-        ax.text(1.02, y, f"norm {rows['norm_tekst'].iloc[0]}", transform=axes_x, va="center", ha="left", fontsize=9.5,
-                fontweight="bold")
+        ax.text(
+            0.0,
+            y,
+            f" {rows['naam'].iloc[0]}",
+            transform=axes_x,
+            va="center",
+            ha="left",
+            fontsize=9.5,
+            fontweight="bold",
+        )
+        ax.text(
+            1.02,
+            y,
+            f"norm {rows['norm_tekst'].iloc[0]}",
+            transform=axes_x,
+            va="center",
+            ha="left",
+            fontsize=9.5,
+            fontweight="bold",
+        )
         y -= 1
         first = y
         for post in posts:
@@ -179,17 +209,42 @@ def grafiek(frame: pd.DataFrame, jaar: int):
             labels.append(post)
             row = rows.loc[post] if post in rows.index else None
             if row is None or pd.isna(row["resultaat_pct"]):
-                ax.text(1.02, y, "ontbreekt", transform=axes_x, va="center", ha="left", fontsize=9, style="italic",
-                        color="#444444")
+                ax.text(
+                    1.02,
+                    y,
+                    "ontbreekt",
+                    transform=axes_x,
+                    va="center",
+                    ha="left",
+                    fontsize=9,
+                    style="italic",
+                    color="#444444",
+                )
             else:
                 sure = row["status"] == CERTAIN
                 colour = colours[post]
-                ax.plot(float(row["resultaat_pct"]), y, marker=MARKERS.get(post, "D"), markersize=8, color=colour,
-                        markerfacecolor=colour if sure else "white", markeredgewidth=1.6, linestyle="none", zorder=3)
+                ax.plot(
+                    float(row["resultaat_pct"]),
+                    y,
+                    marker=MARKERS.get(post, "D"),
+                    markersize=8,
+                    color=colour,
+                    markerfacecolor=colour if sure else "white",
+                    markeredgewidth=1.6,
+                    linestyle="none",
+                    zorder=3,
+                )
                 verdict = GEHAALD if row["gehaald"] else NIET_GEHAALD
-                ax.text(1.02, y, f"{fmt.printed_percent(row['resultaat_pct'])}{'' if sure else ONZEKER_MARK} {verdict}",
-                        transform=axes_x, va="center", ha="left", fontsize=9,
-                        fontweight="normal" if row["gehaald"] else "bold")
+                ax.text(
+                    1.02,
+                    y,
+                    f"{fmt.printed_percent(row['resultaat_pct'])}{'' if sure else ONZEKER_MARK} {verdict}",
+                    transform=axes_x,
+                    va="center",
+                    ha="left",
+                    fontsize=9,
+                    fontweight="normal" if row["gehaald"] else "bold",
+                )
             y -= 1
         norm = float(rows["norm_pct"].iloc[0])
         ax.plot([norm, norm], [first + 0.45, y + 1 - 0.45], color="black", linewidth=2.2, zorder=2)
@@ -204,14 +259,34 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     ax.set_xlabel("Percentage binnen de tijdgrens", fontsize=9.5)
     ax.grid(axis="y", visible=False)
     ax.set_title(f"Branchenormen {jaar}: gehaald of niet", loc="left", fontsize=11)
-    handles = [Line2D([], [], marker=MARKERS.get(p, "D"), color=colours[p], linestyle="none", markersize=7, label=p)
-               for p in posts]
-    handles += [Line2D([], [], marker="o", color="#555555", markerfacecolor="white", markeredgewidth=1.6,
-                       linestyle="none", markersize=7, label=f"open: onzeker {ONZEKER_MARK}"),
-                Line2D([], [], marker="|", color="black", markersize=12, markeredgewidth=2.2, linestyle="none",
-                       label="norm")]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.28 / fig.get_figheight()),
-               ncol=len(handles), fontsize=8.5, frameon=False, handletextpad=0.2, columnspacing=0.9)
+    handles = [
+        Line2D([], [], marker=MARKERS.get(p, "D"), color=colours[p], linestyle="none", markersize=7, label=p)
+        for p in posts
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color="#555555",
+            markerfacecolor="white",
+            markeredgewidth=1.6,
+            linestyle="none",
+            markersize=7,
+            label=f"open: onzeker {ONZEKER_MARK}",
+        ),
+        Line2D([], [], marker="|", color="black", markersize=12, markeredgewidth=2.2, linestyle="none", label="norm"),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.01, 0.28 / fig.get_figheight()),
+        ncol=len(handles),
+        fontsize=8.5,
+        frameon=False,
+        handletextpad=0.2,
+        columnspacing=0.9,
+    )
     charts.bron(fig, f"jaarverslag SHT, data/{jaar}/branchenormen.csv; normen: data/referentie/normen.csv")
     return fig, alt_tekst(frame, jaar)
 
@@ -219,14 +294,18 @@ def grafiek(frame: pd.DataFrame, jaar: int):
 def alt_tekst(frame: pd.DataFrame, jaar: int) -> str:
     """Return the chart's alt text: what it shows and SHT's key numbers."""
     counts = tellingen(frame)
-    text = (f"Stippengrafiek van de resultaten op {fmt.getal(frame['norm_id'].nunique())} branchenormen in {jaar}, "
-            f"per norm één regel per post ({', '.join(counts)}), met de norm als zwart streepje en naast elke stip "
-            f"het percentage en gehaald of niet gehaald. ")
+    text = (
+        f"Stippengrafiek van de resultaten op {fmt.getal(frame['norm_id'].nunique())} branchenormen in {jaar}, "
+        f"per norm één regel per post ({', '.join(counts)}), met de norm als zwart streepje en naast elke stip "
+        f"het percentage en gehaald of niet gehaald. "
+    )
     if SHT in counts:
         t = counts[SHT]
-        text += (f"SHT: met zekere waarde {_n(t.zeker_gehaald, 'norm', 'normen')} gehaald en "
-                 f"{fmt.getal(t.zeker_niet_gehaald)} niet; met onzekere waarde {fmt.getal(t.onzeker_gehaald)} "
-                 f"gehaald en {fmt.getal(t.onzeker_niet_gehaald)} niet. ")
+        text += (
+            f"SHT: met zekere waarde {_n(t.zeker_gehaald, 'norm', 'normen')} gehaald en "
+            f"{fmt.getal(t.zeker_niet_gehaald)} niet; met onzekere waarde {fmt.getal(t.onzeker_gehaald)} "
+            f"gehaald en {fmt.getal(t.onzeker_niet_gehaald)} niet. "
+        )
     return text + gemist_zin(frame, jaar)
 
 
@@ -237,14 +316,21 @@ def _resultaten_blok(frame: pd.DataFrame | None, jaar: int):
     if frame is None:
         return tables.niet_beschikbaar("de resultaten op de branchenormen", jaar)
     fig, alt = grafiek(frame, jaar)
-    bijschrift = (f"Resultaten op de branchenormen in {jaar}: per norm elke post, de norm als zwart streepje en het "
-                  f"oordeel in woorden. Open symbool en † = onzekere waarde.")
+    bijschrift = (
+        f"Resultaten op de branchenormen in {jaar}: per norm elke post, de norm als zwart streepje en het "
+        f"oordeel in woorden. Open symbool en † = onzekere waarde."
+    )
     return tables.samen(
         charts.figuur_html(fig, "branchenormen_resultaten", alt, bijschrift=bijschrift),
-        tables.html(tabel_resultaten(frame, jaar), "branchenormen_resultaten",
-                    bijschrift=f"Resultaat per branchenorm en spoedpost, {jaar} (een streepje: de waarde ontbreekt "
-                               f"in de bron, zie de kolom Oordeel)",
-                    opmaak=opmaak_resultaten(jaar), onzeker=frame["status"].eq(UNCERTAIN)))
+        tables.html(
+            tabel_resultaten(frame, jaar),
+            "branchenormen_resultaten",
+            bijschrift=f"Resultaat per branchenorm en spoedpost, {jaar} (een streepje: de waarde ontbreekt "
+            f"in de bron, zie de kolom Oordeel)",
+            opmaak=opmaak_resultaten(jaar),
+            onzeker=frame["status"].eq(UNCERTAIN),
+        ),
+    )
 
 
 def _toelichting_blok(frame: pd.DataFrame | None, jaar: int):
@@ -253,17 +339,22 @@ def _toelichting_blok(frame: pd.DataFrame | None, jaar: int):
     toelichting = tabel_toelichting(frame)
     if toelichting.empty:
         return tables.zin_html("Alle waarden van dit jaar zijn eenduidig uit het verslag overgenomen.")
-    return tables.html(toelichting, "branchenormen_toelichting",
-                       bijschrift=f"Waarom waarden van {jaar} onzeker zijn of ontbreken")
+    return tables.html(
+        toelichting, "branchenormen_toelichting", bijschrift=f"Waarom waarden van {jaar} onzeker zijn of ontbreken"
+    )
 
 
 def _vorig_jaar_blok(frame: pd.DataFrame | None, jaar: int):
     vorig = tabel_vorig_jaar(frame, jaar) if frame is not None else None
     if vorig is None:
         return tables.niet_beschikbaar("de branchenormen", jaar - 1)
-    return tables.html(vorig, "branchenormen_vorig_jaar",
-                       bijschrift=f"SHT als geheel: {jaar} naast {jaar - 1} (✓ gehaald, ✗ niet gehaald)",
-                       opmaak=opmaak_vorig_jaar(jaar), onzeker=onzeker_vorig_jaar(frame))
+    return tables.html(
+        vorig,
+        "branchenormen_vorig_jaar",
+        bijschrift=f"SHT als geheel: {jaar} naast {jaar - 1} (✓ gehaald, ✗ niet gehaald)",
+        opmaak=opmaak_vorig_jaar(jaar),
+        onzeker=onzeker_vorig_jaar(frame),
+    )
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
@@ -276,8 +367,11 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "gemist": gemist_zin(frame, jaar),
         "vorig_jaar": vorig_jaar_zin(frame, jaar),
         "zeker": zeker_zin(frame, jaar),
-        "tabel_normen": tables.html(tabel_normen(root), "branchenormen_normen",
-                                    bijschrift="De branchenormen: welk deel binnen de tijdgrens moet vallen"),
+        "tabel_normen": tables.html(
+            tabel_normen(root),
+            "branchenormen_normen",
+            bijschrift="De branchenormen: welk deel binnen de tijdgrens moet vallen",
+        ),
         "resultaten": _resultaten_blok(frame, jaar),
         "tabel_toelichting": _toelichting_blok(frame, jaar),
         "tabel_vorig_jaar": _vorig_jaar_blok(frame, jaar),

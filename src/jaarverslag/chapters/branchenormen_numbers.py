@@ -42,10 +42,12 @@ def normen(root: Path | None = None) -> pd.DataFrame:
     frame = lees_tabel("normen", None, root)
     frame = frame[frame["norm_id"].isin(ids)].copy()
     frame = frame.sort_values("norm_id", key=lambda s: s.map({n: i for i, n in enumerate(ids)})).reset_index(drop=True)
-    frame["naam"] = [f"{KORTE_NAMEN.get(n, o)} {g}"
-                     for n, o, g in zip(frame["norm_id"], frame["onderwerp"], frame["grens"])]
-    frame["norm_tekst"] = [f"{RICHTING_TEKEN[r]}\u00a0{fmt.printed_percent(p)}"
-                           for r, p in zip(frame["richting"], frame["norm_pct"])]
+    frame["naam"] = [
+        f"{KORTE_NAMEN.get(n, o)} {g}" for n, o, g in zip(frame["norm_id"], frame["onderwerp"], frame["grens"])
+    ]
+    frame["norm_tekst"] = [
+        f"{RICHTING_TEKEN[r]}\u00a0{fmt.printed_percent(p)}" for r, p in zip(frame["richting"], frame["norm_pct"])
+    ]
     return frame
 
 
@@ -79,13 +81,16 @@ def resultaten(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     else:
         frame["resultaat_pct_vorig_jaar"] = pd.array([pd.NA] * len(frame), dtype="Float64")
         frame["status_vorig_jaar"] = pd.NA
-    frame["gehaald"] = [gehaald(r, n, d) for r, n, d in
-                        zip(frame["resultaat_pct"], frame["norm_pct"], frame["richting"])]
+    frame["gehaald"] = [
+        gehaald(r, n, d) for r, n, d in zip(frame["resultaat_pct"], frame["norm_pct"], frame["richting"])
+    ]
     frame["oordeel"] = [oordeel(g, s) for g, s in zip(frame["gehaald"], frame["status"])]
-    frame["gehaald_vorig_jaar"] = [gehaald(r, n, d) for r, n, d in
-                                   zip(frame["resultaat_pct_vorig_jaar"], frame["norm_pct"], frame["richting"])]
-    frame["oordeel_vorig_jaar"] = [oordeel(g, s) for g, s in
-                                   zip(frame["gehaald_vorig_jaar"], frame["status_vorig_jaar"])]
+    frame["gehaald_vorig_jaar"] = [
+        gehaald(r, n, d) for r, n, d in zip(frame["resultaat_pct_vorig_jaar"], frame["norm_pct"], frame["richting"])
+    ]
+    frame["oordeel_vorig_jaar"] = [
+        oordeel(g, s) for g, s in zip(frame["gehaald_vorig_jaar"], frame["status_vorig_jaar"])
+    ]
     post_rank = {p: i for i, p in enumerate(categorieen(root)["post_hengelo_enschede_sht"])}
     norm_rank = {n: i for i, n in enumerate(norms["norm_id"])}
     frame = frame.sort_values(["norm_id", "post"], key=lambda s: s.map(norm_rank if s.name == "norm_id" else post_rank))
@@ -105,8 +110,13 @@ class Telling:
 
     @property
     def totaal(self) -> int:
-        return (self.zeker_gehaald + self.zeker_niet_gehaald + self.onzeker_gehaald + self.onzeker_niet_gehaald
-                + self.ontbreekt)
+        return (
+            self.zeker_gehaald
+            + self.zeker_niet_gehaald
+            + self.onzeker_gehaald
+            + self.onzeker_niet_gehaald
+            + self.ontbreekt
+        )
 
 
 def tellingen(frame: pd.DataFrame) -> dict[str, Telling]:
@@ -116,8 +126,14 @@ def tellingen(frame: pd.DataFrame) -> dict[str, Telling]:
         sure = group["status"].eq(CERTAIN)
         missing = group["gehaald"].isna()
         met = group["gehaald"].eq(True)
-        out[post] = Telling(post, int((sure & met).sum()), int((sure & ~met & ~missing).sum()),
-                            int((~sure & met).sum()), int((~sure & ~met & ~missing).sum()), int(missing.sum()))
+        out[post] = Telling(
+            post,
+            int((sure & met).sum()),
+            int((sure & ~met & ~missing).sum()),
+            int((~sure & met).sum()),
+            int((~sure & ~met & ~missing).sum()),
+            int(missing.sum()),
+        )
     return out
 
 
@@ -131,8 +147,11 @@ def opmaak_resultaten(jaar: int) -> dict:
 
 def opmaak_vorig_jaar(jaar: int) -> dict:
     """Return the cell formatters of the comparison with last year."""
-    return {str(jaar - 1): fmt.printed_percent, str(jaar): fmt.printed_percent,
-            "Verschil (procentpunt)": fmt.percentage_points}
+    return {
+        str(jaar - 1): fmt.printed_percent,
+        str(jaar): fmt.printed_percent,
+        "Verschil (procentpunt)": fmt.percentage_points,
+    }
 
 
 def tabel_normen(root: Path | None = None) -> pd.DataFrame:
@@ -143,10 +162,14 @@ def tabel_normen(root: Path | None = None) -> pd.DataFrame:
 
 def tabel_resultaten(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
     """Return the result per norm and post with its verdict (which says whether the value is uncertain or missing)."""
-    return pd.DataFrame({
-        "Norm": [f"{n} (norm {t})" for n, t in zip(frame["naam"], frame["norm_tekst"])], "Spoedpost": frame["post"],
-        f"Resultaat {jaar}": frame["resultaat_pct"], "Oordeel": frame["oordeel"],
-    })
+    return pd.DataFrame(
+        {
+            "Norm": [f"{n} (norm {t})" for n, t in zip(frame["naam"], frame["norm_tekst"])],
+            "Spoedpost": frame["post"],
+            f"Resultaat {jaar}": frame["resultaat_pct"],
+            "Oordeel": frame["oordeel"],
+        }
+    )
 
 
 def _teken(gehaald_: bool | None) -> str:
@@ -159,14 +182,19 @@ def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame | None:
     if sht["resultaat_pct_vorig_jaar"].isna().all():
         return None
     unsure = onzeker_vorig_jaar(frame).to_numpy()
-    verdicts = [f"{_teken(a)} → {_teken(b)}" + (" (onzeker)" if u else "")
-                for a, b, u in zip(sht["gehaald_vorig_jaar"], sht["gehaald"], unsure)]
-    return pd.DataFrame({
-        "Norm": [f"{n} (norm {t})" for n, t in zip(sht["naam"], sht["norm_tekst"])],
-        str(jaar - 1): sht["resultaat_pct_vorig_jaar"].to_numpy(), str(jaar): sht["resultaat_pct"].to_numpy(),
-        "Verschil (procentpunt)": (sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]).to_numpy(),
-        f"Gehaald {jaar - 1} → {jaar}": verdicts,
-    })
+    verdicts = [
+        f"{_teken(a)} → {_teken(b)}" + (" (onzeker)" if u else "")
+        for a, b, u in zip(sht["gehaald_vorig_jaar"], sht["gehaald"], unsure)
+    ]
+    return pd.DataFrame(
+        {
+            "Norm": [f"{n} (norm {t})" for n, t in zip(sht["naam"], sht["norm_tekst"])],
+            str(jaar - 1): sht["resultaat_pct_vorig_jaar"].to_numpy(),
+            str(jaar): sht["resultaat_pct"].to_numpy(),
+            "Verschil (procentpunt)": (sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]).to_numpy(),
+            f"Gehaald {jaar - 1} → {jaar}": verdicts,
+        }
+    )
 
 
 def onzeker_vorig_jaar(frame: pd.DataFrame) -> pd.Series:
@@ -180,7 +208,12 @@ def tabel_toelichting(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     unsure = frame[frame["status"].ne(CERTAIN)]
     for (_norm_id, status), group in unsure.groupby(["norm_id", "status"], sort=False):
-        rows.append({"Norm": group["naam"].iloc[0], "Spoedpost": ", ".join(group["post"]),
-                     "Status": status, "Toelichting": group["toelichting"].dropna().iloc[0]
-                     if group["toelichting"].notna().any() else ""})
+        rows.append(
+            {
+                "Norm": group["naam"].iloc[0],
+                "Spoedpost": ", ".join(group["post"]),
+                "Status": status,
+                "Toelichting": group["toelichting"].dropna().iloc[0] if group["toelichting"].notna().any() else "",
+            }
+        )
     return pd.DataFrame(rows, columns=["Norm", "Spoedpost", "Status", "Toelichting"])

@@ -38,8 +38,9 @@ def overzicht(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     meting_rank = {m: i for i, m in enumerate(categorieen(root)["meting_dossierinzage"])}
     frame = frame.sort_values(["meting", "post"], key=lambda s: s.map(meting_rank if s.name == "meting" else post_rank))
     frame = frame.reset_index(drop=True)
-    frame["noemer"] = pd.array([noemer(n, p) for n, p in zip(frame["aantal_patienten"], frame["aandeel_pct"])],
-                               dtype="Float64")
+    frame["noemer"] = pd.array(
+        [noemer(n, p) for n, p in zip(frame["aantal_patienten"], frame["aandeel_pct"])], dtype="Float64"
+    )
     return frame
 
 
@@ -65,13 +66,24 @@ def noemers(frame: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for post, group in frame.groupby("post", sort=False):
-        intervals = [i for i in (noemer_interval(n, p) for n, p in zip(group["aantal_patienten"], group["aandeel_pct"]))
-                     if i is not None]
+        intervals = [
+            i
+            for i in (noemer_interval(n, p) for n, p in zip(group["aantal_patienten"], group["aandeel_pct"]))
+            if i is not None
+        ]
         if not intervals:
             continue
         low, high = max(i[0] for i in intervals), min(i[1] for i in intervals)
-        rows.append({"post": post, "ondergrens": low, "bovengrens": high, "past": low <= high,
-                     "schatting": (low + high) / 2 if low <= high else None, "metingen": len(intervals)})
+        rows.append(
+            {
+                "post": post,
+                "ondergrens": low,
+                "bovengrens": high,
+                "past": low <= high,
+                "schatting": (low + high) / 2 if low <= high else None,
+                "metingen": len(intervals),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -79,22 +91,30 @@ def som_verschillen(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the measurements where SHT's printed count differs from the sum of the posts (empty when all agree)."""
     posts = frame[frame["post"].ne(SHT)].groupby("meting", sort=False)["aantal_patienten"].sum()
     sht = frame[frame["post"].eq(SHT)].set_index("meting")["aantal_patienten"]
-    rows = [{"meting": m, "sht": int(sht[m]), "som_posten": int(posts[m])}
-            for m in sht.index if m in posts.index and pd.notna(sht[m]) and sht[m] != posts[m]]
+    rows = [
+        {"meting": m, "sht": int(sht[m]), "som_posten": int(posts[m])}
+        for m in sht.index
+        if m in posts.index and pd.notna(sht[m]) and sht[m] != posts[m]
+    ]
     return pd.DataFrame(rows, columns=["meting", "sht", "som_posten"])
 
 
 def covid_effect(frame: pd.DataFrame) -> pd.DataFrame:
     """Return per post the consent without and with the COVID opt-in, and what the COVID opt-in adds."""
-    wide = frame[frame["meting"].isin([ZONDER, MET])].pivot(index="post", columns="meting",
-                                                              values=["aantal_patienten", "aandeel_pct"])
+    wide = frame[frame["meting"].isin([ZONDER, MET])].pivot(
+        index="post", columns="meting", values=["aantal_patienten", "aandeel_pct"]
+    )
     order = [p for p in dict.fromkeys(frame["post"]) if p in wide.index]
     wide = wide.loc[order]
-    return pd.DataFrame({
-        "post": order,
-        "zonder": wide[("aantal_patienten", ZONDER)].to_numpy(), "met": wide[("aantal_patienten", MET)].to_numpy(),
-        "zonder_pct": wide[("aandeel_pct", ZONDER)].to_numpy(), "met_pct": wide[("aandeel_pct", MET)].to_numpy(),
-    }).assign(extra=lambda f: f["met"] - f["zonder"], extra_pctpunt=lambda f: f["met_pct"] - f["zonder_pct"])
+    return pd.DataFrame(
+        {
+            "post": order,
+            "zonder": wide[("aantal_patienten", ZONDER)].to_numpy(),
+            "met": wide[("aantal_patienten", MET)].to_numpy(),
+            "zonder_pct": wide[("aandeel_pct", ZONDER)].to_numpy(),
+            "met_pct": wide[("aandeel_pct", MET)].to_numpy(),
+        }
+    ).assign(extra=lambda f: f["met"] - f["zonder"], extra_pctpunt=lambda f: f["met_pct"] - f["zonder_pct"])
 
 
 def _rij(frame: pd.DataFrame, post: str, meting: str):
@@ -113,10 +133,12 @@ def kern_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     met, zonder = _rij(frame, SHT, MET), _rij(frame, SHT, ZONDER)
     if met is None or zonder is None:
         return f"Voor {jaar} ontbreekt het SHT-totaal van de toestemming voor dossierinzage in data/{jaar}/."
-    return (f"Eind {jaar} mochten de spoedposten het dossier inzien van {fmt.getal(met['aantal_patienten'])} patiënten "
-            f"({printed_percent(met['aandeel_pct'])}), als de toestemmingen via de coronaregeling meetellen. "
-            f"Zonder die regeling waren het er {fmt.getal(zonder['aantal_patienten'])} "
-            f"({printed_percent(zonder['aandeel_pct'])}).")
+    return (
+        f"Eind {jaar} mochten de spoedposten het dossier inzien van {fmt.getal(met['aantal_patienten'])} patiënten "
+        f"({printed_percent(met['aandeel_pct'])}), als de toestemmingen via de coronaregeling meetellen. "
+        f"Zonder die regeling waren het er {fmt.getal(zonder['aantal_patienten'])} "
+        f"({printed_percent(zonder['aandeel_pct'])})."
+    )
 
 
 def covid_zin(frame: pd.DataFrame | None, jaar: int) -> str:
@@ -126,11 +148,18 @@ def covid_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     effect = covid_effect(frame)
     if effect.empty:
         return f"Voor {jaar} is niet te zeggen wat de coronaregeling toevoegde: een van beide metingen ontbreekt."
-    per_post = [f"{r.post} {fmt.getal(r.extra)} ({pct_punt(r.extra_pctpunt)})" for r in effect.itertuples(index=False)
-                if r.post != SHT]
+    per_post = [
+        f"{r.post} {fmt.getal(r.extra)} ({pct_punt(r.extra_pctpunt)})"
+        for r in effect.itertuples(index=False)
+        if r.post != SHT
+    ]
     sht = effect[effect["post"].eq(SHT)]
-    head = (f"De coronaregeling voegde voor SHT {fmt.getal(sht['extra'].iloc[0])} patiënten toe "
-            f"({pct_punt(sht['extra_pctpunt'].iloc[0])}). " if not sht.empty else "")
+    head = (
+        f"De coronaregeling voegde voor SHT {fmt.getal(sht['extra'].iloc[0])} patiënten toe "
+        f"({pct_punt(sht['extra_pctpunt'].iloc[0])}). "
+        if not sht.empty
+        else ""
+    )
     return head + "Per post: " + opsomming(per_post) + "."
 
 
@@ -148,11 +177,14 @@ def boven_100_zin(frame: pd.DataFrame | None, jaar: int) -> str:
         return "Geen van de gedrukte percentages ligt boven 100%."
     parts = []
     for post, group in over.groupby("post", sort=False):
-        values = [printed_percent(v) + ("†" if s != CERTAIN else "")
-                  for v, s in zip(group["aandeel_pct"], group["status"])]
+        values = [
+            printed_percent(v) + ("†" if s != CERTAIN else "") for v, s in zip(group["aandeel_pct"], group["status"])
+        ]
         parts.append(f"{post} ({opsomming(values)})")
-    return ("Boven 100% liggen de percentages van " + ", ".join(parts) + ": daar gaven meer patiënten toestemming dan "
-            "de groep waarover het percentage is berekend.")
+    return (
+        "Boven 100% liggen de percentages van " + ", ".join(parts) + ": daar gaven meer patiënten toestemming dan "
+        "de groep waarover het percentage is berekend."
+    )
 
 
 def noemer_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
@@ -162,17 +194,24 @@ def noemer_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) 
     table = noemers(frame)
     if not table["past"].all():
         wrong = ", ".join(table.loc[~table["past"], "post"])
-        return (f"Het verslag noemt niet waarover de percentages berekend zijn, en voor {wrong} passen de percentages "
-                f"niet bij één en dezelfde noemer.")
-    parts = [f"{r.post} ongeveer {fmt.getal(round_half_up(r.schatting, NOEMER_AFRONDING))}"
-             for r in table.itertuples(index=False)]
-    text = ("Het verslag noemt niet waarover de percentages berekend zijn. Rekenen we terug (aantal gedeeld door "
-            "percentage), dan komt er binnen de afronding bij elke meting dezelfde noemer uit: "
-            + opsomming(parts) + ".")
+        return (
+            f"Het verslag noemt niet waarover de percentages berekend zijn, en voor {wrong} passen de percentages "
+            f"niet bij één en dezelfde noemer."
+        )
+    parts = [
+        f"{r.post} ongeveer {fmt.getal(round_half_up(r.schatting, NOEMER_AFRONDING))}"
+        for r in table.itertuples(index=False)
+    ]
+    text = (
+        "Het verslag noemt niet waarover de percentages berekend zijn. Rekenen we terug (aantal gedeeld door "
+        "percentage), dan komt er binnen de afronding bij elke meting dezelfde noemer uit: " + opsomming(parts) + "."
+    )
     if beschikbaar("inwoners", jaar, root):
         inwoners = lees_tabel("inwoners", jaar, root)["inwoners"].sum()
-        text += (f" Het werkgebied telde {fmt.getal(inwoners)} inwoners; de noemer is dus niet het aantal inwoners, "
-                 f"maar vermoedelijk het aantal patiënten dat bij een huisarts in de regio staat ingeschreven.")
+        text += (
+            f" Het werkgebied telde {fmt.getal(inwoners)} inwoners; de noemer is dus niet het aantal inwoners, "
+            f"maar vermoedelijk het aantal patiënten dat bij een huisarts in de regio staat ingeschreven."
+        )
     return text
 
 
@@ -185,12 +224,16 @@ def onzeker_zin(frame: pd.DataFrame | None, jaar: int) -> str:
         return "Alle getallen in dit hoofdstuk zijn eenduidig uit het jaarverslag overgenomen."
     parts = []
     for meting, group in unsure.groupby("meting", sort=False):
-        values = ", ".join(f"{r.post} {fmt.getal(r.aantal_patienten)} ({printed_percent(r.aandeel_pct)})"
-                           for r in group.itertuples(index=False))
+        values = ", ".join(
+            f"{r.post} {fmt.getal(r.aantal_patienten)} ({printed_percent(r.aandeel_pct)})"
+            for r in group.itertuples(index=False)
+        )
         parts.append(f"“{meting}” ({values})")
-    return ("Onzeker (†): " + "; ".join(parts) + ". In het verslag staat dit blok boven de twee benoemde metingen "
-            "zonder eigen kop. De getallen zijn duidelijk leesbaar, maar wat ze tellen staat er niet bij. "
-            "Dit boek trekt er daarom geen conclusies uit.")
+    return (
+        "Onzeker (†): " + "; ".join(parts) + ". In het verslag staat dit blok boven de twee benoemde metingen "
+        "zonder eigen kop. De getallen zijn duidelijk leesbaar, maar wat ze tellen staat er niet bij. "
+        "Dit boek trekt er daarom geen conclusies uit."
+    )
 
 
 def ict_zin(jaar: int, root: Path | None = None) -> str:
@@ -210,10 +253,15 @@ def ict_zin(jaar: int, root: Path | None = None) -> str:
 
 def tabel(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the chapter table with Dutch column names and the derived denominator."""
-    return pd.DataFrame({
-        "Meting": frame["meting"], "Spoedpost": frame["post"], "Patiënten met toestemming": frame["aantal_patienten"],
-        "Percentage (gedrukt)": frame["aandeel_pct"], "Teruggerekende noemer": frame["noemer"],
-    })
+    return pd.DataFrame(
+        {
+            "Meting": frame["meting"],
+            "Spoedpost": frame["post"],
+            "Patiënten met toestemming": frame["aantal_patienten"],
+            "Percentage (gedrukt)": frame["aandeel_pct"],
+            "Teruggerekende noemer": frame["noemer"],
+        }
+    )
 
 
 def noemer_tekst(value) -> str:
@@ -243,11 +291,21 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     height = 0.38
     # Value labels in a column right of the 100% line and of every bar.
     label_x = max(float(effect["met_pct"].max()), float(effect["zonder_pct"].max()), 100) + 3
-    series = [(ZONDER, "zonder_pct", "zonder", "///", colours[0], height / 2),
-              (MET, "met_pct", "met", None, colours[0], -height / 2)]
+    series = [
+        (ZONDER, "zonder_pct", "zonder", "///", colours[0], height / 2),
+        (MET, "met_pct", "met", None, colours[0], -height / 2),
+    ]
     for label, column, count, hatch, colour, offset in series:
-        ax.barh(y + offset, effect[column].astype(float), height=height * 0.95, label=label,
-                color="white" if hatch else colour, edgecolor=colour, hatch=hatch, linewidth=1.2)
+        ax.barh(
+            y + offset,
+            effect[column].astype(float),
+            height=height * 0.95,
+            label=label,
+            color="white" if hatch else colour,
+            edgecolor=colour,
+            hatch=hatch,
+            linewidth=1.2,
+        )
         for yy, value, n in zip(y + offset, effect[column], effect[count]):
             ax.text(label_x, yy, f"{printed_percent(value)} ({fmt.getal(n)})", va="center", ha="left", fontsize=9)
     ax.axvline(100, color="black", linestyle="--", linewidth=1.2)
@@ -261,15 +319,25 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     ax.set_xlabel("Patiënten met toestemming, als percentage (zoals gedrukt)", fontsize=9.5)
     ax.set_title(f"Toestemming voor dossierinzage, eind {jaar}", loc="left", fontsize=11)
     legend_height = 0.35 / fig.get_figheight()  # figure fraction of the legend row under the axis
-    fig.legend(*ax.get_legend_handles_labels(), loc="lower left", bbox_to_anchor=(0.01, 0.3 / fig.get_figheight()),
-               ncol=2, fontsize=9, frameon=False)
+    fig.legend(
+        *ax.get_legend_handles_labels(),
+        loc="lower left",
+        bbox_to_anchor=(0.01, 0.3 / fig.get_figheight()),
+        ncol=2,
+        fontsize=9,
+        frameon=False,
+    )
     charts.bron(fig, f"jaarverslag SHT, data/{jaar}/dossierinzage.csv en dossierinzage_totaal.csv")
     fig.tight_layout(rect=(0, 0.3 / fig.get_figheight() + legend_height, 1, 1))
-    values = "; ".join(f"{r.post} {printed_percent(r.zonder_pct)} zonder en {printed_percent(r.met_pct)} met de "
-                       f"coronaregeling" for r in effect.itertuples(index=False))
-    alt = (f"Liggend staafdiagram van het percentage patiënten met toestemming voor dossierinzage eind {jaar}, per "
-           f"post en voor SHT, zonder (gearceerd) en met de toestemming via de coronaregeling, met een stippellijn bij "
-           f"100%. {values}.")
+    values = "; ".join(
+        f"{r.post} {printed_percent(r.zonder_pct)} zonder en {printed_percent(r.met_pct)} met de coronaregeling"
+        for r in effect.itertuples(index=False)
+    )
+    alt = (
+        f"Liggend staafdiagram van het percentage patiënten met toestemming voor dossierinzage eind {jaar}, per "
+        f"post en voor SHT, zonder (gearceerd) en met de toestemming via de coronaregeling, met een stippellijn bij "
+        f"100%. {values}."
+    )
     return fig, alt
 
 
@@ -281,12 +349,21 @@ def _figuur_tabel(frame: pd.DataFrame | None, jaar: int):
         return tables.niet_beschikbaar("de toestemming voor dossierinzage", jaar)
     fig, alt = grafiek(frame, jaar)
     return tables.samen(
-        charts.figuur_html(fig, "dossierinzage_toestemming", alt,
-                           bijschrift=f"Toestemming voor dossierinzage eind {jaar}, zonder en met de coronaregeling; "
-                                      f"de stippellijn staat bij 100%."),
-        tables.html(tabel(frame), "dossierinzage_toestemming",
-                    bijschrift=f"Patiënten met toestemming voor dossierinzage eind {jaar}, per meting",
-                    opmaak=opmaak(), onzeker=onzeker(frame)))
+        charts.figuur_html(
+            fig,
+            "dossierinzage_toestemming",
+            alt,
+            bijschrift=f"Toestemming voor dossierinzage eind {jaar}, zonder en met de coronaregeling; "
+            f"de stippellijn staat bij 100%.",
+        ),
+        tables.html(
+            tabel(frame),
+            "dossierinzage_toestemming",
+            bijschrift=f"Patiënten met toestemming voor dossierinzage eind {jaar}, per meting",
+            opmaak=opmaak(),
+            onzeker=onzeker(frame),
+        ),
+    )
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:

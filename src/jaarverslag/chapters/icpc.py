@@ -44,7 +44,9 @@ def top(jaar: int, post: str = SHT, root: Path | None = None) -> pd.DataFrame:
     frame["aandeel_pct"] = frame["aantal"].astype(float) / noemers(jaar, root)[post] * 100
     frame = frame.sort_values(["aantal", "diagnose"], ascending=[False, True]).reset_index(drop=True)
     frame["rang"] = range(1, len(frame) + 1)
-    return frame[["rang", "diagnose", "aantal", "aandeel_pct", "aandeel_gedrukt", "rang_gedrukt", "status", "toelichting"]]
+    return frame[
+        ["rang", "diagnose", "aantal", "aandeel_pct", "aandeel_gedrukt", "rang_gedrukt", "status", "toelichting"]
+    ]
 
 
 def gedrukt_aandeel(aandeel_pct: float) -> float:
@@ -59,8 +61,15 @@ def onzeker(frame: pd.DataFrame) -> pd.Series:
 
 def tabel_voor_boek(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a top list with Dutch column names (the status column is kept for the CSV)."""
-    return frame[["rang", "diagnose", "aantal", "aandeel_pct", "status"]].rename(columns={
-        "rang": "Rang", "diagnose": "Diagnose (ICPC)", "aantal": "Aantal", "aandeel_pct": "Aandeel", "status": "Status"})
+    return frame[["rang", "diagnose", "aantal", "aandeel_pct", "status"]].rename(
+        columns={
+            "rang": "Rang",
+            "diagnose": "Diagnose (ICPC)",
+            "aantal": "Aantal",
+            "aandeel_pct": "Aandeel",
+            "status": "Status",
+        }
+    )
 
 
 def tabel_opmaak() -> dict:
@@ -72,12 +81,16 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -
     """Return the sentence on what the top 10 covers together and which diagnoses lead it."""
     total = noemers(jaar, root)[SHT]
     sure = frame[~onzeker(frame)]
-    text = (f"De {len(frame)} meest gestelde diagnoses waren in {jaar} samen goed voor {fmt.getal(frame['aantal'].sum())} "
-            f"van de {fmt.getal(total)} verrichtingen ({fmt.procent(frame['aantal'].sum() / total * 100, SHARE_DECIMALS)}).")
+    text = (
+        f"De {len(frame)} meest gestelde diagnoses waren in {jaar} samen goed voor {fmt.getal(frame['aantal'].sum())} "
+        f"van de {fmt.getal(total)} verrichtingen ({fmt.procent(frame['aantal'].sum() / total * 100, SHARE_DECIMALS)})."
+    )
     if not sure.empty:
         first = sure.iloc[0]
-        text += (f" Van de diagnoses waarvan het aantal vaststaat, kwam {first['diagnose'].lower()} het vaakst voor "
-                 f"({fmt.getal(first['aantal'])} keer, {fmt.procent(first['aandeel_pct'], SHARE_DECIMALS)}).")
+        text += (
+            f" Van de diagnoses waarvan het aantal vaststaat, kwam {first['diagnose'].lower()} het vaakst voor "
+            f"({fmt.getal(first['aantal'])} keer, {fmt.procent(first['aandeel_pct'], SHARE_DECIMALS)})."
+        )
     covid = frame[frame["diagnose"].str.contains("COVID", case=False)]
     if not covid.empty:
         row = covid.iloc[0]
@@ -91,10 +104,12 @@ def onzeker_zin(frame: pd.DataFrame) -> str:
     if uncertain.empty:
         return "Alle omschrijvingen en aantallen in deze lijst staan in het verslag eenduidig bij elkaar."
     listing = opsomming([f"{d.lower()} ({fmt.getal(n)})" for d, n in zip(uncertain["diagnose"], uncertain["aantal"])])
-    return (f"Bij {len(uncertain)} van de {len(frame)} diagnoses is niet zeker welk aantal bij welke omschrijving hoort: "
-            f"in het gedrukte verslag staan de omschrijvingen en getallen daar niet naast elkaar. Het gaat om "
-            f"{listing}. Ze zijn in de tabel gemarkeerd met{UNCERTAIN_LABEL_MARK} en in de grafiek gearceerd. "
-            f"De aantallen zelf en de aandelen kloppen wel; alleen de koppeling aan de omschrijving is onzeker.")
+    return (
+        f"Bij {len(uncertain)} van de {len(frame)} diagnoses is niet zeker welk aantal bij welke omschrijving hoort: "
+        f"in het gedrukte verslag staan de omschrijvingen en getallen daar niet naast elkaar. Het gaat om "
+        f"{listing}. Ze zijn in de tabel gemarkeerd met{UNCERTAIN_LABEL_MARK} en in de grafiek gearceerd. "
+        f"De aantallen zelf en de aandelen kloppen wel; alleen de koppeling aan de omschrijving is onzeker."
+    )
 
 
 def niet_beschikbaar_zin(jaar: int, root: Path | None = None) -> str:
@@ -102,8 +117,10 @@ def niet_beschikbaar_zin(jaar: int, root: Path | None = None) -> str:
     years = [j for j in verslagjaren(root) if beschikbaar(TABEL, j, root)]
     if not years:
         return "Het verslag geeft voor geen enkel jaar een lijst van de meest gestelde diagnoses."
-    return ("Een lijst van de meest gestelde diagnoses is in de gegevens alleen te vinden voor "
-            f"{opsomming([str(j) for j in years])}.")
+    return (
+        "Een lijst van de meest gestelde diagnoses is in de gegevens alleen te vinden voor "
+        f"{opsomming([str(j) for j in years])}."
+    )
 
 
 def corona_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
@@ -113,11 +130,15 @@ def corona_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
     total = noemers(jaar, root).get(CORONAPOST)
     first = frame.iloc[0]
     top_sum = frame["aantal"].sum()
-    text = (f"Op de coronapost ({fmt.getal(total)} verrichtingen in {jaar}) was "
-            f"{first['diagnose'].lower()} de meest gestelde diagnose ({fmt.getal(first['aantal'])} keer, "
-            f"{fmt.procent(first['aandeel_pct'], SHARE_DECIMALS)}).")
-    text += (f" De top {len(frame)} samen maakt {fmt.procent(top_sum / total * 100, SHARE_DECIMALS)} "
-             f"uit van alle verrichtingen van die post.")
+    text = (
+        f"Op de coronapost ({fmt.getal(total)} verrichtingen in {jaar}) was "
+        f"{first['diagnose'].lower()} de meest gestelde diagnose ({fmt.getal(first['aantal'])} keer, "
+        f"{fmt.procent(first['aandeel_pct'], SHARE_DECIMALS)})."
+    )
+    text += (
+        f" De top {len(frame)} samen maakt {fmt.procent(top_sum / total * 100, SHARE_DECIMALS)} "
+        f"uit van alle verrichtingen van die post."
+    )
     return text
 
 
@@ -139,8 +160,9 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     labels = [_korte_naam(d) + (UNCERTAIN_LABEL_MARK if m else "") for d, m in zip(frame["diagnose"], mask)]
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     ys = list(range(len(frame)))
-    bars = ax.barh(ys, frame["aantal"], color=[(*colour, 0.45) if m else colour for m in mask],
-                   edgecolor=colour, linewidth=1)
+    bars = ax.barh(
+        ys, frame["aantal"], color=[(*colour, 0.45) if m else colour for m in mask], edgecolor=colour, linewidth=1
+    )
     for bar, m in zip(bars, mask):
         if m:
             bar.set_hatch(UNCERTAIN_HATCH)
@@ -150,33 +172,61 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     xmax = float(frame["aantal"].max())
     ax.set_xlim(0, xmax * 1.45)  # room for the value labels
     for y, n, share in zip(ys, frame["aantal"], frame["aandeel_pct"]):
-        ax.text(float(n) + xmax * 0.015, y, f"{fmt.getal(n)} ({fmt.procent(share, SHARE_DECIMALS)})",
-                va="center", ha="left", fontsize=10)
+        ax.text(
+            float(n) + xmax * 0.015,
+            y,
+            f"{fmt.getal(n)} ({fmt.procent(share, SHARE_DECIMALS)})",
+            va="center",
+            ha="left",
+            fontsize=10,
+        )
     ax.set_title(f"Meest gestelde diagnoses (ICPC), {jaar}")
     ax.set_xlabel("Aantal verrichtingen", fontsize=10)
     ax.set_ylabel("")
     ax.grid(axis="y", visible=False)
     charts.dutch_thousands(ax.xaxis)
     if any(mask):
-        ax.legend(handles=[Patch(facecolor=(*colour, 0.45), edgecolor=colour, hatch=UNCERTAIN_HATCH,
-                                 label="† koppeling omschrijving–aantal onzeker")],
-                  loc="lower right", fontsize=8, frameon=True)
+        ax.legend(
+            handles=[
+                Patch(
+                    facecolor=(*colour, 0.45),
+                    edgecolor=colour,
+                    hatch=UNCERTAIN_HATCH,
+                    label="† koppeling omschrijving–aantal onzeker",
+                )
+            ],
+            loc="lower right",
+            fontsize=8,
+            frameon=True,
+        )
     charts.bron(fig, f"jaarverslag SHT {jaar}, data/{jaar}/icpc_top.csv")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    parts = [f"{d.lower()} {fmt.getal(n)} ({fmt.procent(s, SHARE_DECIMALS)}{', onzeker' if m else ''})"
-             for d, n, s, m in zip(frame["diagnose"], frame["aantal"], frame["aandeel_pct"], mask)]
-    alt = (f"Liggend staafdiagram van de {len(frame)} meest gestelde ICPC-diagnoses van SHT in {jaar}, van groot naar "
-           f"klein: " + "; ".join(parts) + "."
-           + (" Bij de als onzeker gemarkeerde balken is de koppeling van omschrijving en aantal in de bron niet eenduidig."
-              if any(mask) else ""))
+    parts = [
+        f"{d.lower()} {fmt.getal(n)} ({fmt.procent(s, SHARE_DECIMALS)}{', onzeker' if m else ''})"
+        for d, n, s, m in zip(frame["diagnose"], frame["aantal"], frame["aandeel_pct"], mask)
+    ]
+    alt = (
+        f"Liggend staafdiagram van de {len(frame)} meest gestelde ICPC-diagnoses van SHT in {jaar}, van groot naar "
+        f"klein: "
+        + "; ".join(parts)
+        + "."
+        + (
+            " Bij de als onzeker gemarkeerde balken is de koppeling van omschrijving en aantal"
+            " in de bron niet eenduidig."
+            if any(mask)
+            else ""
+        )
+    )
     return fig, alt
 
 
-SHORT_NAMES = {"Andere gelokaliseerde buikpijn": "Andere gelokal. buikpijn",
-               "Gegeneraliseerde buikpijn/buikkrampen": "Gegeneral. buikpijn/-krampen",
-               "Acute infectie bovenste luchtwegen": "Acute infectie bov. luchtwegen",
-               "Hand/vinger symptomen/klachten": "Hand/vinger klachten",
-               "Borstkas symptomen/klachten": "Borstkas klachten"}
+SHORT_NAMES = {
+    "Andere gelokaliseerde buikpijn": "Andere gelokal. buikpijn",
+    "Gegeneraliseerde buikpijn/buikkrampen": "Gegeneral. buikpijn/-krampen",
+    "Acute infectie bovenste luchtwegen": "Acute infectie bov. luchtwegen",
+    "Hand/vinger symptomen/klachten": "Hand/vinger klachten",
+    "Borstkas symptomen/klachten": "Borstkas klachten",
+}
 
 
 def _korte_naam(diagnose: str) -> str:
@@ -187,21 +237,33 @@ def _korte_naam(diagnose: str) -> str:
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Verrichtingen page glues on ICPC diagnoses, for a year with data and a year without."""
     if not beschikbaar_voor(jaar, root):
-        return {"icpc_zin": niet_beschikbaar_zin(jaar, root),
-                "icpc_top": tables.niet_beschikbaar("de meest gestelde ICPC-diagnoses", jaar)}
+        return {
+            "icpc_zin": niet_beschikbaar_zin(jaar, root),
+            "icpc_top": tables.niet_beschikbaar("de meest gestelde ICPC-diagnoses", jaar),
+        }
     from jaarverslag.render import charts
 
     charts.stijl()
     top10, corona = top(jaar, SHT, root), top(jaar, CORONAPOST, root)
     fig, alt = grafiek(top10, jaar)
-    figuur = charts.figuur_html(fig, "binnenlopers_icpc_top10", alt,
-                                bijschrift=f"De tien meest gestelde ICPC-diagnoses van SHT in {jaar}.")
-    tabel = tables.html(tabel_voor_boek(top10), "binnenlopers_icpc_top10",
-                        bijschrift=f"Top 10 ICPC-diagnoses van SHT, {jaar}, met aandeel in alle verrichtingen",
-                        opmaak=tabel_opmaak(), onzeker=onzeker(top10))
-    corona_tabel = tables.html(tabel_voor_boek(corona), "binnenlopers_icpc_coronapost",
-                               bijschrift=f"Top 3 ICPC-diagnoses van de coronapost, {jaar}, met aandeel in de "
-                                          "verrichtingen van die post",
-                               opmaak=tabel_opmaak(), onzeker=onzeker(corona))
-    return {"icpc_zin": samenvatting_zin(top10, jaar, root) + " " + onzeker_zin(top10),
-            "icpc_top": blok(figuur, tabel, corona_zin(corona, jaar, root), corona_tabel)}
+    figuur = charts.figuur_html(
+        fig, "binnenlopers_icpc_top10", alt, bijschrift=f"De tien meest gestelde ICPC-diagnoses van SHT in {jaar}."
+    )
+    tabel = tables.html(
+        tabel_voor_boek(top10),
+        "binnenlopers_icpc_top10",
+        bijschrift=f"Top 10 ICPC-diagnoses van SHT, {jaar}, met aandeel in alle verrichtingen",
+        opmaak=tabel_opmaak(),
+        onzeker=onzeker(top10),
+    )
+    corona_tabel = tables.html(
+        tabel_voor_boek(corona),
+        "binnenlopers_icpc_coronapost",
+        bijschrift=f"Top 3 ICPC-diagnoses van de coronapost, {jaar}, met aandeel in de verrichtingen van die post",
+        opmaak=tabel_opmaak(),
+        onzeker=onzeker(corona),
+    )
+    return {
+        "icpc_zin": samenvatting_zin(top10, jaar, root) + " " + onzeker_zin(top10),
+        "icpc_top": blok(figuur, tabel, corona_zin(corona, jaar, root), corona_tabel),
+    }

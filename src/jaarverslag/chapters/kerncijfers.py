@@ -41,9 +41,15 @@ class Kerncijfer:
 def _count(onderwerp: str, nu, vorig, hoofdstuk: str, titel: str, onzeker: bool = False) -> Kerncijfer:
     present = lambda v: v is not None and not pd.isna(v)  # noqa: E731
     change = verandering_pct(nu, vorig) if present(nu) and present(vorig) else None
-    return Kerncijfer(onderwerp, fmt.getal(nu) if present(nu) else fmt.MISSING_TEXT,
-                      fmt.getal(vorig) if present(vorig) else EMPTY,
-                      fmt.verandering(change) if change is not None else EMPTY, hoofdstuk, titel, onzeker)
+    return Kerncijfer(
+        onderwerp,
+        fmt.getal(nu) if present(nu) else fmt.MISSING_TEXT,
+        fmt.getal(vorig) if present(vorig) else EMPTY,
+        fmt.verandering(change) if change is not None else EMPTY,
+        hoofdstuk,
+        titel,
+        onzeker,
+    )
 
 
 def _verrichtingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
@@ -59,8 +65,14 @@ def _verrichtingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
 
 def _inwoners(jaar: int, root: Path | None) -> Kerncijfer:
     inw = populatie.inwoners(jaar, root)
-    return _count("Inwoners werkgebied", inw.aantal, inw.aantal_vorig_jaar, "populatie",
-                  "Patiëntenpopulatie en hulpvragen", inw.onzeker)
+    return _count(
+        "Inwoners werkgebied",
+        inw.aantal,
+        inw.aantal_vorig_jaar,
+        "populatie",
+        "Patiëntenpopulatie en hulpvragen",
+        inw.onzeker,
+    )
 
 
 def _normen(jaar: int, root: Path | None) -> Kerncijfer:
@@ -73,11 +85,23 @@ def _normen(jaar: int, root: Path | None) -> Kerncijfer:
     judged = t.totaal - t.ontbreekt
     met = t.zeker_gehaald + t.onzeker_gehaald
     known_before = sht["gehaald_vorig_jaar"].notna()
-    vorig = (f"{fmt.getal(int(sht['gehaald_vorig_jaar'][known_before].eq(True).sum()))} van "
-             f"{fmt.getal(int(known_before.sum()))}") if known_before.any() else EMPTY
-    return Kerncijfer("Branchenormen gehaald (SHT)", f"{fmt.getal(met)} van {fmt.getal(judged)}", vorig,
-                      EMPTY, "branchenormen", titel,
-                      onzeker=bool(t.onzeker_gehaald or t.onzeker_niet_gehaald))
+    vorig = (
+        (
+            f"{fmt.getal(int(sht['gehaald_vorig_jaar'][known_before].eq(True).sum()))} van "
+            f"{fmt.getal(int(known_before.sum()))}"
+        )
+        if known_before.any()
+        else EMPTY
+    )
+    return Kerncijfer(
+        "Branchenormen gehaald (SHT)",
+        f"{fmt.getal(met)} van {fmt.getal(judged)}",
+        vorig,
+        EMPTY,
+        "branchenormen",
+        titel,
+        onzeker=bool(t.onzeker_gehaald or t.onzeker_niet_gehaald),
+    )
 
 
 def _meldingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
@@ -87,10 +111,17 @@ def _meldingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
     if not vergelijking.beschikbaar:
         return [_count(naam, None, None, "kwaliteit", titel) for naam in wanted.values()]
     frame = vergelijking.frame.set_index("soort")
-    return [_count(naam, frame.at[soort, "aantal"] if soort in frame.index else None,
-                   frame.at[soort, "aantal_vorig_jaar"] if soort in frame.index else None, "kwaliteit", titel,
-                   soort in frame.index and frame.at[soort, "status"] != CERTAIN)
-            for soort, naam in wanted.items()]
+    return [
+        _count(
+            naam,
+            frame.at[soort, "aantal"] if soort in frame.index else None,
+            frame.at[soort, "aantal_vorig_jaar"] if soort in frame.index else None,
+            "kwaliteit",
+            titel,
+            soort in frame.index and frame.at[soort, "status"] != CERTAIN,
+        )
+        for soort, naam in wanted.items()
+    ]
 
 
 def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
@@ -102,10 +133,14 @@ def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
     norm = pn.verzuimnorm(root)
     verdict = "binnen de norm" if norm.gehaald(nu) else "boven de norm"
     change = f"{verschil(nu - vorig, pn.VERZUIM_DECIMALEN)} procentpunt" if vorig is not None else EMPTY
-    return Kerncijfer(f"Ziekteverzuim ({verdict}: {norm.tekst})",
-                      fmt.procent(nu, pn.VERZUIM_DECIMALEN),
-                      fmt.procent(vorig, pn.VERZUIM_DECIMALEN) if vorig is not None else EMPTY,
-                      change, "personeel", titel)
+    return Kerncijfer(
+        f"Ziekteverzuim ({verdict}: {norm.tekst})",
+        fmt.procent(nu, pn.VERZUIM_DECIMALEN),
+        fmt.procent(vorig, pn.VERZUIM_DECIMALEN) if vorig is not None else EMPTY,
+        change,
+        "personeel",
+        titel,
+    )
 
 
 def _huisartsen(jaar: int, root: Path | None) -> Kerncijfer:
@@ -120,16 +155,28 @@ def _huisartsen(jaar: int, root: Path | None) -> Kerncijfer:
 
 def kerncijfers(jaar: int, root: Path | None = None) -> list[Kerncijfer]:
     """Return the headline figures in the order the board reads them."""
-    return [*_verrichtingen(jaar, root), _inwoners(jaar, root), _normen(jaar, root), *_meldingen(jaar, root),
-            _verzuim(jaar, root), _huisartsen(jaar, root)]
+    return [
+        *_verrichtingen(jaar, root),
+        _inwoners(jaar, root),
+        _normen(jaar, root),
+        *_meldingen(jaar, root),
+        _verzuim(jaar, root),
+        _huisartsen(jaar, root),
+    ]
 
 
 def tabel(cijfers: list[Kerncijfer], jaar: int) -> pd.DataFrame:
     """Return the headline figures as a table (for the CSV download)."""
-    return pd.DataFrame({"Onderwerp": [c.onderwerp for c in cijfers], str(jaar): [c.waarde for c in cijfers],
-                         str(jaar - 1): [c.vorig for c in cijfers], "Verandering": [c.verandering for c in cijfers],
-                         "Onzeker": ["ja" if c.onzeker else "nee" for c in cijfers],
-                         "Hoofdstuk": [c.hoofdstuk_titel for c in cijfers]})
+    return pd.DataFrame(
+        {
+            "Onderwerp": [c.onderwerp for c in cijfers],
+            str(jaar): [c.waarde for c in cijfers],
+            str(jaar - 1): [c.vorig for c in cijfers],
+            "Verandering": [c.verandering for c in cijfers],
+            "Onzeker": ["ja" if c.onzeker else "nee" for c in cijfers],
+            "Hoofdstuk": [c.hoofdstuk_titel for c in cijfers],
+        }
+    )
 
 
 def html(cijfers: list[Kerncijfer], jaar: int, map: Path | None = None) -> HTML:
@@ -142,9 +189,13 @@ def html(cijfers: list[Kerncijfer], jaar: int, map: Path | None = None) -> HTML:
         f'<td class="jv-getal" data-label="{jaar - 1}">{escape(c.vorig)}</td>'
         f'<td class="jv-getal" data-label="Verandering">{escape(c.verandering)}</td>'
         f'<td data-label="Hoofdstuk"><a href="{escape(c.hoofdstuk)}.html">{escape(c.hoofdstuk_titel)}</a></td></tr>'
-        for c in cijfers)
-    note = (f" ({tables.UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is niet eenduidig; zie het hoofdstuk)"
-            if any(c.onzeker for c in cijfers) else "")
+        for c in cijfers
+    )
+    note = (
+        f" ({tables.UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is niet eenduidig; zie het hoofdstuk)"
+        if any(c.onzeker for c in cijfers)
+        else ""
+    )
     return HTML(
         f'<div class="jv-tabel jv-kerncijfers"><table class="table" id="tbl-{TABLE_NAME}">'
         f"<caption>Kerncijfers {jaar} met {jaar - 1}{escape(note)}</caption>"

@@ -30,8 +30,11 @@ from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render.text import opsomming, verschil
 
 # Singular and plural of each soort for Dutch sentences; an unknown soort falls back to its own name.
-SOORT_NAMEN = {"Klacht": ("klacht", "klachten"), "VIM-melding": ("VIM-melding", "VIM-meldingen"),
-               "Calamiteit": ("calamiteit", "calamiteiten")}
+SOORT_NAMEN = {
+    "Klacht": ("klacht", "klachten"),
+    "VIM-melding": ("VIM-melding", "VIM-meldingen"),
+    "Calamiteit": ("calamiteit", "calamiteiten"),
+}
 LABEL_WIDTH = 22  # characters per line of a category label in a chart (phone width)
 
 
@@ -48,8 +51,10 @@ def _aantal_met_naam(soort: str, aantal, status: str) -> str:
 
 
 def _geen_vorig_jaar(jaar: int) -> str:
-    return (f"Cijfers over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
-            f"kan niet worden gemaakt.")
+    return (
+        f"Cijfers over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
+        f"kan niet worden gemaakt."
+    )
 
 
 def meldingen_zin(vergelijking: Vergelijking) -> str:
@@ -70,9 +75,11 @@ def meldingen_zin(vergelijking: Vergelijking) -> str:
             changes.append(f"evenveel {_naam(row.soort, 2)} ({fmt.getal(row.aantal_vorig_jaar)})")
         else:
             richting = "meer" if row.verschil > 0 else "minder"
-            changes.append(f"{fmt.getal(abs(row.verschil))} {_naam(row.soort, abs(row.verschil))} {richting} "
-                           f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}, "
-                           f"{fmt.verandering(row.verandering_pct)})")
+            changes.append(
+                f"{fmt.getal(abs(row.verschil))} {_naam(row.soort, abs(row.verschil))} {richting} "
+                f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}, "
+                f"{fmt.verandering(row.verandering_pct)})"
+            )
     return f"{text} Vergeleken met {jaar - 1} zijn dat {opsomming(changes)}."
 
 
@@ -83,8 +90,11 @@ def som_controle_zin(jaar: int, root: Path | None = None) -> str:
         return "Daarom valt er ook niets na te tellen."
     som = frame.groupby("soort")["aantal"].sum()
     printed = lees_tabel("kwaliteitsmeldingen_totaal", jaar, root).set_index("soort")["aantal"]
-    differ = [f"{_naam(s, 2)}: classificaties samen {fmt.getal(som.get(s, 0))}, gedrukt {fmt.getal(p)}"
-              for s, p in printed.items() if pd.notna(p) and som.get(s, 0) != p]
+    differ = [
+        f"{_naam(s, 2)}: classificaties samen {fmt.getal(som.get(s, 0))}, gedrukt {fmt.getal(p)}"
+        for s, p in printed.items()
+        if pd.notna(p) and som.get(s, 0) != p
+    ]
     if differ:
         return "Let op: de classificaties tellen niet op tot het gedrukte aantal (" + "; ".join(differ) + ")."
     return "De classificaties tellen per soort precies op tot het gedrukte aantal."
@@ -97,8 +107,10 @@ def grootste_classificatie_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     parts = []
     for soort, group in frame.dropna(subset=["aantal"]).groupby("soort", sort=False):
         top = group.sort_values("aantal", ascending=False, kind="stable").iloc[0]
-        parts.append(f"bij de {_naam(soort, 2)} “{top['classificatie'].lower()}” ({fmt.getal(top['aantal'])}, "
-                     f"{fmt.procent(top['aandeel_pct'], 0)})")
+        parts.append(
+            f"bij de {_naam(soort, 2)} “{top['classificatie'].lower()}” ({fmt.getal(top['aantal'])}, "
+            f"{fmt.procent(top['aandeel_pct'], 0)})"
+        )
     return "De grootste groep was " + opsomming(parts) + "."
 
 
@@ -112,8 +124,9 @@ def _indicator_tekst(row, jaar_vorig: int) -> str:
     if row.verschil == 0:
         return f"{value}, evenveel als in {jaar_vorig}"
     richting = "meer" if row.verschil > 0 else "minder"
-    return (f"{value}, {fmt.getal(abs(row.verschil))} {richting} dan de {fmt.getal(row.aantal_vorig_jaar)} "
-            f"van {jaar_vorig}")
+    return (
+        f"{value}, {fmt.getal(abs(row.verschil))} {richting} dan de {fmt.getal(row.aantal_vorig_jaar)} van {jaar_vorig}"
+    )
 
 
 # Sentence templates per G+HOK indicator; {} receives the count with last year. Unknown indicators get a plain line.
@@ -131,11 +144,15 @@ def signalering_zin(vergelijking: Vergelijking) -> str:
     """Return the G+HOK figures as short sentences (signals first, children seen last), with last year where known."""
     jaar = vergelijking.jaar
     if not vergelijking.beschikbaar:
-        return (f"Voor {jaar} zijn geen cijfers over het signaleren van kindermishandeling en huiselijk geweld "
-                f"beschikbaar in data/{jaar}/.")
+        return (
+            f"Voor {jaar} zijn geen cijfers over het signaleren van kindermishandeling en huiselijk geweld "
+            f"beschikbaar in data/{jaar}/."
+        )
     frame = vergelijking.frame.sort_values("indicator", key=lambda s: s.eq(KINDEREN), kind="stable")
-    lines = [GHOK_ZINNEN.get(r.indicator, r.indicator + ": {}.").format(_indicator_tekst(r, jaar - 1))
-             for r in frame.itertuples(index=False)]
+    lines = [
+        GHOK_ZINNEN.get(r.indicator, r.indicator + ": {}.").format(_indicator_tekst(r, jaar - 1))
+        for r in frame.itertuples(index=False)
+    ]
     if not vergelijking.vorig_jaar_beschikbaar:
         lines.append(_geen_vorig_jaar(jaar))
     return " ".join(lines)
@@ -155,7 +172,7 @@ def per_kinderen_zin(vergelijking: Vergelijking) -> str:
         if pd.notna(row.per_1000_vorig_jaar):
             text += f" (in {jaar - 1}: {fmt.getal(row.per_1000_vorig_jaar, 1)})"
         parts.append(text)
-    return (f"Omgerekend per {fmt.getal(PER_KINDEREN)} kinderen die de posten bezochten: " + opsomming(parts) + ".")
+    return f"Omgerekend per {fmt.getal(PER_KINDEREN)} kinderen die de posten bezochten: " + opsomming(parts) + "."
 
 
 def onzeker_zin(jaar: int, *frames: pd.DataFrame | None) -> str:
@@ -172,8 +189,10 @@ def onzeker_zin(jaar: int, *frames: pd.DataFrame | None) -> str:
                     counts[status] += int(n)
     if not any(counts.values()):
         return "Alle getallen in dit hoofdstuk zijn eenduidig uit het jaarverslag overgenomen."
-    return (f"{fmt.getal(counts[UNCERTAIN])} waarde(n) zijn onzeker (gemarkeerd met †) en "
-            f"{fmt.getal(counts[MISSING])} ontbreken in de bron; zie de toelichting in het codeboek.")
+    return (
+        f"{fmt.getal(counts[UNCERTAIN])} waarde(n) zijn onzeker (gemarkeerd met †) en "
+        f"{fmt.getal(counts[MISSING])} ontbreken in de bron; zie de toelichting in het codeboek."
+    )
 
 
 def opmaak_vergelijking() -> dict:
@@ -208,8 +227,14 @@ def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
     frame = frame.dropna(subset=["aantal"])
     groups = [(s, g) for s, g in frame.groupby("soort", sort=False)]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    fig, axes = plt.subplots(len(groups), 1, figsize=(7, 1.0 + 0.42 * len(frame) + 0.5 * len(groups)), sharex=True,
-                             gridspec_kw={"height_ratios": [len(g) for _, g in groups]}, squeeze=False)
+    fig, axes = plt.subplots(
+        len(groups),
+        1,
+        figsize=(7, 1.0 + 0.42 * len(frame) + 0.5 * len(groups)),
+        sharex=True,
+        gridspec_kw={"height_ratios": [len(g) for _, g in groups]},
+        squeeze=False,
+    )
     largest = float(frame["aantal"].max())
     for ax, (colour, (soort, group)) in zip(axes[:, 0], zip(colours, groups)):
         group = group.sort_values("aantal", ascending=True, kind="stable")
@@ -217,8 +242,14 @@ def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
         ax.barh(labels, group["aantal"].astype(float), color=colour)
         for y, (n, share, status) in enumerate(zip(group["aantal"], group["aandeel_pct"], group["status"])):
             mark = " †" if status != CERTAIN else ""
-            ax.text(float(n) + largest * 0.01, y, f"{fmt.getal(n)} ({fmt.procent(share, 0)}){mark}",
-                    va="center", ha="left", fontsize=9)
+            ax.text(
+                float(n) + largest * 0.01,
+                y,
+                f"{fmt.getal(n)} ({fmt.procent(share, 0)}){mark}",
+                va="center",
+                ha="left",
+                fontsize=9,
+            )
         total = int(group["aantal"].sum())
         name = _naam(soort, 2)
         ax.set_title(f"{name[0].upper()}{name[1:]} ({fmt.getal(total)})", loc="left", fontsize=11)
@@ -234,15 +265,20 @@ def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
     tops = []
     for soort, group in groups:
         top = group.sort_values("aantal", ascending=False, kind="stable").iloc[0]
-        tops.append(f"{_label(soort)}: {fmt.getal(group['aantal'].sum())}, vooral {top['classificatie'].lower()} "
-                    f"({fmt.getal(top['aantal'])})")
-    alt = (f"Liggende staafdiagrammen van het aantal meldingen per classificatie in {jaar}, één blok per soort, "
-           f"met het aantal en het aandeel bij elke staaf. " + "; ".join(tops) + ".")
+        tops.append(
+            f"{_label(soort)}: {fmt.getal(group['aantal'].sum())}, vooral {top['classificatie'].lower()} "
+            f"({fmt.getal(top['aantal'])})"
+        )
+    alt = (
+        f"Liggende staafdiagrammen van het aantal meldingen per classificatie in {jaar}, één blok per soort, "
+        f"met het aantal en het aandeel bij elke staaf. " + "; ".join(tops) + "."
+    )
     return fig, alt
 
 
-def grafiek_vergelijking(vergelijking: Vergelijking, titel: str, eenheid: str, bestand: str,
-                         weglaten: tuple[str, ...] = ()):
+def grafiek_vergelijking(
+    vergelijking: Vergelijking, titel: str, eenheid: str, bestand: str, weglaten: tuple[str, ...] = ()
+):
     """Return labelled horizontal bars per category, this year beside last year (hatched), and alt text."""
     import matplotlib.pyplot as plt
     import numpy as np
@@ -262,12 +298,26 @@ def grafiek_vergelijking(vergelijking: Vergelijking, titel: str, eenheid: str, b
     for i, (label, column, hatch) in enumerate(series):
         offset = (i - (len(series) - 1) / 2) * height
         values = frame[column].astype("Float64").fillna(0).astype(float)
-        ax.barh(y - offset, values, height=height * 0.95, label=label, color=colours[i] if hatch is None else "white",
-                edgecolor=colours[i], hatch=hatch, linewidth=1.2)
+        ax.barh(
+            y - offset,
+            values,
+            height=height * 0.95,
+            label=label,
+            color=colours[i] if hatch is None else "white",
+            edgecolor=colours[i],
+            hatch=hatch,
+            linewidth=1.2,
+        )
         for yy, value in zip(y - offset, frame[column]):
             text = "ontbreekt" if pd.isna(value) else fmt.getal(value)
-            ax.text((0 if pd.isna(value) else float(value)) + largest * 0.01, yy, f"{text} ({label})", va="center",
-                    ha="left", fontsize=9)
+            ax.text(
+                (0 if pd.isna(value) else float(value)) + largest * 0.01,
+                yy,
+                f"{text} ({label})",
+                va="center",
+                ha="left",
+                fontsize=9,
+            )
     ax.set_yticks(y, [_wrap(_label(str(v))) for v in frame[key]], fontsize=10)
     ax.tick_params(axis="x", labelsize=9)
     ax.set_xlim(0, largest * 1.35)
@@ -275,8 +325,11 @@ def grafiek_vergelijking(vergelijking: Vergelijking, titel: str, eenheid: str, b
     charts.dutch_thousands(ax.xaxis)
     ax.set_title(titel, loc="left", fontsize=11)
     # No legend: every bar's label names its year, so neither colour nor hatching has to be decoded.
-    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/{bestand}" +
-                (f" en data/{jaar - 1}/{bestand}" if vergelijking.vorig_jaar_beschikbaar else ""))
+    charts.bron(
+        fig,
+        f"jaarverslag SHT, data/{jaar}/{bestand}"
+        + (f" en data/{jaar - 1}/{bestand}" if vergelijking.vorig_jaar_beschikbaar else ""),
+    )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     parts = []
     for row in frame.itertuples(index=False):
@@ -284,25 +337,43 @@ def grafiek_vergelijking(vergelijking: Vergelijking, titel: str, eenheid: str, b
         if vergelijking.vorig_jaar_beschikbaar:
             text += f" tegen {fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}"
         parts.append(text)
-    alt = (f"Liggend staafdiagram „{titel}”" +
-           (f", {jaar} naast {jaar - 1} (gearceerd)" if vergelijking.vorig_jaar_beschikbaar else "") +
-           ", met het aantal bij elke staaf. " + "; ".join(parts) + ".")
+    alt = (
+        f"Liggend staafdiagram „{titel}”"
+        + (f", {jaar} naast {jaar - 1} (gearceerd)" if vergelijking.vorig_jaar_beschikbaar else "")
+        + ", met het aantal bij elke staaf. "
+        + "; ".join(parts)
+        + "."
+    )
     return fig, alt
 
 
 # --- the page -----------------------------------------------------------------------------------------
 
 
-def _vergelijking_blok(v: Vergelijking, naam: str, titel: str, bestand: str, tabel, bijschrift: str, ontbreekt: str,
-                       weglaten: tuple[str, ...] = ()):
+def _vergelijking_blok(
+    v: Vergelijking,
+    naam: str,
+    titel: str,
+    bestand: str,
+    tabel,
+    bijschrift: str,
+    ontbreekt: str,
+    weglaten: tuple[str, ...] = (),
+):
     """Return a comparison's chart and table as one block, or the 'niet beschikbaar' block without data."""
     if not v.beschikbaar:
         return tables.niet_beschikbaar(ontbreekt, v.jaar)
     fig, alt = grafiek_vergelijking(v, titel, "Aantal", bestand, weglaten=weglaten)
     return tables.samen(
         charts.figuur_html(fig, naam, alt, bijschrift=f"{titel} in {v.jaar}."),
-        tables.html(tabel(v), naam, bijschrift=f"{bijschrift}, {v.jaar}", opmaak=opmaak_vergelijking(),
-                    onzeker=onzeker(v.frame, "status", "status_vorig_jaar")))
+        tables.html(
+            tabel(v),
+            naam,
+            bijschrift=f"{bijschrift}, {v.jaar}",
+            opmaak=opmaak_vergelijking(),
+            onzeker=onzeker(v.frame, "status", "status_vorig_jaar"),
+        ),
+    )
 
 
 def _classificaties_blok(frame: pd.DataFrame | None, jaar: int):
@@ -311,9 +382,14 @@ def _classificaties_blok(frame: pd.DataFrame | None, jaar: int):
     fig, alt = grafiek_classificaties(frame, jaar)
     return tables.samen(
         charts.figuur_html(fig, "kwaliteit_classificaties", alt, bijschrift=f"Meldingen naar classificatie in {jaar}."),
-        tables.html(tabel_classificaties(frame), "kwaliteit_classificaties",
-                    bijschrift=f"Klachten, VIM-meldingen en calamiteiten naar classificatie, {jaar}",
-                    opmaak=opmaak_classificaties(), onzeker=onzeker(frame, "status")))
+        tables.html(
+            tabel_classificaties(frame),
+            "kwaliteit_classificaties",
+            bijschrift=f"Klachten, VIM-meldingen en calamiteiten naar classificatie, {jaar}",
+            opmaak=opmaak_classificaties(),
+            onzeker=onzeker(frame, "status"),
+        ),
+    )
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
@@ -329,12 +405,23 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "per_kinderen_zin": per_kinderen_zin(signals),
         "onzeker_zin": onzeker_zin(jaar, reports.frame, classes, signals.frame),
         "meldingen": _vergelijking_blok(
-            reports, "kwaliteit_meldingen", "Klachten, VIM-meldingen en calamiteiten", "kwaliteitsmeldingen_totaal.csv",
-            tabel_meldingen, "Klachten, VIM-meldingen en calamiteiten", "klachten, VIM-meldingen en calamiteiten"),
+            reports,
+            "kwaliteit_meldingen",
+            "Klachten, VIM-meldingen en calamiteiten",
+            "kwaliteitsmeldingen_totaal.csv",
+            tabel_meldingen,
+            "Klachten, VIM-meldingen en calamiteiten",
+            "klachten, VIM-meldingen en calamiteiten",
+        ),
         "classificaties": _classificaties_blok(classes, jaar),
         "signalering": _vergelijking_blok(
-            signals, "kwaliteit_signalering", "Signalen van kindermishandeling en huiselijk geweld",
-            "signalering_ghok.csv", tabel_signalering,
+            signals,
+            "kwaliteit_signalering",
+            "Signalen van kindermishandeling en huiselijk geweld",
+            "signalering_ghok.csv",
+            tabel_signalering,
             "Signaleren van kindermishandeling en huiselijk geweld (G+HOK)",
-            "het signaleren van kindermishandeling en huiselijk geweld", weglaten=(KINDEREN,)),
+            "het signaleren van kindermishandeling en huiselijk geweld",
+            weglaten=(KINDEREN,),
+        ),
     }

@@ -74,8 +74,10 @@ def classificaties(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     soort_rank = {s: i for i, s in enumerate(categorieen(root)["soort_melding"])}
     frame = frame.sort_values("soort", key=lambda s: s.map(soort_rank), kind="stable").reset_index(drop=True)
     som = frame.groupby("soort")["aantal"].transform("sum")
-    frame["aandeel_pct"] = pd.array([None if pd.isna(n) or not t else float(n) / float(t) * 100
-                                     for n, t in zip(frame["aantal"], som)], dtype="Float64")
+    frame["aandeel_pct"] = pd.array(
+        [None if pd.isna(n) or not t else float(n) / float(t) * 100 for n, t in zip(frame["aantal"], som)],
+        dtype="Float64",
+    )
     return frame
 
 
@@ -90,12 +92,15 @@ def per_kinderen(vergelijking: Vergelijking) -> pd.DataFrame | None:
     def rate(n, d):
         return None if pd.isna(n) or pd.isna(d) or d == 0 else float(n) / float(d) * PER_KINDEREN
 
-    return pd.DataFrame({
-        "indicator": signals.index,
-        "per_1000": pd.array([rate(n, kinderen) for n in signals["aantal"]], dtype="Float64"),
-        "per_1000_vorig_jaar": pd.array([rate(n, kinderen_vorig) for n in signals["aantal_vorig_jaar"]],
-                                        dtype="Float64"),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "indicator": signals.index,
+            "per_1000": pd.array([rate(n, kinderen) for n in signals["aantal"]], dtype="Float64"),
+            "per_1000_vorig_jaar": pd.array(
+                [rate(n, kinderen_vorig) for n in signals["aantal_vorig_jaar"]], dtype="Float64"
+            ),
+        }
+    ).reset_index(drop=True)
 
 
 def tabel_meldingen(vergelijking: Vergelijking) -> pd.DataFrame:
@@ -114,15 +119,26 @@ def tabel_meldingen(vergelijking: Vergelijking) -> pd.DataFrame:
 
 def tabel_signalering(vergelijking: Vergelijking) -> pd.DataFrame:
     """Return the G+HOK table with Dutch column names."""
-    table = tabel_meldingen(Vergelijking(vergelijking.jaar, vergelijking.frame.rename(columns={"indicator": "soort"}),
-                                         vergelijking.vorig_jaar_beschikbaar))
+    table = tabel_meldingen(
+        Vergelijking(
+            vergelijking.jaar,
+            vergelijking.frame.rename(columns={"indicator": "soort"}),
+            vergelijking.vorig_jaar_beschikbaar,
+        )
+    )
     return table.rename(columns={"Soort": "Indicator"})
 
 
 def tabel_classificaties(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the classification table with Dutch column names."""
-    return pd.DataFrame({"Soort": frame["soort"].astype(str), "Classificatie": frame["classificatie"].astype(str),
-                         "Aantal": frame["aantal"], "Aandeel binnen de soort": frame["aandeel_pct"]})
+    return pd.DataFrame(
+        {
+            "Soort": frame["soort"].astype(str),
+            "Classificatie": frame["classificatie"].astype(str),
+            "Aantal": frame["aantal"],
+            "Aandeel binnen de soort": frame["aandeel_pct"],
+        }
+    )
 
 
 def onzeker(frame: pd.DataFrame, *kolommen: str) -> pd.Series:

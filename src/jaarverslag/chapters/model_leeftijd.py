@@ -42,8 +42,15 @@ class AgeModelRun:
     reden: str | None  # Dutch, for the page, when model is None
 
 
-def model_run(jaar: int, root: Path | None = None, *, referentiejaar: int = REFERENCE_PREVIOUS_YEAR,
-              betrouwbaarheid: int = 95, familie: str = "auto", terugval: str = "dichtstbijzijnde") -> AgeModelRun:
+def model_run(
+    jaar: int,
+    root: Path | None = None,
+    *,
+    referentiejaar: int = REFERENCE_PREVIOUS_YEAR,
+    betrouwbaarheid: int = 95,
+    familie: str = "auto",
+    terugval: str = "dichtstbijzijnde",
+) -> AgeModelRun:
     """Load the age groups' help requests and population and fit the growth model with the given settings."""
     ref = reference_year(jaar, referentiejaar)
     niveau = betrouwbaarheid / 100
@@ -64,31 +71,52 @@ def kerncijfers(run: AgeModelRun) -> str:
     model = run.model
     if model is None:
         return f"{run.jaar}: geen leeftijdsmodel. {run.reden}"
-    return (f"{run.jaar} t.o.v. {run.ref}: familie {model.familie}, phi {model.dispersie.phi:.2f}, "
-            f"LR {model.toets.statistiek:.1f} (df {model.toets.df})\n"
-            + model.per_groep[["leeftijdsgroep", "aantal_ref", "aantal", "verhouding"]].round(4).to_string(index=False))
+    return (
+        f"{run.jaar} t.o.v. {run.ref}: familie {model.familie}, phi {model.dispersie.phi:.2f}, "
+        f"LR {model.toets.statistiek:.1f} (df {model.toets.df})\n"
+        + model.per_groep[["leeftijdsgroep", "aantal_ref", "aantal", "verhouding"]].round(4).to_string(index=False)
+    )
 
 
-def page_values(jaar: int, root: Path | None = None, *, referentiejaar: int = REFERENCE_PREVIOUS_YEAR,
-                betrouwbaarheid: int = 95, familie: str = "auto",
-                terugval: str = "dichtstbijzijnde") -> dict[str, object]:
+def page_values(
+    jaar: int,
+    root: Path | None = None,
+    *,
+    referentiejaar: int = REFERENCE_PREVIOUS_YEAR,
+    betrouwbaarheid: int = 95,
+    familie: str = "auto",
+    terugval: str = "dichtstbijzijnde",
+) -> dict[str, object]:
     """Return every value the model_leeftijd page glues, for a year with data and a year without."""
     charts.stijl()
-    run = model_run(jaar, root, referentiejaar=referentiejaar, betrouwbaarheid=betrouwbaarheid, familie=familie,
-                    terugval=terugval)
+    run = model_run(
+        jaar, root, referentiejaar=referentiejaar, betrouwbaarheid=betrouwbaarheid, familie=familie, terugval=terugval
+    )
     pct = f"{betrouwbaarheid}%"
-    keuzes = mt.parameter_tabel({
-        "verslagjaar": (jaar, "het jaar van dit verslag"),
-        "vergelijkingsjaar": (run.ref, "het jaar waartegen de verandering wordt gemeten"
-                              + (" (standaard: het jaar ervoor)" if referentiejaar == REFERENCE_PREVIOUS_YEAR else "")),
-        "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
-        "modelfamilie": (mx.FAMILIE_NAMEN[familie], "auto kiest quasi-Poisson als φ boven "
-                         f"{fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson"),
-        "terugval bevolking": (terugval, "wat het model doet als de bevolking naar leeftijd voor een jaar ontbreekt"),
-    })
+    keuzes = mt.parameter_tabel(
+        {
+            "verslagjaar": (jaar, "het jaar van dit verslag"),
+            "vergelijkingsjaar": (
+                run.ref,
+                "het jaar waartegen de verandering wordt gemeten"
+                + (" (standaard: het jaar ervoor)" if referentiejaar == REFERENCE_PREVIOUS_YEAR else ""),
+            ),
+            "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
+            "modelfamilie": (
+                mx.FAMILIE_NAMEN[familie],
+                f"auto kiest quasi-Poisson als φ boven {fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson",
+            ),
+            "terugval bevolking": (
+                terugval,
+                "wat het model doet als de bevolking naar leeftijd voor een jaar ontbreekt",
+            ),
+        }
+    )
     values: dict[str, object] = {
         "keuzes": tables.html(keuzes, "model_leeftijd_keuzes", bijschrift="Keuzes van het leeftijdsmodel"),
-        "jaar": str(jaar), "referentiejaar": str(run.ref), "betrouwbaarheid": pct,
+        "jaar": str(jaar),
+        "referentiejaar": str(run.ref),
+        "betrouwbaarheid": pct,
         "bevolking_zin": bevolking_zin(run),
     }
     values.update(_growth(run, familie, pct))
@@ -103,11 +131,18 @@ def bevolking_zin(run: AgeModelRun) -> str:
         return f"Er is geen noemer nodig: voor {run.jaar} zijn er geen hulpvragen per leeftijdsgroep."
     bron = run.gegevens.bevolking_bron
     delen = [f"{r.jaar}: {r.bron}" for r in bron.itertuples()]
-    return ("Noemer per jaar — " + "; ".join(delen) + ". "
-            + ("Voor minstens één jaar is een terugval gebruikt (zie hierboven). " if bron["terugval"].any() else
-               "Er is geen terugval nodig: voor elk jaar is de bevolking naar leeftijd beschikbaar. ")
-            + "De noemer is de CBS-bevolking van de acht gemeenten van het werkgebied; hulpvragen van "
-              "patiënten van buiten het werkgebied tellen wel mee in de teller.")
+    return (
+        "Noemer per jaar — "
+        + "; ".join(delen)
+        + ". "
+        + (
+            "Voor minstens één jaar is een terugval gebruikt (zie hierboven). "
+            if bron["terugval"].any()
+            else "Er is geen terugval nodig: voor elk jaar is de bevolking naar leeftijd beschikbaar. "
+        )
+        + "De noemer is de CBS-bevolking van de acht gemeenten van het werkgebied; hulpvragen van "
+        "patiënten van buiten het werkgebied tellen wel mee in de teller."
+    )
 
 
 def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
@@ -115,67 +150,113 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
     jaar, ref, model, gegevens = run.jaar, run.ref, run.model, run.gegevens
     if model is None:
         tellingen = gegevens.tellingen if gegevens is not None else None
-        heeft_niveau = (gegevens is not None and jaar in gegevens.jaren
-                        and tellingen.loc[tellingen["jaar"] == jaar, "bevolking"].notna().all())
+        heeft_niveau = (
+            gegevens is not None
+            and jaar in gegevens.jaren
+            and tellingen.loc[tellingen["jaar"] == jaar, "bevolking"].notna().all()
+        )
         # no comparison, but this year's level per 1,000 can be shown; else the reading says why there is no model
-        tabel = tables.html(mt.niveau_tabel(tellingen, jaar), "model_leeftijd_niveau",
-                            bijschrift=f"Hulpvragen per leeftijdsgroep en per 1.000 inwoners, {jaar}",
-                            opmaak=mt.tabel_opmaak({f"Per 1.000 {jaar}": 1})) if heeft_niveau else LEEG
-        return {"tabel_groei": tabel, "figuur_groei": LEEG,
-                "interpretatie": f"Het leeftijdsmodel is voor {jaar} niet berekend. {run.reden}"
-                                 + (f" De tabel geeft daarom alleen het niveau per 1.000 inwoners in {jaar}."
-                                    if heeft_niveau else ""),
-                "familie_zin": "Geen model, dus geen spreidingscontrole.",
-                "toets_zin": "Geen model, dus geen toets."}
-    tabel = tables.html(mt.leeftijd_tabel(model), "model_leeftijd_groei", opmaak=mt.leeftijd_tabel_opmaak(model),
-                        bijschrift=f"Hulpvragen per leeftijdsgroep, {ref} en {jaar}, en de verhouding {jaar}/{ref} "
-                                   f"per inwoner met {pct}-interval ({mx.FAMILIE_NAMEN[model.familie]})")
+        tabel = (
+            tables.html(
+                mt.niveau_tabel(tellingen, jaar),
+                "model_leeftijd_niveau",
+                bijschrift=f"Hulpvragen per leeftijdsgroep en per 1.000 inwoners, {jaar}",
+                opmaak=mt.tabel_opmaak({f"Per 1.000 {jaar}": 1}),
+            )
+            if heeft_niveau
+            else LEEG
+        )
+        return {
+            "tabel_groei": tabel,
+            "figuur_groei": LEEG,
+            "interpretatie": f"Het leeftijdsmodel is voor {jaar} niet berekend. {run.reden}"
+            + (f" De tabel geeft daarom alleen het niveau per 1.000 inwoners in {jaar}." if heeft_niveau else ""),
+            "familie_zin": "Geen model, dus geen spreidingscontrole.",
+            "toets_zin": "Geen model, dus geen toets.",
+        }
+    tabel = tables.html(
+        mt.leeftijd_tabel(model),
+        "model_leeftijd_groei",
+        opmaak=mt.leeftijd_tabel_opmaak(model),
+        bijschrift=f"Hulpvragen per leeftijdsgroep, {ref} en {jaar}, en de verhouding {jaar}/{ref} "
+        f"per inwoner met {pct}-interval ({mx.FAMILIE_NAMEN[model.familie]})",
+    )
     fig, alt = mc.leeftijd_grafiek(model, BRON)
-    figuur = charts.figuur_html(fig, "model_leeftijd_groei", alt,
-                                bijschrift=f"Hulpvragen per 1.000 inwoners en verandering per leeftijdsgroep, "
-                                           f"{ref}–{jaar}.")
-    return {"tabel_groei": tabel, "figuur_groei": figuur, "interpretatie": mx.leeftijd_interpretatie(model),
-            "familie_zin": mx.familie_zin(familie, model.familie, model.dispersie,
-                                          "model met een gemeenschappelijke groei"),
-            "toets_zin": mx.toets_zin(model.toets, run.niveau, "de groei", "leeftijdsgroepen")}
+    figuur = charts.figuur_html(
+        fig,
+        "model_leeftijd_groei",
+        alt,
+        bijschrift=f"Hulpvragen per 1.000 inwoners en verandering per leeftijdsgroep, {ref}–{jaar}.",
+    )
+    return {
+        "tabel_groei": tabel,
+        "figuur_groei": figuur,
+        "interpretatie": mx.leeftijd_interpretatie(model),
+        "familie_zin": mx.familie_zin(
+            familie, model.familie, model.dispersie, "model met een gemeenschappelijke groei"
+        ),
+        "toets_zin": mx.toets_zin(model.toets, run.niveau, "de groei", "leeftijdsgroepen"),
+    }
 
 
 def _per_soort(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
     """Help requests per 1,000 by age group and soort (descriptive: per soort there is often one year only)."""
     jaar, ref, gegevens = run.jaar, run.ref, run.gegevens
     per_soort = gegevens.per_soort if gegevens is not None else None
-    heeft_soort = (gegevens is not None and len(per_soort)
-                   and per_soort.loc[per_soort["jaar"] == jaar, "bevolking"].notna().all()
-                   and (per_soort["jaar"] == jaar).any())
+    heeft_soort = (
+        gegevens is not None
+        and len(per_soort)
+        and per_soort.loc[per_soort["jaar"] == jaar, "bevolking"].notna().all()
+        and (per_soort["jaar"] == jaar).any()
+    )
     if not heeft_soort:  # soort_zin says why
-        return {"tabel_soort": LEEG, "figuur_soort": LEEG, "tabel_groei_soort": LEEG,
-                "soort_zin": f"Voor {jaar} zijn er geen hulpvragen per leeftijdsgroep en soort (met bevolking) "
-                             "beschikbaar."}
+        return {
+            "tabel_soort": LEEG,
+            "figuur_soort": LEEG,
+            "tabel_groei_soort": LEEG,
+            "soort_zin": f"Voor {jaar} zijn er geen hulpvragen per leeftijdsgroep en soort (met bevolking) "
+            "beschikbaar.",
+        }
     soort_tabel = mt.per_soort_tabel(per_soort, jaar)
-    values: dict[str, object] = {"tabel_soort": tables.html(
-        soort_tabel, "model_leeftijd_soort", bijschrift=f"Hulpvragen per 1.000 inwoners naar leeftijdsgroep en soort, "
-                                                        f"{jaar}",
-        opmaak=mt.tabel_opmaak({c: 1 for c in soort_tabel.columns[1:]}))}
+    values: dict[str, object] = {
+        "tabel_soort": tables.html(
+            soort_tabel,
+            "model_leeftijd_soort",
+            bijschrift=f"Hulpvragen per 1.000 inwoners naar leeftijdsgroep en soort, {jaar}",
+            opmaak=mt.tabel_opmaak({c: 1 for c in soort_tabel.columns[1:]}),
+        )
+    }
     fig, alt = mc.per_soort_grafiek(soort_tabel, jaar, BRON)
-    values["figuur_soort"] = charts.figuur_html(fig, "model_leeftijd_soort", alt,
-                                                bijschrift=f"Hulpvragen per 1.000 inwoners naar soort, {jaar}.")
+    values["figuur_soort"] = charts.figuur_html(
+        fig, "model_leeftijd_soort", alt, bijschrift=f"Hulpvragen per 1.000 inwoners naar soort, {jaar}."
+    )
     groei_soort = groei_per_soort(per_soort, jaar, ref, familie, run.niveau)
     if len(groei_soort):
-        tabel_gs = groei_soort.rename(columns={"soort": "Soort", "leeftijdsgroep": "Leeftijdsgroep",
-                                               "verhouding": "Verhouding", "ondergrens": f"{pct}-interval van",
-                                               "bovengrens": "tot"})[["Soort", "Leeftijdsgroep", "Verhouding",
-                                                                      f"{pct}-interval van", "tot"]]
+        tabel_gs = groei_soort.rename(
+            columns={
+                "soort": "Soort",
+                "leeftijdsgroep": "Leeftijdsgroep",
+                "verhouding": "Verhouding",
+                "ondergrens": f"{pct}-interval van",
+                "bovengrens": "tot",
+            }
+        )[["Soort", "Leeftijdsgroep", "Verhouding", f"{pct}-interval van", "tot"]]
         values["tabel_groei_soort"] = tables.html(
-            tabel_gs, "model_leeftijd_groei_soort",
+            tabel_gs,
+            "model_leeftijd_groei_soort",
             bijschrift=f"Verhouding {jaar}/{ref} per inwoner naar soort en leeftijdsgroep",
-            opmaak=mt.tabel_opmaak({c: 2 for c in tabel_gs.columns[2:]}))
-        values["soort_zin"] = ("Per soort zijn er cijfers voor beide jaren; de verhoudingen per soort staan in de "
-                               "tabel hieronder.")
+            opmaak=mt.tabel_opmaak({c: 2 for c in tabel_gs.columns[2:]}),
+        )
+        values["soort_zin"] = (
+            "Per soort zijn er cijfers voor beide jaren; de verhoudingen per soort staan in de tabel hieronder."
+        )
     else:
         values["tabel_groei_soort"] = LEEG  # soort_zin says why
-        values["soort_zin"] = (f"Het verslag splitst de hulpvragen per leeftijdsgroep alleen voor {jaar} naar soort; "
-                               f"voor {ref} staat alleen het totaal. Een groeimodel per soort is daarom niet mogelijk; "
-                               f"de tabel geeft de niveaus per 1.000 inwoners in {jaar}.")
+        values["soort_zin"] = (
+            f"Het verslag splitst de hulpvragen per leeftijdsgroep alleen voor {jaar} naar soort; "
+            f"voor {ref} staat alleen het totaal. Een groeimodel per soort is daarom niet mogelijk; "
+            f"de tabel geeft de niveaus per 1.000 inwoners in {jaar}."
+        )
     return values
 
 
@@ -184,27 +265,42 @@ def _methods(run: AgeModelRun) -> dict[str, object]:
     jaar, ref, model = run.jaar, run.ref, run.model
     if model is None:
         onderwerp = f"hulpvragen per leeftijdsgroep in {ref} en {jaar}"
-        return {"diagnostiek": tables.niet_beschikbaar(onderwerp, jaar),
-                "voorbeeld": tables.niet_beschikbaar(onderwerp, jaar),
-                "voorbeeld_zin": f"Voor {jaar} is er geen rekenvoorbeeld: {run.reden}",
-                "dispersie_phi": "niet te berekenen"}
+        return {
+            "diagnostiek": tables.niet_beschikbaar(onderwerp, jaar),
+            "voorbeeld": tables.niet_beschikbaar(onderwerp, jaar),
+            "voorbeeld_zin": f"Voor {jaar} is er geen rekenvoorbeeld: {run.reden}",
+            "dispersie_phi": "niet te berekenen",
+        }
     data = run.gegevens.tellingen
     exposure = data["bevolking"] if model.met_bevolking else [1.0] * len(data)
     X0 = glm.ontwerp_hoofdeffecten(data, "leeftijdsgroep", list(model.per_groep["leeftijdsgroep"]), "jaar", ref)
     labels = [f"{g} jaar, {j}" for g, j in zip(data["leeftijdsgroep"], data["jaar"])]
-    fig, alt = mc.diagnostiek_grafiek(glm.diagnostiek(data["aantal"], X0, exposure), labels,
-                                      f"Diagnostiek: model met gemeenschappelijke groei, {ref}–{jaar}", BRON)
-    values: dict[str, object] = {"diagnostiek": charts.figuur_html(
-        fig, "model_leeftijd_diagnostiek", alt,
-        bijschrift="Residuen en invloedrijke waarnemingen van het leeftijdsmodel zonder interactie (het model "
-                   "waarop de spreidingscontrole rust).")}
+    fig, alt = mc.diagnostiek_grafiek(
+        glm.diagnostiek(data["aantal"], X0, exposure),
+        labels,
+        f"Diagnostiek: model met gemeenschappelijke groei, {ref}–{jaar}",
+        BRON,
+    )
+    values: dict[str, object] = {
+        "diagnostiek": charts.figuur_html(
+            fig,
+            "model_leeftijd_diagnostiek",
+            alt,
+            bijschrift="Residuen en invloedrijke waarnemingen van het leeftijdsmodel zonder interactie (het model "
+            "waarop de spreidingscontrole rust).",
+        )
+    }
     groep = model.per_groep.sort_values("verhouding").iloc[-1]["leeftijdsgroep"]
     if model.met_bevolking:
-        values["voorbeeld"] = tables.html(mt.leeftijd_voorbeeld(model, groep), "model_leeftijd_voorbeeld",
-                                          bijschrift=f"Rekenvoorbeeld: de verhouding {jaar}/{ref} voor {groep} jaar "
-                                                     "met de hand")
-        values["voorbeeld_zin"] = (f"Het voorbeeld neemt de leeftijdsgroep met de grootste verandering ({groep} "
-                                   "jaar); de uitkomst is gelijk aan die in de tabel van het hoofdstuk Trendmodellen.")
+        values["voorbeeld"] = tables.html(
+            mt.leeftijd_voorbeeld(model, groep),
+            "model_leeftijd_voorbeeld",
+            bijschrift=f"Rekenvoorbeeld: de verhouding {jaar}/{ref} voor {groep} jaar met de hand",
+        )
+        values["voorbeeld_zin"] = (
+            f"Het voorbeeld neemt de leeftijdsgroep met de grootste verandering ({groep} "
+            "jaar); de uitkomst is gelijk aan die in de tabel van het hoofdstuk Trendmodellen."
+        )
     else:
         values["voorbeeld"] = tables.niet_beschikbaar("bevolking naar leeftijd", jaar)
         values["voorbeeld_zin"] = "Zonder bevolking is de verhouding een verhouding van aantallen."

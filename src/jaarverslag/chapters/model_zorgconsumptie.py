@@ -52,8 +52,9 @@ class ConsumptionModelRun:
     reden: str | None  # Dutch, for the page, when model is None
 
 
-def model_run(jaar: int, root: Path | None = None, *, basisjaar: int = 2019, betrouwbaarheid: int = 95,
-              familie: str = "auto") -> ConsumptionModelRun:
+def model_run(
+    jaar: int, root: Path | None = None, *, basisjaar: int = 2019, betrouwbaarheid: int = 95, familie: str = "auto"
+) -> ConsumptionModelRun:
     """Load consulteenheden, denominators and distances per gemeente and fit the model with the given settings."""
     niveau = betrouwbaarheid / 100
     try:
@@ -79,37 +80,50 @@ def kerncijfers(run: ConsumptionModelRun) -> str:
     if model is None:
         return f"{run.jaar}: geen zorgconsumptiemodel. {run.reden}"
     punten = model.funnel.punten.assign(oordeel=mx.trechter_oordeel(model.funnel))
-    lines = [f"{run.jaar}: jaren {model.jaren}, basisjaar {model.basisjaar}, familie {model.familie}, "
-             f"phi {model.dispersie.phi:.2f}",
-             model.regionaal[["jaar", "per_1000"]].round(3).to_string(index=False),
-             punten[["gemeente", "per_1000", "oordeel"]].round(3).to_string(index=False)]
+    lines = [
+        f"{run.jaar}: jaren {model.jaren}, basisjaar {model.basisjaar}, familie {model.familie}, "
+        f"phi {model.dispersie.phi:.2f}",
+        model.regionaal[["jaar", "per_1000"]].round(3).to_string(index=False),
+        punten[["gemeente", "per_1000", "oordeel"]].round(3).to_string(index=False),
+    ]
     if model.afstand is not None:
         lines.append(f"afstand per {AFSTAND_EENHEID_KM} km: {model.afstand.per_eenheid['verhouding']:.4f}")
     return "\n".join(lines)
 
 
-def page_values(jaar: int, root: Path | None = None, *, basisjaar: int = 2019, betrouwbaarheid: int = 95,
-                familie: str = "auto") -> dict[str, object]:
+def page_values(
+    jaar: int, root: Path | None = None, *, basisjaar: int = 2019, betrouwbaarheid: int = 95, familie: str = "auto"
+) -> dict[str, object]:
     """Return every value the model_zorgconsumptie page glues, for a year with data and a year without."""
     charts.stijl()
     run = model_run(jaar, root, basisjaar=basisjaar, betrouwbaarheid=betrouwbaarheid, familie=familie)
     model = run.model
     pct = f"{betrouwbaarheid}%"
     gebruikt_basis = model.basisjaar if model is not None else basisjaar
-    keuzes = mt.parameter_tabel({
-        "verslagjaar": (jaar, "het jaar van dit verslag; het model gebruikt dit jaar en de jaren ervoor"),
-        "basisjaar": (gebruikt_basis, "jaareffecten en trends zijn verhoudingen ten opzichte van dit jaar"
-                      + ("" if gebruikt_basis == basisjaar else f" (gevraagd {basisjaar}, niet beschikbaar)")),
-        "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
-        "modelfamilie": (mx.FAMILIE_NAMEN[familie], "auto kiest quasi-Poisson als φ boven "
-                         f"{fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson"),
-        "trechtergrenzen": (opsomming([fmt.procent(p * 100, 1) for p in FUNNEL_LIMITS]),
-                            "controlegrenzen in de trechtergrafiek"),
-        "afstandseenheid": (f"{AFSTAND_EENHEID_KM} km", "het afstandseffect wordt per zoveel kilometer gegeven"),
-    })
+    keuzes = mt.parameter_tabel(
+        {
+            "verslagjaar": (jaar, "het jaar van dit verslag; het model gebruikt dit jaar en de jaren ervoor"),
+            "basisjaar": (
+                gebruikt_basis,
+                "jaareffecten en trends zijn verhoudingen ten opzichte van dit jaar"
+                + ("" if gebruikt_basis == basisjaar else f" (gevraagd {basisjaar}, niet beschikbaar)"),
+            ),
+            "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
+            "modelfamilie": (
+                mx.FAMILIE_NAMEN[familie],
+                f"auto kiest quasi-Poisson als φ boven {fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson",
+            ),
+            "trechtergrenzen": (
+                opsomming([fmt.procent(p * 100, 1) for p in FUNNEL_LIMITS]),
+                "controlegrenzen in de trechtergrafiek",
+            ),
+            "afstandseenheid": (f"{AFSTAND_EENHEID_KM} km", "het afstandseffect wordt per zoveel kilometer gegeven"),
+        }
+    )
     values: dict[str, object] = {
         "keuzes": tables.html(keuzes, "model_zorgconsumptie_keuzes", bijschrift="Keuzes van het zorgconsumptiemodel"),
-        "jaar": str(jaar), "basisjaar": str(gebruikt_basis),
+        "jaar": str(jaar),
+        "basisjaar": str(gebruikt_basis),
         "jaren": ", ".join(map(str, model.jaren)) if model is not None else str(jaar),
         "herkomst_zin": herkomst_zin(run),
     }
@@ -131,20 +145,32 @@ def herkomst_zin(run: ConsumptionModelRun) -> str:
     if run.gegevens is None:
         return f"Geen gegevens: {run.reden}"
     herkomst = run.gegevens.tabel.groupby("jaar")[["bron_eenheden", "bron_noemer"]].first().reset_index()
-    return ("Teller en noemer per jaar — " + "; ".join(
-        f"{r.jaar}: consulteenheden {r.bron_eenheden}, noemer {r.bron_noemer}" for r in herkomst.itertuples())
+    return (
+        "Teller en noemer per jaar — "
+        + "; ".join(
+            f"{r.jaar}: consulteenheden {r.bron_eenheden}, noemer {r.bron_noemer}" for r in herkomst.itertuples()
+        )
         + ". De noemer is het aantal inwoners dat het verslag zelf gebruikt (in duizendtallen); voor Hof van "
-          "Twente is dat alleen het deel dat SHT bedient. Hulpvragen met onbekende woongemeente tellen niet mee.")
+        "Twente is dat alleen het deel dat SHT bedient. Hulpvragen met onbekende woongemeente tellen niet mee."
+    )
 
 
 def regio_zin(model: ConsumptieModel, betrouwbaarheid: int) -> str:
     """Say the regional rate per year and the year effects against the base year."""
-    text = "Regio (acht gemeenten, som van de consulteenheden gedeeld door de som van de noemers): " + "; ".join(
-        f"{r.jaar} {fmt.getal(r.per_1000, 1)} per 1.000" for r in model.regionaal.itertuples()) + "."
+    text = (
+        "Regio (acht gemeenten, som van de consulteenheden gedeeld door de som van de noemers): "
+        + "; ".join(f"{r.jaar} {fmt.getal(r.per_1000, 1)} per 1.000" for r in model.regionaal.itertuples())
+        + "."
+    )
     if len(model.jaareffect):
-        text += (f" Jaareffecten ten opzichte van {model.basisjaar} (gecorrigeerd voor gemeente): " + "; ".join(
-            f"{r.jaar} {mx.rr_tekst(r.verhouding, r.ondergrens, r.bovengrens, betrouwbaarheid)}"
-            for r in model.jaareffect.itertuples()) + ".")
+        text += (
+            f" Jaareffecten ten opzichte van {model.basisjaar} (gecorrigeerd voor gemeente): "
+            + "; ".join(
+                f"{r.jaar} {mx.rr_tekst(r.verhouding, r.ondergrens, r.bovengrens, betrouwbaarheid)}"
+                for r in model.jaareffect.itertuples()
+            )
+            + "."
+        )
     return text
 
 
@@ -154,23 +180,31 @@ def funnel_zin(model: ConsumptieModel, soort_bekend: bool) -> str:
     jaar = model.jaar
     grens = fmt.procent(FUNNEL_LIMITS[-1] * 100, 1)
     buiten_poisson = int((abs(f.punten["z_poisson"]) > glm.kritieke_waarde(FUNNEL_LIMITS[-1])).sum())
-    text = (f"Het midden van de trechter is het regiogemiddelde van {jaar}: {fmt.getal(f.regionaal_per_1000, 1)} "
-            "consulteenheden per 1.000 inwoners. ")
+    text = (
+        f"Het midden van de trechter is het regiogemiddelde van {jaar}: {fmt.getal(f.regionaal_per_1000, 1)} "
+        "consulteenheden per 1.000 inwoners. "
+    )
     if soort_bekend:
-        text += ("Omdat een visite 1,5 en een advies 0,5 eenheid telt, is de Poisson-variantie van de eenheden "
-                 f"{fmt.getal(f.phi_gewichten, 2)} keer het gemiddelde. ")
+        text += (
+            "Omdat een visite 1,5 en een advies 0,5 eenheid telt, is de Poisson-variantie van de eenheden "
+            f"{fmt.getal(f.phi_gewichten, 2)} keer het gemiddelde. "
+        )
     if f.aangepast:
         # Cites the method by name; book/methode.md ("Trechtergrafiek") gives the reference, Spiegelhalter (2005).
-        text += (f"Zonder verdere correctie zouden {buiten_poisson} van de {len(f.punten)} gemeenten buiten de "
-                 f"{grens}-grens vallen: de gemeenten verschillen veel meer dan toeval verklaart. Daarom zijn de "
-                 f"grenzen verbreed met de overdispersie (φ = {fmt.getal(f.phi_overdispersie, 0)}, geschat uit de "
-                 "gewinsoriseerde z-waarden zoals Spiegelhalter voorstelt); de trechter toont dan welke gemeente ook "
-                 "tegen die achtergrond afwijkt.")
+        text += (
+            f"Zonder verdere correctie zouden {buiten_poisson} van de {len(f.punten)} gemeenten buiten de "
+            f"{grens}-grens vallen: de gemeenten verschillen veel meer dan toeval verklaart. Daarom zijn de "
+            f"grenzen verbreed met de overdispersie (φ = {fmt.getal(f.phi_overdispersie, 0)}, geschat uit de "
+            "gewinsoriseerde z-waarden zoals Spiegelhalter voorstelt); de trechter toont dan welke gemeente ook "
+            "tegen die achtergrond afwijkt."
+        )
     else:
         text += f"Buiten de {grens}-grens vallen {buiten_poisson} gemeenten."
     if not soort_bekend:
-        text += (f" De verdeling over de soorten per gemeente is voor {jaar} niet bekend; de grenzen rekenen "
-                 "daarom met de gewone Poisson-variantie (factor 1) in plaats van die van de gewogen eenheden.")
+        text += (
+            f" De verdeling over de soorten per gemeente is voor {jaar} niet bekend; de grenzen rekenen "
+            "daarom met de gewone Poisson-variantie (factor 1) in plaats van die van de gewogen eenheden."
+        )
     return text
 
 
@@ -186,35 +220,50 @@ def _model_pieces(run: ConsumptionModelRun, familie: str, betrouwbaarheid: int) 
     if len(model.trend):
         tt = mt.trend_tabel(model)
         values["tabel_trend"] = tables.html(
-            tt, "model_zorgconsumptie_trend",
+            tt,
+            "model_zorgconsumptie_trend",
             bijschrift=f"Trend per gemeente: consulteenheden per 1.000 inwoners in {model.basisjaar} en {jaar}, "
-                       f"verhouding met {pct}-interval ({mx.FAMILIE_NAMEN[model.familie]})",
-            opmaak=mt.tabel_opmaak({tt.columns[1]: 1, tt.columns[2]: 1, "Verhouding": 2, tt.columns[4]: 2, "tot": 2}))
+            f"verhouding met {pct}-interval ({mx.FAMILIE_NAMEN[model.familie]})",
+            opmaak=mt.tabel_opmaak({tt.columns[1]: 1, tt.columns[2]: 1, "Verhouding": 2, tt.columns[4]: 2, "tot": 2}),
+        )
         fig, alt = mc.trend_grafiek(model, BRON)
         values["figuur_trend"] = charts.figuur_html(
-            fig, "model_zorgconsumptie_trend", alt,
-            bijschrift=f"Consulteenheden per 1.000 inwoners per gemeente, {model.jaren[0]}–{jaar}.")
+            fig,
+            "model_zorgconsumptie_trend",
+            alt,
+            bijschrift=f"Consulteenheden per 1.000 inwoners per gemeente, {model.jaren[0]}–{jaar}.",
+        )
     else:
         values["tabel_trend"] = LEEG
-        values["figuur_trend"] = tables.niet_beschikbaar(f"consulteenheden per gemeente vóór {jaar} (voor een trend)",
-                                                         jaar)
+        values["figuur_trend"] = tables.niet_beschikbaar(
+            f"consulteenheden per gemeente vóór {jaar} (voor een trend)", jaar
+        )
     values["tabel_gemeente"] = tables.html(
-        mt.gemeente_tabel(model), "model_zorgconsumptie_gemeente",
+        mt.gemeente_tabel(model),
+        "model_zorgconsumptie_gemeente",
         bijschrift=f"Gemeenten tegen het regiogemiddelde in {jaar}: inwoners (noemer van het verslag), hemelsbrede "
-                   f"afstand tot de dichtstbijzijnde spoedpost, consulteenheden per 1.000 inwoners, verhouding tot de "
-                   f"regio volgens het model (met {pct}-interval) en de plaats in de trechtergrafiek",
-        opmaak=mt.tabel_opmaak({"Afstand (km)": 1, "Per 1.000": 1, "T.o.v. regio": 2, f"{pct}-interval van": 2,
-                                "tot": 2}))
+        f"afstand tot de dichtstbijzijnde spoedpost, consulteenheden per 1.000 inwoners, verhouding tot de "
+        f"regio volgens het model (met {pct}-interval) en de plaats in de trechtergrafiek",
+        opmaak=mt.tabel_opmaak(
+            {"Afstand (km)": 1, "Per 1.000": 1, "T.o.v. regio": 2, f"{pct}-interval van": 2, "tot": 2}
+        ),
+    )
     fig, alt = mc.funnel_grafiek(model.funnel, BRON)
     values["figuur_funnel"] = charts.figuur_html(
-        fig, "model_zorgconsumptie_funnel", alt,
-        bijschrift=f"Trechtergrafiek van de consulteenheden per 1.000 inwoners, {jaar}.")
+        fig,
+        "model_zorgconsumptie_funnel",
+        alt,
+        bijschrift=f"Trechtergrafiek van de consulteenheden per 1.000 inwoners, {jaar}.",
+    )
     values["funnel_zin"] = funnel_zin(model, jaar in run.gegevens.soorten)
     if model.afstand is not None:
         fig, alt = mc.afstand_grafiek(model, BRON)
         values["figuur_afstand"] = charts.figuur_html(
-            fig, "model_zorgconsumptie_afstand", alt,
-            bijschrift=f"Consulteenheden per 1.000 inwoners en afstand tot de dichtstbijzijnde spoedpost, {jaar}.")
+            fig,
+            "model_zorgconsumptie_afstand",
+            alt,
+            bijschrift=f"Consulteenheden per 1.000 inwoners en afstand tot de dichtstbijzijnde spoedpost, {jaar}.",
+        )
     else:
         values["figuur_afstand"] = tables.niet_beschikbaar("afstanden tot de spoedposten", jaar)
     values["afstand_zin"] = mx.afstand_zin(model)
@@ -226,14 +275,22 @@ def _methods(run: ConsumptionModelRun, root: Path | None) -> dict[str, object]:
     jaar, model = run.jaar, run.model
     values: dict[str, object] = {}
     if run.afstanden is not None:
-        at = run.afstanden.rename(columns={"gemeente": "Gemeente", "lat": "Breedte (°N)", "lon": "Lengte (°O)",
-                                           "dichtstbijzijnde_post": "Dichtstbijzijnde spoedpost",
-                                           "afstand_km": "Afstand (km)"})
+        at = run.afstanden.rename(
+            columns={
+                "gemeente": "Gemeente",
+                "lat": "Breedte (°N)",
+                "lon": "Lengte (°O)",
+                "dichtstbijzijnde_post": "Dichtstbijzijnde spoedpost",
+                "afstand_km": "Afstand (km)",
+            }
+        )
         values["tabel_afstanden"] = tables.html(
-            at, "model_zorgconsumptie_afstanden",
+            at,
+            "model_zorgconsumptie_afstanden",
             bijschrift=f"Referentiepunt per gemeente ({geo.REFERENTIEPUNT_METHODE}) en hemelsbrede afstand tot de "
-                       "dichtstbijzijnde spoedpost",
-            opmaak=mt.tabel_opmaak({"Breedte (°N)": 3, "Lengte (°O)": 3, "Afstand (km)": 1}))
+            "dichtstbijzijnde spoedpost",
+            opmaak=mt.tabel_opmaak({"Breedte (°N)": 3, "Lengte (°O)": 3, "Afstand (km)": 1}),
+        )
     else:
         values["tabel_afstanden"] = tables.niet_beschikbaar("gemeentegrenzen en ligging van de spoedposten", jaar)
 
@@ -242,12 +299,18 @@ def _methods(run: ConsumptionModelRun, root: Path | None) -> dict[str, object]:
         gemeenten = sorted(data["gemeente"].unique())
         X0 = glm.ontwerp_hoofdeffecten(data, "gemeente", gemeenten, "jaar", model.basisjaar)
         d = glm.diagnostiek(data["consulteenheden"], X0, data["inwoners"], phi=model.phi)
-        fig, alt = mc.diagnostiek_grafiek(d, [f"{g} {j}" for g, j in zip(data["gemeente"], data["jaar"])],
-                                          f"Diagnostiek: model met gemeente- en jaareffecten, {model.jaren[0]}–{jaar}",
-                                          BRON)
+        fig, alt = mc.diagnostiek_grafiek(
+            d,
+            [f"{g} {j}" for g, j in zip(data["gemeente"], data["jaar"])],
+            f"Diagnostiek: model met gemeente- en jaareffecten, {model.jaren[0]}–{jaar}",
+            BRON,
+        )
         values["diagnostiek"] = charts.figuur_html(
-            fig, "model_zorgconsumptie_diagnostiek", alt,
-            bijschrift="Residuen en invloedrijke waarnemingen van het zorgconsumptiemodel.")
+            fig,
+            "model_zorgconsumptie_diagnostiek",
+            alt,
+            bijschrift="Residuen en invloedrijke waarnemingen van het zorgconsumptiemodel.",
+        )
     else:
         values["diagnostiek"] = tables.niet_beschikbaar("consulteenheden per gemeente in meer dan één jaar", jaar)
     values["voorbeeld_eenheden"] = _units_example(jaar, root)
@@ -261,8 +324,12 @@ def _units_example(jaar: int, root: Path | None) -> HTML:
     noemers = lees_tabel(T_NOEMER, jaar, root).set_index("gemeente")["inwoners_x1000"]
     gedrukt = lees_tabel(T_PER_1000, jaar, root).set_index("gemeente")["consulteenheden_per_1000"]
     gemeente = sorted(noemers.index)[0]
-    stappen = mt.eenheden_voorbeeld(lees_tabel(T_CONSUMPTIE_SOORT, jaar, root), gemeente, float(noemers[gemeente]),
-                                    float(gedrukt[gemeente]))
-    return tables.html(stappen, "model_zorgconsumptie_voorbeeld",
-                       bijschrift=f"Rekenvoorbeeld: consulteenheden per 1.000 inwoners van {gemeente} in {jaar}, uit "
-                                  "de aantallen per soort")
+    stappen = mt.eenheden_voorbeeld(
+        lees_tabel(T_CONSUMPTIE_SOORT, jaar, root), gemeente, float(noemers[gemeente]), float(gedrukt[gemeente])
+    )
+    return tables.html(
+        stappen,
+        "model_zorgconsumptie_voorbeeld",
+        bijschrift=f"Rekenvoorbeeld: consulteenheden per 1.000 inwoners van {gemeente} in {jaar}, uit "
+        "de aantallen per soort",
+    )

@@ -79,20 +79,28 @@ def medewerkers_zin(a: Aantallen) -> str:
         return f"Voor {a.jaar} zijn geen aantallen medewerkers beschikbaar in data/{a.jaar}/."
     zin = f"SHT telde in {a.jaar} {fmt.getal(a.totaal)} medewerkers (personen, geen fte's)"
     if not a.vorig_jaar_beschikbaar:
-        return (zin + f"; cijfers over {a.jaar - 1} zijn niet beschikbaar, dus een vergelijking ontbreekt. "
-                + TOTAAL_UITLEG)
-    zin += (f", tegen {fmt.getal(a.totaal_vorig_jaar)} in {a.jaar - 1} "
-            f"({fmt.verandering(verandering_pct(a.totaal, a.totaal_vorig_jaar))}).")
+        return (
+            zin + f"; cijfers over {a.jaar - 1} zijn niet beschikbaar, dus een vergelijking ontbreekt. " + TOTAAL_UITLEG
+        )
+    zin += (
+        f", tegen {fmt.getal(a.totaal_vorig_jaar)} in {a.jaar - 1} "
+        f"({fmt.verandering(verandering_pct(a.totaal, a.totaal_vorig_jaar))})."
+    )
     changed = a.frame[a.frame["verschil"].notna() & a.frame["verschil"].ne(0)]
     if changed.empty:
         return zin + " In elke functie bleef het aantal gelijk. " + TOTAAL_UITLEG
-    delen = [f"{display_name(r.functie, FUNCTIE_NAMEN).lower()} ({fmt.getal(r.aantal_vorig_jaar)} naar "
-             f"{fmt.getal(r.aantal)})" for r in changed.itertuples(index=False)]
+    delen = [
+        f"{display_name(r.functie, FUNCTIE_NAMEN).lower()} ({fmt.getal(r.aantal_vorig_jaar)} naar "
+        f"{fmt.getal(r.aantal)})"
+        for r in changed.itertuples(index=False)
+    ]
     zin += f" De verandering zit bij de {opsomming(delen)}"
     same = a.frame[a.frame["verschil"].eq(0).fillna(False)]
     if not same.empty:
-        zin += (f"; bij de {opsomming([display_name(f, FUNCTIE_NAMEN).lower() for f in same['functie']])} "
-                f"bleef het aantal gelijk")
+        zin += (
+            f"; bij de {opsomming([display_name(f, FUNCTIE_NAMEN).lower() for f in same['functie']])} "
+            f"bleef het aantal gelijk"
+        )
     return zin + ". " + TOTAAL_UITLEG
 
 
@@ -100,20 +108,26 @@ def verzuim_zin(frame: pd.DataFrame, jaar: int, norm: Norm) -> str:
     """Return the sentence comparing the year's sick leave with the norm and with last year, in words."""
     waarde = verzuim_waarde(frame, jaar)
     if waarde is None:
-        return (f"Voor {jaar} is geen ziekteverzuimpercentage beschikbaar, dus of de norm ("
-                f"{norm.tekst}) gehaald is, is niet te zeggen.")
+        return (
+            f"Voor {jaar} is geen ziekteverzuimpercentage beschikbaar, dus of de norm ("
+            f"{norm.tekst}) gehaald is, is niet te zeggen."
+        )
     gehaald = norm.gehaald(waarde)
-    zin = (f"Het ziekteverzuim van de medewerkers was in {jaar} {fmt.procent(waarde, VERZUIM_DECIMALEN)}. "
-           f"De norm is {norm.tekst}: die is in {jaar} {'gehaald' if gehaald else 'niet gehaald'}"
-           f" ({'onder' if waarde < norm.norm_pct else 'boven' if waarde > norm.norm_pct else 'precies op'} de norm).")
+    zin = (
+        f"Het ziekteverzuim van de medewerkers was in {jaar} {fmt.procent(waarde, VERZUIM_DECIMALEN)}. "
+        f"De norm is {norm.tekst}: die is in {jaar} {'gehaald' if gehaald else 'niet gehaald'}"
+        f" ({'onder' if waarde < norm.norm_pct else 'boven' if waarde > norm.norm_pct else 'precies op'} de norm)."
+    )
     vorig = verzuim_waarde(frame, jaar - 1)
     if vorig is None:
         zin += f" Een cijfer over {jaar - 1} is niet beschikbaar."
     else:
         richting = "lager dan" if waarde < vorig else ("hoger dan" if waarde > vorig else "gelijk aan")
         toen = "gehaald" if norm.gehaald(vorig) else "niet gehaald"
-        zin += (f" Dat is {richting} in {jaar - 1} ({fmt.procent(vorig, VERZUIM_DECIMALEN)}); toen werd de norm "
-                f"{'ook ' if norm.gehaald(vorig) == gehaald else ''}{toen}.")
+        zin += (
+            f" Dat is {richting} in {jaar - 1} ({fmt.procent(vorig, VERZUIM_DECIMALEN)}); toen werd de norm "
+            f"{'ook ' if norm.gehaald(vorig) == gehaald else ''}{toen}."
+        )
     onzeker_jaren = frame.loc[frame["status"].eq(UNCERTAIN).fillna(False), "jaar"].tolist()
     if onzeker_jaren:
         zin += f" Het cijfer van {opsomming([str(j) for j in onzeker_jaren])} is onzeker overgenomen."
@@ -136,12 +150,16 @@ def verloop_zin(v: Verloop, staf: Aantallen) -> str:
     if staf.beschikbaar and staf.vorig_jaar_beschikbaar:
         change = staf.totaal - staf.totaal_vorig_jaar
         if change == instroom - uitstroom:
-            zin += (f" Dat is precies de verandering van het aantal medewerkers, van "
-                    f"{fmt.getal(staf.totaal_vorig_jaar)} naar {fmt.getal(staf.totaal)}.")
+            zin += (
+                f" Dat is precies de verandering van het aantal medewerkers, van "
+                f"{fmt.getal(staf.totaal_vorig_jaar)} naar {fmt.getal(staf.totaal)}."
+            )
         else:
-            zin += (f" Het aantal medewerkers veranderde met {verschil(change)} (van "
-                    f"{fmt.getal(staf.totaal_vorig_jaar)} naar {fmt.getal(staf.totaal)}); het verschil met het saldo "
-                    f"is uit het verslag niet te verklaren.")
+            zin += (
+                f" Het aantal medewerkers veranderde met {verschil(change)} (van "
+                f"{fmt.getal(staf.totaal_vorig_jaar)} naar {fmt.getal(staf.totaal)}); het verschil met het saldo "
+                f"is uit het verslag niet te verklaren."
+            )
     return zin
 
 
@@ -157,15 +175,28 @@ def verzuim_grafiek(frame: pd.DataFrame, jaar: int, norm: Norm):
     data["label"] = data["jaar"].astype(int).astype(str)
     colour = sns.color_palette(charts.PALETTE, 1)[0]
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    bars = ax.bar(data["label"], data["verzuim_pct"].astype(float), color=colour, width=0.55, edgecolor="black",
-                  linewidth=0.6)
+    bars = ax.bar(
+        data["label"], data["verzuim_pct"].astype(float), color=colour, width=0.55, edgecolor="black", linewidth=0.6
+    )
     for bar, value, status in zip(bars, data["verzuim_pct"], data["status"]):
-        ax.annotate(fmt.procent(value, VERZUIM_DECIMALEN) + (" †" if is_status(status, UNCERTAIN) else ""),
-                    (bar.get_x() + bar.get_width() / 2, bar.get_height()), textcoords="offset points",
-                    xytext=(0, 4), ha="center", fontsize=11)
+        ax.annotate(
+            fmt.procent(value, VERZUIM_DECIMALEN) + (" †" if is_status(status, UNCERTAIN) else ""),
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            textcoords="offset points",
+            xytext=(0, 4),
+            ha="center",
+            fontsize=11,
+        )
     ax.axhline(norm.norm_pct, color="black", linestyle="--", linewidth=1.5)
-    ax.annotate(f"Norm: {norm.tekst}", (0, norm.norm_pct), xycoords=("axes fraction", "data"),
-                textcoords="offset points", xytext=(4, 4), ha="left", fontsize=11)
+    ax.annotate(
+        f"Norm: {norm.tekst}",
+        (0, norm.norm_pct),
+        xycoords=("axes fraction", "data"),
+        textcoords="offset points",
+        xytext=(4, 4),
+        ha="left",
+        fontsize=11,
+    )
     ax.set_ylim(0, max(norm.norm_pct, float(data["verzuim_pct"].max())) * 1.25)
     center, half = (len(data) - 1) / 2, max(len(data), MIN_STAVEN) / 2  # one bar stays a bar, not a block
     ax.set_xlim(center - half - 0.1, center + half + 0.1)
@@ -175,10 +206,15 @@ def verzuim_grafiek(frame: pd.DataFrame, jaar: int, norm: Norm):
     ax.set_title("Ziekteverzuim medewerkers en de norm")
     charts.bron(fig, "jaarverslag SHT (ziekteverzuim per jaar); norm: data/referentie/normen.csv")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    parts = [f"{j}: {fmt.procent(v, VERZUIM_DECIMALEN)} ({'gehaald' if norm.gehaald(float(v)) else 'niet gehaald'})"
-             for j, v in zip(data["label"], data["verzuim_pct"])]
-    alt = (f"Staafdiagram van het ziekteverzuimpercentage per jaar met de norm ({norm.tekst}) als stippellijn. "
-           + "; ".join(parts) + ".")
+    parts = [
+        f"{j}: {fmt.procent(v, VERZUIM_DECIMALEN)} ({'gehaald' if norm.gehaald(float(v)) else 'niet gehaald'})"
+        for j, v in zip(data["label"], data["verzuim_pct"])
+    ]
+    alt = (
+        f"Staafdiagram van het ziekteverzuimpercentage per jaar met de norm ({norm.tekst}) als stippellijn. "
+        + "; ".join(parts)
+        + "."
+    )
     return fig, alt
 
 
@@ -198,15 +234,20 @@ def verloop_grafiek(v: Verloop):
     for richting, sign, colour in ((INSTROOM, 1, kleur_in), (UITSTROOM, -1, kleur_uit)):
         values = f[richting].astype(float).fillna(0)
         uncertain = f[f"status_{richting}"].eq(UNCERTAIN).fillna(False)
-        bars = ax.barh(y, sign * values, color=colour, edgecolor="black", linewidth=0.6, height=0.6,
-                       hatch=None)
+        bars = ax.barh(y, sign * values, color=colour, edgecolor="black", linewidth=0.6, height=0.6, hatch=None)
         for bar, value, mark in zip(bars, values, uncertain):
             if mark:
                 bar.set_hatch("//")
             label = (f"+{fmt.getal(value)}" if sign > 0 else f"−{fmt.getal(value)}") if value else "0"
-            ax.annotate(label + (" †" if mark else ""), (sign * value, bar.get_y() + bar.get_height() / 2),
-                        textcoords="offset points", xytext=(sign * 4, 0), ha="left" if sign > 0 else "right",
-                        va="center", fontsize=10)
+            ax.annotate(
+                label + (" †" if mark else ""),
+                (sign * value, bar.get_y() + bar.get_height() / 2),
+                textcoords="offset points",
+                xytext=(sign * 4, 0),
+                ha="left" if sign > 0 else "right",
+                va="center",
+                fontsize=10,
+            )
     ax.axvline(0, color="black", linewidth=1)
     limit = max(f[INSTROOM].astype(float).max(), f[UITSTROOM].astype(float).max()) * 1.45
     ax.set_xlim(-limit, limit)
@@ -214,18 +255,28 @@ def verloop_grafiek(v: Verloop):
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda val, _p: fmt.getal(abs(val))))
     ax.set_xlabel("← uitstroom (weg)   |   instroom (erbij) →")
     ax.set_title(f"In- en uitstroom per functie, {v.jaar}")
-    ax.legend(handles=[Patch(facecolor=kleur_in, edgecolor="black", label="Instroom"),
-                       Patch(facecolor=kleur_uit, edgecolor="black", label="Uitstroom"),
-                       Patch(facecolor="white", edgecolor="black", hatch="//", label="Onzeker (†)")],
-              loc="lower right", fontsize=10)
+    ax.legend(
+        handles=[
+            Patch(facecolor=kleur_in, edgecolor="black", label="Instroom"),
+            Patch(facecolor=kleur_uit, edgecolor="black", label="Uitstroom"),
+            Patch(facecolor="white", edgecolor="black", hatch="//", label="Onzeker (†)"),
+        ],
+        loc="lower right",
+        fontsize=10,
+    )
     charts.bron(fig, f"jaarverslag SHT, data/{v.jaar}/personeelsverloop.csv († = toewijzing onzeker)")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     p = v.per_functie
-    parts = [f"{display_name(r.functie, FUNCTIE_NAMEN).lower()} {fmt.getal(getattr(r, INSTROOM))} erbij en "
-             f"{fmt.getal(getattr(r, UITSTROOM))} weg" for r in p.itertuples(index=False)]
-    alt = (f"Staafdiagram van de in- en uitstroom van medewerkers per functie in {v.jaar}, instroom naar rechts en "
-           f"uitstroom naar links: " + "; ".join(parts) + ". "
-           f"Gearceerde staven zijn onzeker: {int(verloop_onzeker(v).sum())} van de {len(p)} functies.")
+    parts = [
+        f"{display_name(r.functie, FUNCTIE_NAMEN).lower()} {fmt.getal(getattr(r, INSTROOM))} erbij en "
+        f"{fmt.getal(getattr(r, UITSTROOM))} weg"
+        for r in p.itertuples(index=False)
+    ]
+    alt = (
+        f"Staafdiagram van de in- en uitstroom van medewerkers per functie in {v.jaar}, instroom naar rechts en "
+        f"uitstroom naar links: " + "; ".join(parts) + ". "
+        f"Gearceerde staven zijn onzeker: {int(verloop_onzeker(v).sum())} van de {len(p)} functies."
+    )
     return fig, alt
 
 
@@ -252,8 +303,11 @@ def toelichting_verloop(v: Verloop) -> Toelichting:
     regels = []
     for row in v.per_functie.to_dict("records"):
         name = display_name(row["functie"], FUNCTIE_NAMEN).lower()
-        reasons = {r: row[f"toelichting_{r}"] for r in (INSTROOM, UITSTROOM)
-                   if is_status(row[f"status_{r}"], UNCERTAIN) or is_status(row[f"status_{r}"], MISSING)}
+        reasons = {
+            r: row[f"toelichting_{r}"]
+            for r in (INSTROOM, UITSTROOM)
+            if is_status(row[f"status_{r}"], UNCERTAIN) or is_status(row[f"status_{r}"], MISSING)
+        }
         if len(reasons) == 2 and reasons[INSTROOM] == reasons[UITSTROOM]:
             regels.append((f"{name} (in- en uitstroom)", reasons[INSTROOM]))
         else:
@@ -269,27 +323,37 @@ def _huisartsen_blok(a: Aantallen):
         return tables.niet_beschikbaar("het aantal huisartsen", a.jaar)
     marks = onzeker(a)
     return tables.samen(
-        tables.html(tabel(a, "Groep", GROEP_NAMEN), "personeel_huisartsen",
-                    bijschrift=f"Huisartsen die diensten doen voor SHT, {a.jaar}", opmaak=tabel_opmaak(),
-                    onzeker=marks),
+        tables.html(
+            tabel(a, "Groep", GROEP_NAMEN),
+            "personeel_huisartsen",
+            bijschrift=f"Huisartsen die diensten doen voor SHT, {a.jaar}",
+            opmaak=tabel_opmaak(),
+            onzeker=marks,
+        ),
         tables.zin_html(onzeker_zin(int(marks.sum()), len(a.frame), "groepen")),
-        toelichting_html(toelichting_huisartsen(a)))
+        toelichting_html(toelichting_huisartsen(a)),
+    )
 
 
 def _medewerkers_blok(a: Aantallen):
     if not a.beschikbaar:
         return tables.niet_beschikbaar("het aantal medewerkers", a.jaar)
-    return tables.html(tabel(a, "Functie", FUNCTIE_NAMEN, totaal=True), "personeel_medewerkers",
-                       bijschrift=f"Medewerkers per functie (personen), {a.jaar}", opmaak=tabel_opmaak(),
-                       onzeker=tabel_onzeker(a, totaal=True))
+    return tables.html(
+        tabel(a, "Functie", FUNCTIE_NAMEN, totaal=True),
+        "personeel_medewerkers",
+        bijschrift=f"Medewerkers per functie (personen), {a.jaar}",
+        opmaak=tabel_opmaak(),
+        onzeker=tabel_onzeker(a, totaal=True),
+    )
 
 
 def _verzuim_blok(frame: pd.DataFrame, jaar: int, norm: Norm):
     if verzuim_waarde(frame, jaar) is None:
         return tables.niet_beschikbaar("het ziekteverzuim", jaar)
     fig, alt = verzuim_grafiek(frame, jaar, norm)
-    return charts.figuur_html(fig, "personeel_verzuim", alt,
-                              bijschrift=f"Ziekteverzuim per jaar tot en met {jaar}, met de norm.")
+    return charts.figuur_html(
+        fig, "personeel_verzuim", alt, bijschrift=f"Ziekteverzuim per jaar tot en met {jaar}, met de norm."
+    )
 
 
 def _verloop_blok(v: Verloop):
@@ -299,11 +363,16 @@ def _verloop_blok(v: Verloop):
     return tables.samen(
         tables.zin_html(VERLOOP_UITLEG),
         charts.figuur_html(fig, "personeel_verloop", alt, bijschrift=f"In- en uitstroom per functie in {v.jaar}."),
-        tables.html(verloop_tabel(v), "personeel_verloop",
-                    bijschrift=f"In- en uitstroom van medewerkers per functie, {v.jaar}",
-                    opmaak=verloop_tabel_opmaak(), onzeker=verloop_tabel_onzeker(v)),
+        tables.html(
+            verloop_tabel(v),
+            "personeel_verloop",
+            bijschrift=f"In- en uitstroom van medewerkers per functie, {v.jaar}",
+            opmaak=verloop_tabel_opmaak(),
+            onzeker=verloop_tabel_onzeker(v),
+        ),
         tables.zin_html(onzeker_zin(int(verloop_onzeker(v).sum()), len(v.per_functie), "functies")),
-        toelichting_html(toelichting_verloop(v)))
+        toelichting_html(toelichting_verloop(v)),
+    )
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:

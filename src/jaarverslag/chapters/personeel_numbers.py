@@ -24,13 +24,21 @@ INSTROOM, UITSTROOM = "instroom", "uitstroom"
 # Plural display names for the book; a value not listed is shown as stored.
 GROEP_NAMEN = {"Huisartslid": "Huisartsleden", "AIOS": "AIOS", "Hidha of waarnemer": "Hidha's en waarnemers"}
 GROEP_IN_ZIN = {"Huisartslid": "huisartsleden", "AIOS": "AIOS", "Hidha of waarnemer": "hidha's en waarnemers"}
-FUNCTIE_NAMEN = {"Triagist": "Triagisten", "Triagist in opleiding": "Triagisten in opleiding",
-                 "Junior triagist": "Junior triagisten", "Baliemedewerker": "Baliemedewerkers",
-                 "Postassistent": "Postassistenten", "Medewerker managementbureau": "Medewerkers managementbureau",
-                 "Facilitair medewerker": "Facilitair medewerkers"}
+FUNCTIE_NAMEN = {
+    "Triagist": "Triagisten",
+    "Triagist in opleiding": "Triagisten in opleiding",
+    "Junior triagist": "Junior triagisten",
+    "Baliemedewerker": "Baliemedewerkers",
+    "Postassistent": "Postassistenten",
+    "Medewerker managementbureau": "Medewerkers managementbureau",
+    "Facilitair medewerker": "Facilitair medewerkers",
+}
 # Shorter function names for chart axes (phone width); the tables use FUNCTIE_NAMEN.
-KORTE_NAMEN = {**FUNCTIE_NAMEN, "Medewerker managementbureau": "Managementbureau",
-               "Facilitair medewerker": "Facilitair"}
+KORTE_NAMEN = {
+    **FUNCTIE_NAMEN,
+    "Medewerker managementbureau": "Managementbureau",
+    "Facilitair medewerker": "Facilitair",
+}
 TOTAAL = "Totaal"
 
 
@@ -225,8 +233,11 @@ class Verloop:
 def verloop(jaar: int, root: Path | None = None) -> Verloop:
     """Return inflow and outflow: printed totals of this year and last year, and this year's split per function."""
     years = [j for j in (jaar - 1, jaar) if beschikbaar("personeelsverloop_totaal", j, root)]
-    totalen = (pd.concat([lees_tabel("personeelsverloop_totaal", j, root) for j in years], ignore_index=True)
-               if jaar in years else None)
+    totalen = (
+        pd.concat([lees_tabel("personeelsverloop_totaal", j, root) for j in years], ignore_index=True)
+        if jaar in years
+        else None
+    )
     per_functie = None
     if beschikbaar("personeelsverloop", jaar, root):
         rows = lees_tabel("personeelsverloop", jaar, root)
@@ -260,12 +271,24 @@ def verloop_tabel(v: Verloop) -> pd.DataFrame:
     for richting in (INSTROOM, UITSTROOM):
         for row in v.per_functie.to_dict("records"):
             status = row[f"status_{richting}"]
-            rows.append({"Richting": richting.capitalize(), "Functie": display_name(row["functie"], FUNCTIE_NAMEN),
-                         "Aantal": row[richting], "Zekerheid": status if isinstance(status, str) else MISSING})
+            rows.append(
+                {
+                    "Richting": richting.capitalize(),
+                    "Functie": display_name(row["functie"], FUNCTIE_NAMEN),
+                    "Aantal": row[richting],
+                    "Zekerheid": status if isinstance(status, str) else MISSING,
+                }
+            )
         som = int(v.per_functie[richting].sum())
         gelijk = v.totaal(v.jaar, richting) == som
-        rows.append({"Richting": richting.capitalize(), "Functie": TOTAAL, "Aantal": som,
-                     "Zekerheid": "berekend; gelijk aan het gedrukte totaal" if gelijk else "berekend"})
+        rows.append(
+            {
+                "Richting": richting.capitalize(),
+                "Functie": TOTAAL,
+                "Aantal": som,
+                "Zekerheid": "berekend; gelijk aan het gedrukte totaal" if gelijk else "berekend",
+            }
+        )
     table = pd.DataFrame(rows)
     table["Aantal"] = table["Aantal"].astype("Int64")
     return table

@@ -97,19 +97,31 @@ def noemers(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
         return None
     eigen = lees_tabel(T_NOEMER, jaar, root)[["gemeente", "inwoners_x1000", "status"]]
     cbs = cbs_per_gemeente(jaar, root)
-    eigen["cbs_x1000"] = pd.array([None if cbs is None or g not in cbs.index else float(cbs[g]) / DUIZENDTAL
-                                   for g in eigen["gemeente"]], dtype="Float64")
+    eigen["cbs_x1000"] = pd.array(
+        [None if cbs is None or g not in cbs.index else float(cbs[g]) / DUIZENDTAL for g in eigen["gemeente"]],
+        dtype="Float64",
+    )
     return eigen.reset_index(drop=True)
 
 
 def noemers_tabel(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
     """Return the denominator comparison with Dutch column names and a total row."""
     table = frame.drop(columns=["status"])
-    total = pd.DataFrame({"gemeente": [TOTAAL], "inwoners_x1000": [table["inwoners_x1000"].sum(min_count=1)],
-                          "cbs_x1000": [table["cbs_x1000"].sum(min_count=1)]})
+    total = pd.DataFrame(
+        {
+            "gemeente": [TOTAAL],
+            "inwoners_x1000": [table["inwoners_x1000"].sum(min_count=1)],
+            "cbs_x1000": [table["cbs_x1000"].sum(min_count=1)],
+        }
+    )
     table = pd.concat([table, total], ignore_index=True).astype({"inwoners_x1000": "Int64", "cbs_x1000": "Float64"})
-    return table.rename(columns={"gemeente": "Gemeente", "inwoners_x1000": "Verslag (× 1.000)",
-                                 "cbs_x1000": f"CBS 1 januari {jaar} (× 1.000)"})
+    return table.rename(
+        columns={
+            "gemeente": "Gemeente",
+            "inwoners_x1000": "Verslag (× 1.000)",
+            "cbs_x1000": f"CBS 1 januari {jaar} (× 1.000)",
+        }
+    )
 
 
 def noemers_onzeker(frame: pd.DataFrame) -> pd.Series:
@@ -199,14 +211,15 @@ def hulpvragen(jaar: int, root: Path | None = None) -> Hulpvragen:
     either = frame["status"].eq(UNCERTAIN).fillna(False) | frame["status_vorig_jaar"].eq(UNCERTAIN).fillna(False)
     frame["status"] = frame["status"].mask(either, UNCERTAIN)
     frame = frame.drop(columns=["status_vorig_jaar"])
-    frame["index_pct"] = pd.array([gedrukt_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])],
-                                  dtype="Int64")
+    frame["index_pct"] = pd.array(
+        [gedrukt_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])], dtype="Int64"
+    )
     for suffix, year in (("", jaar), ("_vorig_jaar", jaar - 1)):
         pop = _bevolking(year, groepen, root)
         frame[f"bevolking{suffix}"] = pd.array([pop.get(g) for g in frame["leeftijdsgroep"]], dtype="Float64")
-        frame[f"per_1000{suffix}"] = pd.array([_per_1000(n, b) for n, b in
-                                               zip(frame[f"aantal{suffix}"], frame[f"bevolking{suffix}"])],
-                                              dtype="Float64")
+        frame[f"per_1000{suffix}"] = pd.array(
+            [_per_1000(n, b) for n, b in zip(frame[f"aantal{suffix}"], frame[f"bevolking{suffix}"])], dtype="Float64"
+        )
     soorten: list[str] = []
     if beschikbaar(T_LEEFTIJD_SOORT, jaar, root):
         types = lees_tabel(T_LEEFTIJD_SOORT, jaar, root)
@@ -237,7 +250,8 @@ def tabel_aantallen(h: Hulpvragen) -> pd.DataFrame:
         table[title] = pd.array([*values, values.sum(min_count=1)], dtype="Int64")
     if h.vorig_jaar_beschikbaar:
         table[_index_kolom(jaar)] = pd.array(
-            [*h.frame["index_pct"], gedrukt_index(h.totaal, h.totaal_vorig_jaar)], dtype="Int64")
+            [*h.frame["index_pct"], gedrukt_index(h.totaal, h.totaal_vorig_jaar)], dtype="Int64"
+        )
     return table
 
 
@@ -257,14 +271,14 @@ def tabel_per_1000(h: Hulpvragen) -> pd.DataFrame:
             bevolking, aantal = h.frame[f"bevolking{suffix}"], h.frame[f"aantal{suffix}"]
             table[f"Inwoners {year} (CBS)"] = pd.array([*bevolking, bevolking.sum()], dtype="Float64")
             table[f"Per 1.000 inwoners {year}"] = pd.array(
-                [*h.frame[f"per_1000{suffix}"], _per_1000(aantal.sum(), bevolking.sum())], dtype="Float64")
+                [*h.frame[f"per_1000{suffix}"], _per_1000(aantal.sum(), bevolking.sum())], dtype="Float64"
+            )
     return table
 
 
 def tabel_per_1000_opmaak(h: Hulpvragen) -> dict:
     """Return the formats of the rates table (rates in whole numbers)."""
-    return {f"Per 1.000 inwoners {year}": lambda v: fmt.getal(v, PER_1000_DECIMALEN)
-            for year in (h.jaar - 1, h.jaar)}
+    return {f"Per 1.000 inwoners {year}": lambda v: fmt.getal(v, PER_1000_DECIMALEN) for year in (h.jaar - 1, h.jaar)}
 
 
 def onzeker(h: Hulpvragen) -> pd.Series:
@@ -277,14 +291,17 @@ def tabel_onzeker(h: Hulpvragen) -> pd.Series:
     marks = onzeker(h)
     return pd.concat([marks, pd.Series([bool(marks.any())])], ignore_index=True)
 
+
 # --- the page ------------------------------------------------------------------------------------------
 
 
 def kerncijfers(jaar: int, root: Path | None = None) -> str:
     """Return the figures the notebook prints for nbval: the inhabitants and the help requests per age group."""
     inw, h = inwoners(jaar, root), hulpvragen(jaar, root)
-    regels = [f"Patiëntenpopulatie {jaar}",
-              f"inwoners volgens verslag: {fmt.getal(inw.aantal)}; CBS 1 januari: {fmt.getal(inw.cbs)}"]
+    regels = [
+        f"Patiëntenpopulatie {jaar}",
+        f"inwoners volgens verslag: {fmt.getal(inw.aantal)}; CBS 1 januari: {fmt.getal(inw.cbs)}",
+    ]
     if h.beschikbaar:
         kolommen = ["leeftijdsgroep", "aantal", "aantal_vorig_jaar", "index_pct", "bevolking", "per_1000"]
         regels.append(h.frame[kolommen].round(1).to_string(index=False))
@@ -308,14 +325,20 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         values["tabel_noemers"] = tables.niet_beschikbaar("het aantal inwoners per gemeente", jaar)
     else:
         values["tabel_noemers"] = tables.html(
-            noemers_tabel(frame, jaar), "populatie_noemers",
+            noemers_tabel(frame, jaar),
+            "populatie_noemers",
             bijschrift=f"Inwoners per gemeente: de noemer van het verslag en CBS op 1 januari {jaar}",
-            opmaak=noemers_opmaak(jaar), onzeker=noemers_onzeker(frame))
+            opmaak=noemers_opmaak(jaar),
+            onzeker=noemers_onzeker(frame),
+        )
     if h.beschikbaar:
         values["tabel_aantallen"] = tables.html(
-            tabel_aantallen(h), "populatie_hulpvragen_leeftijd",
+            tabel_aantallen(h),
+            "populatie_hulpvragen_leeftijd",
             bijschrift=f"Hulpvragen per leeftijdsgroep en soort, {jaar}",
-            opmaak=tabel_aantallen_opmaak(jaar), onzeker=tabel_onzeker(h))
+            opmaak=tabel_aantallen_opmaak(jaar),
+            onzeker=tabel_onzeker(h),
+        )
     else:
         values["tabel_aantallen"] = tables.niet_beschikbaar("de hulpvragen per leeftijdsgroep", jaar)
     values["figuur"] = _figuur(h)
@@ -327,12 +350,20 @@ def _figuur(h: Hulpvragen) -> HTML:
     if h.bevolking_beschikbaar:
         fig, alt = grafiek(h)
         return tables.samen(
-            charts.figuur_html(fig, "populatie_per_1000", alt,
-                               bijschrift=f"Hulpvragen per 1.000 inwoners van de eigen leeftijdsgroep, {h.jaar}."),
-            tables.html(tabel_per_1000(h), "populatie_per_1000",
-                        bijschrift=f"Hulpvragen per 1.000 inwoners naar leeftijdsgroep (CBS-bevolking op 1 januari), "
-                                   f"{h.jaar}",
-                        opmaak=tabel_per_1000_opmaak(h), onzeker=tabel_onzeker(h)))
+            charts.figuur_html(
+                fig,
+                "populatie_per_1000",
+                alt,
+                bijschrift=f"Hulpvragen per 1.000 inwoners van de eigen leeftijdsgroep, {h.jaar}.",
+            ),
+            tables.html(
+                tabel_per_1000(h),
+                "populatie_per_1000",
+                bijschrift=f"Hulpvragen per 1.000 inwoners naar leeftijdsgroep (CBS-bevolking op 1 januari), {h.jaar}",
+                opmaak=tabel_per_1000_opmaak(h),
+                onzeker=tabel_onzeker(h),
+            ),
+        )
     if h.beschikbaar:
         return tables.zin_html(pt.per_1000_zin(h))
     return tables.niet_beschikbaar("de hulpvragen per leeftijdsgroep", h.jaar)

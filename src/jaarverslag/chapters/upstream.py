@@ -49,8 +49,10 @@ def parameter_defaults(notebook: Path) -> dict[str, object]:
 def settings(upstream: Mapping | Sequence[str], notebook: str, root: Path | None = None) -> dict[str, object]:
     """Return the settings of one upstream notebook: as the build injected them, else its parameters cell's defaults."""
     if notebook not in upstream:
-        raise UpstreamError(f"Deze notebook gebruikt de instellingen van {notebook}, maar zijn parameter upstream "
-                            f"noemt die notebook niet (upstream = {upstream!r}).")
+        raise UpstreamError(
+            f"Deze notebook gebruikt de instellingen van {notebook}, maar zijn parameter upstream "
+            f"noemt die notebook niet (upstream = {upstream!r})."
+        )
     if isinstance(upstream, Mapping):
         return dict(upstream[notebook])
     from jaarverslag.data.paths import project_root

@@ -51,7 +51,9 @@ def totalen(jaar: int, root: Path | None = None) -> Totalen:
     frame, has_previous = met_vorig_jaar(TABEL, jaar, ["post", "verrichting"], root=root)
     per_post = frame.groupby("post", sort=False)[["aantal", "aantal_vorig_jaar"]].sum(min_count=1).reset_index()
     per_post = per_post[per_post["aantal"].notna()]
-    per_post["verandering_pct"] = [verandering_pct(n, v) for n, v in zip(per_post["aantal"], per_post["aantal_vorig_jaar"])]
+    per_post["verandering_pct"] = [
+        verandering_pct(n, v) for n, v in zip(per_post["aantal"], per_post["aantal_vorig_jaar"])
+    ]
     vorig = frame["aantal_vorig_jaar"].sum(min_count=1) if has_previous else None
     return Totalen(
         jaar=jaar,
@@ -75,13 +77,17 @@ def niet_beschikbaar_zin(jaar: int) -> str:
 def vergelijking_zin(totalen: Totalen) -> str:
     """Return the sentence comparing the total with last year, or saying that year is missing."""
     if not totalen.vorig_jaar_beschikbaar or totalen.totaal_vorig_jaar is None:
-        return (f"Cijfers over {totalen.jaar - 1} zijn niet beschikbaar in data/, "
-                f"dus een vergelijking met het vorige jaar kan niet worden gemaakt.")
+        return (
+            f"Cijfers over {totalen.jaar - 1} zijn niet beschikbaar in data/, "
+            f"dus een vergelijking met het vorige jaar kan niet worden gemaakt."
+        )
     change = totalen.verandering_pct
     richting = "meer" if change > 0 else "minder"
-    return (f"Dat zijn er {fmt.getal(abs(totalen.totaal - totalen.totaal_vorig_jaar))} {richting} dan in "
-            f"{totalen.jaar - 1} ({fmt.getal(totalen.totaal_vorig_jaar)}), een verandering van "
-            f"{fmt.verandering(change)}.")
+    return (
+        f"Dat zijn er {fmt.getal(abs(totalen.totaal - totalen.totaal_vorig_jaar))} {richting} dan in "
+        f"{totalen.jaar - 1} ({fmt.getal(totalen.totaal_vorig_jaar)}), een verandering van "
+        f"{fmt.verandering(change)}."
+    )
 
 
 def per_post_zin(totalen: Totalen) -> str:
@@ -92,17 +98,25 @@ def per_post_zin(totalen: Totalen) -> str:
 
 def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in this chapter's printed totals (this and last year)."""
-    notes = [f"Let op ({year}): het verslag drukt {fmt.getal(row.gedrukt)} waar de som van de delen "
-             f"{fmt.getal(row.berekend)} is. {row.toelichting} Dit boek rekent met de som van de delen."
-             for year, row in ledger.recorded_around(jaar, CHECKS_OF_CHAPTER, root)]
+    notes = [
+        f"Let op ({year}): het verslag drukt {fmt.getal(row.gedrukt)} waar de som van de delen "
+        f"{fmt.getal(row.berekend)} is. {row.toelichting} Dit boek rekent met de som van de delen."
+        for year, row in ledger.recorded_around(jaar, CHECKS_OF_CHAPTER, root)
+    ]
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 
 def tabel_voor_boek(overzicht_frame: pd.DataFrame, jaar: int, vorig_beschikbaar: bool) -> pd.DataFrame:
     """Return the chapter table with Dutch column names; last-year columns only when that year exists."""
-    table = overzicht_frame.rename(columns={"post": "Spoedpost", "verrichting": "Verrichting", "aantal": str(jaar),
-                                            "aantal_vorig_jaar": str(jaar - 1),
-                                            "index_pct": f"{jaar} als % van {jaar - 1}"})
+    table = overzicht_frame.rename(
+        columns={
+            "post": "Spoedpost",
+            "verrichting": "Verrichting",
+            "aantal": str(jaar),
+            "aantal_vorig_jaar": str(jaar - 1),
+            "index_pct": f"{jaar} als % van {jaar - 1}",
+        }
+    )
     table["Spoedpost"] = table["Spoedpost"].astype(str)
     if not vorig_beschikbaar:
         table = table.drop(columns=[str(jaar - 1), f"{jaar} als % van {jaar - 1}"])
@@ -131,10 +145,13 @@ def grafiek(overzicht_frame: pd.DataFrame, totalen: Totalen):
     charts.bron(fig, f"jaarverslag SHT, data/{totalen.jaar}/verrichtingen.csv")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     top = frame.groupby("verrichting")["aantal"].sum().sort_values(ascending=False)
-    alt = (f"Staafdiagram van het aantal verrichtingen per soort en spoedpost in {totalen.jaar}. "
-           f"In totaal {fmt.getal(totalen.totaal)} verrichtingen; " + per_post_zin(totalen) +
-           f" De meeste verrichtingen zijn {top.index[0].lower()} ({fmt.getal(top.iloc[0])}) en "
-           f"{top.index[1].lower()} ({fmt.getal(top.iloc[1])}).")
+    alt = (
+        f"Staafdiagram van het aantal verrichtingen per soort en spoedpost in {totalen.jaar}. "
+        f"In totaal {fmt.getal(totalen.totaal)} verrichtingen; "
+        + per_post_zin(totalen)
+        + f" De meeste verrichtingen zijn {top.index[0].lower()} ({fmt.getal(top.iloc[0])}) en "
+        f"{top.index[1].lower()} ({fmt.getal(top.iloc[1])})."
+    )
     return fig, alt
 
 
@@ -146,16 +163,31 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     values: dict[str, object] = {"jaar": str(jaar)}
     if not beschikbaar_voor(jaar, root):
         missing = tables.niet_beschikbaar("de verrichtingen per spoedpost", jaar)
-        return {**values, "totaal": fmt.MISSING_TEXT, "vergelijking": "", "per_post_zin": niet_beschikbaar_zin(jaar),
-                "afwijkingen": afwijkingen_zin(jaar, root), "tabel": missing, "figuur": missing}
+        return {
+            **values,
+            "totaal": fmt.MISSING_TEXT,
+            "vergelijking": "",
+            "per_post_zin": niet_beschikbaar_zin(jaar),
+            "afwijkingen": afwijkingen_zin(jaar, root),
+            "tabel": missing,
+            "figuur": missing,
+        }
     frame, vorig_beschikbaar = overzicht(jaar, root)
     t = totalen(jaar, root)
-    values.update(totaal=fmt.getal(t.totaal), vergelijking=vergelijking_zin(t), per_post_zin=per_post_zin(t),
-                  afwijkingen=afwijkingen_zin(jaar, root))
-    values["tabel"] = tables.html(tabel_voor_boek(frame, jaar, vorig_beschikbaar), "verrichtingen_per_post",
-                                  bijschrift=f"Verrichtingen per spoedpost en soort, {jaar}",
-                                  opmaak={f"{jaar} als % van {jaar - 1}": lambda v: fmt.procent(v, 0)})
+    values.update(
+        totaal=fmt.getal(t.totaal),
+        vergelijking=vergelijking_zin(t),
+        per_post_zin=per_post_zin(t),
+        afwijkingen=afwijkingen_zin(jaar, root),
+    )
+    values["tabel"] = tables.html(
+        tabel_voor_boek(frame, jaar, vorig_beschikbaar),
+        "verrichtingen_per_post",
+        bijschrift=f"Verrichtingen per spoedpost en soort, {jaar}",
+        opmaak={f"{jaar} als % van {jaar - 1}": lambda v: fmt.procent(v, 0)},
+    )
     fig, alt = grafiek(frame, t)
-    values["figuur"] = charts.figuur_html(fig, "verrichtingen_per_post", alt,
-                                          bijschrift=f"Verrichtingen per soort en spoedpost in {jaar}.")
+    values["figuur"] = charts.figuur_html(
+        fig, "verrichtingen_per_post", alt, bijschrift=f"Verrichtingen per soort en spoedpost in {jaar}."
+    )
     return values

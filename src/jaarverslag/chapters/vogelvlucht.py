@@ -15,8 +15,20 @@ from jaarverslag.data.paths import verslagjaren
 from jaarverslag.render import fmt, tables
 from jaarverslag.render.text import opsomming
 
-MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"]
+MAANDEN = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 MAAND_KORT = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 # Dutch lane labels for the codebook's categorie_corona values (lane order follows the codebook).
 CATEGORIE_LABELS = {
@@ -73,8 +85,10 @@ def elders_zin(onderwerp: str, naam: str, jaar: int, root: Path | None = None) -
     andere = [j for j in jaren_met(naam, root) if j != jaar]
     if not andere:
         return f"{onderwerp[0].upper()}{onderwerp[1:]} is voor geen enkel verslagjaar vastgelegd."
-    return (f"{onderwerp[0].upper()}{onderwerp[1:]} is alleen vastgelegd voor {opsomming([str(j) for j in andere])}; "
-            "kies dat jaar met de jaarkeuze van deze site.")
+    return (
+        f"{onderwerp[0].upper()}{onderwerp[1:]} is alleen vastgelegd voor {opsomming([str(j) for j in andere])}; "
+        "kies dat jaar met de jaarkeuze van deze site."
+    )
 
 
 def datum_tekst(datum) -> str:
@@ -113,9 +127,11 @@ def tijdlijn_zin(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> st
     top = int(per_maand.max())
     drukste = [MAANDEN[m - 1] for m, n in per_maand.items() if n == top]
     maanden_met = int((per_maand > 0).sum())
-    return (f"De tijdlijn telt {fmt.getal(tl.aantal)} gebeurtenissen, verdeeld over {fmt.getal(maanden_met)} "
-            f"maanden; de meeste vielen in {opsomming(drukste)} ({fmt.getal(top)}). Het kabinet hield "
-            f"{fmt.getal(tl.persconferenties)} persconferenties met nieuwe of verlengde maatregelen.")
+    return (
+        f"De tijdlijn telt {fmt.getal(tl.aantal)} gebeurtenissen, verdeeld over {fmt.getal(maanden_met)} "
+        f"maanden; de meeste vielen in {opsomming(drukste)} ({fmt.getal(top)}). Het kabinet hield "
+        f"{fmt.getal(tl.persconferenties)} persconferenties met nieuwe of verlengde maatregelen."
+    )
 
 
 def onzeker_zin(frame: pd.DataFrame | None, kolom: str, onderwerp: str) -> str:
@@ -127,7 +143,7 @@ def onzeker_zin(frame: pd.DataFrame | None, kolom: str, onderwerp: str) -> str:
         return f"Alle {onderwerp} konden eenduidig uit het jaarverslag worden overgenomen."
     parts = []
     for row in rows.itertuples(index=False):
-        why = getattr(row, "toelichting")
+        why = row.toelichting
         why = "" if why is None or why is pd.NA or (isinstance(why, float) and pd.isna(why)) else f" {why}"
         parts.append(f"'{getattr(row, kolom)}' is onzeker ({tables.UNCERTAIN_MARK.strip()}).{why}")
     return " ".join(parts)
@@ -155,23 +171,29 @@ def tijdlijn_tabel(tl: Tijdlijn) -> pd.DataFrame:
     Three columns, so the table fits a phone screen without scrolling sideways.
     """
     g = tl.gebeurtenissen
-    return pd.DataFrame({
-        "Nr.": g["nummer"].astype("Int64"),
-        "Wanneer": [wanneer(m, d) for m, d in zip(g["maand"], g["datum"])],
-        "Gebeurtenis": [f"{label}: {tekst}" for label, tekst in zip(g["label"], g["beschrijving"])],
-    })
+    return pd.DataFrame(
+        {
+            "Nr.": g["nummer"].astype("Int64"),
+            "Wanneer": [wanneer(m, d) for m, d in zip(g["maand"], g["datum"])],
+            "Gebeurtenis": [f"{label}: {tekst}" for label, tekst in zip(g["label"], g["beschrijving"])],
+        }
+    )
 
 
 def tijdlijn_html(tl: Tijdlijn | None, jaar: int, naam: str = FIGUUR_TIJDLIJN) -> HTML:
     """Return the accessible table of all events (escaped), or the not-available sentence."""
     if tl is None or tl.aantal == 0:
-        return HTML('<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> zonder tijdlijn is er voor '
-                    f"{jaar} ook geen lijst met coronagebeurtenissen.</p>")
-    return tables.html(tijdlijn_tabel(tl), naam,
-                         bijschrift=f"Gebeurtenissen rond corona in {jaar}; het nummer staat ook bij de markering "
-                                    "in de tijdlijn",
-                         opmaak={"Nr.": lambda v: str(int(v))},
-                         onzeker=tl.gebeurtenissen["status"].eq(status.UNCERTAIN))
+        return HTML(
+            '<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> zonder tijdlijn is er voor '
+            f"{jaar} ook geen lijst met coronagebeurtenissen.</p>"
+        )
+    return tables.html(
+        tijdlijn_tabel(tl),
+        naam,
+        bijschrift=f"Gebeurtenissen rond corona in {jaar}; het nummer staat ook bij de markering in de tijdlijn",
+        opmaak={"Nr.": lambda v: str(int(v))},
+        onzeker=tl.gebeurtenissen["status"].eq(status.UNCERTAIN),
+    )
 
 
 def _posities(tl: Tijdlijn, lanes: list[str]) -> pd.DataFrame:
@@ -200,16 +222,35 @@ def tijdlijn_grafiek(tl: Tijdlijn, root: Path | None = None):
     for i, lane in enumerate(lanes):
         ax.axvspan(i - 0.5, i + 0.5, color="#f2f2f2" if i % 2 == 0 else "white", zorder=0)
         part = g[g["categorie"] == lane]
-        ax.scatter(part["x"], part["y"], s=40, marker=MARKERS[i % len(MARKERS)], color=colours[i],
-                   edgecolor="black", linewidth=0.6, zorder=3, label=CATEGORIE_LABELS.get(lane, lane))
+        ax.scatter(
+            part["x"],
+            part["y"],
+            s=40,
+            marker=MARKERS[i % len(MARKERS)],
+            color=colours[i],
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=3,
+            label=CATEGORIE_LABELS.get(lane, lane),
+        )
     for row in g.itertuples(index=False):
-        ax.annotate(str(row.nummer), (row.x, row.y), xytext=(NUMBER_OFFSET_POINTS, 0), textcoords="offset points",
-                    ha="left", va="center", fontsize=10.5, color="#222222", zorder=4)
+        ax.annotate(
+            str(row.nummer),
+            (row.x, row.y),
+            xytext=(NUMBER_OFFSET_POINTS, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=10.5,
+            color="#222222",
+            zorder=4,
+        )
     ax.set_xlim(-0.5, len(lanes) - 0.5)
     ax.set_ylim(12.5, 0.5)
     ax.set_yticks(range(1, 13), MAAND_KORT)
-    ax.set_xticks(range(len(lanes)), [CATEGORIE_LABELS.get(c, c) for c in lanes], rotation=45, ha="left",
-                  rotation_mode="anchor")
+    ax.set_xticks(
+        range(len(lanes)), [CATEGORIE_LABELS.get(c, c) for c in lanes], rotation=45, ha="left", rotation_mode="anchor"
+    )
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", labelsize=11, length=0, pad=2)
     ax.tick_params(axis="y", labelsize=12)
@@ -230,9 +271,11 @@ def tijdlijn_alt(tl: Tijdlijn) -> str:
     cats = ", ".join(f"{label.lower()} {fmt.getal(n)}" for label, n in per_cat.items())
     per_maand = tl.per_maand()
     maanden = ", ".join(f"{MAANDEN[m - 1]} {fmt.getal(n)}" for m, n in per_maand.items())
-    return (f"Verticale tijdlijn van {fmt.getal(tl.aantal)} gebeurtenissen rond corona in {tl.jaar}, met de maanden "
-            f"van boven naar beneden en per soort gebeurtenis een kolom. Per soort: {cats}. Per maand: {maanden}. "
-            "Elke markering heeft het nummer van de gebeurtenis in de tabel onder de figuur.")
+    return (
+        f"Verticale tijdlijn van {fmt.getal(tl.aantal)} gebeurtenissen rond corona in {tl.jaar}, met de maanden "
+        f"van boven naar beneden en per soort gebeurtenis een kolom. Per soort: {cats}. Per maand: {maanden}. "
+        "Elke markering heeft het nummer van de gebeurtenis in de tabel onder de figuur."
+    )
 
 
 def tijdlijn_blok(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> HTML:
@@ -242,9 +285,13 @@ def tijdlijn_blok(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> H
     from jaarverslag.render import charts
 
     fig, alt = tijdlijn_grafiek(tl, root)
-    figuur = charts.figuur_html(fig, FIGUUR_TIJDLIJN, alt,
-                                bijschrift=f"Gebeurtenissen rond corona per maand en soort, {jaar}. "
-                                           "De nummers verwijzen naar de tabel hieronder.")
+    figuur = charts.figuur_html(
+        fig,
+        FIGUUR_TIJDLIJN,
+        alt,
+        bijschrift=f"Gebeurtenissen rond corona per maand en soort, {jaar}. "
+        "De nummers verwijzen naar de tabel hieronder.",
+    )
     return tables.samen(figuur, tijdlijn_html(tl, jaar))
 
 
@@ -268,9 +315,11 @@ def projecten(jaar: int, root: Path | None = None) -> Projecten | None:
     if not beschikbaar("projecten", jaar, root):
         return None
     frame = lees_tabel("projecten", jaar, root).sort_values(["projectjaar", "nr"]).reset_index(drop=True)
-    return Projecten(jaar=jaar,
-                     gerealiseerd=frame[frame["soort"].eq(SOORT_GEREALISEERD)].reset_index(drop=True),
-                     gepland=frame[frame["soort"].eq(SOORT_GEPLAND)].reset_index(drop=True))
+    return Projecten(
+        jaar=jaar,
+        gerealiseerd=frame[frame["soort"].eq(SOORT_GEREALISEERD)].reset_index(drop=True),
+        gepland=frame[frame["soort"].eq(SOORT_GEPLAND)].reset_index(drop=True),
+    )
 
 
 def projecten_zin(pr: Projecten | None, jaar: int, root: Path | None = None) -> str:
@@ -278,39 +327,50 @@ def projecten_zin(pr: Projecten | None, jaar: int, root: Path | None = None) -> 
     if pr is None:
         return elders_zin("een overzicht van projecten en plannen", "projecten", jaar, root)
     ict = int(pr.gerealiseerd["sectie"].eq("ICT").sum())
-    text = (f"In {jaar} noemt het verslag {fmt.getal(len(pr.gerealiseerd))} projecten"
-            + (f", waarvan {fmt.getal(ict)} op het gebied van ICT" if ict else "")
-            + f"; voor {jaar + 1} staan er {fmt.getal(len(pr.gepland))} op de planning.")
+    text = (
+        f"In {jaar} noemt het verslag {fmt.getal(len(pr.gerealiseerd))} projecten"
+        + (f", waarvan {fmt.getal(ict)} op het gebied van ICT" if ict else "")
+        + f"; voor {jaar + 1} staan er {fmt.getal(len(pr.gepland))} op de planning."
+    )
     if len(pr.doorlopend) == 1:
         text += f" Eén project loopt door in beide jaren: {pr.doorlopend[0]}."
     elif pr.doorlopend:
-        text += (f" {fmt.getal(len(pr.doorlopend))} projecten lopen door in beide jaren: "
-                 + "; ".join(pr.doorlopend) + ".")
+        text += (
+            f" {fmt.getal(len(pr.doorlopend))} projecten lopen door in beide jaren: " + "; ".join(pr.doorlopend) + "."
+        )
     return text
 
 
 def _projecten_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return number and project; the few projects from another report section than the main one say which."""
     hoofdsectie = frame["sectie"].mode().iloc[0]
-    names = [p if sectie == hoofdsectie else f"{p} (uit de sectie {sectie})"
-             for p, sectie in zip(frame["project"].astype(str), frame["sectie"].astype(str))]
+    names = [
+        p if sectie == hoofdsectie else f"{p} (uit de sectie {sectie})"
+        for p, sectie in zip(frame["project"].astype(str), frame["sectie"].astype(str))
+    ]
     return pd.DataFrame({"Nr.": frame["nr"].astype("Int64"), "Project": names})
 
 
-def projecten_html(pr: Projecten | None, jaar: int, gepland: bool,
-                   naam_prefix: str = "vogelvlucht_projecten") -> HTML:
+def projecten_html(pr: Projecten | None, jaar: int, gepland: bool, naam_prefix: str = "vogelvlucht_projecten") -> HTML:
     """Return the table of this year's projects (or next year's plans), escaped, or a not-available sentence."""
     if pr is None:
         wat = f"de plannen voor {jaar + 1}" if gepland else "de projecten"
         return tables.niet_beschikbaar(wat, jaar)
     frame = pr.gepland if gepland else pr.gerealiseerd
     if frame.empty:
-        return HTML(f'<p class="jv-niet-beschikbaar">Het verslag over {jaar} noemt geen '
-                    f"{'plannen voor ' + str(jaar + 1) if gepland else 'projecten'}.</p>")
+        return HTML(
+            f'<p class="jv-niet-beschikbaar">Het verslag over {jaar} noemt geen '
+            f"{'plannen voor ' + str(jaar + 1) if gepland else 'projecten'}.</p>"
+        )
     naam = f"{naam_prefix}_{jaar + 1 if gepland else jaar}"
     bijschrift = f"Plannen voor {jaar + 1}" if gepland else f"Projecten in {jaar}"
-    return tables.html(_projecten_frame(frame), naam, bijschrift=bijschrift, opmaak={"Nr.": lambda v: str(int(v))},
-                         onzeker=frame["status"].eq(status.UNCERTAIN))
+    return tables.html(
+        _projecten_frame(frame),
+        naam,
+        bijschrift=bijschrift,
+        opmaak={"Nr.": lambda v: str(int(v))},
+        onzeker=frame["status"].eq(status.UNCERTAIN),
+    )
 
 
 def projecten_blok(pr: Projecten | None, jaar: int) -> HTML:
@@ -331,18 +391,25 @@ def ketenpartners_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None =
     """Return the sentence introducing the partner table."""
     if frame is None or frame.empty:
         return elders_zin("een overzicht per ketenpartner", "ketenpartners", jaar, root)
-    return (f"De tabel hieronder vat per partner samen wat de samenwerking in {jaar} inhield; "
-            f"het verslag noemt {fmt.getal(len(frame))} partners of groepen van partners.")
+    return (
+        f"De tabel hieronder vat per partner samen wat de samenwerking in {jaar} inhield; "
+        f"het verslag noemt {fmt.getal(len(frame))} partners of groepen van partners."
+    )
 
 
 def ketenpartners_html(frame: pd.DataFrame | None, jaar: int, naam: str = "vogelvlucht_ketenpartners") -> HTML:
     """Return the partner table (escaped), or the not-available sentence."""
     if frame is None or frame.empty:
         return tables.niet_beschikbaar("de samenwerking met ketenpartners", jaar)
-    table = pd.DataFrame({"Partner": frame["partner"].astype(str),
-                          f"Samenwerking in {jaar}": frame["samenwerking"].astype(str)})
-    return tables.html(table, naam, bijschrift=f"Samenwerking met ketenpartners in {jaar}",
-                         onzeker=frame["status"].eq(status.UNCERTAIN))
+    table = pd.DataFrame(
+        {"Partner": frame["partner"].astype(str), f"Samenwerking in {jaar}": frame["samenwerking"].astype(str)}
+    )
+    return tables.html(
+        table,
+        naam,
+        bijschrift=f"Samenwerking met ketenpartners in {jaar}",
+        onzeker=frame["status"].eq(status.UNCERTAIN),
+    )
 
 
 def kerncijfers(tl: Tijdlijn | None, pr: Projecten | None, partners: pd.DataFrame | None) -> str:
@@ -353,8 +420,11 @@ def kerncijfers(tl: Tijdlijn | None, pr: Projecten | None, partners: pd.DataFram
     else:
         lines.append(f"Gebeurtenissen: {tl.aantal}; persconferenties: {tl.persconferenties}")
         lines.append("Per maand: " + " ".join(str(int(n)) for n in tl.per_maand()))
-    lines.append("Projecten: niet beschikbaar" if pr is None else
-                 f"Projecten: {len(pr.gerealiseerd)}; plannen: {len(pr.gepland)}; doorlopend: {len(pr.doorlopend)}")
+    lines.append(
+        "Projecten: niet beschikbaar"
+        if pr is None
+        else f"Projecten: {len(pr.gerealiseerd)}; plannen: {len(pr.gepland)}; doorlopend: {len(pr.doorlopend)}"
+    )
     lines.append("Ketenpartners: niet beschikbaar" if partners is None else f"Ketenpartners: {len(partners)}")
     return "\n".join(lines)
 

@@ -46,10 +46,17 @@ def controleer_parameters(p: dict) -> None:
     for naam in ("ouderen_groei", "uitstroom", "instroom_aandeel"):
         laag, mid, hoog = p[f"{naam}_min_pct"], p[f"{naam}_pct"], p[f"{naam}_max_pct"]
         if not laag <= mid <= hoog:
-            raise VooruitblikFout(f"parameters {naam}_min_pct ≤ {naam}_pct ≤ {naam}_max_pct moeten oplopen; "
-                                  f"nu {laag} / {mid} / {hoog}")
-    for naam in ("uitstroom_pct", "uitstroom_min_pct", "uitstroom_max_pct",
-                 "instroom_aandeel_pct", "instroom_aandeel_min_pct", "instroom_aandeel_max_pct"):
+            raise VooruitblikFout(
+                f"parameters {naam}_min_pct ≤ {naam}_pct ≤ {naam}_max_pct moeten oplopen; nu {laag} / {mid} / {hoog}"
+            )
+    for naam in (
+        "uitstroom_pct",
+        "uitstroom_min_pct",
+        "uitstroom_max_pct",
+        "instroom_aandeel_pct",
+        "instroom_aandeel_min_pct",
+        "instroom_aandeel_max_pct",
+    ):
         if not 0 <= p[naam] <= 100:
             raise VooruitblikFout(f"parameter {naam} moet tussen 0 en 100 liggen, niet {p[naam]}")
     for naam in ("uitstroom_jaren", "opleidingsduur_jaren"):
@@ -72,13 +79,16 @@ def leeftijd_instellingen(upstream: Mapping | Sequence[str] = UPSTREAM, root: Pa
         raise VooruitblikFout(str(fout)) from fout
     kent = {n for n, p in inspect.signature(model_leeftijd.model_run).parameters.items() if p.kind is p.KEYWORD_ONLY}
     if set(instellingen) != kent:  # every setting must reach the model, and nothing else
-        raise VooruitblikFout(f"De instellingen van {LEEFTIJDSMODEL} zijn {', '.join(sorted(instellingen))}, maar het "
-                              f"leeftijdsmodel kent {', '.join(sorted(kent))}.")
+        raise VooruitblikFout(
+            f"De instellingen van {LEEFTIJDSMODEL} zijn {', '.join(sorted(instellingen))}, maar het "
+            f"leeftijdsmodel kent {', '.join(sorted(kent))}."
+        )
     return instellingen
 
 
-def leeftijdsmodel(jaar: int, root: Path | None = None,
-                   upstream: Mapping | Sequence[str] = UPSTREAM) -> model_leeftijd.AgeModelRun:
+def leeftijdsmodel(
+    jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM
+) -> model_leeftijd.AgeModelRun:
     """Return the age model of the Trendmodellen chapter: the same function, with the same settings."""
     return model_leeftijd.model_run(jaar, root, **leeftijd_instellingen(upstream, root))
 
@@ -114,15 +124,18 @@ def laad_basis(jaar: int, root: Path | None = None, upstream: Mapping | Sequence
         tarieven["consulteenheden"] = weighted_consulteenheden(soort).groupby(soort["leeftijdsgroep"]).sum()
     else:
         tarieven["consulteenheden"] = math.nan
-        opmerkingen.append(f"Voor {jaar} zijn de hulpvragen per leeftijdsgroep niet naar soort gesplitst; "
-                           "daarom is er geen projectie van consulteenheden.")
+        opmerkingen.append(
+            f"Voor {jaar} zijn de hulpvragen per leeftijdsgroep niet naar soort gesplitst; "
+            "daarom is er geen projectie van consulteenheden."
+        )
     tarieven = tarieven.reset_index()
 
     cbs = cbs_bevolking(root)
     cbs_jaar = dichtstbijzijnde_jaar(jaar, sorted(set(cbs["jaar"])))
     if cbs_jaar != jaar:
-        opmerkingen.append(f"De CBS-bevolking van {jaar} ontbreekt; de projectie begint met de bevolking op "
-                           f"1 januari {cbs_jaar}.")
+        opmerkingen.append(
+            f"De CBS-bevolking van {jaar} ontbreekt; de projectie begint met de bevolking op 1 januari {cbs_jaar}."
+        )
     bevolking = cbs[cbs["jaar"] == cbs_jaar][["gemeente", "leeftijdsgroep", "inwoners"]].reset_index(drop=True)
     bevolking["inwoners"] = bevolking["inwoners"].astype(float)
 
@@ -131,25 +144,40 @@ def laad_basis(jaar: int, root: Path | None = None, upstream: Mapping | Sequence
     prognose = lees_tabel(T_PROGNOSE, None, root)
     perioden = set(zip(prognose["van_jaar"], prognose["tot_jaar"]))
     if len(perioden) != 1:
-        raise VooruitblikFout(f"De tabel {T_PROGNOSE} moet één periode hebben voor alle gemeenten, "
-                              f"niet {sorted(perioden)}.")
+        raise VooruitblikFout(
+            f"De tabel {T_PROGNOSE} moet één periode hebben voor alle gemeenten, niet {sorted(perioden)}."
+        )
     van, tot = perioden.pop()
 
     artsen = lees_tabel(T_HUISARTSEN, jaar, root).set_index("groep")
     pool_rijen = artsen.loc[[g for g in POOL_GROEPEN if g in artsen.index]]
-    if len(pool_rijen) != len(POOL_GROEPEN) or pool_rijen["aantal"].isna().any() or AIOS_GROEP not in artsen.index \
-            or pd.isna(artsen.loc[AIOS_GROEP, "aantal"]):
-        raise VooruitblikFout(f"data/{jaar}/huisartsen.csv mist een aantal voor {', '.join(POOL_GROEPEN)} "
-                              f"of {AIOS_GROEP}.")
+    if (
+        len(pool_rijen) != len(POOL_GROEPEN)
+        or pool_rijen["aantal"].isna().any()
+        or AIOS_GROEP not in artsen.index
+        or pd.isna(artsen.loc[AIOS_GROEP, "aantal"])
+    ):
+        raise VooruitblikFout(
+            f"data/{jaar}/huisartsen.csv mist een aantal voor {', '.join(POOL_GROEPEN)} of {AIOS_GROEP}."
+        )
 
     # Counts only (no population for a year): no rate ratio per inhabitant to carry forward.
     model = run.model if run.model is not None and run.model.met_bevolking else None
     groei_model = None if model is None else model.per_groep[["leeftijdsgroep", *pj.TREND_KOLOMMEN]].copy()
-    return Basis(jaar=jaar, tarieven=tarieven, bevolking=bevolking, bevolking_jaar=cbs_jaar, prognose=prognose,
-                 prognose_jaren=int(tot - van), pool=int(pool_rijen["aantal"].sum()),
-                 pool_onzeker=bool((pool_rijen["status"] != CERTAIN).any()), aios=int(artsen.loc[AIOS_GROEP, "aantal"]),
-                 groei_model=groei_model, groei_referentiejaar=run.ref,
-                 opmerkingen=opmerkingen)
+    return Basis(
+        jaar=jaar,
+        tarieven=tarieven,
+        bevolking=bevolking,
+        bevolking_jaar=cbs_jaar,
+        prognose=prognose,
+        prognose_jaren=int(tot - van),
+        pool=int(pool_rijen["aantal"].sum()),
+        pool_onzeker=bool((pool_rijen["status"] != CERTAIN).any()),
+        aios=int(artsen.loc[AIOS_GROEP, "aantal"]),
+        groei_model=groei_model,
+        groei_referentiejaar=run.ref,
+        opmerkingen=opmerkingen,
+    )
 
 
 # --- the projection and the page -----------------------------------------------------------------------------
@@ -161,8 +189,10 @@ def projecteer(basis: Basis, p: dict) -> Vooruitblik:
     if p["tot_jaar"] <= basis.jaar:
         raise VooruitblikFout(f"parameter tot_jaar ({p['tot_jaar']}) moet na het verslagjaar {basis.jaar} liggen")
     if p["trend_leeftijd"] and basis.groei_model is None:
-        raise VooruitblikFout(f"trend_leeftijd vraagt het leeftijdsmodel {basis.groei_referentiejaar}–{basis.jaar}, "
-                              "maar daarvoor ontbreken gegevens; zet trend_leeftijd op False")
+        raise VooruitblikFout(
+            f"trend_leeftijd vraagt het leeftijdsmodel {basis.groei_referentiejaar}–{basis.jaar}, "
+            "maar daarvoor ontbreken gegevens; zet trend_leeftijd op False"
+        )
     try:
         return pj.projecteer(basis, p)
     except pj.ProjectionError as fout:
@@ -177,8 +207,9 @@ def scenario_parameters(parameters: dict) -> dict:
     return {**STANDAARD, **parameters}
 
 
-def vooruitblik(jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM,
-                **parameters) -> tuple[Vooruitblik | None, str | None]:
+def vooruitblik(
+    jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM, **parameters
+) -> tuple[Vooruitblik | None, str | None]:
     """Return the projection and None, or None and the Dutch reason the year has none; a wrong parameter raises."""
     p = scenario_parameters(parameters)
     controleer_parameters(p)  # a wrong scenario stops the build with a Dutch message
@@ -188,8 +219,7 @@ def vooruitblik(jaar: int, root: Path | None = None, upstream: Mapping | Sequenc
         return None, str(fout)
 
 
-def kerncijfers(jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM,
-                **parameters) -> str:
+def kerncijfers(jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM, **parameters) -> str:
     """Return the figures the notebook prints for nbval: the projection and threshold tables, or why there are none."""
     v, reden = vooruitblik(jaar, root, upstream, **parameters)
     if v is None:
@@ -197,8 +227,9 @@ def kerncijfers(jaar: int, root: Path | None = None, upstream: Mapping | Sequenc
     return vt.projectie_tabel(v).round(1).to_string(index=False) + "\n" + vt.drempel_tabel(v).to_string(index=False)
 
 
-def page_values(jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM,
-                **parameters) -> dict[str, object]:
+def page_values(
+    jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM, **parameters
+) -> dict[str, object]:
     """Return every value the vooruitblik page glues, for a year with data and a year without.
 
     upstream: the notebooks whose settings this page uses, as a list (run by hand: their defaults)
@@ -209,8 +240,10 @@ def page_values(jaar: int, root: Path | None = None, upstream: Mapping | Sequenc
     eind = p["tot_jaar"]
     values: dict[str, object] = {
         "tabel_parameters": tables.html(
-            vz.parameter_tabel(p), "vooruitblik_parameters",
-            bijschrift="Parameters van de vooruitblik: gebruikte waarde en standaardwaarde"),
+            vz.parameter_tabel(p),
+            "vooruitblik_parameters",
+            bijschrift="Parameters van de vooruitblik: gebruikte waarde en standaardwaarde",
+        ),
         "afwijkend_zin": vz.afwijkend_zin(p),
         "ouderen_groei": vz.bereik(p["ouderen_groei_min_pct"], p["ouderen_groei_pct"], p["ouderen_groei_max_pct"]),
         "tot_jaar": str(eind),
@@ -218,38 +251,66 @@ def page_values(jaar: int, root: Path | None = None, upstream: Mapping | Sequenc
         "ouderen_periode": "–".join(str(j) for j in pj.OUDEREN_PERIODE),
         "drempels_index": " of ".join(str(100 + d) for d in pj.DREMPELS_PCT),
     }
-    zinnen = {"gemeenten_zin": vz.gemeenten_zin, "trend_zin": vz.trend_zin, "pool_zin": vz.pool_zin,
-              "drempel_zin": vz.drempel_zin, "vraag_zin": vz.vraag_zin, "capaciteit_zin": vz.capaciteit_zin,
-              "basis_zin": vz.basis_zin}
+    zinnen = {
+        "gemeenten_zin": vz.gemeenten_zin,
+        "trend_zin": vz.trend_zin,
+        "pool_zin": vz.pool_zin,
+        "drempel_zin": vz.drempel_zin,
+        "vraag_zin": vz.vraag_zin,
+        "capaciteit_zin": vz.capaciteit_zin,
+        "basis_zin": vz.basis_zin,
+    }
     if v is None:
         values["samenvatting"] = f"Niet beschikbaar voor {jaar}: {reden}"  # said once, at the top
         values.update({sleutel: "" for sleutel in zinnen})
         leeg = HTML("")  # the sentence above says why
-        values.update({sleutel: leeg for sleutel in ("figuur_vraag", "figuur_capaciteit", "figuur_druk",
-                                                     "tabel_drempels", "tabel_projectie")})
+        values.update(
+            {
+                sleutel: leeg
+                for sleutel in ("figuur_vraag", "figuur_capaciteit", "figuur_druk", "tabel_drempels", "tabel_projectie")
+            }
+        )
         values["voorbeeld"] = tables.niet_beschikbaar("hulpvragen per leeftijdsgroep of huisartsen", jaar)
         return values
     values["samenvatting"] = vz.samenvatting(v)
     values.update({sleutel: zin(v) for sleutel, zin in zinnen.items()})
     fig, alt = vc.vraag_grafiek(v)
-    values["figuur_vraag"] = charts.figuur_html(fig, "vooruitblik_vraag", alt,
-                                                bijschrift=f"Verwachte hulpvragen per jaar, {jaar}–{eind}: "
-                                                           "middenscenario en bandbreedte.")
+    values["figuur_vraag"] = charts.figuur_html(
+        fig,
+        "vooruitblik_vraag",
+        alt,
+        bijschrift=f"Verwachte hulpvragen per jaar, {jaar}–{eind}: middenscenario en bandbreedte.",
+    )
     fig, alt = vc.capaciteit_grafiek(v)
-    values["figuur_capaciteit"] = charts.figuur_html(fig, "vooruitblik_capaciteit", alt,
-                                                     bijschrift=f"Huisartsen die diensten doen, {jaar}–{eind}, en het "
-                                                                "aantal fulltime huisartsen dat de NZa-norm vraagt.")
+    values["figuur_capaciteit"] = charts.figuur_html(
+        fig,
+        "vooruitblik_capaciteit",
+        alt,
+        bijschrift=f"Huisartsen die diensten doen, {jaar}–{eind}, en het "
+        "aantal fulltime huisartsen dat de NZa-norm vraagt.",
+    )
     fig, alt = vc.druk_grafiek(v)
-    values["figuur_druk"] = charts.figuur_html(fig, "vooruitblik_druk", alt,
-                                               bijschrift=f"Hulpvragen per huisarts die diensten doet, als index "
-                                                          f"({jaar} = 100), {jaar}–{eind}.")
-    values["tabel_drempels"] = tables.html(vt.drempel_tabel(v), "vooruitblik_drempels",
-                                           bijschrift=f"Eerste jaar waarin de druk 10% en 25% boven {jaar} ligt, "
-                                                      "per scenario")
+    values["figuur_druk"] = charts.figuur_html(
+        fig,
+        "vooruitblik_druk",
+        alt,
+        bijschrift=f"Hulpvragen per huisarts die diensten doet, als index ({jaar} = 100), {jaar}–{eind}.",
+    )
+    values["tabel_drempels"] = tables.html(
+        vt.drempel_tabel(v),
+        "vooruitblik_drempels",
+        bijschrift=f"Eerste jaar waarin de druk 10% en 25% boven {jaar} ligt, per scenario",
+    )
     tabel = vt.projectie_tabel(v)
-    values["tabel_projectie"] = tables.html(tabel, "vooruitblik_projectie", opmaak=vt.projectie_opmaak(tabel),
-                                            bijschrift=f"De drie scenario's per vijf jaar, {jaar}–{eind} "
-                                                       "(laag = minste druk, hoog = meeste druk)")
-    values["voorbeeld"] = tables.html(vt.rekenvoorbeeld(v), "vooruitblik_voorbeeld",
-                                      bijschrift=f"Rekenvoorbeeld: het eerste jaar na {jaar} in het middenscenario")
+    values["tabel_projectie"] = tables.html(
+        tabel,
+        "vooruitblik_projectie",
+        opmaak=vt.projectie_opmaak(tabel),
+        bijschrift=f"De drie scenario's per vijf jaar, {jaar}–{eind} (laag = minste druk, hoog = meeste druk)",
+    )
+    values["voorbeeld"] = tables.html(
+        vt.rekenvoorbeeld(v),
+        "vooruitblik_voorbeeld",
+        bijschrift=f"Rekenvoorbeeld: het eerste jaar na {jaar} in het middenscenario",
+    )
     return values

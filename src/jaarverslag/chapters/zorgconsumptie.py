@@ -38,16 +38,19 @@ NO_DISCREPANCY_TEXT = "De gedrukte totalen van de consulteenheden zijn gelijk aa
 
 def jaren(jaar: int, root: Path | None = None) -> list[int]:
     """Return the years compared in the report year's chapter: up to three, where the rates exist."""
-    return [j for j in verslagjaren(root)
-            if jaar - JAREN_IN_VERGELIJKING < j <= jaar and beschikbaar(T_PER_1000, j, root)]
+    return [
+        j for j in verslagjaren(root) if jaar - JAREN_IN_VERGELIJKING < j <= jaar and beschikbaar(T_PER_1000, j, root)
+    ]
 
 
 def gewichten_zin() -> str:
     """Return one plain sentence explaining the weights of a consulteenheid."""
     w = {k: fmt.getal(v, 1).removesuffix(",0") for k, v in CONSULTEENHEID_GEWICHT.items()}
-    return (f"Een consulteenheid weegt elke hulpvraag naar de zwaarte ervan: een advies of telefonisch consult telt "
-            f"voor {w['Advies/telefonisch consult']}, een consult op de post voor {w['Consult']} en een visite aan huis "
-            f"voor {w['Visite']} eenheid.")
+    return (
+        f"Een consulteenheid weegt elke hulpvraag naar de zwaarte ervan: een advies of telefonisch consult telt "
+        f"voor {w['Advies/telefonisch consult']}, een consult op de post voor {w['Consult']} en een visite aan huis "
+        f"voor {w['Visite']} eenheid."
+    )
 
 
 def kan_herberekenen(jaar: int, root: Path | None = None) -> bool:
@@ -63,8 +66,9 @@ def berekening(jaar: int, root: Path | None = None) -> pd.DataFrame:
     """
     counts = lees_tabel(T_CONSUMPTIE_SOORT, jaar, root)
     counts["gemeente"] = counts["gemeente"].astype(str)
-    wide = counts.pivot_table(index="gemeente", columns=counts["soort"].astype(str), values="aantal",
-                              aggfunc="sum", observed=True)
+    wide = counts.pivot_table(
+        index="gemeente", columns=counts["soort"].astype(str), values="aantal", aggfunc="sum", observed=True
+    )
     wide = wide[list(SOORT_KOLOMMEN)]
     units = {g: _eenheden(row) for g, row in wide.iterrows()}
     wide = wide.rename(columns=SOORT_KOLOMMEN).reset_index()
@@ -73,8 +77,10 @@ def berekening(jaar: int, root: Path | None = None) -> pd.DataFrame:
     noemer = lees_tabel(T_NOEMER, jaar, root)
     noemer = dict(zip(noemer["gemeente"].astype(str), noemer["inwoners_x1000"]))
     wide["inwoners_x1000"] = pd.array([noemer.get(g) for g in wide["gemeente"]], dtype="Int64")
-    wide["per_1000"] = [c / n if n is not None and not pd.isna(n) else None
-                        for c, n in zip(wide["consulteenheden"], wide["inwoners_x1000"])]
+    wide["per_1000"] = [
+        c / n if n is not None and not pd.isna(n) else None
+        for c, n in zip(wide["consulteenheden"], wide["inwoners_x1000"])
+    ]
     wide["per_1000"] = wide["per_1000"].astype("Float64")
     order = categorieen(root)["gemeente_of_onbekend"]
     wide["gemeente"] = pd.Categorical(wide["gemeente"], order, ordered=True)
@@ -85,8 +91,9 @@ def berekening(jaar: int, root: Path | None = None) -> pd.DataFrame:
 
 def _eenheden(per_soort) -> int:
     """Return rounded consulteenheden from counts per soort (a mapping or Series keyed by soort)."""
-    return consulteenheden(advies=per_soort.get(ADVIES, 0), consult=per_soort.get(CONSULT, 0),
-                           visite=per_soort.get(VISITE, 0))
+    return consulteenheden(
+        advies=per_soort.get(ADVIES, 0), consult=per_soort.get(CONSULT, 0), visite=per_soort.get(VISITE, 0)
+    )
 
 
 def totaal_consulteenheden(jaar: int, root: Path | None = None) -> int:
@@ -105,9 +112,14 @@ def per_1000(jaar: int, root: Path | None = None) -> pd.DataFrame:
     frames = []
     for j in jaren(jaar, root):
         printed = lees_tabel(T_PER_1000, j, root)
-        part = pd.DataFrame({"jaar": j, "gemeente": printed["gemeente"].astype(str),
-                             "gedrukt": printed["consulteenheden_per_1000"].astype("Float64"),
-                             "status": printed["status"].astype(str)})
+        part = pd.DataFrame(
+            {
+                "jaar": j,
+                "gemeente": printed["gemeente"].astype(str),
+                "gedrukt": printed["consulteenheden_per_1000"].astype("Float64"),
+                "status": printed["status"].astype(str),
+            }
+        )
         if kan_herberekenen(j, root):
             rates = berekening(j, root).set_index("gemeente")["per_1000"]
             part["per_1000"] = part["gemeente"].map(rates).astype("Float64")
@@ -136,8 +148,12 @@ def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> 
         table[str(j)] = wide[j].to_numpy()
     if jaar - 1 in wide.columns and jaar in wide.columns:
         table[f"Verschil met {jaar - 1}"] = pd.array(  # at the printed precision: whole units per 1,000
-            [fmt.round_half_up(n, RATE_DECIMALS) - fmt.round_half_up(v, RATE_DECIMALS)
-             for n, v in zip(wide[jaar], wide[jaar - 1])], dtype="Int64")
+            [
+                fmt.round_half_up(n, RATE_DECIMALS) - fmt.round_half_up(v, RATE_DECIMALS)
+                for n, v in zip(wide[jaar], wide[jaar - 1])
+            ],
+            dtype="Int64",
+        )
     return table
 
 
@@ -160,14 +176,27 @@ def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int) -> pd.DataFrame:
     Column names are short so that the table fits the page; the caption says what they mean.
     """
     cols = list(SOORT_KOLOMMEN.values())
-    total = {"gemeente": TOTAAL_LABEL, **{c: b[c].sum() for c in cols},
-             "consulteenheden": totaal_eenheden, "inwoners_x1000": pd.NA, "per_1000": pd.NA}
-    table = pd.concat([b[["gemeente", *cols, "consulteenheden", "inwoners_x1000", "per_1000"]],
-                       pd.DataFrame([total])], ignore_index=True)
+    total = {
+        "gemeente": TOTAAL_LABEL,
+        **{c: b[c].sum() for c in cols},
+        "consulteenheden": totaal_eenheden,
+        "inwoners_x1000": pd.NA,
+        "per_1000": pd.NA,
+    }
+    table = pd.concat(
+        [b[["gemeente", *cols, "consulteenheden", "inwoners_x1000", "per_1000"]], pd.DataFrame([total])],
+        ignore_index=True,
+    )
     table["inwoners_x1000"] = table["inwoners_x1000"].astype("Int64")
     table["per_1000"] = table["per_1000"].astype("Float64")
-    return table.rename(columns={"gemeente": "Gemeente", "consulteenheden": "Eenheden",
-                                 "inwoners_x1000": "Inwoners ×1.000", "per_1000": "Per 1.000"})
+    return table.rename(
+        columns={
+            "gemeente": "Gemeente",
+            "consulteenheden": "Eenheden",
+            "inwoners_x1000": "Inwoners ×1.000",
+            "per_1000": "Per 1.000",
+        }
+    )
 
 
 BEREKENING_BIJSCHRIFT = "Berekening per gemeente, {jaar}"  # the page explains the short column names
@@ -194,10 +223,12 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -
     if year.empty:
         return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners beschikbaar."
     hi, lo = year.iloc[:2], year.iloc[::-1].iloc[:2]
-    text = (f"In {jaar} deden de inwoners van {hi.iloc[0].gemeente} ({_rate(hi.iloc[0].per_1000)} consulteenheden per "
-            f"1.000 inwoners) en {hi.iloc[1].gemeente} ({_rate(hi.iloc[1].per_1000)}) het meest een beroep op de "
-            f"spoedposten, die van {lo.iloc[0].gemeente} ({_rate(lo.iloc[0].per_1000)}) en {lo.iloc[1].gemeente} "
-            f"({_rate(lo.iloc[1].per_1000)}) het minst.")
+    text = (
+        f"In {jaar} deden de inwoners van {hi.iloc[0].gemeente} ({_rate(hi.iloc[0].per_1000)} consulteenheden per "
+        f"1.000 inwoners) en {hi.iloc[1].gemeente} ({_rate(hi.iloc[1].per_1000)}) het meest een beroep op de "
+        f"spoedposten, die van {lo.iloc[0].gemeente} ({_rate(lo.iloc[0].per_1000)}) en {lo.iloc[1].gemeente} "
+        f"({_rate(lo.iloc[1].per_1000)}) het minst."
+    )
     wide = breed(frame, root)
     for earlier in sorted((j for j in wide.columns if j < jaar), reverse=True):
         both = wide[[earlier, jaar]].dropna()
@@ -208,7 +239,10 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -
         parts = [f"in {_aantal_gemeenten(n, len(both), eerste=i == 0)} {woord}" for i, (n, woord) in enumerate(counts)]
         text += f" Vergeleken met {earlier} lag het gebruik " + opsomming(parts) + "."
     if jaar - 1 not in wide.columns:
-        text += f" Cijfers over {jaar - 1} zijn niet beschikbaar, dus een vergelijking met dat jaar kan niet worden gemaakt."
+        text += (
+            f" Cijfers over {jaar - 1} zijn niet beschikbaar,"
+            " dus een vergelijking met dat jaar kan niet worden gemaakt."
+        )
     return text
 
 
@@ -223,18 +257,29 @@ def noemer_zin(jaar: int, root: Path | None = None) -> str:
         parts.append(
             f"De noemer is de eigen rij ‘Inwoners x 1000’ van het verslag: het aantal inwoners per gemeente, "
             f"afgerond op hele duizenden (samen {fmt.getal(total)} duizend). Dat is niet het CBS-inwonertal; "
-            f"voor {DEELS_BEDIEND} is de noemer kleiner omdat SHT maar een deel van die gemeente bedient.")
+            f"voor {DEELS_BEDIEND} is de noemer kleiner omdat SHT maar een deel van die gemeente bedient."
+        )
         year = frame[frame["jaar"] == jaar]
-        differ = [f"{r.gemeente} ({_rate(r.per_1000)} tegen gedrukt {_rate(r.gedrukt)})" for r in year.itertuples()
-                  if fmt.round_half_up(r.per_1000, RATE_DECIMALS) != r.gedrukt]
-        parts.append(f"Zo nagerekend komen alle cijfers van {jaar} precies uit op de gedrukte." if not differ else
-                     f"Zo nagerekend wijken af van het verslag: {', '.join(differ)}; het boek toont de nagerekende waarde.")
+        differ = [
+            f"{r.gemeente} ({_rate(r.per_1000)} tegen gedrukt {_rate(r.gedrukt)})"
+            for r in year.itertuples()
+            if fmt.round_half_up(r.per_1000, RATE_DECIMALS) != r.gedrukt
+        ]
+        parts.append(
+            f"Zo nagerekend komen alle cijfers van {jaar} precies uit op de gedrukte."
+            if not differ
+            else f"Zo nagerekend wijken af van het verslag: {', '.join(differ)}; het boek toont de nagerekende waarde."
+        )
     if printed_years:
         years = opsomming([str(j) for j in printed_years])
-        parts.append(f"Voor {years} geeft het verslag alleen het gedrukte aantal per 1.000 inwoners, zonder "
-                     f"consulteenheden of noemer per gemeente; die cijfers zijn overgenomen en niet na te rekenen.")
-    parts.append("Patiënten van wie de woongemeente onbekend is, tellen mee in de totalen maar hebben geen "
-                 "cijfer per 1.000 inwoners.")
+        parts.append(
+            f"Voor {years} geeft het verslag alleen het gedrukte aantal per 1.000 inwoners, zonder "
+            f"consulteenheden of noemer per gemeente; die cijfers zijn overgenomen en niet na te rekenen."
+        )
+    parts.append(
+        "Patiënten van wie de woongemeente onbekend is, tellen mee in de totalen maar hebben geen "
+        "cijfer per 1.000 inwoners."
+    )
     return " ".join(parts)
 
 
@@ -245,21 +290,27 @@ def berekening_zin(jaar: int, root: Path | None = None) -> str:
     b = berekening(jaar, root)
     total = totaal_consulteenheden(jaar, root)
     unknown = b.loc[b["gemeente"] == ONBEKEND, "consulteenheden"]
-    text = (f"In {jaar} kwamen de {fmt.getal(b['aantal'].sum())} hulpvragen samen op {fmt.getal(total)} "
-            f"consulteenheden")
+    text = f"In {jaar} kwamen de {fmt.getal(b['aantal'].sum())} hulpvragen samen op {fmt.getal(total)} consulteenheden"
     if not unknown.empty:
         text += f", waarvan {fmt.getal(unknown.iloc[0])} van patiënten van wie de woongemeente onbekend is"
-    return text + (". De tabel laat per gemeente zien hoe het cijfer ontstaat. Advies/TC staat daarin voor advies of "
-                   "telefonisch consult, Eenheden voor consulteenheden en Per 1.000 voor consulteenheden per 1.000 "
-                   "inwoners van de noemer.")
+    return text + (
+        ". De tabel laat per gemeente zien hoe het cijfer ontstaat. Advies/TC staat daarin voor advies of "
+        "telefonisch consult, Eenheden voor consulteenheden en Per 1.000 voor consulteenheden per 1.000 "
+        "inwoners van de noemer."
+    )
 
 
 def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in this chapter's printed totals for the year."""
     if not kan_herberekenen(jaar, root):
-        return f"Voor {jaar} geeft het verslag geen consulteenheden per gemeente, dus er zijn geen totalen na te tellen."
-    notes = [f"Let op ({jaar}): {row.toelichting}" for row in ledger.recorded(jaar, root).itertuples(index=False)
-             if row.controle in CHECKS_OF_CHAPTER]
+        return (
+            f"Voor {jaar} geeft het verslag geen consulteenheden per gemeente, dus er zijn geen totalen na te tellen."
+        )
+    notes = [
+        f"Let op ({jaar}): {row.toelichting}"
+        for row in ledger.recorded(jaar, root).itertuples(index=False)
+        if row.controle in CHECKS_OF_CHAPTER
+    ]
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 
@@ -281,12 +332,17 @@ def grafiek(frame: pd.DataFrame, jaar: int, root: Path | None = None):
     """Return a dot chart of the rates per gemeente, one marker shape per year, and its alt text."""
     from jaarverslag.render import zorgconsumptie_charts
 
-    return zorgconsumptie_charts.dot_chart(breed(frame, root).sort_values(jaar), jaar, float(frame["per_1000"].min()),
-                                           float(frame["per_1000"].max()), RATE_DECIMALS)
+    return zorgconsumptie_charts.dot_chart(
+        breed(frame, root).sort_values(jaar),
+        jaar,
+        float(frame["per_1000"].min()),
+        float(frame["per_1000"].max()),
+        RATE_DECIMALS,
+    )
 
 
 def kaart(frame: pd.DataFrame, jaar: int, grenzen: dict, kleurschaal: Schaal):
-    """Return a map of the region coloured by the year's rate, each gemeente labelled with name and rate, and alt text."""
+    """Return a map of the region coloured by the year's rate (gemeenten labelled with name and rate) and alt text."""
     from jaarverslag.render import zorgconsumptie_charts
 
     rates = frame[frame["jaar"] == jaar].set_index("gemeente")["per_1000"].astype(float)
@@ -311,29 +367,41 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
 
     charts.stijl()
     cijfers = per_1000(jaar, root)
-    values: dict[str, object] = {"jaar": str(jaar), "gewichten_zin": gewichten_zin(),
-                                 "noemer_zin": noemer_zin(jaar, root), "berekening_zin": berekening_zin(jaar, root),
-                                 "afwijkingen": afwijkingen_zin(jaar, root)}
+    values: dict[str, object] = {
+        "jaar": str(jaar),
+        "gewichten_zin": gewichten_zin(),
+        "noemer_zin": noemer_zin(jaar, root),
+        "berekening_zin": berekening_zin(jaar, root),
+        "afwijkingen": afwijkingen_zin(jaar, root),
+    }
     if (cijfers["jaar"] == jaar).any():
         tabel = tabel_per_jaar(cijfers, jaar, root)
         values["samenvatting_zin"] = samenvatting_zin(cijfers, jaar, root)
-        values["tabel_per_jaar"] = tables.html(tabel, "zorgconsumptie_per_1000",
-                                               opmaak=tabel_per_jaar_opmaak(jaar, tabel.columns),
-                                               bijschrift="Consulteenheden per 1.000 inwoners per gemeente",
-                                               onzeker=onzeker_gemeenten(cijfers, jaar, root))
+        values["tabel_per_jaar"] = tables.html(
+            tabel,
+            "zorgconsumptie_per_1000",
+            opmaak=tabel_per_jaar_opmaak(jaar, tabel.columns),
+            bijschrift="Consulteenheden per 1.000 inwoners per gemeente",
+            onzeker=onzeker_gemeenten(cijfers, jaar, root),
+        )
         fig, alt = grafiek(cijfers, jaar, root)
-        values["grafiek"] = charts.figuur_html(fig, "zorgconsumptie_per_jaar", alt,
-                                               bijschrift="Consulteenheden per 1.000 inwoners per gemeente en jaar.")
+        values["grafiek"] = charts.figuur_html(
+            fig, "zorgconsumptie_per_jaar", alt, bijschrift="Consulteenheden per 1.000 inwoners per gemeente en jaar."
+        )
         fig, alt = kaart(cijfers, jaar, lees_grenzen(root), schaal(root))
-        values["kaart"] = charts.figuur_html(fig, "zorgconsumptie_kaart", alt,
-                                             bijschrift=f"Consulteenheden per 1.000 inwoners per gemeente in {jaar}.")
+        values["kaart"] = charts.figuur_html(
+            fig, "zorgconsumptie_kaart", alt, bijschrift=f"Consulteenheden per 1.000 inwoners per gemeente in {jaar}."
+        )
     else:
         missing = tables.niet_beschikbaar("consulteenheden per 1.000 inwoners", jaar)
         values.update(samenvatting_zin=geen_cijfers_zin(jaar), tabel_per_jaar=missing, grafiek=missing, kaart=missing)
     if kan_herberekenen(jaar, root):
         values["tabel_berekening"] = tables.html(
-            tabel_berekening(berekening(jaar, root), totaal_consulteenheden(jaar, root)), "zorgconsumptie_berekening",
-            opmaak=tabel_berekening_opmaak(), bijschrift=BEREKENING_BIJSCHRIFT.format(jaar=jaar))
+            tabel_berekening(berekening(jaar, root), totaal_consulteenheden(jaar, root)),
+            "zorgconsumptie_berekening",
+            opmaak=tabel_berekening_opmaak(),
+            bijschrift=BEREKENING_BIJSCHRIFT.format(jaar=jaar),
+        )
     else:
         values["tabel_berekening"] = tables.niet_beschikbaar("hulpvragen per soort en inwoners per gemeente", jaar)
     return values

@@ -68,9 +68,16 @@ def _sum(frame: pd.DataFrame, by: str | list[str], kolom: str = "aantal") -> pd.
     return sums.mask(grouped.apply(lambda s: s.isna().any()))
 
 
-def _compare(jaar: int, controle: str, gedrukt: pd.Series, berekend: pd.Series, tabel: str,
-             bestanden: tuple[str, ...], uitleg: Callable[[str], str],
-             missing_is_zero: bool = True) -> list[Finding]:
+def _compare(
+    jaar: int,
+    controle: str,
+    gedrukt: pd.Series,
+    berekend: pd.Series,
+    tabel: str,
+    bestanden: tuple[str, ...],
+    uitleg: Callable[[str], str],
+    missing_is_zero: bool = True,
+) -> list[Finding]:
     """Compare printed values with computed ones per subject; subjects without a printed value are skipped.
 
     A subject with a printed value but no parts at all counts as computed 0 (when
@@ -83,14 +90,32 @@ def _compare(jaar: int, controle: str, gedrukt: pd.Series, berekend: pd.Series, 
         computed = berekend.get(onderwerp, 0 if missing_is_zero else pd.NA)
         if pd.isna(computed) or not differs(printed, computed):
             continue
-        out.append(Finding(jaar, controle, str(onderwerp), float(printed), float(computed), tabel,
-                         uitleg(str(onderwerp)), bestanden))
+        out.append(
+            Finding(
+                jaar,
+                controle,
+                str(onderwerp),
+                float(printed),
+                float(computed),
+                tabel,
+                uitleg(str(onderwerp)),
+                bestanden,
+            )
+        )
     return out
 
 
-def _parts_against_printed(jaar: int, root: Path | None, controle: str, parts_table: str, totals_table: str,
-                           key: str, uitleg: Callable[[str], str], kolom: str = "aantal",
-                           except_row: str | None = None) -> list[Finding]:
+def _parts_against_printed(
+    jaar: int,
+    root: Path | None,
+    controle: str,
+    parts_table: str,
+    totals_table: str,
+    key: str,
+    uitleg: Callable[[str], str],
+    kolom: str = "aantal",
+    except_row: str | None = None,
+) -> list[Finding]:
     """Sum the parts table per key and compare with the printed totals table keyed the same way.
 
     `except_row` names a printed row that is not a sum of these parts (the SHT total beside the posts).
@@ -114,9 +139,16 @@ def _single(frame: pd.DataFrame, kolom: str, waarde: str, value: str = "aantal")
 @check("som_verrichtingen_post", needs=("verrichtingen", "verrichtingen_totaal"))
 def _procedures_per_post(jaar: int, root: Path | None) -> list[Finding]:
     """The procedures of each post add up to that post's printed total."""
-    return _parts_against_printed(jaar, root, "som_verrichtingen_post", "verrichtingen", "verrichtingen_totaal", "post",
-                                  lambda post: f"som van de verrichtingen van post {post} wijkt af van het gedrukte "
-                                               "totaal", except_row=SHT_TOTAL)
+    return _parts_against_printed(
+        jaar,
+        root,
+        "som_verrichtingen_post",
+        "verrichtingen",
+        "verrichtingen_totaal",
+        "post",
+        lambda post: f"som van de verrichtingen van post {post} wijkt af van het gedrukte totaal",
+        except_row=SHT_TOTAL,
+    )
 
 
 @check("som_verrichtingen_sht", needs=("verrichtingen", "verrichtingen_totaal"))
@@ -124,9 +156,15 @@ def _procedures_sht(jaar: int, root: Path | None) -> list[Finding]:
     """All procedures add up to the printed SHT total."""
     total = lees_tabel("verrichtingen", jaar, root)["aantal"].sum()
     printed = lees_tabel("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
-    return _compare(jaar, "som_verrichtingen_sht", printed[printed.index == SHT_TOTAL],
-                    pd.Series({SHT_TOTAL: total}), "verrichtingen_totaal", (table_file("verrichtingen", jaar, root),),
-                    lambda _: "som van alle verrichtingen wijkt af van het gedrukte SHT-totaal")
+    return _compare(
+        jaar,
+        "som_verrichtingen_sht",
+        printed[printed.index == SHT_TOTAL],
+        pd.Series({SHT_TOTAL: total}),
+        "verrichtingen_totaal",
+        (table_file("verrichtingen", jaar, root),),
+        lambda _: "som van alle verrichtingen wijkt af van het gedrukte SHT-totaal",
+    )
 
 
 # --- hulpvragen per leeftijdsgroep ---------------------------------------------------------
@@ -135,10 +173,18 @@ def _procedures_sht(jaar: int, root: Path | None) -> list[Finding]:
 @check("som_hulpvragen_leeftijd", needs=("hulpvragen_leeftijd", "hulpvragen_leeftijd_totaal"))
 def _age_groups(jaar: int, root: Path | None) -> list[Finding]:
     """The hulpvragen of each age group (advies, consult, visite) add up to its printed total."""
-    return _parts_against_printed(jaar, root, "som_hulpvragen_leeftijd", "hulpvragen_leeftijd",
-                                  "hulpvragen_leeftijd_totaal", "leeftijdsgroep",
-                                  lambda groep: f"som van advies, consult en visite in leeftijdsgroep {groep} "
-                                                "wijkt af van het gedrukte totaal van die groep")
+    return _parts_against_printed(
+        jaar,
+        root,
+        "som_hulpvragen_leeftijd",
+        "hulpvragen_leeftijd",
+        "hulpvragen_leeftijd_totaal",
+        "leeftijdsgroep",
+        lambda groep: (
+            f"som van advies, consult en visite in leeftijdsgroep {groep} "
+            "wijkt af van het gedrukte totaal van die groep"
+        ),
+    )
 
 
 @check("hulpvragen_leeftijd_sht", needs=("hulpvragen_leeftijd_totaal", "verrichtingen_totaal"))
@@ -146,10 +192,17 @@ def _age_groups_sht(jaar: int, root: Path | None) -> list[Finding]:
     """The printed age-group totals add up to the printed SHT total of the procedures."""
     total = _sum(lees_tabel("hulpvragen_leeftijd_totaal", jaar, root).assign(alle=SHT_TOTAL), "alle")
     printed = lees_tabel("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
-    return _compare(jaar, "hulpvragen_leeftijd_sht", printed[printed.index == SHT_TOTAL], total,
-                    "verrichtingen_totaal", (table_file("hulpvragen_leeftijd_totaal", jaar, root),),
-                    lambda _: "som van de hulpvragen over alle leeftijdsgroepen wijkt af van het gedrukte "
-                              "SHT-totaal van de verrichtingen")
+    return _compare(
+        jaar,
+        "hulpvragen_leeftijd_sht",
+        printed[printed.index == SHT_TOTAL],
+        total,
+        "verrichtingen_totaal",
+        (table_file("hulpvragen_leeftijd_totaal", jaar, root),),
+        lambda _: (
+            "som van de hulpvragen over alle leeftijdsgroepen wijkt af van het gedrukte SHT-totaal van de verrichtingen"
+        ),
+    )
 
 
 # --- zorgconsumptie per gemeente -----------------------------------------------------------
@@ -172,25 +225,55 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
     if beschikbaar("zorgconsumptie", jaar, root):
         parts = lees_tabel("zorgconsumptie", jaar, root)
         files = (table_file("zorgconsumptie", jaar, root),)
-        out += _compare(jaar, "som_zorgconsumptie", per_gemeente.set_index("gemeente")["aantal"],
-                        _sum(parts, "gemeente"), "zorgconsumptie_totaal", files,
-                        lambda g: f"som van de soorten hulpvragen van gemeente {g} wijkt af van het gedrukte totaal")
-        out += _compare(jaar, "som_zorgconsumptie", per_soort.set_index("soort")["aantal"],
-                        _sum(parts, "soort"), "zorgconsumptie_totaal", files,
-                        lambda s: f"som over alle gemeenten van soort {s} wijkt af van het gedrukte totaal")
-        out += _compare(jaar, "som_zorgconsumptie", grand, _sum(parts.assign(alle=TOTAAL), "alle"),
-                        "zorgconsumptie_totaal", files,
-                        lambda _: "som van alle hulpvragen per gemeente en soort wijkt af van het gedrukte eindtotaal")
+        out += _compare(
+            jaar,
+            "som_zorgconsumptie",
+            per_gemeente.set_index("gemeente")["aantal"],
+            _sum(parts, "gemeente"),
+            "zorgconsumptie_totaal",
+            files,
+            lambda g: f"som van de soorten hulpvragen van gemeente {g} wijkt af van het gedrukte totaal",
+        )
+        out += _compare(
+            jaar,
+            "som_zorgconsumptie",
+            per_soort.set_index("soort")["aantal"],
+            _sum(parts, "soort"),
+            "zorgconsumptie_totaal",
+            files,
+            lambda s: f"som over alle gemeenten van soort {s} wijkt af van het gedrukte totaal",
+        )
+        out += _compare(
+            jaar,
+            "som_zorgconsumptie",
+            grand,
+            _sum(parts.assign(alle=TOTAAL), "alle"),
+            "zorgconsumptie_totaal",
+            files,
+            lambda _: "som van alle hulpvragen per gemeente en soort wijkt af van het gedrukte eindtotaal",
+        )
     if len(per_soort):
         subject = f"{TOTAAL} (som van de soorten)"
-        out += _compare(jaar, "som_zorgconsumptie", grand.rename({TOTAAL: subject}),
-                        _sum(per_soort.assign(alle=subject), "alle"), "zorgconsumptie_totaal", own,
-                        lambda _: "de gedrukte totalen per soort tellen niet op tot het gedrukte eindtotaal")
+        out += _compare(
+            jaar,
+            "som_zorgconsumptie",
+            grand.rename({TOTAAL: subject}),
+            _sum(per_soort.assign(alle=subject), "alle"),
+            "zorgconsumptie_totaal",
+            own,
+            lambda _: "de gedrukte totalen per soort tellen niet op tot het gedrukte eindtotaal",
+        )
     if len(per_gemeente):
         subject = f"{TOTAAL} (som van de gemeenten)"
-        out += _compare(jaar, "som_zorgconsumptie", grand.rename({TOTAAL: subject}),
-                        _sum(per_gemeente.assign(alle=subject), "alle"), "zorgconsumptie_totaal", own,
-                        lambda _: "de gedrukte totalen per gemeente tellen niet op tot het gedrukte eindtotaal")
+        out += _compare(
+            jaar,
+            "som_zorgconsumptie",
+            grand.rename({TOTAAL: subject}),
+            _sum(per_gemeente.assign(alle=subject), "alle"),
+            "zorgconsumptie_totaal",
+            own,
+            lambda _: "de gedrukte totalen per gemeente tellen niet op tot het gedrukte eindtotaal",
+        )
     return out
 
 
@@ -200,10 +283,18 @@ def _care_consumption_sht(jaar: int, root: Path | None) -> list[Finding]:
     totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
     grand = _single(totals[totals["gemeente"] == ALLE_GEMEENTEN], "soort", ALLE_SOORTEN)
     sht = _single(lees_tabel("verrichtingen_totaal", jaar, root), "post", SHT_TOTAL)
-    return _compare(jaar, "zorgconsumptie_sht", pd.Series({TOTAAL: grand}), pd.Series({TOTAAL: sht}),
-                    "zorgconsumptie_totaal", (table_file("verrichtingen_totaal", jaar, root),),
-                    lambda _: "het gedrukte eindtotaal van de zorgconsumptie wijkt af van het gedrukte "
-                              "SHT-totaal van de verrichtingen", missing_is_zero=False)
+    return _compare(
+        jaar,
+        "zorgconsumptie_sht",
+        pd.Series({TOTAAL: grand}),
+        pd.Series({TOTAAL: sht}),
+        "zorgconsumptie_totaal",
+        (table_file("verrichtingen_totaal", jaar, root),),
+        lambda _: (
+            "het gedrukte eindtotaal van de zorgconsumptie wijkt af van het gedrukte SHT-totaal van de verrichtingen"
+        ),
+        missing_is_zero=False,
+    )
 
 
 @check("soort_zorgconsumptie_verrichtingen", needs=("zorgconsumptie_totaal", "verrichtingen", "verrichting_soort"))
@@ -214,15 +305,28 @@ def _care_type_vs_procedures(jaar: int, root: Path | None) -> list[Finding]:
     mapping = lees_tabel("verrichting_soort", None, root)[["verrichting", "soort"]]
     procedures = lees_tabel("verrichtingen", jaar, root).merge(mapping, on="verrichting", how="left")
     unmapped = procedures[procedures["soort"].isna()]
-    out = [Finding(jaar, "soort_zorgconsumptie_verrichtingen", str(v), math.nan, math.nan, "verrichting_soort",
-                   f"verrichting {v} heeft geen soort hulpvraag in {table_file('verrichting_soort', None, root)}",
-                   oplossing=f"voeg een rij voor {v} toe aan {table_file('verrichting_soort', None, root)}")
-           for v in sorted(set(unmapped["verrichting"]))]
-    out += _compare(jaar, "soort_zorgconsumptie_verrichtingen", printed.set_index("soort")["aantal"],
-                    _sum(procedures.dropna(subset=["soort"]), "soort"), "zorgconsumptie_totaal",
-                    (table_file("verrichtingen", jaar, root), table_file("verrichting_soort", None, root)),
-                    lambda s: f"het gedrukte totaal van soort {s} wijkt af van de som van de verrichtingen "
-                              "van die soort")
+    out = [
+        Finding(
+            jaar,
+            "soort_zorgconsumptie_verrichtingen",
+            str(v),
+            math.nan,
+            math.nan,
+            "verrichting_soort",
+            f"verrichting {v} heeft geen soort hulpvraag in {table_file('verrichting_soort', None, root)}",
+            oplossing=f"voeg een rij voor {v} toe aan {table_file('verrichting_soort', None, root)}",
+        )
+        for v in sorted(set(unmapped["verrichting"]))
+    ]
+    out += _compare(
+        jaar,
+        "soort_zorgconsumptie_verrichtingen",
+        printed.set_index("soort")["aantal"],
+        _sum(procedures.dropna(subset=["soort"]), "soort"),
+        "zorgconsumptie_totaal",
+        (table_file("verrichtingen", jaar, root), table_file("verrichting_soort", None, root)),
+        lambda s: f"het gedrukte totaal van soort {s} wijkt af van de som van de verrichtingen van die soort",
+    )
     return out
 
 
@@ -231,11 +335,18 @@ def _age_types_vs_care(jaar: int, root: Path | None) -> list[Finding]:
     """Each printed soort total of the care-consumption table equals that soort summed over the age groups."""
     totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
     printed = totals[(totals["gemeente"] == ALLE_GEMEENTEN) & (totals["soort"] != ALLE_SOORTEN)]
-    return _compare(jaar, "soort_hulpvragen_zorgconsumptie", printed.set_index("soort")["aantal"],
-                    _sum(lees_tabel("hulpvragen_leeftijd", jaar, root), "soort"), "zorgconsumptie_totaal",
-                    (table_file("hulpvragen_leeftijd", jaar, root),),
-                    lambda s: f"het gedrukte totaal van soort {s} (zorgconsumptie) wijkt af van de som van die "
-                              "soort over de leeftijdsgroepen")
+    return _compare(
+        jaar,
+        "soort_hulpvragen_zorgconsumptie",
+        printed.set_index("soort")["aantal"],
+        _sum(lees_tabel("hulpvragen_leeftijd", jaar, root), "soort"),
+        "zorgconsumptie_totaal",
+        (table_file("hulpvragen_leeftijd", jaar, root),),
+        lambda s: (
+            f"het gedrukte totaal van soort {s} (zorgconsumptie) wijkt af van de som van die "
+            "soort over de leeftijdsgroepen"
+        ),
+    )
 
 
 # --- consulteenheden -----------------------------------------------------------------------
@@ -258,19 +369,33 @@ def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
     if beschikbaar("consulteenheden", jaar, root) and beschikbaar("zorgconsumptie", jaar, root):
         printed = lees_tabel("consulteenheden", jaar, root).set_index("gemeente")["consulteenheden"]
         computed = _formula(lees_tabel("zorgconsumptie", jaar, root), "gemeente")
-        out += _compare(jaar, "formule_consulteenheden", printed, computed, "consulteenheden",
-                        (table_file("zorgconsumptie", jaar, root),),
-                        lambda g: f"de consulteenheden van {g} volgen niet uit de hulpvragen ({FORMULA_TEXT})",
-                        missing_is_zero=False)
+        out += _compare(
+            jaar,
+            "formule_consulteenheden",
+            printed,
+            computed,
+            "consulteenheden",
+            (table_file("zorgconsumptie", jaar, root),),
+            lambda g: f"de consulteenheden van {g} volgen niet uit de hulpvragen ({FORMULA_TEXT})",
+            missing_is_zero=False,
+        )
     if beschikbaar("consulteenheden_totaal", jaar, root) and beschikbaar("zorgconsumptie_totaal", jaar, root):
         printed = lees_tabel("consulteenheden_totaal", jaar, root).set_index("gemeente")["consulteenheden"]
         totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
         computed = _formula(totals[totals["gemeente"] == ALLE_GEMEENTEN], "gemeente")
-        out += _compare(jaar, "formule_consulteenheden", printed, computed, "consulteenheden_totaal",
-                        (table_file("zorgconsumptie_totaal", jaar, root),),
-                        lambda g: "het gedrukte totaal aantal consulteenheden volgt niet uit de gedrukte totalen "
-                                  f"per soort ({FORMULA_TEXT})",
-                        missing_is_zero=False)
+        out += _compare(
+            jaar,
+            "formule_consulteenheden",
+            printed,
+            computed,
+            "consulteenheden_totaal",
+            (table_file("zorgconsumptie_totaal", jaar, root),),
+            lambda g: (
+                "het gedrukte totaal aantal consulteenheden volgt niet uit de gedrukte totalen "
+                f"per soort ({FORMULA_TEXT})"
+            ),
+            missing_is_zero=False,
+        )
     return out
 
 
@@ -279,9 +404,15 @@ def _consult_units_sum(jaar: int, root: Path | None) -> list[Finding]:
     """The printed consulteenheden per gemeente add up to the printed total."""
     parts = _sum(lees_tabel("consulteenheden", jaar, root).assign(alle=ALLE_GEMEENTEN), "alle", "consulteenheden")
     printed = lees_tabel("consulteenheden_totaal", jaar, root).set_index("gemeente")["consulteenheden"]
-    return _compare(jaar, "som_consulteenheden", printed, parts, "consulteenheden_totaal",
-                    (table_file("consulteenheden", jaar, root),),
-                    lambda _: "som van de consulteenheden per gemeente wijkt af van het gedrukte totaal")
+    return _compare(
+        jaar,
+        "som_consulteenheden",
+        printed,
+        parts,
+        "consulteenheden_totaal",
+        (table_file("consulteenheden", jaar, root),),
+        lambda _: "som van de consulteenheden per gemeente wijkt af van het gedrukte totaal",
+    )
 
 
 @check("consulteenheden_per_1000", needs=("zorgconsumptie_per_1000", "consulteenheden", "inwoners_gemeente"))
@@ -290,15 +421,31 @@ def _consult_units_rate(jaar: int, root: Path | None) -> list[Finding]:
     printed = lees_tabel("zorgconsumptie_per_1000", jaar, root).set_index("gemeente")["consulteenheden_per_1000"]
     units = lees_tabel("consulteenheden", jaar, root).set_index("gemeente")["consulteenheden"]
     inwoners = lees_tabel("inwoners_gemeente", jaar, root).set_index("gemeente")["inwoners_x1000"]
-    computed = pd.Series({g: round_half_up(float(units[g]) / float(inwoners[g]))
-                          for g in printed.index
-                          if g in units.index and g in inwoners.index and pd.notna(units[g])
-                          and pd.notna(inwoners[g]) and inwoners[g] > 0}, dtype="object")
-    return _compare(jaar, "consulteenheden_per_1000", printed, computed, "zorgconsumptie_per_1000",
-                    (table_file("consulteenheden", jaar, root), table_file("inwoners_gemeente", jaar, root)),
-                    lambda g: f"consulteenheden per 1.000 inwoners van {g} volgen niet uit consulteenheden / "
-                              "inwoners x 1000 (afgerond op een heel getal, een half naar boven)",
-                    missing_is_zero=False)
+    computed = pd.Series(
+        {
+            g: round_half_up(float(units[g]) / float(inwoners[g]))
+            for g in printed.index
+            if g in units.index
+            and g in inwoners.index
+            and pd.notna(units[g])
+            and pd.notna(inwoners[g])
+            and inwoners[g] > 0
+        },
+        dtype="object",
+    )
+    return _compare(
+        jaar,
+        "consulteenheden_per_1000",
+        printed,
+        computed,
+        "zorgconsumptie_per_1000",
+        (table_file("consulteenheden", jaar, root), table_file("inwoners_gemeente", jaar, root)),
+        lambda g: (
+            f"consulteenheden per 1.000 inwoners van {g} volgen niet uit consulteenheden / "
+            "inwoners x 1000 (afgerond op een heel getal, een half naar boven)"
+        ),
+        missing_is_zero=False,
+    )
 
 
 # --- sums of other tables ------------------------------------------------------------------
@@ -309,33 +456,58 @@ def _walk_ins(jaar: int, root: Path | None) -> list[Finding]:
     """The walk-ins of the posts add up to the printed SHT total."""
     total = _sum(lees_tabel("binnenlopers", jaar, root).assign(alle=SHT_TOTAL), "alle")
     printed = lees_tabel("binnenlopers_totaal", jaar, root).set_index("post")["aantal"]
-    return _compare(jaar, "som_binnenlopers_sht", printed, total, "binnenlopers_totaal",
-                    (table_file("binnenlopers", jaar, root),),
-                    lambda _: "som van de binnenlopers per post wijkt af van het gedrukte SHT-totaal")
+    return _compare(
+        jaar,
+        "som_binnenlopers_sht",
+        printed,
+        total,
+        "binnenlopers_totaal",
+        (table_file("binnenlopers", jaar, root),),
+        lambda _: "som van de binnenlopers per post wijkt af van het gedrukte SHT-totaal",
+    )
 
 
 @check("som_kwaliteitsmeldingen", needs=("kwaliteitsmeldingen", "kwaliteitsmeldingen_totaal"))
 def _quality_reports(jaar: int, root: Path | None) -> list[Finding]:
     """The complaints, incident reports and calamities per classification add up to their printed totals."""
-    return _parts_against_printed(jaar, root, "som_kwaliteitsmeldingen", "kwaliteitsmeldingen",
-                                  "kwaliteitsmeldingen_totaal", "soort",
-                                  lambda s: f"som van de classificaties van soort {s} wijkt af van het gedrukte aantal")
+    return _parts_against_printed(
+        jaar,
+        root,
+        "som_kwaliteitsmeldingen",
+        "kwaliteitsmeldingen",
+        "kwaliteitsmeldingen_totaal",
+        "soort",
+        lambda s: f"som van de classificaties van soort {s} wijkt af van het gedrukte aantal",
+    )
 
 
 @check("som_personeelsverloop", needs=("personeelsverloop", "personeelsverloop_totaal"))
 def _staff_turnover(jaar: int, root: Path | None) -> list[Finding]:
     """The in- and outflow per function add up to the printed totals per direction."""
-    return _parts_against_printed(jaar, root, "som_personeelsverloop", "personeelsverloop", "personeelsverloop_totaal",
-                                  "richting",
-                                  lambda r: f"som van de {r} per functie wijkt af van de gedrukte totale {r}")
+    return _parts_against_printed(
+        jaar,
+        root,
+        "som_personeelsverloop",
+        "personeelsverloop",
+        "personeelsverloop_totaal",
+        "richting",
+        lambda r: f"som van de {r} per functie wijkt af van de gedrukte totale {r}",
+    )
 
 
 @check("som_dossierinzage", needs=("dossierinzage", "dossierinzage_totaal"))
 def _record_access(jaar: int, root: Path | None) -> list[Finding]:
     """The patients with consent per post add up to the printed SHT number, per measurement."""
-    return _parts_against_printed(jaar, root, "som_dossierinzage", "dossierinzage", "dossierinzage_totaal", "meting",
-                                  lambda m: f"som van de patiënten met toestemming per post (meting {m}) wijkt af van "
-                                            "het gedrukte SHT-aantal", kolom="aantal_patienten")
+    return _parts_against_printed(
+        jaar,
+        root,
+        "som_dossierinzage",
+        "dossierinzage",
+        "dossierinzage_totaal",
+        "meting",
+        lambda m: f"som van de patiënten met toestemming per post (meting {m}) wijkt af van het gedrukte SHT-aantal",
+        kolom="aantal_patienten",
+    )
 
 
 @check("verloop_vs_medewerkers", needs=("personeelsverloop_totaal", "medewerkers"))
@@ -347,11 +519,19 @@ def _turnover_vs_staff(jaar: int, root: Path | None) -> list[Finding]:
     netto = totals.get("instroom", pd.NA) - totals.get("uitstroom", pd.NA)
     nu, vorig = (lees_tabel("medewerkers", j, root)["aantal"] for j in (jaar, jaar - 1))
     change = pd.NA if nu.isna().any() or vorig.isna().any() else nu.sum() - vorig.sum()
-    return _compare(jaar, "verloop_vs_medewerkers", pd.Series({SHT_TOTAL: netto}), pd.Series({SHT_TOTAL: change}),
-                    "personeelsverloop_totaal",
-                    (table_file("medewerkers", jaar, root), table_file("medewerkers", jaar - 1, root)),
-                    lambda _: f"gedrukte instroom min uitstroom wijkt af van de verandering van het aantal "
-                              f"medewerkers van {jaar - 1} op {jaar}", missing_is_zero=False)
+    return _compare(
+        jaar,
+        "verloop_vs_medewerkers",
+        pd.Series({SHT_TOTAL: netto}),
+        pd.Series({SHT_TOTAL: change}),
+        "personeelsverloop_totaal",
+        (table_file("medewerkers", jaar, root), table_file("medewerkers", jaar - 1, root)),
+        lambda _: (
+            f"gedrukte instroom min uitstroom wijkt af van de verandering van het aantal "
+            f"medewerkers van {jaar - 1} op {jaar}"
+        ),
+        missing_is_zero=False,
+    )
 
 
 @check("aandeel_icpc", needs=("icpc_top", "verrichtingen_totaal"))
@@ -367,10 +547,19 @@ def _icpc_share(jaar: int, root: Path | None) -> list[Finding]:
         subject = f"{row.post}: {row.diagnose}"
         printed[subject] = row.aandeel_pct
         computed[subject] = round_half_up(float(row.aantal) / float(total) * 100, ICPC_DECIMALS)
-    return _compare(jaar, "aandeel_icpc", pd.Series(printed, dtype="object"), pd.Series(computed, dtype="object"),
-                    "icpc_top", (table_file("verrichtingen_totaal", jaar, root),),
-                    lambda s: f"het gedrukte aandeel van {s} volgt niet uit aantal / totaal aantal verrichtingen "
-                              "van de post x 100 (op één decimaal, een half naar boven)", missing_is_zero=False)
+    return _compare(
+        jaar,
+        "aandeel_icpc",
+        pd.Series(printed, dtype="object"),
+        pd.Series(computed, dtype="object"),
+        "icpc_top",
+        (table_file("verrichtingen_totaal", jaar, root),),
+        lambda s: (
+            f"het gedrukte aandeel van {s} volgt niet uit aantal / totaal aantal verrichtingen "
+            "van de post x 100 (op één decimaal, een half naar boven)"
+        ),
+        missing_is_zero=False,
+    )
 
 
 # --- printed comparisons with last year (data.comparisons) ----------------------------------

@@ -73,12 +73,16 @@ def _categories(folder: Path) -> dict[str, list[str]]:
 
 def _kolom(raw: dict, categories: dict[str, list[str]], where: str) -> Kolom:
     if raw.get("type") not in TYPES:
-        raise ValueError(f"{where}: kolom {raw.get('naam')!r} heeft onbekend type {raw.get('type')!r}; kies uit {TYPES}")
+        raise ValueError(
+            f"{where}: kolom {raw.get('naam')!r} heeft onbekend type {raw.get('type')!r}; kies uit {TYPES}"
+        )
     waarden = raw.get("waarden")
     if isinstance(waarden, str) and waarden.startswith("@"):
         ref = waarden[1:]
         if ref not in categories:
-            raise ValueError(f"{where}: kolom {raw['naam']!r} verwijst naar onbekende lijst {waarden!r} in {CATEGORIES_FILE}")
+            raise ValueError(
+                f"{where}: kolom {raw['naam']!r} verwijst naar onbekende lijst {waarden!r} in {CATEGORIES_FILE}"
+            )
         waarden = categories[ref]
     return Kolom(
         naam=raw["naam"],
@@ -106,12 +110,16 @@ def _source_hashes(raw: dict, where: str) -> tuple[tuple[str, str], ...]:
     given = {str(k): v for k, v in given.items()}
     odd = sorted(k for k in given if not re.fullmatch(_DOCUMENT, k))
     if odd:
-        raise ValueError(f"{where}: {SOURCE_HASHES} noemt {', '.join(odd)}; verwacht seeds/<bestand> of reference/<bestand>")
+        raise ValueError(
+            f"{where}: {SOURCE_HASHES} noemt {', '.join(odd)}; verwacht seeds/<bestand> of reference/<bestand>"
+        )
     paths, seeds = cited_documents(str(raw.get("bron", "")), str(raw.get("notities") or ""))
     missing = sorted(p for p in paths if p not in given)
     missing += [f"seeds/{n}_…" for n in sorted(seeds) if not any(k.startswith(f"seeds/{n}_") for k in given)]
     if missing:
-        raise ValueError(f"{where}: {SOURCE_HASHES} mist de SHA-256 van {', '.join(missing)} (genoemd in bron of notities)")
+        raise ValueError(
+            f"{where}: {SOURCE_HASHES} mist de SHA-256 van {', '.join(missing)} (genoemd in bron of notities)"
+        )
     uncited = sorted(k for k in given if k not in paths and not any(k.startswith(f"seeds/{n}_") for n in seeds))
     if uncited:
         raise ValueError(f"{where}: {SOURCE_HASHES} noemt {', '.join(uncited)}, maar bron en notities citeren dat niet")
@@ -123,8 +131,21 @@ def _source_hashes(raw: dict, where: str) -> tuple[tuple[str, str], ...]:
 
 def _spec(path: Path, categories: dict[str, list[str]]) -> TabelSpec:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    known = {"naam", "titel", "bestand", "per_jaar", "rij", "sleutel", "bron", "licentie",
-             "vastgelegd", "notities", "kolommen", "formaat", SOURCE_HASHES}
+    known = {
+        "naam",
+        "titel",
+        "bestand",
+        "per_jaar",
+        "rij",
+        "sleutel",
+        "bron",
+        "licentie",
+        "vastgelegd",
+        "notities",
+        "kolommen",
+        "formaat",
+        SOURCE_HASHES,
+    }
     return TabelSpec(
         naam=raw["naam"],
         titel=raw["titel"],

@@ -88,12 +88,32 @@ def findings(jaar: int, root: Path | None = None) -> list[Finding]:
         subject = f"{row.tabel}: {row.selectie} ({row.maat})"
         files = (table_file(row.tabel, jaar, root), table_file(row.tabel, jaar - 1, root))
         if why:
-            out.append(Finding(jaar, CHECK_NAME, subject, float(row.gedrukt), math.nan, TABLE,
-                               f"de vergelijking is niet na te rekenen: {why}", files,
-                               oplossing="controleer tabel en selectie van deze rij (kolom=waarde, gescheiden door "
-                                         f"'{SELECTION_SEPARATOR}') en of beide jaren die rij hebben"))
+            out.append(
+                Finding(
+                    jaar,
+                    CHECK_NAME,
+                    subject,
+                    float(row.gedrukt),
+                    math.nan,
+                    TABLE,
+                    f"de vergelijking is niet na te rekenen: {why}",
+                    files,
+                    oplossing="controleer tabel en selectie van deze rij (kolom=waarde, gescheiden door "
+                    f"'{SELECTION_SEPARATOR}') en of beide jaren die rij hebben",
+                )
+            )
         elif differs(row.gedrukt, computed):
-            out.append(Finding(jaar, CHECK_NAME, subject, float(row.gedrukt), computed, TABLE,
-                               f"de gedrukte vergelijking volgt niet uit {jaar} en {jaar - 1} "
-                               f"({row.maat}, afgerond op {row.decimalen} decimalen, een half naar boven)", files))
+            out.append(
+                Finding(
+                    jaar,
+                    CHECK_NAME,
+                    subject,
+                    float(row.gedrukt),
+                    computed,
+                    TABLE,
+                    f"de gedrukte vergelijking volgt niet uit {jaar} en {jaar - 1} "
+                    f"({row.maat}, afgerond op {row.decimalen} decimalen, een half naar boven)",
+                    files,
+                )
+            )
     return out

@@ -160,11 +160,20 @@ def afstand_tot_spoedpost(punten: pd.DataFrame, posten: pd.DataFrame) -> pd.Data
     rows = []
     for g in punten.itertuples(index=False):
         here = Punt(float(g.lat), float(g.lon))
-        dist = {str(p.spoedpost): haversine_km(here, Punt(float(p.lat), float(p.lon)))
-                for p in posten.itertuples(index=False)}
+        dist = {
+            str(p.spoedpost): haversine_km(here, Punt(float(p.lat), float(p.lon)))
+            for p in posten.itertuples(index=False)
+        }
         nearest = min(dist, key=dist.get)
-        rows.append({"gemeente": g.gemeente, "lat": g.lat, "lon": g.lon,
-                     "dichtstbijzijnde_post": nearest, "afstand_km": dist[nearest]})
+        rows.append(
+            {
+                "gemeente": g.gemeente,
+                "lat": g.lat,
+                "lon": g.lon,
+                "dichtstbijzijnde_post": nearest,
+                "afstand_km": dist[nearest],
+            }
+        )
     return pd.DataFrame(rows)
 
 

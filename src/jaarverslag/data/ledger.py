@@ -61,15 +61,21 @@ def recorded(jaar: int, root: Path | None = None) -> pd.DataFrame:
 
 
 def _record_keys(jaar: int, root: Path | None) -> set[tuple]:
-    return {(int(r.jaar), r.controle, r.onderwerp, float(r.gedrukt), float(r.berekend))
-            for r in recorded(jaar, root).itertuples(index=False)}
+    return {
+        (int(r.jaar), r.controle, r.onderwerp, float(r.gedrukt), float(r.berekend))
+        for r in recorded(jaar, root).itertuples(index=False)
+    }
 
 
 def recorded_around(jaar: int, controles: Iterable[str], root: Path | None = None) -> list[tuple[int, object]]:
     """Return (year, row) for the recorded discrepancies of these checks in the year and the year before."""
     wanted = set(controles)
-    return [(year, row) for year in (jaar - 1, jaar)
-            for row in recorded(year, root).itertuples(index=False) if row.controle in wanted]
+    return [
+        (year, row)
+        for year in (jaar - 1, jaar)
+        for row in recorded(year, root).itertuples(index=False)
+        if row.controle in wanted
+    ]
 
 
 def unrecorded(jaar: int, found: Iterable[Finding], root: Path | None = None) -> list[Finding]:
@@ -78,8 +84,9 @@ def unrecorded(jaar: int, found: Iterable[Finding], root: Path | None = None) ->
     return [f for f in found if f.key() not in known]
 
 
-def stale_records(jaar: int, found: Iterable[Finding], controles: Iterable[str],
-                  root: Path | None = None) -> list[tuple]:
+def stale_records(
+    jaar: int, found: Iterable[Finding], controles: Iterable[str], root: Path | None = None
+) -> list[tuple]:
     """Return the records of these checks that no finding matches any more (the data were corrected)."""
     keys = {f.key() for f in found}
     names = set(controles)

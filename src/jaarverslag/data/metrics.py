@@ -34,8 +34,9 @@ def verandering_pct(nu, vorig) -> float | None:
     return None if value is None else value - 100
 
 
-def met_vorig_jaar(naam: str, jaar: int, sleutel: list[str], waarde: str = "aantal",
-                   root: Path | None = None) -> tuple[pd.DataFrame, bool]:
+def met_vorig_jaar(
+    naam: str, jaar: int, sleutel: list[str], waarde: str = "aantal", root: Path | None = None
+) -> tuple[pd.DataFrame, bool]:
     """Return the year's table with the previous year's value beside it, and whether that year exists.
 
     Rows present in only one of the two years keep an empty value for the other.
@@ -49,16 +50,18 @@ def met_vorig_jaar(naam: str, jaar: int, sleutel: list[str], waarde: str = "aant
     return merged, True
 
 
-def weighted_consulteenheden(aantallen: pd.DataFrame,
-                             gewichten: dict[str, float] = CONSULTEENHEID_GEWICHT) -> pd.Series:
+def weighted_consulteenheden(
+    aantallen: pd.DataFrame, gewichten: dict[str, float] = CONSULTEENHEID_GEWICHT
+) -> pd.Series:
     """Return the consulteenheden of each row (columns soort, aantal): aantal times its soort's weight, unrounded."""
     return aantallen["aantal"].astype(float) * aantallen["soort"].astype(str).map(gewichten)
 
 
 def consulteenheden(advies, consult, visite) -> int:
     """Return consulteenheden as the report prints them: the weighted sum of the three soorten, rounded half up."""
-    counts = pd.DataFrame({"soort": list(CONSULTEENHEID_GEWICHT),
-                           "aantal": [float(advies), float(consult), float(visite)]})
+    counts = pd.DataFrame(
+        {"soort": list(CONSULTEENHEID_GEWICHT), "aantal": [float(advies), float(consult), float(visite)]}
+    )
     return round_half_up(float(weighted_consulteenheden(counts).sum()))
 
 

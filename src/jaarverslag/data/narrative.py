@@ -19,8 +19,11 @@ from pathlib import Path
 
 FOLDER = "tekst"  # data/<jaar>/tekst/
 SUFFIX = ".md"
-FILES = {"voorwoord": "het voorwoord", "samenwerking": "de samenwerking met partners",
-         "hoogtepunten": "de hoogtepunten van het jaar"}
+FILES = {
+    "voorwoord": "het voorwoord",
+    "samenwerking": "de samenwerking met partners",
+    "hoogtepunten": "de hoogtepunten van het jaar",
+}
 # The MyST extensions of _config.yml: the texts must be parsed exactly as Sphinx will parse them.
 MYST_EXTENSIONS = frozenset({"colon_fence", "deflist", "dollarmath", "substitution"})
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -30,30 +33,70 @@ _BOOK_LINK = re.compile(r"(?P<pagina>[a-z][a-z0-9_-]*)(\.md)?(#[A-Za-z0-9_-]+)?"
 ALLOWED_ROLES = frozenset({"term"})  # a glossary term only links to the Begrippenlijst
 HEADING_LEVELS = (3, 4)
 
-_ALLOWED_BLOCKS = frozenset({
-    "paragraph_open", "paragraph_close", "heading_open", "heading_close", "inline",
-    "bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close",
-    "list_item_open", "list_item_close", "footnote_reference_open", "footnote_reference_close",
-    "footnote_block_open", "footnote_block_close", "footnote_open", "footnote_close", "footnote_anchor",
-    "myst_line_comment",
-})
-_ALLOWED_INLINE = frozenset({
-    "text", "softbreak", "hardbreak", "em_open", "em_close", "strong_open", "strong_close",
-    "code_inline", "link_close", "footnote_ref", "footnote_anchor",
-})
+_ALLOWED_BLOCKS = frozenset(
+    {
+        "paragraph_open",
+        "paragraph_close",
+        "heading_open",
+        "heading_close",
+        "inline",
+        "bullet_list_open",
+        "bullet_list_close",
+        "ordered_list_open",
+        "ordered_list_close",
+        "list_item_open",
+        "list_item_close",
+        "footnote_reference_open",
+        "footnote_reference_close",
+        "footnote_block_open",
+        "footnote_block_close",
+        "footnote_open",
+        "footnote_close",
+        "footnote_anchor",
+        "myst_line_comment",
+    }
+)
+_ALLOWED_INLINE = frozenset(
+    {
+        "text",
+        "softbreak",
+        "hardbreak",
+        "em_open",
+        "em_close",
+        "strong_open",
+        "strong_close",
+        "code_inline",
+        "link_close",
+        "footnote_ref",
+        "footnote_anchor",
+    }
+)
 # Dutch names for what an analyst may have typed, for the message.
 _CONSTRUCTS = {
-    "fence": "een directive of codeblok (```)", "colon_fence": "een directive (:::)",
-    "html_block": "HTML", "html_inline": "HTML", "image": "een afbeelding", "code_block": "een ingesprongen codeblok",
-    "substitution_inline": "een substitutie ({{ ... }})", "substitution_block": "een substitutie ({{ ... }})",
-    "math_inline": "een formule ($...$)", "math_block": "een formule ($$...$$)", "table_open": "een tabel",
-    "blockquote_open": "een citaatblok (>)", "hr": "een horizontale lijn", "front_matter": "front matter (---)",
-    "myst_target": "een verwijzingsdoel ((naam)=)", "myst_block_break": "een blokscheiding (+++)",
-    "dl_open": "een definitielijst", "myst_role": "een rol",
+    "fence": "een directive of codeblok (```)",
+    "colon_fence": "een directive (:::)",
+    "html_block": "HTML",
+    "html_inline": "HTML",
+    "image": "een afbeelding",
+    "code_block": "een ingesprongen codeblok",
+    "substitution_inline": "een substitutie ({{ ... }})",
+    "substitution_block": "een substitutie ({{ ... }})",
+    "math_inline": "een formule ($...$)",
+    "math_block": "een formule ($$...$$)",
+    "table_open": "een tabel",
+    "blockquote_open": "een citaatblok (>)",
+    "hr": "een horizontale lijn",
+    "front_matter": "front matter (---)",
+    "myst_target": "een verwijzingsdoel ((naam)=)",
+    "myst_block_break": "een blokscheiding (+++)",
+    "dl_open": "een definitielijst",
+    "myst_role": "een rol",
 }
-ALLOWED_TEXT = ("alinea's, tussenkoppen (### en ####), lijsten, *nadruk* en **vet**, `code`, "
-                "links naar http(s)-pagina's of naar een pagina van dit boek, voetnoten, "
-                "begrippen ({term}`...`) en commentaar (<!-- -->)")
+ALLOWED_TEXT = (
+    "alinea's, tussenkoppen (### en ####), lijsten, *nadruk* en **vet**, `code`, "
+    "links naar http(s)-pagina's of naar een pagina van dit boek, voetnoten, "
+    "begrippen ({term}`...`) en commentaar (<!-- -->)"
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +132,10 @@ def _link_problem(href: str, book_pages: frozenset[str]) -> str | None:
     book = _BOOK_LINK.fullmatch(href)
     if book and book.group("pagina") in book_pages:
         return None
-    return (f"de link naar '{href}' is niet toegestaan: link alleen naar een http(s)-adres of naar een pagina "
-            f"van dit boek ({', '.join(sorted(book_pages))})")
+    return (
+        f"de link naar '{href}' is niet toegestaan: link alleen naar een http(s)-adres of naar een pagina "
+        f"van dit boek ({', '.join(sorted(book_pages))})"
+    )
 
 
 def problems(text: str, book_pages: frozenset[str]) -> list[TextProblem]:
@@ -112,8 +157,13 @@ def problems(text: str, book_pages: frozenset[str]) -> list[TextProblem]:
         if token.type == "heading_open":
             level = int(token.tag[1])
             if level not in HEADING_LEVELS or (level == HEADING_LEVELS[1] and HEADING_LEVELS[0] not in levels):
-                found.append(TextProblem(line, f"een kop van niveau {level} ({'#' * level}) past hier niet: de tekst "
-                                               "staat onder een kop van het hoofdstuk; begin tussenkoppen met ###"))
+                found.append(
+                    TextProblem(
+                        line,
+                        f"een kop van niveau {level} ({'#' * level}) past hier niet: de tekst "
+                        "staat onder een kop van het hoofdstuk; begin tussenkoppen met ###",
+                    )
+                )
             levels.append(level)
         offset = 0
         for child in token.children or []:
@@ -146,11 +196,20 @@ def is_empty(text: str) -> bool:
 def check_file(path: Path, root: Path) -> list[TextProblem]:
     """Return the problems of one narrative file: its place (inside the project, no link), encoding, constructs."""
     if path.is_symlink() or not path.resolve().is_relative_to(root.resolve()):
-        return [TextProblem(None, "dit is een verwijzing (symbolische link) of ligt buiten de projectmap; "
-                                  "zet de tekst zelf in het bestand")]
+        return [
+            TextProblem(
+                None,
+                "dit is een verwijzing (symbolische link) of ligt buiten de projectmap; "
+                "zet de tekst zelf in het bestand",
+            )
+        ]
     if not path.is_file() or path.suffix != SUFFIX or path.stem not in FILES:
-        return [TextProblem(None, f"dit tekstbestand wordt niet gebruikt; de teksten heten "
-                                  f"{', '.join(f'{n}{SUFFIX}' for n in FILES)}")]
+        return [
+            TextProblem(
+                None,
+                f"dit tekstbestand wordt niet gebruikt; de teksten heten {', '.join(f'{n}{SUFFIX}' for n in FILES)}",
+            )
+        ]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from docutils.nodes import make_id
 
+from jaarverslag.data.codebook import TabelSpec, codebook
 from jaarverslag.data.narrative import FILES as NARRATIVE_FILES
 from jaarverslag.data.narrative import FOLDER as NARRATIVE_FOLDER
-from jaarverslag.data.codebook import TabelSpec, codebook
 from jaarverslag.data.paths import YEAR_FOLDER_PATTERN, data_dir, project_root
 
 CODEBOOK_PAGE = "book/codeboek.html"  # the appendix Codeboek in each year's site; tables are anchored codeboek-<naam>
@@ -42,7 +42,7 @@ NARRATIVE_GENERAL = (
 TABLE_HINTS = {
     "afwijkingen": "alleen invullen als make validate een afwijking meldt die in het gedrukte verslag zelf staat",
     "gedrukte_vergelijkingen": "de groeipercentages en verschillen met het vorige jaar zoals het verslag ze drukt, "
-                               "zodat ze nagerekend worden",
+    "zodat ze nagerekend worden",
 }
 
 
@@ -79,13 +79,18 @@ class NieuwJaar:
             lines.append(f"      {' '.join(table.rij.split())}")
             if table.naam in TABLE_HINTS:
                 lines.append(f"      Let op: {TABLE_HINTS[table.naam]}.")
-            lines.append(f"      Codeboek: data/codebook/{table.naam}.yml (in het boek: Verantwoording > Codeboek, "
-                         f"{codeboek_link(table.naam)})")
+            lines.append(
+                f"      Codeboek: data/codebook/{table.naam}.yml (in het boek: Verantwoording > Codeboek, "
+                f"{codeboek_link(table.naam)})"
+            )
         lines += ["", "Teksten (Markdown; het commentaar bovenin zegt wat erin hoort):"]
         for path in self.teksten:
             lines.append(f"  - {path.relative_to(self.root)}: {NARRATIVE_FILES[path.stem]}")
-        lines += ["", f"Daarna: make validate JAAR={self.jaar} zegt wat nog ontbreekt of niet klopt; "
-                      f"make book JAAR={self.jaar} bouwt het boek van {self.jaar}."]
+        lines += [
+            "",
+            f"Daarna: make validate JAAR={self.jaar} zegt wat nog ontbreekt of niet klopt; "
+            f"make book JAAR={self.jaar} bouwt het boek van {self.jaar}.",
+        ]
         return "\n".join(lines)
 
 
@@ -112,9 +117,11 @@ def maak(jaar: int, root: Path | None = None) -> NieuwJaar:
         raise JaarBestaatAl(
             f"{target.relative_to(root)}/ bestaat al; make nieuw-jaar overschrijft niets. Vul de tabellen in die "
             f"map verder aan (make validate JAAR={jaar} zegt wat nog ontbreekt), of hernoem of verwijder de map "
-            f"eerst als je echt opnieuw wilt beginnen.")
-    tables = tuple(sorted((s for s in codebook(root).values() if s.per_jaar and s.formaat == "csv"),
-                          key=lambda s: s.naam))
+            f"eerst als je echt opnieuw wilt beginnen."
+        )
+    tables = tuple(
+        sorted((s for s in codebook(root).values() if s.per_jaar and s.formaat == "csv"), key=lambda s: s.naam)
+    )
     staging = Path(tempfile.mkdtemp(prefix=f".{jaar}.", dir=data_dir(root)))  # not a year folder while filling
     try:
         for table in tables:

@@ -90,8 +90,9 @@ class LeeftijdGegevens:
     groepen: list[str] = field(default_factory=list)
 
 
-def gegevens_leeftijd(jaar: int, referentiejaar: int, terugval: str = "dichtstbijzijnde",
-                      root: Path | None = None) -> LeeftijdGegevens:
+def gegevens_leeftijd(
+    jaar: int, referentiejaar: int, terugval: str = "dichtstbijzijnde", root: Path | None = None
+) -> LeeftijdGegevens:
     """Load help requests per age group for the two years and attach the population (with fallback)."""
     from jaarverslag.data.load import beschikbaar, lees_tabel
 
@@ -103,10 +104,16 @@ def gegevens_leeftijd(jaar: int, referentiejaar: int, terugval: str = "dichtstbi
     counts = pd.concat([lees_tabel(T_LEEFTIJD_TOTAAL, j, root) for j in years], ignore_index=True)
     counts = counts[counts["aantal"].notna()]
     groups = list(dict.fromkeys(counts["leeftijdsgroep"].astype(str)))
-    types = pd.concat([lees_tabel(T_LEEFTIJD_SOORT, j, root) for j in years if beschikbaar(T_LEEFTIJD_SOORT, j, root)]
-                      or [pd.DataFrame(columns=["jaar", "leeftijdsgroep", "soort", "aantal"])], ignore_index=True)
-    pop = bevolking_per_groep(groups, root) if beschikbaar(T_BEVOLKING, None, root) else pd.DataFrame(
-        columns=["jaar", "leeftijdsgroep", "bevolking"])
+    types = pd.concat(
+        [lees_tabel(T_LEEFTIJD_SOORT, j, root) for j in years if beschikbaar(T_LEEFTIJD_SOORT, j, root)]
+        or [pd.DataFrame(columns=["jaar", "leeftijdsgroep", "soort", "aantal"])],
+        ignore_index=True,
+    )
+    pop = (
+        bevolking_per_groep(groups, root)
+        if beschikbaar(T_BEVOLKING, None, root)
+        else pd.DataFrame(columns=["jaar", "leeftijdsgroep", "bevolking"])
+    )
     available = sorted(set(pop["jaar"].astype(int)))
     rows, sources = [], []
     for j in years:
@@ -114,13 +121,27 @@ def gegevens_leeftijd(jaar: int, referentiejaar: int, terugval: str = "dichtstbi
             use, note, fallback = j, f"CBS-bevolking op 1 januari {j}", False
         elif available and terugval == "dichtstbijzijnde":
             use = dichtstbijzijnde_jaar(j, available)
-            note, fallback = (f"terugval: CBS-bevolking op 1 januari {use} (leeftijdsopbouw van het dichtstbijzijnde "
-                              f"jaar; voor {j} is geen bevolking per leeftijd beschikbaar)"), True
+            note, fallback = (
+                (
+                    f"terugval: CBS-bevolking op 1 januari {use} (leeftijdsopbouw van het dichtstbijzijnde "
+                    f"jaar; voor {j} is geen bevolking per leeftijd beschikbaar)"
+                ),
+                True,
+            )
         else:
-            use, note, fallback = None, (f"terugval: alleen aantallen (voor {j} is geen bevolking per leeftijd "
-                                         f"beschikbaar; de verhouding is een verhouding van aantallen)"), True
-        part = pop[pop["jaar"] == use][["leeftijdsgroep", "bevolking"]] if use is not None else \
-            pd.DataFrame({"leeftijdsgroep": groups, "bevolking": [math.nan] * len(groups)})
+            use, note, fallback = (
+                None,
+                (
+                    f"terugval: alleen aantallen (voor {j} is geen bevolking per leeftijd "
+                    f"beschikbaar; de verhouding is een verhouding van aantallen)"
+                ),
+                True,
+            )
+        part = (
+            pop[pop["jaar"] == use][["leeftijdsgroep", "bevolking"]]
+            if use is not None
+            else pd.DataFrame({"leeftijdsgroep": groups, "bevolking": [math.nan] * len(groups)})
+        )
         rows.append(part.assign(jaar=j))
         sources.append({"jaar": j, "bron": note, "terugval": fallback})
     popyear = pd.concat(rows, ignore_index=True)
@@ -150,8 +171,11 @@ def gegevens_zorgconsumptie(jaar: int, root: Path | None = None) -> ConsumptieGe
     from jaarverslag.data.load import beschikbaar, lees_tabel
     from jaarverslag.data.paths import verslagjaren
 
-    years = [j for j in verslagjaren(root) if j <= jaar and (beschikbaar(T_PER_1000, j, root)
-                                                               or beschikbaar(T_EENHEDEN, j, root))]
+    years = [
+        j
+        for j in verslagjaren(root)
+        if j <= jaar and (beschikbaar(T_PER_1000, j, root) or beschikbaar(T_EENHEDEN, j, root))
+    ]
     denominators = {j: lees_tabel(T_NOEMER, j, root) for j in verslagjaren(root) if beschikbaar(T_NOEMER, j, root)}
     if not years:
         raise ModelFout(f"Voor {jaar} en eerder zijn geen consulteenheden per gemeente beschikbaar.")
@@ -162,11 +186,16 @@ def gegevens_zorgconsumptie(jaar: int, root: Path | None = None) -> ConsumptieGe
         use = j if j in denominators else dichtstbijzijnde_jaar(j, sorted(denominators))
         noemer = denominators[use][["gemeente", "inwoners_x1000"]].astype({"gemeente": str})
         noemer["inwoners"] = noemer["inwoners_x1000"].astype(float) * PER_DUIZEND
-        noemer["bron_noemer"] = (f"gedrukte noemer {j}" if use == j
-                                 else f"terugval: gedrukte noemer van {use} (voor {j} niet gedrukt)")
-        printed = (lees_tabel(T_PER_1000, j, root)[["gemeente", "consulteenheden_per_1000"]]
-                   .astype({"gemeente": str}).rename(columns={"consulteenheden_per_1000": "per_1000_gedrukt"})
-                   if beschikbaar(T_PER_1000, j, root) else pd.DataFrame(columns=["gemeente", "per_1000_gedrukt"]))
+        noemer["bron_noemer"] = (
+            f"gedrukte noemer {j}" if use == j else f"terugval: gedrukte noemer van {use} (voor {j} niet gedrukt)"
+        )
+        printed = (
+            lees_tabel(T_PER_1000, j, root)[["gemeente", "consulteenheden_per_1000"]]
+            .astype({"gemeente": str})
+            .rename(columns={"consulteenheden_per_1000": "per_1000_gedrukt"})
+            if beschikbaar(T_PER_1000, j, root)
+            else pd.DataFrame(columns=["gemeente", "per_1000_gedrukt"])
+        )
         part = noemer.merge(printed, on="gemeente", how="left")
         if beschikbaar(T_EENHEDEN, j, root):
             units = lees_tabel(T_EENHEDEN, j, root)[["gemeente", "consulteenheden"]].astype({"gemeente": str})
@@ -185,5 +214,10 @@ def gegevens_zorgconsumptie(jaar: int, root: Path | None = None) -> ConsumptieGe
     table = table[table["gemeente"] != ONBEKEND].dropna(subset=["consulteenheden", "inwoners"])
     table["consulteenheden"] = table["consulteenheden"].astype(float)
     table["per_1000_gedrukt"] = table["per_1000_gedrukt"].astype("Float64")
-    return ConsumptieGegevens(table[["jaar", "gemeente", "consulteenheden", "inwoners", "per_1000_gedrukt",
-                                     "bron_eenheden", "bron_noemer"]].reset_index(drop=True), soorten, years)
+    return ConsumptieGegevens(
+        table[
+            ["jaar", "gemeente", "consulteenheden", "inwoners", "per_1000_gedrukt", "bron_eenheden", "bron_noemer"]
+        ].reset_index(drop=True),
+        soorten,
+        years,
+    )

@@ -35,10 +35,13 @@ class Rapport:
         lines = []
         for jaar, names in sorted(self.ontbrekend.items()):
             if names:
-                lines.append(f"Nog niet aanwezig of nog niet ingevuld voor {jaar} ({len(names)} tabellen): "
-                             f"{', '.join(names)}")
+                lines.append(
+                    f"Nog niet aanwezig of nog niet ingevuld voor {jaar} ({len(names)} tabellen): {', '.join(names)}"
+                )
         if self.aanvaard:
-            lines.append(f"{len(self.aanvaard)} erkende afwijking(en) in het gedrukte verslag (staan in afwijkingen.csv).")
+            lines.append(
+                f"{len(self.aanvaard)} erkende afwijking(en) in het gedrukte verslag (staan in afwijkingen.csv)."
+            )
         if self.problemen:
             lines.append(f"\n{len(self.problemen)} probleem/problemen gevonden in data/:")
             lines.extend(f"  - {p.tekst()}" for p in self.problemen)
@@ -56,23 +59,29 @@ def _afwijking_regel(b: ledger.Finding) -> str:
     """Return the afwijkingen.csv line that would record this finding (toelichting still to write)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(
-        [b.jaar, b.controle, b.onderwerp, _getal(b.gedrukt), _getal(b.berekend), "<toelichting>"])
+        [b.jaar, b.controle, b.onderwerp, _getal(b.gedrukt), _getal(b.berekend), "<toelichting>"]
+    )
     return out.getvalue()
 
 
 def _bevinding_probleem(b: ledger.Finding, root: Path) -> Probleem:
     """Word one unrecorded finding for the analyst: file, check, subject, printed and computed value, fix."""
     printed_file = ledger.table_file(b.tabel, b.jaar, root)
-    values = ("" if math.isnan(b.gedrukt) and math.isnan(b.berekend)
-              else f": gedrukt {_getal(b.gedrukt)}, berekend {_getal(b.berekend)}")
+    values = (
+        ""
+        if math.isnan(b.gedrukt) and math.isnan(b.berekend)
+        else f": gedrukt {_getal(b.gedrukt)}, berekend {_getal(b.berekend)}"
+    )
     fout = f"{b.uitleg} (controle {b.controle}, {b.onderwerp}{values})"
     if b.oplossing:
         return Probleem(printed_file, fout, b.oplossing)
     files = [printed_file, *b.bestanden]
     listed = files[0] if len(files) == 1 else f"{', '.join(files[:-1])} en {files[-1]}"
-    oplossing = (f"vergelijk de getallen in {listed} met het gedrukte verslag en verbeter wat verkeerd "
-                 f"is overgenomen; wijkt het gedrukte verslag zelf zo af, leg dat dan vast in "
-                 f"data/{b.jaar}/afwijkingen.csv met de regel: {_afwijking_regel(b)}")
+    oplossing = (
+        f"vergelijk de getallen in {listed} met het gedrukte verslag en verbeter wat verkeerd "
+        f"is overgenomen; wijkt het gedrukte verslag zelf zo af, leg dat dan vast in "
+        f"data/{b.jaar}/afwijkingen.csv met de regel: {_afwijking_regel(b)}"
+    )
     return Probleem(printed_file, fout, oplossing)
 
 
@@ -82,18 +91,27 @@ def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
     unrecorded = ledger.unrecorded(jaar, found, root)
     rapport.problemen.extend(_bevinding_probleem(b, root) for b in unrecorded)
     for rec in ledger.stale_records(jaar, found, checks.CHECKS, root):
-        rapport.problemen.append(Probleem(
-            f"data/{jaar}/afwijkingen.csv",
-            f"de vastgelegde afwijking {rec[1]} / {rec[2]} (gedrukt {_getal(rec[3])}, berekend {_getal(rec[4])}) "
-            "komt niet meer voor",
-            "verwijder deze regel, of pas gedrukt en berekend aan als de controle nu andere getallen meldt"))
+        rapport.problemen.append(
+            Probleem(
+                f"data/{jaar}/afwijkingen.csv",
+                f"de vastgelegde afwijking {rec[1]} / {rec[2]} (gedrukt {_getal(rec[3])}, berekend {_getal(rec[4])}) "
+                "komt niet meer voor",
+                "verwijder deze regel, of pas gedrukt en berekend aan als de controle nu andere getallen meldt",
+            )
+        )
     for row in ledger.recorded(jaar, root).itertuples(index=False):
         if row.controle not in checks.CHECKS:
             guess = difflib.get_close_matches(row.controle, list(checks.CHECKS), n=1)
             hint = f"bedoeld is waarschijnlijk {guess[0]}; " if guess else ""
-            rapport.problemen.append(Probleem(
-                f"data/{jaar}/afwijkingen.csv", f"de controle '{row.controle}' bestaat niet",
-                f"{hint}kies een van: {', '.join(checks.CHECKS)}", kolom="controle", waarde=row.controle))
+            rapport.problemen.append(
+                Probleem(
+                    f"data/{jaar}/afwijkingen.csv",
+                    f"de controle '{row.controle}' bestaat niet",
+                    f"{hint}kies een van: {', '.join(checks.CHECKS)}",
+                    kolom="controle",
+                    waarde=row.controle,
+                )
+            )
     unrecorded_keys = {b.key() for b in unrecorded}
     rapport.aanvaard.extend(b for b in found if b.key() not in unrecorded_keys)
 
@@ -102,13 +120,24 @@ def _narrative_problems(root: Path, jaar: int) -> list[Probleem]:
     """Check the year's own texts against the safe subset of Markdown."""
     folder = narrative.folder(root, jaar)
     if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(root.resolve())):
-        return [Probleem(str(folder.relative_to(root)), "deze map is een verwijzing naar een andere plek",
-                         "zet de teksten zelf in deze map")]
+        return [
+            Probleem(
+                str(folder.relative_to(root)),
+                "deze map is een verwijzing naar een andere plek",
+                "zet de teksten zelf in deze map",
+            )
+        ]
     found = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         for p in narrative.check_file(path, root):
-            found.append(Probleem(str(path.relative_to(root)), p.fout,
-                                  f"gebruik in de teksten alleen {narrative.ALLOWED_TEXT}", regel=p.regel))
+            found.append(
+                Probleem(
+                    str(path.relative_to(root)),
+                    p.fout,
+                    f"gebruik in de teksten alleen {narrative.ALLOWED_TEXT}",
+                    regel=p.regel,
+                )
+            )
     return found
 
 
@@ -133,9 +162,13 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
             if table is None:
                 guess = difflib.get_close_matches(path.name, list(wanted), n=1)
                 rename = f"hernoem het naar {guess[0]} als dat bedoeld is, " if guess else ""
-                rapport.problemen.append(Probleem(
-                    str(path.relative_to(root)), "dit bestand staat niet in het codeboek",
-                    f"{rename}of beschrijf de tabel in data/codebook/ (zie het hoofdstuk Codeboek)"))
+                rapport.problemen.append(
+                    Probleem(
+                        str(path.relative_to(root)),
+                        "dit bestand staat niet in het codeboek",
+                        f"{rename}of beschrijf de tabel in data/codebook/ (zie het hoofdstuk Codeboek)",
+                    )
+                )
                 continue
             if table.formaat != "csv":
                 continue

@@ -71,10 +71,14 @@ def _decode(raw: bytes, naam: str) -> tuple[str | None, list[Probleem]]:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        return None, [Probleem(naam, "het bestand is geen UTF-8 (teken op positie "
-                               f"{err.start} is niet te lezen)",
-                               "sla het bestand op als 'CSV UTF-8' (in Excel: Opslaan als > CSV UTF-8)",
-                               regel=line)]
+        return None, [
+            Probleem(
+                naam,
+                f"het bestand is geen UTF-8 (teken op positie {err.start} is niet te lezen)",
+                "sla het bestand op als 'CSV UTF-8' (in Excel: Opslaan als > CSV UTF-8)",
+                regel=line,
+            )
+        ]
 
 
 def _cell_problem(kolom: Kolom, value: str) -> tuple[str, str] | None:
@@ -83,16 +87,23 @@ def _cell_problem(kolom: Kolom, value: str) -> tuple[str, str] | None:
         if INTEGER.match(value):
             return None
         if DUTCH_THOUSANDS.match(value):
-            return ("een punt als duizendtalscheiding wordt niet gelezen",
-                    f"schrijf het getal zonder punten: {value.replace('.', '')}")
-        return ("dit is geen geheel getal", "vul een geheel getal in, zonder punten, spaties of tekst (bijvoorbeeld 10862)")
+            return (
+                "een punt als duizendtalscheiding wordt niet gelezen",
+                f"schrijf het getal zonder punten: {value.replace('.', '')}",
+            )
+        return (
+            "dit is geen geheel getal",
+            "vul een geheel getal in, zonder punten, spaties of tekst (bijvoorbeeld 10862)",
+        )
     if kolom.type == "decimaal":
         if DECIMAL.match(value):
             return None
         if DUTCH_DECIMAL.match(value):
-            return ("een decimale komma wordt niet gelezen",
-                    f"gebruik een punt als decimaalteken en geen duizendtalscheiding: "
-                    f"{value.replace('.', '').replace(',', '.')}")
+            return (
+                "een decimale komma wordt niet gelezen",
+                f"gebruik een punt als decimaalteken en geen duizendtalscheiding: "
+                f"{value.replace('.', '').replace(',', '.')}",
+            )
         return ("dit is geen getal", "vul een getal in met een punt als decimaalteken (bijvoorbeeld 3.19)")
     if kolom.type == "datum" and not ISO_DATE.match(value):
         return ("dit is geen datum in de vorm JJJJ-MM-DD", "schrijf de datum als bijvoorbeeld 2021-01-25")
@@ -103,8 +114,10 @@ def _dutch_number(kolom: Kolom, value: str) -> tuple[str, tuple[str, str] | None
     """Turn a number of the Dutch dialect (10.862; 3,19) into the plain form; a point decimal there is refused."""
     if kolom.type not in ("geheel", "decimaal") or not DUTCH_NUMBER.match(value):
         if kolom.type == "decimaal" and DECIMAL.match(value) and "." in value:
-            return value, ("in een bestand met ; als scheidingsteken is de komma het decimaalteken",
-                           f"schrijf {value.replace('.', ',')}")
+            return value, (
+                "in een bestand met ; als scheidingsteken is de komma het decimaalteken",
+                f"schrijf {value.replace('.', ',')}",
+            )
         return value, None
     plain = value.replace(".", "").replace(",", ".")
     if kolom.type == "geheel" and "," in value:
@@ -118,10 +131,19 @@ def _parse(text: str, spec: TabelSpec, naam: str) -> tuple[pd.DataFrame | None, 
     has = {sep for sep in (PLAIN, DUTCH) if sep in header}
     if len(has) != 1:
         found = "zowel komma's als puntkomma's" if has else "geen komma en geen puntkomma"
-        return None, PLAIN, [Probleem(naam, f"de kopregel bevat {found}, dus het scheidingsteken is niet te bepalen",
-                                      f"scheid de kolomnamen met komma's ({','.join(spec.kolomnamen)}) of, zoals "
-                                      f"Nederlandse Excel doet, met puntkomma's ({';'.join(spec.kolomnamen)})",
-                                      regel=1)]
+        return (
+            None,
+            PLAIN,
+            [
+                Probleem(
+                    naam,
+                    f"de kopregel bevat {found}, dus het scheidingsteken is niet te bepalen",
+                    f"scheid de kolomnamen met komma's ({','.join(spec.kolomnamen)}) of, zoals "
+                    f"Nederlandse Excel doet, met puntkomma's ({';'.join(spec.kolomnamen)})",
+                    regel=1,
+                )
+            ],
+        )
     sep = has.pop()
     other = DUTCH if sep == PLAIN else PLAIN
     problems: list[Probleem] = []
@@ -131,18 +153,32 @@ def _parse(text: str, spec: TabelSpec, naam: str) -> tuple[pd.DataFrame | None, 
         for row in reader:
             rows.append(row)
     except csv.Error:
-        return None, sep, [Probleem(naam, "een aanhalingsteken (\") wordt niet afgesloten", "zet tekst die een "
-                                    f"{DIALECT_NAMES[sep]} bevat tussen dubbele aanhalingstekens en sluit die af",
-                                    regel=reader.line_num)]
+        return (
+            None,
+            sep,
+            [
+                Probleem(
+                    naam,
+                    'een aanhalingsteken (") wordt niet afgesloten',
+                    f"zet tekst die een {DIALECT_NAMES[sep]} bevat tussen dubbele aanhalingstekens en sluit die af",
+                    regel=reader.line_num,
+                )
+            ],
+        )
     width = len(rows[0])
     for number, row in enumerate(rows[1:], start=FIRST_DATA_LINE):
         if row and len(row) != width:
-            hint = (f"; deze regel lijkt de {DIALECT_NAMES[other]} te gebruiken" if other in sep.join(row) else "")
-            problems.append(Probleem(
-                naam, f"deze regel heeft {len(row)} velden, de kopregel {width} (scheidingsteken: {DIALECT_NAMES[sep]}, "
-                      f"afgeleid uit de kopregel){hint}",
-                f"gebruik in het hele bestand hetzelfde scheidingsteken als in de kopregel, en zet tekst die een "
-                f"{DIALECT_NAMES[sep]} bevat tussen dubbele aanhalingstekens", regel=number))
+            hint = f"; deze regel lijkt de {DIALECT_NAMES[other]} te gebruiken" if other in sep.join(row) else ""
+            problems.append(
+                Probleem(
+                    naam,
+                    f"deze regel heeft {len(row)} velden, de kopregel {width} (scheidingsteken: {DIALECT_NAMES[sep]}, "
+                    f"afgeleid uit de kopregel){hint}",
+                    f"gebruik in het hele bestand hetzelfde scheidingsteken als in de kopregel, en zet tekst die een "
+                    f"{DIALECT_NAMES[sep]} bevat tussen dubbele aanhalingstekens",
+                    regel=number,
+                )
+            )
     if problems:
         return None, sep, problems
     body = [r for r in rows[1:] if r]
@@ -168,29 +204,43 @@ def _schema(spec: TabelSpec, jaar: int | None) -> pa.DataFrameSchema:
 def _explain(check: str, kolom: Kolom | None, spec: TabelSpec, jaar: int | None) -> tuple[str, str]:
     """Translate a pandera check name into (what is wrong, how to fix) for the analyst."""
     if check.startswith("greater_than_or_equal_to"):
-        return (f"de waarde is kleiner dan het minimum {kolom.min:g}", "controleer het getal; aantallen zijn nooit negatief")
+        return (
+            f"de waarde is kleiner dan het minimum {kolom.min:g}",
+            "controleer het getal; aantallen zijn nooit negatief",
+        )
     if check.startswith("less_than_or_equal_to"):
-        return (f"de waarde is groter dan het maximum {kolom.max:g}", "controleer het getal (percentages liggen tussen 0 en 100)")
+        return (
+            f"de waarde is groter dan het maximum {kolom.max:g}",
+            "controleer het getal (percentages liggen tussen 0 en 100)",
+        )
     if check.startswith("isin"):
         allowed = ", ".join(kolom.waarden or ())
         return ("deze waarde is niet toegestaan", f"kies een van: {allowed} (zie het codeboek)")
     if check.startswith("equal_to") and kolom is not None and kolom.naam == "jaar":
-        return (f"het jaar past niet bij de map {jaar}", f"zet {jaar} in de kolom jaar, of zet de rij in de map van dat jaar")
+        return (
+            f"het jaar past niet bij de map {jaar}",
+            f"zet {jaar} in de kolom jaar, of zet de rij in de map van dat jaar",
+        )
     if check == "not_nullable":
         return ("deze cel is leeg maar verplicht", "vul een waarde in")
     if "uniqueness" in check:
-        return (f"deze combinatie van {', '.join(spec.sleutel)} komt meer dan eens voor",
-                "houd één rij per combinatie en verwijder de dubbele")
+        return (
+            f"deze combinatie van {', '.join(spec.sleutel)} komt meer dan eens voor",
+            "houd één rij per combinatie en verwijder de dubbele",
+        )
     return (f"controle {check} faalt", "zie het codeboek voor de regels van deze kolom")
 
 
-def read_table(spec: TabelSpec, path: Path, jaar: int | None, root: Path | None = None) -> tuple[pd.DataFrame | None, list[Probleem]]:
+def read_table(
+    spec: TabelSpec, path: Path, jaar: int | None, root: Path | None = None
+) -> tuple[pd.DataFrame | None, list[Probleem]]:
     """Read and validate one CSV file against its codebook entry; return the typed frame and every problem."""
     naam = _display(path, root)
     raw = path.read_bytes()
     if not raw.strip():
-        return None, [Probleem(naam, "het bestand is leeg",
-                               f"zet minstens de kopregel erin: {','.join(spec.kolomnamen)}")]
+        return None, [
+            Probleem(naam, "het bestand is leeg", f"zet minstens de kopregel erin: {','.join(spec.kolomnamen)}")
+        ]
     text, problems = _decode(raw, naam)
     if text is None:
         return None, problems
@@ -203,13 +253,26 @@ def read_table(spec: TabelSpec, path: Path, jaar: int | None, root: Path | None 
     for column in missing:
         guess = difflib.get_close_matches(column, [c for c in frame.columns if c not in expected], n=1)
         hint = f" (staat er '{guess[0]}' bedoeld?)" if guess else ""
-        problems.append(Probleem(naam, f"kolom '{column}' ontbreekt{hint}",
-                                 f"de kopregel moet zijn: {','.join(expected)}", regel=1, kolom=column))
+        problems.append(
+            Probleem(
+                naam,
+                f"kolom '{column}' ontbreekt{hint}",
+                f"de kopregel moet zijn: {','.join(expected)}",
+                regel=1,
+                kolom=column,
+            )
+        )
     for column in frame.columns:
         if column not in expected:
-            problems.append(Probleem(naam, f"kolom '{column}' is onbekend",
-                                     f"verwijder de kolom of hernoem hem; de kopregel moet zijn: {','.join(expected)}",
-                                     regel=1, kolom=str(column)))
+            problems.append(
+                Probleem(
+                    naam,
+                    f"kolom '{column}' is onbekend",
+                    f"verwijder de kolom of hernoem hem; de kopregel moet zijn: {','.join(expected)}",
+                    regel=1,
+                    kolom=str(column),
+                )
+            )
     if problems:
         return None, problems
 
@@ -227,8 +290,11 @@ def read_table(spec: TabelSpec, path: Path, jaar: int | None, root: Path | None 
             problem = problem or _cell_problem(kolom, value)
             if problem:
                 bad_rows.add(index)
-                problems.append(Probleem(naam, problem[0], problem[1], regel=index + FIRST_DATA_LINE,
-                                         kolom=kolom.naam, waarde=value))
+                problems.append(
+                    Probleem(
+                        naam, problem[0], problem[1], regel=index + FIRST_DATA_LINE, kolom=kolom.naam, waarde=value
+                    )
+                )
         frame[kolom.naam] = values.replace("", pd.NA)
 
     typed = frame.drop(index=sorted(bad_rows))
@@ -255,10 +321,16 @@ def read_table(spec: TabelSpec, path: Path, jaar: int | None, root: Path | None 
             seen.add(key)
             fout, oplossing = _explain(check, kolom, spec, jaar)
             value = None if pd.isna(case.failure_case) else str(case.failure_case)
-            problems.append(Probleem(naam, fout, oplossing,
-                                     regel=None if index is None else index + FIRST_DATA_LINE,
-                                     kolom=None if "uniqueness" in check else case.column,
-                                     waarde=value))
+            problems.append(
+                Probleem(
+                    naam,
+                    fout,
+                    oplossing,
+                    regel=None if index is None else index + FIRST_DATA_LINE,
+                    kolom=None if "uniqueness" in check else case.column,
+                    waarde=value,
+                )
+            )
     problems.extend(_status_problems(typed, naam))
     problems.sort(key=lambda p: (p.regel or 0, p.kolom or ""))
     return (None if problems else typed.reset_index(drop=True)), problems
@@ -269,7 +341,13 @@ def _status_problems(frame: pd.DataFrame, naam: str) -> list[Probleem]:
     if "status" not in frame.columns or "toelichting" not in frame.columns:
         return []
     needs_note = frame["status"].isin(["onzeker", "ontbreekt"]) & frame["toelichting"].isna()
-    return [Probleem(naam, f"status is '{frame.at[i, 'status']}' maar de toelichting is leeg",
-                     "schrijf in 'toelichting' waarom de waarde onzeker is of ontbreekt",
-                     regel=int(i) + FIRST_DATA_LINE, kolom="toelichting")
-            for i in frame.index[needs_note]]
+    return [
+        Probleem(
+            naam,
+            f"status is '{frame.at[i, 'status']}' maar de toelichting is leeg",
+            "schrijf in 'toelichting' waarom de waarde onzeker is of ontbreekt",
+            regel=int(i) + FIRST_DATA_LINE,
+            kolom="toelichting",
+        )
+        for i in frame.index[needs_note]
+    ]

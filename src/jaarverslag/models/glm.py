@@ -94,8 +94,15 @@ class Fit:
     df_phi: int | None = None  # df of the dispersion estimate: t-quantiles for quasi-Poisson
 
 
-def fit_glm(y, X: pd.DataFrame, exposure, familie: str = "poisson", phi: float = 1.0, alpha: float = 0.0,
-            df_phi: int | None = None) -> Fit:
+def fit_glm(
+    y,
+    X: pd.DataFrame,
+    exposure,
+    familie: str = "poisson",
+    phi: float = 1.0,
+    alpha: float = 0.0,
+    df_phi: int | None = None,
+) -> Fit:
     """Fit a log-link count GLM with offset log(exposure) for a resolved family."""
     y = np.asarray(y, float)
     offset = np.log(np.asarray(exposure, float))
@@ -109,8 +116,13 @@ def fit_glm(y, X: pd.DataFrame, exposure, familie: str = "poisson", phi: float =
             result = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale=1.0)
         else:
             raise ValueError(f"familie {familie!r} is niet opgelost; gebruik kies_familie eerst")
-    return Fit(result, familie, phi if familie == "quasipoisson" else 1.0,
-               alpha if familie == "negbin" else 0.0, df_phi if familie == "quasipoisson" else None)
+    return Fit(
+        result,
+        familie,
+        phi if familie == "quasipoisson" else 1.0,
+        alpha if familie == "negbin" else 0.0,
+        df_phi if familie == "quasipoisson" else None,
+    )
 
 
 def kritieke_waarde(betrouwbaarheid: float, df_phi: int | None = None) -> float:
@@ -126,18 +138,31 @@ def verhoudingen(fit: Fit, kolommen: list[str], betrouwbaarheid: float) -> pd.Da
     se = fit.result.bse[kolommen]
     z = b / se
     p = 2 * (stats.t.sf(np.abs(z), fit.df_phi) if fit.df_phi else stats.norm.sf(np.abs(z)))
-    return pd.DataFrame({"term": kolommen, "verhouding": np.exp(b.to_numpy()),
-                         "ondergrens": np.exp((b - crit * se).to_numpy()),
-                         "bovengrens": np.exp((b + crit * se).to_numpy()),
-                         "se_log": se.to_numpy(), "p_waarde": np.asarray(p, float)})
+    return pd.DataFrame(
+        {
+            "term": kolommen,
+            "verhouding": np.exp(b.to_numpy()),
+            "ondergrens": np.exp((b - crit * se).to_numpy()),
+            "bovengrens": np.exp((b + crit * se).to_numpy()),
+            "se_log": se.to_numpy(),
+            "p_waarde": np.asarray(p, float),
+        }
+    )
 
 
 def _indicator(values: pd.Series, level) -> np.ndarray:
     return (values.astype(str).to_numpy() == str(level)).astype(float)
 
 
-def ontwerp_hoofdeffecten(frame: pd.DataFrame, factor: str, niveaus: list, tijd: str, referentie,
-                          numeriek: list[str] | None = None, met_factor: bool = True) -> pd.DataFrame:
+def ontwerp_hoofdeffecten(
+    frame: pd.DataFrame,
+    factor: str,
+    niveaus: list,
+    tijd: str,
+    referentie,
+    numeriek: list[str] | None = None,
+    met_factor: bool = True,
+) -> pd.DataFrame:
     """Return the main-effects design: intercept, factor dummies (first level is reference), year dummies."""
     X = {"intercept": np.ones(len(frame))}
     if met_factor:
@@ -180,16 +205,29 @@ class Toets:
         return self.p_waarde < 1 - betrouwbaarheid
 
 
-def interactietoets(y, X0: pd.DataFrame, X1: pd.DataFrame, exposure, dispersie: Dispersie, familie: str,
-                    betrouwbaarheid: float, alpha: float = 0.0) -> Toets:
+def interactietoets(
+    y,
+    X0: pd.DataFrame,
+    X1: pd.DataFrame,
+    exposure,
+    dispersie: Dispersie,
+    familie: str,
+    betrouwbaarheid: float,
+    alpha: float = 0.0,
+) -> Toets:
     """Return the likelihood-ratio test of the main-effects model X0 against the per-group model X1."""
     d0 = fit_glm(y, X0, exposure, "poisson").result
     d1 = fit_glm(y, X1, exposure, "poisson").result
     lr = max(float(d0.deviance - d1.deviance), 0.0)
     df = int(round(d0.df_resid - d1.df_resid))
     crit = float(stats.chi2.ppf(betrouwbaarheid, df)) if df > 0 else math.nan
-    toets = dict(statistiek=lr, df=df, p_waarde=float(stats.chi2.sf(lr, df)) if df > 0 else math.nan,
-                 phi_kritiek=lr / crit if df > 0 else math.nan, familie=familie)
+    toets = dict(
+        statistiek=lr,
+        df=df,
+        p_waarde=float(stats.chi2.sf(lr, df)) if df > 0 else math.nan,
+        phi_kritiek=lr / crit if df > 0 else math.nan,
+        familie=familie,
+    )
     # The dispersion comes from X0's residuals; if X1 is saturated those residuals ARE the interaction.
     identifiable = d1.df_resid > 0.5
     if familie == "poisson":
@@ -213,8 +251,10 @@ def familie_fit(y, X0, exposure, familie_gevraagd: str) -> tuple[Dispersie, str,
     dispersie = dispersie_check(poisson0)
     familie = kies_familie(familie_gevraagd, dispersie)
     if familie in ("quasipoisson", "negbin") and not dispersie.schatbaar:
-        raise ModelFout("De spreiding is niet te schatten: het model heeft geen vrije vrijheidsgraden. "
-                        "Kies familie 'poisson' of 'auto'.")
+        raise ModelFout(
+            "De spreiding is niet te schatten: het model heeft geen vrije vrijheidsgraden. "
+            "Kies familie 'poisson' of 'auto'."
+        )
     phi = max(dispersie.phi, 1.0) if familie == "quasipoisson" else 1.0  # never narrower than Poisson
     alpha = nb_alpha(y, poisson0.fittedvalues, dispersie.df) if familie == "negbin" else 0.0
     return dispersie, familie, phi, alpha

@@ -53,8 +53,9 @@ class LeeftijdModel:
     met_bevolking: bool  # False: counts only (no offset), the ratio is a count ratio
 
 
-def leeftijd_groei(frame: pd.DataFrame, jaar: int, referentiejaar: int, familie: str = "auto",
-                   betrouwbaarheid: float = 0.95) -> LeeftijdModel:
+def leeftijd_groei(
+    frame: pd.DataFrame, jaar: int, referentiejaar: int, familie: str = "auto", betrouwbaarheid: float = 0.95
+) -> LeeftijdModel:
     """Fit the age-group growth model: Poisson/quasi-Poisson/NB GLM with offset log(bevolking).
 
     frame: one row per leeftijdsgroep and jaar (two years) with columns aantal and bevolking;
@@ -77,32 +78,49 @@ def leeftijd_groei(frame: pd.DataFrame, jaar: int, referentiejaar: int, familie:
     dispersie, fam, phi, alpha = familie_fit(y, X0, exposure, familie)
     df_phi = dispersie.df if fam == "quasipoisson" else None
     common = verhoudingen(fit_glm(y, X0, exposure, fam, phi, alpha, df_phi), [f"jaar[{jaar}]"], betrouwbaarheid)
-    per = verhoudingen(fit_glm(y, X1, exposure, fam, phi, alpha, df_phi),
-                       [f"trend[{g}][{jaar}]" for g in groups], betrouwbaarheid)
+    per = verhoudingen(
+        fit_glm(y, X1, exposure, fam, phi, alpha, df_phi), [f"trend[{g}][{jaar}]" for g in groups], betrouwbaarheid
+    )
     toets = interactietoets(y, X0, X1, exposure, dispersie, fam, betrouwbaarheid, alpha)
 
     wide = data.pivot(index="leeftijdsgroep", columns="jaar", values=["aantal", "bevolking"]).loc[groups]
-    table = pd.DataFrame({
-        "leeftijdsgroep": groups,
-        "aantal_ref": wide[("aantal", referentiejaar)].astype(float).to_numpy(),
-        "aantal": wide[("aantal", jaar)].astype(float).to_numpy(),
-        "bevolking_ref": wide[("bevolking", referentiejaar)].astype(float).to_numpy(),
-        "bevolking": wide[("bevolking", jaar)].astype(float).to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "leeftijdsgroep": groups,
+            "aantal_ref": wide[("aantal", referentiejaar)].astype(float).to_numpy(),
+            "aantal": wide[("aantal", jaar)].astype(float).to_numpy(),
+            "bevolking_ref": wide[("bevolking", referentiejaar)].astype(float).to_numpy(),
+            "bevolking": wide[("bevolking", jaar)].astype(float).to_numpy(),
+        }
+    )
     table["per_1000_ref"] = table["aantal_ref"] / table["bevolking_ref"] * PER_DUIZEND
     table["per_1000"] = table["aantal"] / table["bevolking"] * PER_DUIZEND
     for column in ("verhouding", "ondergrens", "bovengrens", "p_waarde"):
         table[column] = per[column].to_numpy()
-    count_only = verhoudingen(fit_glm(y, X1, exposure, "poisson"), [f"trend[{g}][{jaar}]" for g in groups],
-                              betrouwbaarheid)  # sampling error of the counts alone, for comparison
+    count_only = verhoudingen(
+        fit_glm(y, X1, exposure, "poisson"), [f"trend[{g}][{jaar}]" for g in groups], betrouwbaarheid
+    )  # sampling error of the counts alone, for comparison
     table["ondergrens_poisson"] = count_only["ondergrens"].to_numpy()
     table["bovengrens_poisson"] = count_only["bovengrens"].to_numpy()
-    return LeeftijdModel(jaar, referentiejaar, familie, fam, betrouwbaarheid, dispersie, phi, alpha, table,
-                         common.iloc[0][["verhouding", "ondergrens", "bovengrens", "p_waarde"]], toets, met_bevolking)
+    return LeeftijdModel(
+        jaar,
+        referentiejaar,
+        familie,
+        fam,
+        betrouwbaarheid,
+        dispersie,
+        phi,
+        alpha,
+        table,
+        common.iloc[0][["verhouding", "ondergrens", "bovengrens", "p_waarde"]],
+        toets,
+        met_bevolking,
+    )
 
 
-def groei_per_soort(per_soort: pd.DataFrame, jaar: int, referentiejaar: int, familie: str = "auto",
-                    betrouwbaarheid: float = 0.95) -> pd.DataFrame:
+def groei_per_soort(
+    per_soort: pd.DataFrame, jaar: int, referentiejaar: int, familie: str = "auto", betrouwbaarheid: float = 0.95
+) -> pd.DataFrame:
     """Fit the age-group growth model separately per soort; empty when a year lacks the split by type."""
     rows = []
     for soort, part in per_soort.groupby("soort", sort=False):
@@ -113,8 +131,14 @@ def groei_per_soort(per_soort: pd.DataFrame, jaar: int, referentiejaar: int, fam
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def verhouding_met_de_hand(aantal: float, aantal_ref: float, bevolking: float, bevolking_ref: float,
-                           betrouwbaarheid: float = 0.95, phi: float = 1.0) -> tuple[float, float, float]:
+def verhouding_met_de_hand(
+    aantal: float,
+    aantal_ref: float,
+    bevolking: float,
+    bevolking_ref: float,
+    betrouwbaarheid: float = 0.95,
+    phi: float = 1.0,
+) -> tuple[float, float, float]:
     """Return the rate ratio and its Wald interval by the closed formula (the worked example)."""
     ratio = (aantal / bevolking) / (aantal_ref / bevolking_ref)
     se = math.sqrt(phi * (1 / aantal + 1 / aantal_ref))

@@ -82,8 +82,14 @@ def is_oud(band: str) -> bool:
     return band_grenzen(band)[0] >= OUDEREN_VANAF
 
 
-def projecteer_bevolking(basis: pd.DataFrame, groei: dict[str, float], prognose_jaren: int,
-                         ouderen_groei_pct: float, basisjaar: int, tot_jaar: int) -> pd.DataFrame:
+def projecteer_bevolking(
+    basis: pd.DataFrame,
+    groei: dict[str, float],
+    prognose_jaren: int,
+    ouderen_groei_pct: float,
+    basisjaar: int,
+    tot_jaar: int,
+) -> pd.DataFrame:
     """Project the population per gemeente and 5-year band from basisjaar to tot_jaar.
 
     basis: gemeente, leeftijdsgroep (CBS band such as '65-69' or '95+'), inwoners in basisjaar.
@@ -113,9 +119,16 @@ def projecteer_bevolking(basis: pd.DataFrame, groei: dict[str, float], prognose_
             if aandeel >= 1:
                 raise ProjectionError("all_elderly", ouderen_groei_pct=ouderen_groei_pct, jaar=jaar, gemeente=gemeente)
             inwoners = totaal_jaar * (aandeel * mix_oud + (1 - aandeel) * mix_jong)
-            delen.append(pd.DataFrame({"jaar": jaar, "gemeente": gemeente,
-                                       "leeftijdsgroep": rijen["leeftijdsgroep"].to_numpy(),
-                                       "inwoners": inwoners.to_numpy()}))
+            delen.append(
+                pd.DataFrame(
+                    {
+                        "jaar": jaar,
+                        "gemeente": gemeente,
+                        "leeftijdsgroep": rijen["leeftijdsgroep"].to_numpy(),
+                        "inwoners": inwoners.to_numpy(),
+                    }
+                )
+            )
     return pd.concat(delen, ignore_index=True)
 
 
@@ -173,20 +186,31 @@ def gemeente_groei(prognose: pd.DataFrame, groei_onbekend_pct: float, marge_pct:
             laag, hoog = float(r.ondergrens_pct), float(r.bovengrens_pct)
         else:
             laag, hoog = mid - marge_pct, mid + marge_pct
-        rijen.append({"gemeente": r.gemeente, "laag": laag, "midden": mid, "hoog": hoog,
-                      "uit_prognose": uit_prognose, "eigen_interval": eigen_interval})
+        rijen.append(
+            {
+                "gemeente": r.gemeente,
+                "laag": laag,
+                "midden": mid,
+                "hoog": hoog,
+                "uit_prognose": uit_prognose,
+                "eigen_interval": eigen_interval,
+            }
+        )
     return pd.DataFrame(rijen)
 
 
 def scenario_aannames(p: dict, groei: pd.DataFrame) -> dict[str, Aannames]:
     """Return the three scenarios: laag takes the bounds with the least pressure, hoog those with the most."""
-    return {s: Aannames(
-        ouderen_groei_pct=p["ouderen_groei" + GRENS_MEER_DRUK[s]],
-        groei=dict(zip(groei["gemeente"], groei[s])),
-        trend=TREND_GRENS[s] if p["trend_leeftijd"] else GEEN_TREND,
-        uitstroom_pct=p["uitstroom" + GRENS_MEER_DRUK[s]],
-        instroom_aandeel_pct=p["instroom_aandeel" + GRENS_MINDER_DRUK[s]],
-    ) for s in SCENARIOS}
+    return {
+        s: Aannames(
+            ouderen_groei_pct=p["ouderen_groei" + GRENS_MEER_DRUK[s]],
+            groei=dict(zip(groei["gemeente"], groei[s])),
+            trend=TREND_GRENS[s] if p["trend_leeftijd"] else GEEN_TREND,
+            uitstroom_pct=p["uitstroom" + GRENS_MEER_DRUK[s]],
+            instroom_aandeel_pct=p["instroom_aandeel" + GRENS_MINDER_DRUK[s]],
+        )
+        for s in SCENARIOS
+    }
 
 
 def afwijkend(p: dict) -> list[str]:
@@ -252,8 +276,9 @@ def projecteer(basis: Basis, p: dict) -> Vooruitblik:
     trend = groei_per_jaar(basis).set_index("leeftijdsgroep") if p["trend_leeftijd"] else None
     delen, drempels, instroom = [], [], {}
     for naam, a in scenarios.items():
-        bev = projecteer_bevolking(basis.bevolking, a.groei, basis.prognose_jaren, a.ouderen_groei_pct,
-                                   basis.jaar, p["tot_jaar"])
+        bev = projecteer_bevolking(
+            basis.bevolking, a.groei, basis.prognose_jaren, a.ouderen_groei_pct, basis.jaar, p["tot_jaar"]
+        )
         bev["oud"] = bev["leeftijdsgroep"].map(is_oud)
         bev = groepeer_leeftijd(bev, groepen)
         per_groep = bev.groupby(["jaar", "groep"])["inwoners"].sum().unstack("groep")[groepen]
@@ -265,16 +290,26 @@ def projecteer(basis: Basis, p: dict) -> Vooruitblik:
                 factor = trend[a.trend].map(lambda v, stap=stap: trend_factor(v, stap, p["trend_jaren"]))[groepen]
             # rate × projected population = base count × population growth of the age group (× rate trend)
             relatief = inwoners / per_groep.loc[basis.jaar] * factor
-            rijen.append({"jaar": jaar,
-                          "hulpvragen": float((aantal_basis["hulpvragen"] * relatief).sum()),
-                          "consulteenheden": float((aantal_basis["consulteenheden"] * relatief).sum(min_count=1)),
-                          "bevolking": float(inwoners.sum()),
-                          "ouderen_aandeel": float(bev[(bev["jaar"] == jaar) & bev["oud"]]["inwoners"].sum()
-                                                   / inwoners.sum())})
+            rijen.append(
+                {
+                    "jaar": jaar,
+                    "hulpvragen": float((aantal_basis["hulpvragen"] * relatief).sum()),
+                    "consulteenheden": float((aantal_basis["consulteenheden"] * relatief).sum(min_count=1)),
+                    "bevolking": float(inwoners.sum()),
+                    "ouderen_aandeel": float(
+                        bev[(bev["jaar"] == jaar) & bev["oud"]]["inwoners"].sum() / inwoners.sum()
+                    ),
+                }
+            )
         frame = pd.DataFrame(rijen)
         instroom[naam] = basis.aios / p["opleidingsduur_jaren"] * a.instroom_aandeel_pct / 100
-        pool = capaciteit(basis.pool, uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"]), instroom[naam],
-                          basis.jaar, p["tot_jaar"])
+        pool = capaciteit(
+            basis.pool,
+            uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"]),
+            instroom[naam],
+            basis.jaar,
+            p["tot_jaar"],
+        )
         frame["huisartsen"] = pool.to_numpy()
         frame["nza_fte"] = frame["bevolking"] / NZA_NORM_PATIENTEN_PER_FTE
         frame["druk"] = frame["hulpvragen"] / frame["huisartsen"]
@@ -283,8 +318,15 @@ def projecteer(basis: Basis, p: dict) -> Vooruitblik:
         delen.append(frame)
         index = frame.set_index("jaar")["druk_index"]
         drempels += [{"scenario": naam, "drempel_pct": d, "jaar": drempeljaar(index, d)} for d in DREMPELS_PCT]
-    return Vooruitblik(basis, dict(p), groei, scenarios, pd.concat(delen, ignore_index=True),
-                       pd.DataFrame(drempels).astype({"jaar": "Int64"}), instroom)
+    return Vooruitblik(
+        basis,
+        dict(p),
+        groei,
+        scenarios,
+        pd.concat(delen, ignore_index=True),
+        pd.DataFrame(drempels).astype({"jaar": "Int64"}),
+        instroom,
+    )
 
 
 def waarde(v: Vooruitblik, scenario: str, jaar: int, kolom: str) -> float:

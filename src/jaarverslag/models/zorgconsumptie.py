@@ -99,8 +99,14 @@ def spiegelhalter_phi(z: np.ndarray, fractie: float = WINSOR_FRACTION) -> float:
     return float(np.mean(np.clip(z, lo, hi) ** 2))
 
 
-def funnel(frame: pd.DataFrame, jaar: int, phi_gewichten: float = 1.0, familie: str = "auto",
-           limieten: tuple[float, ...] = FUNNEL_LIMITS, drempel: float = DISPERSION_THRESHOLD) -> Funnel:
+def funnel(
+    frame: pd.DataFrame,
+    jaar: int,
+    phi_gewichten: float = 1.0,
+    familie: str = "auto",
+    limieten: tuple[float, ...] = FUNNEL_LIMITS,
+    drempel: float = DISPERSION_THRESHOLD,
+) -> Funnel:
     """Return funnel-plot points and control limits for one year (normal approximation to Poisson).
 
     The centre is the regional rate p0 = sum(units) / sum(inhabitants); a gemeente with n
@@ -120,21 +126,34 @@ def funnel(frame: pd.DataFrame, jaar: int, phi_gewichten: float = 1.0, familie: 
 
     # The widest control limit crossed (nan: inside); the page words it (render.model_text.trechter_oordeel).
     buiten = [limieten[-1] if abs(v) > crit[-1] else limieten[0] if abs(v) > crit[0] else math.nan for v in z]
-    punten = pd.DataFrame({"gemeente": year["gemeente"].astype(str).to_numpy(), "inwoners": n,
-                           "per_1000": rate * PER_DUIZEND, "z": z, "z_poisson": z_poisson,
-                           "buiten": np.asarray(buiten, float)})
+    punten = pd.DataFrame(
+        {
+            "gemeente": year["gemeente"].astype(str).to_numpy(),
+            "inwoners": n,
+            "per_1000": rate * PER_DUIZEND,
+            "z": z,
+            "z_poisson": z_poisson,
+            "buiten": np.asarray(buiten, float),
+        }
+    )
     grid = np.geomspace(n.min() * 0.6, n.max() * 1.25, 200)
     grenzen = {"inwoners": grid}
     for p, c in zip(limieten, crit):
         half = c * np.sqrt(phi_gewichten * phi_used * p0 / grid)
         grenzen[f"onder_{p}"] = np.maximum(p0 - half, 0) * PER_DUIZEND
         grenzen[f"boven_{p}"] = (p0 + half) * PER_DUIZEND
-    return Funnel(jaar, p0 * PER_DUIZEND, phi_gewichten, phi_used, aangepast, punten, pd.DataFrame(grenzen),
-                  tuple(limieten))
+    return Funnel(
+        jaar, p0 * PER_DUIZEND, phi_gewichten, phi_used, aangepast, punten, pd.DataFrame(grenzen), tuple(limieten)
+    )
 
 
-def afstand_model(frame: pd.DataFrame, afstanden: pd.DataFrame, familie: str = "auto",
-                  betrouwbaarheid: float = 0.95, basisjaar: int | None = None) -> AfstandModel:
+def afstand_model(
+    frame: pd.DataFrame,
+    afstanden: pd.DataFrame,
+    familie: str = "auto",
+    betrouwbaarheid: float = 0.95,
+    basisjaar: int | None = None,
+) -> AfstandModel:
     """Fit log(rate) = year effects + beta * distance and test it against separate gemeente effects."""
     data = frame.merge(afstanden[["gemeente", "afstand_km"]], on="gemeente", how="inner")
     if data["gemeente"].nunique() < 3:
@@ -159,15 +178,30 @@ def afstand_model(frame: pd.DataFrame, afstanden: pd.DataFrame, familie: str = "
         full = fit_glm(y, Xg, exposure, "poisson").result
         disp_full = dispersie_check(full)
         fam_full = kies_familie(familie, disp_full) if disp_full.schatbaar else "poisson"
-        rest = interactietoets(y, Xd, Xg, exposure, disp_full, fam_full, betrouwbaarheid,
-                               nb_alpha(y, full.fittedvalues, disp_full.df) if fam_full == "negbin" else 0.0)
-    return AfstandModel(fam, dispersie, per[["verhouding", "ondergrens", "bovengrens", "p_waarde"]], halving, rest,
-                        afstanden.copy())
+        rest = interactietoets(
+            y,
+            Xd,
+            Xg,
+            exposure,
+            disp_full,
+            fam_full,
+            betrouwbaarheid,
+            nb_alpha(y, full.fittedvalues, disp_full.df) if fam_full == "negbin" else 0.0,
+        )
+    return AfstandModel(
+        fam, dispersie, per[["verhouding", "ondergrens", "bovengrens", "p_waarde"]], halving, rest, afstanden.copy()
+    )
 
 
-def zorgconsumptie_model(frame: pd.DataFrame, jaar: int, basisjaar: int, familie: str = "auto",
-                         betrouwbaarheid: float = 0.95, afstanden: pd.DataFrame | None = None,
-                         phi_gewichten: float = 1.0) -> ConsumptieModel:
+def zorgconsumptie_model(
+    frame: pd.DataFrame,
+    jaar: int,
+    basisjaar: int,
+    familie: str = "auto",
+    betrouwbaarheid: float = 0.95,
+    afstanden: pd.DataFrame | None = None,
+    phi_gewichten: float = 1.0,
+) -> ConsumptieModel:
     """Fit the consumption model on gemeente × year rows (columns gemeente, jaar, consulteenheden, inwoners)."""
     data = frame[frame["jaar"] <= jaar].copy()
     data["gemeente"] = data["gemeente"].astype(str)
@@ -194,11 +228,12 @@ def zorgconsumptie_model(frame: pd.DataFrame, jaar: int, basisjaar: int, familie
     df_phi = dispersie.df if fam == "quasipoisson" else None
     main = fit_glm(y, X0, exposure, fam, phi, alpha, df_phi)
 
-    regionaal = (data.groupby("jaar")[["consulteenheden", "inwoners"]].sum().reset_index())
+    regionaal = data.groupby("jaar")[["consulteenheden", "inwoners"]].sum().reset_index()
     regionaal["per_1000"] = regionaal["consulteenheden"] / regionaal["inwoners"] * PER_DUIZEND
     fitted_main = pd.Series(main.result.fittedvalues, index=data.index)
-    regionaal["per_1000_model"] = (fitted_main.groupby(data["jaar"]).sum().to_numpy()
-                                   / regionaal["inwoners"].to_numpy() * PER_DUIZEND)
+    regionaal["per_1000_model"] = (
+        fitted_main.groupby(data["jaar"]).sum().to_numpy() / regionaal["inwoners"].to_numpy() * PER_DUIZEND
+    )
 
     jaareffect = pd.DataFrame(columns=["jaar", "verhouding", "ondergrens", "bovengrens", "p_waarde"])
     trend = pd.DataFrame()
@@ -219,10 +254,14 @@ def zorgconsumptie_model(frame: pd.DataFrame, jaar: int, basisjaar: int, familie
     se_log = np.sqrt(np.einsum("ij,jk,ik->i", Xr, main.result.cov_params().to_numpy(), Xr))
     crit = kritieke_waarde(betrouwbaarheid, df_phi)
     region = float(regionaal.loc[regionaal["jaar"] == jaar, "per_1000"].iloc[0]) / PER_DUIZEND
-    gemeente_effect = pd.DataFrame({"gemeente": data.loc[rows, "gemeente"].to_numpy(),
-                                    "verhouding": np.exp(lin_log) / region,
-                                    "ondergrens": np.exp(lin_log - crit * se_log) / region,
-                                    "bovengrens": np.exp(lin_log + crit * se_log) / region})
+    gemeente_effect = pd.DataFrame(
+        {
+            "gemeente": data.loc[rows, "gemeente"].to_numpy(),
+            "verhouding": np.exp(lin_log) / region,
+            "ondergrens": np.exp(lin_log - crit * se_log) / region,
+            "bovengrens": np.exp(lin_log + crit * se_log) / region,
+        }
+    )
 
     saturated = fit_glm(y, X1, exposure, "poisson").result
     fitted = data[["gemeente", "jaar"]].copy()
@@ -234,7 +273,22 @@ def zorgconsumptie_model(frame: pd.DataFrame, jaar: int, basisjaar: int, familie
         trend.insert(2, "per_1000", wide[jaar].to_numpy())
 
     afstand = afstand_model(data, afstanden, familie, betrouwbaarheid, basis) if afstanden is not None else None
-    return ConsumptieModel(jaar, basis, years, familie, fam, betrouwbaarheid, dispersie, phi, alpha, regionaal,
-                           jaareffect, gemeente_effect, trend, toets,
-                           funnel(data, jaar, phi_gewichten, familie),
-                           afstand, fitted)
+    return ConsumptieModel(
+        jaar,
+        basis,
+        years,
+        familie,
+        fam,
+        betrouwbaarheid,
+        dispersie,
+        phi,
+        alpha,
+        regionaal,
+        jaareffect,
+        gemeente_effect,
+        trend,
+        toets,
+        funnel(data, jaar, phi_gewichten, familie),
+        afstand,
+        fitted,
+    )

@@ -10,8 +10,8 @@ import matplotlib.ticker as mticker
 import seaborn as sns
 from IPython.display import HTML
 
-from jaarverslag.render.fmt import getal
 from jaarverslag.data.paths import ASSET_PREFIX, FIGURE_FOLDER
+from jaarverslag.render.fmt import getal
 
 # Okabe–Ito via seaborn's "colorblind" palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = "colorblind"
@@ -22,8 +22,9 @@ SOURCE_PREFIX = "Bron: "
 def stijl() -> None:
     """Apply the book's chart style."""
     sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.15)
-    plt.rcParams.update({"figure.dpi": FIGURE_DPI, "savefig.dpi": FIGURE_DPI, "svg.hashsalt": "jaarverslag",
-                         "axes.titleweight": "bold"})
+    plt.rcParams.update(
+        {"figure.dpi": FIGURE_DPI, "savefig.dpi": FIGURE_DPI, "svg.hashsalt": "jaarverslag", "axes.titleweight": "bold"}
+    )
 
 
 def dutch_thousands(axis) -> None:

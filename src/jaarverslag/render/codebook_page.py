@@ -35,8 +35,13 @@ dezelfde waarde geven.
 """
 
 DOCUMENTS_LABEL = "SHA-256 van de brondocumenten"
-TYPE_NAMES = {"geheel": "geheel getal", "decimaal": "getal", "tekst": "tekst", "datum": "datum (JJJJ-MM-DD)",
-              "categorie": "categorie"}
+TYPE_NAMES = {
+    "geheel": "geheel getal",
+    "decimaal": "getal",
+    "tekst": "tekst",
+    "datum": "datum (JJJJ-MM-DD)",
+    "categorie": "categorie",
+}
 
 
 def _allowed(kolom) -> str:
@@ -64,8 +69,10 @@ def pagina(root: Path | None = None) -> str:
             out.append(f"- **Unieke sleutel:** {', '.join(escape(s) for s in spec.sleutel)}")
         out.append(f"- **Bron:** {escape(spec.bron)}")
         if spec.bron_sha256:
-            out.append(f"- **{DOCUMENTS_LABEL}:** " + "; ".join(
-                f"`{document}`: `{digest}`" for document, digest in spec.bron_sha256))
+            out.append(
+                f"- **{DOCUMENTS_LABEL}:** "
+                + "; ".join(f"`{document}`: `{digest}`" for document, digest in spec.bron_sha256)
+            )
         if spec.licentie:
             out.append(f"- **Licentie:** {escape(spec.licentie)}")
         if spec.vastgelegd:
@@ -77,8 +84,10 @@ def pagina(root: Path | None = None) -> str:
         out.append("| Kolom | Type | Eenheid | Toegestaan | Betekenis |")
         out.append("| :--- | :--- | :--- | :--- | :--- |")
         for k in spec.kolommen:
-            out.append(f"| {escape(k.naam)} | {TYPE_NAMES[k.type]} | {escape(k.eenheid or '–')} | "
-                       f"{_allowed(k)} | {escape(k.beschrijving)} |")
+            out.append(
+                f"| {escape(k.naam)} | {TYPE_NAMES[k.type]} | {escape(k.eenheid or '–')} | "
+                f"{_allowed(k)} | {escape(k.beschrijving)} |"
+            )
         out.append("```\n")
     return "\n".join(out)
 
@@ -109,7 +118,9 @@ def begrippen_pagina(root: Path | None = None) -> str:
     lines = [GLOSSARY_INTRO, "```{glossary}"]
     for row in terms.itertuples(index=False):
         lines.append(row.afkorting)  # a term line is a label, not markup; the codebook keeps it plain text
-        explanation = f"{myst_escape(row.betekenis)}" + (f". {myst_escape(row.uitleg)}" if isinstance(row.uitleg, str) else "")
+        explanation = f"{myst_escape(row.betekenis)}" + (
+            f". {myst_escape(row.uitleg)}" if isinstance(row.uitleg, str) else ""
+        )
         lines.append(f"  {explanation}")
         lines.append("")
     lines.append("```")

@@ -43,8 +43,11 @@ SOURCE_MISSING_TEXT = "ontbreekt in de bron"
 
 def printed_decimals(value) -> int:
     """Return how many decimals (at most two) a printed number has: 0 for 106, 1 for 82,2, 2 for 99,09."""
-    return next(d for d in range(PRINTED_MAX_DECIMALS + 1)
-                if round(float(value), d) == round(float(value), PRINTED_MAX_DECIMALS))
+    return next(
+        d
+        for d in range(PRINTED_MAX_DECIMALS + 1)
+        if round(float(value), d) == round(float(value), PRINTED_MAX_DECIMALS)
+    )
 
 
 def printed_percent(value) -> str:

@@ -21,8 +21,16 @@ from jaarverslag.render.model_text import INSIDE_LIMITS, rr_tekst, trechter_oord
 from jaarverslag.render.text import opsomming
 
 DIAGNOSTIC_TOP = 10  # influence chart shows the observations with the largest Cook's distance
-LABEL_OFFSETS = ((6, 4, "left"), (6, -12, "left"), (-6, 4, "right"), (-6, -12, "right"), (6, 14, "left"),
-                 (6, -22, "left"), (-6, 14, "right"), (-6, -22, "right"))
+LABEL_OFFSETS = (
+    (6, 4, "left"),
+    (6, -12, "left"),
+    (-6, 4, "right"),
+    (-6, -12, "right"),
+    (6, 14, "left"),
+    (6, -22, "left"),
+    (-6, 14, "right"),
+    (-6, -22, "right"),
+)
 
 
 def label_punten(ax, xs, ys, namen, fontsize: int = 8) -> None:
@@ -41,8 +49,11 @@ def label_punten(ax, xs, ys, namen, fontsize: int = 8) -> None:
                 break
             text.remove()
         else:
-            placed.append(ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, 4),
-                                      fontsize=fontsize).get_window_extent(renderer))
+            placed.append(
+                ax.annotate(
+                    name, (x, y), textcoords="offset points", xytext=(6, 4), fontsize=fontsize
+                ).get_window_extent(renderer)
+            )
 
 
 def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = None):
@@ -58,11 +69,18 @@ def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = 
         ax.plot(g["inwoners"], g[f"onder_{p}"], color=pal[0], ls=styles.get(p, ":"), lw=1.2)
     if f.aangepast:
         half = (g[f"boven_{pct_labels[-1]}"] - f.regionaal_per_1000) / math.sqrt(f.phi_overdispersie)
-        ax.plot(g["inwoners"], f.regionaal_per_1000 + half, color="#999999", ls=":", lw=1,
-                label=f"{fmt.procent(pct_labels[-1] * 100, 1)}-grens zonder correctie")
+        ax.plot(
+            g["inwoners"],
+            f.regionaal_per_1000 + half,
+            color="#999999",
+            ls=":",
+            lw=1,
+            label=f"{fmt.procent(pct_labels[-1] * 100, 1)}-grens zonder correctie",
+        )
         ax.plot(g["inwoners"], f.regionaal_per_1000 - half, color="#999999", ls=":", lw=1)
-    ax.axhline(f.regionaal_per_1000, color=pal[3], lw=1.2,
-               label=f"regio ({fmt.getal(f.regionaal_per_1000, 0)} per 1.000)")
+    ax.axhline(
+        f.regionaal_per_1000, color=pal[3], lw=1.2, label=f"regio ({fmt.getal(f.regionaal_per_1000, 0)} per 1.000)"
+    )
     p = f.punten
     ax.scatter(p["inwoners"], p["per_1000"], color=pal[1], zorder=3, s=36)
     ax.set_xscale("log")
@@ -78,15 +96,23 @@ def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = 
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     label_punten(ax, p["inwoners"], p["per_1000"], p["gemeente"])
     buiten = p[(trechter_oordeel(f) != INSIDE_LIMITS).to_numpy()]
-    alt = (f"Trechtergrafiek: consulteenheden per 1.000 inwoners per gemeente in {f.jaar} tegen het aantal inwoners, "
-           f"met het regiogemiddelde {fmt.getal(f.regionaal_per_1000, 0)} en controlegrenzen "
-           f"{opsomming([fmt.procent(q * 100, 1) for q in pct_labels])}"
-           + (f", verbreed voor overdispersie (φ = {fmt.getal(f.phi_overdispersie, 0)})" if f.aangepast else "")
-           + ". " + ("Alle gemeenten liggen binnen de grenzen. " if buiten.empty else
-                     "Buiten de grenzen: " + ", ".join(f"{r.gemeente} ({fmt.getal(r.per_1000, 0)})"
-                                                       for r in buiten.itertuples()) + ". ")
-           + "Laagste: " + ", ".join(f"{r.gemeente} {fmt.getal(r.per_1000, 0)}"
-                                     for r in p.sort_values("per_1000").head(2).itertuples()) + ".")
+    alt = (
+        f"Trechtergrafiek: consulteenheden per 1.000 inwoners per gemeente in {f.jaar} tegen het aantal inwoners, "
+        f"met het regiogemiddelde {fmt.getal(f.regionaal_per_1000, 0)} en controlegrenzen "
+        f"{opsomming([fmt.procent(q * 100, 1) for q in pct_labels])}"
+        + (f", verbreed voor overdispersie (φ = {fmt.getal(f.phi_overdispersie, 0)})" if f.aangepast else "")
+        + ". "
+        + (
+            "Alle gemeenten liggen binnen de grenzen. "
+            if buiten.empty
+            else "Buiten de grenzen: "
+            + ", ".join(f"{r.gemeente} ({fmt.getal(r.per_1000, 0)})" for r in buiten.itertuples())
+            + ". "
+        )
+        + "Laagste: "
+        + ", ".join(f"{r.gemeente} {fmt.getal(r.per_1000, 0)}" for r in p.sort_values("per_1000").head(2).itertuples())
+        + "."
+    )
     return fig, alt
 
 
@@ -111,9 +137,11 @@ def trend_grafiek(model: ConsumptieModel, bron: str):
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     r = reg.set_index("jaar")["per_1000"]
     ranked = model.fitted[model.fitted["jaar"] == model.jaar].sort_values("per_1000")
-    alt = (f"Lijndiagram van de consulteenheden per 1.000 inwoners per gemeente in {', '.join(map(str, model.jaren))}. "
-           f"De regio gaat van {fmt.getal(r.iloc[0], 0)} in {r.index[0]} naar {fmt.getal(r.iloc[-1], 0)} in "
-           f"{r.index[-1]}. Hoogste in {model.jaar}: {ranked.iloc[-1].gemeente}; laagste: {ranked.iloc[0].gemeente}.")
+    alt = (
+        f"Lijndiagram van de consulteenheden per 1.000 inwoners per gemeente in {', '.join(map(str, model.jaren))}. "
+        f"De regio gaat van {fmt.getal(r.iloc[0], 0)} in {r.index[0]} naar {fmt.getal(r.iloc[-1], 0)} in "
+        f"{r.index[-1]}. Hoogste in {model.jaar}: {ranked.iloc[-1].gemeente}; laagste: {ranked.iloc[0].gemeente}."
+    )
     return fig, alt
 
 
@@ -128,8 +156,13 @@ def afstand_grafiek(model: ConsumptieModel, bron: str):
     # Curve through the rate-weighted centre of the report year: log-linear decay with the fitted slope.
     centre = np.log(d["per_1000"]).mean() - beta * d["afstand_km"].mean()
     grid = np.linspace(0, d["afstand_km"].max() * 1.1, 100)
-    ax.plot(grid, np.exp(centre + beta * grid), color=pal[1], lw=1.5,
-            label=f"model: {verandering_tekst(a.per_eenheid['verhouding'])} per {AFSTAND_EENHEID_KM} km")
+    ax.plot(
+        grid,
+        np.exp(centre + beta * grid),
+        color=pal[1],
+        lw=1.5,
+        label=f"model: {verandering_tekst(a.per_eenheid['verhouding'])} per {AFSTAND_EENHEID_KM} km",
+    )
     ax.set_xlabel("Hemelsbrede afstand van het zwaartepunt van de gemeente tot de dichtstbijzijnde spoedpost (km)")
     ax.xaxis.set_major_locator(mticker.MultipleLocator(5))
     charts.dutch_thousands(ax.xaxis)
@@ -140,11 +173,13 @@ def afstand_grafiek(model: ConsumptieModel, bron: str):
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     label_punten(ax, d["afstand_km"], d["per_1000"], d["gemeente"])
     pct = int(round(model.betrouwbaarheid * 100))
-    alt = (f"Spreidingsdiagram van consulteenheden per 1.000 inwoners tegen de afstand tot de spoedpost per gemeente "
-           f"in {model.jaar}, met de modellijn. Per {AFSTAND_EENHEID_KM} km is de verhouding "
-           f"{rr_tekst(a.per_eenheid['verhouding'], a.per_eenheid['ondergrens'], a.per_eenheid['bovengrens'], pct)}. "
-           f"Dichtbij: Hengelo en Enschede; het verst: "
-           f"{d.sort_values('afstand_km').iloc[-1].gemeente} ({fmt.getal(d['afstand_km'].max(), 0)} km).")
+    alt = (
+        f"Spreidingsdiagram van consulteenheden per 1.000 inwoners tegen de afstand tot de spoedpost per gemeente "
+        f"in {model.jaar}, met de modellijn. Per {AFSTAND_EENHEID_KM} km is de verhouding "
+        f"{rr_tekst(a.per_eenheid['verhouding'], a.per_eenheid['ondergrens'], a.per_eenheid['bovengrens'], pct)}. "
+        f"Dichtbij: Hengelo en Enschede; het verst: "
+        f"{d.sort_values('afstand_km').iloc[-1].gemeente} ({fmt.getal(d['afstand_km'].max(), 0)} km)."
+    )
     return fig, alt
 
 
@@ -169,24 +204,37 @@ def leeftijd_grafiek(model: LeeftijdModel, bron: str):
     charts.dutch_thousands(ax1.yaxis)
     ax1.legend(title="Jaar", loc="upper center")
     y = np.arange(len(t))[::-1]
-    ax2.errorbar(t["verhouding"], y, xerr=[t["verhouding"] - t["ondergrens"], t["bovengrens"] - t["verhouding"]],
-                 fmt="o", color=pal[2], capsize=4, label="per leeftijdsgroep")
+    ax2.errorbar(
+        t["verhouding"],
+        y,
+        xerr=[t["verhouding"] - t["ondergrens"], t["bovengrens"] - t["verhouding"]],
+        fmt="o",
+        color=pal[2],
+        capsize=4,
+        label="per leeftijdsgroep",
+    )
     ax2.axvline(1, color="#444444", lw=1)
     ax2.axvline(model.gemeenschappelijk["verhouding"], color=pal[3], ls="--", lw=1.2, label="alle leeftijden samen")
     ax2.set_yticks(y, t["leeftijdsgroep"])
-    ax2.set_xlabel(f"Verhouding {model.jaar} / {model.referentiejaar} "
-                   f"({fmt.procent(model.betrouwbaarheid * 100, 0)}-interval)")
+    ax2.set_xlabel(
+        f"Verhouding {model.jaar} / {model.referentiejaar} ({fmt.procent(model.betrouwbaarheid * 100, 0)}-interval)"
+    )
     ax2.set_title("Verandering per leeftijdsgroep")
     ax2.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: fmt.getal(v, 2)))
     ax2.legend(loc="lower right", fontsize=8)
     charts.bron(fig, bron)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    parts = "; ".join(f"{r.leeftijdsgroep} jaar {fmt.getal(r.verhouding, 2)} ({fmt.getal(r.ondergrens, 2)} tot "
-                      f"{fmt.getal(r.bovengrens, 2)})" for r in t.itertuples())
-    alt = (f"Links staafdiagram van de hulpvragen {'per 1.000 inwoners' if model.met_bevolking else ''} per "
-           f"leeftijdsgroep in {model.referentiejaar} en {model.jaar}; rechts de verhouding {model.jaar} ten opzichte "
-           f"van {model.referentiejaar} per leeftijdsgroep met interval: {parts}. Alle leeftijden samen: "
-           f"{fmt.getal(model.gemeenschappelijk['verhouding'], 2)}.")
+    parts = "; ".join(
+        f"{r.leeftijdsgroep} jaar {fmt.getal(r.verhouding, 2)} ({fmt.getal(r.ondergrens, 2)} tot "
+        f"{fmt.getal(r.bovengrens, 2)})"
+        for r in t.itertuples()
+    )
+    alt = (
+        f"Links staafdiagram van de hulpvragen {'per 1.000 inwoners' if model.met_bevolking else ''} per "
+        f"leeftijdsgroep in {model.referentiejaar} en {model.jaar}; rechts de verhouding {model.jaar} ten opzichte "
+        f"van {model.referentiejaar} per leeftijdsgroep met interval: {parts}. Alle leeftijden samen: "
+        f"{fmt.getal(model.gemeenschappelijk['verhouding'], 2)}."
+    )
     return fig, alt
 
 
@@ -203,10 +251,12 @@ def per_soort_grafiek(tabel: pd.DataFrame, jaar: int, bron: str):
     charts.bron(fig, bron)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     top_visit = tabel.set_index("Leeftijdsgroep")["Visite"] if "Visite" in tabel else None
-    alt = (f"Staafdiagram van de hulpvragen per 1.000 inwoners in {jaar} per leeftijdsgroep en soort. "
-           + (f"Visites per 1.000 inwoners lopen op van {fmt.getal(top_visit.iloc[0], 1)} bij {top_visit.index[0]} "
-              f"jaar tot {fmt.getal(top_visit.iloc[-1], 1)} bij {top_visit.index[-1]} jaar."
-              if top_visit is not None else ""))
+    alt = f"Staafdiagram van de hulpvragen per 1.000 inwoners in {jaar} per leeftijdsgroep en soort. " + (
+        f"Visites per 1.000 inwoners lopen op van {fmt.getal(top_visit.iloc[0], 1)} bij {top_visit.index[0]} "
+        f"jaar tot {fmt.getal(top_visit.iloc[-1], 1)} bij {top_visit.index[-1]} jaar."
+        if top_visit is not None
+        else ""
+    )
     return fig, alt
 
 
@@ -224,8 +274,7 @@ def diagnostiek_grafiek(d: Diagnostiek, labels: list[str], titel: str, bron: str
     ax1.set_xlabel("Verwacht aantal volgens het model (logschaal)")
     ax1.set_ylabel("Pearson-residu" + (" / √φ" if phi > 1 else ""))
     ax1.set_title("Residuen")
-    ticks = [m * 10 ** k for k in range(0, 8) for m in (1, 2, 5)
-             if fitted.min() * 0.8 <= m * 10 ** k <= fitted.max() * 1.2]
+    ticks = [m * 10**k for k in range(0, 8) for m in (1, 2, 5) if fitted.min() * 0.8 <= m * 10**k <= fitted.max() * 1.2]
     ax1.set_xticks(ticks)
     ax1.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: fmt.getal(v)))
     ax1.xaxis.set_minor_formatter(mticker.NullFormatter())
@@ -240,7 +289,9 @@ def diagnostiek_grafiek(d: Diagnostiek, labels: list[str], titel: str, bron: str
     charts.bron(fig, bron)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     top = order[0]
-    alt = (f"{titel}. Links de Pearson-residuen tegen het verwachte aantal; de grootste absolute waarde is "
-           f"{fmt.getal(np.max(np.abs(resid)), 1)}. Rechts Cook's afstand per waarneming; de meest invloedrijke "
-           f"waarneming is {labels[top]} ({fmt.getal(cooks[top], 2)}).")
+    alt = (
+        f"{titel}. Links de Pearson-residuen tegen het verwachte aantal; de grootste absolute waarde is "
+        f"{fmt.getal(np.max(np.abs(resid)), 1)}. Rechts Cook's afstand per waarneming; de meest invloedrijke "
+        f"waarneming is {labels[top]} ({fmt.getal(cooks[top], 2)})."
+    )
     return fig, alt

@@ -34,11 +34,13 @@ def leeftijd_tabel(model: LeeftijdModel) -> pd.DataFrame:
     """Return the age model's table for the page (Dutch column names, unrounded numbers)."""
     t = model.per_groep
     pct = fmt.procent(model.betrouwbaarheid * 100, 0)
-    frame = pd.DataFrame({
-        "Leeftijd": t["leeftijdsgroep"].to_numpy(),
-        f"Aantal {model.referentiejaar}": t["aantal_ref"].to_numpy(),
-        f"Aantal {model.jaar}": t["aantal"].to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "Leeftijd": t["leeftijdsgroep"].to_numpy(),
+            f"Aantal {model.referentiejaar}": t["aantal_ref"].to_numpy(),
+            f"Aantal {model.jaar}": t["aantal"].to_numpy(),
+        }
+    )
     if model.met_bevolking:
         frame[f"Per 1.000 {model.referentiejaar}"] = t["per_1000_ref"].to_numpy()
         frame[f"Per 1.000 {model.jaar}"] = t["per_1000"].to_numpy()
@@ -62,8 +64,13 @@ def leeftijd_tabel_opmaak(model: LeeftijdModel) -> dict:
 def niveau_tabel(tellingen: pd.DataFrame, jaar: int) -> pd.DataFrame:
     """Return help requests and the rate per 1,000 per leeftijdsgroep for one year (when no comparison is possible)."""
     t = tellingen[tellingen["jaar"] == jaar]
-    return pd.DataFrame({"Leeftijd": t["leeftijdsgroep"].to_numpy(), f"Aantal {jaar}": t["aantal"].to_numpy(),
-                         f"Per 1.000 {jaar}": (t["aantal"] / t["bevolking"] * PER_DUIZEND).to_numpy()})
+    return pd.DataFrame(
+        {
+            "Leeftijd": t["leeftijdsgroep"].to_numpy(),
+            f"Aantal {jaar}": t["aantal"].to_numpy(),
+            f"Per 1.000 {jaar}": (t["aantal"] / t["bevolking"] * PER_DUIZEND).to_numpy(),
+        }
+    )
 
 
 def per_soort_tabel(per_soort: pd.DataFrame, jaar: int) -> pd.DataFrame:
@@ -72,8 +79,9 @@ def per_soort_tabel(per_soort: pd.DataFrame, jaar: int) -> pd.DataFrame:
     t["per_1000"] = t["aantal"] / t["bevolking"] * PER_DUIZEND
     wide = t.pivot(index="leeftijdsgroep", columns="soort", values="per_1000")
     wide = wide.loc[list(dict.fromkeys(t["leeftijdsgroep"]))]
-    order = ([s for s in CONSULTEENHEID_GEWICHT if s in wide.columns]
-             + [s for s in wide.columns if s not in CONSULTEENHEID_GEWICHT])
+    order = [s for s in CONSULTEENHEID_GEWICHT if s in wide.columns] + [
+        s for s in wide.columns if s not in CONSULTEENHEID_GEWICHT
+    ]
     wide = wide[order].reset_index().rename(columns={"leeftijdsgroep": "Leeftijdsgroep"})
     wide.columns.name = None
     return wide
@@ -88,29 +96,54 @@ def leeftijd_voorbeeld(model: LeeftijdModel, groep: str) -> pd.DataFrame:
     se = math.sqrt(1 / r.aantal + 1 / r.aantal_ref)
     j, k = model.jaar, model.referentiejaar
     steps = [
-        (f"Hulpvragen {groep} jaar in {k} en {j}", f"tabellen hulpvragen_leeftijd_totaal {k} en {j}",
-         f"{fmt.getal(r.aantal_ref)} en {fmt.getal(r.aantal)}"),
-        (f"Inwoners {groep} jaar op 1 januari {k} en {j}", "tabel cbs_bevolking_leeftijd, banden opgeteld",
-         f"{fmt.getal(r.bevolking_ref)} en {fmt.getal(r.bevolking)}"),
-        (f"Per 1.000 inwoners in {k}", f"{fmt.getal(r.aantal_ref)} / {fmt.getal(r.bevolking_ref)} × 1.000",
-         fmt.getal(r.per_1000_ref, 1)),
-        (f"Per 1.000 inwoners in {j}", f"{fmt.getal(r.aantal)} / {fmt.getal(r.bevolking)} × 1.000",
-         fmt.getal(r.per_1000, 1)),
-        ("Verhouding (rate ratio)", f"{fmt.getal(r.per_1000, 1)} / {fmt.getal(r.per_1000_ref, 1)}",
-         fmt.getal(ratio, 3)),
-        ("Standaardfout van ln(verhouding), Poisson", f"√(1/{fmt.getal(r.aantal)} + 1/{fmt.getal(r.aantal_ref)})",
-         fmt.getal(se, 4)),
-        (f"{pct}%-interval, Poisson", f"{fmt.getal(ratio, 3)} × e^(±{fmt.getal(z, 2)} × {fmt.getal(se, 4)})",
-         f"{fmt.getal(lo, 3)} tot {fmt.getal(hi, 3)}"),
+        (
+            f"Hulpvragen {groep} jaar in {k} en {j}",
+            f"tabellen hulpvragen_leeftijd_totaal {k} en {j}",
+            f"{fmt.getal(r.aantal_ref)} en {fmt.getal(r.aantal)}",
+        ),
+        (
+            f"Inwoners {groep} jaar op 1 januari {k} en {j}",
+            "tabel cbs_bevolking_leeftijd, banden opgeteld",
+            f"{fmt.getal(r.bevolking_ref)} en {fmt.getal(r.bevolking)}",
+        ),
+        (
+            f"Per 1.000 inwoners in {k}",
+            f"{fmt.getal(r.aantal_ref)} / {fmt.getal(r.bevolking_ref)} × 1.000",
+            fmt.getal(r.per_1000_ref, 1),
+        ),
+        (
+            f"Per 1.000 inwoners in {j}",
+            f"{fmt.getal(r.aantal)} / {fmt.getal(r.bevolking)} × 1.000",
+            fmt.getal(r.per_1000, 1),
+        ),
+        (
+            "Verhouding (rate ratio)",
+            f"{fmt.getal(r.per_1000, 1)} / {fmt.getal(r.per_1000_ref, 1)}",
+            fmt.getal(ratio, 3),
+        ),
+        (
+            "Standaardfout van ln(verhouding), Poisson",
+            f"√(1/{fmt.getal(r.aantal)} + 1/{fmt.getal(r.aantal_ref)})",
+            fmt.getal(se, 4),
+        ),
+        (
+            f"{pct}%-interval, Poisson",
+            f"{fmt.getal(ratio, 3)} × e^(±{fmt.getal(z, 2)} × {fmt.getal(se, 4)})",
+            f"{fmt.getal(lo, 3)} tot {fmt.getal(hi, 3)}",
+        ),
     ]
     if model.familie == "quasipoisson":
         zt = kritieke_waarde(model.betrouwbaarheid, model.dispersie.df)
         se_q = se * math.sqrt(model.phi)
-        steps.append((f"{pct}%-interval, quasi-Poisson (zoals in de tabel)",
-                      f"{fmt.getal(ratio, 3)} × e^(±{fmt.getal(zt, 2)} × {fmt.getal(se, 4)} × "
-                      f"√{fmt.getal(model.phi, 1)}); "
-                      f"t-verdeling met {model.dispersie.df} vrijheidsgraden",
-                      f"{fmt.getal(ratio * math.exp(-zt * se_q), 3)} tot {fmt.getal(ratio * math.exp(zt * se_q), 3)}"))
+        steps.append(
+            (
+                f"{pct}%-interval, quasi-Poisson (zoals in de tabel)",
+                f"{fmt.getal(ratio, 3)} × e^(±{fmt.getal(zt, 2)} × {fmt.getal(se, 4)} × "
+                f"√{fmt.getal(model.phi, 1)}); "
+                f"t-verdeling met {model.dispersie.df} vrijheidsgraden",
+                f"{fmt.getal(ratio * math.exp(-zt * se_q), 3)} tot {fmt.getal(ratio * math.exp(zt * se_q), 3)}",
+            )
+        )
     return pd.DataFrame(steps, columns=["Stap", "Berekening", "Uitkomst"])
 
 
@@ -122,12 +155,17 @@ def gemeente_tabel(model: ConsumptieModel) -> pd.DataFrame:
     f = model.funnel.punten.set_index("gemeente")
     e = model.gemeente_effect.set_index("gemeente")
     pct = fmt.procent(model.betrouwbaarheid * 100, 0)
-    rows = pd.DataFrame({"Gemeente": f.index, "Inwoners": f["inwoners"].to_numpy(),
-                         "Per 1.000": f["per_1000"].to_numpy(),
-                         "T.o.v. regio": e.loc[f.index, "verhouding"].to_numpy(),
-                         f"{pct}-interval van": e.loc[f.index, "ondergrens"].to_numpy(),
-                         "tot": e.loc[f.index, "bovengrens"].to_numpy(),
-                         "Trechter": trechter_oordeel(model.funnel).to_numpy()})
+    rows = pd.DataFrame(
+        {
+            "Gemeente": f.index,
+            "Inwoners": f["inwoners"].to_numpy(),
+            "Per 1.000": f["per_1000"].to_numpy(),
+            "T.o.v. regio": e.loc[f.index, "verhouding"].to_numpy(),
+            f"{pct}-interval van": e.loc[f.index, "ondergrens"].to_numpy(),
+            "tot": e.loc[f.index, "bovengrens"].to_numpy(),
+            "Trechter": trechter_oordeel(model.funnel).to_numpy(),
+        }
+    )
     if model.afstand is not None:
         d = model.afstand.afstanden.set_index("gemeente")
         rows.insert(2, "Afstand (km)", d.loc[f.index, "afstand_km"].to_numpy())
@@ -138,15 +176,25 @@ def trend_tabel(model: ConsumptieModel) -> pd.DataFrame:
     """Return the trend per gemeente (report year against the base year) for the page."""
     t = model.trend
     pct = fmt.procent(model.betrouwbaarheid * 100, 0)
-    return pd.DataFrame({"Gemeente": t["gemeente"].to_numpy(),
-                         f"Per 1.000, {model.basisjaar}": t["per_1000_basis"].to_numpy(),
-                         f"Per 1.000, {model.jaar}": t["per_1000"].to_numpy(),
-                         "Verhouding": t["verhouding"].to_numpy(),
-                         f"{pct}-interval van": t["ondergrens"].to_numpy(), "tot": t["bovengrens"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "Gemeente": t["gemeente"].to_numpy(),
+            f"Per 1.000, {model.basisjaar}": t["per_1000_basis"].to_numpy(),
+            f"Per 1.000, {model.jaar}": t["per_1000"].to_numpy(),
+            "Verhouding": t["verhouding"].to_numpy(),
+            f"{pct}-interval van": t["ondergrens"].to_numpy(),
+            "tot": t["bovengrens"].to_numpy(),
+        }
+    )
 
 
-def eenheden_voorbeeld(aantallen: pd.DataFrame, gemeente: str, noemer_x1000: float, gedrukt: float,
-                       gewichten: dict[str, float] = CONSULTEENHEID_GEWICHT) -> pd.DataFrame:
+def eenheden_voorbeeld(
+    aantallen: pd.DataFrame,
+    gemeente: str,
+    noemer_x1000: float,
+    gedrukt: float,
+    gewichten: dict[str, float] = CONSULTEENHEID_GEWICHT,
+) -> pd.DataFrame:
     """Return the worked example: one gemeente's consulteenheden per 1,000 from its counts, as printed."""
     rows = aantallen[aantallen["gemeente"].astype(str) == gemeente]
     soort = rows["soort"].astype(str).to_numpy()
@@ -155,11 +203,17 @@ def eenheden_voorbeeld(aantallen: pd.DataFrame, gemeente: str, noemer_x1000: flo
     parts = [(s, float(a[s]), w, float(e[s])) for s, w in gewichten.items() if s in a.index]
     units = sum(u for _s, _n, _w, u in parts)
     rate = units / noemer_x1000
-    steps = [(f"{s} × {fmt.getal(w, 1)}", f"{fmt.getal(n)} × {fmt.getal(w, 1)}", fmt.getal(u, 1))
-             for s, n, w, u in parts]
-    steps += [("Consulteenheden", " + ".join(fmt.getal(u, 1) for _s, _n, _w, u in parts), fmt.getal(units, 1)),
-              ("Per 1.000 inwoners", f"{fmt.getal(units, 1)} / {fmt.getal(noemer_x1000)} (inwoners × 1.000)",
-               fmt.getal(rate, 2)),
-              ("Afgerond (half naar boven)", fmt.getal(rate, 2), fmt.getal(fmt.round_half_up(rate))),
-              ("Gedrukt in het jaarverslag", "tabel zorgconsumptie_per_1000", fmt.getal(gedrukt))]
+    steps = [
+        (f"{s} × {fmt.getal(w, 1)}", f"{fmt.getal(n)} × {fmt.getal(w, 1)}", fmt.getal(u, 1)) for s, n, w, u in parts
+    ]
+    steps += [
+        ("Consulteenheden", " + ".join(fmt.getal(u, 1) for _s, _n, _w, u in parts), fmt.getal(units, 1)),
+        (
+            "Per 1.000 inwoners",
+            f"{fmt.getal(units, 1)} / {fmt.getal(noemer_x1000)} (inwoners × 1.000)",
+            fmt.getal(rate, 2),
+        ),
+        ("Afgerond (half naar boven)", fmt.getal(rate, 2), fmt.getal(fmt.round_half_up(rate))),
+        ("Gedrukt in het jaarverslag", "tabel zorgconsumptie_per_1000", fmt.getal(gedrukt)),
+    ]
     return pd.DataFrame(steps, columns=["Stap", "Berekening", "Uitkomst"])

@@ -17,8 +17,12 @@ from jaarverslag.render.text import opsomming
 # against the fitted halving distance, which only the model knows.
 RAKNES_HALVERING_KM = 43
 INSIDE_LIMITS = "binnen de grenzen"  # the funnel verdict of a gemeente within every limit
-FAMILIE_NAMEN = {"poisson": "Poisson", "quasipoisson": "quasi-Poisson", "negbin": "negatief-binomiaal",
-                 "auto": "automatisch (volgens de spreidingscontrole)"}
+FAMILIE_NAMEN = {
+    "poisson": "Poisson",
+    "quasipoisson": "quasi-Poisson",
+    "negbin": "negatief-binomiaal",
+    "auto": "automatisch (volgens de spreidingscontrole)",
+}
 
 
 def p_tekst(p: float) -> str:
@@ -41,15 +45,22 @@ def verandering_tekst(verhouding: float) -> str:
 def familie_zin(familie_gevraagd: str, familie: str, dispersie: Dispersie, model: str) -> str:
     """Say which family was used and why."""
     if not dispersie.schatbaar:
-        return (f"Het {model} heeft geen vrije vrijheidsgraden, dus de spreiding is niet te schatten; "
-                f"het rekent met de {FAMILIE_NAMEN[familie]}-aanname.")
-    check = (f"De spreidingscontrole geeft φ = {fmt.getal(dispersie.phi, 1)} (Pearson-χ² gedeeld door "
-             f"{dispersie.df} vrijheidsgraden; bij zuiver Poisson-toeval is φ ongeveer 1, de drempel is "
-             f"{fmt.getal(dispersie.drempel, 1)}).")
+        return (
+            f"Het {model} heeft geen vrije vrijheidsgraden, dus de spreiding is niet te schatten; "
+            f"het rekent met de {FAMILIE_NAMEN[familie]}-aanname."
+        )
+    check = (
+        f"De spreidingscontrole geeft φ = {fmt.getal(dispersie.phi, 1)} (Pearson-χ² gedeeld door "
+        f"{dispersie.df} vrijheidsgraden; bij zuiver Poisson-toeval is φ ongeveer 1, de drempel is "
+        f"{fmt.getal(dispersie.drempel, 1)})."
+    )
     if familie_gevraagd == "auto":
-        keuze = ("Er is dus overdispersie en het model rekent quasi-Poisson: alle intervallen worden "
-                 f"√φ = {fmt.getal(math.sqrt(dispersie.phi), 1)} keer zo breed als bij Poisson."
-                 if familie == "quasipoisson" else "Er is geen overdispersie van betekenis; het model rekent Poisson.")
+        keuze = (
+            "Er is dus overdispersie en het model rekent quasi-Poisson: alle intervallen worden "
+            f"√φ = {fmt.getal(math.sqrt(dispersie.phi), 1)} keer zo breed als bij Poisson."
+            if familie == "quasipoisson"
+            else "Er is geen overdispersie van betekenis; het model rekent Poisson."
+        )
     else:
         keuze = f"De modelfamilie is vast gekozen: {FAMILIE_NAMEN[familie]}."
     return f"{check} {keuze}"
@@ -60,23 +71,31 @@ def toets_zin(toets: Toets | None, betrouwbaarheid: float, wat: str, groepen: st
     if toets is None:
         return f"Met één jaar is niet te toetsen of {wat} verschilt tussen {groepen}."
     pct = fmt.procent(betrouwbaarheid * 100, 0)
-    base = (f"Toets of {wat} verschilt tussen {groepen} (likelihood-ratio-toets van de interactie, "
-            f"Poisson): χ² = {fmt.getal(toets.statistiek, 1)} bij {toets.df} vrijheidsgraden, "
-            f"{p_tekst(toets.p_waarde)}. ")
+    base = (
+        f"Toets of {wat} verschilt tussen {groepen} (likelihood-ratio-toets van de interactie, "
+        f"Poisson): χ² = {fmt.getal(toets.statistiek, 1)} bij {toets.df} vrijheidsgraden, "
+        f"{p_tekst(toets.p_waarde)}. "
+    )
     if toets.significant(betrouwbaarheid):
-        base += (f"Bij zuiver toeval zou zo'n verschil vrijwel nooit voorkomen; die conclusie blijft staan zolang de "
-                 f"werkelijke spreiding minder dan {fmt.getal(toets.phi_kritiek, 1)} keer de Poisson-spreiding is "
-                 f"(kritieke φ bij {pct} betrouwbaarheid). ")
+        base += (
+            f"Bij zuiver toeval zou zo'n verschil vrijwel nooit voorkomen; die conclusie blijft staan zolang de "
+            f"werkelijke spreiding minder dan {fmt.getal(toets.phi_kritiek, 1)} keer de Poisson-spreiding is "
+            f"(kritieke φ bij {pct} betrouwbaarheid). "
+        )
     else:
         base += "Het verschil is met deze gegevens niet van toeval te onderscheiden. "
     if toets.familie != "poisson" and not toets.identificeerbaar:
-        base += ("In het gekozen model met overdispersie is de toets niet uit te voeren: met één getal per groep en "
-                 "jaar wordt de spreiding geschat uit precies de verschillen die getoetst worden. Of het verschil "
-                 "blijvend is of een schommeling van één jaar, kan pas met meer jaren worden vastgesteld.")
+        base += (
+            "In het gekozen model met overdispersie is de toets niet uit te voeren: met één getal per groep en "
+            "jaar wordt de spreiding geschat uit precies de verschillen die getoetst worden. Of het verschil "
+            "blijvend is of een schommeling van één jaar, kan pas met meer jaren worden vastgesteld."
+        )
     elif toets.familie != "poisson" and toets.p_familie is not None:
         naam = "F" if toets.familie == "quasipoisson" else "χ²"
-        base += (f"Met de spreiding meegerekend ({FAMILIE_NAMEN[toets.familie]}): {naam} = "
-                 f"{fmt.getal(toets.statistiek_familie, 2)}, {p_tekst(toets.p_familie)}.")
+        base += (
+            f"Met de spreiding meegerekend ({FAMILIE_NAMEN[toets.familie]}): {naam} = "
+            f"{fmt.getal(toets.statistiek_familie, 2)}, {p_tekst(toets.p_familie)}."
+        )
     return base.strip()
 
 
@@ -89,44 +108,55 @@ def leeftijd_interpretatie(model: LeeftijdModel) -> str:
     pct = int(round(model.betrouwbaarheid * 100))
     zeker = [r.leeftijdsgroep for r in t.itertuples() if r.ondergrens > 1]
     lager = [r.leeftijdsgroep for r in t.itertuples() if r.bovengrens < 1]
-    text = (f"Gemeten {maat} nam het aantal hulpvragen van {model.referentiejaar} op {model.jaar} het meest toe bij "
-            f"{up.leeftijdsgroep} jaar ({verandering_tekst(up.verhouding)}) en nam het het meest af bij "
-            f"{down.leeftijdsgroep} jaar ({verandering_tekst(down.verhouding)}). Over alle leeftijden samen, "
-            f"gecorrigeerd voor de leeftijdsopbouw, was de verandering {verandering_tekst(common['verhouding'])} "
-            f"(verhouding {rr_tekst(common['verhouding'], common['ondergrens'], common['bovengrens'], pct)}). ")
+    text = (
+        f"Gemeten {maat} nam het aantal hulpvragen van {model.referentiejaar} op {model.jaar} het meest toe bij "
+        f"{up.leeftijdsgroep} jaar ({verandering_tekst(up.verhouding)}) en nam het het meest af bij "
+        f"{down.leeftijdsgroep} jaar ({verandering_tekst(down.verhouding)}). Over alle leeftijden samen, "
+        f"gecorrigeerd voor de leeftijdsopbouw, was de verandering {verandering_tekst(common['verhouding'])} "
+        f"(verhouding {rr_tekst(common['verhouding'], common['ondergrens'], common['bovengrens'], pct)}). "
+    )
     if model.familie == "poisson":
         text += "De intervallen houden alleen rekening met toeval in de aantallen. "
     else:
-        text += ("De intervallen zijn bewust ruim: ze rekenen de jaarlijkse schommelingen tussen leeftijdsgroepen mee "
-                 "als onzekerheid. ")
+        text += (
+            "De intervallen zijn bewust ruim: ze rekenen de jaarlijkse schommelingen tussen leeftijdsgroepen mee "
+            "als onzekerheid. "
+        )
     if zeker:
         text += f"Ook met die onzekerheid is de stijging duidelijk bij {', '.join(zeker)} jaar. "
     if lager:
         text += f"Een duidelijke daling is er bij {', '.join(lager)} jaar. "
     if not zeker and not lager:
-        text += ("Met die onzekerheid is bij geen enkele leeftijdsgroep met zekerheid te zeggen dat het gebruik "
-                 "per inwoner structureel steeg of daalde; twee jaren zijn daarvoor te weinig. ")
+        text += (
+            "Met die onzekerheid is bij geen enkele leeftijdsgroep met zekerheid te zeggen dat het gebruik "
+            "per inwoner structureel steeg of daalde; twee jaren zijn daarvoor te weinig. "
+        )
     if model.familie != "poisson":
         up_p = [r.leeftijdsgroep for r in t.itertuples() if r.ondergrens_poisson > 1]
         down_p = [r.leeftijdsgroep for r in t.itertuples() if r.bovengrens_poisson < 1]
         if up_p or down_p:
             parts = ([f"de stijging bij {', '.join(up_p)} jaar"] if up_p else []) + (
-                [f"de daling bij {', '.join(down_p)} jaar"] if down_p else [])
-            text += (f"Telt men alleen het toeval in de aantallen (Poisson), dan zijn {opsomming(parts)} wel "
-                     "duidelijk: in dit jaar is het echt gebeurd, maar of het blijft, moeten volgende jaren uitwijzen.")
+                [f"de daling bij {', '.join(down_p)} jaar"] if down_p else []
+            )
+            text += (
+                f"Telt men alleen het toeval in de aantallen (Poisson), dan zijn {opsomming(parts)} wel "
+                "duidelijk: in dit jaar is het echt gebeurd, maar of het blijft, moeten volgende jaren uitwijzen."
+            )
     return text.strip()
 
 
 def trechter_oordeel(f: Funnel) -> pd.Series:
     """Return per funnel point the verdict shown on the page: inside, or the widest limit crossed and the side."""
+
     def oordeel(z: float, buiten: float) -> str:
         if math.isnan(buiten):
             return INSIDE_LIMITS
         decimalen = 1 if buiten == f.limieten[-1] else 0
         return f"buiten {fmt.procent(buiten * 100, decimalen)}-grens ({'hoger' if z > 0 else 'lager'})"
 
-    return pd.Series([oordeel(z, b) for z, b in zip(f.punten["z"], f.punten["buiten"])], index=f.punten.index,
-                     name="oordeel")
+    return pd.Series(
+        [oordeel(z, b) for z, b in zip(f.punten["z"], f.punten["buiten"])], index=f.punten.index, name="oordeel"
+    )
 
 
 def consumptie_interpretatie(model: ConsumptieModel) -> str:
@@ -137,26 +167,34 @@ def consumptie_interpretatie(model: ConsumptieModel) -> str:
     if len(model.jaareffect):
         e = model.jaareffect.set_index("jaar").loc[model.jaar]
         richting = "minder" if e.verhouding < 1 else "meer"
-        text += (f", {fmt.getal(abs(e.verhouding - 1) * 100, 1)}% {richting} dan in {model.basisjaar} "
-                 f"(gecorrigeerd voor verschillen tussen gemeenten: verhouding "
-                 f"{rr_tekst(e.verhouding, e.ondergrens, e.bovengrens, pct)})")
+        text += (
+            f", {fmt.getal(abs(e.verhouding - 1) * 100, 1)}% {richting} dan in {model.basisjaar} "
+            f"(gecorrigeerd voor verschillen tussen gemeenten: verhouding "
+            f"{rr_tekst(e.verhouding, e.ondergrens, e.bovengrens, pct)})"
+        )
     text += ". "
     e = model.gemeente_effect.sort_values("verhouding")
-    text += (f"Het verschil tussen gemeenten is groot: van {fmt.getal(e.iloc[0].verhouding * 100, 0)}% van het "
-             f"regiogemiddelde in {e.iloc[0].gemeente} tot {fmt.getal(e.iloc[-1].verhouding * 100, 0)}% in "
-             f"{e.iloc[-1].gemeente}. ")
+    text += (
+        f"Het verschil tussen gemeenten is groot: van {fmt.getal(e.iloc[0].verhouding * 100, 0)}% van het "
+        f"regiogemiddelde in {e.iloc[0].gemeente} tot {fmt.getal(e.iloc[-1].verhouding * 100, 0)}% in "
+        f"{e.iloc[-1].gemeente}. "
+    )
     if model.afstand is not None:
         a = model.afstand.per_eenheid
         if a["bovengrens"] < 1:
-            text += (f"Dat verschil hangt samen met de afstand tot de spoedpost: per {AFSTAND_EENHEID_KM} km "
-                     f"verder weg is het gebruik {fmt.getal((1 - a['verhouding']) * 100, 0)}% lager. ")
+            text += (
+                f"Dat verschil hangt samen met de afstand tot de spoedpost: per {AFSTAND_EENHEID_KM} km "
+                f"verder weg is het gebruik {fmt.getal((1 - a['verhouding']) * 100, 0)}% lager. "
+            )
         else:
             text += "Een verband met de afstand tot de spoedpost is met deze gegevens niet aan te tonen. "
     if model.funnel.aangepast:
-        text += ("De trechtergrafiek laat zien dat geen gemeente meer afwijkt dan de verschillen tussen de gemeenten "
-                 "onderling doen verwachten; het gaat om een geleidelijk patroon, niet om één uitschieter."
-                 if (trechter_oordeel(model.funnel) == INSIDE_LIMITS).all() else
-                 "De trechtergrafiek toont welke gemeenten ook na correctie voor de onderlinge spreiding afwijken.")
+        text += (
+            "De trechtergrafiek laat zien dat geen gemeente meer afwijkt dan de verschillen tussen de gemeenten "
+            "onderling doen verwachten; het gaat om een geleidelijk patroon, niet om één uitschieter."
+            if (trechter_oordeel(model.funnel) == INSIDE_LIMITS).all()
+            else "De trechtergrafiek toont welke gemeenten ook na correctie voor de onderlinge spreiding afwijken."
+        )
     return text.strip()
 
 
@@ -167,21 +205,29 @@ def afstand_zin(model: ConsumptieModel) -> str:
         return "Het afstandsmodel is niet berekend: de afstanden ontbreken."
     pct = int(round(model.betrouwbaarheid * 100))
     e = a.per_eenheid
-    text = (f"Per {AFSTAND_EENHEID_KM} km hemelsbrede afstand tot de dichtstbijzijnde spoedpost is de verhouding "
-            f"{rr_tekst(e['verhouding'], e['ondergrens'], e['bovengrens'], pct)}, {p_tekst(e['p_waarde'])} "
-            f"({FAMILIE_NAMEN[a.familie]}, φ = {fmt.getal(a.dispersie.phi, 1)}). ")
+    text = (
+        f"Per {AFSTAND_EENHEID_KM} km hemelsbrede afstand tot de dichtstbijzijnde spoedpost is de verhouding "
+        f"{rr_tekst(e['verhouding'], e['ondergrens'], e['bovengrens'], pct)}, {p_tekst(e['p_waarde'])} "
+        f"({FAMILIE_NAMEN[a.familie]}, φ = {fmt.getal(a.dispersie.phi, 1)}). "
+    )
     if math.isfinite(a.halvering_km):
-        text += (f"Doorgetrokken halveert het gebruik bij ongeveer {fmt.getal(a.halvering_km, 0)} km extra afstand; "
-                 f"Raknes en anderen (2013) vonden in Noorwegen een halvering van de consulten op de post bij "
-                 f"{RAKNES_HALVERING_KM} km. ")
+        text += (
+            f"Doorgetrokken halveert het gebruik bij ongeveer {fmt.getal(a.halvering_km, 0)} km extra afstand; "
+            f"Raknes en anderen (2013) vonden in Noorwegen een halvering van de consulten op de post bij "
+            f"{RAKNES_HALVERING_KM} km. "
+        )
     if a.rest_toets is not None and a.rest_toets.p_familie is not None:
         naam = "F" if a.rest_toets.familie == "quasipoisson" else "χ²"
-        rest = (f"Verklaart de afstand alle verschillen tussen gemeenten? Vergelijking met een model met een eigen "
-                f"niveau per gemeente: {naam} = {fmt.getal(a.rest_toets.statistiek_familie, 2)}, "
-                f"{p_tekst(a.rest_toets.p_familie)}")
-        rest += (": nee, er blijven verschillen over die afstand niet verklaart (bijvoorbeeld leeftijdsopbouw, "
-                 "huisartsenzorg overdag, of het deel van Hof van Twente dat SHT bedient)."
-                 if a.rest_toets.p_familie < 1 - model.betrouwbaarheid else
-                 ": de overblijvende verschillen zijn niet van toeval te onderscheiden.")
+        rest = (
+            f"Verklaart de afstand alle verschillen tussen gemeenten? Vergelijking met een model met een eigen "
+            f"niveau per gemeente: {naam} = {fmt.getal(a.rest_toets.statistiek_familie, 2)}, "
+            f"{p_tekst(a.rest_toets.p_familie)}"
+        )
+        rest += (
+            ": nee, er blijven verschillen over die afstand niet verklaart (bijvoorbeeld leeftijdsopbouw, "
+            "huisartsenzorg overdag, of het deel van Hof van Twente dat SHT bedient)."
+            if a.rest_toets.p_familie < 1 - model.betrouwbaarheid
+            else ": de overblijvende verschillen zijn niet van toeval te onderscheiden."
+        )
         text += rest
     return text.strip()

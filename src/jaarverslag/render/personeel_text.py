@@ -12,10 +12,12 @@ from jaarverslag.render import fmt
 from jaarverslag.render.text import opsomming
 
 TOTAAL_UITLEG = "Het verslag noemt zelf geen totaal; het totaal in de tabel is de som van de functies."
-VERLOOP_UITLEG = ("De verdeling over de functies is onzekerder dan de totalen: in het bronverslag stonden de getallen "
-                  "los van de functienamen. De totalen per richting zijn wel zeker; de verdeling hieronder is zo "
-                  "gekozen dat ze optelt tot die totalen en past bij de verandering van het aantal medewerkers per "
-                  "functie.")
+VERLOOP_UITLEG = (
+    "De verdeling over de functies is onzekerder dan de totalen: in het bronverslag stonden de getallen "
+    "los van de functienamen. De totalen per richting zijn wel zeker; de verdeling hieronder is zo "
+    "gekozen dat ze optelt tot die totalen en past bij de verandering van het aantal medewerkers per "
+    "functie."
+)
 MIN_INLEIDING = 40  # a shared beginning of the toelichting texts shorter than this is not worth saying once
 
 
@@ -30,7 +32,7 @@ def _gemeenschappelijk_begin(teksten: list[str]) -> str:
     cuts = [m.end() for m in re.finditer(r"[.;]\s", prefix) if m.end() >= MIN_INLEIDING]
     if not cuts:
         return ""
-    intro = prefix[:max(cuts)].strip()
+    intro = prefix[: max(cuts)].strip()
     return intro[:-1] + "." if intro.endswith(";") else intro
 
 
@@ -56,7 +58,7 @@ def toelichting(regels: list[tuple[str, str]]) -> Toelichting:
     intro = _gemeenschappelijk_begin(texts)
     punten = []
     for text, labels in grouped.items():
-        rest = text[len(intro) - 1:].lstrip(".; ") if intro else text
+        rest = text[len(intro) - 1 :].lstrip(".; ") if intro else text
         rest = rest[:1].upper() + rest[1:]
         label = opsomming(list(dict.fromkeys(labels)))
         punten.append((label[:1].upper() + label[1:], rest))
@@ -68,8 +70,10 @@ def onzeker_zin(aantal: int, totaal: int, wat: str) -> str:
     if not aantal:
         return f"Alle {wat} staan eenduidig in het jaarverslag en zijn zeker overgenomen."
     hoeveel = f"alle {fmt.getal(totaal)}" if aantal == totaal else f"{fmt.getal(aantal)} van de {fmt.getal(totaal)}"
-    return (f"Bij {hoeveel} {wat} staat een †: de opmaak van dit deel van het bronverslag is door elkaar geraakt, "
-            "zodat niet zeker is welk getal bij welke groep hoort; hieronder staat per waarde hoe de keuze is gemaakt.")
+    return (
+        f"Bij {hoeveel} {wat} staat een †: de opmaak van dit deel van het bronverslag is door elkaar geraakt, "
+        "zodat niet zeker is welk getal bij welke groep hoort; hieronder staat per waarde hoe de keuze is gemaakt."
+    )
 
 
 def toelichting_html(t: Toelichting):

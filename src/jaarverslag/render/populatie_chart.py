@@ -21,8 +21,7 @@ def grafiek(h):
     frame = h.frame.iloc[::-1].reset_index(drop=True)  # youngest group on top
     y = list(range(len(frame)))
     colours = sns.color_palette(charts.PALETTE, 2)
-    series = [("per_1000_vorig_jaar", h.jaar - 1, "o", colours[0], -15),
-              ("per_1000", h.jaar, "D", colours[1], 7)]
+    series = [("per_1000_vorig_jaar", h.jaar - 1, "o", colours[0], -15), ("per_1000", h.jaar, "D", colours[1], 7)]
     series = [s for s in series if frame[s[0]].notna().any()]
     fig, ax = plt.subplots(figsize=(6, 4.6))
     if len(series) == 2:
@@ -31,12 +30,19 @@ def grafiek(h):
                 ax.plot([a, b], [yi, yi], color="#999999", linewidth=1.5, zorder=1)
     for column, year, marker, colour, offset in series:
         values = frame[column].astype(float)
-        ax.scatter(values, y, marker=marker, s=70, color=colour, label=str(year), zorder=3,
-                   edgecolor="black", linewidth=0.6)
+        ax.scatter(
+            values, y, marker=marker, s=70, color=colour, label=str(year), zorder=3, edgecolor="black", linewidth=0.6
+        )
         for yi, v in zip(y, values):
             if pd.notna(v):
-                ax.annotate(fmt.getal(v, PER_1000_DECIMALEN), (v, yi), textcoords="offset points",
-                            xytext=(0, offset), ha="center", fontsize=10)
+                ax.annotate(
+                    fmt.getal(v, PER_1000_DECIMALEN),
+                    (v, yi),
+                    textcoords="offset points",
+                    xytext=(0, offset),
+                    ha="center",
+                    fontsize=10,
+                )
     ax.set_yticks(y, [groep_label(g) for g in frame["leeftijdsgroep"]])
     ax.set_ylim(-0.7, len(frame) - 0.4)
     high = max(frame[c].astype(float).max() for c, *_ in series)
@@ -50,11 +56,18 @@ def grafiek(h):
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     rates = h.frame.set_index("leeftijdsgroep")["per_1000"].astype(float)
     parts = [f"{groep_label(g)} {fmt.getal(v, PER_1000_DECIMALEN)}" for g, v in rates.items()]
-    alt = (f"Stippengrafiek van het aantal hulpvragen per 1.000 inwoners per leeftijdsgroep in {h.jaar}"
-           + (f", met {h.jaar - 1} ernaast" if len(series) == 2 else "") + f". Cijfers {h.jaar}: "
-           + opsomming(parts) + ".")
+    alt = (
+        f"Stippengrafiek van het aantal hulpvragen per 1.000 inwoners per leeftijdsgroep in {h.jaar}"
+        + (f", met {h.jaar - 1} ernaast" if len(series) == 2 else "")
+        + f". Cijfers {h.jaar}: "
+        + opsomming(parts)
+        + "."
+    )
     if len(series) == 2:
         vorig = h.frame.set_index("leeftijdsgroep")["per_1000_vorig_jaar"].astype(float)
-        alt += f" Cijfers {h.jaar - 1}: " + opsomming(
-            [f"{groep_label(g)} {fmt.getal(v, PER_1000_DECIMALEN)}" for g, v in vorig.items()]) + "."
+        alt += (
+            f" Cijfers {h.jaar - 1}: "
+            + opsomming([f"{groep_label(g)} {fmt.getal(v, PER_1000_DECIMALEN)}" for g, v in vorig.items()])
+            + "."
+        )
     return fig, alt

@@ -28,8 +28,7 @@ def inwoners_zin(inw) -> str:
     if inw.aantal_vorig_jaar is None:
         zin += f"; een aantal voor {inw.jaar - 1} is niet beschikbaar."
     else:
-        zin += (f", tegen {fmt.getal(inw.aantal_vorig_jaar)} in {inw.jaar - 1} "
-                f"({fmt.verandering(inw.verandering_pct)}).")
+        zin += f", tegen {fmt.getal(inw.aantal_vorig_jaar)} in {inw.jaar - 1} ({fmt.verandering(inw.verandering_pct)})."
     if inw.onzeker:
         zin += " Dit aantal is onzeker overgenomen (zie het codeboek)."
     return zin
@@ -42,11 +41,13 @@ def grootste_afwijking_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     known = frame[frame["inwoners_x1000"].notna() & frame["cbs_x1000"].notna()]
     if known.empty:
         return f"Een CBS-telling per gemeente op 1 januari {jaar} is niet beschikbaar, dus een vergelijking ontbreekt."
-    verschil = (known["cbs_x1000"].astype(float) - known["inwoners_x1000"].astype(float))
+    verschil = known["cbs_x1000"].astype(float) - known["inwoners_x1000"].astype(float)
     top = known.loc[verschil.idxmax()]
-    return (f"Het grootste verschil is er bij {top['gemeente']}: het verslag rekent met "
-            f"{fmt.getal(top['inwoners_x1000'])} duizend inwoners, CBS telt er "
-            f"{fmt.getal(top['cbs_x1000'], 1)} duizend.")
+    return (
+        f"Het grootste verschil is er bij {top['gemeente']}: het verslag rekent met "
+        f"{fmt.getal(top['inwoners_x1000'])} duizend inwoners, CBS telt er "
+        f"{fmt.getal(top['cbs_x1000'], 1)} duizend."
+    )
 
 
 def totaal_zin(h) -> str:
@@ -55,8 +56,10 @@ def totaal_zin(h) -> str:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/."
     zin = f"In {h.jaar} kwamen er bij SHT {fmt.getal(h.totaal)} hulpvragen binnen"
     if h.totaal_vorig_jaar is not None:
-        zin += (f", tegen {fmt.getal(h.totaal_vorig_jaar)} in {h.jaar - 1} "
-                f"({fmt.verandering(verandering_pct(h.totaal, h.totaal_vorig_jaar))})")
+        zin += (
+            f", tegen {fmt.getal(h.totaal_vorig_jaar)} in {h.jaar - 1} "
+            f"({fmt.verandering(verandering_pct(h.totaal, h.totaal_vorig_jaar))})"
+        )
     return zin + "."
 
 
@@ -65,28 +68,37 @@ def groei_zin(h) -> str:
     if not h.beschikbaar:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar, dus ook geen vergelijking."
     if not h.vorig_jaar_beschikbaar:
-        return (f"Hulpvragen per leeftijdsgroep over {h.jaar - 1} zijn niet beschikbaar in data/, "
-                f"dus een vergelijking met het vorige jaar kan niet worden gemaakt.")
+        return (
+            f"Hulpvragen per leeftijdsgroep over {h.jaar - 1} zijn niet beschikbaar in data/, "
+            f"dus een vergelijking met het vorige jaar kan niet worden gemaakt."
+        )
     known = h.frame[h.frame["index_pct"].notna()]
     vorig = h.jaar - 1
     zinnen = []
     up = known[known["index_pct"] > 100]
     if not up.empty:
         top = up.loc[up["index_pct"].astype(int).idxmax()]
-        zinnen.append(f"Vergeleken met {vorig} groeide het aantal hulpvragen het sterkst bij "
-                      f"{groep_label(top['leeftijdsgroep'])}: {fmt.getal(top['aantal'])} tegen "
-                      f"{fmt.getal(top['aantal_vorig_jaar'])}, {fmt.procent(top['index_pct'], 0)} van het jaar ervoor.")
+        zinnen.append(
+            f"Vergeleken met {vorig} groeide het aantal hulpvragen het sterkst bij "
+            f"{groep_label(top['leeftijdsgroep'])}: {fmt.getal(top['aantal'])} tegen "
+            f"{fmt.getal(top['aantal_vorig_jaar'])}, {fmt.procent(top['index_pct'], 0)} van het jaar ervoor."
+        )
     down = known[known["index_pct"] < 100]
     if not down.empty:
         low = down.loc[down["index_pct"].astype(int).idxmin()]
-        zinnen.append(f"De grootste daling was er bij {groep_label(low['leeftijdsgroep'])}: "
-                      f"{fmt.getal(low['aantal'])} tegen {fmt.getal(low['aantal_vorig_jaar'])} "
-                      f"({fmt.procent(low['index_pct'], 0)}).")
+        zinnen.append(
+            f"De grootste daling was er bij {groep_label(low['leeftijdsgroep'])}: "
+            f"{fmt.getal(low['aantal'])} tegen {fmt.getal(low['aantal_vorig_jaar'])} "
+            f"({fmt.procent(low['index_pct'], 0)})."
+        )
         if len(down) > 1:
-            zinnen.append(f"Minder hulpvragen dan in {vorig} kwamen er van "
-                          f"{opsomming([groep_label(g) for g in down['leeftijdsgroep']])}.")
-    return " ".join(zinnen) or (f"In geen enkele leeftijdsgroep veranderde het aantal hulpvragen ten opzichte "
-                                f"van {vorig}.")
+            zinnen.append(
+                f"Minder hulpvragen dan in {vorig} kwamen er van "
+                f"{opsomming([groep_label(g) for g in down['leeftijdsgroep']])}."
+            )
+    return " ".join(zinnen) or (
+        f"In geen enkele leeftijdsgroep veranderde het aantal hulpvragen ten opzichte van {vorig}."
+    )
 
 
 def per_1000_zin(h) -> str:
@@ -94,23 +106,29 @@ def per_1000_zin(h) -> str:
     if not h.beschikbaar:
         return f"Zonder hulpvragen per leeftijdsgroep zijn er voor {h.jaar} ook geen cijfers per 1.000 inwoners."
     if not h.bevolking_beschikbaar:
-        return (f"Voor {h.jaar} is geen CBS-bevolking naar leeftijd beschikbaar, dus hulpvragen per 1.000 inwoners "
-                f"zijn niet te berekenen.")
+        return (
+            f"Voor {h.jaar} is geen CBS-bevolking naar leeftijd beschikbaar, dus hulpvragen per 1.000 inwoners "
+            f"zijn niet te berekenen."
+        )
     rates = h.frame.set_index("leeftijdsgroep")["per_1000"].dropna().astype(float)
     hoog, laag = rates.idxmax(), rates.idxmin()
-    zin = (f"Per 1.000 inwoners van de eigen leeftijdsgroep vroegen in {h.jaar} de inwoners van {groep_label(hoog)} "
-           f"het vaakst hulp ({fmt.getal(rates[hoog], PER_1000_DECIMALEN)}) en die van {groep_label(laag)} "
-           "het minst vaak "
-           f"({fmt.getal(rates[laag], PER_1000_DECIMALEN)}).")
+    zin = (
+        f"Per 1.000 inwoners van de eigen leeftijdsgroep vroegen in {h.jaar} de inwoners van {groep_label(hoog)} "
+        f"het vaakst hulp ({fmt.getal(rates[hoog], PER_1000_DECIMALEN)}) en die van {groep_label(laag)} "
+        "het minst vaak "
+        f"({fmt.getal(rates[laag], PER_1000_DECIMALEN)})."
+    )
     if h.bevolking_vorig_jaar_beschikbaar:
         vorig = h.frame.set_index("leeftijdsgroep")["per_1000_vorig_jaar"].astype(float)
         change = (rates - vorig.reindex(rates.index)).dropna()
         if not change.empty:
             g = change.abs().idxmax()
             richting = "steeg" if change[g] > 0 else "daalde"
-            zin += (f" Het cijfer {richting} het meest bij {groep_label(g)}: van "
-                    f"{fmt.getal(vorig[g], PER_1000_DECIMALEN)} in {h.jaar - 1} naar "
-                    f"{fmt.getal(rates[g], PER_1000_DECIMALEN)} in {h.jaar}.")
+            zin += (
+                f" Het cijfer {richting} het meest bij {groep_label(g)}: van "
+                f"{fmt.getal(vorig[g], PER_1000_DECIMALEN)} in {h.jaar - 1} naar "
+                f"{fmt.getal(rates[g], PER_1000_DECIMALEN)} in {h.jaar}."
+            )
     return zin
 
 
@@ -119,18 +137,24 @@ def bevolking_zin(h, inw) -> str:
     if not h.beschikbaar:
         return f"Voor {h.jaar} is geen bevolking als noemer gebruikt."
     if not h.bevolking_beschikbaar:
-        return (f"Voor {h.jaar} is geen noemer gebruikt: een CBS-telling naar leeftijd op 1 januari {h.jaar} "
-                f"ontbreekt in data/referentie/.")
-    zin = (f"De noemer is de bevolking van de acht gemeenten van het werkgebied volgens CBS op 1 januari {h.jaar} "
-           f"({fmt.getal(h.frame['bevolking'].sum())} inwoners), per leeftijdsgroep opgeteld uit groepen van vijf jaar")
+        return (
+            f"Voor {h.jaar} is geen noemer gebruikt: een CBS-telling naar leeftijd op 1 januari {h.jaar} "
+            f"ontbreekt in data/referentie/."
+        )
+    zin = (
+        f"De noemer is de bevolking van de acht gemeenten van het werkgebied volgens CBS op 1 januari {h.jaar} "
+        f"({fmt.getal(h.frame['bevolking'].sum())} inwoners), per leeftijdsgroep opgeteld uit groepen van vijf jaar"
+    )
     if h.bevolking_vorig_jaar_beschikbaar:
         zin += f"; voor {h.jaar - 1} is dat de telling op 1 januari {h.jaar - 1}"
     zin += "."
     if inw.aantal is not None:
-        zin += (f" Het jaarverslag zelf noemt {fmt.getal(inw.aantal)} inwoners: iets minder, omdat SHT maar een deel "
-                f"van Hof van Twente bedient terwijl CBS de hele gemeente telt. Ook rondt CBS de aantallen per "
-                "postcode "
-                f"af op vijftallen. De cijfers per 1.000 inwoners zijn daardoor eerder iets te laag dan te hoog.")
+        zin += (
+            f" Het jaarverslag zelf noemt {fmt.getal(inw.aantal)} inwoners: iets minder, omdat SHT maar een deel "
+            f"van Hof van Twente bedient terwijl CBS de hele gemeente telt. Ook rondt CBS de aantallen per "
+            "postcode "
+            f"af op vijftallen. De cijfers per 1.000 inwoners zijn daardoor eerder iets te laag dan te hoog."
+        )
     return zin
 
 
@@ -138,15 +162,19 @@ def index_uitleg(h) -> str:
     """Return the sentence explaining the percentage column, or an empty string when the table has none."""
     if not h.beschikbaar or not h.vorig_jaar_beschikbaar:
         return ""
-    return (f"De laatste kolom geeft het aantal van {h.jaar} als percentage van {h.jaar - 1}, afgerond op een heel "
-            f"procent zoals in het jaarverslag: boven 100% is groei, eronder daling.")
+    return (
+        f"De laatste kolom geeft het aantal van {h.jaar} als percentage van {h.jaar - 1}, afgerond op een heel "
+        f"procent zoals in het jaarverslag: boven 100% is groei, eronder daling."
+    )
 
 
 def hulpvragen_zin(h) -> str:
     """Return the section's paragraph: total, growth per age group, how to read the table and its certainty."""
     if not h.beschikbaar:
-        return (f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/, dus ook geen "
-                f"vergelijking met {h.jaar - 1}.")
+        return (
+            f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/, dus ook geen "
+            f"vergelijking met {h.jaar - 1}."
+        )
     return " ".join(z for z in (totaal_zin(h), groei_zin(h), index_uitleg(h), onzeker_zin(h)) if z)
 
 
@@ -155,7 +183,8 @@ def onzeker_zin(h) -> str:
     if not h.beschikbaar:
         return f"Er zijn voor {h.jaar} geen hulpvragen per leeftijdsgroep om te beoordelen."
     if not h.uncertain.any():
-        return ("Alle aantallen hulpvragen per leeftijdsgroep staan eenduidig in het jaarverslag en zijn zeker "
-                "overgenomen.")
+        return (
+            "Alle aantallen hulpvragen per leeftijdsgroep staan eenduidig in het jaarverslag en zijn zeker overgenomen."
+        )
     groepen = [groep_label(g) for g in h.frame.loc[h.uncertain, "leeftijdsgroep"]]
     return f"De aantallen van {opsomming(groepen)} zijn onzeker (†); de reden staat in het codeboek."

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from jaarverslag.render.fmt import getal
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
+from jaarverslag.render.fmt import getal
 
 # Dutch Excel opens ';'-separated UTF-8 with a BOM and a decimal comma without an import wizard.
 CSV_OPTIONS = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "index": False, "lineterminator": "\n"}
@@ -47,8 +47,14 @@ def schrijf_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path
     return path
 
 
-def html(frame: pd.DataFrame, naam: str, bijschrift: str, opmaak: dict[str, Callable] | None = None,
-         onzeker: pd.Series | None = None, map: Path | None = None) -> HTML:
+def html(
+    frame: pd.DataFrame,
+    naam: str,
+    bijschrift: str,
+    opmaak: dict[str, Callable] | None = None,
+    onzeker: pd.Series | None = None,
+    map: Path | None = None,
+) -> HTML:
     """Return a captioned HTML table with a CSV download link, and write the CSV (unformatted numbers).
 
     `onzeker` marks rows whose value could not be settled from the source: their cells get
@@ -58,16 +64,22 @@ def html(frame: pd.DataFrame, naam: str, bijschrift: str, opmaak: dict[str, Call
     opmaak = opmaak or {}
     marks = [bool(v) for v in onzeker] if onzeker is not None else [False] * len(frame)
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    head = "".join(f'<th scope="col"{NUMBER_CLASS if n else ""}>{escape(str(c))}</th>'
-                   for c, n in zip(frame.columns, numeric))
+    head = "".join(
+        f'<th scope="col"{NUMBER_CLASS if n else ""}>{escape(str(c))}</th>' for c, n in zip(frame.columns, numeric)
+    )
     rows = "".join(
-        "<tr>" + "".join(f"<td{NUMBER_CLASS if n else ''}>{_formatted(v, opmaak.get(c))}"
-                        f"{UNCERTAIN_MARK if mark and n else ''}</td>"
-                        for v, n, c in zip(row, numeric, frame.columns)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td{NUMBER_CLASS if n else ''}>{_formatted(v, opmaak.get(c))}{UNCERTAIN_MARK if mark and n else ''}</td>"
+            for v, n, c in zip(row, numeric, frame.columns)
+        )
+        + "</tr>"
         for row, mark in zip(frame.itertuples(index=False), marks)
     )
     if any(marks):
-        bijschrift += f" ({UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is hier niet eenduidig; zie de toelichting)"
+        bijschrift += (
+            f" ({UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is hier niet eenduidig; zie de toelichting)"
+        )
     link = f"{ASSET_PREFIX}{TABLE_FOLDER}/{escape(naam)}.csv"
     return HTML(
         f'<div class="jv-tabel"><table class="table" id="tbl-{escape(naam)}"><caption>{escape(bijschrift)}</caption>'
@@ -78,8 +90,10 @@ def html(frame: pd.DataFrame, naam: str, bijschrift: str, opmaak: dict[str, Call
 
 def niet_beschikbaar(onderwerp: str, jaar: int) -> HTML:
     """Return the one clear sentence shown in place of a chart or table whose data is missing."""
-    return HTML(f'<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> voor {jaar} zijn geen gegevens '
-                f"over {escape(onderwerp)} aanwezig in data/{jaar}/.</p>")
+    return HTML(
+        f'<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> voor {jaar} zijn geen gegevens '
+        f"over {escape(onderwerp)} aanwezig in data/{jaar}/.</p>"
+    )
 
 
 def samen(*blokken: HTML) -> HTML:

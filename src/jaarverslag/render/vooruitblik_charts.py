@@ -9,26 +9,40 @@ from jaarverslag.render import fmt
 from jaarverslag.render.vooruitblik_tables import TABEL_JAREN_STAP
 from jaarverslag.render.vooruitblik_text import drempel_zin
 
-BRON = ("jaarverslag SHT (hulpvragen, huisartsen); CBS-bevolking; PBL/CBS-prognose 2022; "
-        "Plan van aanpak huisartsentekort Enschede (2025); eigen aannames")
+BRON = (
+    "jaarverslag SHT (hulpvragen, huisartsen); CBS-bevolking; PBL/CBS-prognose 2022; "
+    "Plan van aanpak huisartsentekort Enschede (2025); eigen aannames"
+)
 
 
-def _band(ax, v: Vooruitblik, kolom: str, kleur, label: str, lijn: str = "-", arcering: str = "//",
-          marker: str = "o") -> pd.DataFrame:
+def _band(
+    ax, v: Vooruitblik, kolom: str, kleur, label: str, lijn: str = "-", arcering: str = "//", marker: str = "o"
+) -> pd.DataFrame:
     """Draw the central scenario as a line and the laag–hoog range as a hatched band; return the scenarios per year."""
     t = v.projectie.pivot(index="jaar", columns="scenario", values=kolom)
     onder, boven = t[["laag", "hoog"]].min(axis=1), t[["laag", "hoog"]].max(axis=1)
-    ax.fill_between(t.index, onder, boven, color=kleur, alpha=0.2, hatch=arcering, edgecolor=kleur, lw=0,
-                    label=f"{label}: bandbreedte")
+    ax.fill_between(
+        t.index,
+        onder,
+        boven,
+        color=kleur,
+        alpha=0.2,
+        hatch=arcering,
+        edgecolor=kleur,
+        lw=0,
+        label=f"{label}: bandbreedte",
+    )
     ax.plot(t.index, t["midden"], color=kleur, lw=2.2, ls=lijn, marker=marker, ms=3, label=f"{label}: middenscenario")
     return t
 
 
 def _band_tekst(t: pd.DataFrame, eind: int) -> str:
     """Describe a drawn band for alt text: start, central end value and the range in the last year."""
-    return (f"van {fmt.getal(t['midden'].iloc[0])} naar {fmt.getal(t['midden'].iloc[-1])} in {eind} in het "
-            f"middenscenario (bandbreedte {fmt.getal(t[['laag', 'hoog']].iloc[-1].min())} tot "
-            f"{fmt.getal(t[['laag', 'hoog']].iloc[-1].max())})")
+    return (
+        f"van {fmt.getal(t['midden'].iloc[0])} naar {fmt.getal(t['midden'].iloc[-1])} in {eind} in het "
+        f"middenscenario (bandbreedte {fmt.getal(t[['laag', 'hoog']].iloc[-1].min())} tot "
+        f"{fmt.getal(t[['laag', 'hoog']].iloc[-1].max())})"
+    )
 
 
 def _figuur():
@@ -71,8 +85,9 @@ def vraag_grafiek(v: Vooruitblik, bron: str = BRON):
         alt += f" Een gestippelde lijn toont de consulteenheden, {_band_tekst(e, eind)}."
     ax.set_ylim(bottom=0)
     charts.dutch_thousands(ax.yaxis)
-    _afwerken(fig, ax, v, f"Verwachte zorgvraag bij de spoedposten, {v.basis.jaar}–{eind}", "Per jaar", "lower left",
-              bron)
+    _afwerken(
+        fig, ax, v, f"Verwachte zorgvraag bij de spoedposten, {v.basis.jaar}–{eind}", "Per jaar", "lower left", bron
+    )
     return fig, alt
 
 
@@ -82,14 +97,29 @@ def capaciteit_grafiek(v: Vooruitblik, bron: str = BRON):
     eind = v.parameters["tot_jaar"]
     t = _band(ax, v, "huisartsen", pal[0], "Huisartsen die diensten doen")
     n = v.projectie.pivot(index="jaar", columns="scenario", values="nza_fte")["midden"]
-    ax.plot(n.index, n, color=pal[3], lw=1.8, ls="--",
-            label=f"Nodig bij de NZa-norm ({fmt.getal(NZA_NORM_PATIENTEN_PER_FTE)} patiënten per fte)")
+    ax.plot(
+        n.index,
+        n,
+        color=pal[3],
+        lw=1.8,
+        ls="--",
+        label=f"Nodig bij de NZa-norm ({fmt.getal(NZA_NORM_PATIENTEN_PER_FTE)} patiënten per fte)",
+    )
     ax.set_ylim(bottom=0)
-    _afwerken(fig, ax, v, "Huisartsen die diensten doen, tegen de NZa-norm", "Huisartsen (personen) en fte",
-              "lower left", bron)
-    alt = (f"Lijngrafiek van het aantal huisartsen dat diensten doet, {_band_tekst(t, eind)}. Een gestreepte lijn "
-           f"geeft het aantal fulltime huisartsen dat de bevolking volgens de NZa-norm nodig heeft: "
-           f"{fmt.getal(n.iloc[0])} in {v.basis.jaar} en {fmt.getal(n.iloc[-1])} in {eind}.")
+    _afwerken(
+        fig,
+        ax,
+        v,
+        "Huisartsen die diensten doen, tegen de NZa-norm",
+        "Huisartsen (personen) en fte",
+        "lower left",
+        bron,
+    )
+    alt = (
+        f"Lijngrafiek van het aantal huisartsen dat diensten doet, {_band_tekst(t, eind)}. Een gestreepte lijn "
+        f"geeft het aantal fulltime huisartsen dat de bevolking volgens de NZa-norm nodig heeft: "
+        f"{fmt.getal(n.iloc[0])} in {v.basis.jaar} en {fmt.getal(n.iloc[-1])} in {eind}."
+    )
     return fig, alt
 
 
@@ -102,9 +132,18 @@ def druk_grafiek(v: Vooruitblik, bron: str = BRON):
         ax.axhline(100 + d, color="#444444", lw=1.2, ls=stijl)
         ax.annotate(f"+{d}%", (v.basis.jaar - 0.3, 100 + d), xytext=(0, 3), textcoords="offset points", fontsize=9)
     ax.axhline(100, color="#444444", lw=0.8)
-    _afwerken(fig, ax, v, "Druk: hulpvragen per huisarts die diensten doet",
-              f"Hulpvragen per huisarts (index {v.basis.jaar} = 100)", "upper left", bron)
+    _afwerken(
+        fig,
+        ax,
+        v,
+        "Druk: hulpvragen per huisarts die diensten doet",
+        f"Hulpvragen per huisarts (index {v.basis.jaar} = 100)",
+        "upper left",
+        bron,
+    )
     lijnen = " en ".join(str(100 + d) for d in DREMPELS_PCT)
-    alt = (f"Lijngrafiek van de druk, de hulpvragen per huisarts als index ({v.basis.jaar} = 100), met lijnen bij "
-           f"{lijnen}: {_band_tekst(t, eind)}. {drempel_zin(v)}")
+    alt = (
+        f"Lijngrafiek van de druk, de hulpvragen per huisarts als index ({v.basis.jaar} = 100), met lijnen bij "
+        f"{lijnen}: {_band_tekst(t, eind)}. {drempel_zin(v)}"
+    )
     return fig, alt

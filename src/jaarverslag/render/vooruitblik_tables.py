@@ -14,16 +14,21 @@ SCENARIO_NAMEN = {"laag": "laag (minste druk)", "midden": "midden", "hoog": "hoo
 def projectie_tabel(v: Vooruitblik) -> pd.DataFrame:
     """Return the table of the three scenarios for the base year and every TABEL_JAREN_STAP years."""
     eind = v.parameters["tot_jaar"]
-    jaren = sorted({v.basis.jaar, eind} | {j for j in range(v.basis.jaar + 1, eind)
-                                            if j % TABEL_JAREN_STAP == 0})
+    jaren = sorted({v.basis.jaar, eind} | {j for j in range(v.basis.jaar + 1, eind) if j % TABEL_JAREN_STAP == 0})
     t = v.projectie[v.projectie["jaar"].isin(jaren)].copy()
     t["volgorde"] = t["scenario"].map({n: i for i, n in enumerate(SCENARIOS)})
     t = t.sort_values(["jaar", "volgorde"], kind="stable")
     t["jaar"] = t["jaar"].astype(str)  # a year, not a quantity: no thousands separator
     t["ouderen_aandeel"] = 100 * t["ouderen_aandeel"]
-    kolommen = {"jaar": "Jaar", "scenario": "Scenario", "ouderen_aandeel": "Aandeel 65+ (%)",
-                "hulpvragen": "Hulpvragen", "consulteenheden": "Consulteenheden", "huisartsen": "Huisartsen",
-                "druk_index": f"Druk (index {v.basis.jaar} = 100)"}
+    kolommen = {
+        "jaar": "Jaar",
+        "scenario": "Scenario",
+        "ouderen_aandeel": "Aandeel 65+ (%)",
+        "hulpvragen": "Hulpvragen",
+        "consulteenheden": "Consulteenheden",
+        "huisartsen": "Huisartsen",
+        "druk_index": f"Druk (index {v.basis.jaar} = 100)",
+    }
     if t["consulteenheden"].isna().all():
         kolommen.pop("consulteenheden")
     return t[list(kolommen)].rename(columns=kolommen).reset_index(drop=True)
@@ -32,8 +37,11 @@ def projectie_tabel(v: Vooruitblik) -> pd.DataFrame:
 def projectie_opmaak(tabel: pd.DataFrame) -> dict:
     """Return the Dutch formatting of the projection table's columns."""
     een_decimaal = {c for c in tabel.columns if c.startswith(("Aandeel", "Druk", "Huisartsen"))}
-    return {c: (lambda x: fmt.getal(x, 1)) if c in een_decimaal else (lambda x: fmt.getal(x))
-            for c in tabel.columns if c not in ("Jaar", "Scenario")}
+    return {
+        c: (lambda x: fmt.getal(x, 1)) if c in een_decimaal else (lambda x: fmt.getal(x))
+        for c in tabel.columns
+        if c not in ("Jaar", "Scenario")
+    }
 
 
 def drempel_tabel(v: Vooruitblik) -> pd.DataFrame:
@@ -59,18 +67,30 @@ def rekenvoorbeeld(v: Vooruitblik) -> pd.DataFrame:
     h0, h1 = waarde(v, "midden", j0, "hulpvragen"), waarde(v, "midden", j1, "hulpvragen")
     d1 = waarde(v, "midden", j1, "druk_index")
     rijen = [
-        ("Uitstroom per jaar", f"1 − (1 − {fmt.getal(a.uitstroom_pct, 1)}%)^(1/{p['uitstroom_jaren']})",
-         fmt.procent(100 * u, 2)),
-        ("Instroom per jaar",
-         f"{b.aios} AIOS / {p['opleidingsduur_jaren']} jaar × {fmt.getal(a.instroom_aandeel_pct, 0)}%",
-         fmt.getal(v.instroom["midden"], 2)),
-        (f"Huisartsen {j1}",
-         f"{fmt.getal(pool0)} × (1 − {fmt.procent(100 * u, 2)}) + {fmt.getal(v.instroom['midden'], 2)}",
-         fmt.getal(pool1, 1)),
-        (f"Hulpvragen {j1}", f"som over de leeftijdsgroepen van hulpvragen {j0} × inwoners {j1} / inwoners {j0}",
-         fmt.getal(h1, 0)),
-        (f"Druk {j1}",
-         f"({fmt.getal(h1, 0)} / {fmt.getal(pool1, 1)}) / ({fmt.getal(h0, 0)} / {fmt.getal(pool0)}) × 100",
-         fmt.getal(d1, 1)),
+        (
+            "Uitstroom per jaar",
+            f"1 − (1 − {fmt.getal(a.uitstroom_pct, 1)}%)^(1/{p['uitstroom_jaren']})",
+            fmt.procent(100 * u, 2),
+        ),
+        (
+            "Instroom per jaar",
+            f"{b.aios} AIOS / {p['opleidingsduur_jaren']} jaar × {fmt.getal(a.instroom_aandeel_pct, 0)}%",
+            fmt.getal(v.instroom["midden"], 2),
+        ),
+        (
+            f"Huisartsen {j1}",
+            f"{fmt.getal(pool0)} × (1 − {fmt.procent(100 * u, 2)}) + {fmt.getal(v.instroom['midden'], 2)}",
+            fmt.getal(pool1, 1),
+        ),
+        (
+            f"Hulpvragen {j1}",
+            f"som over de leeftijdsgroepen van hulpvragen {j0} × inwoners {j1} / inwoners {j0}",
+            fmt.getal(h1, 0),
+        ),
+        (
+            f"Druk {j1}",
+            f"({fmt.getal(h1, 0)} / {fmt.getal(pool1, 1)}) / ({fmt.getal(h0, 0)} / {fmt.getal(pool0)}) × 100",
+            fmt.getal(d1, 1),
+        ),
     ]
     return pd.DataFrame(rijen, columns=["Stap", "Berekening", "Uitkomst"])

@@ -51,8 +51,10 @@ def foutmelding(fout: ProjectionError) -> str:
     if fout.reason == "no_growth":
         return f"geen groei van het aantal inwoners voor {', '.join(d['gemeenten'])}"
     if fout.reason == "all_elderly":
-        return (f"met {fmt.getal(d['ouderen_groei_pct'], 1)}% groei zou in {d['jaar']} in {d['gemeente']} "
-                "iedereen oudere zijn; kies een kleinere ouderen_groei_pct")
+        return (
+            f"met {fmt.getal(d['ouderen_groei_pct'], 1)}% groei zou in {d['jaar']} in {d['gemeente']} "
+            "iedereen oudere zijn; kies een kleinere ouderen_groei_pct"
+        )
     return str(fout)
 
 
@@ -67,9 +69,18 @@ def parameter_waarde(v) -> str:
 
 def parameter_tabel(p: dict) -> pd.DataFrame:
     """Return the parameters used, their defaults and meaning; a changed value is marked in the last column."""
-    return pd.DataFrame([{"Parameter": k, "Gebruikt": parameter_waarde(p[k]), "Standaard": parameter_waarde(s),
-                          "Gewijzigd": "gewijzigd" if p[k] != s else "", "Betekenis": BETEKENIS[k]}
-                         for k, s in STANDAARD.items()])
+    return pd.DataFrame(
+        [
+            {
+                "Parameter": k,
+                "Gebruikt": parameter_waarde(p[k]),
+                "Standaard": parameter_waarde(s),
+                "Gewijzigd": "gewijzigd" if p[k] != s else "",
+                "Betekenis": BETEKENIS[k],
+            }
+            for k, s in STANDAARD.items()
+        ]
+    )
 
 
 def afwijkend_zin(p: dict) -> str:
@@ -77,37 +88,48 @@ def afwijkend_zin(p: dict) -> str:
     anders = afwijkend(p)
     if not anders:
         return "Deze pagina gebruikt de standaardwaarden van alle parameters."
-    return ("Let op: deze pagina is gebouwd met gewijzigde parameters: "
-            + ", ".join(f"{k} = {parameter_waarde(p[k])} (standaard {parameter_waarde(STANDAARD[k])})" for k in anders)
-            + ".")
+    return (
+        "Let op: deze pagina is gebouwd met gewijzigde parameters: "
+        + ", ".join(f"{k} = {parameter_waarde(p[k])} (standaard {parameter_waarde(STANDAARD[k])})" for k in anders)
+        + "."
+    )
 
 
 def bereik(laag: float, mid: float, hoog: float, decimalen: int = 1, eenheid: str = "%") -> str:
     """Format a central value with its range: '33,3% (25,0% tot 40,0%)'; no range when the bounds equal it."""
+
     def f(x):
         return fmt.getal(x, decimalen) + eenheid
+
     return f(mid) if laag == mid == hoog else f"{f(mid)} ({f(laag)} tot {f(hoog)})"
 
 
 def basis_zin(v: Vooruitblik) -> str:
     """Say what the projection starts from: the report year's help requests and the CBS population used."""
     b = v.basis
-    return (f"De projectie begint bij de {fmt.getal(b.tarieven['hulpvragen'].sum())} hulpvragen van "
-            f"{b.jaar} per leeftijdsgroep en de CBS-bevolking op 1 januari {b.bevolking_jaar} "
-            f"({fmt.getal(b.bevolking['inwoners'].sum())} inwoners in de acht gemeenten). "
-            + " ".join(b.opmerkingen)).strip()
+    return (
+        f"De projectie begint bij de {fmt.getal(b.tarieven['hulpvragen'].sum())} hulpvragen van "
+        f"{b.jaar} per leeftijdsgroep en de CBS-bevolking op 1 januari {b.bevolking_jaar} "
+        f"({fmt.getal(b.bevolking['inwoners'].sum())} inwoners in de acht gemeenten). " + " ".join(b.opmerkingen)
+    ).strip()
 
 
 def gemeenten_zin(v: Vooruitblik) -> str:
     """Say the population change per gemeente used, and which values are filled in by a parameter."""
     jaren = f"{int(v.basis.prognose['van_jaar'].iloc[0])}–{int(v.basis.prognose['tot_jaar'].iloc[0])}"
-    delen = [f"{r.gemeente} {fmt.verandering(r.midden)}" + ("" if r.uit_prognose else " (aanname)")
-             for r in v.groei.itertuples()]
+    delen = [
+        f"{r.gemeente} {fmt.verandering(r.midden)}" + ("" if r.uit_prognose else " (aanname)")
+        for r in v.groei.itertuples()
+    ]
     eigen = v.groei[v.groei["eigen_interval"]]["gemeente"].tolist()
-    return (f"Verandering van het aantal inwoners {jaren}: " + "; ".join(delen) + ". "
-            + (f"Alleen voor {', '.join(eigen)} geeft de prognose een interval; " if eigen else "")
-            + f"voor de andere gemeenten is de bandbreedte ± {fmt.getal(v.parameters['bevolking_marge_pct'], 1)} "
-              "procentpunt. Na het laatste prognosejaar loopt dezelfde jaarlijkse verandering door.")
+    return (
+        f"Verandering van het aantal inwoners {jaren}: "
+        + "; ".join(delen)
+        + ". "
+        + (f"Alleen voor {', '.join(eigen)} geeft de prognose een interval; " if eigen else "")
+        + f"voor de andere gemeenten is de bandbreedte ± {fmt.getal(v.parameters['bevolking_marge_pct'], 1)} "
+        "procentpunt. Na het laatste prognosejaar loopt dezelfde jaarlijkse verandering door."
+    )
 
 
 def trend_zin(v: Vooruitblik) -> str:
@@ -117,33 +139,41 @@ def trend_zin(v: Vooruitblik) -> str:
         return f"Het aantal hulpvragen per inwoner blijft per leeftijdsgroep gelijk aan {b.jaar}. "
     jaren = b.jaar - b.groei_referentiejaar
     if not p["trend_leeftijd"]:
-        return (f"Het aantal hulpvragen per inwoner blijft per leeftijdsgroep gelijk aan {b.jaar}. "
-                f"Het leeftijdsmodel ({b.groei_referentiejaar}–{b.jaar}) is niet doorgetrokken: "
-                f"die verandering meet {'één' if jaren == 1 else jaren} jaar, en de coronajaren maken die "
-                "ongeschikt als trend.")
-    delen = "; ".join(f"{r.leeftijdsgroep} jaar {fmt.getal(r.verhouding, 2)} ({fmt.getal(r.ondergrens, 2)} tot "
-                      f"{fmt.getal(r.bovengrens, 2)})" for r in groei_per_jaar(b).itertuples())
+        return (
+            f"Het aantal hulpvragen per inwoner blijft per leeftijdsgroep gelijk aan {b.jaar}. "
+            f"Het leeftijdsmodel ({b.groei_referentiejaar}–{b.jaar}) is niet doorgetrokken: "
+            f"die verandering meet {'één' if jaren == 1 else jaren} jaar, en de coronajaren maken die "
+            "ongeschikt als trend."
+        )
+    delen = "; ".join(
+        f"{r.leeftijdsgroep} jaar {fmt.getal(r.verhouding, 2)} ({fmt.getal(r.ondergrens, 2)} tot "
+        f"{fmt.getal(r.bovengrens, 2)})"
+        for r in groei_per_jaar(b).itertuples()
+    )
     omgerekend = f", omgerekend van {jaren} jaar naar één jaar" if jaren != 1 else ""
-    return (f"Het aantal hulpvragen per inwoner volgt {p['trend_jaren']} jaar lang de verandering per jaar uit het "
-            f"leeftijdsmodel ({b.groei_referentiejaar}–{b.jaar}{omgerekend}): {delen}; daarna blijft het gelijk. "
-            "Het laagste scenario neemt de ondergrens van het interval, het hoogste de bovengrens.")
+    return (
+        f"Het aantal hulpvragen per inwoner volgt {p['trend_jaren']} jaar lang de verandering per jaar uit het "
+        f"leeftijdsmodel ({b.groei_referentiejaar}–{b.jaar}{omgerekend}): {delen}; daarna blijft het gelijk. "
+        "Het laagste scenario neemt de ondergrens van het interval, het hoogste de bovengrens."
+    )
 
 
 def pool_zin(v: Vooruitblik) -> str:
     """Say how many GPs take shifts in the base year and how in- and outflow are set."""
     b, p = v.basis, v.parameters
-    u = {s: 100 * uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
-         for s, a in v.aannames.items()}
+    u = {s: 100 * uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"]) for s, a in v.aannames.items()}
     onzeker = "; deze aantallen zijn onzeker, zie het hoofdstuk Huisartsen en medewerkers" if b.pool_onzeker else ""
-    return (f"In {b.jaar} deden {fmt.getal(b.pool)} huisartsen zelfstandig diensten (huisartsleden en hidha's of "
-            f"waarnemers{onzeker}). "
-            f"Van hen stopt {bereik(p['uitstroom_min_pct'], p['uitstroom_pct'], p['uitstroom_max_pct'])} binnen "
-            f"{p['uitstroom_jaren']} jaar: {bereik(u['laag'], u['midden'], u['hoog'])} per jaar. Er waren "
-            f"{fmt.getal(b.aios)} AIOS; bij een opleiding van {p['opleidingsduur_jaren']} jaar ronden er elk jaar "
-            f"{fmt.getal(b.aios / p['opleidingsduur_jaren'], 1)} af, en van hen gaat "
-            f"{bereik(p['instroom_aandeel_min_pct'], p['instroom_aandeel_pct'], p['instroom_aandeel_max_pct'], 0)} "
-            f"diensten doen: {bereik(v.instroom['hoog'], v.instroom['midden'], v.instroom['laag'], 1, '')} "
-            "nieuwe huisartsen per jaar.")
+    return (
+        f"In {b.jaar} deden {fmt.getal(b.pool)} huisartsen zelfstandig diensten (huisartsleden en hidha's of "
+        f"waarnemers{onzeker}). "
+        f"Van hen stopt {bereik(p['uitstroom_min_pct'], p['uitstroom_pct'], p['uitstroom_max_pct'])} binnen "
+        f"{p['uitstroom_jaren']} jaar: {bereik(u['laag'], u['midden'], u['hoog'])} per jaar. Er waren "
+        f"{fmt.getal(b.aios)} AIOS; bij een opleiding van {p['opleidingsduur_jaren']} jaar ronden er elk jaar "
+        f"{fmt.getal(b.aios / p['opleidingsduur_jaren'], 1)} af, en van hen gaat "
+        f"{bereik(p['instroom_aandeel_min_pct'], p['instroom_aandeel_pct'], p['instroom_aandeel_max_pct'], 0)} "
+        f"diensten doen: {bereik(v.instroom['hoog'], v.instroom['midden'], v.instroom['laag'], 1, '')} "
+        "nieuwe huisartsen per jaar."
+    )
 
 
 def vraag_zin(v: Vooruitblik) -> str:
@@ -154,16 +184,20 @@ def vraag_zin(v: Vooruitblik) -> str:
     oudste, gemiddeld = per_1000.iloc[-1], PER_DUIZEND * t["hulpvragen"].sum() / t["bevolking"].sum()
     bev0, bev1 = waarde(v, "midden", b.jaar, "bevolking"), waarde(v, "midden", eind, "bevolking")
     oud0, oud1 = waarde(v, "midden", b.jaar, "ouderen_aandeel"), waarde(v, "midden", eind, "ouderen_aandeel")
-    tekst = (f"In {b.jaar} deden inwoners van {t['leeftijdsgroep'].iloc[-1]} jaar {fmt.getal(oudste)} hulpvragen "
-             f"per 1.000, tegen {fmt.getal(gemiddeld)} per 1.000 voor alle leeftijden samen "
-             f"({fmt.getal(oudste / gemiddeld, 1)} keer zo veel). In het middenscenario gaat het aandeel 65-plussers "
-             f"van {fmt.procent(100 * oud0)} naar {fmt.procent(100 * oud1)}, terwijl het aantal inwoners "
-             f"{fmt.verandering(100 * (bev1 / bev0 - 1))} verandert.")
+    tekst = (
+        f"In {b.jaar} deden inwoners van {t['leeftijdsgroep'].iloc[-1]} jaar {fmt.getal(oudste)} hulpvragen "
+        f"per 1.000, tegen {fmt.getal(gemiddeld)} per 1.000 voor alle leeftijden samen "
+        f"({fmt.getal(oudste / gemiddeld, 1)} keer zo veel). In het middenscenario gaat het aandeel 65-plussers "
+        f"van {fmt.procent(100 * oud0)} naar {fmt.procent(100 * oud1)}, terwijl het aantal inwoners "
+        f"{fmt.verandering(100 * (bev1 / bev0 - 1))} verandert."
+    )
     if not math.isnan(waarde(v, "midden", b.jaar, "consulteenheden")):
         h = waarde(v, "midden", eind, "hulpvragen") / waarde(v, "midden", b.jaar, "hulpvragen") - 1
         e = waarde(v, "midden", eind, "consulteenheden") / waarde(v, "midden", b.jaar, "consulteenheden") - 1
-        tekst += (f" De consulteenheden, die een visite zwaarder wegen dan een telefonisch advies, veranderen "
-                  f"{fmt.verandering(100 * e)} tegen {fmt.verandering(100 * h)} voor de hulpvragen.")
+        tekst += (
+            f" De consulteenheden, die een visite zwaarder wegen dan een telefonisch advies, veranderen "
+            f"{fmt.verandering(100 * e)} tegen {fmt.verandering(100 * h)} voor de hulpvragen."
+        )
     return tekst
 
 
@@ -176,10 +210,12 @@ def capaciteit_zin(v: Vooruitblik) -> str:
         return "Zonder uitstroom groeit de groep elk jaar met de instroom."
     niveau = evenwicht(v.instroom["midden"], u)
     richting = "krimpt" if niveau < v.basis.pool else "groeit"
-    return (f"In het middenscenario {richting} de groep naar een evenwicht van ongeveer {fmt.getal(niveau)} "
-            f"huisartsen, het aantal waarbij elk jaar evenveel huisartsen stoppen als er bijkomen "
-            f"({fmt.getal(v.instroom['midden'], 1)} per jaar); in {p['tot_jaar']} zijn het er "
-            f"{fmt.getal(waarde(v, 'midden', p['tot_jaar'], 'huisartsen'))}.")
+    return (
+        f"In het middenscenario {richting} de groep naar een evenwicht van ongeveer {fmt.getal(niveau)} "
+        f"huisartsen, het aantal waarbij elk jaar evenveel huisartsen stoppen als er bijkomen "
+        f"({fmt.getal(v.instroom['midden'], 1)} per jaar); in {p['tot_jaar']} zijn het er "
+        f"{fmt.getal(waarde(v, 'midden', p['tot_jaar'], 'huisartsen'))}."
+    )
 
 
 def drempel_zin(v: Vooruitblik) -> str:
@@ -189,11 +225,17 @@ def drempel_zin(v: Vooruitblik) -> str:
     for d in DREMPELS_PCT:
         jaren = {s: drempel(v, s, d) for s in SCENARIOS}
         mid = jaren["midden"]
-        tekst = (f"{d}% boven het niveau van {basisjaar} komt de druk in het middenscenario "
-                 + (f"in {int(mid)}" if pd.notna(mid) else f"niet vóór {eind + 1}"))
+        tekst = f"{d}% boven het niveau van {basisjaar} komt de druk in het middenscenario " + (
+            f"in {int(mid)}" if pd.notna(mid) else f"niet vóór {eind + 1}"
+        )
         snel, traag = jaren["hoog"], jaren["laag"]
-        tekst += (" (bandbreedte: " + (f"vanaf {int(snel)}" if pd.notna(snel) else f"niet vóór {eind + 1}") + " tot "
-                  + (f"{int(traag)}" if pd.notna(traag) else f"niet vóór {eind + 1}") + ")")
+        tekst += (
+            " (bandbreedte: "
+            + (f"vanaf {int(snel)}" if pd.notna(snel) else f"niet vóór {eind + 1}")
+            + " tot "
+            + (f"{int(traag)}" if pd.notna(traag) else f"niet vóór {eind + 1}")
+            + ")"
+        )
         delen.append(tekst)
     return "; ".join(delen).capitalize() + "."
 
@@ -211,9 +253,11 @@ def samenvatting(v: Vooruitblik) -> str:
     p0, p1 = waarde(v, "midden", b, "huisartsen"), waarde(v, "midden", eind, "huisartsen")
     d1 = waarde(v, "midden", eind, "druk_index")
     dlo, dhi = waarde(v, "laag", eind, "druk_index"), waarde(v, "hoog", eind, "druk_index")
-    return (f"In het middenscenario groeit het aantal hulpvragen van {fmt.getal(h0)} in {b} naar ongeveer "
-            f"{fmt.getal(_afgerond(h1))} in {eind} "
-            f"({fmt.verandering(100 * (h1 / h0 - 1))}; bandbreedte {fmt.getal(_afgerond(lo))} tot "
-            f"{fmt.getal(_afgerond(hi))}). De groep huisartsen die diensten doet, gaat van {fmt.getal(p0)} naar "
-            f"ongeveer {fmt.getal(p1)}. Per huisarts komt de druk in {eind} daarmee op index {fmt.getal(d1)} "
-            f"({b} = 100; bandbreedte {fmt.getal(dlo)} tot {fmt.getal(dhi)}).")
+    return (
+        f"In het middenscenario groeit het aantal hulpvragen van {fmt.getal(h0)} in {b} naar ongeveer "
+        f"{fmt.getal(_afgerond(h1))} in {eind} "
+        f"({fmt.verandering(100 * (h1 / h0 - 1))}; bandbreedte {fmt.getal(_afgerond(lo))} tot "
+        f"{fmt.getal(_afgerond(hi))}). De groep huisartsen die diensten doet, gaat van {fmt.getal(p0)} naar "
+        f"ongeveer {fmt.getal(p1)}. Per huisarts komt de druk in {eind} daarmee op index {fmt.getal(d1)} "
+        f"({b} = 100; bandbreedte {fmt.getal(dlo)} tot {fmt.getal(dhi)})."
+    )

@@ -25,12 +25,15 @@ def dot_chart(wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen
 
     `xmin`/`xmax` are the smallest and largest rate shown; rates print with `decimalen` decimals.
     """
+
     def rate(v: float) -> str:
         return fmt.getal(v, decimalen)
 
     years = list(wide.columns)
-    colours = sns.color_palette(charts.PALETTE, len(YEAR_MARKERS))[-len(years):]  # the report year always looks the same
-    markers = YEAR_MARKERS[-len(years):]
+    colours = sns.color_palette(charts.PALETTE, len(YEAR_MARKERS))[
+        -len(years) :
+    ]  # the report year always looks the same
+    markers = YEAR_MARKERS[-len(years) :]
     fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(wide) + 2.0))
     ys = range(len(wide))
     for y, (_, row) in zip(ys, wide.iterrows()):
@@ -38,31 +41,65 @@ def dot_chart(wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen
         if len(values) > 1:
             ax.plot([values.min(), values.max()], [y, y], color="#BBBBBB", lw=2, zorder=1)
     for j, colour, marker in zip(years, colours, markers):
-        ax.scatter(wide[j].astype(float), list(ys), color=colour, marker=marker, s=55 if j == jaar else 40,
-                   zorder=3, label=str(j), edgecolor="white", linewidth=0.6)
+        ax.scatter(
+            wide[j].astype(float),
+            list(ys),
+            color=colour,
+            marker=marker,
+            s=55 if j == jaar else 40,
+            zorder=3,
+            label=str(j),
+            edgecolor="white",
+            linewidth=0.6,
+        )
     span = xmax - xmin or 1.0
     label_x = xmax + span * 0.06
     for y, (_, row) in zip(ys, wide.iterrows()):
-        ax.text(label_x, y, f"{jaar}: {rate(row[jaar])}", va="center", ha="left", fontsize=10,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        ax.text(
+            label_x,
+            y,
+            f"{jaar}: {rate(row[jaar])}",
+            va="center",
+            ha="left",
+            fontsize=10,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
     ax.set_yticks(list(ys), list(wide.index))
     ax.tick_params(labelsize=10)
     ax.set_xlim(xmin - span * 0.08, xmax + span * 0.42)
     ax.set_xlabel("Consulteenheden per 1.000 inwoners", fontsize=10)
-    ax.set_title("Consulteenheden per 1.000 inwoners" + (f", {years[0]}–{years[-1]}" if len(years) > 1 else f", {jaar}"),
-                 fontsize=11)
+    ax.set_title(
+        "Consulteenheden per 1.000 inwoners" + (f", {years[0]}–{years[-1]}" if len(years) > 1 else f", {jaar}"),
+        fontsize=11,
+    )
     ax.grid(axis="y", visible=False)
     if len(years) > 1:
-        ax.legend(title="Jaar", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(years), fontsize=9,
-                  title_fontsize=9, frameon=False)
+        ax.legend(
+            title="Jaar",
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            ncol=len(years),
+            fontsize=9,
+            title_fontsize=9,
+            frameon=False,
+        )
     charts.bron(fig, "jaarverslag SHT, zorgconsumptie_per_1000.csv in " + opsomming([f"data/{j}" for j in years]))
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     order = wide.sort_values(jaar, ascending=False)
-    alt = (f"Stippendiagram van de consulteenheden per 1.000 inwoners per gemeente"
-           + (f" in {', '.join(map(str, years[:-1]))} en {years[-1]}, elk jaar met een eigen vorm" if len(years) > 1
-              else f" in {jaar}") + f". Waarden in {jaar}, van hoog naar laag: "
-           + "; ".join(f"{g} {rate(v)}" + (f" ({years[0]}: {rate(order.loc[g, years[0]])})" if len(years) > 1 else "")
-                       for g, v in order[jaar].items()) + ".")
+    alt = (
+        "Stippendiagram van de consulteenheden per 1.000 inwoners per gemeente"
+        + (
+            f" in {', '.join(map(str, years[:-1]))} en {years[-1]}, elk jaar met een eigen vorm"
+            if len(years) > 1
+            else f" in {jaar}"
+        )
+        + f". Waarden in {jaar}, van hoog naar laag: "
+        + "; ".join(
+            f"{g} {rate(v)}" + (f" ({years[0]}: {rate(order.loc[g, years[0]])})" if len(years) > 1 else "")
+            for g, v in order[jaar].items()
+        )
+        + "."
+    )
     return fig, alt
 
 
@@ -71,6 +108,7 @@ def rate_map(rates: pd.Series, jaar: int, grenzen: dict, vmin: float, vmax: floa
 
     `vmin`/`vmax` fix the colour scale, so that a colour means the same rate in every report year.
     """
+
     def rate(v: float) -> str:
         return fmt.getal(v, decimalen)
 
@@ -91,20 +129,38 @@ def rate_map(rates: pd.Series, jaar: int, grenzen: dict, vmin: float, vmax: floa
                 lats.extend(lat for _lon, lat in ring)
                 ax.add_patch(Polygon(ring, closed=True, facecolor=face, edgecolor="white", linewidth=1.2))
         lon, lat = labelpunt(geometry)
-        ax.text(lon, lat, f"{name}\n{rate(value) if known else 'geen cijfer'}", ha="center", va="center", fontsize=10,
-                fontweight="bold", color="black", path_effects=[pe.withStroke(linewidth=3, foreground="white")])
+        ax.text(
+            lon,
+            lat,
+            f"{name}\n{rate(value) if known else 'geen cijfer'}",
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+            color="black",
+            path_effects=[pe.withStroke(linewidth=3, foreground="white")],
+        )
     ax.autoscale_view()
     ax.set_aspect(1 / math.cos(math.radians(sum(lats) / len(lats))))  # equirectangular: km look the same both ways
     ax.set_axis_off()
     ax.set_title(f"Consulteenheden per 1.000 inwoners, {jaar}", fontsize=11)
-    bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, orientation="horizontal",
-                       fraction=0.04, pad=0.02, shrink=0.7)
+    bar = fig.colorbar(
+        mpl.cm.ScalarMappable(norm=norm, cmap=cmap),
+        ax=ax,
+        orientation="horizontal",
+        fraction=0.04,
+        pad=0.02,
+        shrink=0.7,
+    )
     bar.set_label("Consulteenheden per 1.000 inwoners (dezelfde kleurschaal in elk verslagjaar)", fontsize=9)
     bar.ax.tick_params(labelsize=9)
     bar.ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _p: fmt.getal(v)))
     charts.bron(fig, f"jaarverslag SHT, data/{jaar}/zorgconsumptie_per_1000.csv; grenzen CBS/Kadaster 2022 (CC BY 4.0)")
     order = rates.sort_values(ascending=False)
-    alt = (f"Kaart van de acht gemeenten van het werkgebied van SHT, gekleurd naar consulteenheden per 1.000 inwoners "
-           f"in {jaar} (donkerder is hoger); elke gemeente draagt haar naam en cijfer. Van hoog naar laag: "
-           + "; ".join(f"{g} {rate(v)}" for g, v in order.items()) + ".")
+    alt = (
+        f"Kaart van de acht gemeenten van het werkgebied van SHT, gekleurd naar consulteenheden per 1.000 inwoners "
+        f"in {jaar} (donkerder is hoger); elke gemeente draagt haar naam en cijfer. Van hoog naar laag: "
+        + "; ".join(f"{g} {rate(v)}" for g, v in order.items())
+        + "."
+    )
     return fig, alt
