@@ -14,7 +14,7 @@ from tqdm import tqdm
 from jaarverslag.build import cache
 from jaarverslag.build.errors import BuildFout
 from jaarverslag.build.parameters import Overrides, bronnotebooks, run_parameters
-from jaarverslag.data.paths import ROOT_ENV, build_dir
+from jaarverslag.data.paths import READS_ENV, ROOT_ENV, build_dir
 from jaarverslag.render.fmt import getal
 
 READS_FILE = "gelezen.txt"
@@ -89,7 +89,7 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     os.environ[ROOT_ENV] = root
-    os.environ[cache.READS_ENV] = str(work / READS_FILE)
+    os.environ[READS_ENV] = str(work / READS_FILE)
     try:
         notebook = jupytext.read(taak.bron)
         for attempt in range(KERNEL_START_ATTEMPTS):
@@ -115,7 +115,7 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
     except Exception as err:  # noqa: BLE001 - any failure stops the build with its message
         return time.perf_counter() - start, f"{type(err).__name__}: {err}"
     finally:
-        os.environ.pop(cache.READS_ENV, None)
+        os.environ.pop(READS_ENV, None)
     shutil.rmtree(taak.map, ignore_errors=True)
     work.rename(taak.map)
     return time.perf_counter() - start, None

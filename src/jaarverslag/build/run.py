@@ -44,9 +44,8 @@ def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
         print("Gegevens ongewijzigd sinds de laatste geslaagde controle.", flush=True)
         return True
-    from jaarverslag.data.report import (
-        valideer,  # pandas and pandera load only when data must be checked (VALIDATION_CODE)
-    )
+    # pandas and pandera load only when data must be checked (VALIDATION_CODE)
+    from jaarverslag.data.report import valideer
 
     rapport = valideer(jaren, root)
     if not rapport.ok:
