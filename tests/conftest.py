@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE_ITEMS = ("book", "notebooks", "data", "_config.yml", "_toc.yml", "requirements.lock")
 TEST_PROJECT = ROOT / "_build" / "test" / "project"
 BUILD_LOG = ROOT / "_build" / "test" / "build.log"
+NB_DIR = TEST_PROJECT / "_build" / "nb"  # the executed notebooks nbval checks
 
 _session_build: dict[str, object] = {}
+_nbval_checked: set[str] = set()  # notebooks nbval ran a check cell of
 
 
 def copy_project(target: Path) -> Path:
@@ -59,9 +61,49 @@ def build_test_project() -> dict[str, object]:
     return _session_build
 
 
+def expected_notebooks(project: Path) -> int:
+    """How many executed notebooks a build of project makes: report years x notebooks."""
+    years = [p for p in (project / "data").iterdir() if p.is_dir() and p.name.isdigit()]
+    return len(years) * len(list((project / "notebooks").glob("*.md")))
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if session.config.args_source == pytest.Config.ArgsSource.TESTPATHS:
-        build_test_project()
+    if session.config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return
+    build_test_project()
+    # pytest resolved testpaths before this build existed: on a fresh clone it dropped NB_DIR, so add it back.
+    session.config._nbval_expected = expected_notebooks(TEST_PROJECT)
+    if NB_DIR.is_dir() and not any(Path(a).resolve() == NB_DIR.resolve() for a in session.config.args):
+        session.config.args.append(str(NB_DIR))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    path = report.nodeid.split("::")[0]
+    if report.when == "call" and path.endswith(".ipynb"):
+        _nbval_checked.add(path)
+
+
+def nbval_shortfall(checked: int, expected: int) -> str | None:
+    """The Dutch message when nbval checked fewer notebooks than the build executed, else None."""
+    if checked >= expected:
+        return None
+    return f"nbval controleerde {checked} van de {expected} notebooks (jaren x notebooks); de rest niet."
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    expected = getattr(session.config, "_nbval_expected", None)
+    if expected is None:
+        return
+    message = nbval_shortfall(len(_nbval_checked), expected)
+    if message:
+        print("\n" + message, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    expected = getattr(config, "_nbval_expected", None)
+    if expected is not None:
+        terminalreporter.write_line(f"nbval: {len(_nbval_checked)} van {expected} uitgevoerde notebooks gecontroleerd")
 
 
 @pytest.fixture(scope="session")
