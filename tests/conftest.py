@@ -71,16 +71,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if session.config.args_source != pytest.Config.ArgsSource.TESTPATHS:
         return
     build_test_project()
-    # pytest resolved testpaths before this build existed: on a fresh clone it dropped NB_DIR, so add it back.
     session.config._nbval_expected = expected_notebooks(TEST_PROJECT)
+    session.config.pluginmanager.register(_NbvalCounter(), "nbval-counter")
+    # pytest resolved testpaths before this build existed: on a fresh clone it dropped NB_DIR, so add it back.
     if NB_DIR.is_dir() and not any(Path(a).resolve() == NB_DIR.resolve() for a in session.config.args):
         session.config.args.append(str(NB_DIR))
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    path = report.nodeid.split("::")[0]
-    if report.when == "call" and path.endswith(".ipynb"):
-        _nbval_checked.add(path)
+class _NbvalCounter:
+    """Counts the notebooks nbval ran a cell of; a plugin, since this conftest's own hooks see tests/ only."""
+
+    @staticmethod
+    def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+        path = report.nodeid.split("::")[0]
+        if report.when == "call" and path.endswith(".ipynb"):
+            _nbval_checked.add(path)
 
 
 def nbval_shortfall(checked: int, expected: int) -> str | None:
