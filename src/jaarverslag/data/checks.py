@@ -68,6 +68,16 @@ def _sum(frame: pd.DataFrame, by: str | list[str], kolom: str = "aantal") -> pd.
     return sums.mask(grouped.apply(lambda s: s.isna().any()))
 
 
+def _printed(frame: pd.DataFrame, key: str, kolom: str = "aantal") -> tuple[pd.Series, dict]:
+    """Return a table's printed values by key, and each key's data row (the message names its line)."""
+    return frame.set_index(key)[kolom], _rows(frame, key)
+
+
+def _rows(frame: pd.DataFrame, key: str) -> dict:
+    """Return the data row of each value of `key` in a frame as lees_tabel read it (rows keep their index)."""
+    return {value: int(index) for index, value in frame[key].items()}
+
+
 def _compare(
     jaar: int,
     controle: str,
@@ -77,11 +87,14 @@ def _compare(
     bestanden: tuple[str, ...],
     uitleg: Callable[[str], str],
     missing_is_zero: bool = True,
+    kolom: str = "aantal",
+    rows: dict | None = None,
 ) -> list[Finding]:
     """Compare printed values with computed ones per subject; subjects without a printed value are skipped.
 
     A subject with a printed value but no parts at all counts as computed 0 (when
-    missing_is_zero), so a total without its parts is found too.
+    missing_is_zero), so a total without its parts is found too. `kolom` and `rows` (subject ->
+    data row) say where in `tabel` the printed value stands.
     """
     out = []
     for onderwerp, printed in gedrukt.items():
@@ -100,6 +113,8 @@ def _compare(
                 tabel,
                 uitleg(str(onderwerp)),
                 bestanden,
+                column=kolom,
+                row=(rows or {}).get(onderwerp),
             )
         )
     return out
@@ -121,16 +136,32 @@ def _parts_against_printed(
     `except_row` names a printed row that is not a sum of these parts (the SHT total beside the posts).
     """
     parts = _sum(lees_tabel(parts_table, jaar, root), key, kolom)
-    printed = lees_tabel(totals_table, jaar, root).set_index(key)[kolom]
+    printed, rows = _printed(lees_tabel(totals_table, jaar, root), key, kolom)
     if except_row is not None:
         printed = printed[printed.index != except_row]
-    return _compare(jaar, controle, printed, parts, totals_table, (table_file(parts_table, jaar, root),), uitleg)
+    return _compare(
+        jaar,
+        controle,
+        printed,
+        parts,
+        totals_table,
+        (table_file(parts_table, jaar, root),),
+        uitleg,
+        kolom=kolom,
+        rows=rows,
+    )
 
 
 def _single(frame: pd.DataFrame, kolom: str, waarde: str, value: str = "aantal"):
     """Return the value in the single row where kolom == waarde, or NA when there is no such row."""
     rows = frame.loc[frame[kolom] == waarde, value]
     return rows.iloc[0] if len(rows) else pd.NA
+
+
+def _grand_total(totals: pd.DataFrame) -> tuple[object, int | None]:
+    """Return the printed grand total of zorgconsumptie_totaal (Alle gemeenten, Alle soorten) and its data row."""
+    rows = totals.index[(totals["gemeente"] == ALLE_GEMEENTEN) & (totals["soort"] == ALLE_SOORTEN)]
+    return (totals.at[rows[0], "aantal"], int(rows[0])) if len(rows) else (pd.NA, None)
 
 
 # --- verrichtingen -------------------------------------------------------------------------
@@ -155,7 +186,7 @@ def _procedures_per_post(jaar: int, root: Path | None) -> list[Finding]:
 def _procedures_sht(jaar: int, root: Path | None) -> list[Finding]:
     """All procedures add up to the printed SHT total."""
     total = lees_tabel("verrichtingen", jaar, root)["aantal"].sum()
-    printed = lees_tabel("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
+    printed, rows = _printed(lees_tabel("verrichtingen_totaal", jaar, root), "post")
     return _compare(
         jaar,
         "som_verrichtingen_sht",
@@ -164,6 +195,7 @@ def _procedures_sht(jaar: int, root: Path | None) -> list[Finding]:
         "verrichtingen_totaal",
         (table_file("verrichtingen", jaar, root),),
         lambda _: "som van alle verrichtingen wijkt af van het gedrukte SHT-totaal",
+        rows=rows,
     )
 
 
@@ -191,7 +223,7 @@ def _age_groups(jaar: int, root: Path | None) -> list[Finding]:
 def _age_groups_sht(jaar: int, root: Path | None) -> list[Finding]:
     """The printed age-group totals add up to the printed SHT total of the procedures."""
     total = _sum(lees_tabel("hulpvragen_leeftijd_totaal", jaar, root).assign(alle=SHT_TOTAL), "alle")
-    printed = lees_tabel("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
+    printed, rows = _printed(lees_tabel("verrichtingen_totaal", jaar, root), "post")
     return _compare(
         jaar,
         "hulpvragen_leeftijd_sht",
@@ -202,6 +234,7 @@ def _age_groups_sht(jaar: int, root: Path | None) -> list[Finding]:
         lambda _: (
             "som van de hulpvragen over alle leeftijdsgroepen wijkt af van het gedrukte SHT-totaal van de verrichtingen"
         ),
+        rows=rows,
     )
 
 
@@ -220,7 +253,9 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
     own = (table_file("zorgconsumptie_totaal", jaar, root),)
     per_gemeente = totals[(totals["soort"] == ALLE_SOORTEN) & (totals["gemeente"] != ALLE_GEMEENTEN)]
     per_soort = totals[(totals["gemeente"] == ALLE_GEMEENTEN) & (totals["soort"] != ALLE_SOORTEN)]
-    grand = pd.Series({TOTAAL: _single(totals[totals["gemeente"] == ALLE_GEMEENTEN], "soort", ALLE_SOORTEN)})
+    grand_value, grand_row = _grand_total(totals)
+    grand = pd.Series({TOTAAL: grand_value})
+    gemeente_rows, soort_rows = _rows(per_gemeente, "gemeente"), _rows(per_soort, "soort")
     out = []
     if beschikbaar("zorgconsumptie", jaar, root):
         parts = lees_tabel("zorgconsumptie", jaar, root)
@@ -233,6 +268,7 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
             "zorgconsumptie_totaal",
             files,
             lambda g: f"som van de soorten hulpvragen van gemeente {g} wijkt af van het gedrukte totaal",
+            rows=gemeente_rows,
         )
         out += _compare(
             jaar,
@@ -242,6 +278,7 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
             "zorgconsumptie_totaal",
             files,
             lambda s: f"som over alle gemeenten van soort {s} wijkt af van het gedrukte totaal",
+            rows=soort_rows,
         )
         out += _compare(
             jaar,
@@ -251,6 +288,7 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
             "zorgconsumptie_totaal",
             files,
             lambda _: "som van alle hulpvragen per gemeente en soort wijkt af van het gedrukte eindtotaal",
+            rows={TOTAAL: grand_row},
         )
     if len(per_soort):
         subject = f"{TOTAAL} (som van de soorten)"
@@ -262,6 +300,7 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
             "zorgconsumptie_totaal",
             own,
             lambda _: "de gedrukte totalen per soort tellen niet op tot het gedrukte eindtotaal",
+            rows={subject: grand_row},
         )
     if len(per_gemeente):
         subject = f"{TOTAAL} (som van de gemeenten)"
@@ -273,6 +312,7 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
             "zorgconsumptie_totaal",
             own,
             lambda _: "de gedrukte totalen per gemeente tellen niet op tot het gedrukte eindtotaal",
+            rows={subject: grand_row},
         )
     return out
 
@@ -280,8 +320,7 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
 @check("zorgconsumptie_sht", needs=("zorgconsumptie_totaal", "verrichtingen_totaal"))
 def _care_consumption_sht(jaar: int, root: Path | None) -> list[Finding]:
     """The printed grand total of the care-consumption table equals the printed SHT total of the procedures."""
-    totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
-    grand = _single(totals[totals["gemeente"] == ALLE_GEMEENTEN], "soort", ALLE_SOORTEN)
+    grand, grand_row = _grand_total(lees_tabel("zorgconsumptie_totaal", jaar, root))
     sht = _single(lees_tabel("verrichtingen_totaal", jaar, root), "post", SHT_TOTAL)
     return _compare(
         jaar,
@@ -294,6 +333,7 @@ def _care_consumption_sht(jaar: int, root: Path | None) -> list[Finding]:
             "het gedrukte eindtotaal van de zorgconsumptie wijkt af van het gedrukte SHT-totaal van de verrichtingen"
         ),
         missing_is_zero=False,
+        rows={TOTAAL: grand_row},
     )
 
 
@@ -326,6 +366,7 @@ def _care_type_vs_procedures(jaar: int, root: Path | None) -> list[Finding]:
         "zorgconsumptie_totaal",
         (table_file("verrichtingen", jaar, root), table_file("verrichting_soort", None, root)),
         lambda s: f"het gedrukte totaal van soort {s} wijkt af van de som van de verrichtingen van die soort",
+        rows=_rows(printed, "soort"),
     )
     return out
 
@@ -346,6 +387,7 @@ def _age_types_vs_care(jaar: int, root: Path | None) -> list[Finding]:
             f"het gedrukte totaal van soort {s} (zorgconsumptie) wijkt af van de som van die "
             "soort over de leeftijdsgroepen"
         ),
+        rows=_rows(printed, "soort"),
     )
 
 
@@ -367,7 +409,7 @@ def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
     """Printed consulteenheden = round_half_up(0.5 x advies + consult + 1.5 x visite), per gemeente and in total."""
     out = []
     if beschikbaar("consulteenheden", jaar, root) and beschikbaar("zorgconsumptie", jaar, root):
-        printed = lees_tabel("consulteenheden", jaar, root).set_index("gemeente")["consulteenheden"]
+        printed, rows = _printed(lees_tabel("consulteenheden", jaar, root), "gemeente", "consulteenheden")
         computed = _formula(lees_tabel("zorgconsumptie", jaar, root), "gemeente")
         out += _compare(
             jaar,
@@ -378,9 +420,11 @@ def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
             (table_file("zorgconsumptie", jaar, root),),
             lambda g: f"de consulteenheden van {g} volgen niet uit de hulpvragen ({FORMULA_TEXT})",
             missing_is_zero=False,
+            kolom="consulteenheden",
+            rows=rows,
         )
     if beschikbaar("consulteenheden_totaal", jaar, root) and beschikbaar("zorgconsumptie_totaal", jaar, root):
-        printed = lees_tabel("consulteenheden_totaal", jaar, root).set_index("gemeente")["consulteenheden"]
+        printed, rows = _printed(lees_tabel("consulteenheden_totaal", jaar, root), "gemeente", "consulteenheden")
         totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
         computed = _formula(totals[totals["gemeente"] == ALLE_GEMEENTEN], "gemeente")
         out += _compare(
@@ -395,6 +439,8 @@ def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
                 f"per soort ({FORMULA_TEXT})"
             ),
             missing_is_zero=False,
+            kolom="consulteenheden",
+            rows=rows,
         )
     return out
 
@@ -403,7 +449,7 @@ def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
 def _consult_units_sum(jaar: int, root: Path | None) -> list[Finding]:
     """The printed consulteenheden per gemeente add up to the printed total."""
     parts = _sum(lees_tabel("consulteenheden", jaar, root).assign(alle=ALLE_GEMEENTEN), "alle", "consulteenheden")
-    printed = lees_tabel("consulteenheden_totaal", jaar, root).set_index("gemeente")["consulteenheden"]
+    printed, rows = _printed(lees_tabel("consulteenheden_totaal", jaar, root), "gemeente", "consulteenheden")
     return _compare(
         jaar,
         "som_consulteenheden",
@@ -412,13 +458,15 @@ def _consult_units_sum(jaar: int, root: Path | None) -> list[Finding]:
         "consulteenheden_totaal",
         (table_file("consulteenheden", jaar, root),),
         lambda _: "som van de consulteenheden per gemeente wijkt af van het gedrukte totaal",
+        kolom="consulteenheden",
+        rows=rows,
     )
 
 
 @check("consulteenheden_per_1000", needs=("zorgconsumptie_per_1000", "consulteenheden", "inwoners_gemeente"))
 def _consult_units_rate(jaar: int, root: Path | None) -> list[Finding]:
     """Printed rate = round_half_up(consulteenheden / inwoners_x1000), with the report's own denominators."""
-    printed = lees_tabel("zorgconsumptie_per_1000", jaar, root).set_index("gemeente")["consulteenheden_per_1000"]
+    printed, rows = _printed(lees_tabel("zorgconsumptie_per_1000", jaar, root), "gemeente", "consulteenheden_per_1000")
     units = lees_tabel("consulteenheden", jaar, root).set_index("gemeente")["consulteenheden"]
     inwoners = lees_tabel("inwoners_gemeente", jaar, root).set_index("gemeente")["inwoners_x1000"]
     computed = pd.Series(
@@ -445,6 +493,8 @@ def _consult_units_rate(jaar: int, root: Path | None) -> list[Finding]:
             "inwoners x 1000 (afgerond op een heel getal, een half naar boven)"
         ),
         missing_is_zero=False,
+        kolom="consulteenheden_per_1000",
+        rows=rows,
     )
 
 
@@ -455,7 +505,7 @@ def _consult_units_rate(jaar: int, root: Path | None) -> list[Finding]:
 def _walk_ins(jaar: int, root: Path | None) -> list[Finding]:
     """The walk-ins of the posts add up to the printed SHT total."""
     total = _sum(lees_tabel("binnenlopers", jaar, root).assign(alle=SHT_TOTAL), "alle")
-    printed = lees_tabel("binnenlopers_totaal", jaar, root).set_index("post")["aantal"]
+    printed, rows = _printed(lees_tabel("binnenlopers_totaal", jaar, root), "post")
     return _compare(
         jaar,
         "som_binnenlopers_sht",
@@ -464,6 +514,7 @@ def _walk_ins(jaar: int, root: Path | None) -> list[Finding]:
         "binnenlopers_totaal",
         (table_file("binnenlopers", jaar, root),),
         lambda _: "som van de binnenlopers per post wijkt af van het gedrukte SHT-totaal",
+        rows=rows,
     )
 
 
@@ -539,13 +590,13 @@ def _icpc_share(jaar: int, root: Path | None) -> list[Finding]:
     """Printed ICPC share = round_half_up(aantal / printed total of the post x 100, 1 decimal)."""
     icpc = lees_tabel("icpc_top", jaar, root)
     totals = lees_tabel("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
-    printed, computed = {}, {}
-    for row in icpc.itertuples(index=False):
+    printed, computed, rows = {}, {}, {}
+    for row in icpc.itertuples():
         total = totals.get(row.post, pd.NA)
         if pd.isna(row.aantal) or pd.isna(total) or total == 0:
             continue
         subject = f"{row.post}: {row.diagnose}"
-        printed[subject] = row.aandeel_pct
+        printed[subject], rows[subject] = row.aandeel_pct, int(row.Index)
         computed[subject] = round_half_up(float(row.aantal) / float(total) * 100, ICPC_DECIMALS)
     return _compare(
         jaar,
@@ -559,6 +610,8 @@ def _icpc_share(jaar: int, root: Path | None) -> list[Finding]:
             "van de post x 100 (op één decimaal, een half naar boven)"
         ),
         missing_is_zero=False,
+        kolom="aandeel_pct",
+        rows=rows,
     )
 
 

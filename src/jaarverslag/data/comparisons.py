@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data.ledger import Finding, differs, table_file
+from jaarverslag.data.ledger import LEDGER_TABLE, Finding, differs, table_file
 from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.rounding import round_half_up
 
 CHECK_NAME = "gedrukte_vergelijking"
 TABLE = "gedrukte_vergelijkingen"
+# Tables that only a year transcribed from a printed report has (data.ledger.printed_report).
+PRINTED_ONLY_TABLES = (LEDGER_TABLE, TABLE)
 SELECTION_SEPARATOR = ";"  # conditions "kolom=waarde" separated by ";"
 MEASURES: dict[str, Callable[[float, float], float]] = {  # keyed by the codebook's values of `maat`
     "verhouding_pct": lambda x, v: x / v * 100,
@@ -79,7 +81,7 @@ def recompute(row, jaar: int, root: Path | None = None) -> tuple[float, str | No
 def findings(jaar: int, root: Path | None = None) -> list[Finding]:
     """Return a finding for every printed comparison that does not follow from this year's and last year's table."""
     out = []
-    for row in lees_tabel(TABLE, jaar, root).itertuples(index=False):
+    for row in lees_tabel(TABLE, jaar, root).itertuples():
         if pd.isna(row.gedrukt):
             continue
         computed, why = recompute(row, jaar, root)
@@ -100,6 +102,8 @@ def findings(jaar: int, root: Path | None = None) -> list[Finding]:
                     files,
                     oplossing="controleer tabel en selectie van deze rij (kolom=waarde, gescheiden door "
                     f"'{SELECTION_SEPARATOR}') en of beide jaren die rij hebben",
+                    column="selectie",
+                    row=int(row.Index),
                 )
             )
         elif differs(row.gedrukt, computed):
@@ -111,9 +115,11 @@ def findings(jaar: int, root: Path | None = None) -> list[Finding]:
                     float(row.gedrukt),
                     computed,
                     TABLE,
-                    f"de gedrukte vergelijking volgt niet uit {jaar} en {jaar - 1} "
-                    f"({row.maat}, afgerond op {row.decimalen} decimalen, een half naar boven)",
+                    f"de gedrukte vergelijking van {row.selectie} volgt niet uit {row.tabel} van {jaar} en "
+                    f"{jaar - 1} ({row.maat}, afgerond op {row.decimalen} decimalen, een half naar boven)",
                     files,
+                    column="gedrukt",
+                    row=int(row.Index),
                 )
             )
     return out

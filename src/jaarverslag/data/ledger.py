@@ -3,24 +3,28 @@
 A finding is a printed value that does not follow from other tables (data.checks finds them).
 A finding recorded in that year's afwijkingen.csv (same check, subject, printed and computed
 value) is accepted and shown as a footnote; any other finding fails validation, and a record
-that no check finds any more is stale.
+that no check finds any more is stale. Only a year transcribed from a printed report has a
+ledger (printed_report): in any other year the data themselves must agree.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data.codebook import REFERENCE_FOLDER, spec
+from jaarverslag.data.codebook import REFERENCE_FOLDER, codebook, spec
 from jaarverslag.data.load import beschikbaar, lees_tabel
 
 LEDGER_TABLE = "afwijkingen"
 LEDGER_COLUMNS = ["jaar", "controle", "onderwerp", "gedrukt", "berekend", "toelichting"]
 TOLERANCE = 1e-9  # rounded decimals are compared as floats
+# How a per-year table's codebook `bron` cites the printed report it was transcribed from.
+PRINTED_REPORT = re.compile(r"\b[Jj]aarverslag SHT (\d{4}) \(((?:seeds|reference)/[\w.-]+)\)")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class Finding:
     uitleg: str
     bestanden: tuple[str, ...] = ()  # the files the computed value comes from (data/<jaar>/...)
     oplossing: str = ""  # how to fix, when the general advice does not apply
+    column: str | None = None  # the column of `tabel` holding the printed value
+    row: int | None = None  # its data row in `tabel` (0 = the first row under the header)
 
     def key(self) -> tuple:
         """Return the values that match this finding with a record: year, check, subject, printed, computed."""
@@ -46,6 +52,23 @@ def table_file(naam: str, jaar: int | None, root: Path | None = None) -> str:
     """Return a table's file as the analyst sees it: data/<jaar>/<file> or data/referentie/<file>."""
     table = spec(naam, root)
     return f"data/{jaar if table.per_jaar else REFERENCE_FOLDER}/{table.bestand}"
+
+
+def printed_report(jaar: int, root: Path | None = None) -> str | None:
+    """Return the printed report a year was transcribed from, as the codebook cites it, or None.
+
+    A printed report gives its own year and the years it compares with (the 2021 report holds
+    2019-2021), so a year counts as transcribed when a per-year table's `bron` cites a report of
+    that year or later; a later year has no printed report: the book is then the report itself.
+    """
+    cited = sorted(
+        (int(year), document)
+        for table in codebook(root).values()
+        if table.per_jaar
+        for year, document in PRINTED_REPORT.findall(table.bron)
+    )
+    covering = [(year, document) for year, document in cited if year >= jaar]
+    return f"Jaarverslag SHT {covering[0][0]} ({covering[0][1]})" if covering else None
 
 
 def differs(gedrukt, berekend) -> bool:
@@ -60,11 +83,16 @@ def recorded(jaar: int, root: Path | None = None) -> pd.DataFrame:
     return lees_tabel(LEDGER_TABLE, jaar, root)
 
 
-def _record_keys(jaar: int, root: Path | None) -> set[tuple]:
+def record_rows(jaar: int, root: Path | None = None) -> dict[tuple, int]:
+    """Return each record's key (as Finding.key) with its data row in afwijkingen.csv (0 = first under the header)."""
     return {
-        (int(r.jaar), r.controle, r.onderwerp, float(r.gedrukt), float(r.berekend))
-        for r in recorded(jaar, root).itertuples(index=False)
+        (int(r.jaar), r.controle, r.onderwerp, float(r.gedrukt), float(r.berekend)): int(r.Index)
+        for r in recorded(jaar, root).itertuples()
     }
+
+
+def _record_keys(jaar: int, root: Path | None) -> set[tuple]:
+    return set(record_rows(jaar, root))
 
 
 def recorded_around(jaar: int, controles: Iterable[str], root: Path | None = None) -> list[tuple[int, object]]:
