@@ -9,6 +9,7 @@ import pytest
 from jaarverslag import cli
 from jaarverslag.data import checks, metrics
 from jaarverslag.data.codebook import codebook
+from jaarverslag.data.comparisons import PRINTED_ONLY_TABLES
 from jaarverslag.data.load import beschikbaar, lees_tabel
 from jaarverslag.data.narrative import FILES as NARRATIVE_FILES
 from jaarverslag.data.new_year import JaarBestaatAl, maak
@@ -19,7 +20,11 @@ JAAR = 2022
 
 
 def _per_year_tables(root: Path) -> list:
-    return sorted((s for s in codebook(root).values() if s.per_jaar and s.formaat == "csv"), key=lambda s: s.naam)
+    """The tables nieuw-jaar makes for a year without a printed report (2022: the codebook cites the 2021 report)."""
+    return sorted(
+        (s for s in codebook(root).values() if s.per_jaar and s.formaat == "csv" and s.naam not in PRINTED_ONLY_TABLES),
+        key=lambda s: s.naam,
+    )
 
 
 @pytest.fixture
@@ -112,6 +117,7 @@ def test_validate_lists_the_templates_as_missing_not_as_errors(nieuw, project):
     report = valideer(root=project)
     assert report.ok, report.tekst()
     assert report.ontbrekend[JAAR] == sorted(t.naam for t in _per_year_tables(project))
+    assert [t.naam for t in nieuw.tabellen] == report.ontbrekend[JAAR]
     assert f"Nog niet aanwezig of nog niet ingevuld voor {JAAR} (" in report.tekst()
     assert checks.findings(JAAR, project) == []
 
@@ -133,7 +139,8 @@ def test_a_filled_table_must_be_correct(nieuw, project):
     with open(folder / "verrichtingen_totaal.csv", "a", encoding="utf-8") as handle:
         handle.write("2022,Hengelo,3001,zeker,\n")
     text = "\n".join(p.tekst() for p in valideer(root=project).problemen)
-    assert "controle som_verrichtingen_post, Hengelo: gedrukt 3001, berekend 3000" in text
+    assert "post Hengelo wijkt af van het gedrukte totaal: in de tabel 3001, berekend 3000 (controle" in text
+    assert "Oplossing: verbeter de gegevens: dit getal of data/2022/verrichtingen.csv" in text
 
 
 def test_a_template_year_builds_with_every_chapter_saying_what_is_missing(nieuw, project):

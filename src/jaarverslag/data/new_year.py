@@ -1,4 +1,8 @@
-"""`make nieuw-jaar JAAR=2022`: start a report year from empty templates of every per-year table."""
+"""`make nieuw-jaar JAAR=2022`: start a report year from empty templates of every per-year table.
+
+The ledger and the printed comparisons are made only for a year transcribed from a printed
+report (data.ledger.printed_report); any other year's tables must simply agree.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from pathlib import Path
 from docutils.nodes import make_id
 
 from jaarverslag.data.codebook import TabelSpec, codebook
+from jaarverslag.data.comparisons import PRINTED_ONLY_TABLES
+from jaarverslag.data.ledger import printed_report
 from jaarverslag.data.narrative import FILES as NARRATIVE_FILES
 from jaarverslag.data.narrative import FOLDER as NARRATIVE_FOLDER
 from jaarverslag.data.paths import YEAR_FOLDER_PATTERN, data_dir, project_root
@@ -59,18 +65,22 @@ class NieuwJaar:
     tabellen: tuple[TabelSpec, ...]
     teksten: tuple[Path, ...]
     root: Path
+    printed: str | None = None  # the printed report the year is transcribed from, as the codebook cites it
 
     def uitleg(self) -> str:
         """Return, in Dutch, what was created and what to fill in."""
         rel = self.map.relative_to(self.root)
+        source = "uit het jaarverslag" if self.printed else f"van {self.jaar}"
         lines = [
             f"Map {rel}/ aangemaakt met {len(self.tabellen)} lege tabellen (alleen de kopregel) en "
             f"{len(self.teksten)} teksten om te schrijven.",
             "",
-            "Vul elke tabel onder de kopregel aan met de cijfers uit het jaarverslag: UTF-8, komma als "
+            f"Vul elke tabel onder de kopregel aan met de cijfers {source}: UTF-8, komma als "
             "scheidingsteken, getallen zonder duizendtalscheiding en met een punt als decimaalteken (10862, 3.19). "
             "Een tabel met alleen de kopregel telt als nog niet ingevuld: het boek zegt dan dat die gegevens "
-            "niet beschikbaar zijn. Geeft het verslag een tabel niet, laat hem dan leeg.",
+            "niet beschikbaar zijn. Zijn de cijfers van een tabel er niet, laat hem dan leeg.",
+            "",
+            _source_line(self.jaar, self.printed),
             "",
             "Tabellen (bestand en titel; wat één rij is; codeboek):",
         ]
@@ -92,6 +102,21 @@ class NieuwJaar:
             f"make book JAAR={self.jaar} bouwt het boek van {self.jaar}.",
         ]
         return "\n".join(lines)
+
+
+def _source_line(jaar: int, printed: str | None) -> str:
+    """Say where the year's figures come from and what follows for afwijkingen and gedrukte_vergelijkingen."""
+    if printed:
+        return (
+            f"{jaar} wordt overgenomen uit {printed}, zoals het codeboek de bron noemt: spreekt dat verslag zichzelf "
+            "tegen, dan komt dat in afwijkingen.csv; zijn groeicijfers gedrukte vergelijkingen met het vorige jaar, "
+            "dan komen ze in gedrukte_vergelijkingen.csv."
+        )
+    return (
+        f"{jaar} heeft geen gedrukt verslag (het codeboek noemt als bron geen Jaarverslag SHT {jaar} of later): "
+        "de tabellen moeten onderling kloppen, dus afwijkingen.csv en gedrukte_vergelijkingen.csv horen er niet bij; "
+        "het boek berekent de vergelijkingen met het vorige jaar zelf."
+    )
 
 
 def codeboek_link(naam: str) -> str:
@@ -119,8 +144,16 @@ def maak(jaar: int, root: Path | None = None) -> NieuwJaar:
             f"map verder aan (make validate JAAR={jaar} zegt wat nog ontbreekt), of hernoem of verwijder de map "
             f"eerst als je echt opnieuw wilt beginnen."
         )
+    printed = printed_report(jaar, root)
     tables = tuple(
-        sorted((s for s in codebook(root).values() if s.per_jaar and s.formaat == "csv"), key=lambda s: s.naam)
+        sorted(
+            (
+                s
+                for s in codebook(root).values()
+                if s.per_jaar and s.formaat == "csv" and (printed or s.naam not in PRINTED_ONLY_TABLES)
+            ),
+            key=lambda s: s.naam,
+        )
     )
     staging = Path(tempfile.mkdtemp(prefix=f".{jaar}.", dir=data_dir(root)))  # not a year folder while filling
     try:
@@ -135,7 +168,7 @@ def maak(jaar: int, root: Path | None = None) -> NieuwJaar:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     texts = tuple(target / NARRATIVE_FOLDER / f"{naam}.md" for naam in NARRATIVE_FILES)
-    return NieuwJaar(jaar, target, tables, texts, root)
+    return NieuwJaar(jaar, target, tables, texts, root, printed)
 
 
 def _umask() -> int:

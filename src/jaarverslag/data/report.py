@@ -1,4 +1,4 @@
-"""Validating all of data/ at once and reporting every problem in Dutch."""
+"""Validating all of data/ at once and reporting every problem in Dutch, grouped per file."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jaarverslag.data import checks, ledger, narrative
+from jaarverslag.data import checks, comparisons, ledger, narrative
 from jaarverslag.data.codebook import REFERENCE_FOLDER, codebook
 from jaarverslag.data.load import beschikbaar, verslagjaren
 from jaarverslag.data.paths import data_dir, project_root
-from jaarverslag.data.validate import Probleem, read_table
+from jaarverslag.data.validate import FIRST_DATA_LINE, Probleem, read_table
 
 NARRATIVE_SUFFIXES = (".md",)
+ALL_GOOD = "Geen problemen: alle aanwezige tabellen kloppen met het codeboek en met elkaar."
 
 
 @dataclass
@@ -25,29 +26,72 @@ class Rapport:
     problemen: list[Probleem] = field(default_factory=list)
     ontbrekend: dict[int, list[str]] = field(default_factory=dict)
     aanvaard: list[ledger.Finding] = field(default_factory=list)
+    unchecked: list[int] = field(default_factory=list)  # years whose cross-table checks waited for readable files
 
     @property
     def ok(self) -> bool:
         return not self.problemen
 
     def tekst(self) -> str:
-        """Return the report as text for the terminal."""
-        lines = []
-        for jaar, names in sorted(self.ontbrekend.items()):
-            if names:
-                lines.append(
-                    f"Nog niet aanwezig of nog niet ingevuld voor {jaar} ({len(names)} tabellen): {', '.join(names)}"
-                )
-        if self.aanvaard:
+        """Return the report for the terminal: problems per file first, then what is not there yet."""
+        lines = _problem_lines(self.problemen) if self.problemen else [ALL_GOOD]
+        notices = _notice_lines(self)
+        return "\n".join([*lines, *([""] if notices else []), *notices])
+
+
+def _count(n: int, one: str, more: str) -> str:
+    return f"{n} {one if n == 1 else more}"
+
+
+def _listed(items: list[str]) -> str:
+    """Return items as a Dutch list: 'a', 'a en b', 'a, b en c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
+
+
+def _problem_lines(problems: list[Probleem]) -> list[str]:
+    """Return the problems grouped per file: a heading per file, then per problem where and what, and the fix."""
+    files: dict[str, list[Probleem]] = {}
+    for problem in problems:
+        files.setdefault(problem.bestand, []).append(problem)
+    lines = [
+        f"{_count(len(problems), 'probleem', 'problemen')} in {_count(len(files), 'bestand', 'bestanden')} in data/; "
+        "los ze op en draai make validate opnieuw."
+    ]
+    for name in sorted(files):
+        found = sorted(files[name], key=lambda p: p.regel or 0)  # file-wide problems first, then by line
+        lines += ["", f"{name} ({_count(len(found), 'probleem', 'problemen')}):"]
+        for problem in found:
+            where = [f"regel {problem.regel}"] if problem.regel is not None else []
+            where += [f"kolom '{problem.kolom}'"] if problem.kolom is not None else []
+            where += [f"waarde '{problem.waarde}'"] if problem.waarde is not None else []
+            lines.append(f"  - {', '.join(where) + ': ' if where else ''}{problem.fout}")
+            lines.append(f"    Oplossing: {problem.oplossing}")
+    return lines
+
+
+def _notice_lines(rapport: Rapport) -> list[str]:
+    """Return what is not there yet: the newest year's missing tables in full, the older years in one line."""
+    years = _listed([str(jaar) for jaar in rapport.unchecked]) if rapport.unchecked else ""
+    lines = [f"De controles tussen de tabellen van {years} volgen zodra die bestanden goed zijn."] if years else []
+    if rapport.ontbrekend:
+        newest = max(rapport.ontbrekend)
+        names = rapport.ontbrekend[newest]
+        if names:
             lines.append(
-                f"{len(self.aanvaard)} erkende afwijking(en) in het gedrukte verslag (staan in afwijkingen.csv)."
+                f"Nog niet aanwezig of nog niet ingevuld voor {newest} ({len(names)} tabellen): {', '.join(names)}"
             )
-        if self.problemen:
-            lines.append(f"\n{len(self.problemen)} probleem/problemen gevonden in data/:")
-            lines.extend(f"  - {p.tekst()}" for p in self.problemen)
-        else:
-            lines.append("Alle aanwezige tabellen kloppen met het codeboek en met elkaar.")
-        return "\n".join(lines)
+        older = [(jaar, len(n)) for jaar, n in sorted(rapport.ontbrekend.items()) if jaar != newest and n]
+        if older:
+            counts = [f"{n} {'tabellen ' if i == 0 else ''}voor {jaar}" for i, (jaar, n) in enumerate(older)]
+            lines.append(
+                f"Eerdere jaren: niet aanwezig zijn {_listed(counts)} (make validate JAAR={older[0][0]} noemt ze)."
+            )
+    if rapport.aanvaard:
+        lines.append(
+            f"{_count(len(rapport.aanvaard), 'erkende afwijking', 'erkende afwijkingen')} in het gedrukte verslag "
+            "(staan in afwijkingen.csv)."
+        )
+    return lines
 
 
 def _getal(value: float) -> str:
@@ -64,50 +108,83 @@ def _afwijking_regel(b: ledger.Finding) -> str:
     return out.getvalue()
 
 
-def _bevinding_probleem(b: ledger.Finding, root: Path) -> Probleem:
-    """Word one unrecorded finding for the analyst: file, check, subject, printed and computed value, fix."""
+def _line(row: int | None) -> int | None:
+    return None if row is None else row + FIRST_DATA_LINE
+
+
+def _bevinding_probleem(b: ledger.Finding, root: Path, printed: str | None) -> Probleem:
+    """Word one unaccepted finding: where the printed value stands, what differs, and the fix.
+
+    In a year transcribed from a printed report (`printed`) the fix may be to record the report's
+    own contradiction in afwijkingen.csv; in any other year the data must agree, so the fix is the data.
+    """
     printed_file = ledger.table_file(b.tabel, b.jaar, root)
+    given = "gedrukt" if printed else "in de tabel"  # without a printed report the value is just the table's
     values = (
         ""
         if math.isnan(b.gedrukt) and math.isnan(b.berekend)
-        else f": gedrukt {_getal(b.gedrukt)}, berekend {_getal(b.berekend)}"
+        else f": {given} {_getal(b.gedrukt)}, berekend {_getal(b.berekend)}"
     )
-    fout = f"{b.uitleg} (controle {b.controle}, {b.onderwerp}{values})"
+    fout = f"{b.uitleg}{values} (controle {b.controle})"
+    where = {"regel": _line(b.row), "kolom": b.column}
     if b.oplossing:
-        return Probleem(printed_file, fout, b.oplossing)
-    files = [printed_file, *b.bestanden]
-    listed = files[0] if len(files) == 1 else f"{', '.join(files[:-1])} en {files[-1]}"
-    oplossing = (
-        f"vergelijk de getallen in {listed} met het gedrukte verslag en verbeter wat verkeerd "
-        f"is overgenomen; wijkt het gedrukte verslag zelf zo af, leg dat dan vast in "
-        f"data/{b.jaar}/afwijkingen.csv met de regel: {_afwijking_regel(b)}"
-    )
-    return Probleem(printed_file, fout, oplossing)
+        return Probleem(printed_file, fout, b.oplossing, **where)
+    others = [f for f in b.bestanden if f != printed_file]
+    sources = f"dit getal of {_listed(others)}" if others else "de getallen in dit bestand"
+    if printed is None:
+        oplossing = (
+            f"verbeter de gegevens: {sources}; {b.jaar} heeft geen gedrukt verslag, dus de tabellen moeten "
+            "onderling kloppen"
+        )
+    else:
+        oplossing = (
+            f"verbeter wat verkeerd is overgenomen: {sources}; drukt het verslag het zelf zo, zet dan in "
+            f"data/{b.jaar}/afwijkingen.csv: {_afwijking_regel(b)}"
+        )
+    return Probleem(printed_file, fout, oplossing, **where)
 
 
 def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
     """Run the checks across tables for one year and add what afwijkingen.csv does not explain."""
     found = checks.findings(jaar, root)
+    ledger_file = f"data/{jaar}/afwijkingen.csv"
+    records = ledger.record_rows(jaar, root)
+    printed = ledger.printed_report(jaar, root)
+    if printed is None:  # no printed report: nothing can be accepted, every record is a mistake
+        rapport.problemen.extend(_bevinding_probleem(b, root, None) for b in found)
+        rapport.problemen.extend(
+            Probleem(
+                ledger_file,
+                f"{jaar} heeft geen gedrukt verslag, dus geen gedrukte tegenspraak om vast te leggen "
+                f"({key[1]}, {key[2]})",
+                "verbeter de gegevens tot de controle klopt en verwijder deze regel",
+                regel=_line(row),
+            )
+            for key, row in records.items()
+        )
+        return
     unrecorded = ledger.unrecorded(jaar, found, root)
-    rapport.problemen.extend(_bevinding_probleem(b, root) for b in unrecorded)
+    rapport.problemen.extend(_bevinding_probleem(b, root, printed) for b in unrecorded)
     for rec in ledger.stale_records(jaar, found, checks.CHECKS, root):
         rapport.problemen.append(
             Probleem(
-                f"data/{jaar}/afwijkingen.csv",
+                ledger_file,
                 f"de vastgelegde afwijking {rec[1]} / {rec[2]} (gedrukt {_getal(rec[3])}, berekend {_getal(rec[4])}) "
                 "komt niet meer voor",
                 "verwijder deze regel, of pas gedrukt en berekend aan als de controle nu andere getallen meldt",
+                regel=_line(records.get(rec)),
             )
         )
-    for row in ledger.recorded(jaar, root).itertuples(index=False):
+    for row in ledger.recorded(jaar, root).itertuples():
         if row.controle not in checks.CHECKS:
             guess = difflib.get_close_matches(row.controle, list(checks.CHECKS), n=1)
             hint = f"bedoeld is waarschijnlijk {guess[0]}; " if guess else ""
             rapport.problemen.append(
                 Probleem(
-                    f"data/{jaar}/afwijkingen.csv",
+                    ledger_file,
                     f"de controle '{row.controle}' bestaat niet",
                     f"{hint}kies een van: {', '.join(checks.CHECKS)}",
+                    regel=_line(int(row.Index)),
                     kolom="controle",
                     waarde=row.controle,
                 )
@@ -154,7 +231,9 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
         ok = True
         if jaar is not None:
             # a header-only template (make nieuw-jaar) is not yet filled in: missing, not an error
-            rapport.ontbrekend[jaar] = sorted(s.naam for s in wanted.values() if not beschikbaar(s.naam, jaar, root))
+            rapport.ontbrekend[jaar] = sorted(
+                s.naam for s in wanted.values() if _expected(s.naam, jaar, root) and not beschikbaar(s.naam, jaar, root)
+            )
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             if path.is_dir() or path.suffix in NARRATIVE_SUFFIXES:
                 continue
@@ -182,4 +261,17 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
     for jaar in jaren:
         if file_ok.get(jaar) and file_ok.get(None, True):  # cross-checks need readable tables
             _cross_checks(jaar, root, rapport)
+        else:
+            rapport.unchecked.append(jaar)
     return rapport
+
+
+def _expected(naam: str, jaar: int, root: Path) -> bool:
+    """Say whether a table that is not there counts as missing for this year.
+
+    An empty ledger means the printed report does not contradict itself, and the printed
+    comparisons exist only for a year transcribed from a printed report.
+    """
+    if naam == ledger.LEDGER_TABLE:
+        return False
+    return naam not in comparisons.PRINTED_ONLY_TABLES or ledger.printed_report(jaar, root) is not None
