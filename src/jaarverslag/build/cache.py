@@ -158,8 +158,16 @@ def reden_om_te_draaien(entry: Path, sleutel: Sleutel, output: Path, root: Path)
     return None
 
 
-def schrijf_entry(entry: Path, sleutel: Sleutel, reads_file: Path, root: Path) -> None:
-    """Store the key and the hashes of every file the run read; written atomically."""
+def recorded_seconds(entry: Path) -> float | None:
+    """Return how long the notebook's last recorded run took (for longest-first scheduling), or None."""
+    try:
+        return float(json.loads(entry.read_text(encoding="utf-8"))["seconden"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def schrijf_entry(entry: Path, sleutel: Sleutel, reads_file: Path, root: Path, seconds: float | None = None) -> None:
+    """Store the key, the hashes of every file the run read and the run's duration; written atomically."""
     reads = sorted(
         {Path(line) for line in reads_file.read_text(encoding="utf-8").splitlines() if line}
         if reads_file.is_file()
@@ -168,7 +176,6 @@ def schrijf_entry(entry: Path, sleutel: Sleutel, reads_file: Path, root: Path) -
     gelezen = {str(p.resolve().relative_to(root)): file_hash(p) for p in reads}
     entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = entry.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps({"sleutel": sleutel.delen, "gelezen": gelezen}, indent=1, sort_keys=True), encoding="utf-8"
-    )
+    record = {"sleutel": sleutel.delen, "gelezen": gelezen, "seconden": seconds}
+    tmp.write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(tmp, entry)

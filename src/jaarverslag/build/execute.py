@@ -11,13 +11,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from jaarverslag.build import cache
+from jaarverslag.build import cache, warm
 from jaarverslag.build.errors import BuildFout
 from jaarverslag.build.parameters import Overrides, bronnotebooks, run_parameters
 from jaarverslag.data.paths import READS_ENV, ROOT_ENV, build_dir
 from jaarverslag.render.fmt import getal
 
 READS_FILE = "gelezen.txt"
+WARM_ENV = "JAARVERSLAG_WARM"  # "0": every kernel starts afresh (the baseline of make bench and tests/test_warm.py)
 # A busy 2-core machine can take over a minute to start a kernel; papermill gives up after 60 s by default.
 KERNEL_START_TIMEOUT_S = 300
 KERNEL_START_ATTEMPTS = 3
@@ -68,13 +69,22 @@ def taken_voor(jaren: list[int], root: Path, overrides: Overrides | None = None)
     ]
 
 
-def _quiet_worker(log: str) -> None:
-    """Send a worker's stderr (and its kernels' start-up chatter) to a log file."""
+def _start_worker(log: str, threads: int, warm_kernels: bool) -> None:
+    """Prepare a worker: stderr (and its kernels' chatter) to a log file, maths threads capped, the zygote started."""
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 2)
+    for name in warm.THREADS_ENV:  # workers x threads never exceed the cores; kernels inherit the environment
+        os.environ[name] = str(threads)
+    if warm_kernels:
+        warm.start(threads)
 
 
-def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
+def threads_per_worker(workers: int, cores: int | None = None) -> int:
+    """Return how many maths-library threads each worker's kernels may use."""
+    return max(1, (cores or os.cpu_count() or 1) // max(workers, 1))
+
+
+def _run_notebook(taak: Taak, root: str, warm_kernels: bool = False) -> tuple[float, str | None]:
     """Execute one notebook with papermill in this worker; return (seconds, error text or None).
 
     The run writes into a fresh temporary folder that replaces the old output only on success,
@@ -104,6 +114,7 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
                     log_output=False,
                     report_mode=False,
                     start_timeout=KERNEL_START_TIMEOUT_S,
+                    **({"kernel_manager_class": warm.WarmKernelManager} if warm_kernels else {}),
                 )
                 break
             except RuntimeError as err:
@@ -122,9 +133,15 @@ def _run_notebook(taak: Taak, root: str) -> tuple[float, str | None]:
 
 
 def voer_notebooks_uit(
-    jaren: list[int], root: Path, workers: int, overrides: Overrides | None = None
+    jaren: list[int], root: Path, workers: int, overrides: Overrides | None = None, warm_kernels: bool | None = None
 ) -> list[Uitkomst]:
-    """Execute every notebook whose inputs changed, in a pool of long-lived workers; stop at the first failure."""
+    """Execute every notebook whose inputs changed, in a pool of long-lived workers; stop at the first failure.
+
+    The longest runs (as recorded by the cache) start first; with warm_kernels (default: WARM_ENV not "0") each
+    worker forks its kernels from one pre-imported process (build/warm.py).
+    """
+    if warm_kernels is None:
+        warm_kernels = os.environ.get(WARM_ENV, "1") != "0"
     cache_dir = build_dir(root) / "cache"
     taken = taken_voor(jaren, root, overrides)
     uitkomsten: list[Uitkomst] = []
@@ -149,10 +166,18 @@ def voer_notebooks_uit(
     log = build_dir(root) / "kernels.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=len(te_draaien), unit="notebook", desc="Uitvoeren", disable=None, leave=False)
+    workers = min(workers, len(te_draaien))
+    # Longest first from earlier runs' durations (unknown ones first: they may be long), then in a fixed order.
+    order = sorted(
+        te_draaien,
+        key=lambda t: -(cache.recorded_seconds(cache.entry_path(cache_dir, t.jaar, t.notebook)) or float("inf")),
+    )
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(te_draaien)), initializer=_quiet_worker, initargs=(str(log),)
+        max_workers=workers,
+        initializer=_start_worker,
+        initargs=(str(log), threads_per_worker(workers), warm_kernels),
     ) as pool:
-        futures = {pool.submit(_run_notebook, t, str(root)): t for t in te_draaien}
+        futures = {pool.submit(_run_notebook, t, str(root), warm_kernels): t for t in order}
         for future in as_completed(futures):
             taak = futures[future]
             reden, sleutel = te_draaien[taak]
@@ -170,7 +195,7 @@ def voer_notebooks_uit(
                     f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}."
                 )
             cache.schrijf_entry(
-                cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.map / READS_FILE, root
+                cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.map / READS_FILE, root, seconds
             )
             uitkomsten.append(Uitkomst(taak, seconds, reden))
     bar.close()

@@ -1,0 +1,192 @@
+"""Warm kernels: each worker forks its notebook kernels from one process that imported the libraries once.
+
+A fresh kernel spends most of a notebook run importing pandas, seaborn and statsmodels. Here a worker
+starts one *zygote* (this file run as a script) that imports them and then waits. For every
+notebook run papermill asks for a kernel as always; `WarmKernelManager` has the zygote fork a child
+that becomes that kernel (`ipykernel_launcher -f <connection file>`), with the run's working folder
+and environment. The child starts from the zygote's state, which is a fresh interpreter plus imported
+modules: no notebook code ever ran in the zygote. To match a fresh kernel the child also reseeds the
+random generators from the OS. `tests/test_warm.py` proves the outputs are the same as with a fresh
+kernel and checks the state each run starts with.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+
+# What the zygote imports: the libraries the notebooks use, never the project's own package (that may change
+# between builds, and the cache keys on it).
+PRELOAD = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "statsmodels.api",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "seaborn",
+    "IPython",
+    "ipykernel.kernelapp",
+    "myst_nb.ext.glue",
+    "yaml",
+)
+# Run this file as a script, not as `-m jaarverslag.build.warm`: the package itself must not be imported in the
+# zygote (a kernel imports it afresh, with the run's environment), and neither its folder nor the cwd on sys.path.
+ZYGOTE_COMMAND = "import runpy, sys; sys.path.pop(0); runpy.run_path({path!r}, run_name='__main__')"
+THREADS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+class ForkedKernel:
+    """A Popen-like handle on a kernel the zygote forked (it is the zygote's child, so it is polled by pid)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)  # the zygote ignores SIGCHLD, so a finished kernel leaves no zombie
+            except ProcessLookupError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import time
+
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode  # type: ignore[return-value]
+
+    def send_signal(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class Zygote:
+    """The pre-imported process of one worker; `spawn` forks a kernel from it."""
+
+    def __init__(self, threads: int = 1) -> None:
+        env = {**os.environ, **{name: str(threads) for name in THREADS_ENV}}
+        self._lock = threading.Lock()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE_COMMAND.format(path=str(Path(__file__)))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        ready = self.process.stdout.readline()
+        if ready.strip() != "klaar":
+            raise RuntimeError(f"De voorbereide kernel start niet: {ready!r}")
+
+    def spawn(self, argv: list[str], env: dict[str, str], cwd: str | None) -> int:
+        """Fork a kernel running argv (an ipykernel_launcher command) in cwd with env; return its pid."""
+        with self._lock:
+            self.process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError("De voorbereide kernel is gestopt.")
+        return int(answer)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+
+
+_zygote: Zygote | None = None
+
+
+def start(threads: int = 1) -> None:
+    """Start this process's zygote (once per worker)."""
+    global _zygote
+    if _zygote is None:
+        _zygote = Zygote(threads)
+
+
+class WarmKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels are forked from the worker's zygote instead of started afresh."""
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        if _zygote is None:
+            raise RuntimeError("Geen voorbereide kernel in dit proces (warm.start is niet aangeroepen).")
+        provisioner = self.provisioner
+        env = {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
+        # papermill chdirs this process rather than passing cwd: the kernel starts where a launched one would
+        pid = _zygote.spawn(list(kernel_cmd), env, kw.get("cwd") or os.getcwd())
+        provisioner.process = ForkedKernel(pid)
+        provisioner.pid = pid
+        provisioner.pgid = pid  # the child calls setsid(): its own process group, as launch_kernel makes
+        self._reconcile_connection_info(provisioner.connection_info)
+
+
+def _child(request: dict) -> None:
+    """Become the kernel: the fresh-kernel state a new process would have, then ipykernel's launcher."""
+    os.setsid()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses must be waitable again
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)  # the pipe to the worker belongs to the zygote
+    os.environ.clear()
+    os.environ.update(request["env"])
+    if request["cwd"]:
+        os.chdir(request["cwd"])
+    import random
+
+    import numpy as np
+
+    random.seed()  # a fresh process seeds from the OS; a fork would share the zygote's state
+    np.random.seed()
+    argv = request["argv"]
+    module = argv.index("-m") + 1 if "-m" in argv else None
+    sys.argv = [argv[module] if module else argv[0], *argv[(module or 0) + 1 :]]
+    from ipykernel import kernelapp
+
+    try:
+        kernelapp.launch_new_instance()
+    finally:
+        os._exit(0)
+
+
+def main() -> None:
+    """The zygote: import, say ready, then fork one kernel per request line until stdin closes."""
+    import importlib
+
+    # matplotlib reads its backend at import; a kernel sets this before the notebook imports it (ipykernel's
+    # init_gui_pylab), so the zygote does the same, and the forked kernel's rcParams are a fresh kernel's.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    for name in PRELOAD:
+        importlib.import_module(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel, never zombies
+    print("klaar", flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _child(request)
+        print(pid, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Warm kernels (build/warm.py): the same outputs as fresh kernels, and every run starts from a fresh kernel's state."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jaarverslag.build import execute, warm
+from jaarverslag.build.execute import Taak
+
+PROBE = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+```{code-cell} ipython3
+:tags: [parameters]
+
+jaar: int = 2021
+```
+
+```{code-cell} ipython3
+import hashlib, json, os, random
+import matplotlib, numpy as np
+state = {
+    "globals": sorted(k for k in globals() if not k.startswith("_")),
+    "modules": sorted(m for m in __import__("sys").modules if m.startswith(("jaarverslag", "__main__"))),
+    "rc": hashlib.sha256(repr(sorted(matplotlib.rcParams.items())).encode()).hexdigest(),
+    "cwd": os.getcwd(),
+    "path": __import__("sys").path,
+    "env": {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "PYDEVD"))},
+    "np_random": int(np.random.get_state()[1][:4].sum()),
+    "random": random.random(),
+}
+open("toestand.json", "w").write(json.dumps(state))
+random.seed(1)  # a later run must not see this
+np.random.seed(1)
+```
+"""
+
+
+def _probe(tmp_path: Path, name: str, warm_kernels: bool) -> dict:
+    source = tmp_path / "probe.md"
+    source.write_text(PROBE, encoding="utf-8")
+    task = Taak(2021, "probe", source, tmp_path / name / "probe", {"jaar": 2021})
+    seconds, error = execute._run_notebook(task, str(tmp_path), warm_kernels)
+    assert error is None, error
+    state = json.loads((task.map / "toestand.json").read_text())
+    state["cwd"] = state["cwd"].replace(f"{name}/probe.bezig", "RUN")
+    state["path"] = [p.replace(f"{name}/probe.bezig", "RUN") for p in state["path"]]
+    state["env"] = {k: v.replace(f"{name}/probe.bezig", "RUN") for k, v in state["env"].items()}
+    return state
+
+
+def test_each_warm_run_starts_with_a_fresh_kernels_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(tmp_path))
+    warm.start(1)
+    first = _probe(tmp_path, "warm1", True)
+    second = _probe(tmp_path, "warm2", True)  # the first run's seeds and globals must not leak
+    fresh = _probe(tmp_path, "fresh", False)
+    for key in ("globals", "modules", "rc", "cwd", "path", "env"):
+        assert first[key] == fresh[key] == second[key], key
+    assert first["cwd"].endswith("RUN")
+    # Random state as a fresh process has it: seeded from the OS, so different in every run, never the zygote's.
+    assert len({first["np_random"], second["np_random"], fresh["np_random"]}) == 3
+    assert len({first["random"], second["random"], fresh["random"]}) == 3
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    """Every file of the executed notebooks, the notebooks without their timing metadata."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".ipynb":
+            nb = json.loads(data)
+            nb["metadata"].pop("papermill", None)
+            for cell in nb["cells"]:
+                cell["metadata"].pop("papermill", None)
+                cell["metadata"].pop("execution", None)
+            data = json.dumps(nb, sort_keys=True).encode()
+        out[str(path.relative_to(folder))] = data
+    return out
+
+
+def test_every_notebook_of_every_year_gives_the_same_outputs_warm_and_fresh(built_project, tmp_path):
+    """The session build ran warm (the default); a build of a copy with fresh kernels must give the same bytes."""
+    from conftest import copy_project
+
+    fresh = copy_project(tmp_path / "fresh")
+    env = {**os.environ, "JAARVERSLAG_ROOT": str(fresh), execute.WARM_ENV: "0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf"],
+        cwd=fresh,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    warm_out, fresh_out = _outputs(built_project / "_build" / "nb"), _outputs(fresh / "_build" / "nb")
+    assert warm_out.keys() == fresh_out.keys()
+    assert len([k for k in warm_out if k.endswith(".ipynb")]) == len(
+        execute.taken_voor(sorted(int(p.name) for p in (fresh / "data").iterdir() if p.name.isdigit()), fresh)
+    )
+    different = [k for k in warm_out if warm_out[k] != fresh_out[k]]
+    assert not different, different
+
+
+@pytest.mark.parametrize(("workers", "cores", "threads"), [(2, 2, 1), (1, 2, 2), (4, 2, 1), (3, 8, 2)])
+def test_workers_times_threads_never_exceed_the_cores(workers, cores, threads):
+    assert execute.threads_per_worker(workers, cores) == threads
+    assert workers * threads <= max(cores, workers)
