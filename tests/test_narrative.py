@@ -105,8 +105,10 @@ def test_a_hostile_text_stops_the_build_and_no_outside_content_is_published(proj
     (texts / "samenwerking.md").write_text("[lees](../../../../geheim.txt)\n", encoding="utf-8")
     result = run_build(project, "--jaar", "2021")
     assert result.returncode == 1
-    assert "data/2021/tekst/voorwoord.md, regel 3: de directive {include} is niet toegestaan" in result.stderr
-    assert "data/2021/tekst/samenwerking.md, regel 1: de link naar" in result.stderr
+    assert "data/2021/tekst/voorwoord.md (1 probleem):\n  - regel 3: de directive {include} is niet toegestaan" in (
+        result.stderr
+    )
+    assert "data/2021/tekst/samenwerking.md (1 probleem):\n  - regel 1: de link naar" in result.stderr
     assert (site / "index.html").read_text(encoding="utf-8") == "oude site"
     for folder in (project / "site", project / "_build"):
         for path in folder.rglob("*"):
