@@ -12,6 +12,20 @@ import yaml
 from jaarverslag.data.paths import data_dir
 
 TYPES = ("geheel", "decimaal", "tekst", "datum", "categorie")
+NUMERIC_TYPES = ("geheel", "decimaal")
+# The keys a column may have in the YAML; any other key (a typo such as `maximum`) is refused, so no limit is lost.
+COLUMN_KEYS = (
+    "naam",
+    "type",
+    "beschrijving",
+    "eenheid",
+    "waarden",
+    "verplicht",
+    "min",
+    "max",
+    "grens_reden",
+    "leeg_toegestaan",
+)
 REFERENCE_FOLDER = "referentie"
 CATEGORIES_FILE = "_categorieen.yml"
 # The SHA-256 of every source document an entry cites, by its path in the shared documents folder
@@ -35,6 +49,8 @@ class Kolom:
     min: float | None = None
     max: float | None = None
     verplicht: bool = True
+    limit_reason: str | None = None  # `grens_reden`: why min and max lie where they do (the domain, a source)
+    empty_allowed: bool = False  # `leeg_toegestaan`: the cell may be empty whatever the status (not a missing value)
 
 
 @dataclass(frozen=True)
@@ -65,10 +81,44 @@ class TabelSpec:
     def kolomnamen(self) -> list[str]:
         return [k.naam for k in self.kolommen]
 
+    @property
+    def value_columns(self) -> list[Kolom]:
+        """Return the columns whose empty cell means "the source gives no value", so the status must be ontbreekt.
+
+        These are the optional numbers outside the key of a table with a status column, unless the column is
+        `leeg_toegestaan` (empty by nature, such as an interval the source gives for one row only).
+        """
+        if "status" not in self.kolomnamen:
+            return []
+        return [
+            k
+            for k in self.kolommen
+            if k.type in NUMERIC_TYPES and not k.verplicht and not k.empty_allowed and k.naam not in self.sleutel
+        ]
+
 
 def _categories(folder: Path) -> dict[str, list[str]]:
     path = folder / CATEGORIES_FILE
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}
+
+
+def _limits(raw: dict, where: str) -> tuple[float | None, float | None, str | None]:
+    """Read min, max and grens_reden of a column: numbers on a numeric column, min <= max, and always a reason."""
+    name = f"{where}: kolom {raw.get('naam')!r}"
+    low, high = raw.get("min"), raw.get("max")
+    reason = str(raw.get("grens_reden") or "").strip() or None
+    for key, value in (("min", low), ("max", high)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ValueError(f"{name}: {key} moet een getal zijn, niet {value!r}")
+    if (low is not None or high is not None) and raw.get("type") not in NUMERIC_TYPES:
+        raise ValueError(f"{name}: min en max gelden alleen voor een getal (type geheel of decimaal)")
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{name}: min ({low}) is groter dan max ({high})")
+    if (low is not None or high is not None) and reason is None:
+        raise ValueError(f"{name}: bij min of max hoort grens_reden: waarom de grens daar ligt (het domein, een bron)")
+    if reason is not None and low is None and high is None:
+        raise ValueError(f"{name}: grens_reden zonder min of max")
+    return low, high, reason
 
 
 def _kolom(raw: dict, categories: dict[str, list[str]], where: str) -> Kolom:
@@ -76,6 +126,13 @@ def _kolom(raw: dict, categories: dict[str, list[str]], where: str) -> Kolom:
         raise ValueError(
             f"{where}: kolom {raw.get('naam')!r} heeft onbekend type {raw.get('type')!r}; kies uit {TYPES}"
         )
+    unknown = sorted(str(k) for k in raw if k not in COLUMN_KEYS)
+    if unknown:
+        raise ValueError(
+            f"{where}: kolom {raw.get('naam')!r} heeft onbekende sleutel {', '.join(unknown)}; "
+            f"kies uit {', '.join(COLUMN_KEYS)}"
+        )
+    low, high, reason = _limits(raw, where)
     waarden = raw.get("waarden")
     if isinstance(waarden, str) and waarden.startswith("@"):
         ref = waarden[1:]
@@ -90,9 +147,11 @@ def _kolom(raw: dict, categories: dict[str, list[str]], where: str) -> Kolom:
         beschrijving=str(raw.get("beschrijving", "")).strip(),
         eenheid=raw.get("eenheid"),
         waarden=tuple(str(w) for w in waarden) if waarden is not None else None,
-        min=raw.get("min"),
-        max=raw.get("max"),
+        min=low,
+        max=high,
         verplicht=bool(raw.get("verplicht", True)),
+        limit_reason=reason,
+        empty_allowed=bool(raw.get("leeg_toegestaan", False)),
     )
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from jaarverslag.data import status
 from jaarverslag.data.codebook import Kolom, TabelSpec
 
 INTEGER = re.compile(r"^-?\d+$")
@@ -33,6 +34,7 @@ PLAIN, DUTCH = ",", ";"
 DIALECT_NAMES = {PLAIN: "komma (,)", DUTCH: "puntkomma (;)"}
 FIRST_DATA_LINE = 2  # line 1 of a CSV file is the header
 
+INT64_MAX = 2**63 - 1  # the largest whole number a column of type geheel (pandas Int64) holds
 PANDAS_DTYPE = {"geheel": "Int64", "decimaal": "Float64", "tekst": "string", "categorie": "string", "datum": "string"}
 
 
@@ -81,11 +83,33 @@ def _decode(raw: bytes, naam: str) -> tuple[str | None, list[Probleem]]:
         ]
 
 
-def _cell_problem(kolom: Kolom, value: str) -> tuple[str, str] | None:
+def _number(value: float) -> str:
+    """Return a number for a message as the plain dialect writes it: digits, a point for decimals."""
+    return f"{value:.10g}"
+
+
+def _limit_problem(kolom: Kolom, side: str, codebook_file: str) -> tuple[str, str]:
+    """Return (what is wrong, how to fix) for a value beyond the column's min or max, with the codebook's reason."""
+    limit = kolom.min if side == "min" else kolom.max
+    word = "kleiner dan het minimum" if side == "min" else "groter dan het maximum"
+    reason = f" ({kolom.limit_reason})" if kolom.limit_reason else ""
+    return (
+        f"de waarde is {word} {_number(limit)} uit het codeboek{reason}",
+        f"controleer het getal; klopt het toch, dan is de grens in {codebook_file} te krap",
+    )
+
+
+def _cell_problem(kolom: Kolom, value: str, codebook_file: str = "het codeboek") -> tuple[str, str] | None:
     """Return (what is wrong, how to fix) for one non-empty cell, or None when it parses."""
     if kolom.type == "geheel":
         if INTEGER.match(value):
-            return None
+            if abs(int(value)) <= INT64_MAX:
+                return None
+            if kolom.max is not None and int(value) > 0:
+                return _limit_problem(kolom, "max", codebook_file)
+            if kolom.min is not None and int(value) < 0:
+                return _limit_problem(kolom, "min", codebook_file)
+            return ("dit getal is te groot om te lezen", "controleer het getal")
         if DUTCH_THOUSANDS.match(value):
             return (
                 "een punt als duizendtalscheiding wordt niet gelezen",
@@ -201,18 +225,17 @@ def _schema(spec: TabelSpec, jaar: int | None) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, unique=list(spec.sleutel) or None, report_duplicates="all")
 
 
+def codebook_file(spec: TabelSpec) -> str:
+    """Return where a table's codebook entry lives, for messages."""
+    return f"data/codebook/{spec.naam}.yml"
+
+
 def _explain(check: str, kolom: Kolom | None, spec: TabelSpec, jaar: int | None) -> tuple[str, str]:
     """Translate a pandera check name into (what is wrong, how to fix) for the analyst."""
     if check.startswith("greater_than_or_equal_to"):
-        return (
-            f"de waarde is kleiner dan het minimum {kolom.min:g}",
-            "controleer het getal; aantallen zijn nooit negatief",
-        )
+        return _limit_problem(kolom, "min", codebook_file(spec))
     if check.startswith("less_than_or_equal_to"):
-        return (
-            f"de waarde is groter dan het maximum {kolom.max:g}",
-            "controleer het getal (percentages liggen tussen 0 en 100)",
-        )
+        return _limit_problem(kolom, "max", codebook_file(spec))
     if check.startswith("isin"):
         allowed = ", ".join(kolom.waarden or ())
         return ("deze waarde is niet toegestaan", f"kies een van: {allowed} (zie het codeboek)")
@@ -287,7 +310,7 @@ def read_table(
             if sep == DUTCH:
                 value, problem = _dutch_number(kolom, value)
                 values.at[index] = value
-            problem = problem or _cell_problem(kolom, value)
+            problem = problem or _cell_problem(kolom, value, codebook_file(spec))
             if problem:
                 bad_rows.add(index)
                 problems.append(
@@ -321,6 +344,8 @@ def read_table(
             seen.add(key)
             fout, oplossing = _explain(check, kolom, spec, jaar)
             value = None if pd.isna(case.failure_case) else str(case.failure_case)
+            if value is not None and index in frame.index and case.column in frame.columns:
+                value = str(frame.at[index, case.column])  # as written (plain form), not as typed: 200, not 200.0
             problems.append(
                 Probleem(
                     naam,
@@ -332,15 +357,36 @@ def read_table(
                 )
             )
     problems.extend(_status_problems(typed, naam))
+    problems.extend(_empty_value_problems(typed, spec, naam))
     problems.sort(key=lambda p: (p.regel or 0, p.kolom or ""))
     return (None if problems else typed.reset_index(drop=True)), problems
+
+
+def _empty_value_problems(frame: pd.DataFrame, spec: TabelSpec, naam: str) -> list[Probleem]:
+    """An empty value needs status ontbreekt: any other status claims a value the row does not have."""
+    problems = []
+    for kolom in spec.value_columns:
+        wrong = frame[kolom.naam].isna() & frame["status"].notna() & (frame["status"] != status.MISSING)
+        problems += [
+            Probleem(
+                naam,
+                f"de cel is leeg, maar de status is '{frame.at[i, 'status']}'; een lege waarde moet status "
+                f"'{status.MISSING}' hebben",
+                f"vul de waarde in, of zet de status op '{status.MISSING}' en schrijf in 'toelichting' waarom de "
+                "waarde ontbreekt",
+                regel=int(i) + FIRST_DATA_LINE,
+                kolom=kolom.naam,
+            )
+            for i in frame.index[wrong]
+        ]
+    return problems
 
 
 def _status_problems(frame: pd.DataFrame, naam: str) -> list[Probleem]:
     """A value marked onzeker or ontbreekt must say why."""
     if "status" not in frame.columns or "toelichting" not in frame.columns:
         return []
-    needs_note = frame["status"].isin(["onzeker", "ontbreekt"]) & frame["toelichting"].isna()
+    needs_note = frame["status"].isin([status.UNCERTAIN, status.MISSING]) & frame["toelichting"].isna()
     return [
         Probleem(
             naam,

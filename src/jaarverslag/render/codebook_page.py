@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from jaarverslag.data import status
 from jaarverslag.data.codebook import codebook
+from jaarverslag.render import fmt
 from jaarverslag.render.tables import escape
 
 INTRO = """\
@@ -28,6 +30,12 @@ duizendtalscheiding en met een punt als decimaalteken (`10862`, `3.19`). Een get
 of `3,19` wordt geweigerd met een melding hoe het wel moet, zodat er nooit stilzwijgend een
 verkeerd getal wordt gelezen.
 
+Elk getal heeft grenzen waar het domein die geeft: percentages liggen tussen 0 en 100, aantallen
+zijn nooit negatief en hebben een ruime bovengrens per jaar (bijvoorbeeld: geen gemeente heeft een
+miljoen inwoners). Bij elke kolom met grenzen staat waarom ze daar liggen; een waarde erbuiten wordt
+geweigerd met bestand, regel, kolom, waarde en grens. Een lege waarde mag alleen met status
+`ontbreekt`: leeg met status `zeker` of `onzeker` wordt geweigerd.
+
 Bij elke tabel staat de SHA-256 van elk brondocument dat de bron noemt (het pad in de map met
 brondocumenten naast het project, `seeds/` en `reference/`). Wie het document heeft, kan zo nagaan
 dat een cijfer uit precies dat document komt: `sha256sum seeds/000_4b7b462fe0c6bb31.txt` moet
@@ -44,17 +52,27 @@ TYPE_NAMES = {
 }
 
 
-def _allowed(kolom) -> str:
+def _limit(value: float) -> str:
+    """Return a limit the Dutch way, with as many decimals as the codebook gives (500.000; 50,7)."""
+    return fmt.getal(value, len(f"{value:g}".partition(".")[2]))
+
+
+def _allowed(kolom, value_column: bool) -> str:
     parts = []
     if kolom.waarden is not None:
         parts.append(", ".join(escape(w) for w in kolom.waarden))
     if kolom.min is not None:
-        parts.append(f"≥ {kolom.min:g}")
+        parts.append(f"≥ {_limit(kolom.min)}")
     if kolom.max is not None:
-        parts.append(f"≤ {kolom.max:g}")
+        parts.append(f"≤ {_limit(kolom.max)}")
     if not kolom.verplicht:
-        parts.append("mag leeg")
+        parts.append(f"mag leeg met status {status.MISSING}" if value_column else "mag leeg")
     return "; ".join(parts) or "–"
+
+
+def _meaning(kolom) -> str:
+    reason = f" *Grenzen:* {escape(kolom.limit_reason)}" if kolom.limit_reason else ""
+    return escape(kolom.beschrijving) + reason
 
 
 def pagina(root: Path | None = None) -> str:
@@ -83,10 +101,11 @@ def pagina(root: Path | None = None) -> str:
         out.append(f"```{{table}} Kolommen van {escape(spec.naam)}\n:name: codeboek-{spec.naam}\n")
         out.append("| Kolom | Type | Eenheid | Toegestaan | Betekenis |")
         out.append("| :--- | :--- | :--- | :--- | :--- |")
+        values = {k.naam for k in spec.value_columns}
         for k in spec.kolommen:
             out.append(
                 f"| {escape(k.naam)} | {TYPE_NAMES[k.type]} | {escape(k.eenheid or '–')} | "
-                f"{_allowed(k)} | {escape(k.beschrijving)} |"
+                f"{_allowed(k, k.naam in values)} | {_meaning(k)} |"
             )
         out.append("```\n")
     return "\n".join(out)
