@@ -11,6 +11,8 @@ from jaarverslag.build.errors import BuildFout
 from jaarverslag.build.execute import Uitkomst
 from jaarverslag.build.parameters import Instelling, Parameter
 
+from conftest import run_build
+
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = """---
 jupytext:
@@ -303,3 +305,120 @@ def test_bad_parameters_stop_the_build_before_anything(root, monkeypatch, capsys
     assert "de gepubliceerde site is ongewijzigd" in err
     assert (root / "site" / "index.html").read_text(encoding="utf-8") == "oud"
     assert not (root / "_build").exists()
+
+
+# Allowed values: `keuze:` and `bereik:` in a parameter's comment, checked before anything runs
+
+DECLARED_CELL = """```{code-cell} ipython3
+:tags: [parameters]
+
+jaar: int = 2021  # verslagjaar
+familie: str = "auto"  # modelfamilie; keuze: auto, poisson, negbin
+betrouwbaarheid: int = 95  # in procenten; bereik: 50..99
+marge: float = 4.0  # procentpunt; bereik: 0..
+referentiejaar: int = 0  # 0 is het jaar ervoor; keuze: 0; bereik: 2000..2100
+```
+"""
+
+
+@pytest.fixture
+def declared(tmp_path: Path) -> Path:
+    """A project with one notebook whose parameters declare their allowed values."""
+    notebook(tmp_path / "notebooks", "model", DECLARED_CELL)
+    return tmp_path
+
+
+def test_allowed_values_are_read_from_the_comment(declared):
+    cel = par.parameters_cel(declared / "notebooks" / "model.md")
+    assert cel["familie"] == Parameter("str", "'auto'", ("auto", "poisson", "negbin"), None)
+    assert cel["betrouwbaarheid"].bounds == (50.0, 99.0)
+    assert cel["marge"].bounds == (0.0, None)
+    assert (cel["referentiejaar"].choices, cel["referentiejaar"].bounds) == (("0",), (2000.0, 2100.0))
+    assert cel["jaar"] == Parameter("int", "2021")
+    taken = ["model.familie=negbin", "model.betrouwbaarheid=50", "model.marge=1000", "model.referentiejaar=2019"]
+    assert par.scenario(declared, opties=taken) == {
+        "model": {"familie": "negbin", "betrouwbaarheid": 50, "marge": 1000.0, "referentiejaar": 2019}
+    }
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("model.familie=poison", "geen toegestane waarde; kies uit: auto, poisson, negbin (bedoel je 'poisson'?)"),
+        ("model.betrouwbaarheid=150", "buiten het toegestane bereik: van 50 tot en met 99"),
+        ("model.betrouwbaarheid=49", "buiten het toegestane bereik: van 50 tot en met 99"),
+        ("model.marge=-1", "buiten het toegestane bereik: minstens 0"),
+        ("model.referentiejaar=5", "niet toegestaan: kies 0, of een waarde van 2000 tot en met 2100"),
+    ],
+)
+def test_a_value_outside_its_choices_or_range_is_refused(declared, option, expected):
+    name, value = option.split(".", 1)[1].split("=", 1)
+    message = problem(declared, opties=(option,))
+    assert f'-p: notebook "model", parameter "{name}", waarde ' in message
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("betrouwbaarheid: int = 95  # bereik: 50-99", "`bereik: 50-99` moet van..tot zijn"),
+        ("betrouwbaarheid: int = 95  # bereik: 99..50", "`bereik: 99..50` moet van..tot zijn"),
+        ('familie: str = "auto"  # bereik: 1..2', "`bereik: 1..2` moet van..tot zijn (van ≤ tot, voor een int"),
+        ("betrouwbaarheid: int = 95  # keuze: negentig", "`keuze: negentig` moet de toegestane waarden noemen"),
+        ("betrouwbaarheid: int = 150  # bereik: 50..99", "standaardwaarde 150: buiten het toegestane bereik"),
+        ('familie: str = "poison"  # keuze: auto, poisson', "standaardwaarde 'poison': geen toegestane waarde"),
+    ],
+)
+def test_a_malformed_declaration_or_a_default_outside_it_stops_every_build(tmp_path, line, expected):
+    cell = f"```{{code-cell}} ipython3\n:tags: [parameters]\n\njaar: int = 2021\n{line}\n```\n"
+    notebook(tmp_path / "notebooks", "model", cell)
+    message = problem(tmp_path)  # no overrides at all: the cell itself is wrong
+    assert "notebooks/model.md" in message and expected in message
+
+
+def test_the_real_cells_declare_what_the_models_accept():
+    """The scenario check and the models agree on the families and fallbacks (the build may not import models)."""
+    from jaarverslag.data.population import FALLBACKS
+    from jaarverslag.models.glm import FAMILIES
+
+    for name in ("model_leeftijd", "model_zorgconsumptie"):
+        cel = par.parameters_cel(ROOT / "notebooks" / f"{name}.md")
+        assert cel["familie"].choices == FAMILIES, name
+        assert cel["betrouwbaarheid"].bounds == (50.0, 99.0), name
+    assert par.parameters_cel(ROOT / "notebooks" / "model_leeftijd.md")["terugval"].choices == FALLBACKS
+    declared = {
+        (nb.stem, naam)
+        for nb in par.bronnotebooks(ROOT)
+        for naam, p in par.parameters_cel(nb).items()
+        if p.choices is not None or p.bounds is not None
+    }
+    settable = {
+        (nb.stem, naam)
+        for nb in par.bronnotebooks(ROOT)
+        for naam, p in par.parameters_cel(nb).items()
+        if naam != par.PARAMETER and p.annotatie in ("int", "float", "str")
+    }
+    assert settable <= declared, sorted(settable - declared)  # every number or text a scenario sets is limited
+    assert par.scenario(ROOT) == {}  # and every default lies within its own declaration
+
+
+def test_the_reported_scenario_stops_before_anything_runs(project):
+    """`familie: poison` and `betrouwbaarheid: 150` (issue 18): a real build stops up front, the site untouched."""
+    (project / "site").mkdir()
+    write(project / "site" / "index.html", "oud")
+    scenario_file = write(
+        project / "scenario.yml", "model_leeftijd:\n  familie: poison\nmodel_zorgconsumptie:\n  betrouwbaarheid: 150\n"
+    )
+    result = run_build(project, "--jaar", "2021", "--parameters", str(scenario_file))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        f'{scenario_file}: notebook "model_leeftijd", parameter "familie", waarde \'poison\': geen toegestane '
+        "waarde; kies uit: auto, poisson, quasipoisson, negbin (bedoel je 'poisson'?)." in result.stderr
+    )
+    assert (
+        f'{scenario_file}: notebook "model_zorgconsumptie", parameter "betrouwbaarheid", waarde 150: buiten het '
+        "toegestane bereik: van 50 tot en met 99." in result.stderr
+    )
+    assert "de gepubliceerde site is ongewijzigd" in result.stderr
+    assert (project / "site" / "index.html").read_text(encoding="utf-8") == "oud"
+    assert not (project / "_build").exists()

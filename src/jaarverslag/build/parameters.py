@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import ast
+import difflib
+import io
+import re
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +30,14 @@ PARAMETER_TYPES = {
     "str": "tekst (str)",
     "bool": "true of false (bool)",
 }
+# A parameter's allowed values, declared in the trailing comment of its line after the explanation, each part
+# after a `;`: `keuze: auto, poisson` (one of these values) and `bereik: 50..99` (from..to, both included; one
+# end may stay open, `bereik: 0..`). With both, a value is allowed when either admits it. Checked before anything runs.
+CHOICE_KEY = "keuze"
+RANGE_KEY = "bereik"
+_DECLARATION = re.compile(rf"^({CHOICE_KEY}|{RANGE_KEY}):\s*(.*)$")
+_RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)?\s*\.\.\s*(-?\d+(?:\.\d+)?)?$")
+NUMBER_TYPES = ("int", "float")
 CLI_SOURCE = "-p"
 CLI_FORM = "NOTEBOOK.NAAM=WAARDE"
 Overrides = dict[str, dict[str, object]]  # notebook -> {parameter: value}, the analyst's scenario
@@ -42,6 +54,8 @@ class Parameter:
 
     annotatie: str | None  # as written (`int`, `float`, ...); None for a plain assignment
     standaard: str  # the default as written in the cell
+    choices: tuple[str, ...] | None = None  # `keuze:` in the line's comment, as written
+    bounds: tuple[float | None, float | None] | None = None  # `bereik:` in the line's comment (None: open end)
 
 
 @dataclass(frozen=True)
@@ -54,8 +68,79 @@ class Instelling:
     bron: str
 
 
+def _line_comments(source: str) -> dict[int, str]:
+    """Return the text of each line's comment (without `#`), by line number."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return {t.start[0]: t.string[1:].strip() for t in tokens if t.type == tokenize.COMMENT}
+
+
+def _declarations(comment: str, annotatie: str, where: str) -> tuple[tuple[str, ...] | None, tuple | None]:
+    """Read `keuze:` and `bereik:` from a parameter's comment; BuildFout when one is malformed."""
+    choices = bounds = None
+    for part in comment.split(";"):
+        match = _DECLARATION.match(part.strip())
+        if not match:
+            continue
+        key, text = match.groups()
+        if key == CHOICE_KEY:
+            choices = tuple(v.strip() for v in text.split(",") if v.strip())
+            numbers = annotatie in NUMBER_TYPES and all(_RANGE.match(f"{v}..{v}") for v in choices)
+            if not choices or (annotatie in NUMBER_TYPES and not numbers):
+                raise BuildFout(
+                    f"{where}: `{CHOICE_KEY}: {text}` moet de toegestane waarden noemen, gescheiden door komma's"
+                    + (" (getallen, want het type is " + annotatie + ")" if annotatie in NUMBER_TYPES else "")
+                    + f", bijvoorbeeld `{CHOICE_KEY}: auto, poisson`"
+                )
+            continue
+        found = _RANGE.match(text.strip())
+        low, high = (None, None) if not found else (None if g is None else float(g) for g in found.groups())
+        if annotatie not in NUMBER_TYPES or (low is None and high is None) or (None not in (low, high) and low > high):
+            raise BuildFout(
+                f"{where}: `{RANGE_KEY}: {text}` moet van..tot zijn (van ≤ tot, voor een int of float), "
+                f"bijvoorbeeld `{RANGE_KEY}: 50..99` of `{RANGE_KEY}: 0..`"
+            )
+        bounds = (low, high)
+    return choices, bounds
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _range_text(bounds: tuple[float | None, float | None]) -> str:
+    low, high = bounds
+    if low is None:
+        return f"hoogstens {_number(high)}"
+    if high is None:
+        return f"minstens {_number(low)}"
+    return f"van {_number(low)} tot en met {_number(high)}"
+
+
+def niet_toegestaan(parameter: Parameter, waarde: object) -> str | None:
+    """Return why a value of the right type is not among the parameter's `keuze` or in its `bereik`, or None."""
+    if parameter.choices is None and parameter.bounds is None:
+        return None
+    if parameter.choices is not None:
+        if parameter.annotatie in NUMBER_TYPES:
+            if any(float(v) == waarde for v in parameter.choices):
+                return None
+        elif str(waarde) in parameter.choices:
+            return None
+    if parameter.bounds is not None and isinstance(waarde, (int, float)) and not isinstance(waarde, bool):
+        low, high = parameter.bounds
+        if (low is None or waarde >= low) and (high is None or waarde <= high):
+            return None
+    if parameter.bounds is None:
+        guess = difflib.get_close_matches(str(waarde), parameter.choices, n=1)
+        hint = f" (bedoel je {guess[0]!r}?)" if guess else ""
+        return f"geen toegestane waarde; kies uit: {', '.join(parameter.choices)}{hint}"
+    if parameter.choices is None:
+        return f"buiten het toegestane bereik: {_range_text(parameter.bounds)}"
+    return f"niet toegestaan: kies {' of '.join(parameter.choices)}, of een waarde {_range_text(parameter.bounds)}"
+
+
 def parameters_cel(bron: Path) -> dict[str, Parameter]:
-    """Return the names assigned in the notebook's `parameters` cell, with annotation and default, parsed with ast."""
+    """Return the names assigned in the notebook's `parameters` cell, with annotation, default and allowed values."""
     import jupytext
 
     for cell in jupytext.read(bron).cells:
@@ -64,11 +149,15 @@ def parameters_cel(bron: Path) -> dict[str, Parameter]:
                 tree = ast.parse(cell.source)
             except SyntaxError as err:
                 raise BuildFout(f"De parameters-cel van {bron.name} is geen geldige Python: {err}") from err
+            comments = _line_comments(cell.source)
             found: dict[str, Parameter] = {}
             for node in tree.body:
                 if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    annotatie = ast.unparse(node.annotation)
+                    where = f'{bron.parent.name}/{bron.name}, parameter "{node.target.id}"'
+                    choices, bounds = _declarations(comments.get(node.end_lineno, ""), annotatie, where)
                     found[node.target.id] = Parameter(
-                        ast.unparse(node.annotation), ast.unparse(node.value) if node.value else ""
+                        annotatie, ast.unparse(node.value) if node.value else "", choices, bounds
                     )
                 elif isinstance(node, ast.Assign):
                     for target in node.targets:
@@ -160,7 +249,27 @@ def _controleer(inst: Instelling, cellen: dict[str, dict[str, Parameter]]) -> tu
     if not past:
         hint = " (zet tekst tussen aanhalingstekens)" if annotatie == "str" else ""
         return None, f"verwacht {PARAMETER_TYPES[annotatie]}, maar de waarde is {_soort(waarde)}{hint}"
-    return (float(waarde) if annotatie == "float" else waarde), None
+    waarde = float(waarde) if annotatie == "float" else waarde
+    probleem = niet_toegestaan(cel[inst.naam], waarde)
+    return (None, probleem) if probleem else (waarde, None)
+
+
+def _default_problems(cellen: dict[str, dict[str, Parameter]]) -> list[str]:
+    """Every default the cell declares allowed values for must itself be allowed."""
+    problemen = []
+    for notebook, cel in sorted(cellen.items()):
+        for naam, parameter in cel.items():
+            try:
+                standaard = ast.literal_eval(parameter.standaard)
+            except (ValueError, SyntaxError):
+                continue  # not a plain value: the cell's own check (tests/test_notebooks_source.py) says so
+            probleem = niet_toegestaan(parameter, standaard)
+            if probleem:
+                problemen.append(
+                    f'notebooks/{notebook}{NOTEBOOK_SUFFIX}: parameter "{naam}", standaardwaarde '
+                    f"{parameter.standaard}: {probleem}."
+                )
+    return problemen
 
 
 def scenario(root: Path, bestand: Path | None = None, opties: list[str] | tuple[str, ...] = ()) -> Overrides:
@@ -181,7 +290,13 @@ def scenario(root: Path, bestand: Path | None = None, opties: list[str] | tuple[
             instellingen.append(lees_parameteroptie(optie))
         except BuildFout as err:
             problemen.append(str(err))
-    cellen = {nb.stem: parameters_cel(nb) for nb in bronnotebooks(root)} if instellingen else {}
+    cellen: dict[str, dict[str, Parameter]] = {}
+    for nb in bronnotebooks(root):  # every cell, also without overrides: its declarations must hold its defaults
+        try:
+            cellen[nb.stem] = parameters_cel(nb)
+        except BuildFout as err:
+            problemen.append(str(err))
+    problemen += _default_problems(cellen)
     samen: dict[str, dict[str, object]] = {}
     for inst in instellingen:
         waarde, probleem = _controleer(inst, cellen)
