@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from jaarverslag.build import cache, publish
 from jaarverslag.build.errors import BuildFout
-from jaarverslag.build.stage import stage
+from jaarverslag.build.stage import stage, write_pdf_line
 from jaarverslag.data.paths import ROOT_ENV, build_dir
 from jaarverslag.render.fmt import getal
 
@@ -31,26 +32,44 @@ def _make_pdf(source: Path, output: Path, html: Path, jaar: int, root: Path) -> 
     print(f"  pdf {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
 
 
-def bouw_boek(root: Path, jaar: int, basis: str, versie: str, pdf: bool) -> tuple[Path, bool]:
+def bouw_boek(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf: bool) -> tuple[Path, bool]:
     """Build one year's Jupyter Book (and its PDF) with warnings as errors.
 
     Return its HTML folder and whether it was rebuilt.
 
     The build is skipped when the staged sources (pages, executed notebooks, config) are
-    byte-identical to those of the last successful build of that year.
+    byte-identical to those of the last successful build of that year. Without pdf, the
+    published PDF is kept when the book's printed content is unchanged (stage.content_key).
     """
     from jaarverslag.build.pdf import pdf_naam
 
-    source = stage(root, jaar, basis, versie, pdf)
+    source, content = stage(root, jaar, site, versie)
+    published = root / publish.SITE / str(jaar) / pdf_naam(jaar)
+    keep = not pdf and published.is_file() and publish.published_state(root / publish.SITE, jaar).get("pdf") == content
+    write_pdf_line(source, jaar, pdf or keep)
     output = build_dir(root) / "html" / str(jaar)
     html = output / "_build" / "html"
     stamp = output / BOOK_STAMP
     key = cache.tree_hash([p for p in source.rglob("*") if p.is_file()], source)
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (html / "index.html").is_file():
+    rebuilt = not (stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (html / "index.html").is_file())
+    if rebuilt:
+        _build_html(root, source, output, html, jaar)
+    else:
         print(f"  boek {jaar}: ongewijzigd", flush=True)
-        if pdf and not (html / pdf_naam(jaar)).is_file():
-            _make_pdf(source, output, html, jaar, root)
-        return html, False
+    if pdf and (rebuilt or not (html / pdf_naam(jaar)).is_file()):
+        _make_pdf(source, output, html, jaar, root)
+    elif keep:
+        shutil.copy2(published, html / pdf_naam(jaar))
+    elif not pdf:
+        (html / pdf_naam(jaar)).unlink(missing_ok=True)
+    stamp.write_text(key, encoding="utf-8")
+    record = {**site.page_state(jaar), "inhoud": content, "pdf": content if (html / pdf_naam(jaar)).is_file() else None}
+    (html / publish.BUILD_RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return html, rebuilt
+
+
+def _build_html(root: Path, source: Path, output: Path, html: Path, jaar: int) -> None:
+    """Run Jupyter Book on a staged year into output/ (emptied first)."""
     shutil.rmtree(output, ignore_errors=True)
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
@@ -69,7 +88,3 @@ def bouw_boek(root: Path, jaar: int, basis: str, versie: str, pdf: bool) -> tupl
         raise BuildFout(f"Jupyter Book kon het boek van {jaar} niet bouwen:\n" + "\n".join(log[-40:]))
     (html / "index.html").write_text(publish.jaar_index_html(jaar), encoding="utf-8")
     print(f"  boek {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
-    if pdf:
-        _make_pdf(source, output, html, jaar, root)
-    stamp.write_text(key, encoding="utf-8")
-    return html, True

@@ -8,9 +8,10 @@ import json
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from jaarverslag.data.paths import build_dir
+from jaarverslag.data.paths import build_dir, is_draft, verslagjaren
 
 SITE = "site"
 RENAME_EXCHANGE = 2  # linux/fs.h
@@ -18,6 +19,9 @@ _NEW = "site.nieuw"
 ROOT_PAGE = "book/index.html"  # the book's root page (_toc.yml: root), relative to a year's folder
 FAVICON = "_static/favicon.svg"
 _OLD = "site.oud"
+BUILD_RECORD = "build.json"  # per published year: the banner, URL prefix and PDF its pages were built with
+DRAFT_CLASS = "jv-concept"  # the draft banner (printed in the PDF too)
+OLDER_CLASS = "jv-ouder"  # the older-year banner (screen only)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -46,18 +50,73 @@ def jaren_in_site(site: Path) -> list[int]:
     return sorted(int(p.name) for p in site.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
 
 
-def switcher(jaren: list[int], basis: str) -> list[dict]:
-    """Return the version switcher entries, newest first and marked preferred."""
-    newest = max(jaren)
-    return [
-        {
-            "name": f"{j} (nieuwste)" if j == newest else str(j),
-            "version": str(j),
-            "url": f"{basis}{j}/",
-            **({"preferred": True} if j == newest else {}),
-        }
-        for j in sorted(jaren, reverse=True)
-    ]
+@dataclass(frozen=True)
+class SiteYears:
+    """The years the new site holds, which are drafts, and its URL prefix: what the banners, switcher and / follow."""
+
+    years: tuple[int, ...]
+    drafts: frozenset[int]
+    basis: str
+
+    @classmethod
+    def of_data(cls, root: Path, basis: str, years: list[int] | None = None) -> SiteYears:
+        """Return the site of these years (default: every year in data/), drafts as marked in data/."""
+        years = sorted(verslagjaren(root) if years is None else years)
+        return cls(tuple(years), frozenset(j for j in years if is_draft(j, root)), basis)
+
+    @property
+    def newest(self) -> int:
+        """Return the newest year that is not a draft (the newest year if all are drafts): / leads there."""
+        final = [j for j in self.years if j not in self.drafts]
+        return max(final or self.years)
+
+    def banner(self, jaar: int) -> str:
+        """Return the Dutch banner on every page of a year: concept, or older than the newest ('' for the newest)."""
+        newest = self.newest
+        if jaar in self.drafts:
+            link = (
+                ""
+                if newest in self.drafts
+                else f' <a href="{self.basis}{newest}/">Naar het vastgestelde jaarverslag ({newest})</a>'
+            )
+            return (
+                f'<span class="{DRAFT_CLASS}">Concept: dit verslag over {jaar} is nog niet vastgesteld; '
+                f"cijfers en teksten kunnen nog veranderen.</span>{link}"
+            )
+        if jaar == newest:
+            return ""
+        return (
+            f'<span class="{OLDER_CLASS}">U leest het jaarverslag over {jaar}.</span> '
+            f'<a href="{self.basis}{newest}/">Naar het nieuwste jaarverslag ({newest})</a>'
+        )
+
+    def page_state(self, jaar: int) -> dict:
+        """Return what a year's pages show of the site around them; a kept year whose state differs is rebuilt."""
+        return {"jaar": jaar, "concept": jaar in self.drafts, "basis": self.basis, "banner": self.banner(jaar)}
+
+    def switcher(self) -> list[dict]:
+        """Return the version switcher entries, newest first; the newest final year marked preferred."""
+        newest = self.newest
+        entries = []
+        for j in sorted(self.years, reverse=True):
+            name = f"{j} (concept)" if j in self.drafts else f"{j} (nieuwste)" if j == newest else str(j)
+            entries.append(
+                {
+                    "name": name,
+                    "version": str(j),
+                    "url": f"{self.basis}{j}/",
+                    **({"preferred": True} if j == newest else {}),
+                }
+            )
+        return entries
+
+
+def published_state(site: Path, jaar: int) -> dict:
+    """Return the build record of a published year (site/<jaar>/build.json), or {} when there is none."""
+    try:
+        return json.loads((site / str(jaar) / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _redirect_html(title: str, target: str, icon: str, text: str) -> str:
@@ -82,20 +141,15 @@ def jaar_index_html(jaar: int) -> str:
     return _redirect_html(f"Jaarverslag SHT {jaar}", ROOT_PAGE, FAVICON, f"Het jaarverslag {jaar} begint op")
 
 
-def publiceer(root: Path, html: dict[int, Path], basis: str) -> Path:
-    """Assemble the new site (kept years from the old one, rebuilt years new) and swap it in."""
+def publiceer(root: Path, html: dict[int, Path], years: SiteYears) -> Path:
+    """Assemble the new site (exactly these years: rebuilt ones new, the others from the old site) and swap it in."""
     site, new = root / SITE, build_dir(root) / _NEW
     shutil.rmtree(new, ignore_errors=True)
     new.mkdir(parents=True)
-    if site.is_dir():
-        for jaar in jaren_in_site(site):
-            if jaar not in html:
-                shutil.copytree(site / str(jaar), new / str(jaar))
-    for jaar, folder in html.items():
-        shutil.copytree(folder, new / str(jaar))
-    jaren = jaren_in_site(new)
-    (new / "switcher.json").write_text(json.dumps(switcher(jaren, basis), indent=2) + "\n", encoding="utf-8")
-    (new / "index.html").write_text(index_html(max(jaren), basis), encoding="utf-8")
+    for jaar in years.years:  # a year no longer in data/ is not in years: it leaves the site
+        shutil.copytree(html[jaar] if jaar in html else site / str(jaar), new / str(jaar))
+    (new / "switcher.json").write_text(json.dumps(years.switcher(), indent=2) + "\n", encoding="utf-8")
+    (new / "index.html").write_text(index_html(years.newest, years.basis), encoding="utf-8")
     if site.exists() and _exchange(new, site):
         shutil.rmtree(new)  # the old site, now at the new site's place
     else:

@@ -57,6 +57,47 @@ def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
     return True
 
 
+def site_plan(root: Path, jaren: list[int], basis: str) -> tuple[publish.SiteYears, list[int]]:
+    """Return the new site's years and the years to build; print what changes in the site beyond the asked years.
+
+    The new site holds the asked years and the published years still in data/ (a year removed from data/
+    leaves it). A kept year whose banner or URL prefix would differ is built too, so no page names
+    another newest year than the switcher and / do.
+    """
+    old = root / publish.SITE
+    published = publish.jaren_in_site(old) if old.is_dir() else []
+    alle = verslagjaren(root)
+    kept = [j for j in published if j in alle and j not in jaren]
+    site = publish.SiteYears.of_data(root, basis, sorted({*jaren, *kept}))
+    verdwenen = [j for j in published if j not in alle]
+    if verdwenen:
+        print(
+            f"Niet meer in data/, dus bij deze bouw van de site gehaald: {', '.join(map(str, verdwenen))}.", flush=True
+        )
+    ontbrekend = [j for j in alle if j not in site.years]
+    if ontbrekend:
+        print(f"Nog niet gepubliceerd (bouw alle jaren met make book): {', '.join(map(str, ontbrekend))}.", flush=True)
+    if site.drafts:
+        print(
+            f"Concept (met banner 'Concept', / wijst naar {site.newest}): {', '.join(map(str, sorted(site.drafts)))}.",
+            flush=True,
+        )
+    extra = []
+    for jaar in kept:
+        expected = site.page_state(jaar)
+        recorded = publish.published_state(old, jaar)
+        if {k: recorded.get(k) for k in expected} != expected:
+            if not recorded:
+                reason = f"de gepubliceerde versie zegt niet waartegen ze is gebouwd ({publish.BUILD_RECORD} ontbreekt)"
+            elif recorded.get("basis") != basis:
+                reason = "het URL-voorvoegsel verandert"
+            else:
+                reason = "de banner bovenaan (nieuwste jaar of concept) verandert"
+            print(f"{jaar} wordt ook opnieuw gebouwd: {reason}.", flush=True)
+            extra.append(jaar)
+    return site, sorted({*jaren, *extra})
+
+
 def bouw(
     jaren: list[int] | None = None,
     basis: str = "/",
@@ -96,12 +137,16 @@ def _bouw(
     if onbekend:
         print(f"Geen map data/{onbekend[0]}/: kies uit {', '.join(map(str, alle))}.", file=sys.stderr)
         return 2
+    site, jaren = site_plan(root, jaren, basis)
     if pdf is None:
         from jaarverslag.build.pdf import chromium
 
         pdf = chromium() is not None
         if not pdf:
-            print("Let op: Debian's chromium ontbreekt, dus er wordt geen PDF gemaakt (apt-get install chromium).")
+            print(
+                "Let op: Debian's chromium ontbreekt, dus er wordt geen PDF gemaakt (apt-get install chromium); "
+                "een gepubliceerde PDF blijft staan zolang het boek van dat jaar niet verandert."
+            )
     print(f"Jaarverslag bouwen voor {', '.join(map(str, jaren))} (URL-voorvoegsel {basis})", flush=True)
     if overrides:
         print(f"Afwijkende parameters voor: {', '.join(sorted(overrides))} (zie de samenvatting)", flush=True)
@@ -116,14 +161,14 @@ def _bouw(
         print("Boeken bouwen:", flush=True)
         with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
             versie = provenance.code_versie(root)
-            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, basis, versie, pdf), jaren)))
-        site = publish.publiceer(root, {j: h for j, (h, _) in built.items()}, basis)
+            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, site, versie, pdf), jaren)))
+        published = publish.publiceer(root, {j: h for j, (h, _) in built.items()}, site)
     except BuildFout as err:
         print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 1
     print(samenvatting(uitkomsten, {j: rebuilt for j, (_, rebuilt) in built.items()}), flush=True)
     print(
-        f"Gepubliceerd in {site.relative_to(root)}/: {', '.join(map(str, publish.jaren_in_site(site)))}. "
+        f"Gepubliceerd in {published.relative_to(root)}/: {', '.join(map(str, publish.jaren_in_site(published)))}. "
         f"Bekijk met: python -m http.server -d site",
         flush=True,
     )

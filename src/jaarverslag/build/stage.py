@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,17 +14,22 @@ import yaml
 from jaarverslag.build import provenance
 from jaarverslag.build.errors import BuildFout
 from jaarverslag.build.parameters import bronnotebooks
+from jaarverslag.build.publish import SiteYears
 from jaarverslag.data import narrative
-from jaarverslag.data.paths import FIGURE_FOLDER, TABLE_FOLDER, build_dir, verslagjaren
+from jaarverslag.data.paths import FIGURE_FOLDER, TABLE_FOLDER, build_dir
 
 EXTRA_FOLDER = "extra"
-PDF_LINK_FILE = "pdf.md"
+PDF_LINE = Path("book") / narrative.FOLDER / "pdf.md"  # the landing page's PDF line, included by index.md
+CONFIG = Path("_config.yml")
 STATIC_FOLDER = "_static"  # book/_static/: the book's own CSS
 ASSET_FOLDERS = (FIGURE_FOLDER, TABLE_FOLDER)
 
 
-def jaar_config(root: Path, jaar: int, basis: str, footer: str = "") -> dict:
-    """Return the Jupyter Book config for one report year: the shared config plus year and switcher."""
+def jaar_config(root: Path, jaar: int, basis: str, footer: str = "", site: SiteYears | None = None) -> dict:
+    """Return the Jupyter Book config for one report year: the shared config plus year, switcher and banner.
+
+    site: the years the published site will hold (default: every year in data/); the banner follows it.
+    """
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config = copy.deepcopy(config)
     config["title"] = f"{config['title']} {jaar}"
@@ -33,12 +41,9 @@ def jaar_config(root: Path, jaar: int, basis: str, footer: str = "") -> dict:
     theme["switcher"] = {"json_url": f"{basis}switcher.json", "version_match": str(jaar)}
     if footer:
         theme["extra_footer"] = footer
-    newest = max(verslagjaren(root))
-    if jaar != newest:  # the theme's own version banner is English only
-        theme["announcement"] = (
-            f"U leest het jaarverslag over {jaar}. "
-            f'<a href="{basis}{newest}/">Naar het nieuwste jaarverslag ({newest})</a>'
-        )
+    banner = (site or SiteYears.of_data(root, basis)).banner(jaar)
+    if banner:  # the theme's own version banner is English only
+        theme["announcement"] = banner
     return config
 
 
@@ -65,20 +70,47 @@ def _narrative(root: Path, jaar: int, target: Path) -> None:
         (folder / f"{name}.md").write_text(text, encoding="utf-8")
 
 
-def _pdf_link(jaar: int, pdf: bool) -> str:
-    """Return the landing page's PDF download line (or why there is none)."""
+def write_pdf_line(folder: Path, jaar: int, available: bool) -> None:
+    """Write the landing page's PDF download line into a staged book (or say the PDF is not yet available)."""
     from jaarverslag.build.pdf import pdf_naam
 
-    if not pdf:
-        return "*Bij deze bouw is geen PDF-versie gemaakt (Debian's chromium ontbreekt of `--geen-pdf`).*\n"
-    return (
-        f'<p class="jv-pdf"><a href="../{pdf_naam(jaar)}" download>Download het jaarverslag {jaar} als PDF</a> '
-        "(voor het archief van het bestuur)</p>\n"
-    )
+    if available:
+        text = (
+            f'<p class="jv-pdf"><a href="../{pdf_naam(jaar)}" download>Download het jaarverslag {jaar} als PDF</a> '
+            "(voor het archief van het bestuur)</p>\n"
+        )
+    else:
+        text = (
+            "*De PDF-versie van dit verslag is nog niet beschikbaar: deze versie is gebouwd zonder PDF "
+            "(Debian's chromium ontbreekt of `--geen-pdf`).*\n"
+        )
+    (folder / PDF_LINE).write_text(text, encoding="utf-8")
 
 
-def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> Path:
-    """Lay out the book source for one year under _build/stage/<jaar>/ (pages, executed notebooks, config)."""
+def content_key(folder: Path, config: dict, volatile: list[str], draft: bool) -> str:
+    """Return a hash of what a year's PDF prints, so a build without PDF can tell whether the published one is current.
+
+    Left out: the PDF line, the banner (the older-year one is not printed; the draft one follows from draft),
+    and the build date and code version (they change with every build and commit).
+    """
+    config = copy.deepcopy(config)
+    config["sphinx"]["config"]["html_theme_options"].pop("announcement", None)
+    parts = [(Path("_config.yml"), json.dumps(config, sort_keys=True).encode()), (Path("concept"), str(draft).encode())]
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder) not in (PDF_LINE, CONFIG))
+    parts += [(p.relative_to(folder), p.read_bytes()) for p in files]
+    digest = hashlib.sha256()
+    for relative, data in parts:
+        for text in volatile:
+            data = data.replace(text.encode(), b"")
+        digest.update(f"{relative}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+    return digest.hexdigest()
+
+
+def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, str]:
+    """Lay out the book source for one year under _build/stage/<jaar>/ (pages, executed notebooks, config).
+
+    Return the folder and its content key; the PDF line is left to the caller (write_pdf_line).
+    """
     from jaarverslag.render.codebook_page import begrippen_pagina  # imports pandas: only when staging
     from jaarverslag.render.codebook_page import pagina as codeboek_pagina
 
@@ -101,7 +133,7 @@ def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> 
             if (executed / folder).is_dir():
                 shutil.copytree(executed / folder, target / EXTRA_FOLDER / folder, dirs_exist_ok=True)
     _narrative(root, jaar, target)
-    (target / "book" / narrative.FOLDER / PDF_LINK_FILE).write_text(_pdf_link(jaar, pdf), encoding="utf-8")
+    write_pdf_line(target, jaar, False)  # the caller decides; included by index.md, so it must exist
     for page in (target / "book").glob("*.md"):
         text = page.read_text(encoding="utf-8")
         page.write_text(text + provenance.pagina_blok(text, tables), encoding="utf-8")
@@ -112,7 +144,8 @@ def stage(root: Path, jaar: int, basis: str, versie: str, pdf: bool = False) -> 
         provenance.over_pagina(root, jaar, vingerafdruk, versie, datum), encoding="utf-8"
     )
     footer = provenance.footer_html(jaar, vingerafdruk, versie, datum)
-    (target / "_config.yml").write_text(
-        yaml.safe_dump(jaar_config(root, jaar, basis, footer), allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    return target
+    config = jaar_config(root, jaar, site.basis, footer, site)
+    (target / CONFIG).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    commit = versie.split()[0]
+    volatile = [datum, versie, *([commit] if re.fullmatch(r"[0-9a-f]{7,40}", commit) else [])]
+    return target, content_key(target, config, volatile, jaar in site.drafts)

@@ -44,3 +44,13 @@ def verslagjaren(root: Path | None = None) -> list[int]:
     """Return the report years: the year folders in data/, sorted."""
     folder = data_dir(root)
     return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.match(YEAR_FOLDER_PATTERN, p.name))
+
+
+# data/<jaar>/CONCEPT.md (empty, or a note on what is still missing): the year is a draft. Validation
+# ignores .md files at a year's root, so the marker needs no codebook entry.
+DRAFT_MARKER = "CONCEPT.md"
+
+
+def is_draft(jaar: int, root: Path | None = None) -> bool:
+    """Return whether a report year is marked as draft (data/<jaar>/CONCEPT.md exists)."""
+    return (data_dir(root) / str(jaar) / DRAFT_MARKER).is_file()
