@@ -1,0 +1,258 @@
+"""Cross-table checks of the consulteenheden, the other tables' sums and the printed comparisons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.data import comparisons
+from jaarverslag.data.checks import check
+from jaarverslag.data.checks.common import (
+    ALLE_GEMEENTEN,
+    FORMULA_TEXT,
+    ICPC_DECIMALS,
+    SHT_TOTAL,
+    compare,
+    parts_against_printed,
+    printed_values,
+    sum_by,
+)
+from jaarverslag.data.ledger import Finding, table_file
+from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.metrics import CONSULTEENHEID_GEWICHT, consulteenheden
+from jaarverslag.data.rounding import round_half_up
+
+# --- consulteenheden -----------------------------------------------------------------------
+
+
+def _formula(frame: pd.DataFrame, by: str) -> pd.Series:
+    """Return the consulteenheden per group from its three soorten; NA when one is missing or empty."""
+    wide = frame.pivot_table(index=by, columns="soort", values="aantal", aggfunc="first", dropna=False)
+    result = {}
+    for group, row in wide.iterrows():
+        values = [row.get(s, pd.NA) for s in CONSULTEENHEID_GEWICHT]
+        result[group] = pd.NA if any(pd.isna(v) for v in values) else consulteenheden(*values)
+    return pd.Series(result, dtype="object")
+
+
+@check("formule_consulteenheden", needs=())
+def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
+    """Printed consulteenheden = round_half_up(0.5 x advies + consult + 1.5 x visite), per gemeente and in total."""
+    out = []
+    if beschikbaar("consulteenheden", jaar, root) and beschikbaar("zorgconsumptie", jaar, root):
+        printed, rows = printed_values(lees_tabel("consulteenheden", jaar, root), "gemeente", "consulteenheden")
+        computed = _formula(lees_tabel("zorgconsumptie", jaar, root), "gemeente")
+        out += compare(
+            jaar,
+            "formule_consulteenheden",
+            printed,
+            computed,
+            "consulteenheden",
+            (table_file("zorgconsumptie", jaar, root),),
+            lambda g: f"de consulteenheden van {g} volgen niet uit de hulpvragen ({FORMULA_TEXT})",
+            missing_is_zero=False,
+            kolom="consulteenheden",
+            rows=rows,
+        )
+    if beschikbaar("consulteenheden_totaal", jaar, root) and beschikbaar("zorgconsumptie_totaal", jaar, root):
+        printed, rows = printed_values(lees_tabel("consulteenheden_totaal", jaar, root), "gemeente", "consulteenheden")
+        totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
+        computed = _formula(totals[totals["gemeente"] == ALLE_GEMEENTEN], "gemeente")
+        out += compare(
+            jaar,
+            "formule_consulteenheden",
+            printed,
+            computed,
+            "consulteenheden_totaal",
+            (table_file("zorgconsumptie_totaal", jaar, root),),
+            lambda g: (
+                "het gedrukte totaal aantal consulteenheden volgt niet uit de gedrukte totalen "
+                f"per soort ({FORMULA_TEXT})"
+            ),
+            missing_is_zero=False,
+            kolom="consulteenheden",
+            rows=rows,
+        )
+    return out
+
+
+@check("som_consulteenheden", needs=("consulteenheden", "consulteenheden_totaal"))
+def _consult_units_sum(jaar: int, root: Path | None) -> list[Finding]:
+    """The printed consulteenheden per gemeente add up to the printed total."""
+    parts = sum_by(lees_tabel("consulteenheden", jaar, root).assign(alle=ALLE_GEMEENTEN), "alle", "consulteenheden")
+    printed, rows = printed_values(lees_tabel("consulteenheden_totaal", jaar, root), "gemeente", "consulteenheden")
+    return compare(
+        jaar,
+        "som_consulteenheden",
+        printed,
+        parts,
+        "consulteenheden_totaal",
+        (table_file("consulteenheden", jaar, root),),
+        lambda _: "som van de consulteenheden per gemeente wijkt af van het gedrukte totaal",
+        kolom="consulteenheden",
+        rows=rows,
+    )
+
+
+@check("consulteenheden_per_1000", needs=("zorgconsumptie_per_1000", "consulteenheden", "inwoners_gemeente"))
+def _consult_units_rate(jaar: int, root: Path | None) -> list[Finding]:
+    """Printed rate = round_half_up(consulteenheden / inwoners_x1000), with the report's own denominators."""
+    printed, rows = printed_values(
+        lees_tabel("zorgconsumptie_per_1000", jaar, root), "gemeente", "consulteenheden_per_1000"
+    )
+    units = lees_tabel("consulteenheden", jaar, root).set_index("gemeente")["consulteenheden"]
+    inwoners = lees_tabel("inwoners_gemeente", jaar, root).set_index("gemeente")["inwoners_x1000"]
+    computed = pd.Series(
+        {
+            g: round_half_up(float(units[g]) / float(inwoners[g]))
+            for g in printed.index
+            if g in units.index
+            and g in inwoners.index
+            and pd.notna(units[g])
+            and pd.notna(inwoners[g])
+            and inwoners[g] > 0
+        },
+        dtype="object",
+    )
+    return compare(
+        jaar,
+        "consulteenheden_per_1000",
+        printed,
+        computed,
+        "zorgconsumptie_per_1000",
+        (table_file("consulteenheden", jaar, root), table_file("inwoners_gemeente", jaar, root)),
+        lambda g: (
+            f"consulteenheden per 1.000 inwoners van {g} volgen niet uit consulteenheden / "
+            "inwoners x 1000 (afgerond op een heel getal, een half naar boven)"
+        ),
+        missing_is_zero=False,
+        kolom="consulteenheden_per_1000",
+        rows=rows,
+    )
+
+
+# --- sums of other tables ------------------------------------------------------------------
+
+
+@check("som_binnenlopers_sht", needs=("binnenlopers", "binnenlopers_totaal"))
+def _walk_ins(jaar: int, root: Path | None) -> list[Finding]:
+    """The walk-ins of the posts add up to the printed SHT total."""
+    total = sum_by(lees_tabel("binnenlopers", jaar, root).assign(alle=SHT_TOTAL), "alle")
+    printed, rows = printed_values(lees_tabel("binnenlopers_totaal", jaar, root), "post")
+    return compare(
+        jaar,
+        "som_binnenlopers_sht",
+        printed,
+        total,
+        "binnenlopers_totaal",
+        (table_file("binnenlopers", jaar, root),),
+        lambda _: "som van de binnenlopers per post wijkt af van het gedrukte SHT-totaal",
+        rows=rows,
+    )
+
+
+@check("som_kwaliteitsmeldingen", needs=("kwaliteitsmeldingen", "kwaliteitsmeldingen_totaal"))
+def _quality_reports(jaar: int, root: Path | None) -> list[Finding]:
+    """The complaints, incident reports and calamities per classification add up to their printed totals."""
+    return parts_against_printed(
+        jaar,
+        root,
+        "som_kwaliteitsmeldingen",
+        "kwaliteitsmeldingen",
+        "kwaliteitsmeldingen_totaal",
+        "soort",
+        lambda s: f"som van de classificaties van soort {s} wijkt af van het gedrukte aantal",
+    )
+
+
+@check("som_personeelsverloop", needs=("personeelsverloop", "personeelsverloop_totaal"))
+def _staff_turnover(jaar: int, root: Path | None) -> list[Finding]:
+    """The in- and outflow per function add up to the printed totals per direction."""
+    return parts_against_printed(
+        jaar,
+        root,
+        "som_personeelsverloop",
+        "personeelsverloop",
+        "personeelsverloop_totaal",
+        "richting",
+        lambda r: f"som van de {r} per functie wijkt af van de gedrukte totale {r}",
+    )
+
+
+@check("som_dossierinzage", needs=("dossierinzage", "dossierinzage_totaal"))
+def _record_access(jaar: int, root: Path | None) -> list[Finding]:
+    """The patients with consent per post add up to the printed SHT number, per measurement."""
+    return parts_against_printed(
+        jaar,
+        root,
+        "som_dossierinzage",
+        "dossierinzage",
+        "dossierinzage_totaal",
+        "meting",
+        lambda m: f"som van de patiënten met toestemming per post (meting {m}) wijkt af van het gedrukte SHT-aantal",
+        kolom="aantal_patienten",
+    )
+
+
+@check("verloop_vs_medewerkers", needs=("personeelsverloop_totaal", "medewerkers"))
+def _turnover_vs_staff(jaar: int, root: Path | None) -> list[Finding]:
+    """Printed inflow minus outflow equals the change in the number of staff since last year."""
+    if not beschikbaar("medewerkers", jaar - 1, root):
+        return []
+    totals = lees_tabel("personeelsverloop_totaal", jaar, root).set_index("richting")["aantal"]
+    netto = totals.get("instroom", pd.NA) - totals.get("uitstroom", pd.NA)
+    nu, vorig = (lees_tabel("medewerkers", j, root)["aantal"] for j in (jaar, jaar - 1))
+    change = pd.NA if nu.isna().any() or vorig.isna().any() else nu.sum() - vorig.sum()
+    return compare(
+        jaar,
+        "verloop_vs_medewerkers",
+        pd.Series({SHT_TOTAL: netto}),
+        pd.Series({SHT_TOTAL: change}),
+        "personeelsverloop_totaal",
+        (table_file("medewerkers", jaar, root), table_file("medewerkers", jaar - 1, root)),
+        lambda _: (
+            f"gedrukte instroom min uitstroom wijkt af van de verandering van het aantal "
+            f"medewerkers van {jaar - 1} op {jaar}"
+        ),
+        missing_is_zero=False,
+    )
+
+
+@check("aandeel_icpc", needs=("icpc_top", "verrichtingen_totaal"))
+def _icpc_share(jaar: int, root: Path | None) -> list[Finding]:
+    """Printed ICPC share = round_half_up(aantal / printed total of the post x 100, 1 decimal)."""
+    icpc = lees_tabel("icpc_top", jaar, root)
+    totals = lees_tabel("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
+    printed, computed, rows = {}, {}, {}
+    for row in icpc.itertuples():
+        total = totals.get(row.post, pd.NA)
+        if pd.isna(row.aantal) or pd.isna(total) or total == 0:
+            continue
+        subject = f"{row.post}: {row.diagnose}"
+        printed[subject], rows[subject] = row.aandeel_pct, int(row.Index)
+        computed[subject] = round_half_up(float(row.aantal) / float(total) * 100, ICPC_DECIMALS)
+    return compare(
+        jaar,
+        "aandeel_icpc",
+        pd.Series(printed, dtype="object"),
+        pd.Series(computed, dtype="object"),
+        "icpc_top",
+        (table_file("verrichtingen_totaal", jaar, root),),
+        lambda s: (
+            f"het gedrukte aandeel van {s} volgt niet uit aantal / totaal aantal verrichtingen "
+            "van de post x 100 (op één decimaal, een half naar boven)"
+        ),
+        missing_is_zero=False,
+        kolom="aandeel_pct",
+        rows=rows,
+    )
+
+
+# --- printed comparisons with last year (data.comparisons) ----------------------------------
+
+
+@check(comparisons.CHECK_NAME, needs=(comparisons.TABLE,))
+def _printed_comparisons(jaar: int, root: Path | None) -> list[Finding]:
+    """Every printed growth percentage or difference follows from this year's and last year's table."""
+    return comparisons.findings(jaar, root)
