@@ -51,7 +51,9 @@ def test_certain_results_and_their_verdicts():
         for post in ("Hengelo", "Enschede", "SHT"):
             row = _row(frame, norm_id, post)
             assert row["resultaat_pct"] == printed[post] and row["status"] == "zeker"
-            assert row["oordeel"] == (bnn.GEHAALD if printed[post] >= PRINTED_NORMS[norm_id] else bnn.NIET_GEHAALD)
+            assert row["oordeel"] == (
+                bnn.VERDICT_MET if printed[post] >= PRINTED_NORMS[norm_id] else bnn.VERDICT_NOT_MET
+            )
         assert _row(frame, norm_id, "SHT")["resultaat_pct_vorig_jaar"] == printed["SHT 2020"]
         # The codebook's control: SHT lies between the two posts.
         low, high = sorted([printed["Hengelo"], printed["Enschede"]])
@@ -98,12 +100,12 @@ def test_uncertain_values_never_count_as_a_plain_verdict():
 
 def test_missing_values_show_as_missing_never_as_zero(tmp_path: Path):
     frame = bnn.resultaten(2021)
-    table = bnn.tabel_resultaten(frame, 2021)
+    table = bnn.results_table(frame, 2021)
     html = tables.html(
         table,
         "test_branchenormen",
         "test",
-        opmaak=bnn.opmaak_resultaten(2021),
+        formatters=bnn.results_formatters(2021),
         onzeker=frame["status"].eq(UNCERTAIN),
         map=tmp_path,
     ).data
@@ -119,13 +121,13 @@ def test_missing_values_show_as_missing_never_as_zero(tmp_path: Path):
 
 def test_comparison_with_last_year_is_firm_only_for_certain_pairs():
     frame = bnn.resultaten(2021)
-    text = bn.vorig_jaar_zin(frame, 2021)
+    text = bn.previous_year_sentence(frame, 2021)
     assert "bij 5 normen hoger, bij 6 lager" in text
     assert "spoedlijn opgenomen < 30 seconden 99,1% → 98,7%" in text
     assert "patiëntenlijn opgenomen < 2 minuten 70,23% → 66,6%" in text
     table = bnn.tabel_vorig_jaar(frame, 2021)
     assert fmt.percentage_points(table["Verschil (procentpunt)"].iloc[1]) == "−3,63"  # 66,6 - 70,23
-    assert list(bnn.onzeker_vorig_jaar(frame))[:3] == [False, False, True]
+    assert list(bnn.uncertain_previous_year(frame))[:3] == [False, False, True]
     assert list(table["Gehaald 2020 → 2021"])[:3] == ["✓ → ✓", "✗ → ✗", "✓ → ✗ (onzeker)"]
 
 
@@ -139,13 +141,13 @@ def test_years_with_less_data():
     frame = bnn.resultaten(2020)
     assert set(frame["post"]) == {"SHT"}
     assert "alleen het resultaat van SHT als geheel" in bn.samenvatting_zin(frame, 2020)
-    assert "niet beschikbaar" in bn.vorig_jaar_zin(frame, 2020) and bnn.tabel_vorig_jaar(frame, 2020) is None
+    assert "niet beschikbaar" in bn.previous_year_sentence(frame, 2020) and bnn.tabel_vorig_jaar(frame, 2020) is None
     assert bnn.resultaten(2019) is None
     for text in (
         bn.samenvatting_zin(None, 2019),
-        bn.gemist_zin(None, 2019),
-        bn.vorig_jaar_zin(None, 2019),
-        bn.zeker_zin(None, 2019),
+        bn.missed_sentence(None, 2019),
+        bn.previous_year_sentence(None, 2019),
+        bn.certain_sentence(None, 2019),
     ):
         assert "2019" in text and "nan" not in text
     import matplotlib.pyplot as plt

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jaarverslag.build import provenance
-from jaarverslag.data.load import verslagjaren
+from jaarverslag.data.load import report_years
 from jaarverslag.data.paths import data_dir
 
 from conftest import run_build
@@ -29,7 +29,7 @@ def _text(path: Path) -> str:
 
 def test_every_year_is_published_with_its_chapters(built_project):
     site = built_project / "site"
-    years = verslagjaren(built_project)
+    years = report_years(built_project)
     assert years == [2019, 2020, 2021]
     for year in years:
         for page in CHAPTER_PAGES:
@@ -134,7 +134,7 @@ def test_provenance_block_matches_git_and_the_data_fingerprint(built_project):
     )
     assert footer, "provenance footer missing"
     assert footer.group(1) == "2021"
-    assert footer.group(2) == provenance.data_vingerafdruk(built_project, 2021)
+    assert footer.group(2) == provenance.data_fingerprint(built_project, 2021)
     if head.returncode == 0:  # the session build runs inside the repository's work tree
         assert footer.group(3) == head.stdout.strip()
     assert 'href="../uitgevoerd/verrichtingen.ipynb"' in page

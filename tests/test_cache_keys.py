@@ -20,8 +20,8 @@ def package(tmp_path, monkeypatch) -> Path:
     return copy
 
 
-def _keys() -> dict[str, cache.Sleutel]:
-    return {nb.stem: cache.Sleutel.voor(ROOT, nb, {"jaar": 2021}) for nb in NOTEBOOKS}
+def _keys() -> dict[str, cache.Key]:
+    return {nb.stem: cache.Key.for_notebook(ROOT, nb, {"jaar": 2021}) for nb in NOTEBOOKS}
 
 
 def _append_comment(path: Path) -> None:
@@ -99,10 +99,10 @@ def test_editing_the_cli_or_the_benchmark_rekeys_nothing(package):
 
 def test_the_python_version_is_part_of_the_key(tmp_path):
     notebook = NOTEBOOKS[0]
-    key = cache.Sleutel.voor(ROOT, notebook, {"jaar": 2021})
+    key = cache.Key.for_notebook(ROOT, notebook, {"jaar": 2021})
     entry, output = tmp_path / "entry.json", tmp_path / "out.ipynb"
     output.write_text("{}", encoding="utf-8")
-    cache.schrijf_entry(entry, cache.Sleutel({**key.delen, "python": "3.10.0 (other)"}), tmp_path / "none", ROOT)
-    assert cache.reden_om_te_draaien(entry, key, output, ROOT) == "Python-versie gewijzigd"
-    cache.schrijf_entry(entry, key, tmp_path / "none", ROOT)
-    assert cache.reden_om_te_draaien(entry, key, output, ROOT) is None
+    cache.write_entry(entry, cache.Key({**key.delen, "python": "3.10.0 (other)"}), tmp_path / "none", ROOT)
+    assert cache.reason_to_run(entry, key, output, ROOT) == "Python-versie gewijzigd"
+    cache.write_entry(entry, key, tmp_path / "none", ROOT)
+    assert cache.reason_to_run(entry, key, output, ROOT) is None

@@ -26,7 +26,7 @@ def _as_dutch_excel(path: Path, spec) -> bytes:
     integers = {k.naam for k in spec.kolommen if k.type == "geheel"}
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=spec.kolomnamen, delimiter=";", lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=spec.column_names, delimiter=";", lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         for name in decimals & row.keys():
@@ -74,7 +74,7 @@ def test_a_header_with_both_separators_is_refused(tmp_path):
 
 
 def test_an_unclosed_quote_gets_a_dutch_message(tmp_path):
-    header = ",".join(_spec().kolomnamen)
+    header = ",".join(_spec().column_names)
     texts = _problems(tmp_path, f'{header}\n2021,"open\n')
     assert texts and "aanhalingsteken" in texts[0]
     assert not any(word in t for t in texts for word in ENGLISH)
@@ -87,6 +87,6 @@ def test_a_point_decimal_in_the_dutch_dialect_is_refused_with_the_fix(tmp_path):
     frame = pd.read_csv(ROOT / "data" / "2021" / "ziekteverzuim.csv", dtype=str, keep_default_na=False)
     row.update(frame.iloc[0].to_dict())
     row[decimal] = "3.19"
-    text = ";".join(spec.kolomnamen) + "\n" + ";".join(row[c] for c in spec.kolomnamen) + "\n"
+    text = ";".join(spec.column_names) + "\n" + ";".join(row[c] for c in spec.column_names) + "\n"
     texts = _problems(tmp_path, text)
     assert any("is de komma het decimaalteken" in t and "3,19" in t for t in texts), texts

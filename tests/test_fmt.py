@@ -24,8 +24,8 @@ def test_getal(value, decimals, expected):
 
 
 def test_procent_and_change():
-    assert fmt.procent(3.19, 1) == "3,2%"
-    assert fmt.procent(98.7) == "98,7%"
+    assert fmt.percent(3.19, 1) == "3,2%"
+    assert fmt.percent(98.7) == "98,7%"
     assert fmt.verandering(2.318) == "+2,3%"
     assert fmt.verandering(-4.5) == "−4,5%"
     assert fmt.verandering(0) == "±0,0%"
@@ -33,7 +33,7 @@ def test_procent_and_change():
 
 def test_missing_values_never_print_nan():
     assert fmt.getal(pd.NA) == fmt.MISSING_TEXT
-    assert fmt.procent(float("nan")) == fmt.MISSING_TEXT
+    assert fmt.percent(float("nan")) == fmt.MISSING_TEXT
 
 
 @pytest.mark.parametrize(("value", "expected"), [(0.5, 1), (1.5, 2), (2.5, 3), (-2.5, -3), (101.49, 101)])

@@ -13,7 +13,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from jaarverslag.data.new_year import maak
+from jaarverslag.data.new_year import make_year
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
@@ -63,7 +63,7 @@ def template_project(tmp_path_factory) -> Path:
     from conftest import copy_project
 
     project = copy_project(tmp_path_factory.mktemp("glue") / "project")
-    maak(TEMPLATE_YEAR, project)
+    make_year(TEMPLATE_YEAR, project)
     return project
 
 

@@ -21,7 +21,7 @@ PRINTED_UNCERTAIN = {
 
 
 def test_denominators_are_all_procedures_of_sht_and_of_the_corona_post():
-    n = icpc.noemers(2021)
+    n = icpc.denominators(2021)
     assert n[icpc.SHT] == 100_036 and n[icpc.CORONAPOST] == 973
 
 
@@ -30,7 +30,7 @@ def test_every_printed_share_follows_from_count_and_denominator():
         frame = icpc.top(2021, post)
         assert len(frame) == size
         for row in frame.itertuples(index=False):
-            assert icpc.gedrukt_aandeel(row.aandeel_pct) == row.aandeel_gedrukt, (post, row.diagnose)
+            assert icpc.printed_share(row.aandeel_pct) == row.aandeel_gedrukt, (post, row.diagnose)
 
 
 def test_ranks_follow_the_counts_and_match_the_printed_corona_ranks():
@@ -54,7 +54,7 @@ def test_uncertain_pairings_are_marked_and_explained():
 def test_sentences_report_the_covered_share_and_corona_post():
     text = icpc.samenvatting_zin(icpc.top(2021), 2021)
     assert "25.308" in text and "100.036" in text and "25,3%" in text
-    corona = icpc.corona_zin(icpc.top(2021, icpc.CORONAPOST), 2021)
+    corona = icpc.corona_sentence(icpc.top(2021, icpc.CORONAPOST), 2021)
     assert "973" in corona and "12,6%" in corona and "30,0%" in corona
 
 
@@ -71,7 +71,7 @@ def test_chart_has_value_labels_and_hatched_uncertain_bars():
 
 def test_years_without_the_list():
     assert not icpc.beschikbaar_voor(2020) and not icpc.beschikbaar_voor(2019)
-    assert icpc.niet_beschikbaar_zin(2020).endswith("alleen te vinden voor 2021.")
+    assert icpc.unavailable_sentence(2020).endswith("alleen te vinden voor 2021.")
 
 
 def test_page_values_with_and_without_the_lists(tmp_path, monkeypatch):
@@ -84,4 +84,4 @@ def test_page_values_with_and_without_the_lists(tmp_path, monkeypatch):
     assert block.index("<figure") < block.index("tbl-binnenlopers_icpc_top10") < block.index("<p>Op de coronapost")
     assert block.index("<p>Op de coronapost") < block.index("tbl-binnenlopers_icpc_coronapost")
     values = icpc.page_values(2020)
-    assert values["icpc_zin"] == icpc.niet_beschikbaar_zin(2020) and "Niet beschikbaar" in values["icpc_top"].data
+    assert values["icpc_zin"] == icpc.unavailable_sentence(2020) and "Niet beschikbaar" in values["icpc_top"].data

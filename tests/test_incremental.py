@@ -87,7 +87,7 @@ def test_adding_a_missing_table_reruns_the_notebooks_that_looked_for_it(cached_p
     expected = readers_of(cached_project, relative)
     table = next(t for t in codebook(cached_project).values() if t.per_jaar and t.bestand == Path(relative).name)
     # A header-only template (as `make nieuw-jaar` writes) is valid and still "not available", but it is new.
-    (cached_project / relative).write_text(",".join(table.kolomnamen) + "\n", encoding="utf-8")
+    (cached_project / relative).write_text(",".join(table.column_names) + "\n", encoding="utf-8")
     assert ran(run_build(cached_project)) == expected
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag import lees_tabel
+from jaarverslag import load_table
 from jaarverslag.chapters import kwaliteit as kw
 from jaarverslag.chapters import kwaliteit_numbers as kn
 from jaarverslag.render import fmt
@@ -31,7 +31,7 @@ PRINTED_GHOK = {
 }  # (2020, 2021)
 
 
-def _counts(vergelijking: kn.Vergelijking, column: str = "aantal") -> dict:
+def _counts(vergelijking: kn.Comparison, column: str = "aantal") -> dict:
     return dict(zip(vergelijking.frame.iloc[:, 0], vergelijking.frame[column]))
 
 
@@ -52,12 +52,12 @@ def test_classifications_add_up_to_the_printed_numbers():
     assert kw.som_controle_zin(2021) == "De classificaties tellen per soort precies op tot het gedrukte aantal."
     # Shares within a soort add up to 100% (unrounded); printed in the chart as whole percent, half up: 19/52 -> 37%.
     assert frame.groupby("soort")["aandeel_pct"].sum().round(9).eq(100).all()
-    assert fmt.procent(frame.loc[frame["classificatie"].eq("Medisch handelen"), "aandeel_pct"].iloc[0], 0) == "37%"
+    assert fmt.percent(frame.loc[frame["classificatie"].eq("Medisch handelen"), "aandeel_pct"].iloc[0], 0) == "37%"
 
 
 def test_printed_differences_are_reproduced():
     """Every printed 'Toename'/'Afname' of this chapter follows from the counts (gedrukte_vergelijkingen)."""
-    printed = lees_tabel("gedrukte_vergelijkingen", 2021)
+    printed = load_table("gedrukte_vergelijkingen", 2021)
     ours = {"kwaliteitsmeldingen_totaal": kn.meldingen(2021), "signalering_ghok": kn.signalering(2021)}
     rows = printed[printed["tabel"].isin(ours)]
     assert len(rows) == 2  # "Toename 10" (klachten) and "Afname 20" (meldingen kindermishandeling)
@@ -93,7 +93,7 @@ def test_ghok_indicators_with_last_year():
 
 
 def test_signals_per_thousand_children():
-    rates = kn.per_kinderen(kn.signalering(2021)).set_index("indicator")
+    rates = kn.per_children(kn.signalering(2021)).set_index("indicator")
     # 8 / 25.757 x 1.000 = 0,31 and 28 / 22.563 x 1.000 = 1,24; one decimal, half up.
     assert fmt.getal(rates.loc["Meldingen kindermishandeling", "per_1000"], 1) == "0,3"
     assert fmt.getal(rates.loc["Meldingen kindermishandeling", "per_1000_vorig_jaar"], 1) == "1,2"
@@ -106,16 +106,16 @@ def test_years_with_less_data_say_what_is_missing():
         texts = [
             kw.meldingen_zin(kn.meldingen(jaar)),
             kw.signalering_zin(kn.signalering(jaar)),
-            kw.grootste_classificatie_zin(kn.classificaties(jaar), jaar),
+            kw.largest_classification_sentence(kn.classificaties(jaar), jaar),
             kw.som_controle_zin(jaar),
             kw.per_kinderen_zin(kn.signalering(jaar)),
             kw.onzeker_zin(jaar, kn.meldingen(jaar).frame, kn.classificaties(jaar), kn.signalering(jaar).frame),
         ]
         for text in texts:
             assert text and not any(bad in text for bad in ("nan", "None", "<NA>")), text
-    assert not kn.meldingen(2019).beschikbaar and "geen aantallen" in kw.meldingen_zin(kn.meldingen(2019))
+    assert not kn.meldingen(2019).is_available and "geen aantallen" in kw.meldingen_zin(kn.meldingen(2019))
     assert "2019" in kw.meldingen_zin(kn.meldingen(2020)) and kn.classificaties(2020) is None
-    assert list(kn.tabel_meldingen(kn.meldingen(2020)).columns) == ["Soort", "2020"]
+    assert list(kn.meldingen_table(kn.meldingen(2020)).columns) == ["Soort", "2020"]
 
 
 def test_missing_and_uncertain_values_are_never_plain_numbers(project: Path):
@@ -135,20 +135,20 @@ def test_missing_and_uncertain_values_are_never_plain_numbers(project: Path):
 def test_charts_state_their_key_numbers_in_the_alt_text():
     import matplotlib.pyplot as plt
 
-    fig, alt = kw.grafiek_classificaties(kn.classificaties(2021), 2021)
+    fig, alt = kw.classifications_chart(kn.classificaties(2021), 2021)
     assert "Klachten: 52, vooral medisch handelen (19)" in alt and "VIM-meldingen: 90" in alt
-    fig, alt = kw.grafiek_vergelijking(kn.meldingen(2021), "Meldingen", "Aantal", "kwaliteitsmeldingen_totaal.csv")
+    fig, alt = kw.comparison_chart(kn.meldingen(2021), "Meldingen", "Aantal", "kwaliteitsmeldingen_totaal.csv")
     assert "Klachten: 52 in 2021 tegen 42 in 2020" in alt
-    fig, alt = kw.grafiek_vergelijking(
-        kn.signalering(2021), "Signalen", "Aantal", "signalering_ghok.csv", weglaten=(kn.KINDEREN,)
+    fig, alt = kw.comparison_chart(
+        kn.signalering(2021), "Signalen", "Aantal", "signalering_ghok.csv", weglaten=(kn.CHILDREN,)
     )
     assert "Kinderen" not in alt and "Niet pluis: 49 in 2021 tegen 56 in 2020" in alt
     plt.close("all")
-    assert isinstance(kn.tabel_signalering(kn.signalering(2021)), pd.DataFrame)
+    assert isinstance(kn.signals_table(kn.signalering(2021)), pd.DataFrame)
 
 
 def test_differences_use_the_shared_signed_format():
-    formats = kw.opmaak_vergelijking()
+    formats = kw.comparison_formatters()
     assert [formats["Verschil"](v) for v in (10, -30, 0)] == ["+10", "−30", "±0"]
 
 

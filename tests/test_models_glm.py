@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from jaarverslag.models import glm
-from jaarverslag.models.simulation import simuleer_tellingen
+from jaarverslag.models.simulation import simulate_counts
 from jaarverslag.render import model_text as mx
 
 SEED = 20211231
@@ -18,22 +18,22 @@ FORBIDDEN = ("jaarverslag.render", "jaarverslag.chapters", "jaarverslag.build", 
 
 
 def test_dispersion_check_and_family_choice():
-    d = glm.Dispersie(pearson_chi2=30.0, deviantie=29.0, df=10)
-    assert d.phi == 3.0 and d.overgedispergeerd
-    assert glm.kies_familie("auto", d) == glm.AUTO_OVERDISPERSED_FAMILY
-    assert glm.kies_familie("auto", glm.Dispersie(10.0, 10.0, 10)) == "poisson"
-    assert glm.kies_familie("negbin", d) == "negbin"
+    d = glm.Dispersion(pearson_chi2=30.0, deviantie=29.0, df=10)
+    assert d.phi == 3.0 and d.overdispersed
+    assert glm.choose_family("auto", d) == glm.AUTO_OVERDISPERSED_FAMILY
+    assert glm.choose_family("auto", glm.Dispersion(10.0, 10.0, 10)) == "poisson"
+    assert glm.choose_family("negbin", d) == "negbin"
     with pytest.raises(ValueError):
-        glm.kies_familie("gauss", d)
-    assert not glm.Dispersie(0.0, 0.0, 0).schatbaar
+        glm.choose_family("gauss", d)
+    assert not glm.Dispersion(0.0, 0.0, 0).estimable
 
 
 def test_family_sentence_names_the_check_and_the_choice():
-    d = glm.Dispersie(pearson_chi2=30.0, deviantie=29.0, df=10)
+    d = glm.Dispersion(pearson_chi2=30.0, deviantie=29.0, df=10)
     text = mx.familie_zin("auto", "quasipoisson", d, "model")
     assert "φ = 3,0" in text and "quasi-Poisson" in text and "√φ = 1,7" in text
-    assert "geen vrije vrijheidsgraden" in mx.familie_zin("auto", "poisson", glm.Dispersie(0.0, 0.0, 0), "model")
-    assert mx.p_tekst(0.0004) == "p < 0,001" and mx.p_tekst(0.04) == "p = 0,040"
+    assert "geen vrije vrijheidsgraden" in mx.familie_zin("auto", "poisson", glm.Dispersion(0.0, 0.0, 0), "model")
+    assert mx.p_text(0.0004) == "p < 0,001" and mx.p_text(0.04) == "p = 0,040"
 
 
 def test_negative_binomial_alpha_is_recovered():
@@ -47,9 +47,9 @@ def test_negative_binomial_alpha_is_recovered():
 
 def test_simulation_is_seeded():
     mu = np.full(10, 100.0)
-    assert np.array_equal(simuleer_tellingen(mu, 1), simuleer_tellingen(mu, 1))
-    assert np.array_equal(simuleer_tellingen(mu, 1, phi=3), simuleer_tellingen(mu, 1, phi=3))
-    assert not np.array_equal(simuleer_tellingen(mu, 1), simuleer_tellingen(mu, 2))
+    assert np.array_equal(simulate_counts(mu, 1), simulate_counts(mu, 1))
+    assert np.array_equal(simulate_counts(mu, 1, phi=3), simulate_counts(mu, 1, phi=3))
+    assert not np.array_equal(simulate_counts(mu, 1), simulate_counts(mu, 2))
 
 
 @pytest.mark.parametrize("module", sorted(MODELS.glob("*.py")), ids=lambda p: p.name)

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from jaarverslag.chapters import model_leeftijd
-from jaarverslag.data.population import ModelFout, bevolking_per_groep, gegevens_leeftijd, groepeer_leeftijd
+from jaarverslag.data.population import ModelError, bevolking_per_group, group_ages, load_age_data
 from jaarverslag.models import leeftijd as ml
 from jaarverslag.models.glm import AUTO_OVERDISPERSED_FAMILY
-from jaarverslag.models.simulation import simuleer_tellingen
+from jaarverslag.models.simulation import simulate_counts
 from jaarverslag.render import fmt
 from jaarverslag.render import model_text as mx
 
@@ -41,9 +41,9 @@ def age_design(rate_ref: np.ndarray, ratio: np.ndarray, population: float = 50_0
 def test_age_model_recovers_known_rate_ratios_poisson():
     ratio = np.array([1.20, 1.05, 1.00, 0.98, 0.95, 0.92])
     frame = age_design(RATE_REF, ratio)
-    frame["aantal"] = simuleer_tellingen(frame["mu"], SEED)
+    frame["aantal"] = simulate_counts(frame["mu"], SEED)
     # 99.8% intervals: all six cover with probability 0.988; nominal 95% coverage is tested below over many seeds.
-    model = ml.leeftijd_groei(frame, 2021, 2020, familie="poisson", betrouwbaarheid=0.998)
+    model = ml.age_growth(frame, 2021, 2020, familie="poisson", betrouwbaarheid=0.998)
     table = model.per_groep
     assert (table["ondergrens"] <= ratio).all() and (ratio <= table["bovengrens"]).all()
     # Poisson data: growth differs between groups by construction and the test sees it.
@@ -56,8 +56,8 @@ def test_age_model_interval_coverage_is_nominal():
     frame = age_design(RATE_REF, ratio, population=5_000.0)
     covered = []
     for rep in range(300):
-        frame["aantal"] = simuleer_tellingen(frame["mu"], SEED + rep)
-        t = ml.leeftijd_groei(frame, 2021, 2020, "poisson").per_groep
+        frame["aantal"] = simulate_counts(frame["mu"], SEED + rep)
+        t = ml.age_growth(frame, 2021, 2020, "poisson").per_groep
         covered.extend(((t["ondergrens"] <= ratio) & (ratio <= t["bovengrens"])).tolist())
     coverage = np.mean(covered)
     assert 0.93 <= coverage <= 0.97, coverage  # 1800 intervals: binomial sd about 0.005
@@ -69,9 +69,9 @@ def test_age_model_common_growth_under_overdispersion():
     frame = age_design(RATE_REF, np.full(6, common))
     covered_quasi, covered_poisson, detected = [], [], []
     for rep in range(200):
-        frame["aantal"] = simuleer_tellingen(frame["mu"], SEED + rep, phi=30.0)
-        auto = ml.leeftijd_groei(frame, 2021, 2020, "auto")
-        poisson = ml.leeftijd_groei(frame, 2021, 2020, "poisson")
+        frame["aantal"] = simulate_counts(frame["mu"], SEED + rep, phi=30.0)
+        auto = ml.age_growth(frame, 2021, 2020, "auto")
+        poisson = ml.age_growth(frame, 2021, 2020, "poisson")
         detected.append(auto.familie == AUTO_OVERDISPERSED_FAMILY)
         g = auto.gemeenschappelijk
         covered_quasi.append(g["ondergrens"] <= common <= g["bovengrens"])
@@ -85,7 +85,7 @@ def test_age_model_common_growth_under_overdispersion():
 def test_interaction_test_is_flagged_when_dispersion_comes_from_the_tested_differences():
     frame = age_design(np.full(6, 0.2), np.array([1.2, 1.0, 1.0, 1.0, 1.0, 0.9]))
     frame["aantal"] = frame["mu"].round()
-    model = ml.leeftijd_groei(frame, 2021, 2020, "quasipoisson")
+    model = ml.age_growth(frame, 2021, 2020, "quasipoisson")
     assert not model.toets.identificeerbaar and model.toets.p_familie is None
     assert model.toets.phi_kritiek == pytest.approx(model.toets.statistiek / 11.0705, rel=1e-4)  # chi²(5; 0,95)
     assert "niet uit te voeren" in mx.toets_zin(model.toets, 0.95, "de groei", "leeftijdsgroepen")
@@ -100,10 +100,10 @@ def test_reference_year_parameter():
 
 
 def test_worked_example_matches_the_model():
-    data = gegevens_leeftijd(2021, 2020)
-    model = ml.leeftijd_groei(data.tellingen, 2021, 2020, "poisson")
+    data = load_age_data(2021, 2020)
+    model = ml.age_growth(data.tellingen, 2021, 2020, "poisson")
     row = model.per_groep.set_index("leeftijdsgroep").loc["0-10"]
-    ratio, lo, hi = ml.verhouding_met_de_hand(row.aantal, row.aantal_ref, row.bevolking, row.bevolking_ref)
+    ratio, lo, hi = ml.ratio_by_hand(row.aantal, row.aantal_ref, row.bevolking, row.bevolking_ref)
     assert (ratio, lo, hi) == pytest.approx((row.verhouding, row.ondergrens, row.bovengrens), rel=1e-8)
     # seeds/000_4b7b462fe0c6bb31.txt, "Leeftijdscategorieën hulpvragen": 0-10 jaar 19.122 (2021) and 15.993 (2020)
     assert (row.aantal, row.aantal_ref) == (19_122, 15_993)
@@ -113,16 +113,16 @@ def test_worked_example_matches_the_model():
 
 
 def test_population_bands_sum_to_the_report_age_groups():
-    pop = bevolking_per_groep(GROUPS)
+    pop = bevolking_per_group(GROUPS)
     totals = pop.groupby("jaar")["bevolking"].sum()
     assert totals[2021] == 404_885 and totals[2020] == 404_365  # shared/reference/README.md
     with pytest.raises(ValueError):
-        groepeer_leeftijd(pd.DataFrame({"leeftijdsgroep": ["5-14"], "inwoners": [1]}), GROUPS)
+        group_ages(pd.DataFrame({"leeftijdsgroep": ["5-14"], "inwoners": [1]}), GROUPS)
 
 
 def test_fitting_the_shipped_data_is_deterministic():
     def run():
-        return ml.leeftijd_groei(gegevens_leeftijd(2021, 2020).tellingen, 2021, 2020, "auto")
+        return ml.age_growth(load_age_data(2021, 2020).tellingen, 2021, 2020, "auto")
 
     a1, a2 = run(), run()
     pd.testing.assert_frame_equal(a1.per_groep, a2.per_groep, check_exact=True)
@@ -133,23 +133,23 @@ def test_missing_population_uses_the_documented_fallback(project):
     path = project / "data" / "referentie" / "cbs_bevolking_leeftijd.csv"
     cbs = pd.read_csv(path, dtype=str)
     cbs[~cbs["peildatum"].str.startswith("2021")].to_csv(path, index=False)
-    nearest = gegevens_leeftijd(2021, 2020, "dichtstbijzijnde", root=project)
+    nearest = load_age_data(2021, 2020, "dichtstbijzijnde", root=project)
     source = nearest.bevolking_bron.set_index("jaar")
     assert bool(source.loc[2021, "terugval"]) and "1 januari 2020" in source.loc[2021, "bron"]
     assert not bool(source.loc[2020, "terugval"])
-    counts_only = gegevens_leeftijd(2021, 2020, "aantallen", root=project)
+    counts_only = load_age_data(2021, 2020, "aantallen", root=project)
     assert counts_only.tellingen["bevolking"].isna().all()
-    model = ml.leeftijd_groei(counts_only.tellingen, 2021, 2020, "poisson")
+    model = ml.age_growth(counts_only.tellingen, 2021, 2020, "poisson")
     assert not model.met_bevolking
     row = model.per_groep.set_index("leeftijdsgroep").loc["0-10"]
     assert row.verhouding == pytest.approx(19_122 / 15_993)
 
 
 def test_model_without_previous_year_says_so_in_dutch():
-    data = gegevens_leeftijd(2020, 2019)
+    data = load_age_data(2020, 2019)
     assert data.jaren == [2020]
-    with pytest.raises(ModelFout, match="2019"):
-        ml.leeftijd_groei(data.tellingen, 2020, 2019)
+    with pytest.raises(ModelError, match="2019"):
+        ml.age_growth(data.tellingen, 2020, 2019)
 
 
 # --- the chapter ------------------------------------------------------------------------------------

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jaarverslag import lees_tabel
+from jaarverslag import load_table
 from jaarverslag.chapters import model_zorgconsumptie
 from jaarverslag.data import geo
-from jaarverslag.data.metrics import CONSULTEENHEID_GEWICHT, consulteenheden, weighted_consulteenheden
-from jaarverslag.data.population import T_CONSUMPTIE_SOORT, T_EENHEDEN, T_PER_1000, gegevens_zorgconsumptie
+from jaarverslag.data.metrics import CONSULTEENHEID_WEIGHTS, consulteenheden, weighted_consulteenheden
+from jaarverslag.data.population import T_CONSULTEENHEDEN, T_CONSUMPTION_TYPE, T_PER_1000, load_consumption_data
 from jaarverslag.models import zorgconsumptie as mz
-from jaarverslag.models.simulation import simuleer_tellingen
+from jaarverslag.models.simulation import simulate_counts
 from jaarverslag.render import fmt
 from jaarverslag.render import model_tables as mt
 from jaarverslag.render import model_text as mx
@@ -48,7 +48,7 @@ def municipality_design(n_gemeenten: int, years: list[int], seed: int) -> tuple[
 def test_consumption_model_recovers_year_and_gemeente_effects_with_overdispersion():
     years = [2019, 2020, 2021]
     frame, _gamma, tau = municipality_design(30, years, SEED)
-    frame["consulteenheden"] = simuleer_tellingen(frame["mu"], SEED, phi=4.0)
+    frame["consulteenheden"] = simulate_counts(frame["mu"], SEED, phi=4.0)
     model = mz.zorgconsumptie_model(frame, 2021, 2019, "auto", 0.95)
     assert model.familie == "quasipoisson"
     assert 2.0 < model.dispersie.phi < 7.0  # true phi 4 (58 df)
@@ -80,8 +80,8 @@ def test_distance_model_recovers_decay():
         for y in (2019, 2020)
     ]
     frame = pd.DataFrame(rows)
-    frame["consulteenheden"] = simuleer_tellingen(frame["mu"], SEED)
-    result = mz.afstand_model(frame, afstanden, "auto", 0.95, 2019)
+    frame["consulteenheden"] = simulate_counts(frame["mu"], SEED)
+    result = mz.distance_model(frame, afstanden, "auto", 0.95, 2019)
     e = result.per_eenheid
     assert e["ondergrens"] <= true_per_10km <= e["bovengrens"]
     assert result.halvering_km == pytest.approx(math.log(0.5) * 10 / math.log(e["verhouding"]))
@@ -106,7 +106,7 @@ def test_funnel_limits_follow_the_formula():
     half = 1.959964 * math.sqrt(0.9 * 0.2 / row["inwoners"]) * 1000
     assert row["boven_0.95"] == pytest.approx(200 + half, rel=1e-5)
     assert f.punten["buiten"].isna().all()
-    assert (mx.trechter_oordeel(f) == mx.INSIDE_LIMITS).all()
+    assert (mx.funnel_verdict(f) == mx.INSIDE_LIMITS).all()
 
 
 def test_funnel_verdict_names_the_widest_limit_crossed():
@@ -119,21 +119,21 @@ def test_funnel_verdict_names_the_widest_limit_crossed():
         }
     )
     f = mz.funnel(frame, 2021, familie="poisson")
-    verdict = mx.trechter_oordeel(f)
+    verdict = mx.funnel_verdict(f)
     assert f.punten["buiten"].iloc[-1] == mz.FUNNEL_LIMITS[-1]
     assert verdict.iloc[-1] == "buiten 99,8%-grens (hoger)"
     assert verdict.iloc[0] == "binnen de grenzen"
 
 
 def test_weighted_units_variance_factor():
-    assert mz.gewichten_dispersie({"Consult": 100}) == 1.0
-    assert mz.gewichten_dispersie({"Advies/telefonisch consult": 100, "Visite": 100}) == pytest.approx(
+    assert mz.weights_dispersion({"Consult": 100}) == 1.0
+    assert mz.weights_dispersion({"Advies/telefonisch consult": 100, "Visite": 100}) == pytest.approx(
         (0.25 * 100 + 2.25 * 100) / (0.5 * 100 + 1.5 * 100)
     )
 
 
 def test_the_printed_rule_is_the_weighted_sum_rounded_half_up():
-    counts = pd.DataFrame({"soort": list(CONSULTEENHEID_GEWICHT), "aantal": [7, 2, 1]})
+    counts = pd.DataFrame({"soort": list(CONSULTEENHEID_WEIGHTS), "aantal": [7, 2, 1]})
     assert weighted_consulteenheden(counts).tolist() == [3.5, 2.0, 1.5]
     assert consulteenheden(7, 2, 1) == 7  # 3,5 + 2 + 1,5
     assert consulteenheden(1, 0, 0) == 1  # 0,5 rounds up, not to even
@@ -147,19 +147,22 @@ def test_consulteenheden_weights_reproduce_printed_units_2021():
     # seeds/000_4b7b462fe0c6bb31.txt, section "Zorgconsumptie per gemeente", row "consulteenheden":
     # 0,5 × advies/telefonisch consult + 1 × consult + 1,5 × visite, rounded half up to whole units (Dinkelland
     # 3.703,5 is printed as 3.704), equals the printed units of every gemeente.
-    counts = lees_tabel(T_CONSUMPTIE_SOORT, 2021)
+    counts = load_table(T_CONSUMPTION_TYPE, 2021)
     counts["eenheden"] = weighted_consulteenheden(counts)
     computed = counts.groupby(counts["gemeente"].astype(str))["eenheden"].sum()
-    printed = lees_tabel(T_EENHEDEN, 2021).set_index("gemeente")["consulteenheden"]
+    printed = load_table(T_CONSULTEENHEDEN, 2021).set_index("gemeente")["consulteenheden"]
     for gemeente, value in printed.items():
         assert fmt.round_half_up(computed[str(gemeente)]) == value, gemeente
 
 
 def test_units_worked_example_reproduces_the_printed_rate():
-    noemers = lees_tabel("inwoners_gemeente", 2021).set_index("gemeente")["inwoners_x1000"]
-    printed = lees_tabel(T_PER_1000, 2021).set_index("gemeente")["consulteenheden_per_1000"]
-    steps = mt.eenheden_voorbeeld(
-        lees_tabel(T_CONSUMPTIE_SOORT, 2021), "Dinkelland", float(noemers["Dinkelland"]), float(printed["Dinkelland"])
+    denominators = load_table("inwoners_gemeente", 2021).set_index("gemeente")["inwoners_x1000"]
+    printed = load_table(T_PER_1000, 2021).set_index("gemeente")["consulteenheden_per_1000"]
+    steps = mt.consulteenheden_example(
+        load_table(T_CONSUMPTION_TYPE, 2021),
+        "Dinkelland",
+        float(denominators["Dinkelland"]),
+        float(printed["Dinkelland"]),
     ).set_index("Stap")["Uitkomst"]
     assert steps["Consulteenheden"] == "3.703,5"
     assert steps["Afgerond (half naar boven)"] == steps["Gedrukt in het jaarverslag"]
@@ -169,16 +172,16 @@ def test_units_worked_example_reproduces_the_printed_rate():
 def test_fitted_rates_reproduce_printed_per_1000(jaar):
     # seeds/000_4b7b462fe0c6bb31.txt, "Zorgconsumptie per gemeente", rows "<jaar> eenheden per 1.000 inwoners".
     # Rounding rule: round half up to whole units per 1,000 (fmt.round_half_up), as the report prints.
-    data = gegevens_zorgconsumptie(jaar)
+    data = load_consumption_data(jaar)
     model = mz.zorgconsumptie_model(data.tabel, jaar, 2019, "auto", 0.95)
     fitted = model.fitted[model.fitted["jaar"] == jaar].set_index("gemeente")["per_1000_model"]
-    printed = lees_tabel(T_PER_1000, jaar).set_index("gemeente")["consulteenheden_per_1000"]
+    printed = load_table(T_PER_1000, jaar).set_index("gemeente")["consulteenheden_per_1000"]
     for gemeente, value in printed.items():
         assert fmt.round_half_up(fitted[str(gemeente)]) == value, gemeente
 
 
 def test_regional_rate_of_the_model_is_units_over_inhabitants():
-    data = gegevens_zorgconsumptie(2021)
+    data = load_consumption_data(2021)
     model = mz.zorgconsumptie_model(data.tabel, 2021, 2019, "auto", 0.95)
     reg = model.regionaal
     assert np.allclose(reg["per_1000_model"], reg["per_1000"], rtol=1e-9)
@@ -190,9 +193,9 @@ def test_regional_rate_of_the_model_is_units_over_inhabitants():
 
 def test_fitting_the_shipped_data_is_deterministic():
     def run():
-        cons = gegevens_zorgconsumptie(2021)
+        cons = load_consumption_data(2021)
         return mz.zorgconsumptie_model(
-            cons.tabel, 2021, 2019, "auto", 0.95, geo.afstanden(), mz.gewichten_dispersie(cons.soorten[2021])
+            cons.tabel, 2021, 2019, "auto", 0.95, geo.afstanden(), mz.weights_dispersion(cons.soorten[2021])
         )
 
     c1, c2 = run(), run()
@@ -229,17 +232,17 @@ def test_chapter_falls_back_to_the_first_year_as_base():
 
 
 def test_haversine_and_centroid():
-    assert geo.haversine_km(geo.Punt(52.0, 6.0), geo.Punt(53.0, 6.0)) == pytest.approx(111.2, abs=0.1)
+    assert geo.haversine_km(geo.Point(52.0, 6.0), geo.Point(53.0, 6.0)) == pytest.approx(111.2, abs=0.1)
     square = {"type": "Polygon", "coordinates": [[[6.0, 52.0], [6.2, 52.0], [6.2, 52.2], [6.0, 52.2], [6.0, 52.0]]]}
-    p = geo.referentiepunt(square)
+    p = geo.reference_point(square)
     assert (p.lat, p.lon) == pytest.approx((52.1, 6.1), abs=1e-6)
-    assert geo.punt_in_polygoon(p, square) and not geo.punt_in_polygoon(geo.Punt(52.3, 6.1), square)
+    assert geo.point_in_polygon(p, square) and not geo.point_in_polygon(geo.Point(52.3, 6.1), square)
 
 
 def test_spoedposten_lie_in_their_municipality():
-    grenzen = {f["properties"]["gemeente"]: f["geometry"] for f in geo.lees_grenzen()["features"]}
-    for post in lees_tabel(geo.SPOEDPOSTEN_TABEL).itertuples():
-        assert geo.punt_in_polygoon(geo.Punt(post.lat, post.lon), grenzen[str(post.spoedpost)]), post.spoedpost
+    grenzen = {f["properties"]["gemeente"]: f["geometry"] for f in geo.read_boundaries()["features"]}
+    for post in load_table(geo.SPOEDPOSTEN_TABLE).itertuples():
+        assert geo.point_in_polygon(geo.Point(post.lat, post.lon), grenzen[str(post.spoedpost)]), post.spoedpost
 
 
 def test_distances_are_plausible():
@@ -250,6 +253,6 @@ def test_distances_are_plausible():
         and d.loc["Hengelo", "dichtstbijzijnde_post"] == "Hengelo"
     )
     assert d["afstand_km"].max() < 30  # the region is about 40 km across
-    for gemeente, geometry in ((f["properties"]["gemeente"], f["geometry"]) for f in geo.lees_grenzen()["features"]):
-        point = geo.Punt(d.loc[gemeente, "lat"], d.loc[gemeente, "lon"])
-        assert geo.punt_in_polygoon(point, geometry), gemeente  # a centroid can fall outside a concave shape
+    for gemeente, geometry in ((f["properties"]["gemeente"], f["geometry"]) for f in geo.read_boundaries()["features"]):
+        point = geo.Point(d.loc[gemeente, "lat"], d.loc[gemeente, "lon"])
+        assert geo.point_in_polygon(point, geometry), gemeente  # a centroid can fall outside a concave shape

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from jaarverslag.build import stage
-from jaarverslag.build.errors import BuildFout
+from jaarverslag.build.errors import BuildError
 from jaarverslag.data import narrative
 from jaarverslag.data.report import valideer
 
@@ -85,13 +85,13 @@ def test_a_symbolic_link_to_an_outside_file_is_refused(project, tmp_path):
     path.unlink()
     path.symlink_to(secret)
     assert any("symbolische link" in p.fout for p in valideer([2021], project).problemen)
-    with pytest.raises(BuildFout, match="voorwoord.md"):
+    with pytest.raises(BuildError, match="voorwoord.md"):
         stage._narrative(project, 2021, tmp_path / "stage")
 
 
 def test_staging_checks_again_even_when_validation_was_skipped(project, tmp_path):
     (narrative.folder(project, 2021) / "hoogtepunten.md").write_text(HOSTILE["script"], encoding="utf-8")
-    with pytest.raises(BuildFout, match="hoogtepunten.md: regel 1: HTML is niet toegestaan"):
+    with pytest.raises(BuildError, match="hoogtepunten.md: regel 1: HTML is niet toegestaan"):
         stage._narrative(project, 2021, tmp_path / "stage")
 
 

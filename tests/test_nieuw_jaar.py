@@ -10,10 +10,10 @@ from jaarverslag import cli
 from jaarverslag.data import checks, metrics
 from jaarverslag.data.codebook import codebook
 from jaarverslag.data.comparisons import PRINTED_ONLY_TABLES
-from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.narrative import FILES as NARRATIVE_FILES
-from jaarverslag.data.new_year import JaarBestaatAl, maak
-from jaarverslag.data.paths import ROOT_ENV, verslagjaren
+from jaarverslag.data.new_year import YearExistsError, make_year
+from jaarverslag.data.paths import ROOT_ENV, report_years
 from jaarverslag.data.report import valideer
 
 JAAR = 2022
@@ -30,7 +30,7 @@ def _per_year_tables(root: Path) -> list:
 @pytest.fixture
 def nieuw(project):
     """A project copy with data/2022/ made by nieuw-jaar."""
-    return maak(JAAR, project)
+    return make_year(JAAR, project)
 
 
 def test_every_per_year_table_is_a_header_only_template(nieuw, project):
@@ -38,9 +38,9 @@ def test_every_per_year_table_is_a_header_only_template(nieuw, project):
     tables = _per_year_tables(project)
     assert len(tables) > 20
     for table in tables:
-        assert (folder / table.bestand).read_text(encoding="utf-8") == ",".join(table.kolomnamen) + "\n"
+        assert (folder / table.bestand).read_text(encoding="utf-8") == ",".join(table.column_names) + "\n"
     assert {p.name for p in folder.glob("*.csv")} == {t.bestand for t in tables}
-    assert JAAR in verslagjaren(project)
+    assert JAAR in report_years(project)
     assert not [p for p in (project / "data").iterdir() if p.name.startswith(".")]  # no staging folder left
 
 
@@ -70,20 +70,20 @@ def test_instructions_name_every_table_with_title_row_and_codebook_page(nieuw, p
 def test_refuses_to_overwrite_an_existing_year_folder(nieuw, project):
     filled = project / "data" / str(JAAR) / "verrichtingen.csv"
     filled.write_text(filled.read_text(encoding="utf-8") + "2022,Hengelo,Visite,3000,zeker,\n", encoding="utf-8")
-    with pytest.raises(JaarBestaatAl, match="bestaat al; make nieuw-jaar overschrijft niets"):
-        maak(JAAR, project)
+    with pytest.raises(YearExistsError, match="bestaat al; make nieuw-jaar overschrijft niets"):
+        make_year(JAAR, project)
     assert "3000" in filled.read_text(encoding="utf-8")
-    with pytest.raises(JaarBestaatAl, match="data/2021/ bestaat al"):
-        maak(2021, project)
-    assert len(lees_tabel("verrichtingen", 2021, project)) == 32
+    with pytest.raises(YearExistsError, match="data/2021/ bestaat al"):
+        make_year(2021, project)
+    assert len(load_table("verrichtingen", 2021, project)) == 32
 
 
 def test_refuses_an_existing_empty_folder_and_a_bad_year(project):
     (project / "data" / "2023").mkdir()
-    with pytest.raises(JaarBestaatAl):
-        maak(2023, project)
+    with pytest.raises(YearExistsError):
+        make_year(2023, project)
     with pytest.raises(ValueError, match="vier cijfers"):
-        maak(22, project)
+        make_year(22, project)
 
 
 def test_command_line(project, monkeypatch, capsys):
@@ -98,19 +98,19 @@ def test_command_line(project, monkeypatch, capsys):
 
 def test_a_header_only_table_is_not_available(nieuw, project):
     for table in _per_year_tables(project):
-        assert not beschikbaar(table.naam, JAAR, project), table.naam
+        assert not is_available(table.naam, JAAR, project), table.naam
     # a chapter that compares with last year sees no previous year
-    _, has_previous = metrics.met_vorig_jaar("verrichtingen", 2021, ["post", "verrichting"], root=project)
+    _, has_previous = metrics.with_previous_year("verrichtingen", 2021, ["post", "verrichting"], root=project)
     assert has_previous
     path = project / "data" / "2020" / "verrichtingen.csv"
     path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
-    _, has_previous = metrics.met_vorig_jaar("verrichtingen", 2021, ["post", "verrichting"], root=project)
+    _, has_previous = metrics.with_previous_year("verrichtingen", 2021, ["post", "verrichting"], root=project)
     assert not has_previous
 
 
 def test_reference_tables_stay_available_even_on_one_line(project):
     # the municipal boundaries are one line of GeoJSON: the header-only rule is for CSV tables only
-    assert beschikbaar("gemeentegrenzen", None, project)
+    assert is_available("gemeentegrenzen", None, project)
 
 
 def test_validate_lists_the_templates_as_missing_not_as_errors(nieuw, project):

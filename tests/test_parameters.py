@@ -7,9 +7,9 @@ import pytest
 from jaarverslag import cli
 from jaarverslag.build import cache, execute, run
 from jaarverslag.build import parameters as par
-from jaarverslag.build.errors import BuildFout
+from jaarverslag.build.errors import BuildError
 from jaarverslag.build.execute import Uitkomst
-from jaarverslag.build.parameters import Instelling, Parameter
+from jaarverslag.build.parameters import Parameter, Setting
 
 from conftest import run_build
 
@@ -73,7 +73,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def problem(root: Path, bestand: Path | None = None, opties: tuple[str, ...] = ()) -> str:
-    with pytest.raises(BuildFout) as err:
+    with pytest.raises(BuildError) as err:
         par.scenario(root, bestand, opties)
     return str(err.value)
 
@@ -82,24 +82,24 @@ def problem(root: Path, bestand: Path | None = None, opties: tuple[str, ...] = (
 
 
 def test_parameters_cell_names_annotations_and_defaults(root):
-    cel = par.parameters_cel(root / "notebooks" / "scenario.md")
-    assert list(cel) == ["jaar", "groei", "aantal", "naam", "trend", "lijst", "los"]
-    assert cel["groei"] == Parameter("float", "33.3")
-    assert cel["naam"] == Parameter("str", "'auto'")
-    assert cel["lijst"].annotatie == "list[int]"
-    assert cel["los"] == Parameter(None, "3")
+    cell = par.parameters_cell(root / "notebooks" / "scenario.md")
+    assert list(cell) == ["jaar", "groei", "aantal", "naam", "trend", "lijst", "los"]
+    assert cell["groei"] == Parameter("float", "33.3")
+    assert cell["naam"] == Parameter("str", "'auto'")
+    assert cell["lijst"].annotatie == "list[int]"
+    assert cell["los"] == Parameter(None, "3")
 
 
 def test_notebook_without_parameters_cell_has_none(tmp_path):
     path = tmp_path / "leeg.md"
     path.write_text(HEADER, encoding="utf-8")
-    assert par.parameters_cel(path) == {}
+    assert par.parameters_cell(path) == {}
 
 
 def test_parameters_cell_of_a_real_notebook():
-    cel = par.parameters_cel(ROOT / "notebooks" / "model_leeftijd.md")
-    assert list(cel) == ["jaar", "referentiejaar", "betrouwbaarheid", "familie", "terugval"]
-    assert {n: p.annotatie for n, p in cel.items()} == {
+    cell = par.parameters_cell(ROOT / "notebooks" / "model_leeftijd.md")
+    assert list(cell) == ["jaar", "referentiejaar", "betrouwbaarheid", "familie", "terugval"]
+    assert {n: p.annotatie for n, p in cell.items()} == {
         "jaar": "int",
         "referentiejaar": "int",
         "betrouwbaarheid": "int",
@@ -113,14 +113,14 @@ def test_parameters_cell_of_a_real_notebook():
 
 def test_parameter_file_is_read_per_notebook(tmp_path):
     path = write(tmp_path / "scenario.yml", "scenario:\n  groei: 40\n  naam: tekst\nkaal: {}\n")
-    assert par.lees_parameterbestand(path) == [
-        Instelling("scenario", "groei", 40, str(path)),
-        Instelling("scenario", "naam", "tekst", str(path)),
+    assert par.read_parameter_file(path) == [
+        Setting("scenario", "groei", 40, str(path)),
+        Setting("scenario", "naam", "tekst", str(path)),
     ]
 
 
 def test_empty_parameter_file_has_no_overrides(tmp_path):
-    assert par.lees_parameterbestand(write(tmp_path / "leeg.yml", "# niets\n")) == []
+    assert par.read_parameter_file(write(tmp_path / "leeg.yml", "# niets\n")) == []
 
 
 @pytest.mark.parametrize(
@@ -156,15 +156,15 @@ def test_unusable_parameter_file(root, text, expected):
     ],
 )
 def test_option_value_is_a_yaml_scalar(text, value):
-    inst = par.lees_parameteroptie(text)
+    inst = par.read_parameter_option(text)
     assert (inst.notebook, inst.naam, inst.bron) == ("scenario", text.split("=")[0].split(".")[1], "-p")
     assert inst.waarde == value and type(inst.waarde) is type(value)
 
 
 @pytest.mark.parametrize("text", ["scenario", "scenario=1", "scenario.=1", ".groei=1", "scenario.groei"])
 def test_malformed_option(text):
-    with pytest.raises(BuildFout, match="verwacht NOTEBOOK.NAAM=WAARDE"):
-        par.lees_parameteroptie(text)
+    with pytest.raises(BuildError, match="verwacht NOTEBOOK.NAAM=WAARDE"):
+        par.read_parameter_option(text)
 
 
 # Merging
@@ -172,9 +172,9 @@ def test_malformed_option(text):
 
 def test_command_line_wins_over_the_file(root):
     path = write(root / "scenario.yml", "scenario:\n  groei: 40\n  aantal: 7\n")
-    samen = par.scenario(root, path, ["scenario.aantal=8", "scenario.naam=poisson", "scenario.aantal=9"])
-    assert samen == {"scenario": {"groei": 40.0, "aantal": 9, "naam": "poisson"}}
-    assert type(samen["scenario"]["groei"]) is float  # an int for a float is stored as the float it means
+    combine = par.scenario(root, path, ["scenario.aantal=8", "scenario.naam=poisson", "scenario.aantal=9"])
+    assert combine == {"scenario": {"groei": 40.0, "aantal": 9, "naam": "poisson"}}
+    assert type(combine["scenario"]["groei"]) is float  # an int for a float is stored as the float it means
 
 
 def test_no_overrides_is_an_empty_scenario(root):
@@ -226,7 +226,7 @@ def test_file_problems_name_the_file_and_all_are_listed(root):
 
 
 def test_taak_parameters_merge_the_overrides(root):
-    taken = execute.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "trend": True}})
+    taken = execute.tasks_for([2020, 2021], root, {"scenario": {"groei": 40.0, "trend": True}})
     by_name = {(t.jaar, t.notebook): t for t in taken}
     assert by_name[2021, "scenario"].parameters == {"jaar": 2021, "groei": 40.0, "trend": True}
     assert by_name[2020, "scenario"].parameters == {"jaar": 2020, "groei": 40.0, "trend": True}
@@ -238,21 +238,24 @@ def reasons(root: Path, overrides: dict | None) -> dict[str, str | None]:
     """Why each 2021 run would run now, as the build decides it."""
     cache_dir = root / "_build" / "cache"
     return {
-        t.notebook: cache.reden_om_te_draaien(
-            cache.entry_path(cache_dir, t.jaar, t.notebook), cache.Sleutel.voor(root, t.bron, t.parameters), t.uit, root
+        t.notebook: cache.reason_to_run(
+            cache.entry_path(cache_dir, t.jaar, t.notebook),
+            cache.Key.for_notebook(root, t.bron, t.parameters),
+            t.uit,
+            root,
         )
-        for t in execute.taken_voor([2021], root, overrides)
+        for t in execute.tasks_for([2021], root, overrides)
     }
 
 
 def run_all(root: Path, overrides: dict | None) -> None:
     """Record every 2021 run in the cache as the build does after a successful run."""
-    for t in execute.taken_voor([2021], root, overrides):
+    for t in execute.tasks_for([2021], root, overrides):
         t.map.mkdir(parents=True, exist_ok=True)
         t.uit.write_text("{}", encoding="utf-8")
-        cache.schrijf_entry(
+        cache.write_entry(
             cache.entry_path(root / "_build" / "cache", t.jaar, t.notebook),
-            cache.Sleutel.voor(root, t.bron, t.parameters),
+            cache.Key.for_notebook(root, t.bron, t.parameters),
             t.map / execute.READS_FILE,
             root,
         )
@@ -270,11 +273,11 @@ def test_a_changed_override_reruns_exactly_that_notebook(root):
 
 
 def test_summary_lists_the_overrides_in_use(root):
-    taken = execute.taken_voor([2020, 2021], root, {"scenario": {"groei": 40.0, "naam": "poisson"}})
+    taken = execute.tasks_for([2020, 2021], root, {"scenario": {"groei": 40.0, "naam": "poisson"}})
     text = run.samenvatting([Uitkomst(t, 0.0, None) for t in taken], {2020: False, 2021: False})
     lines = [line for line in text.splitlines() if line.startswith("  scenario")]
     assert lines == ["  scenario scenario: groei = 40.0 (standaard 33.3), naam = 'poisson' (standaard 'auto')"]
-    plain = run.samenvatting([Uitkomst(t, 0.0, None) for t in execute.taken_voor([2021], root)], {2021: False})
+    plain = run.samenvatting([Uitkomst(t, 0.0, None) for t in execute.tasks_for([2021], root)], {2021: False})
     assert "scenario" not in plain
 
 
@@ -329,12 +332,12 @@ def declared(tmp_path: Path) -> Path:
 
 
 def test_allowed_values_are_read_from_the_comment(declared):
-    cel = par.parameters_cel(declared / "notebooks" / "model.md")
-    assert cel["familie"] == Parameter("str", "'auto'", ("auto", "poisson", "negbin"), None)
-    assert cel["betrouwbaarheid"].bounds == (50.0, 99.0)
-    assert cel["marge"].bounds == (0.0, None)
-    assert (cel["referentiejaar"].choices, cel["referentiejaar"].bounds) == (("0",), (2000.0, 2100.0))
-    assert cel["jaar"] == Parameter("int", "2021")
+    cell = par.parameters_cell(declared / "notebooks" / "model.md")
+    assert cell["familie"] == Parameter("str", "'auto'", ("auto", "poisson", "negbin"), None)
+    assert cell["betrouwbaarheid"].bounds == (50.0, 99.0)
+    assert cell["marge"].bounds == (0.0, None)
+    assert (cell["referentiejaar"].choices, cell["referentiejaar"].bounds) == (("0",), (2000.0, 2100.0))
+    assert cell["jaar"] == Parameter("int", "2021")
     taken = ["model.familie=negbin", "model.betrouwbaarheid=50", "model.marge=1000", "model.referentiejaar=2019"]
     assert par.scenario(declared, opties=taken) == {
         "model": {"familie": "negbin", "betrouwbaarheid": 50, "marge": 1000.0, "referentiejaar": 2019}
@@ -382,20 +385,20 @@ def test_the_real_cells_declare_what_the_models_accept():
     from jaarverslag.models.glm import FAMILIES
 
     for name in ("model_leeftijd", "model_zorgconsumptie"):
-        cel = par.parameters_cel(ROOT / "notebooks" / f"{name}.md")
-        assert cel["familie"].choices == FAMILIES, name
-        assert cel["betrouwbaarheid"].bounds == (50.0, 99.0), name
-    assert par.parameters_cel(ROOT / "notebooks" / "model_leeftijd.md")["terugval"].choices == FALLBACKS
+        cell = par.parameters_cell(ROOT / "notebooks" / f"{name}.md")
+        assert cell["familie"].choices == FAMILIES, name
+        assert cell["betrouwbaarheid"].bounds == (50.0, 99.0), name
+    assert par.parameters_cell(ROOT / "notebooks" / "model_leeftijd.md")["terugval"].choices == FALLBACKS
     declared = {
         (nb.stem, naam)
-        for nb in par.bronnotebooks(ROOT)
-        for naam, p in par.parameters_cel(nb).items()
+        for nb in par.source_notebooks(ROOT)
+        for naam, p in par.parameters_cell(nb).items()
         if p.choices is not None or p.bounds is not None
     }
     settable = {
         (nb.stem, naam)
-        for nb in par.bronnotebooks(ROOT)
-        for naam, p in par.parameters_cel(nb).items()
+        for nb in par.source_notebooks(ROOT)
+        for naam, p in par.parameters_cell(nb).items()
         if naam != par.PARAMETER and p.annotatie in ("int", "float", "str")
     }
     assert settable <= declared, sorted(settable - declared)  # every number or text a scenario sets is limited

@@ -11,7 +11,7 @@ from jaarverslag.render import fmt
 from jaarverslag.render import personeel_text as pt
 
 ROOT = Path(__file__).resolve().parents[1]
-# Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt), section "Aantallen - Huisartsen":
+# Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt), section "GroupCounts - Huisartsen":
 # 180 (-4 t.o.v. 2020), 29 AIOS ("zelfde"), 102 (+14); which number is which group is uncertain (codebook).
 PRINTED_HUISARTSEN_2021 = {"Huisartslid": 180, "AIOS": 29, "Hidha of waarnemer": 102}
 PRINTED_VERANDERING = {"Huisartslid": -4, "AIOS": 0, "Hidha of waarnemer": 14}
@@ -35,25 +35,25 @@ def test_gp_counts_and_changes_match_the_printed_text():
 def test_uncertain_gp_values_are_marked_and_explained():
     a = pn.huisartsen(2021)
     assert pn.onzeker(a).all()  # all of 2020 is derived, 180/102 are uncertain in 2021
-    table = pn.tabel(a, "Groep", pn.GROEP_NAMEN)
+    table = pn.tabel(a, "Groep", pn.GROUP_NAMES)
     assert table.set_index("Groep").loc["AIOS", "Zekerheid"] == "onzeker (2020)"
-    t = pe.toelichting_huisartsen(a)
+    t = pe.huisartsen_explanation(a)
     labels = [label for label, _ in t.punten]
     assert "AIOS 2020" in labels and any("2021" in label for label in labels)
     assert all(text for _, text in t.punten)
-    html = pt.toelichting_html(t).data
+    html = pt.explanation_html(t).data
     assert "NZa" in html  # the reason is taken from the toelichting column, not invented
     assert "†" in pt.onzeker_zin(3, 3, "groepen")
-    assert pn.tabel(pn.huisartsen(2020), "Groep", pn.GROEP_NAMEN)["Zekerheid"].eq("onzeker").all()
+    assert pn.tabel(pn.huisartsen(2020), "Groep", pn.GROUP_NAMES)["Zekerheid"].eq("onzeker").all()
 
 
 def test_staff_total_and_change():
     a = pn.medewerkers(2021)
     assert a.totaal == PRINTED_MEDEWERKERS[2021] and a.totaal_vorig_jaar == PRINTED_MEDEWERKERS[2020]
-    table = pn.tabel(a, "Functie", pn.FUNCTIE_NAMEN, totaal=True)
+    table = pn.tabel(a, "Functie", pn.ROLE_NAMES, totaal=True)
     total = table.set_index("Functie").loc[pn.TOTAAL]
     assert (total["2020"], total["2021"], total["Verschil"]) == (112, 97, -15)
-    assert len(pn.tabel_onzeker(a, totaal=True)) == len(table)
+    assert len(pn.table_uncertain(a, totaal=True)) == len(table)
     # 97 / 112 - 1 = -13,39% -> "−13,4%" (one decimal, half up)
     assert "−13,4%" in pe.medewerkers_zin(a)
     assert round(verandering_pct(97, 112), 1) == -13.4
@@ -64,12 +64,12 @@ def test_sick_leave_against_the_norm_from_reference_data():
     assert norm.norm_pct == 5.5 and norm.richting == "maximaal"  # "5,5% de norm"
     frame = pn.verzuim(2021)
     for jaar, printed in PRINTED_VERZUIM.items():
-        assert fmt.procent(pn.verzuim_waarde(frame, jaar), pn.VERZUIM_DECIMALEN) == printed
+        assert fmt.percent(pn.verzuim_value(frame, jaar), pn.VERZUIM_DECIMALS) == printed
     zin = pe.verzuim_zin(frame, 2021, norm)
     assert "3,04%" in zin and "5,5%" in zin and "gehaald" in zin and "niet gehaald" not in zin
     assert not pn.Norm(5.5, "maximaal", "x").gehaald(6.0)
     assert pn.Norm(90, "minimaal", "x").gehaald(95)
-    fig, alt = pe.verzuim_grafiek(frame, 2021, norm)
+    fig, alt = pe.verzuim_chart(frame, 2021, norm)
     plt.close(fig)
     assert "5,5%" in alt and "3,04%" in alt and "3,19%" in alt
 
@@ -78,12 +78,12 @@ def test_inflow_and_outflow_add_up_to_printed_totals_and_staff_change():
     v = pn.verloop(2021)
     for jaar, (instroom, uitstroom) in PRINTED_VERLOOP.items():
         assert (v.totaal(jaar, pn.INSTROOM), v.totaal(jaar, pn.UITSTROOM)) == (instroom, uitstroom)
-    table = pn.verloop_tabel(v).set_index(["Richting", "Functie"])
+    table = pn.turnover_table(v).set_index(["Richting", "Functie"])
     totals = (table.loc[("Instroom", pn.TOTAAL), "Aantal"], table.loc[("Uitstroom", pn.TOTAAL), "Aantal"])
     assert totals == PRINTED_VERLOOP[2021]
     assert table.loc[("Instroom", pn.TOTAAL), "Zekerheid"].endswith("gelijk aan het gedrukte totaal")
     # "+4" stands right by its label: only that value is certain, and only it goes without a dagger.
-    marks = pn.verloop_tabel_onzeker(v).to_numpy()
+    marks = pn.turnover_table_uncertain(v).to_numpy()
     certain = table.reset_index()[~marks]
     assert set(zip(certain["Richting"], certain["Functie"])) == {
         ("Instroom", "Postassistenten"),
@@ -95,11 +95,11 @@ def test_inflow_and_outflow_add_up_to_printed_totals_and_staff_change():
 
 
 def test_inflow_explanation_says_the_shared_reason_once():
-    t = pe.toelichting_verloop(pn.verloop(2021))
+    t = pe.turnover_explanation(pn.verloop(2021))
     assert t.inleiding.startswith("De getallen staan in de tekst los van hun functielabels.")
     assert len(t.punten) == 6 and not any(text.startswith("De getallen staan") for _, text in t.punten)
-    assert pn.verloop_onzeker(pn.verloop(2021)).sum() == 6
-    fig, alt = pe.verloop_grafiek(pn.verloop(2021))
+    assert pn.turnover_uncertain(pn.verloop(2021)).sum() == 6
+    fig, alt = pe.turnover_chart(pn.verloop(2021))
     plt.close(fig)
     assert "triagisten 14 erbij en 23 weg" in alt
 
@@ -120,8 +120,8 @@ def test_missing_years_say_so():
 
 def test_table_differences_keep_a_plain_zero_while_sentences_use_the_shared_sign():
     # The published tables print "0" for an unchanged count (AIOS 2021, three functions); text.verschil says "±0".
-    assert [pn.verschil_in_tabel(v) for v in (14, -4, 0)] == ["+14", "−4", "0"]
-    assert pn.tabel_opmaak()["Verschil"] is pn.verschil_in_tabel
+    assert [pn.difference_in_table(v) for v in (14, -4, 0)] == ["+14", "−4", "0"]
+    assert pn.table_formatters()["Verschil"] is pn.difference_in_table
     assert "Per saldo is dat −15." in pe.verloop_zin(pn.verloop(2021), pn.medewerkers(2021))
 
 

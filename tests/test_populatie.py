@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from jaarverslag.chapters import populatie as po
-from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.load import load_table
 from jaarverslag.data.status import UNCERTAIN
 from jaarverslag.render import populatie_text as pt
 from jaarverslag.render.fmt import round_half_up
@@ -30,7 +30,7 @@ def test_growth_index_reproduces_the_printed_column():
 
 
 def test_growth_index_matches_the_recorded_printed_comparisons():
-    printed = lees_tabel("gedrukte_vergelijkingen", 2021)
+    printed = load_table("gedrukte_vergelijkingen", 2021)
     printed = printed[printed["tabel"] == "hulpvragen_leeftijd_totaal"]
     computed = po.hulpvragen(2021).frame.set_index("leeftijdsgroep")["index_pct"]
     for row in printed.itertuples(index=False):
@@ -43,13 +43,13 @@ def test_totals_and_types_add_up_to_the_printed_totals():
     assert h.totaal == PRINTED_TOTAL_2021 and h.totaal_vorig_jaar == PRINTED_TOTAL_2020
     assert h.soorten == ["Advies/telefonisch consult", "Consult", "Visite"]
     assert (h.frame[h.soorten].sum(axis=1) == h.frame["aantal"]).all()  # advies + consult + visite = "Totaal 2021"
-    assert "100.036" in pt.totaal_zin(h) and "+2,0%" in pt.totaal_zin(h)  # 100.036 / 98.087 - 1 = 1,99%
+    assert "100.036" in pt.total_sentence(h) and "+2,0%" in pt.total_sentence(h)  # 100.036 / 98.087 - 1 = 1,99%
     paragraph = pt.hulpvragen_zin(h)
     assert "0-10 jaar" in paragraph and "120%" in paragraph and "93%" in paragraph and "zeker" in paragraph
 
 
 def test_rate_per_1000_uses_cbs_bands_of_the_same_year():
-    cbs = lees_tabel("cbs_bevolking_leeftijd")
+    cbs = load_table("cbs_bevolking_leeftijd")
     jan_2021 = cbs[cbs["peildatum"] == "2021-01-01"]
     bevolking_0_10 = jan_2021[jan_2021["leeftijdsgroep"].isin(["0-4", "5-9"])]["inwoners"].sum()
     oud = jan_2021[jan_2021["leeftijdsgroep"].isin(["80-84", "85-89", "90-94", "95+"])]["inwoners"].sum()
@@ -77,28 +77,28 @@ def test_inhabitants_and_the_cbs_count_are_both_named():
 
 
 def test_denominators_compare_the_report_with_cbs():
-    frame = po.noemers(2021)
+    frame = po.denominators(2021)
     row = frame.set_index("gemeente").loc["Hof van Twente"]
     assert row["inwoners_x1000"] == 28 and round(row["cbs_x1000"], 1) == pytest.approx(35.0)
-    assert "Hof van Twente" in pt.grootste_afwijking_zin(frame, 2021)
+    assert "Hof van Twente" in pt.largest_difference_sentence(frame, 2021)
 
 
 def test_year_without_previous_year_or_data_says_so():
     h2020 = po.hulpvragen(2020)
-    assert h2020.beschikbaar and not h2020.vorig_jaar_beschikbaar and h2020.bevolking_beschikbaar
-    assert "2019" in pt.groei_zin(h2020) and "niet beschikbaar" in pt.groei_zin(h2020)
+    assert h2020.is_available and not h2020.vorig_jaar_beschikbaar and h2020.bevolking_available
+    assert "2019" in pt.growth_sentence(h2020) and "niet beschikbaar" in pt.growth_sentence(h2020)
     assert list(po.tabel_aantallen(h2020).columns) == ["Leeftijdsgroep", "Totaal 2020"]
     h2019 = po.hulpvragen(2019)
-    assert not h2019.beschikbaar
+    assert not h2019.is_available
     texts = [
         pt.hulpvragen_zin(h2019),
-        pt.totaal_zin(h2019),
-        pt.groei_zin(h2019),
+        pt.total_sentence(h2019),
+        pt.growth_sentence(h2019),
         pt.per_1000_zin(h2019),
         pt.onzeker_zin(h2019),
         pt.bevolking_zin(h2019, po.inwoners(2019)),
         pt.inwoners_zin(po.inwoners(2019)),
-        pt.grootste_afwijking_zin(po.noemers(2019), 2019),
+        pt.largest_difference_sentence(po.denominators(2019), 2019),
     ]
     for text in texts:
         assert text and "nan" not in text.lower() and "None" not in text and "<NA>" not in text
@@ -120,8 +120,8 @@ def test_uncertain_rows_are_marked():
     assert po.onzeker(marked).tolist() == [True] + [False] * (len(frame) - 1)
     assert "0-10 jaar" in pt.onzeker_zin(marked)
     assert not po.onzeker(h).any()
-    assert po.tabel_onzeker(marked).tolist()[-1]  # the total of an uncertain part is uncertain too
-    assert isinstance(po.tabel_per_1000(h), pd.DataFrame)
+    assert po.table_uncertain(marked).tolist()[-1]  # the total of an uncertain part is uncertain too
+    assert isinstance(po.per_1000_table(h), pd.DataFrame)
 
 
 def test_tables_close_with_totals_that_match_the_report():
@@ -129,11 +129,11 @@ def test_tables_close_with_totals_that_match_the_report():
     total = po.tabel_aantallen(h).iloc[-1]
     # Column sums of the age table (57.073, 35.913, 7.050) and "Toename totaal SHT: 102 %" (100.036 / 98.087).
     assert total.tolist()[1:] == [57_073, 35_913, 7_050, 100_036, 98_087, 102]
-    rates = po.tabel_per_1000(h).iloc[-1]
-    assert rates["Leeftijdsgroep"] == po.ALLE_LEEFTIJDEN and rates["Inwoners 2021 (CBS)"] == 404_885
+    rates = po.per_1000_table(h).iloc[-1]
+    assert rates["Leeftijdsgroep"] == po.ALL_AGES and rates["Inwoners 2021 (CBS)"] == 404_885
     assert round_half_up(rates["Per 1.000 inwoners 2021"]) == round_half_up(100_036 / 404_885 * 1000) == 247
-    noemers = po.noemers_tabel(po.noemers(2021), 2021)
-    assert noemers.iloc[-1]["Verslag (× 1.000)"] == 393  # codebook: the report's own denominators sum to 393
+    denominators = po.denominators_table(po.denominators(2021), 2021)
+    assert denominators.iloc[-1]["Verslag (× 1.000)"] == 393  # codebook: the report's own denominators sum to 393
 
 
 def test_the_page_values_with_and_without_data(tmp_path, monkeypatch):

@@ -9,8 +9,8 @@ import pytest
 from papermill.parameterize import parameterize_notebook
 
 from jaarverslag.build import cache, execute, run
-from jaarverslag.build.errors import BuildFout
-from jaarverslag.build.parameters import controleer_upstream, run_parameters, scenario
+from jaarverslag.build.errors import BuildError
+from jaarverslag.build.parameters import check_upstream, run_parameters, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = """---
@@ -88,9 +88,7 @@ def test_the_upstream_scenario_flows_through(root):
 
 
 def test_the_run_papermill_gets_carries_the_upstream(root):
-    taak = next(
-        t for t in execute.taken_voor([2021], root, {"model": {"familie": "negbin"}}) if t.notebook == "vooruit"
-    )
+    taak = next(t for t in execute.tasks_for([2021], root, {"model": {"familie": "negbin"}}) if t.notebook == "vooruit")
     assert taak.parameters["upstream"]["model"]["familie"] == "negbin"
     nb = jupytext.read(taak.bron)
     for cell in nb.cells:
@@ -106,21 +104,24 @@ def reasons(root: Path, overrides: dict | None) -> dict[str, str | None]:
     """Why each 2021 run would run now, as the build decides it."""
     cache_dir = root / "_build" / "cache"
     return {
-        t.notebook: cache.reden_om_te_draaien(
-            cache.entry_path(cache_dir, t.jaar, t.notebook), cache.Sleutel.voor(root, t.bron, t.parameters), t.uit, root
+        t.notebook: cache.reason_to_run(
+            cache.entry_path(cache_dir, t.jaar, t.notebook),
+            cache.Key.for_notebook(root, t.bron, t.parameters),
+            t.uit,
+            root,
         )
-        for t in execute.taken_voor([2021], root, overrides)
+        for t in execute.tasks_for([2021], root, overrides)
     }
 
 
 def record(root: Path, overrides: dict | None) -> None:
     """Record every 2021 run in the cache as the build does after a successful run."""
-    for t in execute.taken_voor([2021], root, overrides):
+    for t in execute.tasks_for([2021], root, overrides):
         t.map.mkdir(parents=True, exist_ok=True)
         t.uit.write_text("{}", encoding="utf-8")
-        cache.schrijf_entry(
+        cache.write_entry(
             cache.entry_path(root / "_build" / "cache", t.jaar, t.notebook),
-            cache.Sleutel.voor(root, t.bron, t.parameters),
+            cache.Key.for_notebook(root, t.bron, t.parameters),
             t.map / execute.READS_FILE,
             root,
         )
@@ -148,10 +149,10 @@ def test_editing_the_upstream_default_reruns_the_downstream_notebook(root):
 def test_an_unknown_upstream_stops_the_build_before_anything(root, monkeypatch, capsys):
     notebook(root, "vooruit", DOWNSTREAM.replace('"model"', '"model", "modell"'))
     with pytest.raises(
-        BuildFout, match='notebook "vooruit": upstream-notebook "modell" bestaat niet; kies uit: kaal, model'
+        BuildError, match='notebook "vooruit": upstream-notebook "modell" bestaat niet; kies uit: kaal, model'
     ):
-        controleer_upstream(root)
-    with pytest.raises(BuildFout, match="modell"):
+        check_upstream(root)
+    with pytest.raises(BuildError, match="modell"):
         run_parameters(root, root / "notebooks" / "vooruit.md", 2021)
     monkeypatch.setenv("JAARVERSLAG_ROOT", str(root))
     assert run.bouw([2021]) == 2
@@ -169,20 +170,20 @@ def test_an_unknown_upstream_stops_the_build_before_anything(root, monkeypatch, 
 )
 def test_a_malformed_upstream_is_refused(root, cell, expected):
     notebook(root, "vooruit", cell)
-    with pytest.raises(BuildFout, match=expected):
-        controleer_upstream(root)
+    with pytest.raises(BuildError, match=expected):
+        check_upstream(root)
 
 
 def test_an_upstream_default_must_be_a_plain_value(root):
     notebook(root, "model", "familie: str = 'auto'\ngrens: int = jaar - 1")
-    with pytest.raises(BuildFout, match='notebook "model", parameter "grens": de standaardwaarde jaar - 1 is geen'):
+    with pytest.raises(BuildError, match='notebook "model", parameter "grens": de standaardwaarde jaar - 1 is geen'):
         run_parameters(root, root / "notebooks" / "vooruit.md", 2021)
 
 
 def test_upstream_cannot_be_set_from_a_scenario(root):
-    with pytest.raises(BuildFout, match='parameter "upstream".*kan niet worden ingesteld'):
+    with pytest.raises(BuildError, match='parameter "upstream".*kan niet worden ingesteld'):
         scenario(root, opties=['vooruit.upstream=["kaal"]'])
-    with pytest.raises(BuildFout, match="onbekende parameter; kies uit: tot_jaar\\."):
+    with pytest.raises(BuildError, match="onbekende parameter; kies uit: tot_jaar\\."):
         scenario(root, opties=["vooruit.x=1"])  # upstream is not offered as a choice
 
 
@@ -196,7 +197,7 @@ def test_the_vooruitblik_receives_the_age_model_settings(tmp_path):
             "jaar: int = 2021  # verslagjaar\n", 'jaar: int = 2021  # verslagjaar\nupstream = ["model_leeftijd"]\n', 1
         )
         path.write_text(text, encoding="utf-8")
-    controleer_upstream(tmp_path)
+    check_upstream(tmp_path)
     got = run_parameters(tmp_path, path, 2021, scenario(tmp_path, opties=["model_leeftijd.familie=poisson"]))
     assert got["upstream"] == {
         "model_leeftijd": {

@@ -14,7 +14,7 @@ import pytest
 
 from jaarverslag import cli
 from jaarverslag.data import ledger
-from jaarverslag.data.new_year import maak
+from jaarverslag.data.new_year import make_year
 from jaarverslag.data.paths import ROOT_ENV
 from jaarverslag.data.report import ALL_GOOD, valideer
 
@@ -57,7 +57,7 @@ def _cite_printed_report(project: Path, jaar: int) -> None:
 @pytest.fixture
 def new_year(project):
     """A project copy with data/2022/ from nieuw-jaar, some tables filled in, four mismatches."""
-    maak(JAAR, project)
+    make_year(JAAR, project)
     _fill(project)
     _mismatches(project)
     return project
@@ -160,7 +160,7 @@ def test_a_year_without_printed_report_cannot_accept_a_mismatch_in_the_ledger(ne
 
 def test_a_year_from_a_printed_report_is_offered_the_ledger(project):
     _cite_printed_report(project, JAAR)
-    made = maak(JAAR, project)
+    made = make_year(JAAR, project)
     assert {"afwijkingen", "gedrukte_vergelijkingen"} <= {t.naam for t in made.tabellen}
     assert f"{JAAR} wordt overgenomen uit Jaarverslag SHT {JAAR} (seeds/" in made.uitleg()
     _fill(project)
@@ -180,7 +180,7 @@ def test_a_year_from_a_printed_report_is_offered_the_ledger(project):
 
 
 def test_printed_comparisons_and_ledger_belong_only_to_a_year_from_a_printed_report(project):
-    made = maak(JAAR, project)
+    made = make_year(JAAR, project)
     folder = project / "data" / str(JAAR)
     assert not (folder / "gedrukte_vergelijkingen.csv").exists() and not (folder / "afwijkingen.csv").exists()
     assert {"afwijkingen", "gedrukte_vergelijkingen"}.isdisjoint(t.naam for t in made.tabellen)

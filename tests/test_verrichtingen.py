@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from jaarverslag.chapters import verrichtingen as vr
-from jaarverslag.data.metrics import gedrukt_index
+from jaarverslag.data.metrics import printed_index
 
 # Printed in the 2021 jaarverslag (seeds/000_4b7b462fe0c6bb31.txt, section Verrichtingen).
 PRINTED_TOTAL_2021 = 100_036
@@ -18,32 +18,32 @@ def test_total_2021_includes_the_corona_post():
 
 def test_computed_totals_match_printed_post_totals_every_year():
     for jaar in (2019, 2020, 2021):
-        printed = vr.gedrukte_totalen(jaar).set_index("post")["aantal"]
+        printed = vr.printed_totals(jaar).set_index("post")["aantal"]
         computed = vr.totalen(jaar).per_post.set_index("post")["aantal"]
         for post, value in computed.items():
             assert printed[str(post)] == value, (jaar, post)
 
 
 def test_growth_index_reproduces_the_printed_column():
-    table, has_previous = vr.overzicht(2021)
+    table, has_previous = vr.overview(2021)
     assert has_previous
     row = table[(table["post"] == "Hengelo") & (table["verrichting"] == "SEH consult")].iloc[0]
     assert row["index_pct"] == 227  # printed "227%": 623 / 274
     row = table[(table["post"] == "Enschede") & (table["verrichting"] == "Vervolgactie thuiszorg")].iloc[0]
     assert row["index_pct"] == 211  # printed "211%": 116 / 55
-    assert gedrukt_index(100_036, 98_087) == 102  # "Toename totaal SHT: 102 %"
+    assert printed_index(100_036, 98_087) == 102  # "Toename totaal SHT: 102 %"
 
 
 def test_year_without_previous_year_says_so():
     totals = vr.totalen(2019)
     assert not totals.vorig_jaar_beschikbaar
-    assert "2018" in vr.vergelijking_zin(totals) and "niet beschikbaar" in vr.vergelijking_zin(totals)
+    assert "2018" in vr.comparison_sentence(totals) and "niet beschikbaar" in vr.comparison_sentence(totals)
 
 
 def test_recorded_discrepancy_becomes_a_footnote():
-    note = vr.afwijkingen_zin(2021)
+    note = vr.discrepancies_sentence(2021)
     assert "98.087" in note and "97.770" in note
-    assert vr.afwijkingen_zin(2019) == vr.NO_DISCREPANCY_TEXT
+    assert vr.discrepancies_sentence(2019) == vr.NO_DISCREPANCY_TEXT
 
 
 PAGE_KEYS = {"jaar", "totaal", "vergelijking", "per_post_zin", "afwijkingen", "tabel", "figuur"}
@@ -63,5 +63,5 @@ def test_page_values_with_and_without_the_procedures(tmp_path, monkeypatch):
     monkeypatch.setattr(vr, "beschikbaar_voor", lambda jaar, root=None: False)
     values = vr.page_values(2021)
     assert set(values) == PAGE_KEYS and values["totaal"] == "niet beschikbaar" and values["vergelijking"] == ""
-    assert values["per_post_zin"] == vr.niet_beschikbaar_zin(2021)
+    assert values["per_post_zin"] == vr.unavailable_sentence(2021)
     assert "Niet beschikbaar" in values["tabel"].data and "Niet beschikbaar" in values["figuur"].data

@@ -52,7 +52,7 @@ def in_tmp(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _tijdlijn_met(beschrijving: str, status: str = "zeker") -> vv.Tijdlijn:
+def _tijdlijn_met(beschrijving: str, status: str = "zeker") -> vv.Timeline:
     frame = pd.DataFrame(
         {
             "jaar": [2021],
@@ -65,7 +65,7 @@ def _tijdlijn_met(beschrijving: str, status: str = "zeker") -> vv.Tijdlijn:
             "toelichting": [PAYLOAD if status == "onzeker" else pd.NA],
         }
     )
-    return vv.maak_tijdlijn(frame, 2021)
+    return vv.make_timeline(frame, 2021)
 
 
 def test_press_conferences_match_the_printed_days():
@@ -80,21 +80,21 @@ def test_timeline_is_in_calendar_order_and_numbered():
     g = tl.gebeurtenissen
     assert g["nummer"].tolist() == list(range(1, tl.aantal + 1))
     assert g[["maand", "nr"]].apply(tuple, axis=1).is_monotonic_increasing
-    assert tl.per_maand().sum() == tl.aantal and len(tl.per_maand()) == 12
+    assert tl.per_month().sum() == tl.aantal and len(tl.per_month()) == 12
     dated = g[g["datum"].notna()]
     assert (pd.to_datetime(dated["datum"]).dt.month == dated["maand"]).all()  # a dated event sits in its month
-    table = vv.tijdlijn_tabel(tl)
+    table = vv.timeline_table(tl)
     assert list(table.columns) == ["Nr.", "Wanneer", "Gebeurtenis"]  # three columns fit a phone screen
     assert table.loc[table["Wanneer"] == "25 januari", "Gebeurtenis"].iloc[0].startswith("Vaccinatie: ")
     closing = g[(g["categorie"] == "coronapost") & g["datum"].notna()].iloc[0]
-    assert closing["datum"] == PRINTED_CORONAPOST_DICHT_2021 and vv.datum_tekst(closing["datum"]) == "1 juli"
+    assert closing["datum"] == PRINTED_CORONAPOST_DICHT_2021 and vv.date_text(closing["datum"]) == "1 juli"
 
 
 def test_timeline_sentence_counts_from_data():
     tl = vv.tijdlijn(2021)
     zin = vv.tijdlijn_zin(tl, 2021)
     assert f"{tl.aantal} gebeurtenissen" in zin and "14 persconferenties" in zin
-    busiest = tl.per_maand().max()
+    busiest = tl.per_month().max()
     assert f"({busiest})" in zin
 
 
@@ -102,7 +102,7 @@ def test_projects_and_plans_match_the_report():
     pr = vv.projecten(2021)
     assert len(pr.gerealiseerd) == PRINTED_PROJECTEN_2021
     assert len(pr.gepland) == PRINTED_PLANNEN_2022
-    assert len(pr.doorlopend) == 1 and pr.doorlopend[0].startswith("Zorg Coördinatie Centrum")
+    assert len(pr.continuing) == 1 and pr.continuing[0].startswith("Zorg Coördinatie Centrum")
     zin = vv.projecten_zin(pr, 2021)
     assert "8 projecten" in zin and "1 op het gebied van ICT" in zin and "voor 2022 staan er 4" in zin
 
@@ -112,10 +112,10 @@ def test_uncertain_project_is_marked_and_explained(in_tmp):
     html = vv.projecten_html(pr, 2021, gepland=False).data
     assert html.count("†") >= 2  # the marked row and the caption's explanation
     assert "NEN 7510" in html and "(uit de sectie ICT)" in html  # the one project from section ICT says so
-    zin = vv.projecten_onzeker_zin(pr)
+    zin = vv.projecten_uncertain_sentence(pr)
     assert "Opleiden junior triagisten" in zin and "2022" in zin
     assert vv.onzeker_zin(pr.gepland, "project", "plannen").startswith("Alle plannen")
-    assert vv.tijdlijn_onzeker_zin(vv.tijdlijn(2021)).startswith("Alle gebeurtenissen")
+    assert vv.timeline_uncertain_sentence(vv.tijdlijn(2021)).startswith("Alle gebeurtenissen")
 
 
 def test_partners_match_the_report(in_tmp):
@@ -134,13 +134,18 @@ def test_years_without_data_get_clear_sentences(in_tmp):
             assert "alleen vastgelegd voor 2021" in zin
         # In place of a chart or table: one box per section saying what is missing for this year.
         boxes = [
-            vv.tijdlijn_blok(tl, jaar).data,
-            vv.projecten_blok(pr, jaar).data,
+            vv.timeline_block(tl, jaar).data,
+            vv.projecten_block(pr, jaar).data,
             vv.ketenpartners_html(partners, jaar).data,
         ]
         for box in boxes:
             assert box.count("Niet beschikbaar") == 1 and f"voor {jaar}" in box and "<table" not in box
-        texts = [*boxes, vv.kerncijfers(tl, pr, partners), vv.tijdlijn_onzeker_zin(tl), vv.projecten_onzeker_zin(pr)]
+        texts = [
+            *boxes,
+            vv.kerncijfers(tl, pr, partners),
+            vv.timeline_uncertain_sentence(tl),
+            vv.projecten_uncertain_sentence(pr),
+        ]
         for text in texts:
             assert text.strip()
             assert "nan" not in text.lower().split() and "None" not in text and "<NA>" not in text
@@ -149,20 +154,20 @@ def test_years_without_data_get_clear_sentences(in_tmp):
 
 def test_sentence_when_no_other_year_has_the_table():
     assert (
-        vv.elders_zin("een tijdlijn van corona", "corona_tijdlijn", 2021, ROOT)
+        vv.elsewhere_sentence("een tijdlijn van corona", "corona_tijdlijn", 2021, ROOT)
         == "Een tijdlijn van corona is voor geen enkel verslagjaar vastgelegd."
     )
 
 
 def test_data_text_is_escaped_in_every_rendering(in_tmp):
     tl = _tijdlijn_met(PAYLOAD, status="onzeker")
-    html = vv.tijdlijn_blok(tl, 2021).data  # chart (with alt text) and table
+    html = vv.timeline_block(tl, 2021).data  # chart (with alt text) and table
     assert ESCAPED in html and PAYLOAD not in html
     assert "alert" not in html.split("<table")[0]  # descriptions stay off the chart and out of its alt text
     assert "†" in html  # the uncertain event is marked
     rij = {"nr": [1], "project": [PAYLOAD], "sectie": ["ICT"], "status": ["zeker"]}
     pr = vv.Projecten(jaar=2021, gerealiseerd=pd.DataFrame(rij), gepland=pd.DataFrame(rij))
-    html = vv.projecten_blok(pr, 2021).data
+    html = vv.projecten_block(pr, 2021).data
     assert html.count(ESCAPED) == 2 and PAYLOAD not in html
     partners = pd.DataFrame({"partner": [PAYLOAD], "samenwerking": [PAYLOAD], "status": ["zeker"]})
     html = vv.ketenpartners_html(partners, 2021).data
@@ -173,7 +178,7 @@ def test_timeline_chart_has_one_marker_per_event_and_distinct_shapes(tmp_path):
     import matplotlib.pyplot as plt
 
     tl = vv.tijdlijn(2021)
-    fig, alt = vv.tijdlijn_grafiek(tl)
+    fig, alt = vv.timeline_chart(tl)
     ax = fig.axes[0]
     assert sum(len(c.get_offsets()) for c in ax.collections) == tl.aantal
     assert len({vv.MARKERS[i] for i in range(len(ax.collections))}) == len(ax.collections)
@@ -199,7 +204,7 @@ def test_page_values_with_and_without_the_tables(in_tmp):
     values = vv.page_values(2021)
     assert set(values) == keys and values["volgend_jaar"] == "2022"
     assert values["tijdlijn_zin"] == vv.tijdlijn_zin(vv.tijdlijn(2021), 2021)
-    assert (in_tmp / "figuren" / f"{vv.FIGUUR_TIJDLIJN}.png").is_file() and "<figure" in values["tijdlijn"].data
+    assert (in_tmp / "figuren" / f"{vv.TIMELINE_FIGURE}.png").is_file() and "<figure" in values["tijdlijn"].data
     values = vv.page_values(2019)
     assert set(values) == keys and "alleen vastgelegd voor 2021" in values["tijdlijn_zin"]
     assert all("Niet beschikbaar" in values[k].data for k in ("tijdlijn", "projecten_tabellen", "ketenpartners_tabel"))

@@ -14,10 +14,10 @@ import jupytext
 import pandas as pd
 import pytest
 
-from jaarverslag.build.parameters import parameters_cel
+from jaarverslag.build.parameters import parameters_cell
 from jaarverslag.chapters import upstream as up
 from jaarverslag.chapters import vooruitblik as vb
-from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.load import load_table
 from jaarverslag.models import projection as pj
 from jaarverslag.render import vooruitblik_tables as vt
 from jaarverslag.render import vooruitblik_text as vz
@@ -33,29 +33,29 @@ LEEFTIJD_NOTEBOOK = ROOT / "notebooks" / "model_leeftijd.md"
 
 
 def test_yearly_factor_compounds_to_the_total_change():
-    assert pj.jaarfactor(21, 2) == pytest.approx(1.1)  # 1,1 × 1,1 = 1,21
-    assert pj.jaarfactor(-19, 2) == pytest.approx(0.9)
+    assert pj.yearly_factor(21, 2) == pytest.approx(1.1)  # 1,1 × 1,1 = 1,21
+    assert pj.yearly_factor(-19, 2) == pytest.approx(0.9)
     with pytest.raises(pj.ProjectionError) as fout:
-        pj.jaarfactor(10, 0)
-    assert vz.foutmelding(fout.value) == "een periode van 0 jaar kan geen jaarlijkse groei geven"
+        pj.yearly_factor(10, 0)
+    assert vz.error_message(fout.value) == "een periode van 0 jaar kan geen jaarlijkse groei geven"
 
 
 def test_yearly_outflow_from_a_share_leaving_within_a_period():
-    assert pj.uitstroom_per_jaar(19, 2) == pytest.approx(0.1)  # 0,9 × 0,9 = 0,81 stay after two years
-    assert pj.uitstroom_per_jaar(0, 6) == 0
+    assert pj.uitstroom_per_year(19, 2) == pytest.approx(0.1)  # 0,9 × 0,9 = 0,81 stay after two years
+    assert pj.uitstroom_per_year(0, 6) == 0
 
 
 def test_pool_loses_a_share_and_gains_a_fixed_inflow_each_year():
-    pool = pj.capaciteit(100, 0.1, 5, 2021, 2023)
+    pool = pj.capacity(100, 0.1, 5, 2021, 2023)
     assert list(pool.index) == [2021, 2022, 2023]
     assert list(pool) == pytest.approx([100, 95, 90.5])  # 100·0,9+5 = 95; 95·0,9+5 = 90,5
 
 
 def test_threshold_year_is_the_first_year_at_or_above_it():
     index = pd.Series([100.0, 105.0, 110.0, 126.0], index=[2021, 2022, 2023, 2024])
-    assert pj.drempeljaar(index, 10) == 2023
-    assert pj.drempeljaar(index, 25) == 2024
-    assert pj.drempeljaar(index, 30) is None
+    assert pj.threshold_year(index, 10) == 2023
+    assert pj.threshold_year(index, 25) == 2024
+    assert pj.threshold_year(index, 30) is None
 
 
 def test_rate_trend_stops_after_its_years():
@@ -70,7 +70,7 @@ def test_population_projection_by_hand(monkeypatch):
     basis = pd.DataFrame(
         {"gemeente": ["A"] * 3, "leeftijdsgroep": ["0-4", "65-69", "80-84"], "inwoners": [60.0, 30.0, 10.0]}
     )
-    out = pj.projecteer_bevolking(basis, {"A": 21.0}, 2, 25.0, 2021, 2022)
+    out = pj.project_bevolking(basis, {"A": 21.0}, 2, 25.0, 2021, 2022)
     year2 = out[out["jaar"] == 2022].set_index("leeftijdsgroep")["inwoners"]
     # 2022: total 110, share old 0,4 × 1,25 = 0,5: 55 young and 55 old, old split 3:1 as in the base year
     assert year2.to_dict() == pytest.approx({"0-4": 55.0, "65-69": 41.25, "80-84": 13.75})
@@ -81,14 +81,14 @@ def test_population_projection_refuses_an_impossible_share_and_a_missing_gemeent
     monkeypatch.setattr(pj, "OUDEREN_PERIODE", (2023, 2024))
     basis = pd.DataFrame({"gemeente": ["A", "A"], "leeftijdsgroep": ["0-4", "65-69"], "inwoners": [40.0, 60.0]})
     with pytest.raises(pj.ProjectionError) as fout:
-        pj.projecteer_bevolking(basis, {"A": 0.0}, 14, 100.0, 2021, 2022)  # share 0,6 → 1,2
+        pj.project_bevolking(basis, {"A": 0.0}, 14, 100.0, 2021, 2022)  # share 0,6 → 1,2
     assert fout.value.details == {"ouderen_groei_pct": 100.0, "jaar": 2022, "gemeente": "A"}
-    assert vz.foutmelding(fout.value) == (
+    assert vz.error_message(fout.value) == (
         "met 100,0% groei zou in 2022 in A iedereen oudere zijn; kies een kleinere ouderen_groei_pct"
     )
     with pytest.raises(pj.ProjectionError) as fout:
-        pj.projecteer_bevolking(basis, {"B": 0.0}, 14, 10.0, 2021, 2022)
-    assert vz.foutmelding(fout.value) == "geen groei van het aantal inwoners voor A"
+        pj.project_bevolking(basis, {"B": 0.0}, 14, 10.0, 2021, 2022)
+    assert vz.error_message(fout.value) == "geen groei van het aantal inwoners voor A"
 
 
 def test_gemeente_growth_uses_the_forecast_its_interval_or_the_parameters():
@@ -100,7 +100,7 @@ def test_gemeente_growth_uses_the_forecast_its_interval_or_the_parameters():
             "bovengrens_pct": [11.1, math.nan, math.nan],
         }
     )
-    g = pj.gemeente_groei(prognose, groei_onbekend_pct=1.0, marge_pct=4.0).set_index("gemeente")
+    g = pj.gemeente_growth(prognose, groei_onbekend_pct=1.0, marge_pct=4.0).set_index("gemeente")
     assert g.loc["X", ["laag", "midden", "hoog"]].tolist() == [2.9, 6.9, 11.1]
     assert g.loc["Y", ["laag", "midden", "hoog"]].tolist() == pytest.approx([-8.4, -4.4, -0.4])
     assert g.loc["Z", ["laag", "midden", "hoog"]].tolist() == pytest.approx([-3.0, 1.0, 5.0])
@@ -110,15 +110,15 @@ def test_gemeente_growth_uses_the_forecast_its_interval_or_the_parameters():
 
 def test_scenarios_take_the_bounds_that_lower_or_raise_pressure():
     groei = pd.DataFrame({"gemeente": ["X"], "laag": [-1.0], "midden": [0.0], "hoog": [1.0]})
-    p = dict(pj.STANDAARD, uitstroom_min_pct=15.0, uitstroom_max_pct=27.0, trend_leeftijd=True)
-    s = pj.scenario_aannames(p, groei)
+    p = dict(pj.DEFAULTS, uitstroom_min_pct=15.0, uitstroom_max_pct=27.0, trend_leeftijd=True)
+    s = pj.scenario_assumptions(p, groei)
     assert tuple(s[n].ouderen_groei_pct for n in pj.SCENARIOS) == (25.0, 33.3, 40.0)
     assert (s["laag"].uitstroom_pct, s["hoog"].uitstroom_pct) == (15.0, 27.0)
     # more inflow, less pressure
     assert (s["laag"].instroom_aandeel_pct, s["hoog"].instroom_aandeel_pct) == (100.0, 50.0)
     assert (s["laag"].groei, s["hoog"].groei) == ({"X": -1.0}, {"X": 1.0})
     assert (s["laag"].trend, s["midden"].trend, s["hoog"].trend) == ("ondergrens", "verhouding", "bovengrens")
-    assert pj.scenario_aannames(pj.STANDAARD, groei)["hoog"].trend == "geen"
+    assert pj.scenario_assumptions(pj.DEFAULTS, groei)["hoog"].trend == "geen"
 
 
 @pytest.mark.parametrize(
@@ -131,41 +131,41 @@ def test_scenarios_take_the_bounds_that_lower_or_raise_pressure():
     ],
 )
 def test_bad_scenario_parameters_are_refused_by_name(wijziging, melding):
-    with pytest.raises(vb.VooruitblikFout, match=re.escape(melding)):
-        vb.controleer_parameters({**pj.STANDAARD, **wijziging})
+    with pytest.raises(vb.VooruitblikError, match=re.escape(melding)):
+        vb.check_parameters({**pj.DEFAULTS, **wijziging})
 
 
 def test_the_notebook_parameters_cell_repeats_the_package_defaults():
-    cel = parameters_cel(NOTEBOOK)
-    assert set(cel) == {"jaar", "upstream"} | set(pj.STANDAARD)
-    assert ast.literal_eval(cel["upstream"].standaard) == list(vb.UPSTREAM)
-    for naam, standaard in pj.STANDAARD.items():
-        assert ast.literal_eval(cel[naam].standaard) == standaard, naam
-        assert type(standaard).__name__ == cel[naam].annotatie, naam
-    assert set(vz.BETEKENIS) == set(pj.STANDAARD)
+    cell = parameters_cell(NOTEBOOK)
+    assert set(cell) == {"jaar", "upstream"} | set(pj.DEFAULTS)
+    assert ast.literal_eval(cell["upstream"].standaard) == list(vb.UPSTREAM)
+    for naam, standaard in pj.DEFAULTS.items():
+        assert ast.literal_eval(cell[naam].standaard) == standaard, naam
+        assert type(standaard).__name__ == cell[naam].annotatie, naam
+    assert set(vz.PARAMETER_MEANINGS) == set(pj.DEFAULTS)
 
 
 # --- the scenarios on the real data ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def basis_2021() -> pj.Basis:
-    return vb.laad_basis(2021)
+def basis_2021() -> pj.Baseline:
+    return vb.load_baseline(2021)
 
 
 @pytest.fixture(scope="module")
 def standaard(basis_2021) -> pj.Vooruitblik:
-    return vb.projecteer(basis_2021, pj.STANDAARD)
+    return vb.run_projection(basis_2021, pj.DEFAULTS)
 
 
 def test_base_year_reproduces_the_reports_counts(standaard):
-    hulpvragen = lees_tabel("hulpvragen_leeftijd_totaal", 2021)["aantal"].sum()
-    artsen = lees_tabel("huisartsen", 2021).set_index("groep")["aantal"]
+    hulpvragen = load_table("hulpvragen_leeftijd_totaal", 2021)["aantal"].sum()
+    artsen = load_table("huisartsen", 2021).set_index("groep")["aantal"]
     for s in pj.SCENARIOS:
         assert pj.waarde(standaard, s, 2021, "hulpvragen") == pytest.approx(hulpvragen)
-        assert pj.waarde(standaard, s, 2021, "huisartsen") == artsen[list(vb.POOL_GROEPEN)].sum()
+        assert pj.waarde(standaard, s, 2021, "huisartsen") == artsen[list(vb.POOL_GROUPS)].sum()
         assert pj.waarde(standaard, s, 2021, "druk_index") == pytest.approx(100)
-    cbs = lees_tabel("cbs_bevolking_leeftijd")
+    cbs = load_table("cbs_bevolking_leeftijd")
     assert (
         pj.waarde(standaard, "midden", 2021, "bevolking")
         == cbs[cbs["peildatum"].astype(str).str[:4] == "2021"]["inwoners"].sum()
@@ -181,19 +181,19 @@ def test_the_band_orders_the_scenarios(standaard):
 
 
 def test_more_elderly_means_more_demand_and_more_inflow_less_pressure(basis_2021, standaard):
-    eind = pj.STANDAARD["tot_jaar"]
-    ouder = vb.projecteer(basis_2021, {**pj.STANDAARD, "ouderen_groei_pct": 40.0})
+    eind = pj.DEFAULTS["tot_jaar"]
+    ouder = vb.run_projection(basis_2021, {**pj.DEFAULTS, "ouderen_groei_pct": 40.0})
     assert pj.waarde(ouder, "midden", eind, "hulpvragen") > pj.waarde(standaard, "midden", eind, "hulpvragen")
     assert pj.waarde(ouder, "midden", eind, "ouderen_aandeel") > pj.waarde(standaard, "midden", eind, "ouderen_aandeel")
-    meer = vb.projecteer(basis_2021, {**pj.STANDAARD, "instroom_aandeel_pct": 100.0})
+    meer = vb.run_projection(basis_2021, {**pj.DEFAULTS, "instroom_aandeel_pct": 100.0})
     assert pj.waarde(meer, "midden", eind, "huisartsen") > pj.waarde(standaard, "midden", eind, "huisartsen")
     assert pj.waarde(meer, "midden", eind, "druk_index") < pj.waarde(standaard, "midden", eind, "druk_index")
     assert pj.waarde(meer, "midden", eind, "hulpvragen") == pj.waarde(standaard, "midden", eind, "hulpvragen")
 
 
 def test_rate_trend_from_the_age_model_widens_the_band(basis_2021, standaard):
-    eind = pj.STANDAARD["tot_jaar"]
-    trend = vb.projecteer(basis_2021, {**pj.STANDAARD, "trend_leeftijd": True})
+    eind = pj.DEFAULTS["tot_jaar"]
+    trend = vb.run_projection(basis_2021, {**pj.DEFAULTS, "trend_leeftijd": True})
 
     def breedte(v):
         return pj.waarde(v, "hoog", eind, "hulpvragen") - pj.waarde(v, "laag", eind, "hulpvragen")
@@ -203,7 +203,7 @@ def test_rate_trend_from_the_age_model_widens_the_band(basis_2021, standaard):
 
 
 def test_worked_example_matches_the_projection(standaard):
-    stappen = vt.rekenvoorbeeld(standaard).set_index("Stap")["Uitkomst"]
+    stappen = vt.worked_example(standaard).set_index("Stap")["Uitkomst"]
     from jaarverslag.render import fmt
 
     assert stappen["Huisartsen 2022"] == fmt.getal(pj.waarde(standaard, "midden", 2022, "huisartsen"), 1)
@@ -211,8 +211,8 @@ def test_worked_example_matches_the_projection(standaard):
 
 
 def test_a_year_without_age_groups_says_so():
-    with pytest.raises(vb.VooruitblikFout, match="Voor 2019 zijn geen hulpvragen per leeftijdsgroep"):
-        vb.laad_basis(2019)
+    with pytest.raises(vb.VooruitblikError, match="Voor 2019 zijn geen hulpvragen per leeftijdsgroep"):
+        vb.load_baseline(2019)
 
 
 # --- the age model comes with the settings of Trendmodellen (upstream) -------------------------------------
@@ -220,31 +220,31 @@ def test_a_year_without_age_groups_says_so():
 
 def _leeftijd_standaard() -> dict:
     """The defaults of model_leeftijd's parameters cell, read by the build's parser (not the chapter's)."""
-    return {k: ast.literal_eval(p.standaard) for k, p in parameters_cel(LEEFTIJD_NOTEBOOK).items() if k != "jaar"}
+    return {k: ast.literal_eval(p.standaard) for k, p in parameters_cell(LEEFTIJD_NOTEBOOK).items() if k != "jaar"}
 
 
 def _trendmodellen(familie: str, betrouwbaarheid: int = 95) -> pd.DataFrame:
     """The age model of the Trendmodellen chapter for 2021 (reference year 2020), fitted directly."""
-    from jaarverslag.data.population import gegevens_leeftijd
-    from jaarverslag.models.leeftijd import leeftijd_groei
+    from jaarverslag.data.population import load_age_data
+    from jaarverslag.models.leeftijd import age_growth
 
-    gegevens = gegevens_leeftijd(2021, 2020, "dichtstbijzijnde")
-    model = leeftijd_groei(gegevens.tellingen, 2021, 2020, familie, betrouwbaarheid / 100)
+    gegevens = load_age_data(2021, 2020, "dichtstbijzijnde")
+    model = age_growth(gegevens.tellingen, 2021, 2020, familie, betrouwbaarheid / 100)
     return model.per_groep[["leeftijdsgroep", "verhouding", "ondergrens", "bovengrens"]]
 
 
 def test_by_hand_the_upstream_list_gives_the_age_notebooks_defaults():
-    assert vb.leeftijd_instellingen(["model_leeftijd"]) == _leeftijd_standaard()
+    assert vb.age_model_settings(["model_leeftijd"]) == _leeftijd_standaard()
 
 
 def test_the_vooruitblik_fits_the_age_model_with_the_upstream_settings(basis_2021):
-    poisson = vb.laad_basis(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "familie": "poisson"}})
+    poisson = vb.load_baseline(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "familie": "poisson"}})
     pd.testing.assert_frame_equal(poisson.groei_model, _trendmodellen("poisson"))
     pd.testing.assert_frame_equal(basis_2021.groei_model, _trendmodellen("auto"))
     # auto chooses quasi-Poisson on these data: same ratios, wider intervals than Poisson
     assert poisson.groei_model["verhouding"].tolist() == pytest.approx(basis_2021.groei_model["verhouding"].tolist())
     assert (poisson.groei_model["bovengrens"] < basis_2021.groei_model["bovengrens"]).all()
-    smal = vb.laad_basis(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "betrouwbaarheid": 80}})
+    smal = vb.load_baseline(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "betrouwbaarheid": 80}})
     pd.testing.assert_frame_equal(smal.groei_model, _trendmodellen("auto", 80))
 
 
@@ -262,27 +262,27 @@ def test_the_upstream_settings_reach_the_page(tmp_path, monkeypatch):
 
 def test_an_earlier_reference_year_is_used_and_named():
     vroeg = {"model_leeftijd": {**_leeftijd_standaard(), "referentiejaar": 2019}}
-    basis = vb.laad_basis(2021, upstream=vroeg)
+    basis = vb.load_baseline(2021, upstream=vroeg)
     assert basis.groei_model is None and basis.groei_referentiejaar == 2019  # 2019 has no age groups
-    with pytest.raises(vb.VooruitblikFout, match="leeftijdsmodel 2019–2021"):
-        vb.projecteer(basis, {**pj.STANDAARD, "trend_leeftijd": True})
+    with pytest.raises(vb.VooruitblikError, match="leeftijdsmodel 2019–2021"):
+        vb.run_projection(basis, {**pj.DEFAULTS, "trend_leeftijd": True})
 
 
 def test_a_ratio_over_several_years_is_carried_forward_per_year(basis_2021):
     model = pd.DataFrame({"leeftijdsgroep": ["0-10"], "verhouding": [1.21], "ondergrens": [1.0], "bovengrens": [1.44]})
     twee = dataclasses.replace(basis_2021, groei_model=model, groei_referentiejaar=2019)
-    assert pj.groei_per_jaar(twee).iloc[0][["verhouding", "ondergrens", "bovengrens"]].tolist() == pytest.approx(
+    assert pj.growth_per_year(twee).iloc[0][["verhouding", "ondergrens", "bovengrens"]].tolist() == pytest.approx(
         [1.1, 1.0, 1.2]
     )
     een = dataclasses.replace(basis_2021, groei_model=model, groei_referentiejaar=2020)
-    pd.testing.assert_frame_equal(pj.groei_per_jaar(een), model)
+    pd.testing.assert_frame_equal(pj.growth_per_year(een), model)
 
 
 def test_a_missing_or_mismatched_upstream_stops_the_page():
-    with pytest.raises(vb.VooruitblikFout, match="noemt die notebook niet"):
-        vb.laad_basis(2021, upstream=[])
-    with pytest.raises(vb.VooruitblikFout, match="het leeftijdsmodel kent"):
-        vb.laad_basis(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "nieuw": 1}})
+    with pytest.raises(vb.VooruitblikError, match="noemt die notebook niet"):
+        vb.load_baseline(2021, upstream=[])
+    with pytest.raises(vb.VooruitblikError, match="het leeftijdsmodel kent"):
+        vb.load_baseline(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "nieuw": 1}})
 
 
 def test_the_parameters_cell_parser_reads_annotated_and_plain_values(tmp_path):
@@ -297,10 +297,10 @@ def test_the_parameters_cell_parser_reads_annotated_and_plain_values(tmp_path):
 
 
 def test_changed_parameters_are_named_on_the_page():
-    assert vz.afwijkend_zin(pj.STANDAARD).startswith("Deze pagina gebruikt de standaardwaarden")
-    zin = vz.afwijkend_zin({**pj.STANDAARD, "ouderen_groei_pct": 40.0})
+    assert vz.afwijkend_zin(pj.DEFAULTS).startswith("Deze pagina gebruikt de standaardwaarden")
+    zin = vz.afwijkend_zin({**pj.DEFAULTS, "ouderen_groei_pct": 40.0})
     assert "ouderen_groei_pct = 40,0 (standaard 33,3)" in zin
-    tabel = vz.parameter_tabel({**pj.STANDAARD, "trend_leeftijd": True}).set_index("Parameter")
+    tabel = vz.parameter_table({**pj.DEFAULTS, "trend_leeftijd": True}).set_index("Parameter")
     assert tabel.loc["trend_leeftijd", ["Gebruikt", "Gewijzigd"]].tolist() == ["ja", "gewijzigd"]
     assert tabel.loc["tot_jaar", "Gewijzigd"] == ""
 
@@ -328,7 +328,7 @@ def _run(tmp_path: Path, naam: str, **parameters) -> pd.DataFrame:
         start_timeout=300,
     )
     t = _projectie_csv(work)
-    return t[(t["Jaar"] == pj.STANDAARD["tot_jaar"]) & (t["Scenario"] == "midden")].iloc[0]
+    return t[(t["Jaar"] == pj.DEFAULTS["tot_jaar"]) & (t["Scenario"] == "midden")].iloc[0]
 
 
 def test_papermill_parameters_move_the_chapter_the_right_way(tmp_path, monkeypatch):
@@ -355,7 +355,7 @@ def test_the_notebook_takes_the_age_model_settings_the_build_injects(tmp_path, m
 
     def hoog(naam: str) -> float:
         t = _projectie_csv(tmp_path / naam)
-        return t[(t["Jaar"] == pj.STANDAARD["tot_jaar"]) & (t["Scenario"] == "hoog")]["Hulpvragen"].iloc[0]
+        return t[(t["Jaar"] == pj.DEFAULTS["tot_jaar"]) & (t["Scenario"] == "hoog")]["Hulpvragen"].iloc[0]
 
     assert hoog("poisson") < hoog("auto")  # Poisson's narrower interval: a lower upper bound of the rate trend
 
@@ -380,7 +380,7 @@ def test_build_with_a_scenario_file_shows_the_values_and_moves_the_numbers(tmp_p
     assert "gewijzigde parameters: ouderen_groei_pct = 40,0 (standaard 33,3), instroom_aandeel_pct = 100,0" in page
     assert re.search(r"<td>ouderen_groei_pct</td><td>40,0</td><td>33,3</td><td>gewijzigd</td>", page)
 
-    eind = str(pj.STANDAARD["tot_jaar"])
+    eind = str(pj.DEFAULTS["tot_jaar"])
 
     def midden(project_root: Path) -> pd.Series:
         t = _projectie_csv(project_root / "_build" / "nb" / "2021" / "vooruitblik")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jaarverslag.build import execute, warm
-from jaarverslag.build.execute import Taak
+from jaarverslag.build.execute import Task
 
 PROBE = """---
 jupytext:
@@ -53,7 +53,7 @@ np.random.seed(1)
 def _probe(tmp_path: Path, name: str, warm_kernels: bool) -> dict:
     source = tmp_path / "probe.md"
     source.write_text(PROBE, encoding="utf-8")
-    task = Taak(2021, "probe", source, tmp_path / name / "probe", {"jaar": 2021})
+    task = Task(2021, "probe", source, tmp_path / name / "probe", {"jaar": 2021})
     seconds, error = execute._run_notebook(task, str(tmp_path), warm_kernels)
     assert error is None, error
     state = json.loads((task.map / "toestand.json").read_text())
@@ -113,7 +113,7 @@ def test_every_notebook_of_every_year_gives_the_same_outputs_warm_and_fresh(buil
     warm_out, fresh_out = _outputs(built_project / "_build" / "nb"), _outputs(fresh / "_build" / "nb")
     assert warm_out.keys() == fresh_out.keys()
     assert len([k for k in warm_out if k.endswith(".ipynb")]) == len(
-        execute.taken_voor(sorted(int(p.name) for p in (fresh / "data").iterdir() if p.name.isdigit()), fresh)
+        execute.tasks_for(sorted(int(p.name) for p in (fresh / "data").iterdir() if p.name.isdigit()), fresh)
     )
     different = [k for k in warm_out if warm_out[k] != fresh_out[k]]
     assert not different, different

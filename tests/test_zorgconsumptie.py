@@ -5,8 +5,8 @@ from pathlib import Path
 import matplotlib
 
 from jaarverslag.chapters import zorgconsumptie as zc
-from jaarverslag.data.geo import labelpunt, lees_grenzen
-from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.geo import label_point, read_boundaries
+from jaarverslag.data.load import load_table
 from jaarverslag.render import fmt
 
 matplotlib.use("Agg")
@@ -41,24 +41,24 @@ PRINTED_RATE_2019_HENGELO = 229  # row "2019 eenheden per 1.000 inwoners"
 
 
 def test_weights_reproduce_every_printed_consulteenheid():
-    b = zc.berekening(2021).set_index("gemeente")
+    b = zc.calculation(2021).set_index("gemeente")
     assert b["consulteenheden"].to_dict() == PRINTED_UNITS_2021
-    printed = lees_tabel("consulteenheden", 2021).set_index("gemeente")["consulteenheden"]
+    printed = load_table("consulteenheden", 2021).set_index("gemeente")["consulteenheden"]
     assert (b["consulteenheden"] == printed.reindex(b.index)).all()
 
 
 def test_printed_total_is_the_formula_on_the_column_totals():
-    assert zc.totaal_consulteenheden(2021) == PRINTED_TOTAL_UNITS_2021
-    assert lees_tabel("consulteenheden_totaal", 2021)["consulteenheden"].iloc[0] == PRINTED_TOTAL_UNITS_2021
-    assert zc.berekening(2021)["consulteenheden"].sum() == PRINTED_TOTAL_UNITS_2021 + 1  # recorded rounding difference
-    assert "75.026" in zc.afwijkingen_zin(2021)
+    assert zc.total_consulteenheden(2021) == PRINTED_TOTAL_UNITS_2021
+    assert load_table("consulteenheden_totaal", 2021)["consulteenheden"].iloc[0] == PRINTED_TOTAL_UNITS_2021
+    assert zc.calculation(2021)["consulteenheden"].sum() == PRINTED_TOTAL_UNITS_2021 + 1  # recorded rounding difference
+    assert "75.026" in zc.discrepancies_sentence(2021)
 
 
 def test_rate_with_the_reports_own_denominator_reproduces_the_printed_rate():
     rates = zc.per_1000(2021)
     year = rates[rates["jaar"] == 2021].set_index("gemeente")
     assert {g: fmt.round_half_up(v) for g, v in year["per_1000"].items()} == PRINTED_RATE_2021
-    assert (year["herkomst"] == zc.BEREKEND).all()
+    assert (year["herkomst"] == zc.COMPUTED).all()
     assert "precies uit op de gedrukte" in zc.noemer_zin(2021)
 
 
@@ -66,10 +66,10 @@ def test_earlier_years_are_taken_as_printed_and_said_so():
     rates = zc.per_1000(2021)
     assert zc.jaren(2021) == [2019, 2020, 2021]
     early = rates[rates["jaar"] < 2021]
-    assert (early["herkomst"] == zc.GEDRUKT).all() and (early["per_1000"] == early["gedrukt"]).all()
+    assert (early["herkomst"] == zc.PRINTED).all() and (early["per_1000"] == early["gedrukt"]).all()
     assert early.set_index(["jaar", "gemeente"]).loc[(2019, "Hengelo"), "per_1000"] == PRINTED_RATE_2019_HENGELO
     assert "2019 en 2020" in zc.noemer_zin(2021)
-    assert zc.jaren(2019) == [2019] and not zc.kan_herberekenen(2019)
+    assert zc.jaren(2019) == [2019] and not zc.can_recompute(2019)
     assert "niet na te rekenen" in zc.noemer_zin(2020)
 
 
@@ -77,8 +77,8 @@ def test_table_difference_uses_the_printed_precision():
     table = zc.tabel_per_jaar(zc.per_1000(2021), 2021).set_index("Gemeente")
     assert list(table.columns) == ["2019", "2020", "2021", "Verschil met 2020"]
     assert table.loc["Borne", "Verschil met 2020"] == 186 - 179
-    opmaak = zc.tabel_per_jaar_opmaak(2021, table.columns)
-    assert opmaak["2021"](185.77) == "186" and opmaak["Verschil met 2020"](7) == "+7"
+    formatters = zc.per_year_table_formatters(2021, table.columns)
+    assert formatters["2021"](185.77) == "186" and formatters["Verschil met 2020"](7) == "+7"
     assert list(zc.tabel_per_jaar(zc.per_1000(2019), 2019).columns) == ["Gemeente", "2019"]
 
 
@@ -96,7 +96,7 @@ def test_weights_sentence_names_the_three_weights():
 
 def test_map_labels_every_gemeente_with_name_and_rate():
     rates = zc.per_1000(2021)
-    fig, alt = zc.kaart(rates, 2021, lees_grenzen(), zc.schaal())
+    fig, alt = zc.kaart(rates, 2021, read_boundaries(), zc.colour_scale())
     labels = {t.get_text() for t in fig.axes[0].texts}
     assert {f"{g}\n{v}" for g, v in PRINTED_RATE_2021.items()} <= labels
     assert "Enschede 200" in alt and fig.get_figwidth() <= 8
@@ -111,15 +111,15 @@ def test_dot_chart_uses_one_marker_shape_per_year():
 
 
 def test_label_positions_lie_inside_their_gemeente():
-    from jaarverslag.data.geo import Punt, punt_in_polygoon
+    from jaarverslag.data.geo import Point, point_in_polygon
 
-    for feature in lees_grenzen()["features"]:
-        lon, lat = labelpunt(feature["geometry"], raster=15)
-        assert punt_in_polygoon(Punt(lat=lat, lon=lon), feature["geometry"]), feature["properties"]["gemeente"]
+    for feature in read_boundaries()["features"]:
+        lon, lat = label_point(feature["geometry"], raster=15)
+        assert point_in_polygon(Point(lat=lat, lon=lon), feature["geometry"]), feature["properties"]["gemeente"]
 
 
 def test_map_colour_scale_spans_every_report_year():
-    s = zc.schaal()
+    s = zc.colour_scale()
     assert (s.vmin, s.vmax) == (132, 229)  # Dinkelland 2020 and Hengelo 2019 (printed rows 2020 and 2019)
 
 
@@ -155,5 +155,5 @@ def test_page_values_with_and_without_rates_and_recomputation(tmp_path, monkeypa
     empty = pd.DataFrame(columns=["jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status"])
     monkeypatch.setattr(zc, "per_1000", lambda jaar, root=None: empty)  # as for a year without any rates
     values = zc.page_values(2019)
-    assert set(values) == PAGE_KEYS and values["samenvatting_zin"] == zc.geen_cijfers_zin(2019)
+    assert set(values) == PAGE_KEYS and values["samenvatting_zin"] == zc.no_figures_sentence(2019)
     assert all("Niet beschikbaar" in values[k].data for k in ("tabel_per_jaar", "grafiek", "kaart"))

@@ -42,10 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "nieuw-jaar":
-        from jaarverslag.data.new_year import maak
+        from jaarverslag.data.new_year import make_year
 
         try:
-            nieuw = maak(args.jaar)
+            nieuw = make_year(args.jaar)
         except (FileExistsError, ValueError) as err:
             print(f"Niets aangemaakt: {err}", file=sys.stderr)
             return 1

@@ -20,9 +20,9 @@ import yaml
 from papermill.parameterize import parameterize_notebook
 
 from jaarverslag.build.execute import WARM_ENV
-from jaarverslag.build.parameters import bronnotebooks, run_parameters
+from jaarverslag.build.parameters import run_parameters, source_notebooks
 from jaarverslag.build.stage import jaar_config
-from jaarverslag.data.load import verslagjaren
+from jaarverslag.data.load import report_years
 from jaarverslag.data.paths import ROOT_ENV, build_dir, project_root
 from jaarverslag.render.fmt import getal
 
@@ -60,7 +60,7 @@ def _baseline_book(project: Path, jaar: int) -> Path:
     shutil.move(source / "book" / "_static", source / "_static")
     shutil.copy2(project / "_toc.yml", source / "_toc.yml")
     (source / "notebooks").mkdir()
-    for path in bronnotebooks(project):
+    for path in source_notebooks(project):
         notebook = jupytext.read(path)
         for cell in notebook.cells:  # papermill expects every cell to carry a tags list
             cell.metadata.setdefault("tags", [])
@@ -82,10 +82,10 @@ def main() -> int:
     # Without the PDF: the baseline makes none, so like is compared with like.
     build = [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf"]
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
-    jaren = verslagjaren(project)
+    jaren = report_years(project)
     print(
         f"Benchmark op {os.cpu_count()} kernen, jaren {', '.join(map(str, jaren))}, "
-        f"{len(bronnotebooks(project))} notebook(s) per jaar",
+        f"{len(source_notebooks(project))} notebook(s) per jaar",
         flush=True,
     )
 
@@ -138,7 +138,7 @@ def main() -> int:
         "doelen": {**TARGETS, "geen wijziging (s)": NO_CHANGE_S},
         "kernen": os.cpu_count(),
         "jaren": jaren,
-        "notebooks_per_jaar": len(bronnotebooks(project)),
+        "notebooks_per_jaar": len(source_notebooks(project)),
     }
     out = build_dir(root) / "bench" / "resultaat.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

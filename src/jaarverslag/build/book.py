@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from jaarverslag.build import cache, publish
-from jaarverslag.build.errors import BuildFout
+from jaarverslag.build.errors import BuildError
 from jaarverslag.build.stage import stage, write_pdf_line
 from jaarverslag.data.paths import ROOT_ENV, build_dir
 from jaarverslag.render.fmt import getal
@@ -21,18 +21,18 @@ BOOK_STAMP = "bron.sha256"
 
 def _make_pdf(source: Path, output: Path, html: Path, jaar: int, root: Path) -> None:
     """Print the year's book to PDF into its HTML folder."""
-    from jaarverslag.build.pdf import maak_pdf, pdf_naam
+    from jaarverslag.build.pdf import make_pdf, pdf_name
 
     start = time.perf_counter()
     try:
-        made = maak_pdf(source, output / "pdf", jaar, root)
+        made = make_pdf(source, output / "pdf", jaar, root)
     except (RuntimeError, OSError, subprocess.SubprocessError) as err:
-        raise BuildFout(f"De PDF van {jaar} kon niet worden gemaakt: {err}") from err
-    shutil.copy2(made, html / pdf_naam(jaar))
+        raise BuildError(f"De PDF van {jaar} kon niet worden gemaakt: {err}") from err
+    shutil.copy2(made, html / pdf_name(jaar))
     print(f"  pdf {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
 
 
-def bouw_boek(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf: bool) -> tuple[Path, bool]:
+def build_book(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf: bool) -> tuple[Path, bool]:
     """Build one year's Jupyter Book (and its PDF) with warnings as errors.
 
     Return its HTML folder and whether it was rebuilt.
@@ -41,10 +41,10 @@ def bouw_boek(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf: 
     byte-identical to those of the last successful build of that year. Without pdf, the
     published PDF is kept when the book's printed content is unchanged (stage.content_key).
     """
-    from jaarverslag.build.pdf import pdf_naam
+    from jaarverslag.build.pdf import pdf_name
 
     source, content = stage(root, jaar, site, versie)
-    published = root / publish.SITE / str(jaar) / pdf_naam(jaar)
+    published = root / publish.SITE / str(jaar) / pdf_name(jaar)
     keep = not pdf and published.is_file() and publish.published_state(root / publish.SITE, jaar).get("pdf") == content
     write_pdf_line(source, jaar, pdf or keep)
     output = build_dir(root) / "html" / str(jaar)
@@ -56,14 +56,14 @@ def bouw_boek(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf: 
         _build_html(root, source, output, html, jaar)
     else:
         print(f"  boek {jaar}: ongewijzigd", flush=True)
-    if pdf and (rebuilt or not (html / pdf_naam(jaar)).is_file()):
+    if pdf and (rebuilt or not (html / pdf_name(jaar)).is_file()):
         _make_pdf(source, output, html, jaar, root)
     elif keep:
-        shutil.copy2(published, html / pdf_naam(jaar))
+        shutil.copy2(published, html / pdf_name(jaar))
     elif not pdf:
-        (html / pdf_naam(jaar)).unlink(missing_ok=True)
+        (html / pdf_name(jaar)).unlink(missing_ok=True)
     stamp.write_text(key, encoding="utf-8")
-    record = {**site.page_state(jaar), "inhoud": content, "pdf": content if (html / pdf_naam(jaar)).is_file() else None}
+    record = {**site.page_state(jaar), "inhoud": content, "pdf": content if (html / pdf_name(jaar)).is_file() else None}
     (html / publish.BUILD_RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return html, rebuilt
 
@@ -85,6 +85,6 @@ def _build_html(root: Path, source: Path, output: Path, html: Path, jaar: int) -
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, ROOT_ENV: str(root)})
     if result.returncode != 0 or not (html / "index.html").exists():
         log = (result.stdout + result.stderr).strip().splitlines()
-        raise BuildFout(f"Jupyter Book kon het boek van {jaar} niet bouwen:\n" + "\n".join(log[-40:]))
+        raise BuildError(f"Jupyter Book kon het boek van {jaar} niet bouwen:\n" + "\n".join(log[-40:]))
     (html / "index.html").write_text(publish.jaar_index_html(jaar), encoding="utf-8")
     print(f"  boek {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)

@@ -108,14 +108,14 @@ def code_hash(sources: list[str], package_dir: Path | None = None) -> str:
 
 
 @dataclass(frozen=True)
-class Sleutel:
+class Key:
     """What a run depends on apart from the data it reads, as named hashes."""
 
     delen: dict[str, str]
 
     @staticmethod
-    def voor(root: Path, notebook: Path, parameters: dict) -> Sleutel:
-        return Sleutel(
+    def for_notebook(root: Path, notebook: Path, parameters: dict) -> Key:
+        return Key(
             {
                 "notebook": file_hash(notebook),
                 "parameters": hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest(),
@@ -141,7 +141,7 @@ def entry_path(cache_dir: Path, jaar: int, notebook: str) -> Path:
     return cache_dir / str(jaar) / f"{notebook}.json"
 
 
-def reden_om_te_draaien(entry: Path, sleutel: Sleutel, output: Path, root: Path) -> str | None:
+def reason_to_run(entry: Path, sleutel: Key, output: Path, root: Path) -> str | None:
     """Return why the notebook must run, or None when its cached output is still valid."""
     if not entry.is_file() or not output.is_file():
         return "geen eerdere uitvoering"
@@ -166,7 +166,7 @@ def recorded_seconds(entry: Path) -> float | None:
         return None
 
 
-def schrijf_entry(entry: Path, sleutel: Sleutel, reads_file: Path, root: Path, seconds: float | None = None) -> None:
+def write_entry(entry: Path, sleutel: Key, reads_file: Path, root: Path, seconds: float | None = None) -> None:
     """Store the key, the hashes of every file the run read and the run's duration; written atomically."""
     reads = sorted(
         {Path(line) for line in reads_file.read_text(encoding="utf-8").splitlines() if line}

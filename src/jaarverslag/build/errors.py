@@ -1,5 +1,5 @@
 """The build's one error type, shared by every build step."""
 
 
-class BuildFout(RuntimeError):
+class BuildError(RuntimeError):
     """The build stopped; the published site was not changed."""

@@ -12,8 +12,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from jaarverslag.build import cache, warm
-from jaarverslag.build.errors import BuildFout
-from jaarverslag.build.parameters import Overrides, bronnotebooks, run_parameters
+from jaarverslag.build.errors import BuildError
+from jaarverslag.build.parameters import Overrides, run_parameters, source_notebooks
 from jaarverslag.data.paths import READS_ENV, ROOT_ENV, build_dir
 from jaarverslag.render.fmt import getal
 
@@ -26,7 +26,7 @@ KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel d
 
 
 @dataclass(frozen=True)
-class Taak:
+class Task:
     """One notebook run: a source notebook for one report year, with its own output folder."""
 
     jaar: int
@@ -46,17 +46,17 @@ class Taak:
 class Uitkomst:
     """What happened to one notebook in this build."""
 
-    taak: Taak
+    taak: Task
     seconden: float
     reden: str | None  # why it ran; None when it came from the cache
     fout: str | None = None
 
 
-def taken_voor(jaren: list[int], root: Path, overrides: Overrides | None = None) -> list[Taak]:
+def tasks_for(jaren: list[int], root: Path, overrides: Overrides | None = None) -> list[Task]:
     """Return one run per year and notebook, each with its parameters (its overrides and its upstream settings)."""
     out_root, overrides = build_dir(root) / "nb", overrides or {}
     return [
-        Taak(
+        Task(
             j,
             nb.stem,
             nb,
@@ -65,7 +65,7 @@ def taken_voor(jaren: list[int], root: Path, overrides: Overrides | None = None)
             tuple(sorted(overrides.get(nb.stem, {}).items())),
         )
         for j in jaren
-        for nb in bronnotebooks(root)
+        for nb in source_notebooks(root)
     ]
 
 
@@ -84,7 +84,7 @@ def threads_per_worker(workers: int, cores: int | None = None) -> int:
     return max(1, (cores or os.cpu_count() or 1) // max(workers, 1))
 
 
-def _run_notebook(taak: Taak, root: str, warm_kernels: bool = False) -> tuple[float, str | None]:
+def _run_notebook(taak: Task, root: str, warm_kernels: bool = False) -> tuple[float, str | None]:
     """Execute one notebook with papermill in this worker; return (seconds, error text or None).
 
     The run writes into a fresh temporary folder that replaces the old output only on success,
@@ -132,7 +132,7 @@ def _run_notebook(taak: Taak, root: str, warm_kernels: bool = False) -> tuple[fl
     return time.perf_counter() - start, None
 
 
-def voer_notebooks_uit(
+def run_notebooks(
     jaren: list[int], root: Path, workers: int, overrides: Overrides | None = None, warm_kernels: bool | None = None
 ) -> list[Uitkomst]:
     """Execute every notebook whose inputs changed, in a pool of long-lived workers; stop at the first failure.
@@ -143,20 +143,18 @@ def voer_notebooks_uit(
     if warm_kernels is None:
         warm_kernels = os.environ.get(WARM_ENV, "1") != "0"
     cache_dir = build_dir(root) / "cache"
-    taken = taken_voor(jaren, root, overrides)
+    taken = tasks_for(jaren, root, overrides)
     uitkomsten: list[Uitkomst] = []
-    te_draaien: dict[Taak, tuple[str, cache.Sleutel]] = {}
+    te_draaien: dict[Task, tuple[str, cache.Key]] = {}
     for taak in taken:
-        sleutel = cache.Sleutel.voor(root, taak.bron, taak.parameters)
-        reden = cache.reden_om_te_draaien(
-            cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.uit, root
-        )
+        sleutel = cache.Key.for_notebook(root, taak.bron, taak.parameters)
+        reden = cache.reason_to_run(cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.uit, root)
         if reden is None:
             uitkomsten.append(Uitkomst(taak, 0.0, None))
         else:
             te_draaien[taak] = (reden, sleutel)
     print(
-        f"Notebooks: {len(taken)} ({len(jaren)} jaar × {len(bronnotebooks(root))}); "
+        f"Notebooks: {len(taken)} ({len(jaren)} jaar × {len(source_notebooks(root))}); "
         f"{len(te_draaien)} uit te voeren, {len(taken) - len(te_draaien)} uit de cache; "
         f"{min(workers, max(len(te_draaien), 1))} tegelijk",
         flush=True,
@@ -189,12 +187,12 @@ def voer_notebooks_uit(
                 for f in futures:
                     f.cancel()
                 bar.close()
-                raise BuildFout(
+                raise BuildError(
                     f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
                     f"Het uitgevoerde notebook staat in "
                     f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}."
                 )
-            cache.schrijf_entry(
+            cache.write_entry(
                 cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.map / READS_FILE, root, seconds
             )
             uitkomsten.append(Uitkomst(taak, seconds, reden))

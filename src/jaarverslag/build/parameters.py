@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from jaarverslag.build.errors import BuildFout
+from jaarverslag.build.errors import BuildError
 
 if TYPE_CHECKING:
-    from jaarverslag.build.execute import Taak
+    from jaarverslag.build.execute import Task
 
 NOTEBOOK_SUFFIX = ".md"
 PARAMETER = "jaar"
@@ -43,7 +43,7 @@ CLI_FORM = "NOTEBOOK.NAAM=WAARDE"
 Overrides = dict[str, dict[str, object]]  # notebook -> {parameter: value}, the analyst's scenario
 
 
-def bronnotebooks(root: Path) -> list[Path]:
+def source_notebooks(root: Path) -> list[Path]:
     """Return the source notebooks (MyST text notebooks in notebooks/)."""
     return sorted((root / "notebooks").glob(f"*{NOTEBOOK_SUFFIX}"))
 
@@ -59,7 +59,7 @@ class Parameter:
 
 
 @dataclass(frozen=True)
-class Instelling:
+class Setting:
     """One override as the analyst gave it, with where it came from (the parameter file, or -p)."""
 
     notebook: str
@@ -86,7 +86,7 @@ def _declarations(comment: str, annotatie: str, where: str) -> tuple[tuple[str, 
             choices = tuple(v.strip() for v in text.split(",") if v.strip())
             numbers = annotatie in NUMBER_TYPES and all(_RANGE.match(f"{v}..{v}") for v in choices)
             if not choices or (annotatie in NUMBER_TYPES and not numbers):
-                raise BuildFout(
+                raise BuildError(
                     f"{where}: `{CHOICE_KEY}: {text}` moet de toegestane waarden noemen, gescheiden door komma's"
                     + (" (getallen, want het type is " + annotatie + ")" if annotatie in NUMBER_TYPES else "")
                     + f", bijvoorbeeld `{CHOICE_KEY}: auto, poisson`"
@@ -95,7 +95,7 @@ def _declarations(comment: str, annotatie: str, where: str) -> tuple[tuple[str, 
         found = _RANGE.match(text.strip())
         low, high = (None, None) if not found else (None if g is None else float(g) for g in found.groups())
         if annotatie not in NUMBER_TYPES or (low is None and high is None) or (None not in (low, high) and low > high):
-            raise BuildFout(
+            raise BuildError(
                 f"{where}: `{RANGE_KEY}: {text}` moet van..tot zijn (van ≤ tot, voor een int of float), "
                 f"bijvoorbeeld `{RANGE_KEY}: 50..99` of `{RANGE_KEY}: 0..`"
             )
@@ -139,7 +139,7 @@ def niet_toegestaan(parameter: Parameter, waarde: object) -> str | None:
     return f"niet toegestaan: kies {' of '.join(parameter.choices)}, of een waarde {_range_text(parameter.bounds)}"
 
 
-def parameters_cel(bron: Path) -> dict[str, Parameter]:
+def parameters_cell(bron: Path) -> dict[str, Parameter]:
     """Return the names assigned in the notebook's `parameters` cell, with annotation, default and allowed values."""
     import jupytext
 
@@ -148,7 +148,7 @@ def parameters_cel(bron: Path) -> dict[str, Parameter]:
             try:
                 tree = ast.parse(cell.source)
             except SyntaxError as err:
-                raise BuildFout(f"De parameters-cel van {bron.name} is geen geldige Python: {err}") from err
+                raise BuildError(f"De parameters-cel van {bron.name} is geen geldige Python: {err}") from err
             comments = _line_comments(cell.source)
             found: dict[str, Parameter] = {}
             for node in tree.body:
@@ -167,38 +167,38 @@ def parameters_cel(bron: Path) -> dict[str, Parameter]:
     return {}
 
 
-def lees_parameterbestand(pad: Path) -> list[Instelling]:
+def read_parameter_file(pad: Path) -> list[Setting]:
     """Read a scenario file (YAML: notebook -> {parameter: value}) into overrides; BuildFout when it is unusable."""
     if not pad.is_file():
-        raise BuildFout(f"{pad}: parameterbestand niet gevonden.")
+        raise BuildError(f"{pad}: parameterbestand niet gevonden.")
     try:
         inhoud = yaml.safe_load(pad.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise BuildFout(f"{pad}: geen geldige YAML: {err}") from err
+        raise BuildError(f"{pad}: geen geldige YAML: {err}") from err
     if inhoud is None:
         return []
     if not isinstance(inhoud, dict):
-        raise BuildFout(
+        raise BuildError(
             f"{pad}: verwacht per notebook een blok `notebook:` met daaronder ingesprongen "
-            f"`parameter: waarde`-regels, maar het bestand is {_soort(inhoud)}."
+            f"`parameter: waarde`-regels, maar het bestand is {_describe_type(inhoud)}."
         )
     instellingen = []
     for notebook, waarden in inhoud.items():
         if not isinstance(waarden, dict):
-            raise BuildFout(
+            raise BuildError(
                 f'{pad}: notebook "{notebook}": verwacht daaronder ingesprongen '
-                f"`parameter: waarde`-regels, maar de waarde is {_soort(waarden)}."
+                f"`parameter: waarde`-regels, maar de waarde is {_describe_type(waarden)}."
             )
-        instellingen += [Instelling(str(notebook), str(naam), waarde, str(pad)) for naam, waarde in waarden.items()]
+        instellingen += [Setting(str(notebook), str(naam), waarde, str(pad)) for naam, waarde in waarden.items()]
     return instellingen
 
 
-def lees_parameteroptie(tekst: str) -> Instelling:
+def read_parameter_option(tekst: str) -> Setting:
     """Parse one `-p NOTEBOOK.NAAM=WAARDE` (the value a YAML scalar: 40, 40.5, true, tekst); BuildFout if malformed."""
     sleutel, is_teken, waarde = tekst.partition("=")
     notebook, punt, naam = sleutel.strip().partition(".")
     if not (is_teken and punt and notebook and naam):
-        raise BuildFout(
+        raise BuildError(
             f"{CLI_SOURCE} {tekst!r}: verwacht {CLI_FORM}, bijvoorbeeld {CLI_SOURCE} model_leeftijd.betrouwbaarheid=90."
         )
     try:
@@ -207,10 +207,10 @@ def lees_parameteroptie(tekst: str) -> Instelling:
         gelezen = waarde  # e.g. `a: b` with an unbalanced quote: take the text as written
     if isinstance(gelezen, (dict, list)):
         gelezen = waarde  # `-p nb.naam=a: b` means the text, not a mapping
-    return Instelling(notebook, naam.strip(), gelezen, CLI_SOURCE)
+    return Setting(notebook, naam.strip(), gelezen, CLI_SOURCE)
 
 
-def _soort(waarde: object) -> str:
+def _describe_type(waarde: object) -> str:
     """Describe a value's type to an analyst."""
     if waarde is None:
         return "leeg"
@@ -220,21 +220,21 @@ def _soort(waarde: object) -> str:
     return {dict: "een mapping (blok met sleutels)", list: "een lijst"}.get(type(waarde), type(waarde).__name__)
 
 
-def _controleer(inst: Instelling, cellen: dict[str, dict[str, Parameter]]) -> tuple[object, str | None]:
+def _check_setting(inst: Setting, cellen: dict[str, dict[str, Parameter]]) -> tuple[object, str | None]:
     """Check one override against the notebooks' parameters cells; return (value to use, problem or None)."""
     if inst.notebook not in cellen:
         return None, f"onbekend notebook; kies uit: {', '.join(sorted(cellen))}"
-    cel = cellen[inst.notebook]
+    cell = cellen[inst.notebook]
     if inst.naam == PARAMETER:
         return None, "het verslagjaar stel je in met --jaar (make book JAAR=...), niet als parameter"
-    if inst.naam not in cel:
-        andere = [n for n in cel if n not in (PARAMETER, UPSTREAM)]
+    if inst.naam not in cell:
+        andere = [n for n in cell if n not in (PARAMETER, UPSTREAM)]
         toegestaan = (
             f"kies uit: {', '.join(andere)}" if andere else f"dit notebook heeft alleen de parameter {PARAMETER}"
         )
         return None, f"onbekende parameter; {toegestaan}"
     # `upstream = [...]` has no annotation, so it is refused here like any plain assignment.
-    annotatie, waarde = cel[inst.naam].annotatie, inst.waarde
+    annotatie, waarde = cell[inst.naam].annotatie, inst.waarde
     if annotatie not in PARAMETER_TYPES:
         return None, (
             f"kan niet worden ingesteld: de parameters-cel geeft als type {annotatie or 'niets'}; "
@@ -248,17 +248,17 @@ def _controleer(inst: Instelling, cellen: dict[str, dict[str, Parameter]]) -> tu
     }[annotatie]
     if not past:
         hint = " (zet tekst tussen aanhalingstekens)" if annotatie == "str" else ""
-        return None, f"verwacht {PARAMETER_TYPES[annotatie]}, maar de waarde is {_soort(waarde)}{hint}"
+        return None, f"verwacht {PARAMETER_TYPES[annotatie]}, maar de waarde is {_describe_type(waarde)}{hint}"
     waarde = float(waarde) if annotatie == "float" else waarde
-    probleem = niet_toegestaan(cel[inst.naam], waarde)
+    probleem = niet_toegestaan(cell[inst.naam], waarde)
     return (None, probleem) if probleem else (waarde, None)
 
 
 def _default_problems(cellen: dict[str, dict[str, Parameter]]) -> list[str]:
     """Every default the cell declares allowed values for must itself be allowed."""
     problemen = []
-    for notebook, cel in sorted(cellen.items()):
-        for naam, parameter in cel.items():
+    for notebook, cell in sorted(cellen.items()):
+        for naam, parameter in cell.items():
             try:
                 standaard = ast.literal_eval(parameter.standaard)
             except (ValueError, SyntaxError):
@@ -279,65 +279,65 @@ def scenario(root: Path, bestand: Path | None = None, opties: list[str] | tuple[
     BuildFout listing every problem before anything runs.
     """
     problemen: list[str] = []
-    instellingen: list[Instelling] = []
+    instellingen: list[Setting] = []
     if bestand is not None:
         try:
-            instellingen += lees_parameterbestand(Path(bestand))
-        except BuildFout as err:
+            instellingen += read_parameter_file(Path(bestand))
+        except BuildError as err:
             problemen.append(str(err))
     for optie in opties:
         try:
-            instellingen.append(lees_parameteroptie(optie))
-        except BuildFout as err:
+            instellingen.append(read_parameter_option(optie))
+        except BuildError as err:
             problemen.append(str(err))
     cellen: dict[str, dict[str, Parameter]] = {}
-    for nb in bronnotebooks(root):  # every cell, also without overrides: its declarations must hold its defaults
+    for nb in source_notebooks(root):  # every cell, also without overrides: its declarations must hold its defaults
         try:
-            cellen[nb.stem] = parameters_cel(nb)
-        except BuildFout as err:
+            cellen[nb.stem] = parameters_cell(nb)
+        except BuildError as err:
             problemen.append(str(err))
     problemen += _default_problems(cellen)
-    samen: dict[str, dict[str, object]] = {}
+    combine: dict[str, dict[str, object]] = {}
     for inst in instellingen:
-        waarde, probleem = _controleer(inst, cellen)
+        waarde, probleem = _check_setting(inst, cellen)
         if probleem:
             problemen.append(
                 f'{inst.bron}: notebook "{inst.notebook}", parameter "{inst.naam}", waarde {inst.waarde!r}: {probleem}.'
             )
         else:
-            samen.setdefault(inst.notebook, {})[inst.naam] = waarde
+            combine.setdefault(inst.notebook, {})[inst.naam] = waarde
     if problemen:
-        raise BuildFout("De parameters kloppen niet:\n" + "\n".join(f"  - {p}" for p in problemen))
-    return samen
+        raise BuildError("De parameters kloppen niet:\n" + "\n".join(f"  - {p}" for p in problemen))
+    return combine
 
 
-def upstream_namen(bron: Path) -> list[str]:
+def upstream_names(bron: Path) -> list[str]:
     """Return the notebooks a parameters cell names in `upstream = [...]`; none when it has no such line."""
-    cel = parameters_cel(bron)
-    if UPSTREAM not in cel:
+    cell = parameters_cell(bron)
+    if UPSTREAM not in cell:
         return []
     try:
-        namen = ast.literal_eval(cel[UPSTREAM].standaard)
+        namen = ast.literal_eval(cell[UPSTREAM].standaard)
     except (ValueError, SyntaxError):
         namen = None
     if not isinstance(namen, list) or not all(isinstance(n, str) for n in namen):
-        raise BuildFout(
+        raise BuildError(
             f'notebook "{bron.stem}": {UPSTREAM} moet een lijst met notebooknamen zijn, '
-            f'bijvoorbeeld {UPSTREAM} = ["model_leeftijd"]; er staat {cel[UPSTREAM].standaard}.'
+            f'bijvoorbeeld {UPSTREAM} = ["model_leeftijd"]; er staat {cell[UPSTREAM].standaard}.'
         )
     return namen
 
 
-def standaardwaarden(bron: Path) -> dict[str, object]:
+def default_values(bron: Path) -> dict[str, object]:
     """Return a notebook's parameter defaults as values (other than jaar and upstream), as its cell writes them."""
     waarden = {}
-    for naam, parameter in parameters_cel(bron).items():
+    for naam, parameter in parameters_cell(bron).items():
         if naam in (PARAMETER, UPSTREAM):
             continue
         try:
             waarden[naam] = ast.literal_eval(parameter.standaard)
         except (ValueError, SyntaxError) as err:
-            raise BuildFout(
+            raise BuildError(
                 f'notebook "{bron.stem}", parameter "{naam}": de standaardwaarde '
                 f"{parameter.standaard or '(geen)'} is geen vaste waarde, dus een ander notebook "
                 f"kan haar niet als {UPSTREAM} krijgen."
@@ -354,41 +354,41 @@ def run_parameters(root: Path, notebook: Path, jaar: int, overrides: Overrides |
     """
     overrides = overrides or {}
     gegeven = {PARAMETER: jaar, **dict(sorted(overrides.get(notebook.stem, {}).items()))}
-    namen = upstream_namen(notebook)
+    namen = upstream_names(notebook)
     if not namen:
         return gegeven
-    bekend = {nb.stem: nb for nb in bronnotebooks(root)}
+    bekend = {nb.stem: nb for nb in source_notebooks(root)}
     for naam in namen:
         if naam == notebook.stem:
-            raise BuildFout(f'notebook "{naam}": een notebook kan niet zijn eigen {UPSTREAM} zijn.')
+            raise BuildError(f'notebook "{naam}": een notebook kan niet zijn eigen {UPSTREAM} zijn.')
         if naam not in bekend:
-            raise BuildFout(
+            raise BuildError(
                 f'notebook "{notebook.stem}": {UPSTREAM}-notebook "{naam}" bestaat niet; '
                 f"kies uit: {', '.join(n for n in bekend if n != notebook.stem)}."
             )
-    gegeven[UPSTREAM] = {naam: {**standaardwaarden(bekend[naam]), **overrides.get(naam, {})} for naam in namen}
+    gegeven[UPSTREAM] = {naam: {**default_values(bekend[naam]), **overrides.get(naam, {})} for naam in namen}
     return gegeven
 
 
-def controleer_upstream(root: Path) -> None:
+def check_upstream(root: Path) -> None:
     """Check every notebook's upstream declaration before anything runs; one BuildFout listing every problem."""
     problemen = []
-    for nb in bronnotebooks(root):
+    for nb in source_notebooks(root):
         try:
             run_parameters(root, nb, 0)
-        except BuildFout as err:
+        except BuildError as err:
             problemen.append(str(err))
     if problemen:
-        raise BuildFout("De upstream-notebooks kloppen niet:\n" + "\n".join(f"  - {p}" for p in problemen))
+        raise BuildError("De upstream-notebooks kloppen niet:\n" + "\n".join(f"  - {p}" for p in problemen))
 
 
-def scenario_regels(taken: list[Taak]) -> list[str]:
+def scenario_lines(taken: list[Task]) -> list[str]:
     """Return one summary line per notebook that ran with overrides: each value and the notebook's default."""
     regels = []
     for notebook, taak in sorted({t.notebook: t for t in taken if t.scenario}.items()):
-        cel = parameters_cel(taak.bron)
+        cell = parameters_cell(taak.bron)
         waarden = ", ".join(
-            f"{naam} = {waarde!r} (standaard {cel[naam].standaard if naam in cel else '?'})"
+            f"{naam} = {waarde!r} (standaard {cell[naam].standaard if naam in cell else '?'})"
             for naam, waarde in taak.scenario
         )
         regels.append(f"  scenario {notebook}: {waarden}")

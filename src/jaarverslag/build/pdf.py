@@ -39,11 +39,11 @@ def chromium() -> str | None:
     return shutil.which("chromium")
 
 
-def pdf_naam(jaar: int) -> str:
+def pdf_name(jaar: int) -> str:
     return f"jaarverslag-{jaar}.pdf"
 
 
-def maak_pdf(source: Path, output: Path, jaar: int, root: Path) -> Path:
+def make_pdf(source: Path, output: Path, jaar: int, root: Path) -> Path:
     """Build the single-page HTML of a staged book and print it to PDF; return the PDF path."""
     browser = chromium()
     if browser is None:
@@ -71,7 +71,7 @@ def maak_pdf(source: Path, output: Path, jaar: int, root: Path) -> Path:
         text = text.replace(f'"{ASSET_PREFIX}{folder}/', f'"{folder}/')
     page = single / "_build" / "singlehtml" / "index.html"
     page.write_text(text, encoding="utf-8")
-    target = output / pdf_naam(jaar)
+    target = output / pdf_name(jaar)
     # Served over loopback: file:// URLs break on the "?v=<hash>" suffix of Sphinx's CSS links.
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(page.parent))

@@ -19,14 +19,14 @@ EXECUTED_FOLDER = "uitgevoerd"  # executed notebooks published as files at <year
 NOTEBOOK_REFERENCE = re.compile(r"\.\./notebooks/([\w-]+)\.ipynb")
 
 
-def data_vingerafdruk(root: Path, jaar: int) -> str:
+def data_fingerprint(root: Path, jaar: int) -> str:
     """Return a short sha256 over everything one year's book reads from data/ (year, reference tables, codebook)."""
     folders = [data_dir(root) / str(jaar), data_dir(root) / "referentie", data_dir(root) / "codebook"]
     files = [p for folder in folders if folder.is_dir() for p in folder.rglob("*") if p.is_file()]
     return tree_hash(files, root)[:FINGERPRINT_LENGTH]
 
 
-def code_versie(root: Path) -> str:
+def code_version(root: Path) -> str:
     """Return the git commit of the code, marked when the work tree had uncommitted changes."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
@@ -36,7 +36,7 @@ def code_versie(root: Path) -> str:
     return commit.stdout.strip() + (" (met niet-vastgelegde wijzigingen)" if dirty.stdout.strip() else "")
 
 
-def bouwdatum() -> str:
+def build_date() -> str:
     """Return the build date; SOURCE_DATE_EPOCH fixes it for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
@@ -54,7 +54,7 @@ def footer_html(jaar: int, vingerafdruk: str, versie: str, datum: str) -> str:
     )
 
 
-def pagina_blok(page: str, tabellen: dict[str, list[str]]) -> str:
+def page_block(page: str, tabellen: dict[str, list[str]]) -> str:
     """Return the provenance block for a chapter page: its notebooks and their CSV tables, as links."""
     notebooks = sorted(set(NOTEBOOK_REFERENCE.findall(page)))
     if not notebooks:
@@ -80,7 +80,7 @@ def _pins(root: Path) -> list[tuple[str, str]]:
     return [tuple(line.split("==", 1)) for line in lines if "==" in line and not line.startswith("#")]
 
 
-def over_pagina(root: Path, jaar: int, vingerafdruk: str, versie: str, datum: str) -> str:
+def about_page(root: Path, jaar: int, vingerafdruk: str, versie: str, datum: str) -> str:
     """Return the 'Over dit verslag' page: how this version was made and how to rebuild it exactly."""
     rows = []
     for name, pinned in _pins(root):

@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from jaarverslag.data.paths import build_dir, is_draft, verslagjaren
+from jaarverslag.data.paths import build_dir, is_draft, report_years
 
 SITE = "site"
 RENAME_EXCHANGE = 2  # linux/fs.h
@@ -36,7 +36,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def herstel(root: Path) -> None:
+def recover(root: Path) -> None:
     """Recover from a build that was killed: restore a half-swapped site, drop half-built ones."""
     site, old = root / SITE, build_dir(root) / _OLD
     if not site.exists() and old.exists():
@@ -61,7 +61,7 @@ class SiteYears:
     @classmethod
     def of_data(cls, root: Path, basis: str, years: list[int] | None = None) -> SiteYears:
         """Return the site of these years (default: every year in data/), drafts as marked in data/."""
-        years = sorted(verslagjaren(root) if years is None else years)
+        years = sorted(report_years(root) if years is None else years)
         return cls(tuple(years), frozenset(j for j in years if is_draft(j, root)), basis)
 
     @property
@@ -141,7 +141,7 @@ def jaar_index_html(jaar: int) -> str:
     return _redirect_html(f"Jaarverslag SHT {jaar}", ROOT_PAGE, FAVICON, f"Het jaarverslag {jaar} begint op")
 
 
-def publiceer(root: Path, html: dict[int, Path], years: SiteYears) -> Path:
+def publish(root: Path, html: dict[int, Path], years: SiteYears) -> Path:
     """Assemble the new site (exactly these years: rebuilt ones new, the others from the old site) and swap it in."""
     site, new = root / SITE, build_dir(root) / _NEW
     shutil.rmtree(new, ignore_errors=True)

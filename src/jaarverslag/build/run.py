@@ -8,14 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jaarverslag.build import cache, lock, provenance, publish
-from jaarverslag.build.book import bouw_boek
-from jaarverslag.build.errors import BuildFout
-from jaarverslag.build.execute import Uitkomst, voer_notebooks_uit
-from jaarverslag.build.parameters import Overrides, controleer_upstream, scenario, scenario_regels
-from jaarverslag.data.paths import build_dir, data_dir, project_root, verslagjaren
+from jaarverslag.build.book import build_book
+from jaarverslag.build.errors import BuildError
+from jaarverslag.build.execute import Uitkomst, run_notebooks
+from jaarverslag.build.parameters import Overrides, check_upstream, scenario, scenario_lines
+from jaarverslag.data.paths import build_dir, data_dir, project_root, report_years
 from jaarverslag.render.fmt import getal
 
-__all__ = ["BuildFout", "bouw", "samenvatting", "valideer_met_cache"]
+__all__ = ["BuildError", "bouw", "samenvatting", "validate_with_cache"]
 VALIDATION_STAMP = "validatie.sha256"
 VALIDATION_CODE = "from jaarverslag.data.report import valideer"  # what the validation stamp keys on
 
@@ -29,11 +29,11 @@ def samenvatting(uitkomsten: list[Uitkomst], boeken: dict[int, bool]) -> str:
     ]
     for u in sorted(ran, key=lambda u: (u.taak.jaar, u.taak.notebook)):
         lines.append(f"  uitgevoerd {u.taak.jaar} {u.taak.notebook} ({getal(u.seconden, 1)} s): {u.reden}")
-    lines += scenario_regels([u.taak for u in uitkomsten])
+    lines += scenario_lines([u.taak for u in uitkomsten])
     return "\n".join(lines)
 
 
-def valideer_met_cache(root: Path, jaren: list[int]) -> bool:
+def validate_with_cache(root: Path, jaren: list[int]) -> bool:
     """Validate data/ unless exactly these files, codebook and package passed before; print the outcome."""
     key = (
         cache.tree_hash([p for p in data_dir(root).rglob("*") if p.is_file()], root)
@@ -66,7 +66,7 @@ def site_plan(root: Path, jaren: list[int], basis: str) -> tuple[publish.SiteYea
     """
     old = root / publish.SITE
     published = publish.jaren_in_site(old) if old.is_dir() else []
-    alle = verslagjaren(root)
+    alle = report_years(root)
     kept = [j for j in published if j in alle and j not in jaren]
     site = publish.SiteYears.of_data(root, basis, sorted({*jaren, *kept}))
     verdwenen = [j for j in published if j not in alle]
@@ -114,24 +114,24 @@ def bouw(
     basis = "/" + basis.strip("/") + "/" if basis.strip("/") else "/"
     try:
         overrides = scenario(root, parameterbestand, parameters or ())  # reads only: before the lock
-        controleer_upstream(root)
-    except BuildFout as err:
+        check_upstream(root)
+    except BuildError as err:
         print(f"{err}\n\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 2
     try:
         with lock.one_build(root):
-            return _bouw(root, jaren, basis, workers, pdf, overrides)
+            return _build_locked(root, jaren, basis, workers, pdf, overrides)
     except lock.BuildBusy as err:
         print(f"{err}\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 3
 
 
-def _bouw(
+def _build_locked(
     root: Path, jaren: list[int] | None, basis: str, workers: int | None, pdf: bool | None, overrides: Overrides
 ) -> int:
     """The build itself, run while holding the project's build lock."""
-    publish.herstel(root)
-    alle = verslagjaren(root)
+    publish.recover(root)
+    alle = report_years(root)
     jaren = jaren if jaren else alle
     onbekend = [j for j in jaren if j not in alle]
     if onbekend:
@@ -151,19 +151,19 @@ def _bouw(
     if overrides:
         print(f"Afwijkende parameters voor: {', '.join(sorted(overrides))} (zie de samenvatting)", flush=True)
 
-    if not valideer_met_cache(root, jaren):
+    if not validate_with_cache(root, jaren):
         print("\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 1
 
     try:
         workers = workers or os.cpu_count() or 1
-        uitkomsten = voer_notebooks_uit(jaren, root, workers, overrides)
+        uitkomsten = run_notebooks(jaren, root, workers, overrides)
         print("Boeken bouwen:", flush=True)
         with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
-            versie = provenance.code_versie(root)
-            built = dict(zip(jaren, pool.map(lambda j: bouw_boek(root, j, site, versie, pdf), jaren)))
-        published = publish.publiceer(root, {j: h for j, (h, _) in built.items()}, site)
-    except BuildFout as err:
+            versie = provenance.code_version(root)
+            built = dict(zip(jaren, pool.map(lambda j: build_book(root, j, site, versie, pdf), jaren)))
+        published = publish.publish(root, {j: h for j, (h, _) in built.items()}, site)
+    except BuildError as err:
         print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 1
     print(samenvatting(uitkomsten, {j: rebuilt for j, (_, rebuilt) in built.items()}), flush=True)

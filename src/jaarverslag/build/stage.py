@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 
 from jaarverslag.build import provenance
-from jaarverslag.build.errors import BuildFout
-from jaarverslag.build.parameters import bronnotebooks
+from jaarverslag.build.errors import BuildError
+from jaarverslag.build.parameters import source_notebooks
 from jaarverslag.build.publish import SiteYears
 from jaarverslag.data import narrative
 from jaarverslag.data.paths import FIGURE_FOLDER, TABLE_FOLDER, build_dir
@@ -61,7 +61,7 @@ def _narrative(root: Path, jaar: int, target: Path) -> None:
         if source.is_file() or source.is_symlink():
             found = narrative.check_file(source, root)
             if found:
-                raise BuildFout(
+                raise BuildError(
                     f"{shown}: " + "; ".join(f"{f'regel {p.regel}: ' if p.regel else ''}{p.fout}" for p in found)
                 )
             text = source.read_text(encoding="utf-8")
@@ -72,11 +72,11 @@ def _narrative(root: Path, jaar: int, target: Path) -> None:
 
 def write_pdf_line(folder: Path, jaar: int, available: bool) -> None:
     """Write the landing page's PDF download line into a staged book (or say the PDF is not yet available)."""
-    from jaarverslag.build.pdf import pdf_naam
+    from jaarverslag.build.pdf import pdf_name
 
     if available:
         text = (
-            f'<p class="jv-pdf"><a href="../{pdf_naam(jaar)}" download>Download het jaarverslag {jaar} als PDF</a> '
+            f'<p class="jv-pdf"><a href="../{pdf_name(jaar)}" download>Download het jaarverslag {jaar} als PDF</a> '
             "(voor het archief van het bestuur)</p>\n"
         )
     else:
@@ -111,7 +111,7 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
 
     Return the folder and its content key; the PDF line is left to the caller (write_pdf_line).
     """
-    from jaarverslag.render.codebook_page import begrippen_pagina  # imports pandas: only when staging
+    from jaarverslag.render.codebook_page import glossary_page  # imports pandas: only when staging
     from jaarverslag.render.codebook_page import pagina as codeboek_pagina
 
     target = build_dir(root) / "stage" / str(jaar)
@@ -122,7 +122,7 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
     (target / "notebooks").mkdir()
     (target / EXTRA_FOLDER / provenance.EXECUTED_FOLDER).mkdir(parents=True)
     tables: dict[str, list[str]] = {}
-    for source in bronnotebooks(root):
+    for source in source_notebooks(root):
         executed = build_dir(root) / "nb" / str(jaar) / source.stem
         notebook = executed / f"{source.stem}.ipynb"
         shutil.copy2(notebook, target / "notebooks" / notebook.name)
@@ -136,12 +136,12 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
     write_pdf_line(target, jaar, False)  # the caller decides; included by index.md, so it must exist
     for page in (target / "book").glob("*.md"):
         text = page.read_text(encoding="utf-8")
-        page.write_text(text + provenance.pagina_blok(text, tables), encoding="utf-8")
-    vingerafdruk, datum = provenance.data_vingerafdruk(root, jaar), provenance.bouwdatum()
+        page.write_text(text + provenance.page_block(text, tables), encoding="utf-8")
+    vingerafdruk, datum = provenance.data_fingerprint(root, jaar), provenance.build_date()
     (target / "book" / "codeboek.md").write_text(codeboek_pagina(root), encoding="utf-8")
-    (target / "book" / "begrippenlijst.md").write_text(begrippen_pagina(root), encoding="utf-8")
+    (target / "book" / "begrippenlijst.md").write_text(glossary_page(root), encoding="utf-8")
     (target / "book" / "over.md").write_text(
-        provenance.over_pagina(root, jaar, vingerafdruk, versie, datum), encoding="utf-8"
+        provenance.about_page(root, jaar, vingerafdruk, versie, datum), encoding="utf-8"
     )
     footer = provenance.footer_html(jaar, vingerafdruk, versie, datum)
     config = jaar_config(root, jaar, site.basis, footer, site)

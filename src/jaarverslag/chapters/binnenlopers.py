@@ -7,14 +7,14 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data import ledger, status
-from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.metrics import PostTotalen, met_vorig_jaar, verandering_pct
-from jaarverslag.data.paths import verslagjaren
+from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.metrics import PostTotals, verandering_pct, with_previous_year
+from jaarverslag.data.paths import report_years
 from jaarverslag.render import fmt, tables
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
-TABEL = "binnenlopers"
-TABEL_TOTAAL = "binnenlopers_totaal"
+DATA_TABLE = "binnenlopers"
+TOTAL_TABLE = "binnenlopers_totaal"
 POST_ORDER = ["Hengelo", "Enschede", "Coronapost"]
 SHT = "SHT"
 CHECKS_OF_SECTION = ("som_binnenlopers_sht",)  # recorded in afwijkingen.csv; compared in tests
@@ -23,18 +23,18 @@ POST_NAMES = {"Coronapost": "de coronapost"}  # how a post reads inside a senten
 NO_DISCREPANCY_TEXT = "Het gedrukte totaal van SHT is gelijk aan de som van de posten."
 
 
-Binnenlopers = PostTotalen  # one shape for every per-post total
+Binnenlopers = PostTotals  # one shape for every per-post total
 
 
 def beschikbaar_voor(jaar: int, root: Path | None = None) -> bool:
     """Say whether the walk-ins per post exist for the year."""
-    return beschikbaar(TABEL, jaar, root)
+    return is_available(DATA_TABLE, jaar, root)
 
 
-def overzicht(jaar: int, root: Path | None = None) -> Binnenlopers:
+def overview(jaar: int, root: Path | None = None) -> Binnenlopers:
     """Return walk-ins per post with last year and the relative change; the SHT total is the sum of the posts."""
-    frame, has_previous = met_vorig_jaar(TABEL, jaar, ["post"], root=root)
-    status = lees_tabel(TABEL, jaar, root)[["post", "status"]]
+    frame, has_previous = with_previous_year(DATA_TABLE, jaar, ["post"], root=root)
+    status = load_table(DATA_TABLE, jaar, root)[["post", "status"]]
     frame = frame[frame["aantal"].notna()].merge(status, on="post", how="left")
     frame["verandering_pct"] = [verandering_pct(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
     frame["verandering_pct"] = frame["verandering_pct"].astype("Float64")
@@ -51,21 +51,21 @@ def overzicht(jaar: int, root: Path | None = None) -> Binnenlopers:
     )
 
 
-def gedrukt_totaal(jaar: int, root: Path | None = None) -> int | None:
+def printed_total(jaar: int, root: Path | None = None) -> int | None:
     """Return the SHT total as the report prints it, or None when not printed."""
-    if not beschikbaar(TABEL_TOTAAL, jaar, root):
+    if not is_available(TOTAL_TABLE, jaar, root):
         return None
-    printed = lees_tabel(TABEL_TOTAAL, jaar, root).set_index("post")["aantal"]
+    printed = load_table(TOTAL_TABLE, jaar, root).set_index("post")["aantal"]
     return None if SHT not in printed.index or pd.isna(printed[SHT]) else int(printed[SHT])
 
 
-def gedrukte_verandering(nu: float, vorig: float) -> int | None:
+def printed_change(nu: float, vorig: float) -> int | None:
     """Return the change in whole percent as the report prints it (rounded half away from zero)."""
     change = verandering_pct(nu, vorig)
     return None if change is None else fmt.round_half_up(change, CHANGE_DECIMALS)
 
 
-def tabel_voor_boek(b: Binnenlopers) -> pd.DataFrame:
+def book_table(b: Binnenlopers) -> pd.DataFrame:
     """Return the section table with Dutch column names, a SHT row, and last year only when it exists."""
     rows = b.per_post[["post", "aantal_vorig_jaar", "aantal", "verandering_pct"]].copy()
     rows["aantal_vorig_jaar"] = rows["aantal_vorig_jaar"].astype("Int64")
@@ -91,24 +91,24 @@ def tabel_voor_boek(b: Binnenlopers) -> pd.DataFrame:
     return table
 
 
-def onzeker_rijen(b: Binnenlopers) -> pd.Series:
+def uncertain_rows(b: Binnenlopers) -> pd.Series:
     """Return the uncertain-value mask for the book table's rows (the posts, then the SHT sum)."""
     posts = b.per_post["status"].astype(str).eq(status.UNCERTAIN).to_list()
     return pd.Series([*posts, any(posts)])
 
 
-def tabel_opmaak(b: Binnenlopers) -> dict:
+def table_formatters(b: Binnenlopers) -> dict:
     """Return the formatter of the change column (whole percent with sign, as printed)."""
     return {f"Verandering t.o.v. {b.jaar - 1}": lambda v: fmt.verandering(v, CHANGE_DECIMALS)}
 
 
-def _naam(post: str) -> str:
+def _name(post: str) -> str:
     return POST_NAMES.get(post, post)
 
 
 def samenvatting_zin(b: Binnenlopers) -> str:
     """Return the sentence with the year's walk-ins, per post and compared with last year."""
-    per_post = opsomming([f"{_naam(row.post)} {fmt.getal(row.aantal)}" for row in b.per_post.itertuples(index=False)])
+    per_post = join_list([f"{_name(row.post)} {fmt.getal(row.aantal)}" for row in b.per_post.itertuples(index=False)])
     text = f"In {b.jaar} kwamen {fmt.getal(b.totaal)} patiënten als binnenloper naar de spoedposten: {per_post}."
     if not b.vorig_jaar_beschikbaar or b.totaal_vorig_jaar is None:
         return text + f" Cijfers over {b.jaar - 1} zijn niet beschikbaar, dus een vergelijking kan niet worden gemaakt."
@@ -119,17 +119,17 @@ def samenvatting_zin(b: Binnenlopers) -> str:
         f"({fmt.getal(b.totaal_vorig_jaar)}), een verandering van {fmt.verandering(change, CHANGE_DECIMALS)}."
     )
     moves = [
-        f"{_naam(r.post)} {fmt.verandering(r.verandering_pct, CHANGE_DECIMALS)} (van {fmt.getal(r.aantal_vorig_jaar)} "
+        f"{_name(r.post)} {fmt.verandering(r.verandering_pct, CHANGE_DECIMALS)} (van {fmt.getal(r.aantal_vorig_jaar)} "
         f"naar {fmt.getal(r.aantal)})"
         for r in b.per_post.itertuples(index=False)
         if not pd.isna(r.verandering_pct)
     ]
     if moves:
-        text += " Per post: " + opsomming(moves) + "."
+        text += " Per post: " + join_list(moves) + "."
     return text
 
 
-def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
+def discrepancies_sentence(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in the printed SHT walk-in total (this and last year)."""
     notes = [
         f"Let op ({year}): {row.toelichting} Dit boek rekent met de som van de posten ({fmt.getal(row.berekend)})."
@@ -138,15 +138,15 @@ def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 
-def niet_beschikbaar_zin(jaar: int, root: Path | None = None) -> str:
+def unavailable_sentence(jaar: int, root: Path | None = None) -> str:
     """Return the sentence shown when the year has no walk-in figures: which years do have them."""
-    years = [j for j in verslagjaren(root) if beschikbaar(TABEL, j, root)]
+    years = [j for j in report_years(root) if is_available(DATA_TABLE, j, root)]
     if not years:
         return "Het verslag geeft voor geen enkel jaar het aantal binnenlopers."
-    return f"Aantallen binnenlopers zijn in de gegevens alleen te vinden voor {opsomming([str(j) for j in years])}."
+    return f"Aantallen binnenlopers zijn in de gegevens alleen te vinden voor {join_list([str(j) for j in years])}."
 
 
-def niet_beschikbaar_voetnoot(jaar: int) -> str:
+def unavailable_footnote(jaar: int) -> str:
     """Return the footnote shown when the year has no walk-in figures (nothing to check)."""
     return f"Zonder cijfers over binnenlopers voor {jaar} is er ook geen gedrukt totaal om na te tellen."
 
@@ -156,20 +156,20 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     if not beschikbaar_voor(jaar, root):
         return {
             "jaar": str(jaar),
-            "binnenlopers_zin": niet_beschikbaar_zin(jaar, root),
-            "binnenlopers_afwijkingen": niet_beschikbaar_voetnoot(jaar),
-            "binnenlopers_tabel": tables.niet_beschikbaar("binnenlopers", jaar),
+            "binnenlopers_zin": unavailable_sentence(jaar, root),
+            "binnenlopers_afwijkingen": unavailable_footnote(jaar),
+            "binnenlopers_tabel": tables.unavailable("binnenlopers", jaar),
         }
-    b = overzicht(jaar, root)
+    b = overview(jaar, root)
     return {
         "jaar": str(jaar),
         "binnenlopers_zin": samenvatting_zin(b),
-        "binnenlopers_afwijkingen": afwijkingen_zin(jaar, root),
+        "binnenlopers_afwijkingen": discrepancies_sentence(jaar, root),
         "binnenlopers_tabel": tables.html(
-            tabel_voor_boek(b),
+            book_table(b),
             "binnenlopers_icpc_binnenlopers",
             bijschrift=f"Binnenlopers per spoedpost, {jaar}",
-            opmaak=tabel_opmaak(b),
-            onzeker=onzeker_rijen(b),
+            formatters=table_formatters(b),
+            onzeker=uncertain_rows(b),
         ),
     }

@@ -10,29 +10,29 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.chapters.branchenormen_numbers import (
-    GEHAALD,
-    NIET_GEHAALD,
     SHT,
-    Telling,
-    onzeker_vorig_jaar,
-    opmaak_resultaten,
-    opmaak_vorig_jaar,
+    VERDICT_MET,
+    VERDICT_NOT_MET,
+    Count,
+    previous_year_formatters,
     resultaten,
+    results_formatters,
+    results_table,
     tabel_normen,
-    tabel_resultaten,
     tabel_toelichting,
     tabel_vorig_jaar,
     tellingen,
+    uncertain_previous_year,
 )
 from jaarverslag.data.status import CERTAIN, UNCERTAIN
 from jaarverslag.render import charts, fmt, tables
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
-ONZEKER_MARK = "†"
+UNCERTAIN_DAGGER = "†"
 MARKERS = {"Hengelo": "^", "Enschede": "s", SHT: "o"}  # a shape per post: colour is never the only cue
 
 
-def _klein(naam: str) -> str:
+def _lower_first(naam: str) -> str:
     """Lower-case a name's first letter for use inside a sentence, but keep codes such as 'U1-visite'."""
     return naam[0].lower() + naam[1:] if len(naam) > 1 and naam[1].islower() else naam
 
@@ -41,7 +41,7 @@ def _n(aantal: int, enkelvoud: str, meervoud: str) -> str:
     return f"{fmt.getal(aantal)} {enkelvoud if aantal == 1 else meervoud}"
 
 
-def telling_tekst(t: Telling) -> str:
+def count_text(t: Count) -> str:
     """Return one post's score as a sentence, keeping certain and uncertain verdicts apart."""
     parts = [f"met zekere waarde {fmt.getal(t.zeker_gehaald)} gehaald en {fmt.getal(t.zeker_niet_gehaald)} niet"]
     if t.onzeker_gehaald or t.onzeker_niet_gehaald:
@@ -50,7 +50,7 @@ def telling_tekst(t: Telling) -> str:
         )
     if t.ontbreekt:
         parts.append(f"bij {_n(t.ontbreekt, 'norm', 'normen')} ontbreekt de waarde")
-    return f"{t.post}: {opsomming(parts)}."
+    return f"{t.post}: {join_list(parts)}."
 
 
 def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
@@ -74,7 +74,7 @@ def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = 
         uncertain = t.onzeker_gehaald + t.onzeker_niet_gehaald
         if uncertain:
             lines.append(
-                f"Bij {fmt.getal(uncertain)} is de waarde van SHT onzeker ({ONZEKER_MARK}): volgens de "
+                f"Bij {fmt.getal(uncertain)} is de waarde van SHT onzeker ({UNCERTAIN_DAGGER}): volgens de "
                 f"overgenomen waarden zou SHT er {fmt.getal(t.onzeker_gehaald)} halen en "
                 f"{fmt.getal(t.onzeker_niet_gehaald)} missen, maar dat oordeel is niet hard."
             )
@@ -82,13 +82,13 @@ def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = 
             lines.append(f"Bij {_n(t.ontbreekt, 'norm', 'normen')} ontbreekt de waarde van SHT.")
     posts = [p for p in counts if p != SHT]
     if posts:
-        lines.extend(telling_tekst(counts[p]) for p in posts)
+        lines.extend(count_text(counts[p]) for p in posts)
     else:
         lines.append(f"Voor {jaar} geeft de bron alleen het resultaat van SHT als geheel, niet per post.")
     return " ".join(lines)
 
 
-def gemist_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+def missed_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return which norms were missed for certain, and which were missed according to an uncertain value."""
     if frame is None:
         return f"Voor {jaar} is niet bekend welke normen gehaald zijn."
@@ -102,7 +102,7 @@ def gemist_zin(frame: pd.DataFrame | None, jaar: int) -> str:
             values = ", ".join(
                 f"{r.post} {fmt.printed_percent(r.resultaat_pct)}" for r in group.itertuples(index=False)
             )
-            parts.append(f"{_klein(group['naam'].iloc[0])} (norm {group['norm_tekst'].iloc[0]}; {values})")
+            parts.append(f"{_lower_first(group['naam'].iloc[0])} (norm {group['norm_tekst'].iloc[0]}; {values})")
         return "; ".join(parts)
 
     sure = missed[missed["status"].eq(CERTAIN)]
@@ -115,7 +115,7 @@ def gemist_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     return " ".join(lines)
 
 
-def zeker_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+def certain_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return which norms have only certain values this year (the ones whose verdict is firm)."""
     if frame is None:
         return f"Voor {jaar} zijn er geen resultaten, dus ook geen zekere of onzekere waarden."
@@ -125,10 +125,10 @@ def zeker_zin(frame: pd.DataFrame | None, jaar: int) -> str:
         return f"In {jaar} is geen enkele norm met alleen zekere waarden overgenomen."
     if len(sure) == by_norm.ngroups:
         return f"In {jaar} zijn alle waarden zeker."
-    return f"Zeker zijn in {jaar} alleen de resultaten bij {opsomming([_klein(n) for n in sure])}."
+    return f"Zeker zijn in {jaar} alleen de resultaten bij {join_list([_lower_first(n) for n in sure])}."
 
 
-def vorig_jaar_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+def previous_year_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return how SHT's results compare with last year's, counting only pairs where both values are certain as firm."""
     if frame is None:
         return f"Voor {jaar} zijn geen resultaten beschikbaar, dus ook geen vergelijking met {jaar - 1}."
@@ -150,7 +150,8 @@ def vorig_jaar_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     if firm.empty:
         return text + " Geen van deze vergelijkingen berust op twee zekere waarden."
     pairs = [
-        f"{_klein(r.naam)} {fmt.printed_percent(r.resultaat_pct_vorig_jaar)} → {fmt.printed_percent(r.resultaat_pct)}"
+        f"{_lower_first(r.naam)} {fmt.printed_percent(r.resultaat_pct_vorig_jaar)} → "
+        f"{fmt.printed_percent(r.resultaat_pct)}"
         for r in firm.itertuples(index=False)
     ]
     return text + " Hard zijn alleen de vergelijkingen met twee zekere waarden: " + "; ".join(pairs) + "."
@@ -234,11 +235,11 @@ def grafiek(frame: pd.DataFrame, jaar: int):
                     linestyle="none",
                     zorder=3,
                 )
-                verdict = GEHAALD if row["gehaald"] else NIET_GEHAALD
+                verdict = VERDICT_MET if row["gehaald"] else VERDICT_NOT_MET
                 ax.text(
                     1.02,
                     y,
-                    f"{fmt.printed_percent(row['resultaat_pct'])}{'' if sure else ONZEKER_MARK} {verdict}",
+                    f"{fmt.printed_percent(row['resultaat_pct'])}{'' if sure else UNCERTAIN_DAGGER} {verdict}",
                     transform=axes_x,
                     va="center",
                     ha="left",
@@ -273,7 +274,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
             markeredgewidth=1.6,
             linestyle="none",
             markersize=7,
-            label=f"open: onzeker {ONZEKER_MARK}",
+            label=f"open: onzeker {UNCERTAIN_DAGGER}",
         ),
         Line2D([], [], marker="|", color="black", markersize=12, markeredgewidth=2.2, linestyle="none", label="norm"),
     ]
@@ -288,10 +289,10 @@ def grafiek(frame: pd.DataFrame, jaar: int):
         columnspacing=0.9,
     )
     charts.bron(fig, f"jaarverslag SHT, data/{jaar}/branchenormen.csv; normen: data/referentie/normen.csv")
-    return fig, alt_tekst(frame, jaar)
+    return fig, alt_text(frame, jaar)
 
 
-def alt_tekst(frame: pd.DataFrame, jaar: int) -> str:
+def alt_text(frame: pd.DataFrame, jaar: int) -> str:
     """Return the chart's alt text: what it shows and SHT's key numbers."""
     counts = tellingen(frame)
     text = (
@@ -306,73 +307,73 @@ def alt_tekst(frame: pd.DataFrame, jaar: int) -> str:
             f"{fmt.getal(t.zeker_niet_gehaald)} niet; met onzekere waarde {fmt.getal(t.onzeker_gehaald)} "
             f"gehaald en {fmt.getal(t.onzeker_niet_gehaald)} niet. "
         )
-    return text + gemist_zin(frame, jaar)
+    return text + missed_sentence(frame, jaar)
 
 
 # --- the page -----------------------------------------------------------------------------------------
 
 
-def _resultaten_blok(frame: pd.DataFrame | None, jaar: int):
+def _results_block(frame: pd.DataFrame | None, jaar: int):
     if frame is None:
-        return tables.niet_beschikbaar("de resultaten op de branchenormen", jaar)
+        return tables.unavailable("de resultaten op de branchenormen", jaar)
     fig, alt = grafiek(frame, jaar)
     bijschrift = (
         f"Resultaten op de branchenormen in {jaar}: per norm elke post, de norm als zwart streepje en het "
         f"oordeel in woorden. Open symbool en † = onzekere waarde."
     )
-    return tables.samen(
-        charts.figuur_html(fig, "branchenormen_resultaten", alt, bijschrift=bijschrift),
+    return tables.combine(
+        charts.figure_html(fig, "branchenormen_resultaten", alt, bijschrift=bijschrift),
         tables.html(
-            tabel_resultaten(frame, jaar),
+            results_table(frame, jaar),
             "branchenormen_resultaten",
             bijschrift=f"Resultaat per branchenorm en spoedpost, {jaar} (een streepje: de waarde ontbreekt "
             f"in de bron, zie de kolom Oordeel)",
-            opmaak=opmaak_resultaten(jaar),
+            formatters=results_formatters(jaar),
             onzeker=frame["status"].eq(UNCERTAIN),
         ),
     )
 
 
-def _toelichting_blok(frame: pd.DataFrame | None, jaar: int):
+def _explanation_block(frame: pd.DataFrame | None, jaar: int):
     if frame is None:
-        return tables.niet_beschikbaar("onzekere of ontbrekende resultaten op de branchenormen", jaar)
+        return tables.unavailable("onzekere of ontbrekende resultaten op de branchenormen", jaar)
     toelichting = tabel_toelichting(frame)
     if toelichting.empty:
-        return tables.zin_html("Alle waarden van dit jaar zijn eenduidig uit het verslag overgenomen.")
+        return tables.sentence_html("Alle waarden van dit jaar zijn eenduidig uit het verslag overgenomen.")
     return tables.html(
         toelichting, "branchenormen_toelichting", bijschrift=f"Waarom waarden van {jaar} onzeker zijn of ontbreken"
     )
 
 
-def _vorig_jaar_blok(frame: pd.DataFrame | None, jaar: int):
+def _previous_year_block(frame: pd.DataFrame | None, jaar: int):
     vorig = tabel_vorig_jaar(frame, jaar) if frame is not None else None
     if vorig is None:
-        return tables.niet_beschikbaar("de branchenormen", jaar - 1)
+        return tables.unavailable("de branchenormen", jaar - 1)
     return tables.html(
         vorig,
         "branchenormen_vorig_jaar",
         bijschrift=f"SHT als geheel: {jaar} naast {jaar - 1} (✓ gehaald, ✗ niet gehaald)",
-        opmaak=opmaak_vorig_jaar(jaar),
-        onzeker=onzeker_vorig_jaar(frame),
+        formatters=previous_year_formatters(jaar),
+        onzeker=uncertain_previous_year(frame),
     )
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the branchenormen page glues, for a year with data and a year without."""
-    charts.stijl()
+    charts.apply_style()
     frame = resultaten(jaar, root)
     return {
         "jaar": str(jaar),
         "samenvatting": samenvatting_zin(frame, jaar, root),
-        "gemist": gemist_zin(frame, jaar),
-        "vorig_jaar": vorig_jaar_zin(frame, jaar),
-        "zeker": zeker_zin(frame, jaar),
+        "gemist": missed_sentence(frame, jaar),
+        "vorig_jaar": previous_year_sentence(frame, jaar),
+        "zeker": certain_sentence(frame, jaar),
         "tabel_normen": tables.html(
             tabel_normen(root),
             "branchenormen_normen",
             bijschrift="De branchenormen: welk deel binnen de tijdgrens moet vallen",
         ),
-        "resultaten": _resultaten_blok(frame, jaar),
-        "tabel_toelichting": _toelichting_blok(frame, jaar),
-        "tabel_vorig_jaar": _vorig_jaar_blok(frame, jaar),
+        "resultaten": _results_block(frame, jaar),
+        "tabel_toelichting": _explanation_block(frame, jaar),
+        "tabel_vorig_jaar": _previous_year_block(frame, jaar),
     }

@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.codebook import categories
+from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.status import CERTAIN, MISSING
 from jaarverslag.render import fmt
 
 SHT = "SHT"
-GEHAALD = "✓ gehaald"
-NIET_GEHAALD = "✗ niet gehaald"
+VERDICT_MET = "✓ gehaald"
+VERDICT_NOT_MET = "✗ niet gehaald"
 # A norm is met when the result is at least (minimaal) or at most (maximaal) the norm percentage.
-RICHTING_TEKEN = {"minimaal": "≥", "maximaal": "≤"}
+DIRECTION_SIGN = {"minimaal": "≥", "maximaal": "≤"}
 # Short names that fit a chart at phone width; a norm not listed here gets "onderwerp grens".
-KORTE_NAMEN = {
+SHORT_LABELS = {
     "tel_spoedlijn_30s": "Spoedlijn opgenomen",
     "tel_patientenlijn_2min": "Patiëntenlijn opgenomen",
     "tel_patientenlijn_10min": "Patiëntenlijn opgenomen",
@@ -38,15 +38,15 @@ KORTE_NAMEN = {
 
 def normen(root: Path | None = None) -> pd.DataFrame:
     """Return the branch norms (not the absence norm) in codebook order, with a short name and the norm in words."""
-    ids = categorieen(root)["branchenorm"]
-    frame = lees_tabel("normen", None, root)
+    ids = categories(root)["branchenorm"]
+    frame = load_table("normen", None, root)
     frame = frame[frame["norm_id"].isin(ids)].copy()
     frame = frame.sort_values("norm_id", key=lambda s: s.map({n: i for i, n in enumerate(ids)})).reset_index(drop=True)
     frame["naam"] = [
-        f"{KORTE_NAMEN.get(n, o)} {g}" for n, o, g in zip(frame["norm_id"], frame["onderwerp"], frame["grens"])
+        f"{SHORT_LABELS.get(n, o)} {g}" for n, o, g in zip(frame["norm_id"], frame["onderwerp"], frame["grens"])
     ]
     frame["norm_tekst"] = [
-        f"{RICHTING_TEKEN[r]}\u00a0{fmt.printed_percent(p)}" for r, p in zip(frame["richting"], frame["norm_pct"])
+        f"{DIRECTION_SIGN[r]}\u00a0{fmt.printed_percent(p)}" for r, p in zip(frame["richting"], frame["norm_pct"])
     ]
     return frame
 
@@ -62,20 +62,20 @@ def oordeel(gehaald_: bool | None, status) -> str:
     """Return the verdict in words; an uncertain value keeps its mark so it is never counted as a plain yes or no."""
     if gehaald_ is None or pd.isna(status) or status == MISSING:
         return fmt.SOURCE_MISSING_TEXT
-    text = GEHAALD if gehaald_ else NIET_GEHAALD
+    text = VERDICT_MET if gehaald_ else VERDICT_NOT_MET
     return text if status == CERTAIN else f"{text} (onzeker)"
 
 
 def resultaten(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     """Return one row per norm and post with result, status, verdict and last year's result; None without data."""
-    if not beschikbaar("branchenormen", jaar, root):
+    if not is_available("branchenormen", jaar, root):
         return None
     norms = normen(root)
-    frame = lees_tabel("branchenormen", jaar, root)[["norm_id", "post", "resultaat_pct", "status", "toelichting"]]
+    frame = load_table("branchenormen", jaar, root)[["norm_id", "post", "resultaat_pct", "status", "toelichting"]]
     norms = norms[["norm_id", "naam", "onderwerp", "grens", "norm_pct", "richting", "norm_tekst"]]
     frame = norms.merge(frame, on="norm_id", how="inner")
-    if beschikbaar("branchenormen", jaar - 1, root):
-        vorig = lees_tabel("branchenormen", jaar - 1, root)[["norm_id", "post", "resultaat_pct", "status"]]
+    if is_available("branchenormen", jaar - 1, root):
+        vorig = load_table("branchenormen", jaar - 1, root)[["norm_id", "post", "resultaat_pct", "status"]]
         vorig = vorig.rename(columns={"resultaat_pct": "resultaat_pct_vorig_jaar", "status": "status_vorig_jaar"})
         frame = frame.merge(vorig, on=["norm_id", "post"], how="left")
     else:
@@ -91,14 +91,14 @@ def resultaten(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     frame["oordeel_vorig_jaar"] = [
         oordeel(g, s) for g, s in zip(frame["gehaald_vorig_jaar"], frame["status_vorig_jaar"])
     ]
-    post_rank = {p: i for i, p in enumerate(categorieen(root)["post_hengelo_enschede_sht"])}
+    post_rank = {p: i for i, p in enumerate(categories(root)["post_hengelo_enschede_sht"])}
     norm_rank = {n: i for i, n in enumerate(norms["norm_id"])}
     frame = frame.sort_values(["norm_id", "post"], key=lambda s: s.map(norm_rank if s.name == "norm_id" else post_rank))
     return frame.reset_index(drop=True)
 
 
 @dataclass(frozen=True)
-class Telling:
+class Count:
     """How many norms one post met or missed, split by whether the value is certain."""
 
     post: str
@@ -119,14 +119,14 @@ class Telling:
         )
 
 
-def tellingen(frame: pd.DataFrame) -> dict[str, Telling]:
+def tellingen(frame: pd.DataFrame) -> dict[str, Count]:
     """Return the count of met, missed and missing norms per post (in the frame's post order)."""
     out = {}
     for post, group in frame.groupby("post", sort=False):
         sure = group["status"].eq(CERTAIN)
         missing = group["gehaald"].isna()
         met = group["gehaald"].eq(True)
-        out[post] = Telling(
+        out[post] = Count(
             post,
             int((sure & met).sum()),
             int((sure & ~met & ~missing).sum()),
@@ -140,12 +140,12 @@ def tellingen(frame: pd.DataFrame) -> dict[str, Telling]:
 # --- tables ------------------------------------------------------------------------------------------
 
 
-def opmaak_resultaten(jaar: int) -> dict:
+def results_formatters(jaar: int) -> dict:
     """Return the cell formatters of the results table (percentages as printed)."""
     return {f"Resultaat {jaar}": fmt.printed_percent}
 
 
-def opmaak_vorig_jaar(jaar: int) -> dict:
+def previous_year_formatters(jaar: int) -> dict:
     """Return the cell formatters of the comparison with last year."""
     return {
         str(jaar - 1): fmt.printed_percent,
@@ -160,7 +160,7 @@ def tabel_normen(root: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame({"Onderwerp": frame["onderwerp"], "Tijdgrens": frame["grens"], "Norm": frame["norm_tekst"]})
 
 
-def tabel_resultaten(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
+def results_table(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
     """Return the result per norm and post with its verdict (which says whether the value is uncertain or missing)."""
     return pd.DataFrame(
         {
@@ -172,7 +172,7 @@ def tabel_resultaten(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
     )
 
 
-def _teken(gehaald_: bool | None) -> str:
+def _mark(gehaald_: bool | None) -> str:
     return "–" if gehaald_ is None or pd.isna(gehaald_) else ("✓" if gehaald_ else "✗")
 
 
@@ -181,9 +181,9 @@ def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame | None:
     sht = frame[frame["post"].eq(SHT)]
     if sht["resultaat_pct_vorig_jaar"].isna().all():
         return None
-    unsure = onzeker_vorig_jaar(frame).to_numpy()
+    unsure = uncertain_previous_year(frame).to_numpy()
     verdicts = [
-        f"{_teken(a)} → {_teken(b)}" + (" (onzeker)" if u else "")
+        f"{_mark(a)} → {_mark(b)}" + (" (onzeker)" if u else "")
         for a, b, u in zip(sht["gehaald_vorig_jaar"], sht["gehaald"], unsure)
     ]
     return pd.DataFrame(
@@ -197,7 +197,7 @@ def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame | None:
     )
 
 
-def onzeker_vorig_jaar(frame: pd.DataFrame) -> pd.Series:
+def uncertain_previous_year(frame: pd.DataFrame) -> pd.Series:
     """Return which SHT rows of tabel_vorig_jaar hold an uncertain value in either year."""
     sht = frame[frame["post"].eq(SHT)].reset_index(drop=True)
     return sht["status"].ne(CERTAIN) | (sht["status_vorig_jaar"].notna() & sht["status_vorig_jaar"].ne(CERTAIN))

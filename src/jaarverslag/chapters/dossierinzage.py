@@ -9,33 +9,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.codebook import categories
+from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.rounding import round_half_up
 from jaarverslag.data.status import CERTAIN
 from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render.fmt import printed_percent
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
 SHT = "SHT"
 # The two measurements the report labels (codebook values of `meting`); the third block has no heading.
-ZONDER = "Zonder COVID opt-in"
-MET = "Met COVID opt-in"
-ICT_SECTIE = "ICT"  # projecten.sectie of the ICT projects
-NOEMER_AFRONDING = -2  # the derived denominators are shown rounded to hundreds: they are estimates
+WITHOUT_COVID_OPT_IN = "Zonder COVID opt-in"
+WITH_COVID_OPT_IN = "Met COVID opt-in"
+ICT_SECTION = "ICT"  # projecten.sectie of the ICT projects
+DENOMINATOR_ROUNDING = -2  # the derived denominators are shown rounded to hundreds: they are estimates
 
 
-def overzicht(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
+def overview(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     """Return consent counts and printed percentages per post and for SHT, per measurement; None without data."""
-    if not beschikbaar("dossierinzage", jaar, root):
+    if not is_available("dossierinzage", jaar, root):
         return None
-    parts = [lees_tabel("dossierinzage", jaar, root)]
-    if beschikbaar("dossierinzage_totaal", jaar, root):
-        parts.append(lees_tabel("dossierinzage_totaal", jaar, root))
+    parts = [load_table("dossierinzage", jaar, root)]
+    if is_available("dossierinzage_totaal", jaar, root):
+        parts.append(load_table("dossierinzage_totaal", jaar, root))
     columns = ["post", "meting", "aantal_patienten", "aandeel_pct", "status", "toelichting"]
     frame = pd.concat(parts, ignore_index=True)[columns]
-    post_rank = {p: i for i, p in enumerate([*categorieen(root)["post"], SHT])}
-    meting_rank = {m: i for i, m in enumerate(categorieen(root)["meting_dossierinzage"])}
+    post_rank = {p: i for i, p in enumerate([*categories(root)["post"], SHT])}
+    meting_rank = {m: i for i, m in enumerate(categories(root)["meting_dossierinzage"])}
     frame = frame.sort_values(["meting", "post"], key=lambda s: s.map(meting_rank if s.name == "meting" else post_rank))
     frame = frame.reset_index(drop=True)
     frame["noemer"] = pd.array(
@@ -51,7 +51,7 @@ def noemer(aantal, aandeel_pct) -> float | None:
     return float(aantal) / float(aandeel_pct) * 100
 
 
-def noemer_interval(aantal, aandeel_pct) -> tuple[float, float] | None:
+def denominator_interval(aantal, aandeel_pct) -> tuple[float, float] | None:
     """Return the range of denominators that give the printed percentage after rounding half up to its decimals."""
     if pd.isna(aantal) or pd.isna(aandeel_pct) or aandeel_pct == 0:
         return None
@@ -59,7 +59,7 @@ def noemer_interval(aantal, aandeel_pct) -> tuple[float, float] | None:
     return float(aantal) * 100 / (float(aandeel_pct) + half), float(aantal) * 100 / (float(aandeel_pct) - half)
 
 
-def noemers(frame: pd.DataFrame) -> pd.DataFrame:
+def denominators(frame: pd.DataFrame) -> pd.DataFrame:
     """Return per post the denominator range that fits every printed percentage of that post, and its midpoint.
 
     `past` is False when the measurements of a post cannot share one denominator (then the range is empty).
@@ -68,7 +68,7 @@ def noemers(frame: pd.DataFrame) -> pd.DataFrame:
     for post, group in frame.groupby("post", sort=False):
         intervals = [
             i
-            for i in (noemer_interval(n, p) for n, p in zip(group["aantal_patienten"], group["aandeel_pct"]))
+            for i in (denominator_interval(n, p) for n, p in zip(group["aantal_patienten"], group["aandeel_pct"]))
             if i is not None
         ]
         if not intervals:
@@ -87,7 +87,7 @@ def noemers(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def som_verschillen(frame: pd.DataFrame) -> pd.DataFrame:
+def sum_differences(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the measurements where SHT's printed count differs from the sum of the posts (empty when all agree)."""
     posts = frame[frame["post"].ne(SHT)].groupby("meting", sort=False)["aantal_patienten"].sum()
     sht = frame[frame["post"].eq(SHT)].set_index("meting")["aantal_patienten"]
@@ -101,7 +101,7 @@ def som_verschillen(frame: pd.DataFrame) -> pd.DataFrame:
 
 def covid_effect(frame: pd.DataFrame) -> pd.DataFrame:
     """Return per post the consent without and with the COVID opt-in, and what the COVID opt-in adds."""
-    wide = frame[frame["meting"].isin([ZONDER, MET])].pivot(
+    wide = frame[frame["meting"].isin([WITHOUT_COVID_OPT_IN, WITH_COVID_OPT_IN])].pivot(
         index="post", columns="meting", values=["aantal_patienten", "aandeel_pct"]
     )
     order = [p for p in dict.fromkeys(frame["post"]) if p in wide.index]
@@ -109,28 +109,28 @@ def covid_effect(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "post": order,
-            "zonder": wide[("aantal_patienten", ZONDER)].to_numpy(),
-            "met": wide[("aantal_patienten", MET)].to_numpy(),
-            "zonder_pct": wide[("aandeel_pct", ZONDER)].to_numpy(),
-            "met_pct": wide[("aandeel_pct", MET)].to_numpy(),
+            "zonder": wide[("aantal_patienten", WITHOUT_COVID_OPT_IN)].to_numpy(),
+            "met": wide[("aantal_patienten", WITH_COVID_OPT_IN)].to_numpy(),
+            "zonder_pct": wide[("aandeel_pct", WITHOUT_COVID_OPT_IN)].to_numpy(),
+            "met_pct": wide[("aandeel_pct", WITH_COVID_OPT_IN)].to_numpy(),
         }
     ).assign(extra=lambda f: f["met"] - f["zonder"], extra_pctpunt=lambda f: f["met_pct"] - f["zonder_pct"])
 
 
-def _rij(frame: pd.DataFrame, post: str, meting: str):
+def _row(frame: pd.DataFrame, post: str, meting: str):
     rows = frame[frame["post"].eq(post) & frame["meting"].eq(meting)]
     return None if rows.empty else rows.iloc[0]
 
 
-def _niet_beschikbaar(jaar: int) -> str:
+def _unavailable(jaar: int) -> str:
     return f"Voor {jaar} zijn geen cijfers over toestemming voor dossierinzage beschikbaar in data/{jaar}/."
 
 
-def kern_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+def headline_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return the headline: patients with consent at the end of the year, with and without the COVID opt-in."""
     if frame is None:
-        return _niet_beschikbaar(jaar)
-    met, zonder = _rij(frame, SHT, MET), _rij(frame, SHT, ZONDER)
+        return _unavailable(jaar)
+    met, zonder = _row(frame, SHT, WITH_COVID_OPT_IN), _row(frame, SHT, WITHOUT_COVID_OPT_IN)
     if met is None or zonder is None:
         return f"Voor {jaar} ontbreekt het SHT-totaal van de toestemming voor dossierinzage in data/{jaar}/."
     return (
@@ -141,7 +141,7 @@ def kern_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     )
 
 
-def covid_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+def covid_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return what the COVID opt-in added, for SHT and per post."""
     if frame is None:
         return f"Wat de coronaregeling in {jaar} toevoegde, is daarom niet bekend."
@@ -149,26 +149,26 @@ def covid_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     if effect.empty:
         return f"Voor {jaar} is niet te zeggen wat de coronaregeling toevoegde: een van beide metingen ontbreekt."
     per_post = [
-        f"{r.post} {fmt.getal(r.extra)} ({pct_punt(r.extra_pctpunt)})"
+        f"{r.post} {fmt.getal(r.extra)} ({pct_points_text(r.extra_pctpunt)})"
         for r in effect.itertuples(index=False)
         if r.post != SHT
     ]
     sht = effect[effect["post"].eq(SHT)]
     head = (
         f"De coronaregeling voegde voor SHT {fmt.getal(sht['extra'].iloc[0])} patiënten toe "
-        f"({pct_punt(sht['extra_pctpunt'].iloc[0])}). "
+        f"({pct_points_text(sht['extra_pctpunt'].iloc[0])}). "
         if not sht.empty
         else ""
     )
-    return head + "Per post: " + opsomming(per_post) + "."
+    return head + "Per post: " + join_list(per_post) + "."
 
 
-def pct_punt(value) -> str:
+def pct_points_text(value) -> str:
     """Format a difference between two printed percentages in percentage points: '+23,8 procentpunt'."""
     return fmt.MISSING_TEXT if pd.isna(value) else f"{fmt.percentage_points(value)} procentpunt"
 
 
-def boven_100_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+def above_100_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return which printed percentages exceed 100%, or that none does."""
     if frame is None:
         return f"Of er in {jaar} percentages boven 100% voorkwamen, is niet na te gaan."
@@ -180,7 +180,7 @@ def boven_100_zin(frame: pd.DataFrame | None, jaar: int) -> str:
         values = [
             printed_percent(v) + ("†" if s != CERTAIN else "") for v, s in zip(group["aandeel_pct"], group["status"])
         ]
-        parts.append(f"{post} ({opsomming(values)})")
+        parts.append(f"{post} ({join_list(values)})")
     return (
         "Boven 100% liggen de percentages van " + ", ".join(parts) + ": daar gaven meer patiënten toestemming dan "
         "de groep waarover het percentage is berekend."
@@ -191,7 +191,7 @@ def noemer_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) 
     """Return the denominator the percentages imply, and how it compares with the number of inhabitants."""
     if frame is None:
         return f"Ook de noemer van de percentages is voor {jaar} niet na te rekenen."
-    table = noemers(frame)
+    table = denominators(frame)
     if not table["past"].all():
         wrong = ", ".join(table.loc[~table["past"], "post"])
         return (
@@ -199,15 +199,15 @@ def noemer_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) 
             f"niet bij één en dezelfde noemer."
         )
     parts = [
-        f"{r.post} ongeveer {fmt.getal(round_half_up(r.schatting, NOEMER_AFRONDING))}"
+        f"{r.post} ongeveer {fmt.getal(round_half_up(r.schatting, DENOMINATOR_ROUNDING))}"
         for r in table.itertuples(index=False)
     ]
     text = (
         "Het verslag noemt niet waarover de percentages berekend zijn. Rekenen we terug (aantal gedeeld door "
-        "percentage), dan komt er binnen de afronding bij elke meting dezelfde noemer uit: " + opsomming(parts) + "."
+        "percentage), dan komt er binnen de afronding bij elke meting dezelfde noemer uit: " + join_list(parts) + "."
     )
-    if beschikbaar("inwoners", jaar, root):
-        inwoners = lees_tabel("inwoners", jaar, root)["inwoners"].sum()
+    if is_available("inwoners", jaar, root):
+        inwoners = load_table("inwoners", jaar, root)["inwoners"].sum()
         text += (
             f" Het werkgebied telde {fmt.getal(inwoners)} inwoners; de noemer is dus niet het aantal inwoners, "
             f"maar vermoedelijk het aantal patiënten dat bij een huisarts in de regio staat ingeschreven."
@@ -236,12 +236,12 @@ def onzeker_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     )
 
 
-def ict_zin(jaar: int, root: Path | None = None) -> str:
+def ict_sentence(jaar: int, root: Path | None = None) -> str:
     """Return the year's ICT projects from the projecten table in one sentence, or that none are recorded."""
-    if not beschikbaar("projecten", jaar, root):
+    if not is_available("projecten", jaar, root):
         return f"Voor {jaar} zijn geen ICT-projecten vastgelegd in data/{jaar}/."
-    projects = lees_tabel("projecten", jaar, root)
-    projects = projects[projects["sectie"].eq(ICT_SECTIE) & projects["projectjaar"].eq(jaar)]
+    projects = load_table("projecten", jaar, root)
+    projects = projects[projects["sectie"].eq(ICT_SECTION) & projects["projectjaar"].eq(jaar)]
     if projects.empty:
         return f"Het verslag over {jaar} noemt geen ICT-projecten."
     names = [p + (" (onzeker)" if s != CERTAIN else "") for p, s in zip(projects["project"], projects["status"])]
@@ -264,14 +264,14 @@ def tabel(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def noemer_tekst(value) -> str:
+def denominator_text(value) -> str:
     """Format a derived denominator rounded to hundreds, marked as approximate: '≈ 189.700'."""
-    return fmt.MISSING_TEXT if pd.isna(value) else f"≈ {fmt.getal(round_half_up(value, NOEMER_AFRONDING))}"
+    return fmt.MISSING_TEXT if pd.isna(value) else f"≈ {fmt.getal(round_half_up(value, DENOMINATOR_ROUNDING))}"
 
 
-def opmaak() -> dict:
+def formatters() -> dict:
     """Return the cell formatters of the chapter table."""
-    return {"Percentage (gedrukt)": printed_percent, "Teruggerekende noemer": noemer_tekst}
+    return {"Percentage (gedrukt)": printed_percent, "Teruggerekende noemer": denominator_text}
 
 
 def onzeker(frame: pd.DataFrame) -> pd.Series:
@@ -292,8 +292,8 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     # Value labels in a column right of the 100% line and of every bar.
     label_x = max(float(effect["met_pct"].max()), float(effect["zonder_pct"].max()), 100) + 3
     series = [
-        (ZONDER, "zonder_pct", "zonder", "///", colours[0], height / 2),
-        (MET, "met_pct", "met", None, colours[0], -height / 2),
+        (WITHOUT_COVID_OPT_IN, "zonder_pct", "zonder", "///", colours[0], height / 2),
+        (WITH_COVID_OPT_IN, "met_pct", "met", None, colours[0], -height / 2),
     ]
     for label, column, count, hatch, colour, offset in series:
         ax.barh(
@@ -344,12 +344,12 @@ def grafiek(frame: pd.DataFrame, jaar: int):
 # --- the page -----------------------------------------------------------------------------------------
 
 
-def _figuur_tabel(frame: pd.DataFrame | None, jaar: int):
+def _figure_table(frame: pd.DataFrame | None, jaar: int):
     if frame is None:
-        return tables.niet_beschikbaar("de toestemming voor dossierinzage", jaar)
+        return tables.unavailable("de toestemming voor dossierinzage", jaar)
     fig, alt = grafiek(frame, jaar)
-    return tables.samen(
-        charts.figuur_html(
+    return tables.combine(
+        charts.figure_html(
             fig,
             "dossierinzage_toestemming",
             alt,
@@ -360,7 +360,7 @@ def _figuur_tabel(frame: pd.DataFrame | None, jaar: int):
             tabel(frame),
             "dossierinzage_toestemming",
             bijschrift=f"Patiënten met toestemming voor dossierinzage eind {jaar}, per meting",
-            opmaak=opmaak(),
+            formatters=formatters(),
             onzeker=onzeker(frame),
         ),
     )
@@ -368,15 +368,15 @@ def _figuur_tabel(frame: pd.DataFrame | None, jaar: int):
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the dossierinzage page glues, for a year with data and a year without."""
-    charts.stijl()
-    frame = overzicht(jaar, root)
+    charts.apply_style()
+    frame = overview(jaar, root)
     return {
         "jaar": str(jaar),
-        "kern": kern_zin(frame, jaar),
-        "covid": covid_zin(frame, jaar),
-        "boven_100": boven_100_zin(frame, jaar),
+        "kern": headline_sentence(frame, jaar),
+        "covid": covid_sentence(frame, jaar),
+        "boven_100": above_100_sentence(frame, jaar),
         "noemer": noemer_zin(frame, jaar, root),
         "onzeker": onzeker_zin(frame, jaar),
-        "ict": ict_zin(jaar, root),
-        "figuur_tabel": _figuur_tabel(frame, jaar),
+        "ict": ict_sentence(jaar, root),
+        "figuur_tabel": _figure_table(frame, jaar),
     }

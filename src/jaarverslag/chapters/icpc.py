@@ -8,12 +8,12 @@ import pandas as pd
 
 from jaarverslag.chapters.verrichtingen import totalen
 from jaarverslag.data import status
-from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.paths import verslagjaren
+from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.paths import report_years
 from jaarverslag.render import fmt, tables
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
-TABEL = "icpc_top"
+DATA_TABLE = "icpc_top"
 SHT = "SHT"
 CORONAPOST = "Coronapost"
 SHARE_DECIMALS = 1  # the report prints shares with one decimal ("4,1% | 4.145")
@@ -23,10 +23,10 @@ UNCERTAIN_LABEL_MARK = " †"
 
 def beschikbaar_voor(jaar: int, root: Path | None = None) -> bool:
     """Say whether the ICPC top lists exist for the year."""
-    return beschikbaar(TABEL, jaar, root)
+    return is_available(DATA_TABLE, jaar, root)
 
 
-def noemers(jaar: int, root: Path | None = None) -> dict[str, int]:
+def denominators(jaar: int, root: Path | None = None) -> dict[str, int]:
     """Return the denominators of the shares: all procedures of SHT and of each post in the year (summed)."""
     t = totalen(jaar, root)
     per_post = {str(p): int(n) for p, n in zip(t.per_post["post"], t.per_post["aantal"])}
@@ -39,9 +39,11 @@ def top(jaar: int, post: str = SHT, root: Path | None = None) -> pd.DataFrame:
     Columns: rang (1 = most frequent), diagnose, aantal, aandeel_pct (unrounded), aandeel_gedrukt,
     rang_gedrukt, status, toelichting. The SHT list has no printed ranks; the rank follows from the counts.
     """
-    frame = lees_tabel(TABEL, jaar, root).rename(columns={"aandeel_pct": "aandeel_gedrukt", "rang": "rang_gedrukt"})
+    frame = load_table(DATA_TABLE, jaar, root).rename(
+        columns={"aandeel_pct": "aandeel_gedrukt", "rang": "rang_gedrukt"}
+    )
     frame = frame[frame["post"].astype(str) == post].copy()
-    frame["aandeel_pct"] = frame["aantal"].astype(float) / noemers(jaar, root)[post] * 100
+    frame["aandeel_pct"] = frame["aantal"].astype(float) / denominators(jaar, root)[post] * 100
     frame = frame.sort_values(["aantal", "diagnose"], ascending=[False, True]).reset_index(drop=True)
     frame["rang"] = range(1, len(frame) + 1)
     return frame[
@@ -49,7 +51,7 @@ def top(jaar: int, post: str = SHT, root: Path | None = None) -> pd.DataFrame:
     ]
 
 
-def gedrukt_aandeel(aandeel_pct: float) -> float:
+def printed_share(aandeel_pct: float) -> float:
     """Return a share rounded as the report prints it: one decimal, half away from zero."""
     return fmt.round_half_up(aandeel_pct, SHARE_DECIMALS)
 
@@ -59,7 +61,7 @@ def onzeker(frame: pd.DataFrame) -> pd.Series:
     return frame["status"].astype(str).eq(status.UNCERTAIN)
 
 
-def tabel_voor_boek(frame: pd.DataFrame) -> pd.DataFrame:
+def book_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a top list with Dutch column names (the status column is kept for the CSV)."""
     return frame[["rang", "diagnose", "aantal", "aandeel_pct", "status"]].rename(
         columns={
@@ -72,24 +74,24 @@ def tabel_voor_boek(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def tabel_opmaak() -> dict:
+def table_formatters() -> dict:
     """Return the formatter of the share column."""
-    return {"Aandeel": lambda v: fmt.procent(v, SHARE_DECIMALS)}
+    return {"Aandeel": lambda v: fmt.percent(v, SHARE_DECIMALS)}
 
 
 def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
     """Return the sentence on what the top 10 covers together and which diagnoses lead it."""
-    total = noemers(jaar, root)[SHT]
+    total = denominators(jaar, root)[SHT]
     sure = frame[~onzeker(frame)]
     text = (
         f"De {len(frame)} meest gestelde diagnoses waren in {jaar} samen goed voor {fmt.getal(frame['aantal'].sum())} "
-        f"van de {fmt.getal(total)} verrichtingen ({fmt.procent(frame['aantal'].sum() / total * 100, SHARE_DECIMALS)})."
+        f"van de {fmt.getal(total)} verrichtingen ({fmt.percent(frame['aantal'].sum() / total * 100, SHARE_DECIMALS)})."
     )
     if not sure.empty:
         first = sure.iloc[0]
         text += (
             f" Van de diagnoses waarvan het aantal vaststaat, kwam {first['diagnose'].lower()} het vaakst voor "
-            f"({fmt.getal(first['aantal'])} keer, {fmt.procent(first['aandeel_pct'], SHARE_DECIMALS)})."
+            f"({fmt.getal(first['aantal'])} keer, {fmt.percent(first['aandeel_pct'], SHARE_DECIMALS)})."
         )
     covid = frame[frame["diagnose"].str.contains("COVID", case=False)]
     if not covid.empty:
@@ -103,7 +105,7 @@ def onzeker_zin(frame: pd.DataFrame) -> str:
     uncertain = frame[onzeker(frame)]
     if uncertain.empty:
         return "Alle omschrijvingen en aantallen in deze lijst staan in het verslag eenduidig bij elkaar."
-    listing = opsomming([f"{d.lower()} ({fmt.getal(n)})" for d, n in zip(uncertain["diagnose"], uncertain["aantal"])])
+    listing = join_list([f"{d.lower()} ({fmt.getal(n)})" for d, n in zip(uncertain["diagnose"], uncertain["aantal"])])
     return (
         f"Bij {len(uncertain)} van de {len(frame)} diagnoses is niet zeker welk aantal bij welke omschrijving hoort: "
         f"in het gedrukte verslag staan de omschrijvingen en getallen daar niet naast elkaar. Het gaat om "
@@ -112,39 +114,39 @@ def onzeker_zin(frame: pd.DataFrame) -> str:
     )
 
 
-def niet_beschikbaar_zin(jaar: int, root: Path | None = None) -> str:
+def unavailable_sentence(jaar: int, root: Path | None = None) -> str:
     """Return the sentence shown when the year has no ICPC top lists: which years do have them."""
-    years = [j for j in verslagjaren(root) if beschikbaar(TABEL, j, root)]
+    years = [j for j in report_years(root) if is_available(DATA_TABLE, j, root)]
     if not years:
         return "Het verslag geeft voor geen enkel jaar een lijst van de meest gestelde diagnoses."
     return (
         "Een lijst van de meest gestelde diagnoses is in de gegevens alleen te vinden voor "
-        f"{opsomming([str(j) for j in years])}."
+        f"{join_list([str(j) for j in years])}."
     )
 
 
-def corona_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
+def corona_sentence(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
     """Return the sentence on the corona post's top 3 and its share of the post's procedures."""
     if frame.empty:
         return f"Voor {jaar} is geen top 3 van de coronapost beschikbaar."
-    total = noemers(jaar, root).get(CORONAPOST)
+    total = denominators(jaar, root).get(CORONAPOST)
     first = frame.iloc[0]
     top_sum = frame["aantal"].sum()
     text = (
         f"Op de coronapost ({fmt.getal(total)} verrichtingen in {jaar}) was "
         f"{first['diagnose'].lower()} de meest gestelde diagnose ({fmt.getal(first['aantal'])} keer, "
-        f"{fmt.procent(first['aandeel_pct'], SHARE_DECIMALS)})."
+        f"{fmt.percent(first['aandeel_pct'], SHARE_DECIMALS)})."
     )
     text += (
-        f" De top {len(frame)} samen maakt {fmt.procent(top_sum / total * 100, SHARE_DECIMALS)} "
+        f" De top {len(frame)} samen maakt {fmt.percent(top_sum / total * 100, SHARE_DECIMALS)} "
         f"uit van alle verrichtingen van die post."
     )
     return text
 
 
-def blok(figuur, tabel, corona_tekst: str, corona_tabel):
+def block(figuur, tabel, corona_tekst: str, corona_tabel):
     """Return the top 10 figure and table and the corona post's sentence and table as one HTML block."""
-    return tables.samen(figuur, tabel, tables.zin_html(corona_tekst), corona_tabel)
+    return tables.combine(figuur, tabel, tables.sentence_html(corona_tekst), corona_tabel)
 
 
 def grafiek(frame: pd.DataFrame, jaar: int):
@@ -157,7 +159,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
 
     colour = sns.color_palette(charts.PALETTE)[0]
     mask = onzeker(frame).to_list()
-    labels = [_korte_naam(d) + (UNCERTAIN_LABEL_MARK if m else "") for d, m in zip(frame["diagnose"], mask)]
+    labels = [_short_name(d) + (UNCERTAIN_LABEL_MARK if m else "") for d, m in zip(frame["diagnose"], mask)]
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     ys = list(range(len(frame)))
     bars = ax.barh(
@@ -175,7 +177,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
         ax.text(
             float(n) + xmax * 0.015,
             y,
-            f"{fmt.getal(n)} ({fmt.procent(share, SHARE_DECIMALS)})",
+            f"{fmt.getal(n)} ({fmt.percent(share, SHARE_DECIMALS)})",
             va="center",
             ha="left",
             fontsize=10,
@@ -202,7 +204,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     charts.bron(fig, f"jaarverslag SHT {jaar}, data/{jaar}/icpc_top.csv")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     parts = [
-        f"{d.lower()} {fmt.getal(n)} ({fmt.procent(s, SHARE_DECIMALS)}{', onzeker' if m else ''})"
+        f"{d.lower()} {fmt.getal(n)} ({fmt.percent(s, SHARE_DECIMALS)}{', onzeker' if m else ''})"
         for d, n, s, m in zip(frame["diagnose"], frame["aantal"], frame["aandeel_pct"], mask)
     ]
     alt = (
@@ -229,7 +231,7 @@ SHORT_NAMES = {
 }
 
 
-def _korte_naam(diagnose: str) -> str:
+def _short_name(diagnose: str) -> str:
     """Return a shorter axis label for long diagnosis names (the table keeps the full name)."""
     return SHORT_NAMES.get(diagnose, diagnose)
 
@@ -238,32 +240,32 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Verrichtingen page glues on ICPC diagnoses, for a year with data and a year without."""
     if not beschikbaar_voor(jaar, root):
         return {
-            "icpc_zin": niet_beschikbaar_zin(jaar, root),
-            "icpc_top": tables.niet_beschikbaar("de meest gestelde ICPC-diagnoses", jaar),
+            "icpc_zin": unavailable_sentence(jaar, root),
+            "icpc_top": tables.unavailable("de meest gestelde ICPC-diagnoses", jaar),
         }
     from jaarverslag.render import charts
 
-    charts.stijl()
+    charts.apply_style()
     top10, corona = top(jaar, SHT, root), top(jaar, CORONAPOST, root)
     fig, alt = grafiek(top10, jaar)
-    figuur = charts.figuur_html(
+    figuur = charts.figure_html(
         fig, "binnenlopers_icpc_top10", alt, bijschrift=f"De tien meest gestelde ICPC-diagnoses van SHT in {jaar}."
     )
     tabel = tables.html(
-        tabel_voor_boek(top10),
+        book_table(top10),
         "binnenlopers_icpc_top10",
         bijschrift=f"Top 10 ICPC-diagnoses van SHT, {jaar}, met aandeel in alle verrichtingen",
-        opmaak=tabel_opmaak(),
+        formatters=table_formatters(),
         onzeker=onzeker(top10),
     )
     corona_tabel = tables.html(
-        tabel_voor_boek(corona),
+        book_table(corona),
         "binnenlopers_icpc_coronapost",
         bijschrift=f"Top 3 ICPC-diagnoses van de coronapost, {jaar}, met aandeel in de verrichtingen van die post",
-        opmaak=tabel_opmaak(),
+        formatters=table_formatters(),
         onzeker=onzeker(corona),
     )
     return {
         "icpc_zin": samenvatting_zin(top10, jaar, root) + " " + onzeker_zin(top10),
-        "icpc_top": blok(figuur, tabel, corona_zin(corona, jaar, root), corona_tabel),
+        "icpc_top": block(figuur, tabel, corona_sentence(corona, jaar, root), corona_tabel),
     }

@@ -14,7 +14,7 @@ from jaarverslag.chapters import kwaliteit_numbers as kn
 from jaarverslag.chapters import personeel_numbers as pn
 from jaarverslag.chapters import populatie
 from jaarverslag.chapters import verrichtingen as vr
-from jaarverslag.data.load import beschikbaar
+from jaarverslag.data.load import is_available
 from jaarverslag.data.metrics import verandering_pct
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
 from jaarverslag.data.status import CERTAIN
@@ -54,7 +54,7 @@ def _count(onderwerp: str, nu, vorig, hoofdstuk: str, titel: str, onzeker: bool 
 
 def _verrichtingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
     titel = "Verrichtingen"
-    if not beschikbaar("verrichtingen", jaar, root):
+    if not is_available("verrichtingen", jaar, root):
         return [_count("Verrichtingen SHT", None, None, "verrichtingen", titel)]
     totalen = vr.totalen(jaar, root)
     rows = [_count("Verrichtingen SHT", totalen.totaal, totalen.totaal_vorig_jaar, "verrichtingen", titel)]
@@ -108,7 +108,7 @@ def _meldingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
     titel = "Kwaliteit"
     wanted = {"Klacht": "Klachten", "Calamiteit": "Calamiteiten"}
     vergelijking = kn.meldingen(jaar, root)
-    if not vergelijking.beschikbaar:
+    if not vergelijking.is_available:
         return [_count(naam, None, None, "kwaliteit", titel) for naam in wanted.values()]
     frame = vergelijking.frame.set_index("soort")
     return [
@@ -127,16 +127,16 @@ def _meldingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
 def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
     titel = "Huisartsen en medewerkers"
     frame = pn.verzuim(jaar, root)
-    nu, vorig = pn.verzuim_waarde(frame, jaar), pn.verzuim_waarde(frame, jaar - 1)
+    nu, vorig = pn.verzuim_value(frame, jaar), pn.verzuim_value(frame, jaar - 1)
     if nu is None:
         return Kerncijfer("Ziekteverzuim", fmt.MISSING_TEXT, EMPTY, EMPTY, "personeel", titel)
     norm = pn.verzuimnorm(root)
     verdict = "binnen de norm" if norm.gehaald(nu) else "boven de norm"
-    change = f"{verschil(nu - vorig, pn.VERZUIM_DECIMALEN)} procentpunt" if vorig is not None else EMPTY
+    change = f"{verschil(nu - vorig, pn.VERZUIM_DECIMALS)} procentpunt" if vorig is not None else EMPTY
     return Kerncijfer(
         f"Ziekteverzuim ({verdict}: {norm.tekst})",
-        fmt.procent(nu, pn.VERZUIM_DECIMALEN),
-        fmt.procent(vorig, pn.VERZUIM_DECIMALEN) if vorig is not None else EMPTY,
+        fmt.percent(nu, pn.VERZUIM_DECIMALS),
+        fmt.percent(vorig, pn.VERZUIM_DECIMALS) if vorig is not None else EMPTY,
         change,
         "personeel",
         titel,
@@ -146,7 +146,7 @@ def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
 def _huisartsen(jaar: int, root: Path | None) -> Kerncijfer:
     titel = "Huisartsen en medewerkers"
     aantallen = pn.huisartsen(jaar, root)
-    if not aantallen.beschikbaar or "Huisartslid" not in set(aantallen.frame["groep"]):
+    if not aantallen.is_available or "Huisartslid" not in set(aantallen.frame["groep"]):
         return Kerncijfer("Huisartsleden", fmt.MISSING_TEXT, EMPTY, EMPTY, "personeel", titel)
     row = aantallen.frame.set_index("groep").loc["Huisartslid"]
     uncertain = row["status"] != CERTAIN or (pd.notna(row["status_vorig_jaar"]) and row["status_vorig_jaar"] != CERTAIN)
@@ -181,7 +181,7 @@ def tabel(cijfers: list[Kerncijfer], jaar: int) -> pd.DataFrame:
 
 def html(cijfers: list[Kerncijfer], jaar: int, map: Path | None = None) -> HTML:
     """Return the headline figures as a captioned table whose rows link to their chapters; write the CSV."""
-    tables.schrijf_csv(tabel(cijfers, jaar), TABLE_NAME, map)
+    tables.write_csv(tabel(cijfers, jaar), TABLE_NAME, map)
     # data-label lets a phone show each row as a small card with its own labels (see jaarverslag.css).
     rows = "".join(
         f'<tr><th scope="row">{escape(c.onderwerp)}</th>'

@@ -12,25 +12,25 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.chapters.kwaliteit_numbers import (
-    KINDEREN,
-    PER_KINDEREN,
-    Vergelijking,
+    CHILDREN,
+    PER_CHILDREN,
+    Comparison,
     classificaties,
+    classifications_table,
     meldingen,
+    meldingen_table,
     onzeker,
-    per_kinderen,
+    per_children,
     signalering,
-    tabel_classificaties,
-    tabel_meldingen,
-    tabel_signalering,
+    signals_table,
 )
-from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.status import CERTAIN, MISSING, UNCERTAIN
 from jaarverslag.render import charts, fmt, tables
-from jaarverslag.render.text import opsomming, verschil
+from jaarverslag.render.text import join_list, verschil
 
 # Singular and plural of each soort for Dutch sentences; an unknown soort falls back to its own name.
-SOORT_NAMEN = {
+KIND_NAMES = {
     "Klacht": ("klacht", "klachten"),
     "VIM-melding": ("VIM-melding", "VIM-meldingen"),
     "Calamiteit": ("calamiteit", "calamiteiten"),
@@ -38,60 +38,60 @@ SOORT_NAMEN = {
 LABEL_WIDTH = 22  # characters per line of a category label in a chart (phone width)
 
 
-def _naam(soort: str, aantal) -> str:
-    singular, plural = SOORT_NAMEN.get(soort, (soort, soort))
+def _name(soort: str, aantal) -> str:
+    singular, plural = KIND_NAMES.get(soort, (soort, soort))
     return singular if aantal == 1 else plural
 
 
-def _aantal_met_naam(soort: str, aantal, status: str) -> str:
+def _count_with_name(soort: str, aantal, status: str) -> str:
     if pd.isna(aantal):
-        return f"een onbekend aantal {_naam(soort, 2)} ({fmt.SOURCE_MISSING_TEXT})"
-    text = f"{fmt.getal(aantal)} {_naam(soort, aantal)}"
+        return f"een onbekend aantal {_name(soort, 2)} ({fmt.SOURCE_MISSING_TEXT})"
+    text = f"{fmt.getal(aantal)} {_name(soort, aantal)}"
     return text if status == CERTAIN else f"{text} (onzeker)"
 
 
-def _geen_vorig_jaar(jaar: int) -> str:
+def _no_previous_year(jaar: int) -> str:
     return (
         f"Cijfers over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
         f"kan niet worden gemaakt."
     )
 
 
-def meldingen_zin(vergelijking: Vergelijking) -> str:
+def meldingen_zin(vergelijking: Comparison) -> str:
     """Return the sentences with the year's complaints, VIM reports and calamities and the change since last year."""
     jaar = vergelijking.jaar
-    if not vergelijking.beschikbaar:
+    if not vergelijking.is_available:
         return f"Voor {jaar} zijn geen aantallen klachten, VIM-meldingen en calamiteiten beschikbaar in data/{jaar}/."
     frame = vergelijking.frame
-    now = opsomming([_aantal_met_naam(r.soort, r.aantal, r.status) for r in frame.itertuples(index=False)])
+    now = join_list([_count_with_name(r.soort, r.aantal, r.status) for r in frame.itertuples(index=False)])
     text = f"In {jaar} registreerde SHT {now}."
     if not vergelijking.vorig_jaar_beschikbaar:
-        return f"{text} {_geen_vorig_jaar(jaar)}"
+        return f"{text} {_no_previous_year(jaar)}"
     changes = []
     for row in frame.itertuples(index=False):
         if pd.isna(row.verschil):
-            changes.append(f"voor de {_naam(row.soort, 2)} is geen vergelijking mogelijk")
+            changes.append(f"voor de {_name(row.soort, 2)} is geen vergelijking mogelijk")
         elif row.verschil == 0:
-            changes.append(f"evenveel {_naam(row.soort, 2)} ({fmt.getal(row.aantal_vorig_jaar)})")
+            changes.append(f"evenveel {_name(row.soort, 2)} ({fmt.getal(row.aantal_vorig_jaar)})")
         else:
             richting = "meer" if row.verschil > 0 else "minder"
             changes.append(
-                f"{fmt.getal(abs(row.verschil))} {_naam(row.soort, abs(row.verschil))} {richting} "
+                f"{fmt.getal(abs(row.verschil))} {_name(row.soort, abs(row.verschil))} {richting} "
                 f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}, "
                 f"{fmt.verandering(row.verandering_pct)})"
             )
-    return f"{text} Vergeleken met {jaar - 1} zijn dat {opsomming(changes)}."
+    return f"{text} Vergeleken met {jaar - 1} zijn dat {join_list(changes)}."
 
 
 def som_controle_zin(jaar: int, root: Path | None = None) -> str:
     """Return whether the classifications add up to the printed number per soort (the reconstruction's check)."""
     frame = classificaties(jaar, root)
-    if frame is None or not beschikbaar("kwaliteitsmeldingen_totaal", jaar, root):
+    if frame is None or not is_available("kwaliteitsmeldingen_totaal", jaar, root):
         return "Daarom valt er ook niets na te tellen."
     som = frame.groupby("soort")["aantal"].sum()
-    printed = lees_tabel("kwaliteitsmeldingen_totaal", jaar, root).set_index("soort")["aantal"]
+    printed = load_table("kwaliteitsmeldingen_totaal", jaar, root).set_index("soort")["aantal"]
     differ = [
-        f"{_naam(s, 2)}: classificaties samen {fmt.getal(som.get(s, 0))}, gedrukt {fmt.getal(p)}"
+        f"{_name(s, 2)}: classificaties samen {fmt.getal(som.get(s, 0))}, gedrukt {fmt.getal(p)}"
         for s, p in printed.items()
         if pd.notna(p) and som.get(s, 0) != p
     ]
@@ -100,7 +100,7 @@ def som_controle_zin(jaar: int, root: Path | None = None) -> str:
     return "De classificaties tellen per soort precies op tot het gedrukte aantal."
 
 
-def grootste_classificatie_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+def largest_classification_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return one sentence naming the largest classification of each soort with its share."""
     if frame is None:
         return f"Voor {jaar} is de verdeling naar classificatie niet beschikbaar in data/{jaar}/."
@@ -108,13 +108,13 @@ def grootste_classificatie_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     for soort, group in frame.dropna(subset=["aantal"]).groupby("soort", sort=False):
         top = group.sort_values("aantal", ascending=False, kind="stable").iloc[0]
         parts.append(
-            f"bij de {_naam(soort, 2)} “{top['classificatie'].lower()}” ({fmt.getal(top['aantal'])}, "
-            f"{fmt.procent(top['aandeel_pct'], 0)})"
+            f"bij de {_name(soort, 2)} “{top['classificatie'].lower()}” ({fmt.getal(top['aantal'])}, "
+            f"{fmt.percent(top['aandeel_pct'], 0)})"
         )
-    return "De grootste groep was " + opsomming(parts) + "."
+    return "De grootste groep was " + join_list(parts) + "."
 
 
-def _indicator_tekst(row, jaar_vorig: int) -> str:
+def _indicator_text(row, jaar_vorig: int) -> str:
     """Return one indicator's count with last year in words."""
     value = fmt.SOURCE_MISSING_TEXT if pd.isna(row.aantal) else fmt.getal(row.aantal)
     if row.status != CERTAIN and pd.notna(row.aantal):
@@ -130,49 +130,49 @@ def _indicator_tekst(row, jaar_vorig: int) -> str:
 
 
 # Sentence templates per G+HOK indicator; {} receives the count with last year. Unknown indicators get a plain line.
-GHOK_ZINNEN = {
+GHOK_SENTENCES = {
     "Meldingen kindermishandeling": "Meldingen van kindermishandeling: {}.",
     "Niet pluis": "“Niet pluis” (zorg over de veiligheid van een kind): {}.",
     "Huiselijk geweld vastgesteld": "Vastgesteld huiselijk geweld: {}.",
-    KINDEREN: "Kinderen op de spoedposten: {}.",
+    CHILDREN: "Kinderen op de spoedposten: {}.",
 }
 # Signals that concern children only, and so can be put per 1.000 children seen (domestic violence concerns adults too).
-PER_KIND_NAMEN = {"Meldingen kindermishandeling": "meldingen van kindermishandeling", "Niet pluis": "“niet pluis”"}
+PER_CHILD_NAMES = {"Meldingen kindermishandeling": "meldingen van kindermishandeling", "Niet pluis": "“niet pluis”"}
 
 
-def signalering_zin(vergelijking: Vergelijking) -> str:
+def signalering_zin(vergelijking: Comparison) -> str:
     """Return the G+HOK figures as short sentences (signals first, children seen last), with last year where known."""
     jaar = vergelijking.jaar
-    if not vergelijking.beschikbaar:
+    if not vergelijking.is_available:
         return (
             f"Voor {jaar} zijn geen cijfers over het signaleren van kindermishandeling en huiselijk geweld "
             f"beschikbaar in data/{jaar}/."
         )
-    frame = vergelijking.frame.sort_values("indicator", key=lambda s: s.eq(KINDEREN), kind="stable")
+    frame = vergelijking.frame.sort_values("indicator", key=lambda s: s.eq(CHILDREN), kind="stable")
     lines = [
-        GHOK_ZINNEN.get(r.indicator, r.indicator + ": {}.").format(_indicator_tekst(r, jaar - 1))
+        GHOK_SENTENCES.get(r.indicator, r.indicator + ": {}.").format(_indicator_text(r, jaar - 1))
         for r in frame.itertuples(index=False)
     ]
     if not vergelijking.vorig_jaar_beschikbaar:
-        lines.append(_geen_vorig_jaar(jaar))
+        lines.append(_no_previous_year(jaar))
     return " ".join(lines)
 
 
-def per_kinderen_zin(vergelijking: Vergelijking) -> str:
+def per_kinderen_zin(vergelijking: Comparison) -> str:
     """Return one sentence relating reports and 'niet pluis' to the number of children seen."""
     jaar = vergelijking.jaar
-    rates = per_kinderen(vergelijking)
+    rates = per_children(vergelijking)
     if rates is None or rates["per_1000"].isna().all():
-        return f"Voor {jaar} is niet te berekenen hoe vaak er per {fmt.getal(PER_KINDEREN)} kinderen een signaal was."
+        return f"Voor {jaar} is niet te berekenen hoe vaak er per {fmt.getal(PER_CHILDREN)} kinderen een signaal was."
     parts = []
     for row in rates.dropna(subset=["per_1000"]).itertuples(index=False):
-        if row.indicator not in PER_KIND_NAMEN:
+        if row.indicator not in PER_CHILD_NAMES:
             continue
-        text = f"{PER_KIND_NAMEN[row.indicator]} {fmt.getal(row.per_1000, 1)}"
+        text = f"{PER_CHILD_NAMES[row.indicator]} {fmt.getal(row.per_1000, 1)}"
         if pd.notna(row.per_1000_vorig_jaar):
             text += f" (in {jaar - 1}: {fmt.getal(row.per_1000_vorig_jaar, 1)})"
         parts.append(text)
-    return f"Omgerekend per {fmt.getal(PER_KINDEREN)} kinderen die de posten bezochten: " + opsomming(parts) + "."
+    return f"Omgerekend per {fmt.getal(PER_CHILDREN)} kinderen die de posten bezochten: " + join_list(parts) + "."
 
 
 def onzeker_zin(jaar: int, *frames: pd.DataFrame | None) -> str:
@@ -195,14 +195,14 @@ def onzeker_zin(jaar: int, *frames: pd.DataFrame | None) -> str:
     )
 
 
-def opmaak_vergelijking() -> dict:
+def comparison_formatters() -> dict:
     """Return the cell formatters of the comparison tables (difference with sign, change in percent)."""
     return {"Verschil": verschil, "Verandering": fmt.verandering}
 
 
-def opmaak_classificaties() -> dict:
+def classifications_formatters() -> dict:
     """Return the cell formatters of the classification table."""
-    return {"Aandeel binnen de soort": lambda v: fmt.procent(v, 0)}
+    return {"Aandeel binnen de soort": lambda v: fmt.percent(v, 0)}
 
 
 # --- charts ------------------------------------------------------------------------------------------
@@ -210,9 +210,9 @@ def opmaak_classificaties() -> dict:
 
 def _label(value: str) -> str:
     """Return a chart label: the plural of a soort with a capital ('Klachten'), other values unchanged."""
-    if value not in SOORT_NAMEN:
+    if value not in KIND_NAMES:
         return value
-    plural = SOORT_NAMEN[value][1]
+    plural = KIND_NAMES[value][1]
     return plural[0].upper() + plural[1:]
 
 
@@ -220,7 +220,7 @@ def _wrap(label: str) -> str:
     return "\n".join(textwrap.wrap(label, LABEL_WIDTH)) or label
 
 
-def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
+def classifications_chart(frame: pd.DataFrame, jaar: int):
     """Return horizontal bars per classification, one panel per soort on one scale, with value labels, and alt text."""
     import matplotlib.pyplot as plt
 
@@ -245,13 +245,13 @@ def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
             ax.text(
                 float(n) + largest * 0.01,
                 y,
-                f"{fmt.getal(n)} ({fmt.procent(share, 0)}){mark}",
+                f"{fmt.getal(n)} ({fmt.percent(share, 0)}){mark}",
                 va="center",
                 ha="left",
                 fontsize=9,
             )
         total = int(group["aantal"].sum())
-        name = _naam(soort, 2)
+        name = _name(soort, 2)
         ax.set_title(f"{name[0].upper()}{name[1:]} ({fmt.getal(total)})", loc="left", fontsize=11)
         ax.set_ylabel("")
         ax.tick_params(axis="y", labelsize=9)
@@ -276,9 +276,7 @@ def grafiek_classificaties(frame: pd.DataFrame, jaar: int):
     return fig, alt
 
 
-def grafiek_vergelijking(
-    vergelijking: Vergelijking, titel: str, eenheid: str, bestand: str, weglaten: tuple[str, ...] = ()
-):
+def comparison_chart(vergelijking: Comparison, titel: str, eenheid: str, bestand: str, weglaten: tuple[str, ...] = ()):
     """Return labelled horizontal bars per category, this year beside last year (hatched), and alt text."""
     import matplotlib.pyplot as plt
     import numpy as np
@@ -350,8 +348,8 @@ def grafiek_vergelijking(
 # --- the page -----------------------------------------------------------------------------------------
 
 
-def _vergelijking_blok(
-    v: Vergelijking,
+def _comparison_block(
+    v: Comparison,
     naam: str,
     titel: str,
     bestand: str,
@@ -361,32 +359,32 @@ def _vergelijking_blok(
     weglaten: tuple[str, ...] = (),
 ):
     """Return a comparison's chart and table as one block, or the 'niet beschikbaar' block without data."""
-    if not v.beschikbaar:
-        return tables.niet_beschikbaar(ontbreekt, v.jaar)
-    fig, alt = grafiek_vergelijking(v, titel, "Aantal", bestand, weglaten=weglaten)
-    return tables.samen(
-        charts.figuur_html(fig, naam, alt, bijschrift=f"{titel} in {v.jaar}."),
+    if not v.is_available:
+        return tables.unavailable(ontbreekt, v.jaar)
+    fig, alt = comparison_chart(v, titel, "Aantal", bestand, weglaten=weglaten)
+    return tables.combine(
+        charts.figure_html(fig, naam, alt, bijschrift=f"{titel} in {v.jaar}."),
         tables.html(
             tabel(v),
             naam,
             bijschrift=f"{bijschrift}, {v.jaar}",
-            opmaak=opmaak_vergelijking(),
+            formatters=comparison_formatters(),
             onzeker=onzeker(v.frame, "status", "status_vorig_jaar"),
         ),
     )
 
 
-def _classificaties_blok(frame: pd.DataFrame | None, jaar: int):
+def _classifications_block(frame: pd.DataFrame | None, jaar: int):
     if frame is None:
-        return tables.niet_beschikbaar("de classificatie van klachten, VIM-meldingen en calamiteiten", jaar)
-    fig, alt = grafiek_classificaties(frame, jaar)
-    return tables.samen(
-        charts.figuur_html(fig, "kwaliteit_classificaties", alt, bijschrift=f"Meldingen naar classificatie in {jaar}."),
+        return tables.unavailable("de classificatie van klachten, VIM-meldingen en calamiteiten", jaar)
+    fig, alt = classifications_chart(frame, jaar)
+    return tables.combine(
+        charts.figure_html(fig, "kwaliteit_classificaties", alt, bijschrift=f"Meldingen naar classificatie in {jaar}."),
         tables.html(
-            tabel_classificaties(frame),
+            classifications_table(frame),
             "kwaliteit_classificaties",
             bijschrift=f"Klachten, VIM-meldingen en calamiteiten naar classificatie, {jaar}",
-            opmaak=opmaak_classificaties(),
+            formatters=classifications_formatters(),
             onzeker=onzeker(frame, "status"),
         ),
     )
@@ -394,34 +392,34 @@ def _classificaties_blok(frame: pd.DataFrame | None, jaar: int):
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the kwaliteit page glues, for a year with data and a year without."""
-    charts.stijl()
+    charts.apply_style()
     reports, classes, signals = meldingen(jaar, root), classificaties(jaar, root), signalering(jaar, root)
     return {
         "jaar": str(jaar),
         "meldingen_zin": meldingen_zin(reports),
-        "classificatie_zin": grootste_classificatie_zin(classes, jaar),
+        "classificatie_zin": largest_classification_sentence(classes, jaar),
         "som_controle_zin": som_controle_zin(jaar, root),
         "signalering_zin": signalering_zin(signals),
         "per_kinderen_zin": per_kinderen_zin(signals),
         "onzeker_zin": onzeker_zin(jaar, reports.frame, classes, signals.frame),
-        "meldingen": _vergelijking_blok(
+        "meldingen": _comparison_block(
             reports,
             "kwaliteit_meldingen",
             "Klachten, VIM-meldingen en calamiteiten",
             "kwaliteitsmeldingen_totaal.csv",
-            tabel_meldingen,
+            meldingen_table,
             "Klachten, VIM-meldingen en calamiteiten",
             "klachten, VIM-meldingen en calamiteiten",
         ),
-        "classificaties": _classificaties_blok(classes, jaar),
-        "signalering": _vergelijking_blok(
+        "classificaties": _classifications_block(classes, jaar),
+        "signalering": _comparison_block(
             signals,
             "kwaliteit_signalering",
             "Signalen van kindermishandeling en huiselijk geweld",
             "signalering_ghok.csv",
-            tabel_signalering,
+            signals_table,
             "Signaleren van kindermishandeling en huiselijk geweld (G+HOK)",
             "het signaleren van kindermishandeling en huiselijk geweld",
-            weglaten=(KINDEREN,),
+            weglaten=(CHILDREN,),
         ),
     }

@@ -10,19 +10,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.metrics import met_vorig_jaar, verandering_pct
+from jaarverslag.data.codebook import categories
+from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.metrics import verandering_pct, with_previous_year
 from jaarverslag.data.status import CERTAIN
 
 # The G+HOK indicator that counts children seen; the other indicators are signals about (child) safety.
-KINDEREN = "Kinderen op de spoedposten"
+CHILDREN = "Kinderen op de spoedposten"
 # Signals expressed per this many children seen at the posts.
-PER_KINDEREN = 1000
+PER_CHILDREN = 1000
 
 
 @dataclass(frozen=True)
-class Vergelijking:
+class Comparison:
     """A year's counts per category with last year's counts beside them, or nothing when the table is missing."""
 
     jaar: int
@@ -31,19 +31,19 @@ class Vergelijking:
     vorig_jaar_beschikbaar: bool
 
     @property
-    def beschikbaar(self) -> bool:
+    def is_available(self) -> bool:
         return self.frame is not None
 
 
-def _vergelijking(naam: str, jaar: int, sleutel: str, volgorde: list[str], root: Path | None) -> Vergelijking:
+def _comparison(naam: str, jaar: int, sleutel: str, volgorde: list[str], root: Path | None) -> Comparison:
     """Return a table's counts for the year with last year, in codebook order (rows of this year only)."""
-    if not beschikbaar(naam, jaar, root):
-        return Vergelijking(jaar, None, False)
-    frame, has_previous = met_vorig_jaar(naam, jaar, [sleutel], root=root)
-    status = lees_tabel(naam, jaar, root)[[sleutel, "status"]]
+    if not is_available(naam, jaar, root):
+        return Comparison(jaar, None, False)
+    frame, has_previous = with_previous_year(naam, jaar, [sleutel], root=root)
+    status = load_table(naam, jaar, root)[[sleutel, "status"]]
     frame = status.merge(frame, on=sleutel, how="left")  # this year's rows, also those whose value is missing
     if has_previous:
-        vorig = lees_tabel(naam, jaar - 1, root)[[sleutel, "status"]].rename(columns={"status": "status_vorig_jaar"})
+        vorig = load_table(naam, jaar - 1, root)[[sleutel, "status"]].rename(columns={"status": "status_vorig_jaar"})
         frame = frame.merge(vorig, on=sleutel, how="left")
     else:
         frame["status_vorig_jaar"] = pd.NA
@@ -53,25 +53,25 @@ def _vergelijking(naam: str, jaar: int, sleutel: str, volgorde: list[str], root:
     rank = {name: i for i, name in enumerate(volgorde)}
     frame = frame.sort_values(sleutel, key=lambda s: s.map(lambda v: rank.get(v, len(rank)))).reset_index(drop=True)
     columns = [sleutel, "aantal", "status", "aantal_vorig_jaar", "status_vorig_jaar", "verschil", "verandering_pct"]
-    return Vergelijking(jaar, frame[columns], has_previous)
+    return Comparison(jaar, frame[columns], has_previous)
 
 
-def meldingen(jaar: int, root: Path | None = None) -> Vergelijking:
+def meldingen(jaar: int, root: Path | None = None) -> Comparison:
     """Return the printed numbers of complaints, VIM reports and calamities with last year's."""
-    return _vergelijking("kwaliteitsmeldingen_totaal", jaar, "soort", categorieen(root)["soort_melding"], root)
+    return _comparison("kwaliteitsmeldingen_totaal", jaar, "soort", categories(root)["soort_melding"], root)
 
 
-def signalering(jaar: int, root: Path | None = None) -> Vergelijking:
+def signalering(jaar: int, root: Path | None = None) -> Comparison:
     """Return the G+HOK indicators (abuse reports, 'niet pluis', domestic violence, children seen) with last year's."""
-    return _vergelijking("signalering_ghok", jaar, "indicator", categorieen(root)["indicator_ghok"], root)
+    return _comparison("signalering_ghok", jaar, "indicator", categories(root)["indicator_ghok"], root)
 
 
 def classificaties(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     """Return complaints, VIM reports and calamities per classification with each one's share within its soort."""
-    if not beschikbaar("kwaliteitsmeldingen", jaar, root):
+    if not is_available("kwaliteitsmeldingen", jaar, root):
         return None
-    frame = lees_tabel("kwaliteitsmeldingen", jaar, root)[["soort", "classificatie", "aantal", "status"]]
-    soort_rank = {s: i for i, s in enumerate(categorieen(root)["soort_melding"])}
+    frame = load_table("kwaliteitsmeldingen", jaar, root)[["soort", "classificatie", "aantal", "status"]]
+    soort_rank = {s: i for i, s in enumerate(categories(root)["soort_melding"])}
     frame = frame.sort_values("soort", key=lambda s: s.map(soort_rank), kind="stable").reset_index(drop=True)
     som = frame.groupby("soort")["aantal"].transform("sum")
     frame["aandeel_pct"] = pd.array(
@@ -81,16 +81,16 @@ def classificaties(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     return frame
 
 
-def per_kinderen(vergelijking: Vergelijking) -> pd.DataFrame | None:
+def per_children(vergelijking: Comparison) -> pd.DataFrame | None:
     """Return each signal per 1.000 children seen at the posts, this year and last year (unrounded)."""
-    if not vergelijking.beschikbaar or KINDEREN not in set(vergelijking.frame["indicator"]):
+    if not vergelijking.is_available or CHILDREN not in set(vergelijking.frame["indicator"]):
         return None
     frame = vergelijking.frame.set_index("indicator")
-    kinderen, kinderen_vorig = frame.loc[KINDEREN, "aantal"], frame.loc[KINDEREN, "aantal_vorig_jaar"]
-    signals = frame.drop(index=KINDEREN)
+    kinderen, kinderen_vorig = frame.loc[CHILDREN, "aantal"], frame.loc[CHILDREN, "aantal_vorig_jaar"]
+    signals = frame.drop(index=CHILDREN)
 
     def rate(n, d):
-        return None if pd.isna(n) or pd.isna(d) or d == 0 else float(n) / float(d) * PER_KINDEREN
+        return None if pd.isna(n) or pd.isna(d) or d == 0 else float(n) / float(d) * PER_CHILDREN
 
     return pd.DataFrame(
         {
@@ -103,7 +103,7 @@ def per_kinderen(vergelijking: Vergelijking) -> pd.DataFrame | None:
     ).reset_index(drop=True)
 
 
-def tabel_meldingen(vergelijking: Vergelijking) -> pd.DataFrame:
+def meldingen_table(vergelijking: Comparison) -> pd.DataFrame:
     """Return the table of complaints, VIM reports and calamities with Dutch column names."""
     jaar = vergelijking.jaar
     frame = vergelijking.frame
@@ -117,10 +117,10 @@ def tabel_meldingen(vergelijking: Vergelijking) -> pd.DataFrame:
     return table
 
 
-def tabel_signalering(vergelijking: Vergelijking) -> pd.DataFrame:
+def signals_table(vergelijking: Comparison) -> pd.DataFrame:
     """Return the G+HOK table with Dutch column names."""
-    table = tabel_meldingen(
-        Vergelijking(
+    table = meldingen_table(
+        Comparison(
             vergelijking.jaar,
             vergelijking.frame.rename(columns={"indicator": "soort"}),
             vergelijking.vorig_jaar_beschikbaar,
@@ -129,7 +129,7 @@ def tabel_signalering(vergelijking: Vergelijking) -> pd.DataFrame:
     return table.rename(columns={"Soort": "Indicator"})
 
 
-def tabel_classificaties(frame: pd.DataFrame) -> pd.DataFrame:
+def classifications_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the classification table with Dutch column names."""
     return pd.DataFrame(
         {

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from IPython.display import HTML
 
-from jaarverslag.data.load import TabelOntbreekt
-from jaarverslag.data.population import LeeftijdGegevens, ModelFout, gegevens_leeftijd
+from jaarverslag.data.load import MissingTableError
+from jaarverslag.data.population import AgeData, ModelError, load_age_data
 from jaarverslag.models import glm
 from jaarverslag.models.leeftijd import (
     REFERENCE_PREVIOUS_YEAR,
-    LeeftijdModel,
-    groei_per_soort,
-    leeftijd_groei,
+    AgeModel,
+    age_growth,
+    growth_per_type,
     reference_year,
 )
 from jaarverslag.render import charts, fmt, tables
@@ -26,8 +26,8 @@ from jaarverslag.render import model_charts as mc
 from jaarverslag.render import model_tables as mt
 from jaarverslag.render import model_text as mx
 
-BRON = "jaarverslag SHT (hulpvragen per leeftijdsgroep); CBS-bevolking per leeftijd op 1 januari"
-LEEG = HTML("")  # a second element of a section whose missing data is already said in one sentence
+SOURCE = "jaarverslag SHT (hulpvragen per leeftijdsgroep); CBS-bevolking per leeftijd op 1 januari"
+EMPTY_HTML = HTML("")  # a second element of a section whose missing data is already said in one sentence
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class AgeModelRun:
     jaar: int
     ref: int  # the reference year the parameter stands for
     niveau: float  # betrouwbaarheid as a fraction
-    gegevens: LeeftijdGegevens | None
-    model: LeeftijdModel | None
+    gegevens: AgeData | None
+    model: AgeModel | None
     reden: str | None  # Dutch, for the page, when model is None
 
 
@@ -55,12 +55,12 @@ def model_run(
     ref = reference_year(jaar, referentiejaar)
     niveau = betrouwbaarheid / 100
     try:
-        gegevens, reden = gegevens_leeftijd(jaar, ref, terugval, root), None
-    except (ModelFout, TabelOntbreekt) as fout:
+        gegevens, reden = load_age_data(jaar, ref, terugval, root), None
+    except (ModelError, MissingTableError) as fout:
         gegevens, reden = None, str(fout)
     model = None
     if gegevens is not None and set(gegevens.jaren) == {ref, jaar}:
-        model = leeftijd_groei(gegevens.tellingen, jaar, ref, familie, niveau)
+        model = age_growth(gegevens.tellingen, jaar, ref, familie, niveau)
     elif gegevens is not None:
         reden = f"Voor {ref} zijn geen hulpvragen per leeftijdsgroep beschikbaar; een vergelijking met {ref} kan niet."
     return AgeModelRun(jaar, ref, niveau, gegevens, model, reden)
@@ -88,12 +88,12 @@ def page_values(
     terugval: str = "dichtstbijzijnde",
 ) -> dict[str, object]:
     """Return every value the model_leeftijd page glues, for a year with data and a year without."""
-    charts.stijl()
+    charts.apply_style()
     run = model_run(
         jaar, root, referentiejaar=referentiejaar, betrouwbaarheid=betrouwbaarheid, familie=familie, terugval=terugval
     )
     pct = f"{betrouwbaarheid}%"
-    keuzes = mt.parameter_tabel(
+    keuzes = mt.parameter_table(
         {
             "verslagjaar": (jaar, "het jaar van dit verslag"),
             "vergelijkingsjaar": (
@@ -103,7 +103,7 @@ def page_values(
             ),
             "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
             "modelfamilie": (
-                mx.FAMILIE_NAMEN[familie],
+                mx.FAMILY_NAMES[familie],
                 f"auto kiest quasi-Poisson als φ boven {fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson",
             ),
             "terugval bevolking": (
@@ -120,7 +120,7 @@ def page_values(
         "bevolking_zin": bevolking_zin(run),
     }
     values.update(_growth(run, familie, pct))
-    values.update(_per_soort(run, familie, pct))
+    values.update(_per_type(run, familie, pct))
     values.update(_methods(run))
     return values
 
@@ -158,31 +158,31 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
         # no comparison, but this year's level per 1,000 can be shown; else the reading says why there is no model
         tabel = (
             tables.html(
-                mt.niveau_tabel(tellingen, jaar),
+                mt.level_table(tellingen, jaar),
                 "model_leeftijd_niveau",
                 bijschrift=f"Hulpvragen per leeftijdsgroep en per 1.000 inwoners, {jaar}",
-                opmaak=mt.tabel_opmaak({f"Per 1.000 {jaar}": 1}),
+                formatters=mt.table_formatters({f"Per 1.000 {jaar}": 1}),
             )
             if heeft_niveau
-            else LEEG
+            else EMPTY_HTML
         )
         return {
             "tabel_groei": tabel,
-            "figuur_groei": LEEG,
+            "figuur_groei": EMPTY_HTML,
             "interpretatie": f"Het leeftijdsmodel is voor {jaar} niet berekend. {run.reden}"
             + (f" De tabel geeft daarom alleen het niveau per 1.000 inwoners in {jaar}." if heeft_niveau else ""),
             "familie_zin": "Geen model, dus geen spreidingscontrole.",
             "toets_zin": "Geen model, dus geen toets.",
         }
     tabel = tables.html(
-        mt.leeftijd_tabel(model),
+        mt.age_table(model),
         "model_leeftijd_groei",
-        opmaak=mt.leeftijd_tabel_opmaak(model),
+        formatters=mt.age_table_formatters(model),
         bijschrift=f"Hulpvragen per leeftijdsgroep, {ref} en {jaar}, en de verhouding {jaar}/{ref} "
-        f"per inwoner met {pct}-interval ({mx.FAMILIE_NAMEN[model.familie]})",
+        f"per inwoner met {pct}-interval ({mx.FAMILY_NAMES[model.familie]})",
     )
-    fig, alt = mc.leeftijd_grafiek(model, BRON)
-    figuur = charts.figuur_html(
+    fig, alt = mc.age_chart(model, SOURCE)
+    figuur = charts.figure_html(
         fig,
         "model_leeftijd_groei",
         alt,
@@ -191,7 +191,7 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
     return {
         "tabel_groei": tabel,
         "figuur_groei": figuur,
-        "interpretatie": mx.leeftijd_interpretatie(model),
+        "interpretatie": mx.age_interpretation(model),
         "familie_zin": mx.familie_zin(
             familie, model.familie, model.dispersie, "model met een gemeenschappelijke groei"
         ),
@@ -199,7 +199,7 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
     }
 
 
-def _per_soort(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
+def _per_type(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
     """Help requests per 1,000 by age group and soort (descriptive: per soort there is often one year only)."""
     jaar, ref, gegevens = run.jaar, run.ref, run.gegevens
     per_soort = gegevens.per_soort if gegevens is not None else None
@@ -211,26 +211,26 @@ def _per_soort(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
     )
     if not heeft_soort:  # soort_zin says why
         return {
-            "tabel_soort": LEEG,
-            "figuur_soort": LEEG,
-            "tabel_groei_soort": LEEG,
+            "tabel_soort": EMPTY_HTML,
+            "figuur_soort": EMPTY_HTML,
+            "tabel_groei_soort": EMPTY_HTML,
             "soort_zin": f"Voor {jaar} zijn er geen hulpvragen per leeftijdsgroep en soort (met bevolking) "
             "beschikbaar.",
         }
-    soort_tabel = mt.per_soort_tabel(per_soort, jaar)
+    soort_tabel = mt.per_type_table(per_soort, jaar)
     values: dict[str, object] = {
         "tabel_soort": tables.html(
             soort_tabel,
             "model_leeftijd_soort",
             bijschrift=f"Hulpvragen per 1.000 inwoners naar leeftijdsgroep en soort, {jaar}",
-            opmaak=mt.tabel_opmaak({c: 1 for c in soort_tabel.columns[1:]}),
+            formatters=mt.table_formatters({c: 1 for c in soort_tabel.columns[1:]}),
         )
     }
-    fig, alt = mc.per_soort_grafiek(soort_tabel, jaar, BRON)
-    values["figuur_soort"] = charts.figuur_html(
+    fig, alt = mc.per_type_chart(soort_tabel, jaar, SOURCE)
+    values["figuur_soort"] = charts.figure_html(
         fig, "model_leeftijd_soort", alt, bijschrift=f"Hulpvragen per 1.000 inwoners naar soort, {jaar}."
     )
-    groei_soort = groei_per_soort(per_soort, jaar, ref, familie, run.niveau)
+    groei_soort = growth_per_type(per_soort, jaar, ref, familie, run.niveau)
     if len(groei_soort):
         tabel_gs = groei_soort.rename(
             columns={
@@ -245,13 +245,13 @@ def _per_soort(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
             tabel_gs,
             "model_leeftijd_groei_soort",
             bijschrift=f"Verhouding {jaar}/{ref} per inwoner naar soort en leeftijdsgroep",
-            opmaak=mt.tabel_opmaak({c: 2 for c in tabel_gs.columns[2:]}),
+            formatters=mt.table_formatters({c: 2 for c in tabel_gs.columns[2:]}),
         )
         values["soort_zin"] = (
             "Per soort zijn er cijfers voor beide jaren; de verhoudingen per soort staan in de tabel hieronder."
         )
     else:
-        values["tabel_groei_soort"] = LEEG  # soort_zin says why
+        values["tabel_groei_soort"] = EMPTY_HTML  # soort_zin says why
         values["soort_zin"] = (
             f"Het verslag splitst de hulpvragen per leeftijdsgroep alleen voor {jaar} naar soort; "
             f"voor {ref} staat alleen het totaal. Een groeimodel per soort is daarom niet mogelijk; "
@@ -266,23 +266,23 @@ def _methods(run: AgeModelRun) -> dict[str, object]:
     if model is None:
         onderwerp = f"hulpvragen per leeftijdsgroep in {ref} en {jaar}"
         return {
-            "diagnostiek": tables.niet_beschikbaar(onderwerp, jaar),
-            "voorbeeld": tables.niet_beschikbaar(onderwerp, jaar),
+            "diagnostiek": tables.unavailable(onderwerp, jaar),
+            "voorbeeld": tables.unavailable(onderwerp, jaar),
             "voorbeeld_zin": f"Voor {jaar} is er geen rekenvoorbeeld: {run.reden}",
             "dispersie_phi": "niet te berekenen",
         }
     data = run.gegevens.tellingen
     exposure = data["bevolking"] if model.met_bevolking else [1.0] * len(data)
-    X0 = glm.ontwerp_hoofdeffecten(data, "leeftijdsgroep", list(model.per_groep["leeftijdsgroep"]), "jaar", ref)
+    X0 = glm.main_effects_design(data, "leeftijdsgroep", list(model.per_groep["leeftijdsgroep"]), "jaar", ref)
     labels = [f"{g} jaar, {j}" for g, j in zip(data["leeftijdsgroep"], data["jaar"])]
-    fig, alt = mc.diagnostiek_grafiek(
+    fig, alt = mc.diagnostics_chart(
         glm.diagnostiek(data["aantal"], X0, exposure),
         labels,
         f"Diagnostiek: model met gemeenschappelijke groei, {ref}–{jaar}",
-        BRON,
+        SOURCE,
     )
     values: dict[str, object] = {
-        "diagnostiek": charts.figuur_html(
+        "diagnostiek": charts.figure_html(
             fig,
             "model_leeftijd_diagnostiek",
             alt,
@@ -293,7 +293,7 @@ def _methods(run: AgeModelRun) -> dict[str, object]:
     groep = model.per_groep.sort_values("verhouding").iloc[-1]["leeftijdsgroep"]
     if model.met_bevolking:
         values["voorbeeld"] = tables.html(
-            mt.leeftijd_voorbeeld(model, groep),
+            mt.age_example(model, groep),
             "model_leeftijd_voorbeeld",
             bijschrift=f"Rekenvoorbeeld: de verhouding {jaar}/{ref} voor {groep} jaar met de hand",
         )
@@ -302,7 +302,7 @@ def _methods(run: AgeModelRun) -> dict[str, object]:
             "jaar); de uitkomst is gelijk aan die in de tabel van het hoofdstuk Trendmodellen."
         )
     else:
-        values["voorbeeld"] = tables.niet_beschikbaar("bevolking naar leeftijd", jaar)
+        values["voorbeeld"] = tables.unavailable("bevolking naar leeftijd", jaar)
         values["voorbeeld_zin"] = "Zonder bevolking is de verhouding een verhouding van aantallen."
     values["dispersie_phi"] = fmt.getal(model.dispersie.phi, 1)
     return values

@@ -12,31 +12,31 @@ import pandas as pd
 from IPython.display import HTML
 
 from jaarverslag.data import geo
-from jaarverslag.data.load import TabelOntbreekt, beschikbaar, lees_tabel
+from jaarverslag.data.load import MissingTableError, is_available, load_table
 from jaarverslag.data.population import (
-    T_CONSUMPTIE_SOORT,
-    T_NOEMER,
+    T_CONSUMPTION_TYPE,
+    T_DENOMINATOR,
     T_PER_1000,
-    ConsumptieGegevens,
-    ModelFout,
-    gegevens_zorgconsumptie,
+    ConsumptionData,
+    ModelError,
+    load_consumption_data,
 )
 from jaarverslag.models import glm
 from jaarverslag.models.zorgconsumptie import (
-    AFSTAND_EENHEID_KM,
+    DISTANCE_UNIT_KM,
     FUNNEL_LIMITS,
-    ConsumptieModel,
-    gewichten_dispersie,
+    ConsumptionModel,
+    weights_dispersion,
     zorgconsumptie_model,
 )
 from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render import model_charts as mc
 from jaarverslag.render import model_tables as mt
 from jaarverslag.render import model_text as mx
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
-BRON = "jaarverslag SHT (zorgconsumptie per gemeente); CBS-gemeentegrenzen; eigen ligging spoedposten"
-LEEG = HTML("")  # a second element of a section whose missing data is already said in one sentence
+SOURCE = "jaarverslag SHT (zorgconsumptie per gemeente); CBS-gemeentegrenzen; eigen ligging spoedposten"
+EMPTY_HTML = HTML("")  # a second element of a section whose missing data is already said in one sentence
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,9 @@ class ConsumptionModelRun:
     jaar: int
     basisjaar: int  # as asked; the model may use another (model.basisjaar)
     niveau: float  # betrouwbaarheid as a fraction
-    gegevens: ConsumptieGegevens | None
+    gegevens: ConsumptionData | None
     afstanden: pd.DataFrame | None
-    model: ConsumptieModel | None
+    model: ConsumptionModel | None
     reden: str | None  # Dutch, for the page, when model is None
 
 
@@ -58,16 +58,16 @@ def model_run(
     """Load consulteenheden, denominators and distances per gemeente and fit the model with the given settings."""
     niveau = betrouwbaarheid / 100
     try:
-        gegevens, reden = gegevens_zorgconsumptie(jaar, root), None
-    except (ModelFout, TabelOntbreekt) as fout:
+        gegevens, reden = load_consumption_data(jaar, root), None
+    except (ModelError, MissingTableError) as fout:
         gegevens, reden = None, str(fout)
     try:
         afstanden = geo.afstanden(root)
-    except TabelOntbreekt:
+    except MissingTableError:
         afstanden = None
     model = None
     if gegevens is not None and jaar in gegevens.jaren:
-        phi_w = gewichten_dispersie(gegevens.soorten[jaar]) if jaar in gegevens.soorten else 1.0
+        phi_w = weights_dispersion(gegevens.soorten[jaar]) if jaar in gegevens.soorten else 1.0
         model = zorgconsumptie_model(gegevens.tabel, jaar, basisjaar, familie, niveau, afstanden, phi_w)
     elif gegevens is not None:
         reden = f"Voor {jaar} zijn er geen consulteenheden per gemeente."
@@ -79,7 +79,7 @@ def kerncijfers(run: ConsumptionModelRun) -> str:
     model = run.model
     if model is None:
         return f"{run.jaar}: geen zorgconsumptiemodel. {run.reden}"
-    punten = model.funnel.punten.assign(oordeel=mx.trechter_oordeel(model.funnel))
+    punten = model.funnel.punten.assign(oordeel=mx.funnel_verdict(model.funnel))
     lines = [
         f"{run.jaar}: jaren {model.jaren}, basisjaar {model.basisjaar}, familie {model.familie}, "
         f"phi {model.dispersie.phi:.2f}",
@@ -87,7 +87,7 @@ def kerncijfers(run: ConsumptionModelRun) -> str:
         punten[["gemeente", "per_1000", "oordeel"]].round(3).to_string(index=False),
     ]
     if model.afstand is not None:
-        lines.append(f"afstand per {AFSTAND_EENHEID_KM} km: {model.afstand.per_eenheid['verhouding']:.4f}")
+        lines.append(f"afstand per {DISTANCE_UNIT_KM} km: {model.afstand.per_eenheid['verhouding']:.4f}")
     return "\n".join(lines)
 
 
@@ -95,12 +95,12 @@ def page_values(
     jaar: int, root: Path | None = None, *, basisjaar: int = 2019, betrouwbaarheid: int = 95, familie: str = "auto"
 ) -> dict[str, object]:
     """Return every value the model_zorgconsumptie page glues, for a year with data and a year without."""
-    charts.stijl()
+    charts.apply_style()
     run = model_run(jaar, root, basisjaar=basisjaar, betrouwbaarheid=betrouwbaarheid, familie=familie)
     model = run.model
     pct = f"{betrouwbaarheid}%"
     gebruikt_basis = model.basisjaar if model is not None else basisjaar
-    keuzes = mt.parameter_tabel(
+    keuzes = mt.parameter_table(
         {
             "verslagjaar": (jaar, "het jaar van dit verslag; het model gebruikt dit jaar en de jaren ervoor"),
             "basisjaar": (
@@ -110,14 +110,14 @@ def page_values(
             ),
             "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
             "modelfamilie": (
-                mx.FAMILIE_NAMEN[familie],
+                mx.FAMILY_NAMES[familie],
                 f"auto kiest quasi-Poisson als φ boven {fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson",
             ),
             "trechtergrenzen": (
-                opsomming([fmt.procent(p * 100, 1) for p in FUNNEL_LIMITS]),
+                join_list([fmt.percent(p * 100, 1) for p in FUNNEL_LIMITS]),
                 "controlegrenzen in de trechtergrafiek",
             ),
-            "afstandseenheid": (f"{AFSTAND_EENHEID_KM} km", "het afstandseffect wordt per zoveel kilometer gegeven"),
+            "afstandseenheid": (f"{DISTANCE_UNIT_KM} km", "het afstandseffect wordt per zoveel kilometer gegeven"),
         }
     )
     values: dict[str, object] = {
@@ -129,9 +129,9 @@ def page_values(
     }
     if model is None:
         for key in ("figuur_trend", "figuur_funnel", "figuur_afstand"):
-            values[key] = tables.niet_beschikbaar("consulteenheden per gemeente", jaar)
+            values[key] = tables.unavailable("consulteenheden per gemeente", jaar)
         for key in ("tabel_trend", "tabel_gemeente"):
-            values[key] = LEEG
+            values[key] = EMPTY_HTML
         for key in ("interpretatie", "familie_zin", "toets_zin", "funnel_zin", "afstand_zin", "regio_zin"):
             values[key] = f"Het zorgconsumptiemodel is voor {jaar} niet berekend. {run.reden}"
     else:
@@ -155,7 +155,7 @@ def herkomst_zin(run: ConsumptionModelRun) -> str:
     )
 
 
-def regio_zin(model: ConsumptieModel, betrouwbaarheid: int) -> str:
+def regio_zin(model: ConsumptionModel, betrouwbaarheid: int) -> str:
     """Say the regional rate per year and the year effects against the base year."""
     text = (
         "Regio (acht gemeenten, som van de consulteenheden gedeeld door de som van de noemers): "
@@ -166,7 +166,7 @@ def regio_zin(model: ConsumptieModel, betrouwbaarheid: int) -> str:
         text += (
             f" Jaareffecten ten opzichte van {model.basisjaar} (gecorrigeerd voor gemeente): "
             + "; ".join(
-                f"{r.jaar} {mx.rr_tekst(r.verhouding, r.ondergrens, r.bovengrens, betrouwbaarheid)}"
+                f"{r.jaar} {mx.rr_text(r.verhouding, r.ondergrens, r.bovengrens, betrouwbaarheid)}"
                 for r in model.jaareffect.itertuples()
             )
             + "."
@@ -174,12 +174,12 @@ def regio_zin(model: ConsumptieModel, betrouwbaarheid: int) -> str:
     return text
 
 
-def funnel_zin(model: ConsumptieModel, soort_bekend: bool) -> str:
+def funnel_zin(model: ConsumptionModel, soort_bekend: bool) -> str:
     """Explain the funnel: its centre, the weights' variance factor and the widening for overdispersion."""
     f = model.funnel
     jaar = model.jaar
-    grens = fmt.procent(FUNNEL_LIMITS[-1] * 100, 1)
-    buiten_poisson = int((abs(f.punten["z_poisson"]) > glm.kritieke_waarde(FUNNEL_LIMITS[-1])).sum())
+    grens = fmt.percent(FUNNEL_LIMITS[-1] * 100, 1)
+    buiten_poisson = int((abs(f.punten["z_poisson"]) > glm.critical_value(FUNNEL_LIMITS[-1])).sum())
     text = (
         f"Het midden van de trechter is het regiogemiddelde van {jaar}: {fmt.getal(f.regionaal_per_1000, 1)} "
         "consulteenheden per 1.000 inwoners. "
@@ -212,44 +212,44 @@ def _model_pieces(run: ConsumptionModelRun, familie: str, betrouwbaarheid: int) 
     """The sentences, tables and charts of a year with a fitted model."""
     model, jaar, pct = run.model, run.jaar, f"{betrouwbaarheid}%"
     values: dict[str, object] = {
-        "interpretatie": mx.consumptie_interpretatie(model),
+        "interpretatie": mx.consumption_interpretation(model),
         "familie_zin": mx.familie_zin(familie, model.familie, model.dispersie, "model met gemeente- en jaareffecten"),
         "toets_zin": mx.toets_zin(model.toets, run.niveau, "de trend", "gemeenten"),
         "regio_zin": regio_zin(model, betrouwbaarheid),
     }
     if len(model.trend):
-        tt = mt.trend_tabel(model)
+        tt = mt.trend_table(model)
         values["tabel_trend"] = tables.html(
             tt,
             "model_zorgconsumptie_trend",
             bijschrift=f"Trend per gemeente: consulteenheden per 1.000 inwoners in {model.basisjaar} en {jaar}, "
-            f"verhouding met {pct}-interval ({mx.FAMILIE_NAMEN[model.familie]})",
-            opmaak=mt.tabel_opmaak({tt.columns[1]: 1, tt.columns[2]: 1, "Verhouding": 2, tt.columns[4]: 2, "tot": 2}),
+            f"verhouding met {pct}-interval ({mx.FAMILY_NAMES[model.familie]})",
+            formatters=mt.table_formatters(
+                {tt.columns[1]: 1, tt.columns[2]: 1, "Verhouding": 2, tt.columns[4]: 2, "tot": 2}
+            ),
         )
-        fig, alt = mc.trend_grafiek(model, BRON)
-        values["figuur_trend"] = charts.figuur_html(
+        fig, alt = mc.trend_chart(model, SOURCE)
+        values["figuur_trend"] = charts.figure_html(
             fig,
             "model_zorgconsumptie_trend",
             alt,
             bijschrift=f"Consulteenheden per 1.000 inwoners per gemeente, {model.jaren[0]}–{jaar}.",
         )
     else:
-        values["tabel_trend"] = LEEG
-        values["figuur_trend"] = tables.niet_beschikbaar(
-            f"consulteenheden per gemeente vóór {jaar} (voor een trend)", jaar
-        )
+        values["tabel_trend"] = EMPTY_HTML
+        values["figuur_trend"] = tables.unavailable(f"consulteenheden per gemeente vóór {jaar} (voor een trend)", jaar)
     values["tabel_gemeente"] = tables.html(
-        mt.gemeente_tabel(model),
+        mt.gemeente_table(model),
         "model_zorgconsumptie_gemeente",
         bijschrift=f"Gemeenten tegen het regiogemiddelde in {jaar}: inwoners (noemer van het verslag), hemelsbrede "
         f"afstand tot de dichtstbijzijnde spoedpost, consulteenheden per 1.000 inwoners, verhouding tot de "
         f"regio volgens het model (met {pct}-interval) en de plaats in de trechtergrafiek",
-        opmaak=mt.tabel_opmaak(
+        formatters=mt.table_formatters(
             {"Afstand (km)": 1, "Per 1.000": 1, "T.o.v. regio": 2, f"{pct}-interval van": 2, "tot": 2}
         ),
     )
-    fig, alt = mc.funnel_grafiek(model.funnel, BRON)
-    values["figuur_funnel"] = charts.figuur_html(
+    fig, alt = mc.funnel_chart(model.funnel, SOURCE)
+    values["figuur_funnel"] = charts.figure_html(
         fig,
         "model_zorgconsumptie_funnel",
         alt,
@@ -257,15 +257,15 @@ def _model_pieces(run: ConsumptionModelRun, familie: str, betrouwbaarheid: int) 
     )
     values["funnel_zin"] = funnel_zin(model, jaar in run.gegevens.soorten)
     if model.afstand is not None:
-        fig, alt = mc.afstand_grafiek(model, BRON)
-        values["figuur_afstand"] = charts.figuur_html(
+        fig, alt = mc.distance_chart(model, SOURCE)
+        values["figuur_afstand"] = charts.figure_html(
             fig,
             "model_zorgconsumptie_afstand",
             alt,
             bijschrift=f"Consulteenheden per 1.000 inwoners en afstand tot de dichtstbijzijnde spoedpost, {jaar}.",
         )
     else:
-        values["figuur_afstand"] = tables.niet_beschikbaar("afstanden tot de spoedposten", jaar)
+        values["figuur_afstand"] = tables.unavailable("afstanden tot de spoedposten", jaar)
     values["afstand_zin"] = mx.afstand_zin(model)
     return values
 
@@ -287,45 +287,45 @@ def _methods(run: ConsumptionModelRun, root: Path | None) -> dict[str, object]:
         values["tabel_afstanden"] = tables.html(
             at,
             "model_zorgconsumptie_afstanden",
-            bijschrift=f"Referentiepunt per gemeente ({geo.REFERENTIEPUNT_METHODE}) en hemelsbrede afstand tot de "
+            bijschrift=f"Referentiepunt per gemeente ({geo.REFERENCE_POINT_METHOD}) en hemelsbrede afstand tot de "
             "dichtstbijzijnde spoedpost",
-            opmaak=mt.tabel_opmaak({"Breedte (°N)": 3, "Lengte (°O)": 3, "Afstand (km)": 1}),
+            formatters=mt.table_formatters({"Breedte (°N)": 3, "Lengte (°O)": 3, "Afstand (km)": 1}),
         )
     else:
-        values["tabel_afstanden"] = tables.niet_beschikbaar("gemeentegrenzen en ligging van de spoedposten", jaar)
+        values["tabel_afstanden"] = tables.unavailable("gemeentegrenzen en ligging van de spoedposten", jaar)
 
     if model is not None and len(model.jaren) > 1:
         data = run.gegevens.tabel
         gemeenten = sorted(data["gemeente"].unique())
-        X0 = glm.ontwerp_hoofdeffecten(data, "gemeente", gemeenten, "jaar", model.basisjaar)
+        X0 = glm.main_effects_design(data, "gemeente", gemeenten, "jaar", model.basisjaar)
         d = glm.diagnostiek(data["consulteenheden"], X0, data["inwoners"], phi=model.phi)
-        fig, alt = mc.diagnostiek_grafiek(
+        fig, alt = mc.diagnostics_chart(
             d,
             [f"{g} {j}" for g, j in zip(data["gemeente"], data["jaar"])],
             f"Diagnostiek: model met gemeente- en jaareffecten, {model.jaren[0]}–{jaar}",
-            BRON,
+            SOURCE,
         )
-        values["diagnostiek"] = charts.figuur_html(
+        values["diagnostiek"] = charts.figure_html(
             fig,
             "model_zorgconsumptie_diagnostiek",
             alt,
             bijschrift="Residuen en invloedrijke waarnemingen van het zorgconsumptiemodel.",
         )
     else:
-        values["diagnostiek"] = tables.niet_beschikbaar("consulteenheden per gemeente in meer dan één jaar", jaar)
+        values["diagnostiek"] = tables.unavailable("consulteenheden per gemeente in meer dan één jaar", jaar)
     values["voorbeeld_eenheden"] = _units_example(jaar, root)
     return values
 
 
 def _units_example(jaar: int, root: Path | None) -> HTML:
     """The worked example: the printed consulteenheden per 1,000 of the first gemeente, from its counts per soort."""
-    if not all(beschikbaar(t, jaar, root) for t in (T_CONSUMPTIE_SOORT, T_NOEMER, T_PER_1000)):
-        return tables.niet_beschikbaar("zorgconsumptie per gemeente en soort met noemer", jaar)
-    noemers = lees_tabel(T_NOEMER, jaar, root).set_index("gemeente")["inwoners_x1000"]
-    gedrukt = lees_tabel(T_PER_1000, jaar, root).set_index("gemeente")["consulteenheden_per_1000"]
-    gemeente = sorted(noemers.index)[0]
-    stappen = mt.eenheden_voorbeeld(
-        lees_tabel(T_CONSUMPTIE_SOORT, jaar, root), gemeente, float(noemers[gemeente]), float(gedrukt[gemeente])
+    if not all(is_available(t, jaar, root) for t in (T_CONSUMPTION_TYPE, T_DENOMINATOR, T_PER_1000)):
+        return tables.unavailable("zorgconsumptie per gemeente en soort met noemer", jaar)
+    denominators = load_table(T_DENOMINATOR, jaar, root).set_index("gemeente")["inwoners_x1000"]
+    gedrukt = load_table(T_PER_1000, jaar, root).set_index("gemeente")["consulteenheden_per_1000"]
+    gemeente = sorted(denominators.index)[0]
+    stappen = mt.consulteenheden_example(
+        load_table(T_CONSUMPTION_TYPE, jaar, root), gemeente, float(denominators[gemeente]), float(gedrukt[gemeente])
     )
     return tables.html(
         stappen,

@@ -11,76 +11,78 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.chapters.personeel_numbers import (
-    FUNCTIE_NAMEN,
-    GROEP_IN_ZIN,
-    GROEP_NAMEN,
+    GROUP_IN_SENTENCE,
+    GROUP_NAMES,
     INSTROOM,
-    KORTE_NAMEN,
+    ROLE_NAMES,
+    SHORT_LABELS,
     UITSTROOM,
-    VERZUIM_DECIMALEN,
-    Aantallen,
+    VERZUIM_DECIMALS,
+    GroupCounts,
     Norm,
-    Verloop,
+    Turnover,
     display_name,
     huisartsen,
     is_status,
     medewerkers,
     onzeker,
     tabel,
-    tabel_onzeker,
-    tabel_opmaak,
+    table_formatters,
+    table_uncertain,
+    turnover_table,
+    turnover_table_formatters,
+    turnover_table_uncertain,
+    turnover_uncertain,
     verloop,
-    verloop_onzeker,
-    verloop_tabel,
-    verloop_tabel_onzeker,
-    verloop_tabel_opmaak,
     verzuim,
-    verzuim_waarde,
+    verzuim_value,
     verzuimnorm,
 )
 from jaarverslag.data.metrics import verandering_pct
 from jaarverslag.data.status import MISSING, UNCERTAIN
 from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render.personeel_text import (
-    TOTAAL_UITLEG,
-    VERLOOP_UITLEG,
+    TOTAL_EXPLANATION,
+    TURNOVER_EXPLANATION,
     Toelichting,
+    explanation_html,
     onzeker_zin,
     toelichting,
-    toelichting_html,
 )
-from jaarverslag.render.text import opsomming, verschil
+from jaarverslag.render.text import join_list, verschil
 
-MIN_STAVEN = 2  # the sick leave chart is at least this many bars wide
+MIN_BARS = 2  # the sick leave chart is at least this many bars wide
 
 
 # --- sentences ----------------------------------------------------------------------------------------
 
 
-def huisartsen_zin(a: Aantallen) -> str:
+def huisartsen_zin(a: GroupCounts) -> str:
     """Return the sentence on the number of GPs per group."""
-    if not a.beschikbaar:
+    if not a.is_available:
         return f"Voor {a.jaar} zijn geen aantallen huisartsen beschikbaar in data/{a.jaar}/."
     parts = []
     for row in a.frame.itertuples(index=False):
-        deel = f"{fmt.getal(row.aantal)} {display_name(row.groep, GROEP_IN_ZIN)}"
+        deel = f"{fmt.getal(row.aantal)} {display_name(row.groep, GROUP_IN_SENTENCE)}"
         if a.vorig_jaar_beschikbaar and pd.notna(row.verschil):
             deel += f" ({verschil(row.verschil)})" if row.verschil else " (gelijk)"
         parts.append(deel)
-    zin = f"In {a.jaar} deden voor SHT {opsomming(parts)} diensten"
+    zin = f"In {a.jaar} deden voor SHT {join_list(parts)} diensten"
     if a.vorig_jaar_beschikbaar:
         zin += f"; tussen haakjes het verschil met {a.jaar - 1}"
     return zin + "."
 
 
-def medewerkers_zin(a: Aantallen) -> str:
+def medewerkers_zin(a: GroupCounts) -> str:
     """Return the sentence on the total staff and the largest change per function."""
-    if not a.beschikbaar:
+    if not a.is_available:
         return f"Voor {a.jaar} zijn geen aantallen medewerkers beschikbaar in data/{a.jaar}/."
     zin = f"SHT telde in {a.jaar} {fmt.getal(a.totaal)} medewerkers (personen, geen fte's)"
     if not a.vorig_jaar_beschikbaar:
         return (
-            zin + f"; cijfers over {a.jaar - 1} zijn niet beschikbaar, dus een vergelijking ontbreekt. " + TOTAAL_UITLEG
+            zin
+            + f"; cijfers over {a.jaar - 1} zijn niet beschikbaar, dus een vergelijking ontbreekt. "
+            + TOTAL_EXPLANATION
         )
     zin += (
         f", tegen {fmt.getal(a.totaal_vorig_jaar)} in {a.jaar - 1} "
@@ -88,25 +90,24 @@ def medewerkers_zin(a: Aantallen) -> str:
     )
     changed = a.frame[a.frame["verschil"].notna() & a.frame["verschil"].ne(0)]
     if changed.empty:
-        return zin + " In elke functie bleef het aantal gelijk. " + TOTAAL_UITLEG
+        return zin + " In elke functie bleef het aantal gelijk. " + TOTAL_EXPLANATION
     delen = [
-        f"{display_name(r.functie, FUNCTIE_NAMEN).lower()} ({fmt.getal(r.aantal_vorig_jaar)} naar "
-        f"{fmt.getal(r.aantal)})"
+        f"{display_name(r.functie, ROLE_NAMES).lower()} ({fmt.getal(r.aantal_vorig_jaar)} naar {fmt.getal(r.aantal)})"
         for r in changed.itertuples(index=False)
     ]
-    zin += f" De verandering zit bij de {opsomming(delen)}"
+    zin += f" De verandering zit bij de {join_list(delen)}"
     same = a.frame[a.frame["verschil"].eq(0).fillna(False)]
     if not same.empty:
         zin += (
-            f"; bij de {opsomming([display_name(f, FUNCTIE_NAMEN).lower() for f in same['functie']])} "
+            f"; bij de {join_list([display_name(f, ROLE_NAMES).lower() for f in same['functie']])} "
             f"bleef het aantal gelijk"
         )
-    return zin + ". " + TOTAAL_UITLEG
+    return zin + ". " + TOTAL_EXPLANATION
 
 
 def verzuim_zin(frame: pd.DataFrame, jaar: int, norm: Norm) -> str:
     """Return the sentence comparing the year's sick leave with the norm and with last year, in words."""
-    waarde = verzuim_waarde(frame, jaar)
+    waarde = verzuim_value(frame, jaar)
     if waarde is None:
         return (
             f"Voor {jaar} is geen ziekteverzuimpercentage beschikbaar, dus of de norm ("
@@ -114,27 +115,27 @@ def verzuim_zin(frame: pd.DataFrame, jaar: int, norm: Norm) -> str:
         )
     gehaald = norm.gehaald(waarde)
     zin = (
-        f"Het ziekteverzuim van de medewerkers was in {jaar} {fmt.procent(waarde, VERZUIM_DECIMALEN)}. "
+        f"Het ziekteverzuim van de medewerkers was in {jaar} {fmt.percent(waarde, VERZUIM_DECIMALS)}. "
         f"De norm is {norm.tekst}: die is in {jaar} {'gehaald' if gehaald else 'niet gehaald'}"
         f" ({'onder' if waarde < norm.norm_pct else 'boven' if waarde > norm.norm_pct else 'precies op'} de norm)."
     )
-    vorig = verzuim_waarde(frame, jaar - 1)
+    vorig = verzuim_value(frame, jaar - 1)
     if vorig is None:
         zin += f" Een cijfer over {jaar - 1} is niet beschikbaar."
     else:
         richting = "lager dan" if waarde < vorig else ("hoger dan" if waarde > vorig else "gelijk aan")
         toen = "gehaald" if norm.gehaald(vorig) else "niet gehaald"
         zin += (
-            f" Dat is {richting} in {jaar - 1} ({fmt.procent(vorig, VERZUIM_DECIMALEN)}); toen werd de norm "
+            f" Dat is {richting} in {jaar - 1} ({fmt.percent(vorig, VERZUIM_DECIMALS)}); toen werd de norm "
             f"{'ook ' if norm.gehaald(vorig) == gehaald else ''}{toen}."
         )
     onzeker_jaren = frame.loc[frame["status"].eq(UNCERTAIN).fillna(False), "jaar"].tolist()
     if onzeker_jaren:
-        zin += f" Het cijfer van {opsomming([str(j) for j in onzeker_jaren])} is onzeker overgenomen."
+        zin += f" Het cijfer van {join_list([str(j) for j in onzeker_jaren])} is onzeker overgenomen."
     return zin
 
 
-def verloop_zin(v: Verloop, staf: Aantallen) -> str:
+def verloop_zin(v: Turnover, staf: GroupCounts) -> str:
     """Return the sentence on the printed inflow and outflow totals and how they square with the staff counts."""
     jaar = v.jaar
     instroom, uitstroom = v.totaal(jaar, INSTROOM), v.totaal(jaar, UITSTROOM)
@@ -147,7 +148,7 @@ def verloop_zin(v: Verloop, staf: Aantallen) -> str:
     else:
         zin += f"; de in- en uitstroom van {jaar - 1} is niet beschikbaar"
     zin += f". Per saldo is dat {verschil(instroom - uitstroom)}."
-    if staf.beschikbaar and staf.vorig_jaar_beschikbaar:
+    if staf.is_available and staf.vorig_jaar_beschikbaar:
         change = staf.totaal - staf.totaal_vorig_jaar
         if change == instroom - uitstroom:
             zin += (
@@ -166,7 +167,7 @@ def verloop_zin(v: Verloop, staf: Aantallen) -> str:
 # --- charts -------------------------------------------------------------------------------------------
 
 
-def verzuim_grafiek(frame: pd.DataFrame, jaar: int, norm: Norm):
+def verzuim_chart(frame: pd.DataFrame, jaar: int, norm: Norm):
     """Return a bar chart of sick leave per year with the norm as a labelled line, and its alt text."""
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -180,7 +181,7 @@ def verzuim_grafiek(frame: pd.DataFrame, jaar: int, norm: Norm):
     )
     for bar, value, status in zip(bars, data["verzuim_pct"], data["status"]):
         ax.annotate(
-            fmt.procent(value, VERZUIM_DECIMALEN) + (" †" if is_status(status, UNCERTAIN) else ""),
+            fmt.percent(value, VERZUIM_DECIMALS) + (" †" if is_status(status, UNCERTAIN) else ""),
             (bar.get_x() + bar.get_width() / 2, bar.get_height()),
             textcoords="offset points",
             xytext=(0, 4),
@@ -198,16 +199,16 @@ def verzuim_grafiek(frame: pd.DataFrame, jaar: int, norm: Norm):
         fontsize=11,
     )
     ax.set_ylim(0, max(norm.norm_pct, float(data["verzuim_pct"].max())) * 1.25)
-    center, half = (len(data) - 1) / 2, max(len(data), MIN_STAVEN) / 2  # one bar stays a bar, not a block
+    center, half = (len(data) - 1) / 2, max(len(data), MIN_BARS) / 2  # one bar stays a bar, not a block
     ax.set_xlim(center - half - 0.1, center + half + 0.1)
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: fmt.procent(v, 0)))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: fmt.percent(v, 0)))
     ax.set_ylabel("Ziekteverzuim")
     ax.set_xlabel("")
     ax.set_title("Ziekteverzuim medewerkers en de norm")
     charts.bron(fig, "jaarverslag SHT (ziekteverzuim per jaar); norm: data/referentie/normen.csv")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     parts = [
-        f"{j}: {fmt.procent(v, VERZUIM_DECIMALEN)} ({'gehaald' if norm.gehaald(float(v)) else 'niet gehaald'})"
+        f"{j}: {fmt.percent(v, VERZUIM_DECIMALS)} ({'gehaald' if norm.gehaald(float(v)) else 'niet gehaald'})"
         for j, v in zip(data["label"], data["verzuim_pct"])
     ]
     alt = (
@@ -218,7 +219,7 @@ def verzuim_grafiek(frame: pd.DataFrame, jaar: int, norm: Norm):
     return fig, alt
 
 
-def verloop_grafiek(v: Verloop):
+def turnover_chart(v: Turnover):
     """Return a diverging bar chart of inflow (right) and outflow (left) per function, and its alt text.
 
     Uncertain values are hatched and carry a dagger in their label, so certainty never rests on colour.
@@ -251,7 +252,7 @@ def verloop_grafiek(v: Verloop):
     ax.axvline(0, color="black", linewidth=1)
     limit = max(f[INSTROOM].astype(float).max(), f[UITSTROOM].astype(float).max()) * 1.45
     ax.set_xlim(-limit, limit)
-    ax.set_yticks(y, [display_name(x, KORTE_NAMEN) for x in f["functie"]])
+    ax.set_yticks(y, [display_name(x, SHORT_LABELS) for x in f["functie"]])
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda val, _p: fmt.getal(abs(val))))
     ax.set_xlabel("← uitstroom (weg)   |   instroom (erbij) →")
     ax.set_title(f"In- en uitstroom per functie, {v.jaar}")
@@ -268,14 +269,14 @@ def verloop_grafiek(v: Verloop):
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     p = v.per_functie
     parts = [
-        f"{display_name(r.functie, FUNCTIE_NAMEN).lower()} {fmt.getal(getattr(r, INSTROOM))} erbij en "
+        f"{display_name(r.functie, ROLE_NAMES).lower()} {fmt.getal(getattr(r, INSTROOM))} erbij en "
         f"{fmt.getal(getattr(r, UITSTROOM))} weg"
         for r in p.itertuples(index=False)
     ]
     alt = (
         f"Staafdiagram van de in- en uitstroom van medewerkers per functie in {v.jaar}, instroom naar rechts en "
         f"uitstroom naar links: " + "; ".join(parts) + ". "
-        f"Gearceerde staven zijn onzeker: {int(verloop_onzeker(v).sum())} van de {len(p)} functies."
+        f"Gearceerde staven zijn onzeker: {int(turnover_uncertain(v).sum())} van de {len(p)} functies."
     )
     return fig, alt
 
@@ -283,26 +284,26 @@ def verloop_grafiek(v: Verloop):
 # --- uncertain values: why --------------------------------------------------------------------------
 
 
-def toelichting_huisartsen(a: Aantallen) -> Toelichting:
+def huisartsen_explanation(a: GroupCounts) -> Toelichting:
     """Return why GP counts are uncertain, per group and year, from the data's toelichting column."""
-    if not a.beschikbaar:
+    if not a.is_available:
         return Toelichting("", [])
     regels = []
     for year, suffix in ((a.jaar - 1, "_vorig_jaar"), (a.jaar, "")):
         for row in a.frame.itertuples(index=False):
             status = getattr(row, f"status{suffix}")
             if is_status(status, UNCERTAIN) or is_status(status, MISSING):
-                regels.append((f"{display_name(row.groep, GROEP_NAMEN)} {year}", getattr(row, f"toelichting{suffix}")))
+                regels.append((f"{display_name(row.groep, GROUP_NAMES)} {year}", getattr(row, f"toelichting{suffix}")))
     return toelichting(regels)
 
 
-def toelichting_verloop(v: Verloop) -> Toelichting:
+def turnover_explanation(v: Turnover) -> Toelichting:
     """Return why inflow/outflow values are uncertain, per function, from the data's toelichting column."""
     if v.per_functie is None:
         return Toelichting("", [])
     regels = []
     for row in v.per_functie.to_dict("records"):
-        name = display_name(row["functie"], FUNCTIE_NAMEN).lower()
+        name = display_name(row["functie"], ROLE_NAMES).lower()
         reasons = {
             r: row[f"toelichting_{r}"]
             for r in (INSTROOM, UITSTROOM)
@@ -318,66 +319,66 @@ def toelichting_verloop(v: Verloop) -> Toelichting:
 # --- the page -----------------------------------------------------------------------------------------
 
 
-def _huisartsen_blok(a: Aantallen):
-    if not a.beschikbaar:
-        return tables.niet_beschikbaar("het aantal huisartsen", a.jaar)
+def _huisartsen_block(a: GroupCounts):
+    if not a.is_available:
+        return tables.unavailable("het aantal huisartsen", a.jaar)
     marks = onzeker(a)
-    return tables.samen(
+    return tables.combine(
         tables.html(
-            tabel(a, "Groep", GROEP_NAMEN),
+            tabel(a, "Groep", GROUP_NAMES),
             "personeel_huisartsen",
             bijschrift=f"Huisartsen die diensten doen voor SHT, {a.jaar}",
-            opmaak=tabel_opmaak(),
+            formatters=table_formatters(),
             onzeker=marks,
         ),
-        tables.zin_html(onzeker_zin(int(marks.sum()), len(a.frame), "groepen")),
-        toelichting_html(toelichting_huisartsen(a)),
+        tables.sentence_html(onzeker_zin(int(marks.sum()), len(a.frame), "groepen")),
+        explanation_html(huisartsen_explanation(a)),
     )
 
 
-def _medewerkers_blok(a: Aantallen):
-    if not a.beschikbaar:
-        return tables.niet_beschikbaar("het aantal medewerkers", a.jaar)
+def _medewerkers_block(a: GroupCounts):
+    if not a.is_available:
+        return tables.unavailable("het aantal medewerkers", a.jaar)
     return tables.html(
-        tabel(a, "Functie", FUNCTIE_NAMEN, totaal=True),
+        tabel(a, "Functie", ROLE_NAMES, totaal=True),
         "personeel_medewerkers",
         bijschrift=f"Medewerkers per functie (personen), {a.jaar}",
-        opmaak=tabel_opmaak(),
-        onzeker=tabel_onzeker(a, totaal=True),
+        formatters=table_formatters(),
+        onzeker=table_uncertain(a, totaal=True),
     )
 
 
-def _verzuim_blok(frame: pd.DataFrame, jaar: int, norm: Norm):
-    if verzuim_waarde(frame, jaar) is None:
-        return tables.niet_beschikbaar("het ziekteverzuim", jaar)
-    fig, alt = verzuim_grafiek(frame, jaar, norm)
-    return charts.figuur_html(
+def _verzuim_block(frame: pd.DataFrame, jaar: int, norm: Norm):
+    if verzuim_value(frame, jaar) is None:
+        return tables.unavailable("het ziekteverzuim", jaar)
+    fig, alt = verzuim_chart(frame, jaar, norm)
+    return charts.figure_html(
         fig, "personeel_verzuim", alt, bijschrift=f"Ziekteverzuim per jaar tot en met {jaar}, met de norm."
     )
 
 
-def _verloop_blok(v: Verloop):
+def _turnover_block(v: Turnover):
     if v.per_functie is None:
-        return tables.niet_beschikbaar("de in- en uitstroom per functie", v.jaar)
-    fig, alt = verloop_grafiek(v)
-    return tables.samen(
-        tables.zin_html(VERLOOP_UITLEG),
-        charts.figuur_html(fig, "personeel_verloop", alt, bijschrift=f"In- en uitstroom per functie in {v.jaar}."),
+        return tables.unavailable("de in- en uitstroom per functie", v.jaar)
+    fig, alt = turnover_chart(v)
+    return tables.combine(
+        tables.sentence_html(TURNOVER_EXPLANATION),
+        charts.figure_html(fig, "personeel_verloop", alt, bijschrift=f"In- en uitstroom per functie in {v.jaar}."),
         tables.html(
-            verloop_tabel(v),
+            turnover_table(v),
             "personeel_verloop",
             bijschrift=f"In- en uitstroom van medewerkers per functie, {v.jaar}",
-            opmaak=verloop_tabel_opmaak(),
-            onzeker=verloop_tabel_onzeker(v),
+            formatters=turnover_table_formatters(),
+            onzeker=turnover_table_uncertain(v),
         ),
-        tables.zin_html(onzeker_zin(int(verloop_onzeker(v).sum()), len(v.per_functie), "functies")),
-        toelichting_html(toelichting_verloop(v)),
+        tables.sentence_html(onzeker_zin(int(turnover_uncertain(v).sum()), len(v.per_functie), "functies")),
+        explanation_html(turnover_explanation(v)),
     )
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the personeel page glues, for a year with data and a year without."""
-    charts.stijl()
+    charts.apply_style()
     gps, staff = huisartsen(jaar, root), medewerkers(jaar, root)
     sick_leave, flows, norm = verzuim(jaar, root), verloop(jaar, root), verzuimnorm(root)
     return {
@@ -386,8 +387,8 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "medewerkers_zin": medewerkers_zin(staff),
         "verzuim_zin": verzuim_zin(sick_leave, jaar, norm),
         "verloop_zin": verloop_zin(flows, staff),
-        "huisartsen": _huisartsen_blok(gps),
-        "medewerkers": _medewerkers_blok(staff),
-        "verzuim": _verzuim_blok(sick_leave, jaar, norm),
-        "verloop": _verloop_blok(flows),
+        "huisartsen": _huisartsen_block(gps),
+        "medewerkers": _medewerkers_block(staff),
+        "verzuim": _verzuim_block(sick_leave, jaar, norm),
+        "verloop": _turnover_block(flows),
     }

@@ -10,21 +10,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.paths import verslagjaren
+from jaarverslag.data.codebook import categories
+from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.paths import report_years
 from jaarverslag.data.status import CERTAIN, MISSING, UNCERTAIN
 from jaarverslag.render import fmt, text
 
 NORM_VERZUIM = "ziekteverzuim"  # norm_id of the sick leave norm in referentie/normen.csv
-MAXIMAAL = "maximaal"
-VERZUIM_DECIMALEN = 2  # the report prints sick leave with two decimals (3,04%)
-NORM_DECIMALEN = 1  # and the norm with one (5,5%)
+MAXIMUM = "maximaal"
+VERZUIM_DECIMALS = 2  # the report prints sick leave with two decimals (3,04%)
+NORM_DECIMALS = 1  # and the norm with one (5,5%)
 INSTROOM, UITSTROOM = "instroom", "uitstroom"
 # Plural display names for the book; a value not listed is shown as stored.
-GROEP_NAMEN = {"Huisartslid": "Huisartsleden", "AIOS": "AIOS", "Hidha of waarnemer": "Hidha's en waarnemers"}
-GROEP_IN_ZIN = {"Huisartslid": "huisartsleden", "AIOS": "AIOS", "Hidha of waarnemer": "hidha's en waarnemers"}
-FUNCTIE_NAMEN = {
+GROUP_NAMES = {"Huisartslid": "Huisartsleden", "AIOS": "AIOS", "Hidha of waarnemer": "Hidha's en waarnemers"}
+GROUP_IN_SENTENCE = {"Huisartslid": "huisartsleden", "AIOS": "AIOS", "Hidha of waarnemer": "hidha's en waarnemers"}
+ROLE_NAMES = {
     "Triagist": "Triagisten",
     "Triagist in opleiding": "Triagisten in opleiding",
     "Junior triagist": "Junior triagisten",
@@ -33,9 +33,9 @@ FUNCTIE_NAMEN = {
     "Medewerker managementbureau": "Medewerkers managementbureau",
     "Facilitair medewerker": "Facilitair medewerkers",
 }
-# Shorter function names for chart axes (phone width); the tables use FUNCTIE_NAMEN.
-KORTE_NAMEN = {
-    **FUNCTIE_NAMEN,
+# Shorter function names for chart axes (phone width); the tables use ROLE_NAMES.
+SHORT_LABELS = {
+    **ROLE_NAMES,
     "Medewerker managementbureau": "Managementbureau",
     "Facilitair medewerker": "Facilitair",
 }
@@ -52,7 +52,7 @@ def is_status(status, waarde: str) -> bool:
     return isinstance(status, str) and status == waarde
 
 
-def _sorteer(frame: pd.DataFrame, kolom: str, volgorde: list[str]) -> pd.DataFrame:
+def _sort(frame: pd.DataFrame, kolom: str, volgorde: list[str]) -> pd.DataFrame:
     rank = {v: i for i, v in enumerate(volgorde)}
     return frame.sort_values(kolom, key=lambda s: s.map(lambda v: rank.get(v, len(rank))), kind="stable")
 
@@ -61,7 +61,7 @@ def _sorteer(frame: pd.DataFrame, kolom: str, volgorde: list[str]) -> pd.DataFra
 
 
 @dataclass(frozen=True)
-class Aantallen:
+class GroupCounts:
     """A year's counts per group with last year beside them, the status of each and why a value is uncertain."""
 
     jaar: int
@@ -72,7 +72,7 @@ class Aantallen:
     vorig_jaar_beschikbaar: bool
 
     @property
-    def beschikbaar(self) -> bool:
+    def is_available(self) -> bool:
         return self.frame is not None
 
     @property
@@ -86,39 +86,39 @@ class Aantallen:
         return None if pd.isna(value) or not self.vorig_jaar_beschikbaar else int(value)
 
 
-def _aantallen(naam: str, jaar: int, sleutel: str, volgorde: list[str], root: Path | None) -> Aantallen:
-    if not beschikbaar(naam, jaar, root):
-        return Aantallen(jaar, sleutel, None, False)
+def _group_counts(naam: str, jaar: int, sleutel: str, volgorde: list[str], root: Path | None) -> GroupCounts:
+    if not is_available(naam, jaar, root):
+        return GroupCounts(jaar, sleutel, None, False)
     columns = [sleutel, "aantal", "status", "toelichting"]
-    frame = lees_tabel(naam, jaar, root)[columns]
-    has_previous = beschikbaar(naam, jaar - 1, root)
+    frame = load_table(naam, jaar, root)[columns]
+    has_previous = is_available(naam, jaar - 1, root)
     if has_previous:
-        vorig = lees_tabel(naam, jaar - 1, root)[columns]
+        vorig = load_table(naam, jaar - 1, root)[columns]
         frame = frame.merge(vorig, on=sleutel, how="left", suffixes=("", "_vorig_jaar"))
     else:
         for column, dtype in (("aantal", "Int64"), ("status", "string"), ("toelichting", "string")):
             frame[f"{column}_vorig_jaar"] = pd.array([pd.NA] * len(frame), dtype=dtype)
     frame["verschil"] = (frame["aantal"] - frame["aantal_vorig_jaar"]).astype("Int64")
-    frame = _sorteer(frame, sleutel, volgorde).reset_index(drop=True)
-    return Aantallen(jaar, sleutel, frame, has_previous)
+    frame = _sort(frame, sleutel, volgorde).reset_index(drop=True)
+    return GroupCounts(jaar, sleutel, frame, has_previous)
 
 
-def huisartsen(jaar: int, root: Path | None = None) -> Aantallen:
+def huisartsen(jaar: int, root: Path | None = None) -> GroupCounts:
     """Return the GPs per group (members, AIOS, hidha's and locums) with last year's counts."""
-    return _aantallen("huisartsen", jaar, "groep", categorieen(root)["huisartsgroep"], root)
+    return _group_counts("huisartsen", jaar, "groep", categories(root)["huisartsgroep"], root)
 
 
-def medewerkers(jaar: int, root: Path | None = None) -> Aantallen:
+def medewerkers(jaar: int, root: Path | None = None) -> GroupCounts:
     """Return the staff (persons) per function with last year's counts."""
-    return _aantallen("medewerkers", jaar, "functie", categorieen(root)["functie_medewerker"], root)
+    return _group_counts("medewerkers", jaar, "functie", categories(root)["functie_medewerker"], root)
 
 
-def onzeker(a: Aantallen) -> pd.Series:
+def onzeker(a: GroupCounts) -> pd.Series:
     """Return which rows hold an uncertain value in this year or last year."""
     return a.frame["status"].eq(UNCERTAIN).fillna(False) | a.frame["status_vorig_jaar"].eq(UNCERTAIN).fillna(False)
 
 
-def status_tekst(status, status_vorig, jaar: int) -> str:
+def status_text(status, status_vorig, jaar: int) -> str:
     """Return a row's certainty in words: 'zeker', 'onzeker', or which year's value is uncertain."""
     if not isinstance(status_vorig, str):  # no previous year
         return status if isinstance(status, str) else MISSING
@@ -130,7 +130,7 @@ def status_tekst(status, status_vorig, jaar: int) -> str:
     return MISSING if MISSING in (status, status_vorig) else CERTAIN
 
 
-def tabel(a: Aantallen, kolomnaam: str, namen: dict[str, str], totaal: bool = False) -> pd.DataFrame:
+def tabel(a: GroupCounts, kolomnaam: str, namen: dict[str, str], totaal: bool = False) -> pd.DataFrame:
     """Return the counts table with Dutch column names, last year's columns only when that year exists.
 
     With totaal=True a computed total row is added (the report prints no total of its own).
@@ -143,7 +143,7 @@ def tabel(a: Aantallen, kolomnaam: str, namen: dict[str, str], totaal: bool = Fa
     table[str(jaar)] = frame["aantal"].to_numpy()
     if a.vorig_jaar_beschikbaar:
         table["Verschil"] = frame["verschil"].to_numpy()
-    table["Zekerheid"] = [status_tekst(s, v, jaar) for s, v in zip(frame["status"], frame["status_vorig_jaar"])]
+    table["Zekerheid"] = [status_text(s, v, jaar) for s, v in zip(frame["status"], frame["status_vorig_jaar"])]
     if totaal:
         row = {kolomnaam: TOTAAL, str(jaar): a.totaal, "Zekerheid": "berekend"}
         if a.vorig_jaar_beschikbaar:
@@ -155,20 +155,20 @@ def tabel(a: Aantallen, kolomnaam: str, namen: dict[str, str], totaal: bool = Fa
     return table
 
 
-def tabel_onzeker(a: Aantallen, totaal: bool = False) -> pd.Series:
+def table_uncertain(a: GroupCounts, totaal: bool = False) -> pd.Series:
     """Return the uncertainty marks for `tabel` (a computed total row is marked when any of its parts is)."""
     marks = onzeker(a)
     return pd.concat([marks, pd.Series([bool(marks.any())])], ignore_index=True) if totaal else marks
 
 
-def verschil_in_tabel(value) -> str:
+def difference_in_table(value) -> str:
     """Format a difference in a counts table: '+14', '−4', and a plain '0' (not '±0'), as the published tables show."""
     return "0" if value == 0 else text.verschil(int(value))
 
 
-def tabel_opmaak() -> dict:
+def table_formatters() -> dict:
     """Return the formats of a counts table (differences with their sign)."""
-    return {"Verschil": verschil_in_tabel}
+    return {"Verschil": difference_in_table}
 
 
 # --- sick leave ---------------------------------------------------------------------------------------
@@ -184,29 +184,29 @@ class Norm:
 
     def gehaald(self, waarde: float) -> bool:
         """Say whether a value meets the norm."""
-        return waarde <= self.norm_pct if self.richting == MAXIMAAL else waarde >= self.norm_pct
+        return waarde <= self.norm_pct if self.richting == MAXIMUM else waarde >= self.norm_pct
 
     @property
     def tekst(self) -> str:
-        return f"{self.richting} {fmt.procent(self.norm_pct, NORM_DECIMALEN)}"
+        return f"{self.richting} {fmt.percent(self.norm_pct, NORM_DECIMALS)}"
 
 
 def verzuimnorm(root: Path | None = None) -> Norm:
     """Return the sick leave norm (ZIEKTEVERZUIM_NORM) from data/referentie/normen.csv."""
-    row = lees_tabel("normen", None, root).set_index("norm_id").loc[NORM_VERZUIM]
+    row = load_table("normen", None, root).set_index("norm_id").loc[NORM_VERZUIM]
     return Norm(float(row["norm_pct"]), str(row["richting"]), str(row["onderwerp"]))
 
 
 def verzuim(jaar: int, root: Path | None = None) -> pd.DataFrame:
     """Return the sick leave per report year up to and including jaar (years without data left out)."""
-    years = [j for j in verslagjaren(root) if j <= jaar and beschikbaar("ziekteverzuim", j, root)]
+    years = [j for j in report_years(root) if j <= jaar and is_available("ziekteverzuim", j, root)]
     if not years:
         return pd.DataFrame(columns=["jaar", "verzuim_pct", "status", "toelichting"])
-    frame = pd.concat([lees_tabel("ziekteverzuim", j, root) for j in years], ignore_index=True)
+    frame = pd.concat([load_table("ziekteverzuim", j, root) for j in years], ignore_index=True)
     return frame[["jaar", "verzuim_pct", "status", "toelichting"]]
 
 
-def verzuim_waarde(frame: pd.DataFrame, jaar: int) -> float | None:
+def verzuim_value(frame: pd.DataFrame, jaar: int) -> float | None:
     """Return one year's sick leave percentage, or None."""
     row = frame[frame["jaar"] == jaar]
     return None if row.empty or pd.isna(row["verzuim_pct"].iloc[0]) else float(row["verzuim_pct"].iloc[0])
@@ -216,7 +216,7 @@ def verzuim_waarde(frame: pd.DataFrame, jaar: int) -> float | None:
 
 
 @dataclass(frozen=True)
-class Verloop:
+class Turnover:
     """Inflow and outflow of staff: the printed totals (this and last year) and the split per function."""
 
     jaar: int
@@ -230,17 +230,17 @@ class Verloop:
         return None if row.empty or pd.isna(row["aantal"].iloc[0]) else int(row["aantal"].iloc[0])
 
 
-def verloop(jaar: int, root: Path | None = None) -> Verloop:
+def verloop(jaar: int, root: Path | None = None) -> Turnover:
     """Return inflow and outflow: printed totals of this year and last year, and this year's split per function."""
-    years = [j for j in (jaar - 1, jaar) if beschikbaar("personeelsverloop_totaal", j, root)]
+    years = [j for j in (jaar - 1, jaar) if is_available("personeelsverloop_totaal", j, root)]
     totalen = (
-        pd.concat([lees_tabel("personeelsverloop_totaal", j, root) for j in years], ignore_index=True)
+        pd.concat([load_table("personeelsverloop_totaal", j, root) for j in years], ignore_index=True)
         if jaar in years
         else None
     )
     per_functie = None
-    if beschikbaar("personeelsverloop", jaar, root):
-        rows = lees_tabel("personeelsverloop", jaar, root)
+    if is_available("personeelsverloop", jaar, root):
+        rows = load_table("personeelsverloop", jaar, root)
         wide = rows.pivot(index="functie", columns="richting", values=["aantal", "status", "toelichting"])
         per_functie = pd.DataFrame({"functie": wide.index})
         for richting in (INSTROOM, UITSTROOM):
@@ -252,17 +252,17 @@ def verloop(jaar: int, root: Path | None = None) -> Verloop:
         per_functie[INSTROOM] = per_functie[INSTROOM].astype("Int64")
         per_functie[UITSTROOM] = per_functie[UITSTROOM].astype("Int64")
         per_functie["saldo"] = (per_functie[INSTROOM] - per_functie[UITSTROOM]).astype("Int64")
-        per_functie = _sorteer(per_functie, "functie", categorieen(root)["functie_medewerker"]).reset_index(drop=True)
-    return Verloop(jaar, totalen, per_functie)
+        per_functie = _sort(per_functie, "functie", categories(root)["functie_medewerker"]).reset_index(drop=True)
+    return Turnover(jaar, totalen, per_functie)
 
 
-def verloop_onzeker(v: Verloop) -> pd.Series:
+def turnover_uncertain(v: Turnover) -> pd.Series:
     """Return which functions have an uncertain inflow or outflow."""
     f = v.per_functie
     return f["status_instroom"].eq(UNCERTAIN).fillna(False) | f["status_uitstroom"].eq(UNCERTAIN).fillna(False)
 
 
-def verloop_tabel(v: Verloop) -> pd.DataFrame:
+def turnover_table(v: Turnover) -> pd.DataFrame:
     """Return inflow and outflow per function, one row per value so each value carries its own certainty.
 
     Computed totals per direction close the table; the balance per function is in the chart.
@@ -274,7 +274,7 @@ def verloop_tabel(v: Verloop) -> pd.DataFrame:
             rows.append(
                 {
                     "Richting": richting.capitalize(),
-                    "Functie": display_name(row["functie"], FUNCTIE_NAMEN),
+                    "Functie": display_name(row["functie"], ROLE_NAMES),
                     "Aantal": row[richting],
                     "Zekerheid": status if isinstance(status, str) else MISSING,
                 }
@@ -294,11 +294,11 @@ def verloop_tabel(v: Verloop) -> pd.DataFrame:
     return table
 
 
-def verloop_tabel_onzeker(v: Verloop) -> pd.Series:
-    """Return the uncertainty marks for `verloop_tabel` (the computed totals are not marked)."""
-    return verloop_tabel(v)["Zekerheid"].eq(UNCERTAIN)
+def turnover_table_uncertain(v: Turnover) -> pd.Series:
+    """Return the uncertainty marks for `turnover_table` (the computed totals are not marked)."""
+    return turnover_table(v)["Zekerheid"].eq(UNCERTAIN)
 
 
-def verloop_tabel_opmaak() -> dict:
+def turnover_table_formatters() -> dict:
     """Return the formats of the inflow/outflow table (none beyond the Dutch defaults)."""
     return {}

@@ -12,33 +12,33 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.metrics import gedrukt_index, verandering_pct
+from jaarverslag.data.codebook import categories
+from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.metrics import printed_index, verandering_pct
 from jaarverslag.data.population import (
-    PER_DUIZEND,
+    PER_THOUSAND,
+    T_AGE_TOTAL,
+    T_AGE_TYPE,
     T_BEVOLKING,
-    T_LEEFTIJD_SOORT,
-    T_LEEFTIJD_TOTAAL,
-    T_NOEMER,
-    bevolking_per_groep,
+    T_DENOMINATOR,
+    bevolking_per_group,
 )
 from jaarverslag.data.status import UNCERTAIN
 from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render import populatie_text as pt
 from jaarverslag.render.populatie_chart import grafiek
-from jaarverslag.render.populatie_text import PER_1000_DECIMALEN, groep_label
+from jaarverslag.render.populatie_text import PER_1000_DECIMALS, group_label
 
 T_INWONERS = "inwoners"
-DUIZENDTAL = 1000  # the report's own denominators per gemeente are in thousands (column inwoners_x1000)
+THOUSAND = 1000  # the report's own denominators per gemeente are in thousands (column inwoners_x1000)
 TOTAAL = "Totaal"
-ALLE_LEEFTIJDEN = "Alle leeftijden"
+ALL_AGES = "Alle leeftijden"
 # Shorter column heads for the types, so the table fits a phone; the codebook keeps the full names.
-SOORT_KOP = {"Advies/telefonisch consult": "Advies of tel. consult"}
+TYPE_HEADERS = {"Advies/telefonisch consult": "Advies of tel. consult"}
 
 
-def _groepen(root: Path | None) -> list[str]:
-    return list(categorieen(root)["leeftijdsgroep_hulpvraag"])
+def _groups(root: Path | None) -> list[str]:
+    return list(categories(root)["leeftijdsgroep_hulpvraag"])
 
 
 # --- inhabitants --------------------------------------------------------------------------------------
@@ -59,25 +59,25 @@ class Inwoners:
         return verandering_pct(self.aantal, self.aantal_vorig_jaar)
 
 
-def _inwoners_waarde(jaar: int, root: Path | None) -> tuple[int | None, bool]:
-    if not beschikbaar(T_INWONERS, jaar, root):
+def _inwoners_value(jaar: int, root: Path | None) -> tuple[int | None, bool]:
+    if not is_available(T_INWONERS, jaar, root):
         return None, False
-    row = lees_tabel(T_INWONERS, jaar, root).iloc[0]
+    row = load_table(T_INWONERS, jaar, root).iloc[0]
     value = None if pd.isna(row["inwoners"]) else int(row["inwoners"])
     return value, isinstance(row["status"], str) and row["status"] == UNCERTAIN
 
 
-def cbs_peildatum(jaar: int) -> str:
+def cbs_reference_date(jaar: int) -> str:
     """Return the CBS reference date used for a report year (1 January of that year), as stored in the table."""
     return f"{jaar}-01-01"
 
 
 def cbs_per_gemeente(jaar: int, root: Path | None = None) -> pd.Series | None:
     """Return the CBS population per gemeente on 1 January of the year, or None when CBS has no count then."""
-    if not beschikbaar(T_BEVOLKING, None, root):
+    if not is_available(T_BEVOLKING, None, root):
         return None
-    cbs = lees_tabel(T_BEVOLKING, None, root)
-    cbs = cbs[cbs["peildatum"].astype(str) == cbs_peildatum(jaar)]
+    cbs = load_table(T_BEVOLKING, None, root)
+    cbs = cbs[cbs["peildatum"].astype(str) == cbs_reference_date(jaar)]
     if cbs.empty:
         return None
     return cbs.groupby("gemeente", sort=False)["inwoners"].sum().astype(int)
@@ -85,26 +85,26 @@ def cbs_per_gemeente(jaar: int, root: Path | None = None) -> pd.Series | None:
 
 def inwoners(jaar: int, root: Path | None = None) -> Inwoners:
     """Return the report's inhabitant count with last year's and the CBS total of the eight gemeenten."""
-    aantal, onzeker = _inwoners_waarde(jaar, root)
-    vorig, _ = _inwoners_waarde(jaar - 1, root)
+    aantal, onzeker = _inwoners_value(jaar, root)
+    vorig, _ = _inwoners_value(jaar - 1, root)
     cbs = cbs_per_gemeente(jaar, root)
     return Inwoners(jaar, aantal, vorig, None if cbs is None else int(cbs.sum()), onzeker)
 
 
-def noemers(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
+def denominators(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     """Return the report's own inhabitants per gemeente (thousands) beside the CBS count on 1 January, or None."""
-    if not beschikbaar(T_NOEMER, jaar, root):
+    if not is_available(T_DENOMINATOR, jaar, root):
         return None
-    eigen = lees_tabel(T_NOEMER, jaar, root)[["gemeente", "inwoners_x1000", "status"]]
+    eigen = load_table(T_DENOMINATOR, jaar, root)[["gemeente", "inwoners_x1000", "status"]]
     cbs = cbs_per_gemeente(jaar, root)
     eigen["cbs_x1000"] = pd.array(
-        [None if cbs is None or g not in cbs.index else float(cbs[g]) / DUIZENDTAL for g in eigen["gemeente"]],
+        [None if cbs is None or g not in cbs.index else float(cbs[g]) / THOUSAND for g in eigen["gemeente"]],
         dtype="Float64",
     )
     return eigen.reset_index(drop=True)
 
 
-def noemers_tabel(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
+def denominators_table(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
     """Return the denominator comparison with Dutch column names and a total row."""
     table = frame.drop(columns=["status"])
     total = pd.DataFrame(
@@ -124,13 +124,13 @@ def noemers_tabel(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
     )
 
 
-def noemers_onzeker(frame: pd.DataFrame) -> pd.Series:
-    """Return the uncertainty marks for `noemers_tabel` (the total is marked when any part is)."""
+def denominators_uncertain(frame: pd.DataFrame) -> pd.Series:
+    """Return the uncertainty marks for `denominators_table` (the total is marked when any part is)."""
     marks = frame["status"].eq(UNCERTAIN).fillna(False)
     return pd.concat([marks, pd.Series([bool(marks.any())])], ignore_index=True)
 
 
-def noemers_opmaak(jaar: int) -> dict:
+def denominators_formatters(jaar: int) -> dict:
     """Return the number formats of the denominator table (CBS in thousands with one decimal)."""
     return {f"CBS 1 januari {jaar} (× 1.000)": lambda v: fmt.getal(v, 1)}
 
@@ -150,16 +150,16 @@ class Hulpvragen:
     vorig_jaar_beschikbaar: bool
 
     @property
-    def beschikbaar(self) -> bool:
+    def is_available(self) -> bool:
         return self.frame is not None
 
     @property
-    def bevolking_beschikbaar(self) -> bool:
-        return self.beschikbaar and bool(self.frame["per_1000"].notna().any())
+    def bevolking_available(self) -> bool:
+        return self.is_available and bool(self.frame["per_1000"].notna().any())
 
     @property
-    def bevolking_vorig_jaar_beschikbaar(self) -> bool:
-        return self.beschikbaar and bool(self.frame["per_1000_vorig_jaar"].notna().any())
+    def bevolking_previous_year_available(self) -> bool:
+        return self.is_available and bool(self.frame["per_1000_vorig_jaar"].notna().any())
 
     @property
     def uncertain(self) -> pd.Series:
@@ -179,14 +179,14 @@ class Hulpvragen:
 def _per_1000(aantal, bevolking) -> float | None:
     if pd.isna(aantal) or pd.isna(bevolking) or not bevolking:
         return None
-    return float(aantal) / float(bevolking) * PER_DUIZEND
+    return float(aantal) / float(bevolking) * PER_THOUSAND
 
 
 def _bevolking(jaar: int, groepen: list[str], root: Path | None) -> pd.Series:
     """Return the CBS population per report age group on 1 January of the year (empty when CBS lacks the year)."""
-    if not beschikbaar(T_BEVOLKING, None, root):
+    if not is_available(T_BEVOLKING, None, root):
         return pd.Series(dtype=float)
-    pop = bevolking_per_groep(groepen, root)
+    pop = bevolking_per_group(groepen, root)
     return pop[pop["jaar"] == jaar].set_index("leeftijdsgroep")["bevolking"]
 
 
@@ -196,13 +196,13 @@ def hulpvragen(jaar: int, root: Path | None = None) -> Hulpvragen:
     The growth index is this year as a whole percentage of last year, rounded half up, as the report prints it.
     Rates use the CBS population on 1 January of the same year (1 January 2021 for 2021).
     """
-    if not beschikbaar(T_LEEFTIJD_TOTAAL, jaar, root):
+    if not is_available(T_AGE_TOTAL, jaar, root):
         return Hulpvragen(jaar, None, [], False)
-    groepen = _groepen(root)
-    frame = lees_tabel(T_LEEFTIJD_TOTAAL, jaar, root)[["leeftijdsgroep", "aantal", "status"]]
-    has_previous = beschikbaar(T_LEEFTIJD_TOTAAL, jaar - 1, root)
+    groepen = _groups(root)
+    frame = load_table(T_AGE_TOTAL, jaar, root)[["leeftijdsgroep", "aantal", "status"]]
+    has_previous = is_available(T_AGE_TOTAL, jaar - 1, root)
     if has_previous:
-        vorig = lees_tabel(T_LEEFTIJD_TOTAAL, jaar - 1, root)[["leeftijdsgroep", "aantal", "status"]]
+        vorig = load_table(T_AGE_TOTAL, jaar - 1, root)[["leeftijdsgroep", "aantal", "status"]]
         vorig = vorig.rename(columns={"aantal": "aantal_vorig_jaar", "status": "status_vorig_jaar"})
         frame = frame.merge(vorig, on="leeftijdsgroep", how="left")
     else:
@@ -212,7 +212,7 @@ def hulpvragen(jaar: int, root: Path | None = None) -> Hulpvragen:
     frame["status"] = frame["status"].mask(either, UNCERTAIN)
     frame = frame.drop(columns=["status_vorig_jaar"])
     frame["index_pct"] = pd.array(
-        [gedrukt_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])], dtype="Int64"
+        [printed_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])], dtype="Int64"
     )
     for suffix, year in (("", jaar), ("_vorig_jaar", jaar - 1)):
         pop = _bevolking(year, groepen, root)
@@ -221,9 +221,9 @@ def hulpvragen(jaar: int, root: Path | None = None) -> Hulpvragen:
             [_per_1000(n, b) for n, b in zip(frame[f"aantal{suffix}"], frame[f"bevolking{suffix}"])], dtype="Float64"
         )
     soorten: list[str] = []
-    if beschikbaar(T_LEEFTIJD_SOORT, jaar, root):
-        types = lees_tabel(T_LEEFTIJD_SOORT, jaar, root)
-        soorten = [s for s in categorieen(root)["soort_contact"] if s in set(types["soort"])]
+    if is_available(T_AGE_TYPE, jaar, root):
+        types = load_table(T_AGE_TYPE, jaar, root)
+        soorten = [s for s in categories(root)["soort_contact"] if s in set(types["soort"])]
         wide = types.pivot(index="leeftijdsgroep", columns="soort", values="aantal")[soorten].reset_index()
         frame = frame.merge(wide, on="leeftijdsgroep", how="left")
         onzeker_types = set(types.loc[types["status"] == UNCERTAIN, "leeftijdsgroep"])
@@ -233,39 +233,39 @@ def hulpvragen(jaar: int, root: Path | None = None) -> Hulpvragen:
     return Hulpvragen(jaar, frame, soorten, has_previous)
 
 
-def _index_kolom(jaar: int) -> str:
+def _index_column(jaar: int) -> str:
     return f"% t.o.v. {jaar - 1}"
 
 
 def tabel_aantallen(h: Hulpvragen) -> pd.DataFrame:
     """Return the counts table: per age group the types (if known), the totals and the growth index; a total row."""
     jaar = h.jaar
-    groups = [groep_label(g) for g in h.frame["leeftijdsgroep"]]
+    groups = [group_label(g) for g in h.frame["leeftijdsgroep"]]
     table = pd.DataFrame({"Leeftijdsgroep": groups + [TOTAAL]})
-    columns = [(SOORT_KOP.get(s, s), s) for s in h.soorten] + [(f"Totaal {jaar}", "aantal")]
+    columns = [(TYPE_HEADERS.get(s, s), s) for s in h.soorten] + [(f"Totaal {jaar}", "aantal")]
     if h.vorig_jaar_beschikbaar:
         columns.append((f"Totaal {jaar - 1}", "aantal_vorig_jaar"))
     for title, column in columns:
         values = h.frame[column]
         table[title] = pd.array([*values, values.sum(min_count=1)], dtype="Int64")
     if h.vorig_jaar_beschikbaar:
-        table[_index_kolom(jaar)] = pd.array(
-            [*h.frame["index_pct"], gedrukt_index(h.totaal, h.totaal_vorig_jaar)], dtype="Int64"
+        table[_index_column(jaar)] = pd.array(
+            [*h.frame["index_pct"], printed_index(h.totaal, h.totaal_vorig_jaar)], dtype="Int64"
         )
     return table
 
 
-def tabel_aantallen_opmaak(jaar: int) -> dict:
+def counts_table_formatters(jaar: int) -> dict:
     """Return the formats of the counts table (the index in whole percent)."""
-    return {_index_kolom(jaar): lambda v: fmt.procent(v, 0)}
+    return {_index_column(jaar): lambda v: fmt.percent(v, 0)}
 
 
-def tabel_per_1000(h: Hulpvragen) -> pd.DataFrame:
+def per_1000_table(h: Hulpvragen) -> pd.DataFrame:
     """Return the rates table: per age group the CBS population and help requests per 1,000, per year known.
 
     The last row covers all ages: all help requests over the whole CBS population of the eight gemeenten.
     """
-    table = pd.DataFrame({"Leeftijdsgroep": [groep_label(g) for g in h.frame["leeftijdsgroep"]] + [ALLE_LEEFTIJDEN]})
+    table = pd.DataFrame({"Leeftijdsgroep": [group_label(g) for g in h.frame["leeftijdsgroep"]] + [ALL_AGES]})
     for suffix, year in (("_vorig_jaar", h.jaar - 1), ("", h.jaar)):
         if h.frame[f"per_1000{suffix}"].notna().any():
             bevolking, aantal = h.frame[f"bevolking{suffix}"], h.frame[f"aantal{suffix}"]
@@ -276,9 +276,9 @@ def tabel_per_1000(h: Hulpvragen) -> pd.DataFrame:
     return table
 
 
-def tabel_per_1000_opmaak(h: Hulpvragen) -> dict:
+def per_1000_table_formatters(h: Hulpvragen) -> dict:
     """Return the formats of the rates table (rates in whole numbers)."""
-    return {f"Per 1.000 inwoners {year}": lambda v: fmt.getal(v, PER_1000_DECIMALEN) for year in (h.jaar - 1, h.jaar)}
+    return {f"Per 1.000 inwoners {year}": lambda v: fmt.getal(v, PER_1000_DECIMALS) for year in (h.jaar - 1, h.jaar)}
 
 
 def onzeker(h: Hulpvragen) -> pd.Series:
@@ -286,7 +286,7 @@ def onzeker(h: Hulpvragen) -> pd.Series:
     return h.uncertain
 
 
-def tabel_onzeker(h: Hulpvragen) -> pd.Series:
+def table_uncertain(h: Hulpvragen) -> pd.Series:
     """Return the uncertainty marks for the tables with a total row (the total is marked when any part is)."""
     marks = onzeker(h)
     return pd.concat([marks, pd.Series([bool(marks.any())])], ignore_index=True)
@@ -302,7 +302,7 @@ def kerncijfers(jaar: int, root: Path | None = None) -> str:
         f"Patiëntenpopulatie {jaar}",
         f"inwoners volgens verslag: {fmt.getal(inw.aantal)}; CBS 1 januari: {fmt.getal(inw.cbs)}",
     ]
-    if h.beschikbaar:
+    if h.is_available:
         kolommen = ["leeftijdsgroep", "aantal", "aantal_vorig_jaar", "index_pct", "bevolking", "per_1000"]
         regels.append(h.frame[kolommen].round(1).to_string(index=False))
     else:
@@ -312,58 +312,58 @@ def kerncijfers(jaar: int, root: Path | None = None) -> str:
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the populatie page glues, for a year with data and a year without."""
-    inw, frame, h = inwoners(jaar, root), noemers(jaar, root), hulpvragen(jaar, root)
+    inw, frame, h = inwoners(jaar, root), denominators(jaar, root), hulpvragen(jaar, root)
     values: dict[str, object] = {
         "jaar": str(jaar),
         "inwoners_zin": pt.inwoners_zin(inw),
-        "noemers_zin": pt.grootste_afwijking_zin(frame, jaar),
+        "noemers_zin": pt.largest_difference_sentence(frame, jaar),
         "hulpvragen_zin": pt.hulpvragen_zin(h),
         "per_1000_zin": pt.per_1000_zin(h),
         "bevolking_zin": pt.bevolking_zin(h, inw),
     }
     if frame is None:
-        values["tabel_noemers"] = tables.niet_beschikbaar("het aantal inwoners per gemeente", jaar)
+        values["tabel_noemers"] = tables.unavailable("het aantal inwoners per gemeente", jaar)
     else:
         values["tabel_noemers"] = tables.html(
-            noemers_tabel(frame, jaar),
+            denominators_table(frame, jaar),
             "populatie_noemers",
             bijschrift=f"Inwoners per gemeente: de noemer van het verslag en CBS op 1 januari {jaar}",
-            opmaak=noemers_opmaak(jaar),
-            onzeker=noemers_onzeker(frame),
+            formatters=denominators_formatters(jaar),
+            onzeker=denominators_uncertain(frame),
         )
-    if h.beschikbaar:
+    if h.is_available:
         values["tabel_aantallen"] = tables.html(
             tabel_aantallen(h),
             "populatie_hulpvragen_leeftijd",
             bijschrift=f"Hulpvragen per leeftijdsgroep en soort, {jaar}",
-            opmaak=tabel_aantallen_opmaak(jaar),
-            onzeker=tabel_onzeker(h),
+            formatters=counts_table_formatters(jaar),
+            onzeker=table_uncertain(h),
         )
     else:
-        values["tabel_aantallen"] = tables.niet_beschikbaar("de hulpvragen per leeftijdsgroep", jaar)
-    values["figuur"] = _figuur(h)
+        values["tabel_aantallen"] = tables.unavailable("de hulpvragen per leeftijdsgroep", jaar)
+    values["figuur"] = _figure(h)
     return values
 
 
-def _figuur(h: Hulpvragen) -> HTML:
+def _figure(h: Hulpvragen) -> HTML:
     """Return the rates block: chart and table, or the sentence saying why there is none."""
-    if h.bevolking_beschikbaar:
+    if h.bevolking_available:
         fig, alt = grafiek(h)
-        return tables.samen(
-            charts.figuur_html(
+        return tables.combine(
+            charts.figure_html(
                 fig,
                 "populatie_per_1000",
                 alt,
                 bijschrift=f"Hulpvragen per 1.000 inwoners van de eigen leeftijdsgroep, {h.jaar}.",
             ),
             tables.html(
-                tabel_per_1000(h),
+                per_1000_table(h),
                 "populatie_per_1000",
                 bijschrift=f"Hulpvragen per 1.000 inwoners naar leeftijdsgroep (CBS-bevolking op 1 januari), {h.jaar}",
-                opmaak=tabel_per_1000_opmaak(h),
-                onzeker=tabel_onzeker(h),
+                formatters=per_1000_table_formatters(h),
+                onzeker=table_uncertain(h),
             ),
         )
-    if h.beschikbaar:
-        return tables.zin_html(pt.per_1000_zin(h))
-    return tables.niet_beschikbaar("de hulpvragen per leeftijdsgroep", h.jaar)
+    if h.is_available:
+        return tables.sentence_html(pt.per_1000_zin(h))
+    return tables.unavailable("de hulpvragen per leeftijdsgroep", h.jaar)

@@ -7,19 +7,19 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data import ledger
-from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.metrics import PostTotalen, gedrukt_index, met_vorig_jaar, verandering_pct
+from jaarverslag.data.codebook import categories
+from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.metrics import PostTotals, printed_index, verandering_pct, with_previous_year
 from jaarverslag.render import fmt, tables
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
-TABEL = "verrichtingen"
+DATA_TABLE = "verrichtingen"
 POST_ORDER = ["Hengelo", "Enschede", "Coronapost"]
 NO_DISCREPANCY_TEXT = "De gedrukte totalen zijn gelijk aan de som van de verrichtingen per soort."
 CHECKS_OF_CHAPTER = ("som_verrichtingen_post", "som_verrichtingen_sht")
 
 
-Totalen = PostTotalen  # one shape for every per-post total
+Totalen = PostTotals  # one shape for every per-post total
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -30,17 +30,17 @@ def _order(frame: pd.DataFrame) -> pd.DataFrame:
 
 def beschikbaar_voor(jaar: int, root: Path | None = None) -> bool:
     """Say whether the procedures per post exist for the year."""
-    return beschikbaar(TABEL, jaar, root)
+    return is_available(DATA_TABLE, jaar, root)
 
 
-def overzicht(jaar: int, root: Path | None = None) -> tuple[pd.DataFrame, bool]:
+def overview(jaar: int, root: Path | None = None) -> tuple[pd.DataFrame, bool]:
     """Return procedures per post and type for the year with last year and the growth index."""
-    frame, has_previous = met_vorig_jaar(TABEL, jaar, ["post", "verrichting"], root=root)
+    frame, has_previous = with_previous_year(DATA_TABLE, jaar, ["post", "verrichting"], root=root)
     frame = frame[frame["aantal"].notna()]  # a type that stopped existing this year is not this year's row
-    frame["index_pct"] = [gedrukt_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
+    frame["index_pct"] = [printed_index(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
     frame["index_pct"] = frame["index_pct"].astype("Int64")
     frame = _order(frame)
-    frame["verrichting"] = pd.Categorical(frame["verrichting"], categorieen(root)["verrichting"], ordered=True)
+    frame["verrichting"] = pd.Categorical(frame["verrichting"], categories(root)["verrichting"], ordered=True)
     frame = frame.sort_values(["post", "verrichting"]).reset_index(drop=True)
     frame["verrichting"] = frame["verrichting"].astype(str)
     return frame, has_previous
@@ -48,7 +48,7 @@ def overzicht(jaar: int, root: Path | None = None) -> tuple[pd.DataFrame, bool]:
 
 def totalen(jaar: int, root: Path | None = None) -> Totalen:
     """Return totals per post and for SHT, summed from the procedures (never taken from printed totals)."""
-    frame, has_previous = met_vorig_jaar(TABEL, jaar, ["post", "verrichting"], root=root)
+    frame, has_previous = with_previous_year(DATA_TABLE, jaar, ["post", "verrichting"], root=root)
     per_post = frame.groupby("post", sort=False)[["aantal", "aantal_vorig_jaar"]].sum(min_count=1).reset_index()
     per_post = per_post[per_post["aantal"].notna()]
     per_post["verandering_pct"] = [
@@ -64,17 +64,17 @@ def totalen(jaar: int, root: Path | None = None) -> Totalen:
     )
 
 
-def gedrukte_totalen(jaar: int, root: Path | None = None) -> pd.DataFrame:
+def printed_totals(jaar: int, root: Path | None = None) -> pd.DataFrame:
     """Return the totals as the report prints them (for comparison and footnotes)."""
-    return lees_tabel("verrichtingen_totaal", jaar, root)
+    return load_table("verrichtingen_totaal", jaar, root)
 
 
-def niet_beschikbaar_zin(jaar: int) -> str:
+def unavailable_sentence(jaar: int) -> str:
     """Return the sentence shown when a year has no procedures table (yet)."""
     return f"Voor {jaar} zijn de verrichtingen per spoedpost nog niet beschikbaar (data/{jaar}/verrichtingen.csv)."
 
 
-def vergelijking_zin(totalen: Totalen) -> str:
+def comparison_sentence(totalen: Totalen) -> str:
     """Return the sentence comparing the total with last year, or saying that year is missing."""
     if not totalen.vorig_jaar_beschikbaar or totalen.totaal_vorig_jaar is None:
         return (
@@ -93,10 +93,10 @@ def vergelijking_zin(totalen: Totalen) -> str:
 def per_post_zin(totalen: Totalen) -> str:
     """Return one sentence listing the total per post."""
     parts = [f"{row.post} {fmt.getal(row.aantal)}" for row in totalen.per_post.itertuples(index=False)]
-    return "Per post: " + opsomming(parts) + "."
+    return "Per post: " + join_list(parts) + "."
 
 
-def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
+def discrepancies_sentence(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in this chapter's printed totals (this and last year)."""
     notes = [
         f"Let op ({year}): het verslag drukt {fmt.getal(row.gedrukt)} waar de som van de delen "
@@ -106,7 +106,7 @@ def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
     return " ".join(notes) or NO_DISCREPANCY_TEXT
 
 
-def tabel_voor_boek(overzicht_frame: pd.DataFrame, jaar: int, vorig_beschikbaar: bool) -> pd.DataFrame:
+def book_table(overzicht_frame: pd.DataFrame, jaar: int, vorig_beschikbaar: bool) -> pd.DataFrame:
     """Return the chapter table with Dutch column names; last-year columns only when that year exists."""
     table = overzicht_frame.rename(
         columns={
@@ -159,35 +159,35 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Verrichtingen page glues, for a year with data and a year without."""
     from jaarverslag.render import charts
 
-    charts.stijl()
+    charts.apply_style()
     values: dict[str, object] = {"jaar": str(jaar)}
     if not beschikbaar_voor(jaar, root):
-        missing = tables.niet_beschikbaar("de verrichtingen per spoedpost", jaar)
+        missing = tables.unavailable("de verrichtingen per spoedpost", jaar)
         return {
             **values,
             "totaal": fmt.MISSING_TEXT,
             "vergelijking": "",
-            "per_post_zin": niet_beschikbaar_zin(jaar),
-            "afwijkingen": afwijkingen_zin(jaar, root),
+            "per_post_zin": unavailable_sentence(jaar),
+            "afwijkingen": discrepancies_sentence(jaar, root),
             "tabel": missing,
             "figuur": missing,
         }
-    frame, vorig_beschikbaar = overzicht(jaar, root)
+    frame, vorig_beschikbaar = overview(jaar, root)
     t = totalen(jaar, root)
     values.update(
         totaal=fmt.getal(t.totaal),
-        vergelijking=vergelijking_zin(t),
+        vergelijking=comparison_sentence(t),
         per_post_zin=per_post_zin(t),
-        afwijkingen=afwijkingen_zin(jaar, root),
+        afwijkingen=discrepancies_sentence(jaar, root),
     )
     values["tabel"] = tables.html(
-        tabel_voor_boek(frame, jaar, vorig_beschikbaar),
+        book_table(frame, jaar, vorig_beschikbaar),
         "verrichtingen_per_post",
         bijschrift=f"Verrichtingen per spoedpost en soort, {jaar}",
-        opmaak={f"{jaar} als % van {jaar - 1}": lambda v: fmt.procent(v, 0)},
+        formatters={f"{jaar} als % van {jaar - 1}": lambda v: fmt.percent(v, 0)},
     )
     fig, alt = grafiek(frame, t)
-    values["figuur"] = charts.figuur_html(
+    values["figuur"] = charts.figure_html(
         fig, "verrichtingen_per_post", alt, bijschrift=f"Verrichtingen per soort en spoedpost in {jaar}."
     )
     return values

@@ -9,13 +9,13 @@ import pandas as pd
 from IPython.display import HTML
 
 from jaarverslag.data import status
-from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.paths import verslagjaren
+from jaarverslag.data.codebook import categories
+from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.paths import report_years
 from jaarverslag.render import fmt, tables
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
-MAANDEN = [
+MONTHS = [
     "januari",
     "februari",
     "maart",
@@ -29,9 +29,9 @@ MAANDEN = [
     "november",
     "december",
 ]
-MAAND_KORT = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+MONTHS_SHORT = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 # Dutch lane labels for the codebook's categorie_corona values (lane order follows the codebook).
-CATEGORIE_LABELS = {
+CATEGORY_LABELS = {
     "persconferentie": "Persconferentie",
     "maatregelen": "Maatregelen",
     "crisisorganisatie": "Crisisorganisatie",
@@ -46,13 +46,13 @@ MARKERS = ["o", "s", "D", "^", "v", "P", "X", "*"]
 MARKER_SPREAD = 0.225  # vertical distance between events of one month within a lane (a month is 1 high)
 LANE_SHIFT = -0.22  # markers sit left of the lane centre, leaving room for the number on their right
 NUMBER_OFFSET_POINTS = 5  # distance of an event's number label from its marker
-SOORT_GEREALISEERD = "gerealiseerd"
-SOORT_GEPLAND = "gepland"
-FIGUUR_TIJDLIJN = "vogelvlucht_corona_tijdlijn"  # name of the chart's PNG and of the table's CSV
+TYPE_REALISED = "gerealiseerd"
+TYPE_PLANNED = "gepland"
+TIMELINE_FIGURE = "vogelvlucht_corona_tijdlijn"  # name of the chart's PNG and of the table's CSV
 
 
 @dataclass(frozen=True)
-class Tijdlijn:
+class Timeline:
     """The year's corona timeline in calendar order with a running number per event."""
 
     jaar: int
@@ -62,11 +62,11 @@ class Tijdlijn:
     def aantal(self) -> int:
         return len(self.gebeurtenissen)
 
-    def per_maand(self) -> pd.Series:
+    def per_month(self) -> pd.Series:
         """Return the number of events per month (1–12, zero where none)."""
         return self.gebeurtenissen.groupby("maand").size().reindex(range(1, 13), fill_value=0)
 
-    def per_categorie(self) -> pd.Series:
+    def per_category(self) -> pd.Series:
         """Return the number of events per lane label, largest first."""
         return self.gebeurtenissen.groupby("label").size().sort_values(ascending=False, kind="stable")
 
@@ -75,61 +75,61 @@ class Tijdlijn:
         return int(self.gebeurtenissen["categorie"].eq("persconferentie").sum())
 
 
-def jaren_met(naam: str, root: Path | None = None) -> list[int]:
+def years_with(naam: str, root: Path | None = None) -> list[int]:
     """Return the report years whose data/ holds the table."""
-    return [j for j in verslagjaren(root) if beschikbaar(naam, j, root)]
+    return [j for j in report_years(root) if is_available(naam, j, root)]
 
 
-def elders_zin(onderwerp: str, naam: str, jaar: int, root: Path | None = None) -> str:
+def elsewhere_sentence(onderwerp: str, naam: str, jaar: int, root: Path | None = None) -> str:
     """Return the sentence for a year without the table: which years do have it (the box below says what is missing)."""
-    andere = [j for j in jaren_met(naam, root) if j != jaar]
+    andere = [j for j in years_with(naam, root) if j != jaar]
     if not andere:
         return f"{onderwerp[0].upper()}{onderwerp[1:]} is voor geen enkel verslagjaar vastgelegd."
     return (
-        f"{onderwerp[0].upper()}{onderwerp[1:]} is alleen vastgelegd voor {opsomming([str(j) for j in andere])}; "
+        f"{onderwerp[0].upper()}{onderwerp[1:]} is alleen vastgelegd voor {join_list([str(j) for j in andere])}; "
         "kies dat jaar met de jaarkeuze van deze site."
     )
 
 
-def datum_tekst(datum) -> str:
+def date_text(datum) -> str:
     """Format an ISO date as Dutch day and month ('25 januari'); empty when there is none."""
     if datum is None or datum is pd.NA or (isinstance(datum, float) and pd.isna(datum)) or not str(datum).strip():
         return ""
     day = pd.Timestamp(str(datum))
-    return f"{day.day} {MAANDEN[day.month - 1]}"
+    return f"{day.day} {MONTHS[day.month - 1]}"
 
 
 def _lane_order(root: Path | None) -> list[str]:
-    return list(categorieen(root)["categorie_corona"])
+    return list(categories(root)["categorie_corona"])
 
 
-def tijdlijn(jaar: int, root: Path | None = None) -> Tijdlijn | None:
+def tijdlijn(jaar: int, root: Path | None = None) -> Timeline | None:
     """Return the year's timeline in calendar order, or None when the table is not available."""
-    if not beschikbaar("corona_tijdlijn", jaar, root):
+    if not is_available("corona_tijdlijn", jaar, root):
         return None
-    frame = lees_tabel("corona_tijdlijn", jaar, root).sort_values(["maand", "nr"]).reset_index(drop=True)
-    return maak_tijdlijn(frame, jaar)
+    frame = load_table("corona_tijdlijn", jaar, root).sort_values(["maand", "nr"]).reset_index(drop=True)
+    return make_timeline(frame, jaar)
 
 
-def maak_tijdlijn(frame: pd.DataFrame, jaar: int) -> Tijdlijn:
+def make_timeline(frame: pd.DataFrame, jaar: int) -> Timeline:
     """Return a Tijdlijn from timeline rows already in calendar order (numbers them 1, 2, ...)."""
     frame = frame.copy().reset_index(drop=True)
     frame.insert(0, "nummer", range(1, len(frame) + 1))
-    frame["label"] = [CATEGORIE_LABELS.get(c, str(c)) for c in frame["categorie"]]
-    return Tijdlijn(jaar=jaar, gebeurtenissen=frame)
+    frame["label"] = [CATEGORY_LABELS.get(c, str(c)) for c in frame["categorie"]]
+    return Timeline(jaar=jaar, gebeurtenissen=frame)
 
 
-def tijdlijn_zin(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> str:
+def tijdlijn_zin(tl: Timeline | None, jaar: int, root: Path | None = None) -> str:
     """Return the sentence summarising the timeline: events, busiest month, press conferences."""
     if tl is None or tl.aantal == 0:
-        return elders_zin("een tijdlijn van corona", "corona_tijdlijn", jaar, root)
-    per_maand = tl.per_maand()
-    top = int(per_maand.max())
-    drukste = [MAANDEN[m - 1] for m, n in per_maand.items() if n == top]
-    maanden_met = int((per_maand > 0).sum())
+        return elsewhere_sentence("een tijdlijn van corona", "corona_tijdlijn", jaar, root)
+    per_month = tl.per_month()
+    top = int(per_month.max())
+    drukste = [MONTHS[m - 1] for m, n in per_month.items() if n == top]
+    maanden_met = int((per_month > 0).sum())
     return (
         f"De tijdlijn telt {fmt.getal(tl.aantal)} gebeurtenissen, verdeeld over {fmt.getal(maanden_met)} "
-        f"maanden; de meeste vielen in {opsomming(drukste)} ({fmt.getal(top)}). Het kabinet hield "
+        f"maanden; de meeste vielen in {join_list(drukste)} ({fmt.getal(top)}). Het kabinet hield "
         f"{fmt.getal(tl.persconferenties)} persconferenties met nieuwe of verlengde maatregelen."
     )
 
@@ -149,23 +149,23 @@ def onzeker_zin(frame: pd.DataFrame | None, kolom: str, onderwerp: str) -> str:
     return " ".join(parts)
 
 
-def tijdlijn_onzeker_zin(tl: Tijdlijn | None) -> str:
+def timeline_uncertain_sentence(tl: Timeline | None) -> str:
     """Return the sentence on uncertain timeline events."""
     return onzeker_zin(None if tl is None else tl.gebeurtenissen, "beschrijving", "gebeurtenissen")
 
 
-def projecten_onzeker_zin(pr: Projecten | None) -> str:
+def projecten_uncertain_sentence(pr: Projecten | None) -> str:
     """Return the sentence on uncertain projects and plans."""
     frame = None if pr is None else pd.concat([pr.gerealiseerd, pr.gepland], ignore_index=True)
     return onzeker_zin(frame, "project", "projecten en plannen")
 
 
-def wanneer(maand: int, datum) -> str:
+def when(maand: int, datum) -> str:
     """Return when an event happened: the day if the report names one, else the month ('25 januari', 'maart')."""
-    return datum_tekst(datum) or MAANDEN[int(maand) - 1]
+    return date_text(datum) or MONTHS[int(maand) - 1]
 
 
-def tijdlijn_tabel(tl: Tijdlijn) -> pd.DataFrame:
+def timeline_table(tl: Timeline) -> pd.DataFrame:
     """Return the timeline as the chapter's table: number, when, and category with description.
 
     Three columns, so the table fits a phone screen without scrolling sideways.
@@ -174,13 +174,13 @@ def tijdlijn_tabel(tl: Tijdlijn) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Nr.": g["nummer"].astype("Int64"),
-            "Wanneer": [wanneer(m, d) for m, d in zip(g["maand"], g["datum"])],
+            "Wanneer": [when(m, d) for m, d in zip(g["maand"], g["datum"])],
             "Gebeurtenis": [f"{label}: {tekst}" for label, tekst in zip(g["label"], g["beschrijving"])],
         }
     )
 
 
-def tijdlijn_html(tl: Tijdlijn | None, jaar: int, naam: str = FIGUUR_TIJDLIJN) -> HTML:
+def timeline_html(tl: Timeline | None, jaar: int, naam: str = TIMELINE_FIGURE) -> HTML:
     """Return the accessible table of all events (escaped), or the not-available sentence."""
     if tl is None or tl.aantal == 0:
         return HTML(
@@ -188,15 +188,15 @@ def tijdlijn_html(tl: Tijdlijn | None, jaar: int, naam: str = FIGUUR_TIJDLIJN) -
             f"{jaar} ook geen lijst met coronagebeurtenissen.</p>"
         )
     return tables.html(
-        tijdlijn_tabel(tl),
+        timeline_table(tl),
         naam,
         bijschrift=f"Gebeurtenissen rond corona in {jaar}; het nummer staat ook bij de markering in de tijdlijn",
-        opmaak={"Nr.": lambda v: str(int(v))},
+        formatters={"Nr.": lambda v: str(int(v))},
         onzeker=tl.gebeurtenissen["status"].eq(status.UNCERTAIN),
     )
 
 
-def _posities(tl: Tijdlijn, lanes: list[str]) -> pd.DataFrame:
+def _positions(tl: Timeline, lanes: list[str]) -> pd.DataFrame:
     """Return x (lane) and y (month, events of one lane and month stacked around it) for every event."""
     g = tl.gebeurtenissen.copy()
     g["lane"] = [lanes.index(c) for c in g["categorie"]]
@@ -207,7 +207,7 @@ def _posities(tl: Tijdlijn, lanes: list[str]) -> pd.DataFrame:
     return g
 
 
-def tijdlijn_grafiek(tl: Tijdlijn, root: Path | None = None):
+def timeline_chart(tl: Timeline, root: Path | None = None):
     """Return a vertical timeline (months down, one lane per category) with numbered markers, and its alt text."""
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -216,7 +216,7 @@ def tijdlijn_grafiek(tl: Tijdlijn, root: Path | None = None):
 
     lanes = [c for c in _lane_order(root) if c in set(tl.gebeurtenissen["categorie"])]
     lanes += sorted(set(tl.gebeurtenissen["categorie"]) - set(lanes))  # unknown values cannot pass validation
-    g = _posities(tl, lanes)
+    g = _positions(tl, lanes)
     colours = sns.color_palette(charts.PALETTE, len(lanes))
     fig, ax = plt.subplots(figsize=(4.8, 10))  # narrow: the page shows it at phone width with little shrinking
     for i, lane in enumerate(lanes):
@@ -231,7 +231,7 @@ def tijdlijn_grafiek(tl: Tijdlijn, root: Path | None = None):
             edgecolor="black",
             linewidth=0.6,
             zorder=3,
-            label=CATEGORIE_LABELS.get(lane, lane),
+            label=CATEGORY_LABELS.get(lane, lane),
         )
     for row in g.itertuples(index=False):
         ax.annotate(
@@ -247,9 +247,9 @@ def tijdlijn_grafiek(tl: Tijdlijn, root: Path | None = None):
         )
     ax.set_xlim(-0.5, len(lanes) - 0.5)
     ax.set_ylim(12.5, 0.5)
-    ax.set_yticks(range(1, 13), MAAND_KORT)
+    ax.set_yticks(range(1, 13), MONTHS_SHORT)
     ax.set_xticks(
-        range(len(lanes)), [CATEGORIE_LABELS.get(c, c) for c in lanes], rotation=45, ha="left", rotation_mode="anchor"
+        range(len(lanes)), [CATEGORY_LABELS.get(c, c) for c in lanes], rotation=45, ha="left", rotation_mode="anchor"
     )
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", labelsize=11, length=0, pad=2)
@@ -262,15 +262,15 @@ def tijdlijn_grafiek(tl: Tijdlijn, root: Path | None = None):
     ax.set_ylabel("")
     charts.bron(fig, f"jaarverslag SHT {tl.jaar}, sectie Corona; data/{tl.jaar}/corona_tijdlijn.csv")
     fig.tight_layout(rect=(0, 0.025, 1, 1))
-    return fig, tijdlijn_alt(tl)
+    return fig, timeline_alt(tl)
 
 
-def tijdlijn_alt(tl: Tijdlijn) -> str:
+def timeline_alt(tl: Timeline) -> str:
     """Return the alt text: what the timeline shows and its key numbers."""
-    per_cat = tl.per_categorie()
+    per_cat = tl.per_category()
     cats = ", ".join(f"{label.lower()} {fmt.getal(n)}" for label, n in per_cat.items())
-    per_maand = tl.per_maand()
-    maanden = ", ".join(f"{MAANDEN[m - 1]} {fmt.getal(n)}" for m, n in per_maand.items())
+    per_month = tl.per_month()
+    maanden = ", ".join(f"{MONTHS[m - 1]} {fmt.getal(n)}" for m, n in per_month.items())
     return (
         f"Verticale tijdlijn van {fmt.getal(tl.aantal)} gebeurtenissen rond corona in {tl.jaar}, met de maanden "
         f"van boven naar beneden en per soort gebeurtenis een kolom. Per soort: {cats}. Per maand: {maanden}. "
@@ -278,21 +278,21 @@ def tijdlijn_alt(tl: Tijdlijn) -> str:
     )
 
 
-def tijdlijn_blok(tl: Tijdlijn | None, jaar: int, root: Path | None = None) -> HTML:
+def timeline_block(tl: Timeline | None, jaar: int, root: Path | None = None) -> HTML:
     """Return the timeline chart followed by its table, or one not-available sentence for both."""
     if tl is None or tl.aantal == 0:
-        return tables.niet_beschikbaar("gebeurtenissen rond corona", jaar)
+        return tables.unavailable("gebeurtenissen rond corona", jaar)
     from jaarverslag.render import charts
 
-    fig, alt = tijdlijn_grafiek(tl, root)
-    figuur = charts.figuur_html(
+    fig, alt = timeline_chart(tl, root)
+    figuur = charts.figure_html(
         fig,
-        FIGUUR_TIJDLIJN,
+        TIMELINE_FIGURE,
         alt,
         bijschrift=f"Gebeurtenissen rond corona per maand en soort, {jaar}. "
         "De nummers verwijzen naar de tabel hieronder.",
     )
-    return tables.samen(figuur, tijdlijn_html(tl, jaar))
+    return tables.combine(figuur, timeline_html(tl, jaar))
 
 
 @dataclass(frozen=True)
@@ -304,7 +304,7 @@ class Projecten:
     gepland: pd.DataFrame
 
     @property
-    def doorlopend(self) -> list[str]:
+    def continuing(self) -> list[str]:
         """Return the projects that appear in both years (same description)."""
         planned = set(self.gepland["project"])
         return [p for p in self.gerealiseerd["project"] if p in planned]
@@ -312,31 +312,31 @@ class Projecten:
 
 def projecten(jaar: int, root: Path | None = None) -> Projecten | None:
     """Return the year's projects and next year's plans, or None when the table is not available."""
-    if not beschikbaar("projecten", jaar, root):
+    if not is_available("projecten", jaar, root):
         return None
-    frame = lees_tabel("projecten", jaar, root).sort_values(["projectjaar", "nr"]).reset_index(drop=True)
+    frame = load_table("projecten", jaar, root).sort_values(["projectjaar", "nr"]).reset_index(drop=True)
     return Projecten(
         jaar=jaar,
-        gerealiseerd=frame[frame["soort"].eq(SOORT_GEREALISEERD)].reset_index(drop=True),
-        gepland=frame[frame["soort"].eq(SOORT_GEPLAND)].reset_index(drop=True),
+        gerealiseerd=frame[frame["soort"].eq(TYPE_REALISED)].reset_index(drop=True),
+        gepland=frame[frame["soort"].eq(TYPE_PLANNED)].reset_index(drop=True),
     )
 
 
 def projecten_zin(pr: Projecten | None, jaar: int, root: Path | None = None) -> str:
     """Return the sentence counting this year's projects, next year's plans and what continues."""
     if pr is None:
-        return elders_zin("een overzicht van projecten en plannen", "projecten", jaar, root)
+        return elsewhere_sentence("een overzicht van projecten en plannen", "projecten", jaar, root)
     ict = int(pr.gerealiseerd["sectie"].eq("ICT").sum())
     text = (
         f"In {jaar} noemt het verslag {fmt.getal(len(pr.gerealiseerd))} projecten"
         + (f", waarvan {fmt.getal(ict)} op het gebied van ICT" if ict else "")
         + f"; voor {jaar + 1} staan er {fmt.getal(len(pr.gepland))} op de planning."
     )
-    if len(pr.doorlopend) == 1:
-        text += f" Eén project loopt door in beide jaren: {pr.doorlopend[0]}."
-    elif pr.doorlopend:
+    if len(pr.continuing) == 1:
+        text += f" Eén project loopt door in beide jaren: {pr.continuing[0]}."
+    elif pr.continuing:
         text += (
-            f" {fmt.getal(len(pr.doorlopend))} projecten lopen door in beide jaren: " + "; ".join(pr.doorlopend) + "."
+            f" {fmt.getal(len(pr.continuing))} projecten lopen door in beide jaren: " + "; ".join(pr.continuing) + "."
         )
     return text
 
@@ -355,12 +355,12 @@ def projecten_html(pr: Projecten | None, jaar: int, gepland: bool, naam_prefix: 
     """Return the table of this year's projects (or next year's plans), escaped, or a not-available sentence."""
     if pr is None:
         wat = f"de plannen voor {jaar + 1}" if gepland else "de projecten"
-        return tables.niet_beschikbaar(wat, jaar)
+        return tables.unavailable(wat, jaar)
     frame = pr.gepland if gepland else pr.gerealiseerd
     if frame.empty:
         return HTML(
             f'<p class="jv-niet-beschikbaar">Het verslag over {jaar} noemt geen '
-            f"{'plannen voor ' + str(jaar + 1) if gepland else 'projecten'}.</p>"
+            f"{'plannen for_notebook ' + str(jaar + 1) if gepland else 'projecten'}.</p>"
         )
     naam = f"{naam_prefix}_{jaar + 1 if gepland else jaar}"
     bijschrift = f"Plannen voor {jaar + 1}" if gepland else f"Projecten in {jaar}"
@@ -368,29 +368,29 @@ def projecten_html(pr: Projecten | None, jaar: int, gepland: bool, naam_prefix: 
         _projecten_frame(frame),
         naam,
         bijschrift=bijschrift,
-        opmaak={"Nr.": lambda v: str(int(v))},
+        formatters={"Nr.": lambda v: str(int(v))},
         onzeker=frame["status"].eq(status.UNCERTAIN),
     )
 
 
-def projecten_blok(pr: Projecten | None, jaar: int) -> HTML:
+def projecten_block(pr: Projecten | None, jaar: int) -> HTML:
     """Return the table of the year's projects and the table of next year's plans, or one not-available sentence."""
     if pr is None:
-        return tables.niet_beschikbaar(f"projecten en plannen voor {jaar + 1}", jaar)
-    return tables.samen(projecten_html(pr, jaar, gepland=False), projecten_html(pr, jaar, gepland=True))
+        return tables.unavailable(f"projecten en plannen voor {jaar + 1}", jaar)
+    return tables.combine(projecten_html(pr, jaar, gepland=False), projecten_html(pr, jaar, gepland=True))
 
 
 def ketenpartners(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     """Return the year's partner table, or None when it is not available."""
-    if not beschikbaar("ketenpartners", jaar, root):
+    if not is_available("ketenpartners", jaar, root):
         return None
-    return lees_tabel("ketenpartners", jaar, root).reset_index(drop=True)
+    return load_table("ketenpartners", jaar, root).reset_index(drop=True)
 
 
 def ketenpartners_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
     """Return the sentence introducing the partner table."""
     if frame is None or frame.empty:
-        return elders_zin("een overzicht per ketenpartner", "ketenpartners", jaar, root)
+        return elsewhere_sentence("een overzicht per ketenpartner", "ketenpartners", jaar, root)
     return (
         f"De tabel hieronder vat per partner samen wat de samenwerking in {jaar} inhield; "
         f"het verslag noemt {fmt.getal(len(frame))} partners of groepen van partners."
@@ -400,7 +400,7 @@ def ketenpartners_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None =
 def ketenpartners_html(frame: pd.DataFrame | None, jaar: int, naam: str = "vogelvlucht_ketenpartners") -> HTML:
     """Return the partner table (escaped), or the not-available sentence."""
     if frame is None or frame.empty:
-        return tables.niet_beschikbaar("de samenwerking met ketenpartners", jaar)
+        return tables.unavailable("de samenwerking met ketenpartners", jaar)
     table = pd.DataFrame(
         {"Partner": frame["partner"].astype(str), f"Samenwerking in {jaar}": frame["samenwerking"].astype(str)}
     )
@@ -412,18 +412,18 @@ def ketenpartners_html(frame: pd.DataFrame | None, jaar: int, naam: str = "vogel
     )
 
 
-def kerncijfers(tl: Tijdlijn | None, pr: Projecten | None, partners: pd.DataFrame | None) -> str:
+def kerncijfers(tl: Timeline | None, pr: Projecten | None, partners: pd.DataFrame | None) -> str:
     """Return the chapter's key figures as plain lines (checked by nbval)."""
     lines = []
     if tl is None:
         lines.append("Tijdlijn: niet beschikbaar")
     else:
         lines.append(f"Gebeurtenissen: {tl.aantal}; persconferenties: {tl.persconferenties}")
-        lines.append("Per maand: " + " ".join(str(int(n)) for n in tl.per_maand()))
+        lines.append("Per maand: " + " ".join(str(int(n)) for n in tl.per_month()))
     lines.append(
         "Projecten: niet beschikbaar"
         if pr is None
-        else f"Projecten: {len(pr.gerealiseerd)}; plannen: {len(pr.gepland)}; doorlopend: {len(pr.doorlopend)}"
+        else f"Projecten: {len(pr.gerealiseerd)}; plannen: {len(pr.gepland)}; doorlopend: {len(pr.continuing)}"
     )
     lines.append("Ketenpartners: niet beschikbaar" if partners is None else f"Ketenpartners: {len(partners)}")
     return "\n".join(lines)
@@ -433,17 +433,17 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Vogelvlucht page glues, for a year with data and a year without."""
     from jaarverslag.render import charts
 
-    charts.stijl()
+    charts.apply_style()
     tl, pr, partners = tijdlijn(jaar, root), projecten(jaar, root), ketenpartners(jaar, root)
     return {
         "jaar": str(jaar),
         "volgend_jaar": str(jaar + 1),
         "tijdlijn_zin": tijdlijn_zin(tl, jaar, root),
-        "tijdlijn_onzeker": tijdlijn_onzeker_zin(tl),
+        "tijdlijn_onzeker": timeline_uncertain_sentence(tl),
         "projecten_zin": projecten_zin(pr, jaar, root),
-        "projecten_onzeker": projecten_onzeker_zin(pr),
+        "projecten_onzeker": projecten_uncertain_sentence(pr),
         "ketenpartners_zin": ketenpartners_zin(partners, jaar, root),
-        "tijdlijn": tijdlijn_blok(tl, jaar, root),
-        "projecten_tabellen": projecten_blok(pr, jaar),
+        "tijdlijn": timeline_block(tl, jaar, root),
+        "projecten_tabellen": projecten_block(pr, jaar),
         "ketenpartners_tabel": ketenpartners_html(partners, jaar),
     }

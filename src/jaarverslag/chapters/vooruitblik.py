@@ -20,33 +20,33 @@ from IPython.display import HTML
 from jaarverslag.chapters import model_leeftijd
 from jaarverslag.chapters import upstream as up
 from jaarverslag.data.metrics import weighted_consulteenheden
-from jaarverslag.data.population import cbs_bevolking, dichtstbijzijnde_jaar
+from jaarverslag.data.population import cbs_bevolking, nearest_year
 from jaarverslag.data.status import CERTAIN
 from jaarverslag.models import projection as pj
-from jaarverslag.models.projection import STANDAARD, Basis, Vooruitblik
+from jaarverslag.models.projection import DEFAULTS, Baseline, Vooruitblik
 from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render import vooruitblik_charts as vc
 from jaarverslag.render import vooruitblik_tables as vt
 from jaarverslag.render import vooruitblik_text as vz
 
-POOL_GROEPEN = ("Huisartslid", "Hidha of waarnemer")  # GPs who take out-of-hours shifts on their own
-AIOS_GROEP = "AIOS"  # GPs in training: they take shifts under supervision, so they are inflow, not pool
-T_PROGNOSE = "bevolkingsprognose"
+POOL_GROUPS = ("Huisartslid", "Hidha of waarnemer")  # GPs who take out-of-hours shifts on their own
+AIOS_GROUP = "AIOS"  # GPs in training: they take shifts under supervision, so they are inflow, not pool
+T_FORECAST = "bevolkingsprognose"
 T_HUISARTSEN = "huisartsen"
-LEEFTIJDSMODEL = "model_leeftijd"  # the notebook (chapter Trendmodellen) whose age model the projection uses
-UPSTREAM = (LEEFTIJDSMODEL,)  # the notebooks whose settings this one uses (the parameters cell's list)
+AGE_MODEL_NOTEBOOK = "model_leeftijd"  # the notebook (chapter Trendmodellen) whose age model the projection uses
+UPSTREAM = (AGE_MODEL_NOTEBOOK,)  # the notebooks whose settings this one uses (the parameters cell's list)
 
 
-class VooruitblikFout(ValueError):
+class VooruitblikError(ValueError):
     """A scenario parameter or an input table makes the projection impossible; the message is Dutch."""
 
 
-def controleer_parameters(p: dict) -> None:
+def check_parameters(p: dict) -> None:
     """Check the scenario parameters; raise VooruitblikFout with a Dutch message naming the parameter."""
     for naam in ("ouderen_groei", "uitstroom", "instroom_aandeel"):
         laag, mid, hoog = p[f"{naam}_min_pct"], p[f"{naam}_pct"], p[f"{naam}_max_pct"]
         if not laag <= mid <= hoog:
-            raise VooruitblikFout(
+            raise VooruitblikError(
                 f"parameters {naam}_min_pct ≤ {naam}_pct ≤ {naam}_max_pct moeten oplopen; nu {laag} / {mid} / {hoog}"
             )
     for naam in (
@@ -58,64 +58,64 @@ def controleer_parameters(p: dict) -> None:
         "instroom_aandeel_max_pct",
     ):
         if not 0 <= p[naam] <= 100:
-            raise VooruitblikFout(f"parameter {naam} moet tussen 0 en 100 liggen, niet {p[naam]}")
+            raise VooruitblikError(f"parameter {naam} moet tussen 0 en 100 liggen, niet {p[naam]}")
     for naam in ("uitstroom_jaren", "opleidingsduur_jaren"):
         if p[naam] < 1:
-            raise VooruitblikFout(f"parameter {naam} moet minstens 1 zijn, niet {p[naam]}")
+            raise VooruitblikError(f"parameter {naam} moet minstens 1 zijn, niet {p[naam]}")
     if p["trend_jaren"] < 0:
-        raise VooruitblikFout(f"parameter trend_jaren mag niet negatief zijn, niet {p['trend_jaren']}")
+        raise VooruitblikError(f"parameter trend_jaren mag niet negatief zijn, niet {p['trend_jaren']}")
     if p["bevolking_marge_pct"] < 0:
-        raise VooruitblikFout(f"parameter bevolking_marge_pct mag niet negatief zijn, niet {p['bevolking_marge_pct']}")
+        raise VooruitblikError(f"parameter bevolking_marge_pct mag niet negatief zijn, niet {p['bevolking_marge_pct']}")
 
 
 # --- the age model, with the settings of Trendmodellen -------------------------------------------------------
 
 
-def leeftijd_instellingen(upstream: Mapping | Sequence[str] = UPSTREAM, root: Path | None = None) -> dict:
+def age_model_settings(upstream: Mapping | Sequence[str] = UPSTREAM, root: Path | None = None) -> dict:
     """Return the age model's settings from `upstream`: the build's (scenario included), else the notebook defaults."""
     try:
-        instellingen = up.settings(upstream, LEEFTIJDSMODEL, root)
+        instellingen = up.settings(upstream, AGE_MODEL_NOTEBOOK, root)
     except up.UpstreamError as fout:
-        raise VooruitblikFout(str(fout)) from fout
+        raise VooruitblikError(str(fout)) from fout
     kent = {n for n, p in inspect.signature(model_leeftijd.model_run).parameters.items() if p.kind is p.KEYWORD_ONLY}
     if set(instellingen) != kent:  # every setting must reach the model, and nothing else
-        raise VooruitblikFout(
-            f"De instellingen van {LEEFTIJDSMODEL} zijn {', '.join(sorted(instellingen))}, maar het "
+        raise VooruitblikError(
+            f"De instellingen van {AGE_MODEL_NOTEBOOK} zijn {', '.join(sorted(instellingen))}, maar het "
             f"leeftijdsmodel kent {', '.join(sorted(kent))}."
         )
     return instellingen
 
 
-def leeftijdsmodel(
+def age_model(
     jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM
 ) -> model_leeftijd.AgeModelRun:
     """Return the age model of the Trendmodellen chapter: the same function, with the same settings."""
-    return model_leeftijd.model_run(jaar, root, **leeftijd_instellingen(upstream, root))
+    return model_leeftijd.model_run(jaar, root, **age_model_settings(upstream, root))
 
 
 # --- loading the base year ----------------------------------------------------------------------------------
 
 
-def laad_basis(jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM) -> Basis:
+def load_baseline(jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM) -> Baseline:
     """Load the report year's rates per age group, the CBS population, the forecast table and the GP counts.
 
     The help requests, their population and the age model come with the settings of model_leeftijd
     (reference year, fallback for a missing population, family, confidence). Raises VooruitblikFout
     (Dutch, saying what is missing) when the year lacks what the projection needs.
     """
-    from jaarverslag.data.load import beschikbaar, lees_tabel
+    from jaarverslag.data.load import is_available, load_table
 
-    run = leeftijdsmodel(jaar, root, upstream)
+    run = age_model(jaar, root, upstream)
     gegevens = run.gegevens
     if gegevens is None:
-        raise VooruitblikFout(run.reden)
+        raise VooruitblikError(run.reden)
     if jaar not in gegevens.jaren:
-        raise VooruitblikFout(f"Voor {jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar.")
-    if not beschikbaar(T_HUISARTSEN, jaar, root):
-        raise VooruitblikFout(f"Voor {jaar} zijn geen aantallen huisartsen beschikbaar (data/{jaar}/huisartsen.csv).")
+        raise VooruitblikError(f"Voor {jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar.")
+    if not is_available(T_HUISARTSEN, jaar, root):
+        raise VooruitblikError(f"Voor {jaar} zijn geen aantallen huisartsen beschikbaar (data/{jaar}/huisartsen.csv).")
     tel = gegevens.tellingen[gegevens.tellingen["jaar"] == jaar].set_index("leeftijdsgroep")
     if tel["bevolking"].isna().any():
-        raise VooruitblikFout("Er is geen CBS-bevolking naar leeftijd om de hulpvragen per inwoner te berekenen.")
+        raise VooruitblikError("Er is geen CBS-bevolking naar leeftijd om de hulpvragen per inwoner te berekenen.")
     tarieven = pd.DataFrame({"hulpvragen": tel["aantal"], "bevolking": tel["bevolking"]})
     soort = gegevens.per_soort
     soort = soort[soort["jaar"] == jaar] if len(soort) else soort
@@ -131,7 +131,7 @@ def laad_basis(jaar: int, root: Path | None = None, upstream: Mapping | Sequence
     tarieven = tarieven.reset_index()
 
     cbs = cbs_bevolking(root)
-    cbs_jaar = dichtstbijzijnde_jaar(jaar, sorted(set(cbs["jaar"])))
+    cbs_jaar = nearest_year(jaar, sorted(set(cbs["jaar"])))
     if cbs_jaar != jaar:
         opmerkingen.append(
             f"De CBS-bevolking van {jaar} ontbreekt; de projectie begint met de bevolking op 1 januari {cbs_jaar}."
@@ -139,32 +139,32 @@ def laad_basis(jaar: int, root: Path | None = None, upstream: Mapping | Sequence
     bevolking = cbs[cbs["jaar"] == cbs_jaar][["gemeente", "leeftijdsgroep", "inwoners"]].reset_index(drop=True)
     bevolking["inwoners"] = bevolking["inwoners"].astype(float)
 
-    if not beschikbaar(T_PROGNOSE, None, root):
-        raise VooruitblikFout(f"De tabel {T_PROGNOSE} (data/referentie/{T_PROGNOSE}.csv) ontbreekt.")
-    prognose = lees_tabel(T_PROGNOSE, None, root)
+    if not is_available(T_FORECAST, None, root):
+        raise VooruitblikError(f"De tabel {T_FORECAST} (data/referentie/{T_FORECAST}.csv) ontbreekt.")
+    prognose = load_table(T_FORECAST, None, root)
     perioden = set(zip(prognose["van_jaar"], prognose["tot_jaar"]))
     if len(perioden) != 1:
-        raise VooruitblikFout(
-            f"De tabel {T_PROGNOSE} moet één periode hebben voor alle gemeenten, niet {sorted(perioden)}."
+        raise VooruitblikError(
+            f"De tabel {T_FORECAST} moet één periode hebben voor alle gemeenten, niet {sorted(perioden)}."
         )
     van, tot = perioden.pop()
 
-    artsen = lees_tabel(T_HUISARTSEN, jaar, root).set_index("groep")
-    pool_rijen = artsen.loc[[g for g in POOL_GROEPEN if g in artsen.index]]
+    artsen = load_table(T_HUISARTSEN, jaar, root).set_index("groep")
+    pool_rijen = artsen.loc[[g for g in POOL_GROUPS if g in artsen.index]]
     if (
-        len(pool_rijen) != len(POOL_GROEPEN)
+        len(pool_rijen) != len(POOL_GROUPS)
         or pool_rijen["aantal"].isna().any()
-        or AIOS_GROEP not in artsen.index
-        or pd.isna(artsen.loc[AIOS_GROEP, "aantal"])
+        or AIOS_GROUP not in artsen.index
+        or pd.isna(artsen.loc[AIOS_GROUP, "aantal"])
     ):
-        raise VooruitblikFout(
-            f"data/{jaar}/huisartsen.csv mist een aantal voor {', '.join(POOL_GROEPEN)} of {AIOS_GROEP}."
+        raise VooruitblikError(
+            f"data/{jaar}/huisartsen.csv mist een aantal voor {', '.join(POOL_GROUPS)} of {AIOS_GROUP}."
         )
 
     # Counts only (no population for a year): no rate ratio per inhabitant to carry forward.
     model = run.model if run.model is not None and run.model.met_bevolking else None
-    groei_model = None if model is None else model.per_groep[["leeftijdsgroep", *pj.TREND_KOLOMMEN]].copy()
-    return Basis(
+    groei_model = None if model is None else model.per_groep[["leeftijdsgroep", *pj.TREND_COLUMNS]].copy()
+    return Baseline(
         jaar=jaar,
         tarieven=tarieven,
         bevolking=bevolking,
@@ -173,7 +173,7 @@ def laad_basis(jaar: int, root: Path | None = None, upstream: Mapping | Sequence
         prognose_jaren=int(tot - van),
         pool=int(pool_rijen["aantal"].sum()),
         pool_onzeker=bool((pool_rijen["status"] != CERTAIN).any()),
-        aios=int(artsen.loc[AIOS_GROEP, "aantal"]),
+        aios=int(artsen.loc[AIOS_GROUP, "aantal"]),
         groei_model=groei_model,
         groei_referentiejaar=run.ref,
         opmerkingen=opmerkingen,
@@ -183,28 +183,28 @@ def laad_basis(jaar: int, root: Path | None = None, upstream: Mapping | Sequence
 # --- the projection and the page -----------------------------------------------------------------------------
 
 
-def projecteer(basis: Basis, p: dict) -> Vooruitblik:
+def run_projection(basis: Baseline, p: dict) -> Vooruitblik:
     """Check the parameters against the base year and run the three scenarios to p['tot_jaar']."""
-    controleer_parameters(p)
+    check_parameters(p)
     if p["tot_jaar"] <= basis.jaar:
-        raise VooruitblikFout(f"parameter tot_jaar ({p['tot_jaar']}) moet na het verslagjaar {basis.jaar} liggen")
+        raise VooruitblikError(f"parameter tot_jaar ({p['tot_jaar']}) moet na het verslagjaar {basis.jaar} liggen")
     if p["trend_leeftijd"] and basis.groei_model is None:
-        raise VooruitblikFout(
+        raise VooruitblikError(
             f"trend_leeftijd vraagt het leeftijdsmodel {basis.groei_referentiejaar}–{basis.jaar}, "
             "maar daarvoor ontbreken gegevens; zet trend_leeftijd op False"
         )
     try:
-        return pj.projecteer(basis, p)
+        return pj.run_projection(basis, p)
     except pj.ProjectionError as fout:
-        raise VooruitblikFout(vz.foutmelding(fout)) from fout
+        raise VooruitblikError(vz.error_message(fout)) from fout
 
 
 def scenario_parameters(parameters: dict) -> dict:
     """Return the scenario parameters: the defaults, overridden by the notebook's values; unknown names are refused."""
-    onbekend = sorted(set(parameters) - set(STANDAARD))
+    onbekend = sorted(set(parameters) - set(DEFAULTS))
     if onbekend:
         raise TypeError(f"onbekende parameters van de vooruitblik: {', '.join(onbekend)}")
-    return {**STANDAARD, **parameters}
+    return {**DEFAULTS, **parameters}
 
 
 def vooruitblik(
@@ -212,10 +212,10 @@ def vooruitblik(
 ) -> tuple[Vooruitblik | None, str | None]:
     """Return the projection and None, or None and the Dutch reason the year has none; a wrong parameter raises."""
     p = scenario_parameters(parameters)
-    controleer_parameters(p)  # a wrong scenario stops the build with a Dutch message
+    check_parameters(p)  # a wrong scenario stops the build with a Dutch message
     try:
-        return projecteer(laad_basis(jaar, root, upstream), p), None
-    except VooruitblikFout as fout:
+        return run_projection(load_baseline(jaar, root, upstream), p), None
+    except VooruitblikError as fout:
         return None, str(fout)
 
 
@@ -224,7 +224,7 @@ def kerncijfers(jaar: int, root: Path | None = None, upstream: Mapping | Sequenc
     v, reden = vooruitblik(jaar, root, upstream, **parameters)
     if v is None:
         return f"{jaar}: geen vooruitblik. {reden}"
-    return vt.projectie_tabel(v).round(1).to_string(index=False) + "\n" + vt.drempel_tabel(v).to_string(index=False)
+    return vt.projection_table(v).round(1).to_string(index=False) + "\n" + vt.threshold_table(v).to_string(index=False)
 
 
 def page_values(
@@ -240,16 +240,16 @@ def page_values(
     eind = p["tot_jaar"]
     values: dict[str, object] = {
         "tabel_parameters": tables.html(
-            vz.parameter_tabel(p),
+            vz.parameter_table(p),
             "vooruitblik_parameters",
             bijschrift="Parameters van de vooruitblik: gebruikte waarde en standaardwaarde",
         ),
         "afwijkend_zin": vz.afwijkend_zin(p),
-        "ouderen_groei": vz.bereik(p["ouderen_groei_min_pct"], p["ouderen_groei_pct"], p["ouderen_groei_max_pct"]),
+        "ouderen_groei": vz.range_text(p["ouderen_groei_min_pct"], p["ouderen_groei_pct"], p["ouderen_groei_max_pct"]),
         "tot_jaar": str(eind),
-        "nza_norm": fmt.getal(pj.NZA_NORM_PATIENTEN_PER_FTE),
+        "nza_norm": fmt.getal(pj.NZA_NORM_PATIENTS_PER_FTE),
         "ouderen_periode": "–".join(str(j) for j in pj.OUDEREN_PERIODE),
-        "drempels_index": " of ".join(str(100 + d) for d in pj.DREMPELS_PCT),
+        "drempels_index": " of ".join(str(100 + d) for d in pj.THRESHOLDS_PCT),
     }
     zinnen = {
         "gemeenten_zin": vz.gemeenten_zin,
@@ -270,46 +270,46 @@ def page_values(
                 for sleutel in ("figuur_vraag", "figuur_capaciteit", "figuur_druk", "tabel_drempels", "tabel_projectie")
             }
         )
-        values["voorbeeld"] = tables.niet_beschikbaar("hulpvragen per leeftijdsgroep of huisartsen", jaar)
+        values["voorbeeld"] = tables.unavailable("hulpvragen per leeftijdsgroep of huisartsen", jaar)
         return values
     values["samenvatting"] = vz.samenvatting(v)
     values.update({sleutel: zin(v) for sleutel, zin in zinnen.items()})
-    fig, alt = vc.vraag_grafiek(v)
-    values["figuur_vraag"] = charts.figuur_html(
+    fig, alt = vc.demand_chart(v)
+    values["figuur_vraag"] = charts.figure_html(
         fig,
         "vooruitblik_vraag",
         alt,
         bijschrift=f"Verwachte hulpvragen per jaar, {jaar}–{eind}: middenscenario en bandbreedte.",
     )
-    fig, alt = vc.capaciteit_grafiek(v)
-    values["figuur_capaciteit"] = charts.figuur_html(
+    fig, alt = vc.capacity_chart(v)
+    values["figuur_capaciteit"] = charts.figure_html(
         fig,
         "vooruitblik_capaciteit",
         alt,
         bijschrift=f"Huisartsen die diensten doen, {jaar}–{eind}, en het "
         "aantal fulltime huisartsen dat de NZa-norm vraagt.",
     )
-    fig, alt = vc.druk_grafiek(v)
-    values["figuur_druk"] = charts.figuur_html(
+    fig, alt = vc.pressure_chart(v)
+    values["figuur_druk"] = charts.figure_html(
         fig,
         "vooruitblik_druk",
         alt,
         bijschrift=f"Hulpvragen per huisarts die diensten doet, als index ({jaar} = 100), {jaar}–{eind}.",
     )
     values["tabel_drempels"] = tables.html(
-        vt.drempel_tabel(v),
+        vt.threshold_table(v),
         "vooruitblik_drempels",
         bijschrift=f"Eerste jaar waarin de druk 10% en 25% boven {jaar} ligt, per scenario",
     )
-    tabel = vt.projectie_tabel(v)
+    tabel = vt.projection_table(v)
     values["tabel_projectie"] = tables.html(
         tabel,
         "vooruitblik_projectie",
-        opmaak=vt.projectie_opmaak(tabel),
+        formatters=vt.projection_formatters(tabel),
         bijschrift=f"De drie scenario's per vijf jaar, {jaar}–{eind} (laag = minste druk, hoog = meeste druk)",
     )
     values["voorbeeld"] = tables.html(
-        vt.rekenvoorbeeld(v),
+        vt.worked_example(v),
         "vooruitblik_voorbeeld",
         bijschrift=f"Rekenvoorbeeld: het eerste jaar na {jaar} in het middenscenario",
     )

@@ -14,38 +14,36 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data import ledger, status
-from jaarverslag.data.codebook import categorieen
-from jaarverslag.data.geo import lees_grenzen
-from jaarverslag.data.load import beschikbaar, lees_jaren, lees_tabel
-from jaarverslag.data.metrics import CONSULTEENHEID_GEWICHT, consulteenheden
-from jaarverslag.data.paths import verslagjaren
-from jaarverslag.data.population import ONBEKEND, T_CONSUMPTIE_SOORT, T_NOEMER, T_PER_1000
+from jaarverslag.data.codebook import categories
+from jaarverslag.data.geo import read_boundaries
+from jaarverslag.data.load import is_available, load_table, load_years
+from jaarverslag.data.metrics import CONSULTEENHEID_WEIGHTS, consulteenheden
+from jaarverslag.data.paths import report_years
+from jaarverslag.data.population import T_CONSUMPTION_TYPE, T_DENOMINATOR, T_PER_1000, UNKNOWN
 from jaarverslag.render import fmt, tables
-from jaarverslag.render.text import opsomming, verschil
+from jaarverslag.render.text import join_list, verschil
 
-JAREN_IN_VERGELIJKING = 3  # the report prints the report year and the two years before it
-TOTAAL_LABEL = "Totaal"  # all gemeenten and Onbekend
-BEREKEND = "berekend"
-GEDRUKT = "gedrukt"
+YEARS_COMPARED = 3  # the report prints the report year and the two years before it
+TOTAL_LABEL = "Totaal"  # all gemeenten and Onbekend
+COMPUTED = "berekend"
+PRINTED = "gedrukt"
 # SHT serves only part of this gemeente, so the report's denominator is below CBS (codebook inwoners_gemeente).
-DEELS_BEDIEND = "Hof van Twente"
+PARTLY_SERVED_GEMEENTE = "Hof van Twente"
 CHECKS_OF_CHAPTER = ("som_consulteenheden",)
 RATE_DECIMALS = 0  # the report prints whole consulteenheden per 1,000 inhabitants
 ADVIES, CONSULT, VISITE = "Advies/telefonisch consult", "Consult", "Visite"  # codebook list soort_contact
-SOORT_KOLOMMEN = {ADVIES: "Advies/TC", CONSULT: "Consult", VISITE: "Visite"}
+TYPE_COLUMNS = {ADVIES: "Advies/TC", CONSULT: "Consult", VISITE: "Visite"}
 NO_DISCREPANCY_TEXT = "De gedrukte totalen van de consulteenheden zijn gelijk aan de som van de gemeenten."
 
 
 def jaren(jaar: int, root: Path | None = None) -> list[int]:
     """Return the years compared in the report year's chapter: up to three, where the rates exist."""
-    return [
-        j for j in verslagjaren(root) if jaar - JAREN_IN_VERGELIJKING < j <= jaar and beschikbaar(T_PER_1000, j, root)
-    ]
+    return [j for j in report_years(root) if jaar - YEARS_COMPARED < j <= jaar and is_available(T_PER_1000, j, root)]
 
 
 def gewichten_zin() -> str:
     """Return one plain sentence explaining the weights of a consulteenheid."""
-    w = {k: fmt.getal(v, 1).removesuffix(",0") for k, v in CONSULTEENHEID_GEWICHT.items()}
+    w = {k: fmt.getal(v, 1).removesuffix(",0") for k, v in CONSULTEENHEID_WEIGHTS.items()}
     return (
         f"Een consulteenheid weegt elke hulpvraag naar de zwaarte ervan: een advies of telefonisch consult telt "
         f"voor {w['Advies/telefonisch consult']}, een consult op de post voor {w['Consult']} en een visite aan huis "
@@ -53,28 +51,28 @@ def gewichten_zin() -> str:
     )
 
 
-def kan_herberekenen(jaar: int, root: Path | None = None) -> bool:
+def can_recompute(jaar: int, root: Path | None = None) -> bool:
     """Say whether the year's rates can be recomputed: counts per kind and the denominators exist."""
-    return beschikbaar(T_CONSUMPTIE_SOORT, jaar, root) and beschikbaar(T_NOEMER, jaar, root)
+    return is_available(T_CONSUMPTION_TYPE, jaar, root) and is_available(T_DENOMINATOR, jaar, root)
 
 
-def berekening(jaar: int, root: Path | None = None) -> pd.DataFrame:
+def calculation(jaar: int, root: Path | None = None) -> pd.DataFrame:
     """Return per gemeente (and Onbekend) the counts per kind, consulteenheden, denominator and rate.
 
     Consulteenheden are rounded half up per gemeente, as printed; the rate is consulteenheden divided
     by the printed denominator (inhabitants x 1,000), unrounded. Onbekend has no denominator and no rate.
     """
-    counts = lees_tabel(T_CONSUMPTIE_SOORT, jaar, root)
+    counts = load_table(T_CONSUMPTION_TYPE, jaar, root)
     counts["gemeente"] = counts["gemeente"].astype(str)
     wide = counts.pivot_table(
         index="gemeente", columns=counts["soort"].astype(str), values="aantal", aggfunc="sum", observed=True
     )
-    wide = wide[list(SOORT_KOLOMMEN)]
-    units = {g: _eenheden(row) for g, row in wide.iterrows()}
-    wide = wide.rename(columns=SOORT_KOLOMMEN).reset_index()
-    wide["aantal"] = wide[list(SOORT_KOLOMMEN.values())].sum(axis=1)
+    wide = wide[list(TYPE_COLUMNS)]
+    units = {g: _consulteenheden(row) for g, row in wide.iterrows()}
+    wide = wide.rename(columns=TYPE_COLUMNS).reset_index()
+    wide["aantal"] = wide[list(TYPE_COLUMNS.values())].sum(axis=1)
     wide["consulteenheden"] = wide["gemeente"].map(units)
-    noemer = lees_tabel(T_NOEMER, jaar, root)
+    noemer = load_table(T_DENOMINATOR, jaar, root)
     noemer = dict(zip(noemer["gemeente"].astype(str), noemer["inwoners_x1000"]))
     wide["inwoners_x1000"] = pd.array([noemer.get(g) for g in wide["gemeente"]], dtype="Int64")
     wide["per_1000"] = [
@@ -82,25 +80,25 @@ def berekening(jaar: int, root: Path | None = None) -> pd.DataFrame:
         for c, n in zip(wide["consulteenheden"], wide["inwoners_x1000"])
     ]
     wide["per_1000"] = wide["per_1000"].astype("Float64")
-    order = categorieen(root)["gemeente_of_onbekend"]
+    order = categories(root)["gemeente_of_onbekend"]
     wide["gemeente"] = pd.Categorical(wide["gemeente"], order, ordered=True)
     wide = wide.sort_values("gemeente").reset_index(drop=True)
     wide["gemeente"] = wide["gemeente"].astype(str)
     return wide
 
 
-def _eenheden(per_soort) -> int:
+def _consulteenheden(per_soort) -> int:
     """Return rounded consulteenheden from counts per soort (a mapping or Series keyed by soort)."""
     return consulteenheden(
         advies=per_soort.get(ADVIES, 0), consult=per_soort.get(CONSULT, 0), visite=per_soort.get(VISITE, 0)
     )
 
 
-def totaal_consulteenheden(jaar: int, root: Path | None = None) -> int:
+def total_consulteenheden(jaar: int, root: Path | None = None) -> int:
     """Return the year's consulteenheden as the report prints its total: the weights applied to the column totals."""
-    counts = lees_tabel(T_CONSUMPTIE_SOORT, jaar, root)
+    counts = load_table(T_CONSUMPTION_TYPE, jaar, root)
     per_soort = counts.groupby(counts["soort"].astype(str))["aantal"].sum()
-    return _eenheden(per_soort)
+    return _consulteenheden(per_soort)
 
 
 def per_1000(jaar: int, root: Path | None = None) -> pd.DataFrame:
@@ -111,7 +109,7 @@ def per_1000(jaar: int, root: Path | None = None) -> pd.DataFrame:
     """
     frames = []
     for j in jaren(jaar, root):
-        printed = lees_tabel(T_PER_1000, j, root)
+        printed = load_table(T_PER_1000, j, root)
         part = pd.DataFrame(
             {
                 "jaar": j,
@@ -120,13 +118,13 @@ def per_1000(jaar: int, root: Path | None = None) -> pd.DataFrame:
                 "status": printed["status"].astype(str),
             }
         )
-        if kan_herberekenen(j, root):
-            rates = berekening(j, root).set_index("gemeente")["per_1000"]
+        if can_recompute(j, root):
+            rates = calculation(j, root).set_index("gemeente")["per_1000"]
             part["per_1000"] = part["gemeente"].map(rates).astype("Float64")
-            part["herkomst"] = BEREKEND
+            part["herkomst"] = COMPUTED
         else:
             part["per_1000"] = part["gedrukt"]
-            part["herkomst"] = GEDRUKT
+            part["herkomst"] = PRINTED
         frames.append(part)
     if not frames:
         return pd.DataFrame(columns=["jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status"])
@@ -134,15 +132,15 @@ def per_1000(jaar: int, root: Path | None = None) -> pd.DataFrame:
     return frame[["jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status"]]
 
 
-def breed(frame: pd.DataFrame, root: Path | None = None) -> pd.DataFrame:
+def to_wide(frame: pd.DataFrame, root: Path | None = None) -> pd.DataFrame:
     """Return the rates with one column per year (gemeente as index), in codebook order."""
     wide = frame.pivot(index="gemeente", columns="jaar", values="per_1000")
-    return wide.reindex([g for g in categorieen(root)["gemeente"] if g in wide.index])
+    return wide.reindex([g for g in categories(root)["gemeente"] if g in wide.index])
 
 
 def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> pd.DataFrame:
     """Return the book table: gemeente, a column per year, and the change versus the year before."""
-    wide = breed(frame, root)
+    wide = to_wide(frame, root)
     table = pd.DataFrame({"Gemeente": wide.index})
     for j in wide.columns:
         table[str(j)] = wide[j].to_numpy()
@@ -157,17 +155,17 @@ def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> 
     return table
 
 
-def onzeker_gemeenten(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> pd.Series:
+def uncertain_gemeenten(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> pd.Series:
     """Return the uncertain-value mask for the rows of tabel_per_jaar: a gemeente with any uncertain year."""
     flagged = set(frame.loc[frame["status"].eq(status.UNCERTAIN), "gemeente"])
     return pd.Series([g in flagged for g in tabel_per_jaar(frame, jaar, root)["Gemeente"]])
 
 
-def tabel_per_jaar_opmaak(jaar: int, kolommen) -> dict:
+def per_year_table_formatters(jaar: int, kolommen) -> dict:
     """Return formatters: whole rates, and the difference with its sign."""
-    opmaak = {c: lambda v: fmt.getal(v, RATE_DECIMALS) for c in kolommen if c.isdigit()}
-    opmaak[f"Verschil met {jaar - 1}"] = verschil
-    return opmaak
+    formatters = {c: lambda v: fmt.getal(v, RATE_DECIMALS) for c in kolommen if c.isdigit()}
+    formatters[f"Verschil met {jaar - 1}"] = verschil
+    return formatters
 
 
 def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int) -> pd.DataFrame:
@@ -175,9 +173,9 @@ def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int) -> pd.DataFrame:
 
     Column names are short so that the table fits the page; the caption says what they mean.
     """
-    cols = list(SOORT_KOLOMMEN.values())
+    cols = list(TYPE_COLUMNS.values())
     total = {
-        "gemeente": TOTAAL_LABEL,
+        "gemeente": TOTAL_LABEL,
         **{c: b[c].sum() for c in cols},
         "consulteenheden": totaal_eenheden,
         "inwoners_x1000": pd.NA,
@@ -199,10 +197,10 @@ def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int) -> pd.DataFrame:
     )
 
 
-BEREKENING_BIJSCHRIFT = "Berekening per gemeente, {jaar}"  # the page explains the short column names
+CALCULATION_CAPTION = "Berekening per gemeente, {jaar}"  # the page explains the short column names
 
 
-def tabel_berekening_opmaak() -> dict:
+def calculation_table_formatters() -> dict:
     """Return the formatter of the rate column (whole numbers, as printed)."""
     return {"Per 1.000": lambda v: fmt.getal(v, RATE_DECIMALS)}
 
@@ -211,7 +209,7 @@ def _rate(v: float) -> str:
     return fmt.getal(v, RATE_DECIMALS)
 
 
-def _aantal_gemeenten(n: int, totaal: int, eerste: bool = True) -> str:
+def _gemeenten_count(n: int, totaal: int, eerste: bool = True) -> str:
     """Return 'alle 8 gemeenten' or '3 van de 8 gemeenten'; later parts of a listing drop the noun."""
     text = f"alle {totaal}" if n == totaal else (f"{n} van de {totaal}" if eerste else str(n))
     return text + (" gemeenten" if eerste else "")
@@ -229,15 +227,15 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -
         f"spoedposten, die van {lo.iloc[0].gemeente} ({_rate(lo.iloc[0].per_1000)}) en {lo.iloc[1].gemeente} "
         f"({_rate(lo.iloc[1].per_1000)}) het minst."
     )
-    wide = breed(frame, root)
+    wide = to_wide(frame, root)
     for earlier in sorted((j for j in wide.columns if j < jaar), reverse=True):
         both = wide[[earlier, jaar]].dropna()
         nu = both[jaar].map(lambda v: fmt.round_half_up(v, RATE_DECIMALS))  # compare at the printed precision
         up, down = int((nu > both[earlier]).sum()), int((nu < both[earlier]).sum())
         same = len(both) - up - down
         counts = [(n, woord) for n, woord in ((up, "hoger"), (down, "lager"), (same, "gelijk")) if n]
-        parts = [f"in {_aantal_gemeenten(n, len(both), eerste=i == 0)} {woord}" for i, (n, woord) in enumerate(counts)]
-        text += f" Vergeleken met {earlier} lag het gebruik " + opsomming(parts) + "."
+        parts = [f"in {_gemeenten_count(n, len(both), eerste=i == 0)} {woord}" for i, (n, woord) in enumerate(counts)]
+        text += f" Vergeleken met {earlier} lag het gebruik " + join_list(parts) + "."
     if jaar - 1 not in wide.columns:
         text += (
             f" Cijfers over {jaar - 1} zijn niet beschikbaar,"
@@ -249,15 +247,15 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -
 def noemer_zin(jaar: int, root: Path | None = None) -> str:
     """Return which denominator the year's rates use, and which years are taken as printed."""
     frame = per_1000(jaar, root)
-    printed_years = sorted({int(j) for j, h in zip(frame["jaar"], frame["herkomst"]) if h == GEDRUKT})
+    printed_years = sorted({int(j) for j, h in zip(frame["jaar"], frame["herkomst"]) if h == PRINTED})
     parts = []
-    if kan_herberekenen(jaar, root):
-        noemer = lees_tabel(T_NOEMER, jaar, root)
+    if can_recompute(jaar, root):
+        noemer = load_table(T_DENOMINATOR, jaar, root)
         total = int(noemer["inwoners_x1000"].sum())
         parts.append(
             f"De noemer is de eigen rij ‘Inwoners x 1000’ van het verslag: het aantal inwoners per gemeente, "
             f"afgerond op hele duizenden (samen {fmt.getal(total)} duizend). Dat is niet het CBS-inwonertal; "
-            f"voor {DEELS_BEDIEND} is de noemer kleiner omdat SHT maar een deel van die gemeente bedient."
+            f"voor {PARTLY_SERVED_GEMEENTE} is de noemer kleiner omdat SHT maar een deel van die gemeente bedient."
         )
         year = frame[frame["jaar"] == jaar]
         differ = [
@@ -271,7 +269,7 @@ def noemer_zin(jaar: int, root: Path | None = None) -> str:
             else f"Zo nagerekend wijken af van het verslag: {', '.join(differ)}; het boek toont de nagerekende waarde."
         )
     if printed_years:
-        years = opsomming([str(j) for j in printed_years])
+        years = join_list([str(j) for j in printed_years])
         parts.append(
             f"Voor {years} geeft het verslag alleen het gedrukte aantal per 1.000 inwoners, zonder "
             f"consulteenheden of noemer per gemeente; die cijfers zijn overgenomen en niet na te rekenen."
@@ -285,11 +283,11 @@ def noemer_zin(jaar: int, root: Path | None = None) -> str:
 
 def berekening_zin(jaar: int, root: Path | None = None) -> str:
     """Return the sentence introducing the calculation table, or saying why there is none."""
-    if not kan_herberekenen(jaar, root):
+    if not can_recompute(jaar, root):
         return f"Daarom is er voor {jaar} geen berekening per gemeente te tonen."
-    b = berekening(jaar, root)
-    total = totaal_consulteenheden(jaar, root)
-    unknown = b.loc[b["gemeente"] == ONBEKEND, "consulteenheden"]
+    b = calculation(jaar, root)
+    total = total_consulteenheden(jaar, root)
+    unknown = b.loc[b["gemeente"] == UNKNOWN, "consulteenheden"]
     text = f"In {jaar} kwamen de {fmt.getal(b['aantal'].sum())} hulpvragen samen op {fmt.getal(total)} consulteenheden"
     if not unknown.empty:
         text += f", waarvan {fmt.getal(unknown.iloc[0])} van patiënten van wie de woongemeente onbekend is"
@@ -300,9 +298,9 @@ def berekening_zin(jaar: int, root: Path | None = None) -> str:
     )
 
 
-def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
+def discrepancies_sentence(jaar: int, root: Path | None = None) -> str:
     """Return a footnote on recorded discrepancies in this chapter's printed totals for the year."""
-    if not kan_herberekenen(jaar, root):
+    if not can_recompute(jaar, root):
         return (
             f"Voor {jaar} geeft het verslag geen consulteenheden per gemeente, dus er zijn geen totalen na te tellen."
         )
@@ -315,17 +313,17 @@ def afwijkingen_zin(jaar: int, root: Path | None = None) -> str:
 
 
 @dataclass(frozen=True)
-class Schaal:
+class ColourScale:
     """One colour scale for the map, shared by the compared years so that a colour means the same rate."""
 
     vmin: float
     vmax: float
 
 
-def schaal(root: Path | None = None) -> Schaal:
+def colour_scale(root: Path | None = None) -> ColourScale:
     """Return the map's colour scale over every report year's printed rates: a colour means the same in each version."""
-    rates = lees_jaren(T_PER_1000, verslagjaren(root), root)["consulteenheden_per_1000"].astype(float)
-    return Schaal(float(rates.min()), float(rates.max()))
+    rates = load_years(T_PER_1000, report_years(root), root)["consulteenheden_per_1000"].astype(float)
+    return ColourScale(float(rates.min()), float(rates.max()))
 
 
 def grafiek(frame: pd.DataFrame, jaar: int, root: Path | None = None):
@@ -333,7 +331,7 @@ def grafiek(frame: pd.DataFrame, jaar: int, root: Path | None = None):
     from jaarverslag.render import zorgconsumptie_charts
 
     return zorgconsumptie_charts.dot_chart(
-        breed(frame, root).sort_values(jaar),
+        to_wide(frame, root).sort_values(jaar),
         jaar,
         float(frame["per_1000"].min()),
         float(frame["per_1000"].max()),
@@ -341,7 +339,7 @@ def grafiek(frame: pd.DataFrame, jaar: int, root: Path | None = None):
     )
 
 
-def kaart(frame: pd.DataFrame, jaar: int, grenzen: dict, kleurschaal: Schaal):
+def kaart(frame: pd.DataFrame, jaar: int, grenzen: dict, kleurschaal: ColourScale):
     """Return a map of the region coloured by the year's rate (gemeenten labelled with name and rate) and alt text."""
     from jaarverslag.render import zorgconsumptie_charts
 
@@ -353,10 +351,10 @@ def kerncijfers(frame: pd.DataFrame) -> str:
     """Return the rates per gemeente and year as plain text (for the checked output cell)."""
     if frame.empty:
         return "geen consulteenheden per 1.000 inwoners"
-    return breed(frame).map(_rate).to_string()
+    return to_wide(frame).map(_rate).to_string()
 
 
-def geen_cijfers_zin(jaar: int) -> str:
+def no_figures_sentence(jaar: int) -> str:
     """Return the sentence shown when the year has no consulteenheden per 1,000 inhabitants."""
     return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners beschikbaar in data/{jaar}/."
 
@@ -365,14 +363,14 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Zorgconsumptie page glues, for a year with data and a year without."""
     from jaarverslag.render import charts
 
-    charts.stijl()
+    charts.apply_style()
     cijfers = per_1000(jaar, root)
     values: dict[str, object] = {
         "jaar": str(jaar),
         "gewichten_zin": gewichten_zin(),
         "noemer_zin": noemer_zin(jaar, root),
         "berekening_zin": berekening_zin(jaar, root),
-        "afwijkingen": afwijkingen_zin(jaar, root),
+        "afwijkingen": discrepancies_sentence(jaar, root),
     }
     if (cijfers["jaar"] == jaar).any():
         tabel = tabel_per_jaar(cijfers, jaar, root)
@@ -380,28 +378,30 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         values["tabel_per_jaar"] = tables.html(
             tabel,
             "zorgconsumptie_per_1000",
-            opmaak=tabel_per_jaar_opmaak(jaar, tabel.columns),
+            formatters=per_year_table_formatters(jaar, tabel.columns),
             bijschrift="Consulteenheden per 1.000 inwoners per gemeente",
-            onzeker=onzeker_gemeenten(cijfers, jaar, root),
+            onzeker=uncertain_gemeenten(cijfers, jaar, root),
         )
         fig, alt = grafiek(cijfers, jaar, root)
-        values["grafiek"] = charts.figuur_html(
+        values["grafiek"] = charts.figure_html(
             fig, "zorgconsumptie_per_jaar", alt, bijschrift="Consulteenheden per 1.000 inwoners per gemeente en jaar."
         )
-        fig, alt = kaart(cijfers, jaar, lees_grenzen(root), schaal(root))
-        values["kaart"] = charts.figuur_html(
+        fig, alt = kaart(cijfers, jaar, read_boundaries(root), colour_scale(root))
+        values["kaart"] = charts.figure_html(
             fig, "zorgconsumptie_kaart", alt, bijschrift=f"Consulteenheden per 1.000 inwoners per gemeente in {jaar}."
         )
     else:
-        missing = tables.niet_beschikbaar("consulteenheden per 1.000 inwoners", jaar)
-        values.update(samenvatting_zin=geen_cijfers_zin(jaar), tabel_per_jaar=missing, grafiek=missing, kaart=missing)
-    if kan_herberekenen(jaar, root):
+        missing = tables.unavailable("consulteenheden per 1.000 inwoners", jaar)
+        values.update(
+            samenvatting_zin=no_figures_sentence(jaar), tabel_per_jaar=missing, grafiek=missing, kaart=missing
+        )
+    if can_recompute(jaar, root):
         values["tabel_berekening"] = tables.html(
-            tabel_berekening(berekening(jaar, root), totaal_consulteenheden(jaar, root)),
+            tabel_berekening(calculation(jaar, root), total_consulteenheden(jaar, root)),
             "zorgconsumptie_berekening",
-            opmaak=tabel_berekening_opmaak(),
-            bijschrift=BEREKENING_BIJSCHRIFT.format(jaar=jaar),
+            formatters=calculation_table_formatters(),
+            bijschrift=CALCULATION_CAPTION.format(jaar=jaar),
         )
     else:
-        values["tabel_berekening"] = tables.niet_beschikbaar("hulpvragen per soort en inwoners per gemeente", jaar)
+        values["tabel_berekening"] = tables.unavailable("hulpvragen per soort en inwoners per gemeente", jaar)
     return values

@@ -3,6 +3,6 @@
 Paths, codebook, reading and validation, loading, checks, reference tables.
 """
 
-from jaarverslag.data.load import DataFout, TabelOntbreekt, beschikbaar, lees_jaren, lees_tabel, verslagjaren
+from jaarverslag.data.load import DataError, MissingTableError, is_available, load_table, load_years, report_years
 
-__all__ = ["DataFout", "TabelOntbreekt", "beschikbaar", "lees_jaren", "lees_tabel", "verslagjaren"]
+__all__ = ["DataError", "MissingTableError", "is_available", "load_years", "load_table", "report_years"]

@@ -38,7 +38,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
-class Kolom:
+class Column:
     """One column of a table as the codebook describes it."""
 
     naam: str
@@ -54,7 +54,7 @@ class Kolom:
 
 
 @dataclass(frozen=True)
-class TabelSpec:
+class TableSpec:
     """One table: file, key, columns and provenance."""
 
     naam: str
@@ -67,7 +67,7 @@ class TabelSpec:
     licentie: str
     vastgelegd: str
     notities: str
-    kolommen: tuple[Kolom, ...]
+    kolommen: tuple[Column, ...]
     formaat: str = "csv"
     bron_sha256: tuple[tuple[str, str], ...] = ()  # (cited document, its SHA-256), sorted by document
     extra: dict = field(default_factory=dict, compare=False, hash=False)
@@ -78,17 +78,17 @@ class TabelSpec:
         return data_dir(root) / folder / self.bestand
 
     @property
-    def kolomnamen(self) -> list[str]:
+    def column_names(self) -> list[str]:
         return [k.naam for k in self.kolommen]
 
     @property
-    def value_columns(self) -> list[Kolom]:
+    def value_columns(self) -> list[Column]:
         """Return the columns whose empty cell means "the source gives no value", so the status must be ontbreekt.
 
         These are the optional numbers outside the key of a table with a status column, unless the column is
         `leeg_toegestaan` (empty by nature, such as an interval the source gives for one row only).
         """
-        if "status" not in self.kolomnamen:
+        if "status" not in self.column_names:
             return []
         return [
             k
@@ -121,7 +121,7 @@ def _limits(raw: dict, where: str) -> tuple[float | None, float | None, str | No
     return low, high, reason
 
 
-def _kolom(raw: dict, categories: dict[str, list[str]], where: str) -> Kolom:
+def _column(raw: dict, categories: dict[str, list[str]], where: str) -> Column:
     if raw.get("type") not in TYPES:
         raise ValueError(
             f"{where}: kolom {raw.get('naam')!r} heeft onbekend type {raw.get('type')!r}; kies uit {TYPES}"
@@ -141,7 +141,7 @@ def _kolom(raw: dict, categories: dict[str, list[str]], where: str) -> Kolom:
                 f"{where}: kolom {raw['naam']!r} verwijst naar onbekende lijst {waarden!r} in {CATEGORIES_FILE}"
             )
         waarden = categories[ref]
-    return Kolom(
+    return Column(
         naam=raw["naam"],
         type=raw["type"],
         beschrijving=str(raw.get("beschrijving", "")).strip(),
@@ -188,7 +188,7 @@ def _source_hashes(raw: dict, where: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(given.items()))
 
 
-def _spec(path: Path, categories: dict[str, list[str]]) -> TabelSpec:
+def _spec(path: Path, categories: dict[str, list[str]]) -> TableSpec:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     known = {
         "naam",
@@ -205,7 +205,7 @@ def _spec(path: Path, categories: dict[str, list[str]]) -> TabelSpec:
         "formaat",
         SOURCE_HASHES,
     }
-    return TabelSpec(
+    return TableSpec(
         naam=raw["naam"],
         titel=raw["titel"],
         bestand=raw["bestand"],
@@ -216,7 +216,7 @@ def _spec(path: Path, categories: dict[str, list[str]]) -> TabelSpec:
         licentie=str(raw.get("licentie", "")).strip(),
         vastgelegd=str(raw.get("vastgelegd", "")),
         notities=str(raw.get("notities") or "").strip(),
-        kolommen=tuple(_kolom(k, categories, path.name) for k in raw.get("kolommen", [])),
+        kolommen=tuple(_column(k, categories, path.name) for k in raw.get("kolommen", [])),
         formaat=raw.get("formaat", "csv"),
         bron_sha256=_source_hashes(raw, path.name),
         extra={k: v for k, v in raw.items() if k not in known},
@@ -224,7 +224,7 @@ def _spec(path: Path, categories: dict[str, list[str]]) -> TabelSpec:
 
 
 @cache
-def _load(folder: Path) -> dict[str, TabelSpec]:
+def _load(folder: Path) -> dict[str, TableSpec]:
     categories = _categories(folder)
     specs = {}
     for path in sorted(folder.glob("*.yml")):
@@ -244,17 +244,17 @@ def _load(folder: Path) -> dict[str, TabelSpec]:
     return specs
 
 
-def codebook(root: Path | None = None) -> dict[str, TabelSpec]:
+def codebook(root: Path | None = None) -> dict[str, TableSpec]:
     """Return every table spec by name."""
     return _load(data_dir(root) / "codebook")
 
 
-def categorieen(root: Path | None = None) -> dict[str, list[str]]:
+def categories(root: Path | None = None) -> dict[str, list[str]]:
     """Return the shared lists of allowed values."""
     return _categories(data_dir(root) / "codebook")
 
 
-def spec(naam: str, root: Path | None = None) -> TabelSpec:
+def spec(naam: str, root: Path | None = None) -> TableSpec:
     """Return the spec of one table; a clear error names the known tables."""
     specs = codebook(root)
     if naam not in specs:

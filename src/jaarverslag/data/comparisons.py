@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data.ledger import LEDGER_TABLE, Finding, differs, table_file
-from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.rounding import round_half_up
 
 CHECK_NAME = "gedrukte_vergelijking"
@@ -41,7 +41,7 @@ def parse_selection(tekst: str) -> dict[str, str]:
 def _selected_sum(naam: str, jaar: int, conditions: dict[str, str], root: Path | None) -> tuple[float, str | None]:
     """Return the summed `aantal` of the selected rows, or NaN with the reason in Dutch (the table must exist)."""
     where = table_file(naam, jaar, root)
-    frame = lees_tabel(naam, jaar, root)
+    frame = load_table(naam, jaar, root)
     unknown = [k for k in conditions if k not in frame.columns]
     if unknown:
         return math.nan, f"kolom {', '.join(unknown)} bestaat niet in {where}"
@@ -65,7 +65,7 @@ def recompute(row, jaar: int, root: Path | None = None) -> tuple[float, str | No
         conditions = parse_selection(row.selectie)
     except ValueError as err:
         return math.nan, str(err)
-    if not (beschikbaar(row.tabel, jaar, root) and beschikbaar(row.tabel, jaar - 1, root)):
+    if not (is_available(row.tabel, jaar, root) and is_available(row.tabel, jaar - 1, root)):
         return math.nan, None  # a missing table is listed by the validation, not an error here
     x, why = _selected_sum(row.tabel, jaar, conditions, root)
     if why:
@@ -81,7 +81,7 @@ def recompute(row, jaar: int, root: Path | None = None) -> tuple[float, str | No
 def findings(jaar: int, root: Path | None = None) -> list[Finding]:
     """Return a finding for every printed comparison that does not follow from this year's and last year's table."""
     out = []
-    for row in lees_tabel(TABLE, jaar, root).itertuples():
+    for row in load_table(TABLE, jaar, root).itertuples():
         if pd.isna(row.gedrukt):
             continue
         computed, why = recompute(row, jaar, root)

@@ -18,24 +18,24 @@ import numpy as np
 import pandas as pd
 
 from jaarverslag.data.codebook import spec
-from jaarverslag.data.load import TabelOntbreekt, beschikbaar, lees_tabel
+from jaarverslag.data.load import MissingTableError, is_available, load_table
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-GRENZEN_TABEL = "gemeentegrenzen"  # boundary polygons (GeoJSON) in data/referentie/
-SPOEDPOSTEN_TABEL = "spoedposten"  # the posts' locations in data/referentie/
-REFERENTIEPUNT_METHODE = "zwaartepunt (centroïde) van het grootste vlak van de gemeente"
+BOUNDARIES_TABLE = "gemeentegrenzen"  # boundary polygons (GeoJSON) in data/referentie/
+SPOEDPOSTEN_TABLE = "spoedposten"  # the posts' locations in data/referentie/
+REFERENCE_POINT_METHOD = "zwaartepunt (centroïde) van het grootste vlak van de gemeente"
 LABEL_GRID = 40  # grid points per side when searching a label position inside a gemeente
 
 
 @dataclass(frozen=True)
-class Punt:
+class Point:
     """A WGS84 point in decimal degrees."""
 
     lat: float
     lon: float
 
 
-def haversine_km(a: Punt, b: Punt) -> float:
+def haversine_km(a: Point, b: Point) -> float:
     """Return the great-circle distance between two WGS84 points in kilometres."""
     phi1, phi2 = math.radians(a.lat), math.radians(b.lat)
     dphi = phi2 - phi1
@@ -63,7 +63,7 @@ def _ring_area_centroid(ring: list[list[float]], lat0: float) -> tuple[float, fl
     return area, cx / (6 * area), cy / (6 * area)
 
 
-def polygoon_oppervlak_zwaartepunt(polygon: list[list[list[float]]]) -> tuple[float, Punt]:
+def polygon_area_centroid(polygon: list[list[list[float]]]) -> tuple[float, Point]:
     """Return the area (km²) and area centroid of one GeoJSON polygon (outer ring minus holes)."""
     lat0 = sum(lat for _lon, lat in polygon[0]) / len(polygon[0])
     kx = math.cos(math.radians(lat0)) * math.pi / 180 * EARTH_RADIUS_KM
@@ -75,10 +75,10 @@ def polygoon_oppervlak_zwaartepunt(polygon: list[list[list[float]]]) -> tuple[fl
         total += area
         sx += cx * area
         sy += cy * area
-    return total, Punt(lat=sy / total / ky, lon=sx / total / kx)
+    return total, Point(lat=sy / total / ky, lon=sx / total / kx)
 
 
-def referentiepunt(geometry: dict) -> Punt:
+def reference_point(geometry: dict) -> Point:
     """Return a municipality's reference point: the centroid of its largest polygon."""
     if geometry["type"] == "Polygon":
         polygons = [geometry["coordinates"]]
@@ -86,10 +86,10 @@ def referentiepunt(geometry: dict) -> Punt:
         polygons = geometry["coordinates"]
     else:
         raise ValueError(f"geometrie van type {geometry['type']!r} wordt niet ondersteund")
-    return max((polygoon_oppervlak_zwaartepunt(p) for p in polygons), key=lambda ap: ap[0])[1]
+    return max((polygon_area_centroid(p) for p in polygons), key=lambda ap: ap[0])[1]
 
 
-def punt_in_polygoon(punt: Punt, geometry: dict) -> bool:
+def point_in_polygon(punt: Point, geometry: dict) -> bool:
     """Say whether a point lies inside a (multi)polygon (ray casting; holes respected)."""
     polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
 
@@ -105,14 +105,14 @@ def punt_in_polygoon(punt: Punt, geometry: dict) -> bool:
     return any(in_ring(p[0]) and not any(in_ring(h) for h in p[1:]) for p in polygons)
 
 
-def labelpunt(geometry: dict, raster: int = LABEL_GRID) -> tuple[float, float]:
+def label_point(geometry: dict, raster: int = LABEL_GRID) -> tuple[float, float]:
     """Return (lon, lat) inside the largest polygon, as far as possible from its edges: room for a label.
 
     A grid search for the point with the largest distance to the boundary (the "pole of
     inaccessibility"), in a local projection where a degree of longitude is shortened by cos(lat).
     """
     polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    polygon = max(polygons, key=lambda p: polygoon_oppervlak_zwaartepunt(p)[0])
+    polygon = max(polygons, key=lambda p: polygon_area_centroid(p)[0])
     ring = np.asarray(polygon[0], dtype=float)
     kx = math.cos(math.radians(ring[:, 1].mean()))
     edges = [np.asarray(r, dtype=float) * [kx, 1] for r in polygon]
@@ -121,7 +121,7 @@ def labelpunt(geometry: dict, raster: int = LABEL_GRID) -> tuple[float, float]:
     best, best_d = None, -1.0
     for lon in lons:
         for lat in lats:
-            if not punt_in_polygoon(Punt(lat=lat, lon=lon), {"type": "Polygon", "coordinates": polygon}):
+            if not point_in_polygon(Point(lat=lat, lon=lon), {"type": "Polygon", "coordinates": polygon}):
                 continue
             p = np.array([lon * kx, lat])
             d = min(_distance_to_ring(p, e) for e in edges)
@@ -139,29 +139,29 @@ def _distance_to_ring(p, ring) -> float:
     return float(np.sqrt(((closest - p) ** 2).sum(axis=1)).min())
 
 
-def lees_grenzen(root: Path | None = None) -> dict:
+def read_boundaries(root: Path | None = None) -> dict:
     """Return the municipal boundaries (GeoJSON FeatureCollection) from data/referentie/."""
-    if not beschikbaar(GRENZEN_TABEL, None, root):  # records the read for the build cache
-        raise TabelOntbreekt(f"Tabel '{GRENZEN_TABEL}' ontbreekt in data/referentie/.")
-    return json.loads(spec(GRENZEN_TABEL, root).pad(None, root).read_text(encoding="utf-8"))
+    if not is_available(BOUNDARIES_TABLE, None, root):  # records the read for the build cache
+        raise MissingTableError(f"Tabel '{BOUNDARIES_TABLE}' ontbreekt in data/referentie/.")
+    return json.loads(spec(BOUNDARIES_TABLE, root).pad(None, root).read_text(encoding="utf-8"))
 
 
-def referentiepunten(grenzen: dict) -> pd.DataFrame:
+def reference_points(grenzen: dict) -> pd.DataFrame:
     """Return one reference point per municipality: gemeente, lat, lon."""
     rows = []
     for feature in grenzen["features"]:
-        p = referentiepunt(feature["geometry"])
+        p = reference_point(feature["geometry"])
         rows.append({"gemeente": feature["properties"]["gemeente"], "lat": p.lat, "lon": p.lon})
     return pd.DataFrame(rows).sort_values("gemeente").reset_index(drop=True)
 
 
-def afstand_tot_spoedpost(punten: pd.DataFrame, posten: pd.DataFrame) -> pd.DataFrame:
+def distance_to_spoedpost(punten: pd.DataFrame, posten: pd.DataFrame) -> pd.DataFrame:
     """Return per municipality the distance (km) to the nearest spoedpost and which post that is."""
     rows = []
     for g in punten.itertuples(index=False):
-        here = Punt(float(g.lat), float(g.lon))
+        here = Point(float(g.lat), float(g.lon))
         dist = {
-            str(p.spoedpost): haversine_km(here, Punt(float(p.lat), float(p.lon)))
+            str(p.spoedpost): haversine_km(here, Point(float(p.lat), float(p.lon)))
             for p in posten.itertuples(index=False)
         }
         nearest = min(dist, key=dist.get)
@@ -179,5 +179,5 @@ def afstand_tot_spoedpost(punten: pd.DataFrame, posten: pd.DataFrame) -> pd.Data
 
 def afstanden(root: Path | None = None) -> pd.DataFrame:
     """Return the distance table from the shipped reference data (boundaries and posts)."""
-    posten = lees_tabel(SPOEDPOSTEN_TABEL, None, root)
-    return afstand_tot_spoedpost(referentiepunten(lees_grenzen(root)), posten)
+    posten = load_table(SPOEDPOSTEN_TABLE, None, root)
+    return distance_to_spoedpost(reference_points(read_boundaries(root)), posten)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data.codebook import REFERENCE_FOLDER, codebook, spec
-from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.load import is_available, load_table
 
 LEDGER_TABLE = "afwijkingen"
 LEDGER_COLUMNS = ["jaar", "controle", "onderwerp", "gedrukt", "berekend", "toelichting"]
@@ -78,9 +78,9 @@ def differs(gedrukt, berekend) -> bool:
 
 def recorded(jaar: int, root: Path | None = None) -> pd.DataFrame:
     """Return the discrepancies recorded for a year (empty when none)."""
-    if not beschikbaar(LEDGER_TABLE, jaar, root):
+    if not is_available(LEDGER_TABLE, jaar, root):
         return pd.DataFrame(columns=LEDGER_COLUMNS)
-    return lees_tabel(LEDGER_TABLE, jaar, root)
+    return load_table(LEDGER_TABLE, jaar, root)
 
 
 def record_rows(jaar: int, root: Path | None = None) -> dict[tuple, int]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data.codebook import REFERENCE_FOLDER, spec
-from jaarverslag.data.paths import READS_ENV, project_root, verslagjaren  # noqa: F401 - verslagjaren re-exported
-from jaarverslag.data.validate import Probleem, read_table
+from jaarverslag.data.paths import READS_ENV, project_root, report_years  # noqa: F401 - verslagjaren re-exported
+from jaarverslag.data.validate import Problem, read_table
 
 
 def record_read(path: Path) -> None:
@@ -20,15 +20,15 @@ def record_read(path: Path) -> None:
             handle.write(f"{path}\n")
 
 
-class DataFout(ValueError):
+class DataError(ValueError):
     """A data file does not meet its codebook entry."""
 
-    def __init__(self, problemen: list[Probleem]):
+    def __init__(self, problemen: list[Problem]):
         self.problemen = problemen
         super().__init__("\n".join(p.tekst() for p in problemen))
 
 
-class TabelOntbreekt(FileNotFoundError):
+class MissingTableError(FileNotFoundError):
     """A table is not (yet) available for a report year."""
 
 
@@ -37,20 +37,20 @@ Tabel = pd.DataFrame
 _cache: dict[tuple[Path, int | None, float], pd.DataFrame] = {}
 
 
-def beschikbaar(naam: str, jaar: int | None = None, root: Path | None = None) -> bool:
+def is_available(naam: str, jaar: int | None = None, root: Path | None = None) -> bool:
     """Say whether a table's file exists for a report year and is filled in (a header-only template is not)."""
     table = spec(naam, root)
     path = table.pad(jaar, root)
     record_read(path)  # its later appearance (or filling in) must re-run the notebook that asked
-    return path.is_file() and not (table.formaat == "csv" and _alleen_kopregel(path))
+    return path.is_file() and not (table.formaat == "csv" and _header_only(path))
 
 
-def _alleen_kopregel(path: Path) -> bool:
+def _header_only(path: Path) -> bool:
     """Say whether a CSV file holds a header row and no data rows (an empty template of `make nieuw-jaar`)."""
     return len([line for line in path.read_bytes().splitlines() if line.strip()]) == 1
 
 
-def lees_tabel(naam: str, jaar: int | None = None, root: Path | None = None) -> pd.DataFrame:
+def load_table(naam: str, jaar: int | None = None, root: Path | None = None) -> pd.DataFrame:
     """Return one validated table; raise TabelOntbreekt or DataFout with Dutch messages."""
     root = root or project_root()
     table = spec(naam, root)
@@ -58,19 +58,19 @@ def lees_tabel(naam: str, jaar: int | None = None, root: Path | None = None) -> 
     record_read(path)
     if not path.is_file():
         where = f"{jaar}" if table.per_jaar else REFERENCE_FOLDER
-        raise TabelOntbreekt(f"Tabel '{naam}' ontbreekt voor {where}: {path.relative_to(root)} bestaat niet.")
+        raise MissingTableError(f"Tabel '{naam}' ontbreekt voor {where}: {path.relative_to(root)} bestaat niet.")
     key = (path, jaar, path.stat().st_mtime)
     if key not in _cache:
         frame, problems = read_table(table, path, jaar, root)
         if problems:
-            raise DataFout(problems)
+            raise DataError(problems)
         _cache[key] = frame
     return _cache[key].copy()
 
 
-def lees_jaren(naam: str, jaren: list[int], root: Path | None = None) -> pd.DataFrame:
+def load_years(naam: str, jaren: list[int], root: Path | None = None) -> pd.DataFrame:
     """Return one table for several years stacked, skipping years where it is missing."""
-    frames = [lees_tabel(naam, j, root) for j in jaren if beschikbaar(naam, j, root)]
+    frames = [load_table(naam, j, root) for j in jaren if is_available(naam, j, root)]
     if not frames:
-        raise TabelOntbreekt(f"Tabel '{naam}' ontbreekt voor alle jaren {jaren}.")
+        raise MissingTableError(f"Tabel '{naam}' ontbreekt voor alle jaren {jaren}.")
     return pd.concat(frames, ignore_index=True)

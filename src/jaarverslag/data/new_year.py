@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docutils.nodes import make_id
 
-from jaarverslag.data.codebook import TabelSpec, codebook
+from jaarverslag.data.codebook import TableSpec, codebook
 from jaarverslag.data.comparisons import PRINTED_ONLY_TABLES
 from jaarverslag.data.ledger import printed_report
 from jaarverslag.data.narrative import FILES as NARRATIVE_FILES
@@ -52,17 +52,17 @@ TABLE_HINTS = {
 }
 
 
-class JaarBestaatAl(FileExistsError):
+class YearExistsError(FileExistsError):
     """The year folder exists already; nieuw-jaar never overwrites anything."""
 
 
 @dataclass(frozen=True)
-class NieuwJaar:
+class NewYear:
     """A newly created year folder: its empty tables and the narrative files to write."""
 
     jaar: int
     map: Path
-    tabellen: tuple[TabelSpec, ...]
+    tabellen: tuple[TableSpec, ...]
     teksten: tuple[Path, ...]
     root: Path
     printed: str | None = None  # the printed report the year is transcribed from, as the codebook cites it
@@ -129,7 +129,7 @@ def _narrative_template(naam: str, jaar: int) -> str:
     return f"<!--\n{hint.format(jaar=jaar)}\n{NARRATIVE_GENERAL.format(jaar=jaar)}\n-->\n"
 
 
-def maak(jaar: int, root: Path | None = None) -> NieuwJaar:
+def make_year(jaar: int, root: Path | None = None) -> NewYear:
     """Create data/<jaar>/ with every per-year table as a header-only CSV and the narrative files.
 
     Refuses (JaarBestaatAl) when data/<jaar> exists; the folder appears complete or not at all.
@@ -139,7 +139,7 @@ def maak(jaar: int, root: Path | None = None) -> NieuwJaar:
         raise ValueError(f"'{jaar}' is geen verslagjaar: geef een jaartal van vier cijfers, bijvoorbeeld 2022.")
     target = data_dir(root) / str(jaar)
     if target.exists():
-        raise JaarBestaatAl(
+        raise YearExistsError(
             f"{target.relative_to(root)}/ bestaat al; make nieuw-jaar overschrijft niets. Vul de tabellen in die "
             f"map verder aan (make validate JAAR={jaar} zegt wat nog ontbreekt), of hernoem of verwijder de map "
             f"eerst als je echt opnieuw wilt beginnen."
@@ -158,7 +158,7 @@ def maak(jaar: int, root: Path | None = None) -> NieuwJaar:
     staging = Path(tempfile.mkdtemp(prefix=f".{jaar}.", dir=data_dir(root)))  # not a year folder while filling
     try:
         for table in tables:
-            (staging / table.bestand).write_text(",".join(table.kolomnamen) + "\n", encoding="utf-8")
+            (staging / table.bestand).write_text(",".join(table.column_names) + "\n", encoding="utf-8")
         (staging / NARRATIVE_FOLDER).mkdir()
         for naam in NARRATIVE_FILES:
             (staging / NARRATIVE_FOLDER / f"{naam}.md").write_text(_narrative_template(naam, jaar), encoding="utf-8")
@@ -168,7 +168,7 @@ def maak(jaar: int, root: Path | None = None) -> NieuwJaar:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     texts = tuple(target / NARRATIVE_FOLDER / f"{naam}.md" for naam in NARRATIVE_FILES)
-    return NieuwJaar(jaar, target, tables, texts, root, printed)
+    return NewYear(jaar, target, tables, texts, root, printed)
 
 
 def _umask() -> int:

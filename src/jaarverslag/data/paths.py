@@ -40,7 +40,7 @@ def build_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "_build"
 
 
-def verslagjaren(root: Path | None = None) -> list[int]:
+def report_years(root: Path | None = None) -> list[int]:
     """Return the report years: the year folders in data/, sorted."""
     folder = data_dir(root)
     return sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.match(YEAR_FOLDER_PATTERN, p.name))

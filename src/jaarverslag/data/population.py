@@ -13,23 +13,23 @@ from pathlib import Path
 import pandas as pd
 
 # Table names in data/codebook/.
-T_LEEFTIJD_TOTAAL = "hulpvragen_leeftijd_totaal"
-T_LEEFTIJD_SOORT = "hulpvragen_leeftijd"
+T_AGE_TOTAL = "hulpvragen_leeftijd_totaal"
+T_AGE_TYPE = "hulpvragen_leeftijd"
 T_BEVOLKING = "cbs_bevolking_leeftijd"
 T_PER_1000 = "zorgconsumptie_per_1000"
-T_EENHEDEN = "consulteenheden"
-T_CONSUMPTIE_SOORT = "zorgconsumptie"
-T_NOEMER = "inwoners_gemeente"
-ONBEKEND = "Onbekend"
-PER_DUIZEND = 1000  # rates are expressed per this many inhabitants
+T_CONSULTEENHEDEN = "consulteenheden"
+T_CONSUMPTION_TYPE = "zorgconsumptie"
+T_DENOMINATOR = "inwoners_gemeente"
+UNKNOWN = "Onbekend"
+PER_THOUSAND = 1000  # rates are expressed per this many inhabitants
 FALLBACKS = ("dichtstbijzijnde", "aantallen")  # when a year's population by age is missing
 
 
-class ModelFout(ValueError):
+class ModelError(ValueError):
     """A model cannot be fitted on the data given; the message is Dutch and meant for the page."""
 
 
-def band_grenzen(label: str) -> tuple[float, float]:
+def band_bounds(label: str) -> tuple[float, float]:
     """Return [lower, upper) years of an age label like '0-4', '0-10', '80+' or '95+'."""
     label = str(label).replace(" jaar", "").strip()
     if label.endswith("+"):
@@ -38,13 +38,13 @@ def band_grenzen(label: str) -> tuple[float, float]:
     return lo, hi
 
 
-def groepeer_leeftijd(bevolking: pd.DataFrame, groepen: list[str]) -> pd.DataFrame:
+def group_ages(bevolking: pd.DataFrame, groepen: list[str]) -> pd.DataFrame:
     """Sum 5-year CBS bands into the report's age groups; bands must not straddle a group boundary."""
     # Report groups are written '0-10', '10-20': 0-10 means ages 0 up to 10 (0-9); CBS bands '0-4' mean 0..4 inclusive.
-    group_bounds = {g: band_grenzen(g) for g in groepen}
+    group_bounds = {g: band_bounds(g) for g in groepen}
 
     def which(band: str) -> str:
-        lo, hi = band_grenzen(band)
+        lo, hi = band_bounds(band)
         hi = hi + 1 if math.isfinite(hi) else hi  # '0-4' covers [0, 5)
         for g, (glo, ghi) in group_bounds.items():
             if lo >= glo and hi <= ghi:
@@ -58,29 +58,29 @@ def groepeer_leeftijd(bevolking: pd.DataFrame, groepen: list[str]) -> pd.DataFra
 
 def cbs_bevolking(root: Path | None = None) -> pd.DataFrame:
     """Return the CBS population per gemeente and 5-year band with a `jaar` column (the year of its 1 January)."""
-    from jaarverslag.data.load import lees_tabel
+    from jaarverslag.data.load import load_table
 
-    cbs = lees_tabel(T_BEVOLKING, None, root)
+    cbs = load_table(T_BEVOLKING, None, root)
     cbs["jaar"] = cbs["peildatum"].astype(str).str[:4].astype(int)
     return cbs
 
 
-def bevolking_per_groep(groepen: list[str], root: Path | None = None) -> pd.DataFrame:
+def bevolking_per_group(groepen: list[str], root: Path | None = None) -> pd.DataFrame:
     """Return the CBS population per report age group and year (1 January): jaar, leeftijdsgroep, bevolking."""
-    cbs = groepeer_leeftijd(cbs_bevolking(root), groepen)
+    cbs = group_ages(cbs_bevolking(root), groepen)
     out = cbs.groupby(["jaar", "groep"], sort=False)["inwoners"].sum().reset_index()
     out = out.rename(columns={"groep": "leeftijdsgroep", "inwoners": "bevolking"})
     out["bevolking"] = out["bevolking"].astype(float)
     return out
 
 
-def dichtstbijzijnde_jaar(year: int, available: list[int]) -> int:
+def nearest_year(year: int, available: list[int]) -> int:
     """Return the available year closest to year (the earlier one on a tie)."""
     return min(available, key=lambda a: (abs(a - year), a))
 
 
 @dataclass(frozen=True)
-class LeeftijdGegevens:
+class AgeData:
     """The age model's input and how each year's population was obtained."""
 
     tellingen: pd.DataFrame  # jaar, leeftijdsgroep, aantal, bevolking
@@ -90,28 +90,28 @@ class LeeftijdGegevens:
     groepen: list[str] = field(default_factory=list)
 
 
-def gegevens_leeftijd(
+def load_age_data(
     jaar: int, referentiejaar: int, terugval: str = "dichtstbijzijnde", root: Path | None = None
-) -> LeeftijdGegevens:
+) -> AgeData:
     """Load help requests per age group for the two years and attach the population (with fallback)."""
-    from jaarverslag.data.load import beschikbaar, lees_tabel
+    from jaarverslag.data.load import is_available, load_table
 
     if terugval not in FALLBACKS:
         raise ValueError(f"onbekende terugval {terugval!r}; kies uit {', '.join(FALLBACKS)}")
-    years = [j for j in (referentiejaar, jaar) if beschikbaar(T_LEEFTIJD_TOTAAL, j, root)]
+    years = [j for j in (referentiejaar, jaar) if is_available(T_AGE_TOTAL, j, root)]
     if not years:
-        raise ModelFout(f"Voor {jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar.")
-    counts = pd.concat([lees_tabel(T_LEEFTIJD_TOTAAL, j, root) for j in years], ignore_index=True)
+        raise ModelError(f"Voor {jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar.")
+    counts = pd.concat([load_table(T_AGE_TOTAL, j, root) for j in years], ignore_index=True)
     counts = counts[counts["aantal"].notna()]
     groups = list(dict.fromkeys(counts["leeftijdsgroep"].astype(str)))
     types = pd.concat(
-        [lees_tabel(T_LEEFTIJD_SOORT, j, root) for j in years if beschikbaar(T_LEEFTIJD_SOORT, j, root)]
+        [load_table(T_AGE_TYPE, j, root) for j in years if is_available(T_AGE_TYPE, j, root)]
         or [pd.DataFrame(columns=["jaar", "leeftijdsgroep", "soort", "aantal"])],
         ignore_index=True,
     )
     pop = (
-        bevolking_per_groep(groups, root)
-        if beschikbaar(T_BEVOLKING, None, root)
+        bevolking_per_group(groups, root)
+        if is_available(T_BEVOLKING, None, root)
         else pd.DataFrame(columns=["jaar", "leeftijdsgroep", "bevolking"])
     )
     available = sorted(set(pop["jaar"].astype(int)))
@@ -120,7 +120,7 @@ def gegevens_leeftijd(
         if j in available:
             use, note, fallback = j, f"CBS-bevolking op 1 januari {j}", False
         elif available and terugval == "dichtstbijzijnde":
-            use = dichtstbijzijnde_jaar(j, available)
+            use = nearest_year(j, available)
             note, fallback = (
                 (
                     f"terugval: CBS-bevolking op 1 januari {use} (leeftijdsopbouw van het dichtstbijzijnde "
@@ -154,11 +154,11 @@ def gegevens_leeftijd(
     if len(per_soort):
         per_soort = per_soort.astype({"jaar": int}).merge(popyear, on=["jaar", "leeftijdsgroep"], how="left")
         per_soort["aantal"] = per_soort["aantal"].astype(float)
-    return LeeftijdGegevens(tellingen, per_soort, pd.DataFrame(sources), years, groups)
+    return AgeData(tellingen, per_soort, pd.DataFrame(sources), years, groups)
 
 
 @dataclass(frozen=True)
-class ConsumptieGegevens:
+class ConsumptionData:
     """The consumption model's input per gemeente and year, with where units and denominators came from."""
 
     tabel: pd.DataFrame  # jaar, gemeente, consulteenheden, inwoners, per_1000_gedrukt, bron_eenheden, bron_noemer
@@ -166,55 +166,57 @@ class ConsumptieGegevens:
     jaren: list[int]
 
 
-def gegevens_zorgconsumptie(jaar: int, root: Path | None = None) -> ConsumptieGegevens:
+def load_consumption_data(jaar: int, root: Path | None = None) -> ConsumptionData:
     """Load consulteenheden and denominators per gemeente for every report year up to jaar."""
-    from jaarverslag.data.load import beschikbaar, lees_tabel
-    from jaarverslag.data.paths import verslagjaren
+    from jaarverslag.data.load import is_available, load_table
+    from jaarverslag.data.paths import report_years
 
     years = [
         j
-        for j in verslagjaren(root)
-        if j <= jaar and (beschikbaar(T_PER_1000, j, root) or beschikbaar(T_EENHEDEN, j, root))
+        for j in report_years(root)
+        if j <= jaar and (is_available(T_PER_1000, j, root) or is_available(T_CONSULTEENHEDEN, j, root))
     ]
-    denominators = {j: lees_tabel(T_NOEMER, j, root) for j in verslagjaren(root) if beschikbaar(T_NOEMER, j, root)}
+    denominators = {
+        j: load_table(T_DENOMINATOR, j, root) for j in report_years(root) if is_available(T_DENOMINATOR, j, root)
+    }
     if not years:
-        raise ModelFout(f"Voor {jaar} en eerder zijn geen consulteenheden per gemeente beschikbaar.")
+        raise ModelError(f"Voor {jaar} en eerder zijn geen consulteenheden per gemeente beschikbaar.")
     if not denominators:
-        raise ModelFout("Het aantal inwoners per gemeente (de noemer van het verslag) ontbreekt voor alle jaren.")
+        raise ModelError("Het aantal inwoners per gemeente (de noemer van het verslag) ontbreekt voor alle jaren.")
     frames, soorten = [], {}
     for j in years:
-        use = j if j in denominators else dichtstbijzijnde_jaar(j, sorted(denominators))
+        use = j if j in denominators else nearest_year(j, sorted(denominators))
         noemer = denominators[use][["gemeente", "inwoners_x1000"]].astype({"gemeente": str})
-        noemer["inwoners"] = noemer["inwoners_x1000"].astype(float) * PER_DUIZEND
+        noemer["inwoners"] = noemer["inwoners_x1000"].astype(float) * PER_THOUSAND
         noemer["bron_noemer"] = (
             f"gedrukte noemer {j}" if use == j else f"terugval: gedrukte noemer van {use} (voor {j} niet gedrukt)"
         )
         printed = (
-            lees_tabel(T_PER_1000, j, root)[["gemeente", "consulteenheden_per_1000"]]
+            load_table(T_PER_1000, j, root)[["gemeente", "consulteenheden_per_1000"]]
             .astype({"gemeente": str})
             .rename(columns={"consulteenheden_per_1000": "per_1000_gedrukt"})
-            if beschikbaar(T_PER_1000, j, root)
+            if is_available(T_PER_1000, j, root)
             else pd.DataFrame(columns=["gemeente", "per_1000_gedrukt"])
         )
         part = noemer.merge(printed, on="gemeente", how="left")
-        if beschikbaar(T_EENHEDEN, j, root):
-            units = lees_tabel(T_EENHEDEN, j, root)[["gemeente", "consulteenheden"]].astype({"gemeente": str})
+        if is_available(T_CONSULTEENHEDEN, j, root):
+            units = load_table(T_CONSULTEENHEDEN, j, root)[["gemeente", "consulteenheden"]].astype({"gemeente": str})
             part = part.merge(units, on="gemeente", how="left")
             part["bron_eenheden"] = "geteld (tabel consulteenheden)"
         else:
             part["consulteenheden"] = part["per_1000_gedrukt"].astype(float) * part["inwoners_x1000"].astype(float)
             part["bron_eenheden"] = "teruggerekend: gedrukt getal per 1.000 × gedrukte noemer"
-        if beschikbaar(T_CONSUMPTIE_SOORT, j, root):
-            types = lees_tabel(T_CONSUMPTIE_SOORT, j, root)
-            types = types[types["gemeente"].astype(str) != ONBEKEND]
+        if is_available(T_CONSUMPTION_TYPE, j, root):
+            types = load_table(T_CONSUMPTION_TYPE, j, root)
+            types = types[types["gemeente"].astype(str) != UNKNOWN]
             soorten[j] = types.groupby(types["soort"].astype(str))["aantal"].sum().astype(float).to_dict()
         part["jaar"] = j
         frames.append(part)
     table = pd.concat(frames, ignore_index=True)
-    table = table[table["gemeente"] != ONBEKEND].dropna(subset=["consulteenheden", "inwoners"])
+    table = table[table["gemeente"] != UNKNOWN].dropna(subset=["consulteenheden", "inwoners"])
     table["consulteenheden"] = table["consulteenheden"].astype(float)
     table["per_1000_gedrukt"] = table["per_1000_gedrukt"].astype("Float64")
-    return ConsumptieGegevens(
+    return ConsumptionData(
         table[
             ["jaar", "gemeente", "consulteenheden", "inwoners", "per_1000_gedrukt", "bron_eenheden", "bron_noemer"]
         ].reset_index(drop=True),

@@ -11,19 +11,19 @@ from pathlib import Path
 
 from jaarverslag.data import checks, comparisons, ledger, narrative
 from jaarverslag.data.codebook import REFERENCE_FOLDER, codebook
-from jaarverslag.data.load import beschikbaar, verslagjaren
+from jaarverslag.data.load import is_available, report_years
 from jaarverslag.data.paths import data_dir, project_root
-from jaarverslag.data.validate import FIRST_DATA_LINE, Probleem, read_table
+from jaarverslag.data.validate import FIRST_DATA_LINE, Problem, read_table
 
 NARRATIVE_SUFFIXES = (".md",)
 ALL_GOOD = "Geen problemen: alle aanwezige tabellen kloppen met het codeboek en met elkaar."
 
 
 @dataclass
-class Rapport:
+class ValidationReport:
     """Outcome of validating data/: problems, missing tables per year, accepted discrepancies."""
 
-    problemen: list[Probleem] = field(default_factory=list)
+    problemen: list[Problem] = field(default_factory=list)
     ontbrekend: dict[int, list[str]] = field(default_factory=dict)
     aanvaard: list[ledger.Finding] = field(default_factory=list)
     unchecked: list[int] = field(default_factory=list)  # years whose cross-table checks waited for readable files
@@ -48,9 +48,9 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
 
 
-def _problem_lines(problems: list[Probleem]) -> list[str]:
+def _problem_lines(problems: list[Problem]) -> list[str]:
     """Return the problems grouped per file: a heading per file, then per problem where and what, and the fix."""
-    files: dict[str, list[Probleem]] = {}
+    files: dict[str, list[Problem]] = {}
     for problem in problems:
         files.setdefault(problem.bestand, []).append(problem)
     lines = [
@@ -69,7 +69,7 @@ def _problem_lines(problems: list[Probleem]) -> list[str]:
     return lines
 
 
-def _notice_lines(rapport: Rapport) -> list[str]:
+def _notice_lines(rapport: ValidationReport) -> list[str]:
     """Return what is not there yet: the newest year's missing tables in full, the older years in one line."""
     years = _listed([str(jaar) for jaar in rapport.unchecked]) if rapport.unchecked else ""
     lines = [f"De controles tussen de tabellen van {years} volgen zodra die bestanden goed zijn."] if years else []
@@ -94,16 +94,16 @@ def _notice_lines(rapport: Rapport) -> list[str]:
     return lines
 
 
-def _getal(value: float) -> str:
+def _number(value: float) -> str:
     """Return a number for a message: plain digits, a point for decimals, or why there is none."""
     return "niet te berekenen" if math.isnan(value) else f"{value:.10g}"
 
 
-def _afwijking_regel(b: ledger.Finding) -> str:
+def _discrepancy_line(b: ledger.Finding) -> str:
     """Return the afwijkingen.csv line that would record this finding (toelichting still to write)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(
-        [b.jaar, b.controle, b.onderwerp, _getal(b.gedrukt), _getal(b.berekend), "<toelichting>"]
+        [b.jaar, b.controle, b.onderwerp, _number(b.gedrukt), _number(b.berekend), "<toelichting>"]
     )
     return out.getvalue()
 
@@ -112,7 +112,7 @@ def _line(row: int | None) -> int | None:
     return None if row is None else row + FIRST_DATA_LINE
 
 
-def _bevinding_probleem(b: ledger.Finding, root: Path, printed: str | None) -> Probleem:
+def _finding_problem(b: ledger.Finding, root: Path, printed: str | None) -> Problem:
     """Word one unaccepted finding: where the printed value stands, what differs, and the fix.
 
     In a year transcribed from a printed report (`printed`) the fix may be to record the report's
@@ -123,12 +123,12 @@ def _bevinding_probleem(b: ledger.Finding, root: Path, printed: str | None) -> P
     values = (
         ""
         if math.isnan(b.gedrukt) and math.isnan(b.berekend)
-        else f": {given} {_getal(b.gedrukt)}, berekend {_getal(b.berekend)}"
+        else f": {given} {_number(b.gedrukt)}, berekend {_number(b.berekend)}"
     )
     fout = f"{b.uitleg}{values} (controle {b.controle})"
     where = {"regel": _line(b.row), "kolom": b.column}
     if b.oplossing:
-        return Probleem(printed_file, fout, b.oplossing, **where)
+        return Problem(printed_file, fout, b.oplossing, **where)
     others = [f for f in b.bestanden if f != printed_file]
     sources = f"dit getal of {_listed(others)}" if others else "de getallen in dit bestand"
     if printed is None:
@@ -139,21 +139,21 @@ def _bevinding_probleem(b: ledger.Finding, root: Path, printed: str | None) -> P
     else:
         oplossing = (
             f"verbeter wat verkeerd is overgenomen: {sources}; drukt het verslag het zelf zo, zet dan in "
-            f"data/{b.jaar}/afwijkingen.csv: {_afwijking_regel(b)}"
+            f"data/{b.jaar}/afwijkingen.csv: {_discrepancy_line(b)}"
         )
-    return Probleem(printed_file, fout, oplossing, **where)
+    return Problem(printed_file, fout, oplossing, **where)
 
 
-def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
+def _cross_checks(jaar: int, root: Path, rapport: ValidationReport) -> None:
     """Run the checks across tables for one year and add what afwijkingen.csv does not explain."""
     found = checks.findings(jaar, root)
     ledger_file = f"data/{jaar}/afwijkingen.csv"
     records = ledger.record_rows(jaar, root)
     printed = ledger.printed_report(jaar, root)
     if printed is None:  # no printed report: nothing can be accepted, every record is a mistake
-        rapport.problemen.extend(_bevinding_probleem(b, root, None) for b in found)
+        rapport.problemen.extend(_finding_problem(b, root, None) for b in found)
         rapport.problemen.extend(
-            Probleem(
+            Problem(
                 ledger_file,
                 f"{jaar} heeft geen gedrukt verslag, dus geen gedrukte tegenspraak om vast te leggen "
                 f"({key[1]}, {key[2]})",
@@ -164,12 +164,12 @@ def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
         )
         return
     unrecorded = ledger.unrecorded(jaar, found, root)
-    rapport.problemen.extend(_bevinding_probleem(b, root, printed) for b in unrecorded)
+    rapport.problemen.extend(_finding_problem(b, root, printed) for b in unrecorded)
     for rec in ledger.stale_records(jaar, found, checks.CHECKS, root):
         rapport.problemen.append(
-            Probleem(
+            Problem(
                 ledger_file,
-                f"de vastgelegde afwijking {rec[1]} / {rec[2]} (gedrukt {_getal(rec[3])}, berekend {_getal(rec[4])}) "
+                f"de vastgelegde afwijking {rec[1]} / {rec[2]} (gedrukt {_number(rec[3])}, berekend {_number(rec[4])}) "
                 "komt niet meer voor",
                 "verwijder deze regel, of pas gedrukt en berekend aan als de controle nu andere getallen meldt",
                 regel=_line(records.get(rec)),
@@ -180,7 +180,7 @@ def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
             guess = difflib.get_close_matches(row.controle, list(checks.CHECKS), n=1)
             hint = f"bedoeld is waarschijnlijk {guess[0]}; " if guess else ""
             rapport.problemen.append(
-                Probleem(
+                Problem(
                     ledger_file,
                     f"de controle '{row.controle}' bestaat niet",
                     f"{hint}kies een van: {', '.join(checks.CHECKS)}",
@@ -193,12 +193,12 @@ def _cross_checks(jaar: int, root: Path, rapport: Rapport) -> None:
     rapport.aanvaard.extend(b for b in found if b.key() not in unrecorded_keys)
 
 
-def _narrative_problems(root: Path, jaar: int) -> list[Probleem]:
+def _narrative_problems(root: Path, jaar: int) -> list[Problem]:
     """Check the year's own texts against the safe subset of Markdown."""
     folder = narrative.folder(root, jaar)
     if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(root.resolve())):
         return [
-            Probleem(
+            Problem(
                 str(folder.relative_to(root)),
                 "deze map is een verwijzing naar een andere plek",
                 "zet de teksten zelf in deze map",
@@ -208,7 +208,7 @@ def _narrative_problems(root: Path, jaar: int) -> list[Probleem]:
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         for p in narrative.check_file(path, root):
             found.append(
-                Probleem(
+                Problem(
                     str(path.relative_to(root)),
                     p.fout,
                     f"gebruik in de teksten alleen {narrative.ALLOWED_TEXT}",
@@ -218,12 +218,12 @@ def _narrative_problems(root: Path, jaar: int) -> list[Probleem]:
     return found
 
 
-def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rapport:
+def valideer(jaren: list[int] | None = None, root: Path | None = None) -> ValidationReport:
     """Validate every present table of the given years (default: all) plus the reference tables."""
     root = root or project_root()
     specs = codebook(root)
-    jaren = verslagjaren(root) if jaren is None else jaren
-    rapport = Rapport()
+    jaren = report_years(root) if jaren is None else jaren
+    rapport = ValidationReport()
     file_ok: dict[int, bool] = {}
     for jaar in [None, *jaren]:
         folder = data_dir(root) / (REFERENCE_FOLDER if jaar is None else str(jaar))
@@ -232,7 +232,9 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
         if jaar is not None:
             # a header-only template (make nieuw-jaar) is not yet filled in: missing, not an error
             rapport.ontbrekend[jaar] = sorted(
-                s.naam for s in wanted.values() if _expected(s.naam, jaar, root) and not beschikbaar(s.naam, jaar, root)
+                s.naam
+                for s in wanted.values()
+                if _expected(s.naam, jaar, root) and not is_available(s.naam, jaar, root)
             )
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             if path.is_dir() or path.suffix in NARRATIVE_SUFFIXES:
@@ -242,7 +244,7 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Rappor
                 guess = difflib.get_close_matches(path.name, list(wanted), n=1)
                 rename = f"hernoem het naar {guess[0]} als dat bedoeld is, " if guess else ""
                 rapport.problemen.append(
-                    Probleem(
+                    Problem(
                         str(path.relative_to(root)),
                         "dit bestand staat niet in het codeboek",
                         f"{rename}of beschrijf de tabel in data/codebook/ (zie het hoofdstuk Codeboek)",

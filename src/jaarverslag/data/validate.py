@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from jaarverslag.data import status
-from jaarverslag.data.codebook import Kolom, TabelSpec
+from jaarverslag.data.codebook import Column, TableSpec
 
 INTEGER = re.compile(r"^-?\d+$")
 DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
@@ -39,7 +39,7 @@ PANDAS_DTYPE = {"geheel": "Int64", "decimaal": "Float64", "tekst": "string", "ca
 
 
 @dataclass(frozen=True)
-class Probleem:
+class Problem:
     """One problem in one data file, worded for the analyst."""
 
     bestand: str
@@ -68,13 +68,13 @@ def _display(path: Path, root: Path | None) -> str:
         return str(path)
 
 
-def _decode(raw: bytes, naam: str) -> tuple[str | None, list[Probleem]]:
+def _decode(raw: bytes, naam: str) -> tuple[str | None, list[Problem]]:
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         return None, [
-            Probleem(
+            Problem(
                 naam,
                 f"het bestand is geen UTF-8 (teken op positie {err.start} is niet te lezen)",
                 "sla het bestand op als 'CSV UTF-8' (in Excel: Opslaan als > CSV UTF-8)",
@@ -88,7 +88,7 @@ def _number(value: float) -> str:
     return f"{value:.10g}"
 
 
-def _limit_problem(kolom: Kolom, side: str, codebook_file: str) -> tuple[str, str]:
+def _limit_problem(kolom: Column, side: str, codebook_file: str) -> tuple[str, str]:
     """Return (what is wrong, how to fix) for a value beyond the column's min or max, with the codebook's reason."""
     limit = kolom.min if side == "min" else kolom.max
     word = "kleiner dan het minimum" if side == "min" else "groter dan het maximum"
@@ -99,7 +99,7 @@ def _limit_problem(kolom: Kolom, side: str, codebook_file: str) -> tuple[str, st
     )
 
 
-def _cell_problem(kolom: Kolom, value: str, codebook_file: str = "het codeboek") -> tuple[str, str] | None:
+def _cell_problem(kolom: Column, value: str, codebook_file: str = "het codeboek") -> tuple[str, str] | None:
     """Return (what is wrong, how to fix) for one non-empty cell, or None when it parses."""
     if kolom.type == "geheel":
         if INTEGER.match(value):
@@ -134,7 +134,7 @@ def _cell_problem(kolom: Kolom, value: str, codebook_file: str = "het codeboek")
     return None
 
 
-def _dutch_number(kolom: Kolom, value: str) -> tuple[str, tuple[str, str] | None]:
+def _dutch_number(kolom: Column, value: str) -> tuple[str, tuple[str, str] | None]:
     """Turn a number of the Dutch dialect (10.862; 3,19) into the plain form; a point decimal there is refused."""
     if kolom.type not in ("geheel", "decimaal") or not DUTCH_NUMBER.match(value):
         if kolom.type == "decimaal" and DECIMAL.match(value) and "." in value:
@@ -149,7 +149,7 @@ def _dutch_number(kolom: Kolom, value: str) -> tuple[str, tuple[str, str] | None
     return plain, None
 
 
-def _parse(text: str, spec: TabelSpec, naam: str) -> tuple[pd.DataFrame | None, str, list[Probleem]]:
+def _parse(text: str, spec: TableSpec, naam: str) -> tuple[pd.DataFrame | None, str, list[Problem]]:
     """Split the CSV text by the dialect its header line shows; return (frame of strings, separator, problems)."""
     header = text.splitlines()[0] if text.splitlines() else ""
     has = {sep for sep in (PLAIN, DUTCH) if sep in header}
@@ -159,18 +159,18 @@ def _parse(text: str, spec: TabelSpec, naam: str) -> tuple[pd.DataFrame | None, 
             None,
             PLAIN,
             [
-                Probleem(
+                Problem(
                     naam,
                     f"de kopregel bevat {found}, dus het scheidingsteken is niet te bepalen",
-                    f"scheid de kolomnamen met komma's ({','.join(spec.kolomnamen)}) of, zoals "
-                    f"Nederlandse Excel doet, met puntkomma's ({';'.join(spec.kolomnamen)})",
+                    f"scheid de kolomnamen met komma's ({','.join(spec.column_names)}) of, zoals "
+                    f"Nederlandse Excel doet, met puntkomma's ({';'.join(spec.column_names)})",
                     regel=1,
                 )
             ],
         )
     sep = has.pop()
     other = DUTCH if sep == PLAIN else PLAIN
-    problems: list[Probleem] = []
+    problems: list[Problem] = []
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=True)
     try:
@@ -181,7 +181,7 @@ def _parse(text: str, spec: TabelSpec, naam: str) -> tuple[pd.DataFrame | None, 
             None,
             sep,
             [
-                Probleem(
+                Problem(
                     naam,
                     'een aanhalingsteken (") wordt niet afgesloten',
                     f"zet tekst die een {DIALECT_NAMES[sep]} bevat tussen dubbele aanhalingstekens en sluit die af",
@@ -194,7 +194,7 @@ def _parse(text: str, spec: TabelSpec, naam: str) -> tuple[pd.DataFrame | None, 
         if row and len(row) != width:
             hint = f"; deze regel lijkt de {DIALECT_NAMES[other]} te gebruiken" if other in sep.join(row) else ""
             problems.append(
-                Probleem(
+                Problem(
                     naam,
                     f"deze regel heeft {len(row)} velden, de kopregel {width} (scheidingsteken: {DIALECT_NAMES[sep]}, "
                     f"afgeleid uit de kopregel){hint}",
@@ -209,7 +209,7 @@ def _parse(text: str, spec: TabelSpec, naam: str) -> tuple[pd.DataFrame | None, 
     return pd.DataFrame(body, columns=rows[0], dtype="string").astype(str), sep, []
 
 
-def _schema(spec: TabelSpec, jaar: int | None) -> pa.DataFrameSchema:
+def _schema(spec: TableSpec, jaar: int | None) -> pa.DataFrameSchema:
     columns = {}
     for kolom in spec.kolommen:
         checks = []
@@ -225,12 +225,12 @@ def _schema(spec: TabelSpec, jaar: int | None) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, unique=list(spec.sleutel) or None, report_duplicates="all")
 
 
-def codebook_file(spec: TabelSpec) -> str:
+def codebook_file(spec: TableSpec) -> str:
     """Return where a table's codebook entry lives, for messages."""
     return f"data/codebook/{spec.naam}.yml"
 
 
-def _explain(check: str, kolom: Kolom | None, spec: TabelSpec, jaar: int | None) -> tuple[str, str]:
+def _explain(check: str, kolom: Column | None, spec: TableSpec, jaar: int | None) -> tuple[str, str]:
     """Translate a pandera check name into (what is wrong, how to fix) for the analyst."""
     if check.startswith("greater_than_or_equal_to"):
         return _limit_problem(kolom, "min", codebook_file(spec))
@@ -255,14 +255,14 @@ def _explain(check: str, kolom: Kolom | None, spec: TabelSpec, jaar: int | None)
 
 
 def read_table(
-    spec: TabelSpec, path: Path, jaar: int | None, root: Path | None = None
-) -> tuple[pd.DataFrame | None, list[Probleem]]:
+    spec: TableSpec, path: Path, jaar: int | None, root: Path | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read and validate one CSV file against its codebook entry; return the typed frame and every problem."""
     naam = _display(path, root)
     raw = path.read_bytes()
     if not raw.strip():
         return None, [
-            Probleem(naam, "het bestand is leeg", f"zet minstens de kopregel erin: {','.join(spec.kolomnamen)}")
+            Problem(naam, "het bestand is leeg", f"zet minstens de kopregel erin: {','.join(spec.column_names)}")
         ]
     text, problems = _decode(raw, naam)
     if text is None:
@@ -271,13 +271,13 @@ def read_table(
     if frame is None:
         return None, problems
 
-    expected = spec.kolomnamen
+    expected = spec.column_names
     missing = [c for c in expected if c not in frame.columns]
     for column in missing:
         guess = difflib.get_close_matches(column, [c for c in frame.columns if c not in expected], n=1)
         hint = f" (staat er '{guess[0]}' bedoeld?)" if guess else ""
         problems.append(
-            Probleem(
+            Problem(
                 naam,
                 f"kolom '{column}' ontbreekt{hint}",
                 f"de kopregel moet zijn: {','.join(expected)}",
@@ -288,7 +288,7 @@ def read_table(
     for column in frame.columns:
         if column not in expected:
             problems.append(
-                Probleem(
+                Problem(
                     naam,
                     f"kolom '{column}' is onbekend",
                     f"verwijder de kolom of hernoem hem; de kopregel moet zijn: {','.join(expected)}",
@@ -314,9 +314,7 @@ def read_table(
             if problem:
                 bad_rows.add(index)
                 problems.append(
-                    Probleem(
-                        naam, problem[0], problem[1], regel=index + FIRST_DATA_LINE, kolom=kolom.naam, waarde=value
-                    )
+                    Problem(naam, problem[0], problem[1], regel=index + FIRST_DATA_LINE, kolom=kolom.naam, waarde=value)
                 )
         frame[kolom.naam] = values.replace("", pd.NA)
 
@@ -347,7 +345,7 @@ def read_table(
             if value is not None and index in frame.index and case.column in frame.columns:
                 value = str(frame.at[index, case.column])  # as written (plain form), not as typed: 200, not 200.0
             problems.append(
-                Probleem(
+                Problem(
                     naam,
                     fout,
                     oplossing,
@@ -362,13 +360,13 @@ def read_table(
     return (None if problems else typed.reset_index(drop=True)), problems
 
 
-def _empty_value_problems(frame: pd.DataFrame, spec: TabelSpec, naam: str) -> list[Probleem]:
+def _empty_value_problems(frame: pd.DataFrame, spec: TableSpec, naam: str) -> list[Problem]:
     """An empty value needs status ontbreekt: any other status claims a value the row does not have."""
     problems = []
     for kolom in spec.value_columns:
         wrong = frame[kolom.naam].isna() & frame["status"].notna() & (frame["status"] != status.MISSING)
         problems += [
-            Probleem(
+            Problem(
                 naam,
                 f"de cel is leeg, maar de status is '{frame.at[i, 'status']}'; een lege waarde moet status "
                 f"'{status.MISSING}' hebben",
@@ -382,13 +380,13 @@ def _empty_value_problems(frame: pd.DataFrame, spec: TabelSpec, naam: str) -> li
     return problems
 
 
-def _status_problems(frame: pd.DataFrame, naam: str) -> list[Probleem]:
+def _status_problems(frame: pd.DataFrame, naam: str) -> list[Problem]:
     """A value marked onzeker or ontbreekt must say why."""
     if "status" not in frame.columns or "toelichting" not in frame.columns:
         return []
     needs_note = frame["status"].isin([status.UNCERTAIN, status.MISSING]) & frame["toelichting"].isna()
     return [
-        Probleem(
+        Problem(
             naam,
             f"status is '{frame.at[i, 'status']}' maar de toelichting is leeg",
             "schrijf in 'toelichting' waarom de waarde onzeker is of ontbreekt",

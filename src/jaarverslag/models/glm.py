@@ -16,7 +16,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, stats
 
-from jaarverslag.data.population import ModelFout
+from jaarverslag.data.population import ModelError
 
 FAMILIES = ("auto", "poisson", "quasipoisson", "negbin")
 # Pearson chi²/df above this counts as overdispersion (a common rule of thumb; 1 is the Poisson value).
@@ -25,7 +25,7 @@ AUTO_OVERDISPERSED_FAMILY = "quasipoisson"  # what "auto" chooses when the check
 
 
 @dataclass(frozen=True)
-class Dispersie:
+class Dispersion:
     """Result of the overdispersion check on one fitted Poisson model."""
 
     pearson_chi2: float
@@ -34,7 +34,7 @@ class Dispersie:
     drempel: float = DISPERSION_THRESHOLD
 
     @property
-    def schatbaar(self) -> bool:
+    def estimable(self) -> bool:
         """Whether the model has residual degrees of freedom to estimate a dispersion from."""
         return self.df > 0
 
@@ -49,23 +49,23 @@ class Dispersie:
         return float(stats.chi2.sf(self.pearson_chi2, self.df)) if self.df > 0 else math.nan
 
     @property
-    def overgedispergeerd(self) -> bool:
+    def overdispersed(self) -> bool:
         """Whether phi exceeds the threshold (never without degrees of freedom)."""
-        return self.schatbaar and self.phi > self.drempel
+        return self.estimable and self.phi > self.drempel
 
 
-def dispersie_check(result, drempel: float = DISPERSION_THRESHOLD) -> Dispersie:
+def dispersion_check(result, drempel: float = DISPERSION_THRESHOLD) -> Dispersion:
     """Return the Pearson dispersion check of a fitted (Poisson) GLM."""
-    return Dispersie(float(result.pearson_chi2), float(result.deviance), int(round(result.df_resid)), drempel)
+    return Dispersion(float(result.pearson_chi2), float(result.deviance), int(round(result.df_resid)), drempel)
 
 
-def kies_familie(familie: str, dispersie: Dispersie) -> str:
+def choose_family(familie: str, dispersie: Dispersion) -> str:
     """Resolve the requested family: 'auto' becomes Poisson, or quasi-Poisson when overdispersed."""
     if familie not in FAMILIES:
         raise ValueError(f"onbekende modelfamilie {familie!r}; kies uit {', '.join(FAMILIES)}")
     if familie != "auto":
         return familie
-    return AUTO_OVERDISPERSED_FAMILY if dispersie.overgedispergeerd else "poisson"
+    return AUTO_OVERDISPERSED_FAMILY if dispersie.overdispersed else "poisson"
 
 
 def nb_alpha(y: np.ndarray, mu: np.ndarray, df: int) -> float:
@@ -125,7 +125,7 @@ def fit_glm(
     )
 
 
-def kritieke_waarde(betrouwbaarheid: float, df_phi: int | None = None) -> float:
+def critical_value(betrouwbaarheid: float, df_phi: int | None = None) -> float:
     """Return the two-sided critical value: normal, or t with df_phi when the scale was estimated."""
     tail = 1 - (1 - betrouwbaarheid) / 2
     return float(stats.t.ppf(tail, df_phi) if df_phi else stats.norm.ppf(tail))
@@ -133,7 +133,7 @@ def kritieke_waarde(betrouwbaarheid: float, df_phi: int | None = None) -> float:
 
 def verhoudingen(fit: Fit, kolommen: list[str], betrouwbaarheid: float) -> pd.DataFrame:
     """Return exp(coefficient) with its confidence interval and Wald p-value for the named columns."""
-    crit = kritieke_waarde(betrouwbaarheid, fit.df_phi)
+    crit = critical_value(betrouwbaarheid, fit.df_phi)
     b = fit.result.params[kolommen]
     se = fit.result.bse[kolommen]
     z = b / se
@@ -154,7 +154,7 @@ def _indicator(values: pd.Series, level) -> np.ndarray:
     return (values.astype(str).to_numpy() == str(level)).astype(float)
 
 
-def ontwerp_hoofdeffecten(
+def main_effects_design(
     frame: pd.DataFrame,
     factor: str,
     niveaus: list,
@@ -175,7 +175,7 @@ def ontwerp_hoofdeffecten(
     return pd.DataFrame(X, index=frame.index)
 
 
-def ontwerp_per_groep(frame: pd.DataFrame, factor: str, niveaus: list, tijd: str, referentie) -> pd.DataFrame:
+def per_group_design(frame: pd.DataFrame, factor: str, niveaus: list, tijd: str, referentie) -> pd.DataFrame:
     """Return the saturated design: a rate per group in the reference year and a log rate ratio per group and year."""
     X = {}
     for level in niveaus:
@@ -187,7 +187,7 @@ def ontwerp_per_groep(frame: pd.DataFrame, factor: str, niveaus: list, tijd: str
 
 
 @dataclass(frozen=True)
-class Toets:
+class InteractionTest:
     """Test whether the change over the years differs between groups (group × year interaction)."""
 
     statistiek: float  # Poisson likelihood-ratio statistic (deviance difference)
@@ -205,16 +205,16 @@ class Toets:
         return self.p_waarde < 1 - betrouwbaarheid
 
 
-def interactietoets(
+def interaction_test(
     y,
     X0: pd.DataFrame,
     X1: pd.DataFrame,
     exposure,
-    dispersie: Dispersie,
+    dispersie: Dispersion,
     familie: str,
     betrouwbaarheid: float,
     alpha: float = 0.0,
-) -> Toets:
+) -> InteractionTest:
     """Return the likelihood-ratio test of the main-effects model X0 against the per-group model X1."""
     d0 = fit_glm(y, X0, exposure, "poisson").result
     d1 = fit_glm(y, X1, exposure, "poisson").result
@@ -242,16 +242,16 @@ def interactietoets(
         n1 = fit_glm(y, X1, exposure, "negbin", alpha=alpha).result
         lr_nb = max(float(n0.deviance - n1.deviance), 0.0)
         toets.update(statistiek_familie=lr_nb, p_familie=float(stats.chi2.sf(lr_nb, df)))
-    return Toets(**toets)
+    return InteractionTest(**toets)
 
 
-def familie_fit(y, X0, exposure, familie_gevraagd: str) -> tuple[Dispersie, str, float, float]:
+def family_fit(y, X0, exposure, familie_gevraagd: str) -> tuple[Dispersion, str, float, float]:
     """Fit the Poisson main-effects model, check dispersion and return (check, family, phi, alpha)."""
     poisson0 = fit_glm(y, X0, exposure, "poisson").result
-    dispersie = dispersie_check(poisson0)
-    familie = kies_familie(familie_gevraagd, dispersie)
-    if familie in ("quasipoisson", "negbin") and not dispersie.schatbaar:
-        raise ModelFout(
+    dispersie = dispersion_check(poisson0)
+    familie = choose_family(familie_gevraagd, dispersie)
+    if familie in ("quasipoisson", "negbin") and not dispersie.estimable:
+        raise ModelError(
             "De spreiding is niet te schatten: het model heeft geen vrije vrijheidsgraden. "
             "Kies familie 'poisson' of 'auto'."
         )
@@ -261,7 +261,7 @@ def familie_fit(y, X0, exposure, familie_gevraagd: str) -> tuple[Dispersie, str,
 
 
 @dataclass(frozen=True)
-class Diagnostiek:
+class Diagnostics:
     """Residuals and influence of one Poisson main-effects fit, scaled by the dispersion when above 1."""
 
     verwacht: np.ndarray  # fitted counts
@@ -270,9 +270,9 @@ class Diagnostiek:
     phi: float
 
 
-def diagnostiek(y, X: pd.DataFrame, exposure, phi: float = 1.0) -> Diagnostiek:
+def diagnostiek(y, X: pd.DataFrame, exposure, phi: float = 1.0) -> Diagnostics:
     """Return the Pearson residuals and Cook's distances of the Poisson fit of X (scaled by phi when phi > 1)."""
     fit = fit_glm(y, X, exposure, "poisson").result
     resid = np.asarray(fit.resid_pearson, float) / math.sqrt(max(phi, 1.0))
     cooks = np.asarray(fit.get_influence().cooks_distance[0], float) / max(phi, 1.0)
-    return Diagnostiek(np.asarray(fit.fittedvalues, float), resid, cooks, phi)
+    return Diagnostics(np.asarray(fit.fittedvalues, float), resid, cooks, phi)

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jaarverslag.data.population import PER_DUIZEND, ModelFout
+from jaarverslag.data.population import PER_THOUSAND, ModelError
 from jaarverslag.models.glm import (
-    Dispersie,
-    Toets,
-    familie_fit,
+    Dispersion,
+    InteractionTest,
+    critical_value,
+    family_fit,
     fit_glm,
-    interactietoets,
-    kritieke_waarde,
-    ontwerp_hoofdeffecten,
-    ontwerp_per_groep,
+    interaction_test,
+    main_effects_design,
+    per_group_design,
     verhoudingen,
 )
 
@@ -34,7 +34,7 @@ def reference_year(jaar: int, referentiejaar: int) -> int:
 
 
 @dataclass(frozen=True)
-class LeeftijdModel:
+class AgeModel:
     """Growth of help requests per leeftijdsgroep as rate ratios (report year vs reference year)."""
 
     jaar: int
@@ -42,20 +42,20 @@ class LeeftijdModel:
     familie_gevraagd: str
     familie: str
     betrouwbaarheid: float
-    dispersie: Dispersie
+    dispersie: Dispersion
     phi: float
     alpha: float
     # per_groep: leeftijdsgroep, aantal_ref, aantal, bevolking_ref, bevolking, per_1000_ref, per_1000, verhouding,
     # ondergrens, bovengrens, p_waarde, and the Poisson-only interval ondergrens_poisson, bovengrens_poisson
     per_groep: pd.DataFrame
     gemeenschappelijk: pd.Series  # verhouding, ondergrens, bovengrens, p_waarde of the common growth (main effects)
-    toets: Toets
+    toets: InteractionTest
     met_bevolking: bool  # False: counts only (no offset), the ratio is a count ratio
 
 
-def leeftijd_groei(
+def age_growth(
     frame: pd.DataFrame, jaar: int, referentiejaar: int, familie: str = "auto", betrouwbaarheid: float = 0.95
-) -> LeeftijdModel:
+) -> AgeModel:
     """Fit the age-group growth model: Poisson/quasi-Poisson/NB GLM with offset log(bevolking).
 
     frame: one row per leeftijdsgroep and jaar (two years) with columns aantal and bevolking;
@@ -65,23 +65,23 @@ def leeftijd_groei(
     groups = list(dict.fromkeys(data["leeftijdsgroep"].astype(str)))
     years = set(data["jaar"].astype(int))
     if years != {jaar, referentiejaar}:
-        raise ModelFout(f"Voor het model zijn hulpvragen per leeftijdsgroep nodig in {referentiejaar} en {jaar}.")
+        raise ModelError(f"Voor het model zijn hulpvragen per leeftijdsgroep nodig in {referentiejaar} en {jaar}.")
     if len(data) != 2 * len(groups):
-        raise ModelFout("Niet elke leeftijdsgroep heeft in beide jaren precies één aantal.")
+        raise ModelError("Niet elke leeftijdsgroep heeft in beide jaren precies één aantal.")
     met_bevolking = bool(data["bevolking"].notna().all())
     exposure = data["bevolking"].astype(float).to_numpy() if met_bevolking else np.ones(len(data))
     y = data["aantal"].astype(float).to_numpy()
     data["leeftijdsgroep"] = data["leeftijdsgroep"].astype(str)
     data["jaar"] = data["jaar"].astype(int)
-    X0 = ontwerp_hoofdeffecten(data, "leeftijdsgroep", groups, "jaar", referentiejaar)
-    X1 = ontwerp_per_groep(data, "leeftijdsgroep", groups, "jaar", referentiejaar)
-    dispersie, fam, phi, alpha = familie_fit(y, X0, exposure, familie)
+    X0 = main_effects_design(data, "leeftijdsgroep", groups, "jaar", referentiejaar)
+    X1 = per_group_design(data, "leeftijdsgroep", groups, "jaar", referentiejaar)
+    dispersie, fam, phi, alpha = family_fit(y, X0, exposure, familie)
     df_phi = dispersie.df if fam == "quasipoisson" else None
     common = verhoudingen(fit_glm(y, X0, exposure, fam, phi, alpha, df_phi), [f"jaar[{jaar}]"], betrouwbaarheid)
     per = verhoudingen(
         fit_glm(y, X1, exposure, fam, phi, alpha, df_phi), [f"trend[{g}][{jaar}]" for g in groups], betrouwbaarheid
     )
-    toets = interactietoets(y, X0, X1, exposure, dispersie, fam, betrouwbaarheid, alpha)
+    toets = interaction_test(y, X0, X1, exposure, dispersie, fam, betrouwbaarheid, alpha)
 
     wide = data.pivot(index="leeftijdsgroep", columns="jaar", values=["aantal", "bevolking"]).loc[groups]
     table = pd.DataFrame(
@@ -93,8 +93,8 @@ def leeftijd_groei(
             "bevolking": wide[("bevolking", jaar)].astype(float).to_numpy(),
         }
     )
-    table["per_1000_ref"] = table["aantal_ref"] / table["bevolking_ref"] * PER_DUIZEND
-    table["per_1000"] = table["aantal"] / table["bevolking"] * PER_DUIZEND
+    table["per_1000_ref"] = table["aantal_ref"] / table["bevolking_ref"] * PER_THOUSAND
+    table["per_1000"] = table["aantal"] / table["bevolking"] * PER_THOUSAND
     for column in ("verhouding", "ondergrens", "bovengrens", "p_waarde"):
         table[column] = per[column].to_numpy()
     count_only = verhoudingen(
@@ -102,7 +102,7 @@ def leeftijd_groei(
     )  # sampling error of the counts alone, for comparison
     table["ondergrens_poisson"] = count_only["ondergrens"].to_numpy()
     table["bovengrens_poisson"] = count_only["bovengrens"].to_numpy()
-    return LeeftijdModel(
+    return AgeModel(
         jaar,
         referentiejaar,
         familie,
@@ -118,7 +118,7 @@ def leeftijd_groei(
     )
 
 
-def groei_per_soort(
+def growth_per_type(
     per_soort: pd.DataFrame, jaar: int, referentiejaar: int, familie: str = "auto", betrouwbaarheid: float = 0.95
 ) -> pd.DataFrame:
     """Fit the age-group growth model separately per soort; empty when a year lacks the split by type."""
@@ -126,12 +126,12 @@ def groei_per_soort(
     for soort, part in per_soort.groupby("soort", sort=False):
         if set(part["jaar"].astype(int)) != {jaar, referentiejaar}:
             return pd.DataFrame()
-        model = leeftijd_groei(part, jaar, referentiejaar, familie, betrouwbaarheid)
+        model = age_growth(part, jaar, referentiejaar, familie, betrouwbaarheid)
         rows.append(model.per_groep.assign(soort=soort, familie=model.familie))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def verhouding_met_de_hand(
+def ratio_by_hand(
     aantal: float,
     aantal_ref: float,
     bevolking: float,
@@ -142,5 +142,5 @@ def verhouding_met_de_hand(
     """Return the rate ratio and its Wald interval by the closed formula (the worked example)."""
     ratio = (aantal / bevolking) / (aantal_ref / bevolking_ref)
     se = math.sqrt(phi * (1 / aantal + 1 / aantal_ref))
-    z = kritieke_waarde(betrouwbaarheid)
+    z = critical_value(betrouwbaarheid)
     return ratio, ratio * math.exp(-z * se), ratio * math.exp(z * se)

@@ -14,26 +14,26 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from jaarverslag.data.population import band_grenzen, groepeer_leeftijd
+from jaarverslag.data.population import band_bounds, group_ages
 
-OUDEREN_VANAF = 65  # CBS's definition of "ouderen": 65 years and older
+ELDERLY_MIN_AGE = 65  # CBS's definition of "ouderen": 65 years and older
 OUDEREN_PERIODE = (2023, 2040)  # seed 001 §3: the share of elderly in Twente grows by about a third in this period
-NZA_NORM_PATIENTEN_PER_FTE = 2095  # seed 001 §2 and §4: registered patients per full-time GP (NZa norm)
-DREMPELS_PCT = (10, 25)  # the pressure thresholds the board asked for: 10% and 25% above today's level
+NZA_NORM_PATIENTS_PER_FTE = 2095  # seed 001 §2 and §4: registered patients per full-time GP (NZa norm)
+THRESHOLDS_PCT = (10, 25)  # the pressure thresholds the board asked for: 10% and 25% above today's level
 SCENARIOS = ("laag", "midden", "hoog")  # laag = least pressure, hoog = most pressure
 # Which parameter of a laag/midden/hoog triple each scenario takes: a higher value raises pressure,
 # except for the inflow share, where a higher value lowers it.
-GRENS_MEER_DRUK = {"laag": "_min_pct", "midden": "_pct", "hoog": "_max_pct"}
-GRENS_MINDER_DRUK = {"laag": "_max_pct", "midden": "_pct", "hoog": "_min_pct"}
-TREND_GRENS = {"laag": "ondergrens", "midden": "verhouding", "hoog": "bovengrens"}  # columns of the age model
-GEEN_TREND = "geen"  # the rates per inhabitant stay at the report year's level
-TREND_KOLOMMEN = ("verhouding", "ondergrens", "bovengrens")
-INDEX_BASIS = 100  # the pressure index of the base year
+BOUNDS_MORE_PRESSURE = {"laag": "_min_pct", "midden": "_pct", "hoog": "_max_pct"}
+BOUNDS_LESS_PRESSURE = {"laag": "_max_pct", "midden": "_pct", "hoog": "_min_pct"}
+TREND_BOUND = {"laag": "ondergrens", "midden": "verhouding", "hoog": "bovengrens"}  # columns of the age model
+NO_TREND = "geen"  # the rates per inhabitant stay at the report year's level
+TREND_COLUMNS = ("verhouding", "ondergrens", "bovengrens")
+INDEX_BASE = 100  # the pressure index of the base year
 THRESHOLD_TOLERANCE = 1e-9  # a threshold counts as reached when the index is this close below it
 
 # Defaults of the notebook's parameters cell (the default scenario). tests/test_vooruitblik.py checks the
 # cell repeats these values, so the page can say which parameters differ from the default scenario.
-STANDAARD = {
+DEFAULTS = {
     "tot_jaar": 2040,
     "ouderen_groei_pct": 33.3,
     "ouderen_groei_min_pct": 25.0,
@@ -65,24 +65,24 @@ class ProjectionError(ValueError):
 # --- the arithmetic (unit-tested on hand-computed cases) ----------------------------------------------------
 
 
-def jaarfactor(verandering_pct: float, jaren: int) -> float:
+def yearly_factor(verandering_pct: float, jaren: int) -> float:
     """Return the constant yearly growth factor that compounds to verandering_pct over jaren years."""
     if jaren <= 0:
         raise ProjectionError("period", jaren=jaren)
     return (1 + verandering_pct / 100) ** (1 / jaren)
 
 
-def uitstroom_per_jaar(uitstroom_pct: float, jaren: int) -> float:
+def uitstroom_per_year(uitstroom_pct: float, jaren: int) -> float:
     """Return the yearly share leaving, when uitstroom_pct of a group leaves within jaren years."""
-    return 1 - jaarfactor(-uitstroom_pct, jaren)
+    return 1 - yearly_factor(-uitstroom_pct, jaren)
 
 
-def is_oud(band: str) -> bool:
+def is_elderly(band: str) -> bool:
     """Return whether a CBS age band lies wholly at or above OUDEREN_VANAF."""
-    return band_grenzen(band)[0] >= OUDEREN_VANAF
+    return band_bounds(band)[0] >= ELDERLY_MIN_AGE
 
 
-def projecteer_bevolking(
+def project_bevolking(
     basis: pd.DataFrame,
     groei: dict[str, float],
     prognose_jaren: int,
@@ -102,8 +102,8 @@ def projecteer_bevolking(
     ontbreekt = sorted(set(basis["gemeente"]) - set(groei))
     if ontbreekt:
         raise ProjectionError("no_growth", gemeenten=ontbreekt)
-    oud = basis["leeftijdsgroep"].map(is_oud)
-    aandeel_factor = jaarfactor(ouderen_groei_pct, OUDEREN_PERIODE[1] - OUDEREN_PERIODE[0])
+    oud = basis["leeftijdsgroep"].map(is_elderly)
+    aandeel_factor = yearly_factor(ouderen_groei_pct, OUDEREN_PERIODE[1] - OUDEREN_PERIODE[0])
     delen = []
     for gemeente, rijen in basis.groupby("gemeente", sort=True):
         oude_band = oud.loc[rijen.index]
@@ -111,7 +111,7 @@ def projecteer_bevolking(
         mix_oud = rijen["inwoners"].where(oude_band, 0) / rijen.loc[oude_band, "inwoners"].sum()
         mix_jong = rijen["inwoners"].where(~oude_band, 0) / rijen.loc[~oude_band, "inwoners"].sum()
         aandeel_basis = rijen.loc[oude_band, "inwoners"].sum() / totaal
-        totaal_factor = jaarfactor(groei[gemeente], prognose_jaren)
+        totaal_factor = yearly_factor(groei[gemeente], prognose_jaren)
         for jaar in range(basisjaar, tot_jaar + 1):
             stap = jaar - basisjaar
             totaal_jaar = totaal * totaal_factor**stap
@@ -132,7 +132,7 @@ def projecteer_bevolking(
     return pd.concat(delen, ignore_index=True)
 
 
-def capaciteit(start: float, uitstroom_jaar: float, instroom_jaar: float, basisjaar: int, tot_jaar: int) -> pd.Series:
+def capacity(start: float, uitstroom_jaar: float, instroom_jaar: float, basisjaar: int, tot_jaar: int) -> pd.Series:
     """Return the GP pool per year: each year a share leaves and a fixed number of newly trained GPs joins."""
     waarden, pool = [], float(start)
     for _ in range(basisjaar, tot_jaar + 1):
@@ -141,9 +141,9 @@ def capaciteit(start: float, uitstroom_jaar: float, instroom_jaar: float, basisj
     return pd.Series(waarden, index=pd.RangeIndex(basisjaar, tot_jaar + 1, name="jaar"), name="huisartsen")
 
 
-def drempeljaar(index: pd.Series, drempel_pct: float) -> int | None:
+def threshold_year(index: pd.Series, drempel_pct: float) -> int | None:
     """Return the first year whose pressure index (base year = 100) is at least 100 + drempel_pct, else None."""
-    boven = index[index >= INDEX_BASIS + drempel_pct - THRESHOLD_TOLERANCE]
+    boven = index[index >= INDEX_BASE + drempel_pct - THRESHOLD_TOLERANCE]
     return None if boven.empty else int(boven.index[0])
 
 
@@ -152,7 +152,7 @@ def trend_factor(verhouding: float, stap: int, trend_jaren: int) -> float:
     return verhouding ** min(stap, trend_jaren)
 
 
-def evenwicht(instroom_jaar: float, uitstroom_jaar: float) -> float:
+def equilibrium(instroom_jaar: float, uitstroom_jaar: float) -> float:
     """Return the pool size at which yearly outflow equals the yearly inflow."""
     return instroom_jaar / uitstroom_jaar
 
@@ -161,7 +161,7 @@ def evenwicht(instroom_jaar: float, uitstroom_jaar: float) -> float:
 
 
 @dataclass(frozen=True)
-class Aannames:
+class Assumptions:
     """One scenario's assumptions, each resolved to a single value."""
 
     ouderen_groei_pct: float
@@ -171,7 +171,7 @@ class Aannames:
     instroom_aandeel_pct: float
 
 
-def gemeente_groei(prognose: pd.DataFrame, groei_onbekend_pct: float, marge_pct: float) -> pd.DataFrame:
+def gemeente_growth(prognose: pd.DataFrame, groei_onbekend_pct: float, marge_pct: float) -> pd.DataFrame:
     """Return per gemeente the change of the total (laag, midden, hoog) and where each value came from.
 
     Columns: gemeente, laag, midden, hoog, uit_prognose (the central value is the forecast's, not the
@@ -199,30 +199,30 @@ def gemeente_groei(prognose: pd.DataFrame, groei_onbekend_pct: float, marge_pct:
     return pd.DataFrame(rijen)
 
 
-def scenario_aannames(p: dict, groei: pd.DataFrame) -> dict[str, Aannames]:
+def scenario_assumptions(p: dict, groei: pd.DataFrame) -> dict[str, Assumptions]:
     """Return the three scenarios: laag takes the bounds with the least pressure, hoog those with the most."""
     return {
-        s: Aannames(
-            ouderen_groei_pct=p["ouderen_groei" + GRENS_MEER_DRUK[s]],
+        s: Assumptions(
+            ouderen_groei_pct=p["ouderen_groei" + BOUNDS_MORE_PRESSURE[s]],
             groei=dict(zip(groei["gemeente"], groei[s])),
-            trend=TREND_GRENS[s] if p["trend_leeftijd"] else GEEN_TREND,
-            uitstroom_pct=p["uitstroom" + GRENS_MEER_DRUK[s]],
-            instroom_aandeel_pct=p["instroom_aandeel" + GRENS_MINDER_DRUK[s]],
+            trend=TREND_BOUND[s] if p["trend_leeftijd"] else NO_TREND,
+            uitstroom_pct=p["uitstroom" + BOUNDS_MORE_PRESSURE[s]],
+            instroom_aandeel_pct=p["instroom_aandeel" + BOUNDS_LESS_PRESSURE[s]],
         )
         for s in SCENARIOS
     }
 
 
-def afwijkend(p: dict) -> list[str]:
+def non_default(p: dict) -> list[str]:
     """Return the names of the parameters that differ from the default scenario."""
-    return [k for k, standaard in STANDAARD.items() if p.get(k) != standaard]
+    return [k for k, standaard in DEFAULTS.items() if p.get(k) != standaard]
 
 
 # --- the base year and the projection -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Basis:
+class Baseline:
     """What the projection starts from: the report year's rates, population and GPs."""
 
     jaar: int
@@ -239,7 +239,7 @@ class Basis:
     opmerkingen: list[str] = field(default_factory=list)  # notes on the base year, for the page
 
 
-def groei_per_jaar(basis: Basis) -> pd.DataFrame:
+def growth_per_year(basis: Baseline) -> pd.DataFrame:
     """Return the age model's rate ratios per year: the model's own when it compares with the year before.
 
     A model against an earlier reference year measures the change over several years; its ratios
@@ -248,7 +248,7 @@ def groei_per_jaar(basis: Basis) -> pd.DataFrame:
     jaren = basis.jaar - basis.groei_referentiejaar
     per_jaar = basis.groei_model.copy()
     if jaren != 1:
-        for kolom in TREND_KOLOMMEN:
+        for kolom in TREND_COLUMNS:
             per_jaar[kolom] = per_jaar[kolom] ** (1 / jaren)
     return per_jaar
 
@@ -257,36 +257,36 @@ def groei_per_jaar(basis: Basis) -> pd.DataFrame:
 class Vooruitblik:
     """The three scenarios year by year, and the years in which pressure passes the thresholds."""
 
-    basis: Basis
+    basis: Baseline
     parameters: dict
     groei: pd.DataFrame  # per gemeente: laag, midden, hoog, uit_prognose, eigen_interval
-    aannames: dict[str, Aannames]  # per scenario
+    aannames: dict[str, Assumptions]  # per scenario
     projectie: pd.DataFrame  # scenario, jaar, bevolking, ouderen_aandeel, hulpvragen, consulteenheden,
     #                          huisartsen, nza_fte, druk, druk_index
     drempels: pd.DataFrame  # scenario, drempel_pct, jaar (or NA)
     instroom: dict[str, float]  # scenario -> newly trained GPs joining per year
 
 
-def projecteer(basis: Basis, p: dict) -> Vooruitblik:
+def run_projection(basis: Baseline, p: dict) -> Vooruitblik:
     """Run the three scenarios from the base year to p['tot_jaar'] (parameters already checked)."""
-    groei = gemeente_groei(basis.prognose, p["groei_onbekend_pct"], p["bevolking_marge_pct"])
-    scenarios = scenario_aannames(p, groei)
+    groei = gemeente_growth(basis.prognose, p["groei_onbekend_pct"], p["bevolking_marge_pct"])
+    scenarios = scenario_assumptions(p, groei)
     groepen = list(basis.tarieven["leeftijdsgroep"])
     aantal_basis = basis.tarieven.set_index("leeftijdsgroep")
-    trend = groei_per_jaar(basis).set_index("leeftijdsgroep") if p["trend_leeftijd"] else None
+    trend = growth_per_year(basis).set_index("leeftijdsgroep") if p["trend_leeftijd"] else None
     delen, drempels, instroom = [], [], {}
     for naam, a in scenarios.items():
-        bev = projecteer_bevolking(
+        bev = project_bevolking(
             basis.bevolking, a.groei, basis.prognose_jaren, a.ouderen_groei_pct, basis.jaar, p["tot_jaar"]
         )
-        bev["oud"] = bev["leeftijdsgroep"].map(is_oud)
-        bev = groepeer_leeftijd(bev, groepen)
+        bev["oud"] = bev["leeftijdsgroep"].map(is_elderly)
+        bev = group_ages(bev, groepen)
         per_groep = bev.groupby(["jaar", "groep"])["inwoners"].sum().unstack("groep")[groepen]
         rijen = []
         for jaar, inwoners in per_groep.iterrows():
             stap = jaar - basis.jaar
             factor = pd.Series(1.0, index=groepen)
-            if a.trend != GEEN_TREND:
+            if a.trend != NO_TREND:
                 factor = trend[a.trend].map(lambda v, stap=stap: trend_factor(v, stap, p["trend_jaren"]))[groepen]
             # rate × projected population = base count × population growth of the age group (× rate trend)
             relatief = inwoners / per_groep.loc[basis.jaar] * factor
@@ -303,21 +303,21 @@ def projecteer(basis: Basis, p: dict) -> Vooruitblik:
             )
         frame = pd.DataFrame(rijen)
         instroom[naam] = basis.aios / p["opleidingsduur_jaren"] * a.instroom_aandeel_pct / 100
-        pool = capaciteit(
+        pool = capacity(
             basis.pool,
-            uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"]),
+            uitstroom_per_year(a.uitstroom_pct, p["uitstroom_jaren"]),
             instroom[naam],
             basis.jaar,
             p["tot_jaar"],
         )
         frame["huisartsen"] = pool.to_numpy()
-        frame["nza_fte"] = frame["bevolking"] / NZA_NORM_PATIENTEN_PER_FTE
+        frame["nza_fte"] = frame["bevolking"] / NZA_NORM_PATIENTS_PER_FTE
         frame["druk"] = frame["hulpvragen"] / frame["huisartsen"]
-        frame["druk_index"] = INDEX_BASIS * frame["druk"] / frame["druk"].iloc[0]
+        frame["druk_index"] = INDEX_BASE * frame["druk"] / frame["druk"].iloc[0]
         frame.insert(0, "scenario", naam)
         delen.append(frame)
         index = frame.set_index("jaar")["druk_index"]
-        drempels += [{"scenario": naam, "drempel_pct": d, "jaar": drempeljaar(index, d)} for d in DREMPELS_PCT]
+        drempels += [{"scenario": naam, "drempel_pct": d, "jaar": threshold_year(index, d)} for d in THRESHOLDS_PCT]
     return Vooruitblik(
         basis,
         dict(p),

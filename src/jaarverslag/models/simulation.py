@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def simuleer_tellingen(mu: np.ndarray, seed: int, phi: float = 1.0) -> np.ndarray:
+def simulate_counts(mu: np.ndarray, seed: int, phi: float = 1.0) -> np.ndarray:
     """Draw counts with mean mu: Poisson (phi=1) or gamma-Poisson with variance phi*mu (phi>1)."""
     rng = np.random.default_rng(seed)
     mu = np.asarray(mu, float)

@@ -19,7 +19,7 @@ FIGURE_DPI = 110
 SOURCE_PREFIX = "Bron: "
 
 
-def stijl() -> None:
+def apply_style() -> None:
     """Apply the book's chart style."""
     sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.15)
     plt.rcParams.update(
@@ -37,7 +37,7 @@ def bron(fig, tekst: str) -> None:
     fig.text(0.01, 0.005, SOURCE_PREFIX + tekst, fontsize=9, color="#444444", ha="left", va="bottom")
 
 
-def figuur_html(fig, naam: str, alt: str, bijschrift: str, map: Path | None = None) -> HTML:
+def figure_html(fig, naam: str, alt: str, bijschrift: str, map: Path | None = None) -> HTML:
     """Save the figure as PNG beside the executed notebook and return an HTML figure with alt text.
 
     Sphinx cannot paste Markdown across pages, so chapter pages glue this HTML; the build

@@ -127,13 +127,13 @@ def myst_escape(text) -> str:
     return _MYST_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def begrippen_pagina(root: Path | None = None) -> str:
+def glossary_page(root: Path | None = None) -> str:
     """Return the glossary page (a Jupyter Book glossary) from data/referentie/begrippen.csv."""
-    from jaarverslag.data.load import beschikbaar, lees_tabel
+    from jaarverslag.data.load import is_available, load_table
 
-    if not beschikbaar("begrippen", None, root):
+    if not is_available("begrippen", None, root):
         return GLOSSARY_INTRO + "*De begrippenlijst (data/referentie/begrippen.csv) is niet beschikbaar.*\n"
-    terms = lees_tabel("begrippen", None, root).sort_values("afkorting", key=lambda s: s.str.lower())
+    terms = load_table("begrippen", None, root).sort_values("afkorting", key=lambda s: s.str.lower())
     lines = [GLOSSARY_INTRO, "```{glossary}"]
     for row in terms.itertuples(index=False):
         lines.append(row.afkorting)  # a term line is a label, not markup; the codebook keeps it plain text

@@ -23,7 +23,7 @@ def getal(value, decimalen: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def procent(value, decimalen: int = 1) -> str:
+def percent(value, decimalen: int = 1) -> str:
     """Format a percentage (already in 0–100) as '3,2%'."""
     return MISSING_TEXT if _is_missing(value) else f"{getal(value, decimalen)}%"
 
@@ -52,7 +52,7 @@ def printed_decimals(value) -> int:
 
 def printed_percent(value) -> str:
     """Format a percentage with the decimals it was printed with: '98%', '98,7%', '99,09%'; missing says so."""
-    return SOURCE_MISSING_TEXT if _is_missing(value) else procent(value, printed_decimals(value))
+    return SOURCE_MISSING_TEXT if _is_missing(value) else percent(value, printed_decimals(value))
 
 
 def percentage_points(value) -> str:

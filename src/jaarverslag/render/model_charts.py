@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from jaarverslag.models.glm import Diagnostiek
-from jaarverslag.models.leeftijd import LeeftijdModel
-from jaarverslag.models.zorgconsumptie import AFSTAND_EENHEID_KM, ConsumptieModel, Funnel
+from jaarverslag.models.glm import Diagnostics
+from jaarverslag.models.leeftijd import AgeModel
+from jaarverslag.models.zorgconsumptie import DISTANCE_UNIT_KM, ConsumptionModel, Funnel
 from jaarverslag.render import charts, fmt
-from jaarverslag.render.model_text import INSIDE_LIMITS, rr_tekst, trechter_oordeel, verandering_tekst
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.model_text import INSIDE_LIMITS, change_text, funnel_verdict, rr_text
+from jaarverslag.render.text import join_list
 
 DIAGNOSTIC_TOP = 10  # influence chart shows the observations with the largest Cook's distance
 LABEL_OFFSETS = (
@@ -33,7 +33,7 @@ LABEL_OFFSETS = (
 )
 
 
-def label_punten(ax, xs, ys, namen, fontsize: int = 8) -> None:
+def label_points(ax, xs, ys, namen, fontsize: int = 8) -> None:
     """Label scatter points, trying a few offsets per label so that no two labels overlap or leave the axes."""
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -56,7 +56,7 @@ def label_punten(ax, xs, ys, namen, fontsize: int = 8) -> None:
             )
 
 
-def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = None):
+def funnel_chart(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = None):
     """Return the funnel plot (rate per 1,000 against inhabitants) and its alt text (limits: the funnel's own)."""
     pct_labels = pct_labels or f.limieten
     pal = sns.color_palette(charts.PALETTE)
@@ -64,7 +64,7 @@ def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = 
     g = f.grenzen
     styles = {pct_labels[0]: "--", pct_labels[-1]: "-"}
     for p in pct_labels:
-        label = f"{fmt.procent(p * 100, 1 if p * 100 % 1 else 0)}-grens"
+        label = f"{fmt.percent(p * 100, 1 if p * 100 % 1 else 0)}-grens"
         ax.plot(g["inwoners"], g[f"boven_{p}"], color=pal[0], ls=styles.get(p, ":"), lw=1.2, label=label)
         ax.plot(g["inwoners"], g[f"onder_{p}"], color=pal[0], ls=styles.get(p, ":"), lw=1.2)
     if f.aangepast:
@@ -75,7 +75,7 @@ def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = 
             color="#999999",
             ls=":",
             lw=1,
-            label=f"{fmt.procent(pct_labels[-1] * 100, 1)}-grens zonder correctie",
+            label=f"{fmt.percent(pct_labels[-1] * 100, 1)}-grens zonder correctie",
         )
         ax.plot(g["inwoners"], f.regionaal_per_1000 - half, color="#999999", ls=":", lw=1)
     ax.axhline(
@@ -94,12 +94,12 @@ def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = 
     ax.legend(loc="lower right", fontsize=8)
     charts.bron(fig, bron)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    label_punten(ax, p["inwoners"], p["per_1000"], p["gemeente"])
-    buiten = p[(trechter_oordeel(f) != INSIDE_LIMITS).to_numpy()]
+    label_points(ax, p["inwoners"], p["per_1000"], p["gemeente"])
+    buiten = p[(funnel_verdict(f) != INSIDE_LIMITS).to_numpy()]
     alt = (
         f"Trechtergrafiek: consulteenheden per 1.000 inwoners per gemeente in {f.jaar} tegen het aantal inwoners, "
         f"met het regiogemiddelde {fmt.getal(f.regionaal_per_1000, 0)} en controlegrenzen "
-        f"{opsomming([fmt.procent(q * 100, 1) for q in pct_labels])}"
+        f"{join_list([fmt.percent(q * 100, 1) for q in pct_labels])}"
         + (f", verbreed voor overdispersie (φ = {fmt.getal(f.phi_overdispersie, 0)})" if f.aangepast else "")
         + ". "
         + (
@@ -116,7 +116,7 @@ def funnel_grafiek(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = 
     return fig, alt
 
 
-def trend_grafiek(model: ConsumptieModel, bron: str):
+def trend_chart(model: ConsumptionModel, bron: str):
     """Return a line chart of consulteenheden per 1,000 per gemeente over the years, and its alt text."""
     data = model.fitted
     fig, ax = plt.subplots(figsize=(9, 5.2))
@@ -145,14 +145,14 @@ def trend_grafiek(model: ConsumptieModel, bron: str):
     return fig, alt
 
 
-def afstand_grafiek(model: ConsumptieModel, bron: str):
+def distance_chart(model: ConsumptionModel, bron: str):
     """Return a scatter of the report year's rate against distance with the fitted decay curve, and alt text."""
     a = model.afstand
     d = model.fitted[model.fitted["jaar"] == model.jaar].merge(a.afstanden, on="gemeente")
     pal = sns.color_palette(charts.PALETTE)
     fig, ax = plt.subplots(figsize=(9, 5))
     ax.scatter(d["afstand_km"], d["per_1000"], color=pal[0], s=40, zorder=3, label=f"gemeente, {model.jaar}")
-    beta = math.log(a.per_eenheid["verhouding"]) / AFSTAND_EENHEID_KM
+    beta = math.log(a.per_eenheid["verhouding"]) / DISTANCE_UNIT_KM
     # Curve through the rate-weighted centre of the report year: log-linear decay with the fitted slope.
     centre = np.log(d["per_1000"]).mean() - beta * d["afstand_km"].mean()
     grid = np.linspace(0, d["afstand_km"].max() * 1.1, 100)
@@ -161,7 +161,7 @@ def afstand_grafiek(model: ConsumptieModel, bron: str):
         np.exp(centre + beta * grid),
         color=pal[1],
         lw=1.5,
-        label=f"model: {verandering_tekst(a.per_eenheid['verhouding'])} per {AFSTAND_EENHEID_KM} km",
+        label=f"model: {change_text(a.per_eenheid['verhouding'])} per {DISTANCE_UNIT_KM} km",
     )
     ax.set_xlabel("Hemelsbrede afstand van het zwaartepunt van de gemeente tot de dichtstbijzijnde spoedpost (km)")
     ax.xaxis.set_major_locator(mticker.MultipleLocator(5))
@@ -171,19 +171,19 @@ def afstand_grafiek(model: ConsumptieModel, bron: str):
     ax.legend(loc="upper right", fontsize=8)
     charts.bron(fig, bron)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    label_punten(ax, d["afstand_km"], d["per_1000"], d["gemeente"])
+    label_points(ax, d["afstand_km"], d["per_1000"], d["gemeente"])
     pct = int(round(model.betrouwbaarheid * 100))
     alt = (
         f"Spreidingsdiagram van consulteenheden per 1.000 inwoners tegen de afstand tot de spoedpost per gemeente "
-        f"in {model.jaar}, met de modellijn. Per {AFSTAND_EENHEID_KM} km is de verhouding "
-        f"{rr_tekst(a.per_eenheid['verhouding'], a.per_eenheid['ondergrens'], a.per_eenheid['bovengrens'], pct)}. "
+        f"in {model.jaar}, met de modellijn. Per {DISTANCE_UNIT_KM} km is de verhouding "
+        f"{rr_text(a.per_eenheid['verhouding'], a.per_eenheid['ondergrens'], a.per_eenheid['bovengrens'], pct)}. "
         f"Dichtbij: Hengelo en Enschede; het verst: "
         f"{d.sort_values('afstand_km').iloc[-1].gemeente} ({fmt.getal(d['afstand_km'].max(), 0)} km)."
     )
     return fig, alt
 
 
-def leeftijd_grafiek(model: LeeftijdModel, bron: str):
+def age_chart(model: AgeModel, bron: str):
     """Return a two-panel chart (rates per 1,000 in both years; rate ratios with intervals) and its alt text."""
     t = model.per_groep
     pal = sns.color_palette(charts.PALETTE)
@@ -217,7 +217,7 @@ def leeftijd_grafiek(model: LeeftijdModel, bron: str):
     ax2.axvline(model.gemeenschappelijk["verhouding"], color=pal[3], ls="--", lw=1.2, label="alle leeftijden samen")
     ax2.set_yticks(y, t["leeftijdsgroep"])
     ax2.set_xlabel(
-        f"Verhouding {model.jaar} / {model.referentiejaar} ({fmt.procent(model.betrouwbaarheid * 100, 0)}-interval)"
+        f"Verhouding {model.jaar} / {model.referentiejaar} ({fmt.percent(model.betrouwbaarheid * 100, 0)}-interval)"
     )
     ax2.set_title("Verandering per leeftijdsgroep")
     ax2.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: fmt.getal(v, 2)))
@@ -238,7 +238,7 @@ def leeftijd_grafiek(model: LeeftijdModel, bron: str):
     return fig, alt
 
 
-def per_soort_grafiek(tabel: pd.DataFrame, jaar: int, bron: str):
+def per_type_chart(tabel: pd.DataFrame, jaar: int, bron: str):
     """Return a grouped bar chart of help requests per 1,000 by age group and type, and its alt text."""
     long = tabel.melt(id_vars="Leeftijdsgroep", var_name="Soort", value_name="per_1000")
     fig, ax = plt.subplots(figsize=(9, 4.5))
@@ -260,7 +260,7 @@ def per_soort_grafiek(tabel: pd.DataFrame, jaar: int, bron: str):
     return fig, alt
 
 
-def diagnostiek_grafiek(d: Diagnostiek, labels: list[str], titel: str, bron: str):
+def diagnostics_chart(d: Diagnostics, labels: list[str], titel: str, bron: str):
     """Return a residual and influence chart of a Poisson main-effects model, and its alt text."""
     resid, cooks, phi = d.residu, d.cook, d.phi
     pal = sns.color_palette(charts.PALETTE)

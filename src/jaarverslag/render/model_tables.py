@@ -7,33 +7,33 @@ import math
 
 import pandas as pd
 
-from jaarverslag.data.metrics import CONSULTEENHEID_GEWICHT, weighted_consulteenheden
-from jaarverslag.data.population import PER_DUIZEND
-from jaarverslag.models.glm import kritieke_waarde
-from jaarverslag.models.leeftijd import LeeftijdModel, verhouding_met_de_hand
-from jaarverslag.models.zorgconsumptie import ConsumptieModel
+from jaarverslag.data.metrics import CONSULTEENHEID_WEIGHTS, weighted_consulteenheden
+from jaarverslag.data.population import PER_THOUSAND
+from jaarverslag.models.glm import critical_value
+from jaarverslag.models.leeftijd import AgeModel, ratio_by_hand
+from jaarverslag.models.zorgconsumptie import ConsumptionModel
 from jaarverslag.render import fmt
-from jaarverslag.render.model_text import trechter_oordeel
+from jaarverslag.render.model_text import funnel_verdict
 
 
-def tabel_opmaak(decimalen: dict[str, int]) -> dict:
+def table_formatters(decimalen: dict[str, int]) -> dict:
     """Return formatters that print the named columns with the given decimals."""
-    return {k: functools.partial(_getal, decimalen=d) for k, d in decimalen.items()}
+    return {k: functools.partial(_number, decimalen=d) for k, d in decimalen.items()}
 
 
-def _getal(value, decimalen: int) -> str:
+def _number(value, decimalen: int) -> str:
     return fmt.getal(value, decimalen)
 
 
-def parameter_tabel(parameters: dict[str, tuple[object, str]]) -> pd.DataFrame:
+def parameter_table(parameters: dict[str, tuple[object, str]]) -> pd.DataFrame:
     """Return the table of modelling choices shown on the page (name, value, meaning)."""
     return pd.DataFrame([{"Keuze": k, "Waarde": str(v), "Betekenis": uitleg} for k, (v, uitleg) in parameters.items()])
 
 
-def leeftijd_tabel(model: LeeftijdModel) -> pd.DataFrame:
+def age_table(model: AgeModel) -> pd.DataFrame:
     """Return the age model's table for the page (Dutch column names, unrounded numbers)."""
     t = model.per_groep
-    pct = fmt.procent(model.betrouwbaarheid * 100, 0)
+    pct = fmt.percent(model.betrouwbaarheid * 100, 0)
     frame = pd.DataFrame(
         {
             "Leeftijd": t["leeftijdsgroep"].to_numpy(),
@@ -50,49 +50,49 @@ def leeftijd_tabel(model: LeeftijdModel) -> pd.DataFrame:
     return frame
 
 
-def leeftijd_tabel_opmaak(model: LeeftijdModel) -> dict:
+def age_table_formatters(model: AgeModel) -> dict:
     """Return the per-column formatters of the age model's page table."""
     two = lambda v: fmt.getal(v, 2)  # noqa: E731
     one = lambda v: fmt.getal(v, 1)  # noqa: E731
-    pct = fmt.procent(model.betrouwbaarheid * 100, 0)
+    pct = fmt.percent(model.betrouwbaarheid * 100, 0)
     out = {"Verhouding": two, f"{pct}-interval van": two, "tot": two}
     if model.met_bevolking:
         out.update({f"Per 1.000 {model.referentiejaar}": one, f"Per 1.000 {model.jaar}": one})
     return out
 
 
-def niveau_tabel(tellingen: pd.DataFrame, jaar: int) -> pd.DataFrame:
+def level_table(tellingen: pd.DataFrame, jaar: int) -> pd.DataFrame:
     """Return help requests and the rate per 1,000 per leeftijdsgroep for one year (when no comparison is possible)."""
     t = tellingen[tellingen["jaar"] == jaar]
     return pd.DataFrame(
         {
             "Leeftijd": t["leeftijdsgroep"].to_numpy(),
             f"Aantal {jaar}": t["aantal"].to_numpy(),
-            f"Per 1.000 {jaar}": (t["aantal"] / t["bevolking"] * PER_DUIZEND).to_numpy(),
+            f"Per 1.000 {jaar}": (t["aantal"] / t["bevolking"] * PER_THOUSAND).to_numpy(),
         }
     )
 
 
-def per_soort_tabel(per_soort: pd.DataFrame, jaar: int) -> pd.DataFrame:
+def per_type_table(per_soort: pd.DataFrame, jaar: int) -> pd.DataFrame:
     """Return help requests per 1,000 inhabitants per leeftijdsgroep and soort for one year (wide)."""
     t = per_soort[per_soort["jaar"] == jaar].copy()
-    t["per_1000"] = t["aantal"] / t["bevolking"] * PER_DUIZEND
+    t["per_1000"] = t["aantal"] / t["bevolking"] * PER_THOUSAND
     wide = t.pivot(index="leeftijdsgroep", columns="soort", values="per_1000")
     wide = wide.loc[list(dict.fromkeys(t["leeftijdsgroep"]))]
-    order = [s for s in CONSULTEENHEID_GEWICHT if s in wide.columns] + [
-        s for s in wide.columns if s not in CONSULTEENHEID_GEWICHT
+    order = [s for s in CONSULTEENHEID_WEIGHTS if s in wide.columns] + [
+        s for s in wide.columns if s not in CONSULTEENHEID_WEIGHTS
     ]
     wide = wide[order].reset_index().rename(columns={"leeftijdsgroep": "Leeftijdsgroep"})
     wide.columns.name = None
     return wide
 
 
-def leeftijd_voorbeeld(model: LeeftijdModel, groep: str) -> pd.DataFrame:
+def age_example(model: AgeModel, groep: str) -> pd.DataFrame:
     """Return the worked example (rate ratio of one age group by hand) as steps with their results."""
     r = model.per_groep.set_index("leeftijdsgroep").loc[groep]
     pct = int(round(model.betrouwbaarheid * 100))
-    z = kritieke_waarde(model.betrouwbaarheid)
-    ratio, lo, hi = verhouding_met_de_hand(r.aantal, r.aantal_ref, r.bevolking, r.bevolking_ref, model.betrouwbaarheid)
+    z = critical_value(model.betrouwbaarheid)
+    ratio, lo, hi = ratio_by_hand(r.aantal, r.aantal_ref, r.bevolking, r.bevolking_ref, model.betrouwbaarheid)
     se = math.sqrt(1 / r.aantal + 1 / r.aantal_ref)
     j, k = model.jaar, model.referentiejaar
     steps = [
@@ -133,7 +133,7 @@ def leeftijd_voorbeeld(model: LeeftijdModel, groep: str) -> pd.DataFrame:
         ),
     ]
     if model.familie == "quasipoisson":
-        zt = kritieke_waarde(model.betrouwbaarheid, model.dispersie.df)
+        zt = critical_value(model.betrouwbaarheid, model.dispersie.df)
         se_q = se * math.sqrt(model.phi)
         steps.append(
             (
@@ -150,11 +150,11 @@ def leeftijd_voorbeeld(model: LeeftijdModel, groep: str) -> pd.DataFrame:
 # --- consumption model ---------------------------------------------------------------------------------
 
 
-def gemeente_tabel(model: ConsumptieModel) -> pd.DataFrame:
+def gemeente_table(model: ConsumptionModel) -> pd.DataFrame:
     """Return per gemeente the report year's rate, the ratio to the region and the funnel verdict."""
     f = model.funnel.punten.set_index("gemeente")
     e = model.gemeente_effect.set_index("gemeente")
-    pct = fmt.procent(model.betrouwbaarheid * 100, 0)
+    pct = fmt.percent(model.betrouwbaarheid * 100, 0)
     rows = pd.DataFrame(
         {
             "Gemeente": f.index,
@@ -163,7 +163,7 @@ def gemeente_tabel(model: ConsumptieModel) -> pd.DataFrame:
             "T.o.v. regio": e.loc[f.index, "verhouding"].to_numpy(),
             f"{pct}-interval van": e.loc[f.index, "ondergrens"].to_numpy(),
             "tot": e.loc[f.index, "bovengrens"].to_numpy(),
-            "Trechter": trechter_oordeel(model.funnel).to_numpy(),
+            "Trechter": funnel_verdict(model.funnel).to_numpy(),
         }
     )
     if model.afstand is not None:
@@ -172,10 +172,10 @@ def gemeente_tabel(model: ConsumptieModel) -> pd.DataFrame:
     return rows
 
 
-def trend_tabel(model: ConsumptieModel) -> pd.DataFrame:
+def trend_table(model: ConsumptionModel) -> pd.DataFrame:
     """Return the trend per gemeente (report year against the base year) for the page."""
     t = model.trend
-    pct = fmt.procent(model.betrouwbaarheid * 100, 0)
+    pct = fmt.percent(model.betrouwbaarheid * 100, 0)
     return pd.DataFrame(
         {
             "Gemeente": t["gemeente"].to_numpy(),
@@ -188,12 +188,12 @@ def trend_tabel(model: ConsumptieModel) -> pd.DataFrame:
     )
 
 
-def eenheden_voorbeeld(
+def consulteenheden_example(
     aantallen: pd.DataFrame,
     gemeente: str,
     noemer_x1000: float,
     gedrukt: float,
-    gewichten: dict[str, float] = CONSULTEENHEID_GEWICHT,
+    gewichten: dict[str, float] = CONSULTEENHEID_WEIGHTS,
 ) -> pd.DataFrame:
     """Return the worked example: one gemeente's consulteenheden per 1,000 from its counts, as printed."""
     rows = aantallen[aantallen["gemeente"].astype(str) == gemeente]

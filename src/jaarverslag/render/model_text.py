@@ -6,18 +6,18 @@ import math
 
 import pandas as pd
 
-from jaarverslag.models.glm import Dispersie, Toets
-from jaarverslag.models.leeftijd import LeeftijdModel
-from jaarverslag.models.zorgconsumptie import AFSTAND_EENHEID_KM, ConsumptieModel, Funnel
+from jaarverslag.models.glm import Dispersion, InteractionTest
+from jaarverslag.models.leeftijd import AgeModel
+from jaarverslag.models.zorgconsumptie import DISTANCE_UNIT_KM, ConsumptionModel, Funnel
 from jaarverslag.render import fmt
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
 # The literature value the distance sentence compares with; the page cites the study in full
 # (book/trendmodellen.md, "Afstand tot de spoedpost"). It stays in this sentence because it is read
 # against the fitted halving distance, which only the model knows.
-RAKNES_HALVERING_KM = 43
+RAKNES_HALF_DISTANCE_KM = 43
 INSIDE_LIMITS = "binnen de grenzen"  # the funnel verdict of a gemeente within every limit
-FAMILIE_NAMEN = {
+FAMILY_NAMES = {
     "poisson": "Poisson",
     "quasipoisson": "quasi-Poisson",
     "negbin": "negatief-binomiaal",
@@ -25,29 +25,29 @@ FAMILIE_NAMEN = {
 }
 
 
-def p_tekst(p: float) -> str:
+def p_text(p: float) -> str:
     """Format a p-value the Dutch way: 'p < 0,001' or 'p = 0,04'."""
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "p niet te berekenen"
     return "p < 0,001" if p < 0.001 else f"p = {fmt.getal(p, 3)}"
 
 
-def rr_tekst(verhouding: float, onder: float, boven: float, pct: int) -> str:
+def rr_text(verhouding: float, onder: float, boven: float, pct: int) -> str:
     """Format a rate ratio with its interval: '1,22 (95%-interval 1,19 tot 1,25)'."""
     return f"{fmt.getal(verhouding, 2)} ({pct}%-interval {fmt.getal(onder, 2)} tot {fmt.getal(boven, 2)})"
 
 
-def verandering_tekst(verhouding: float) -> str:
+def change_text(verhouding: float) -> str:
     """Format a rate ratio as a percentage change: '+22,1%'."""
     return fmt.verandering((verhouding - 1) * 100, 1)
 
 
-def familie_zin(familie_gevraagd: str, familie: str, dispersie: Dispersie, model: str) -> str:
+def familie_zin(familie_gevraagd: str, familie: str, dispersie: Dispersion, model: str) -> str:
     """Say which family was used and why."""
-    if not dispersie.schatbaar:
+    if not dispersie.estimable:
         return (
             f"Het {model} heeft geen vrije vrijheidsgraden, dus de spreiding is niet te schatten; "
-            f"het rekent met de {FAMILIE_NAMEN[familie]}-aanname."
+            f"het rekent met de {FAMILY_NAMES[familie]}-aanname."
         )
     check = (
         f"De spreidingscontrole geeft φ = {fmt.getal(dispersie.phi, 1)} (Pearson-χ² gedeeld door "
@@ -62,19 +62,19 @@ def familie_zin(familie_gevraagd: str, familie: str, dispersie: Dispersie, model
             else "Er is geen overdispersie van betekenis; het model rekent Poisson."
         )
     else:
-        keuze = f"De modelfamilie is vast gekozen: {FAMILIE_NAMEN[familie]}."
+        keuze = f"De modelfamilie is vast gekozen: {FAMILY_NAMES[familie]}."
     return f"{check} {keuze}"
 
 
-def toets_zin(toets: Toets | None, betrouwbaarheid: float, wat: str, groepen: str) -> str:
+def toets_zin(toets: InteractionTest | None, betrouwbaarheid: float, wat: str, groepen: str) -> str:
     """Say in plain Dutch whether the change differs between groups, with the test's caveats."""
     if toets is None:
         return f"Met één jaar is niet te toetsen of {wat} verschilt tussen {groepen}."
-    pct = fmt.procent(betrouwbaarheid * 100, 0)
+    pct = fmt.percent(betrouwbaarheid * 100, 0)
     base = (
         f"Toets of {wat} verschilt tussen {groepen} (likelihood-ratio-toets van de interactie, "
         f"Poisson): χ² = {fmt.getal(toets.statistiek, 1)} bij {toets.df} vrijheidsgraden, "
-        f"{p_tekst(toets.p_waarde)}. "
+        f"{p_text(toets.p_waarde)}. "
     )
     if toets.significant(betrouwbaarheid):
         base += (
@@ -93,13 +93,13 @@ def toets_zin(toets: Toets | None, betrouwbaarheid: float, wat: str, groepen: st
     elif toets.familie != "poisson" and toets.p_familie is not None:
         naam = "F" if toets.familie == "quasipoisson" else "χ²"
         base += (
-            f"Met de spreiding meegerekend ({FAMILIE_NAMEN[toets.familie]}): {naam} = "
-            f"{fmt.getal(toets.statistiek_familie, 2)}, {p_tekst(toets.p_familie)}."
+            f"Met de spreiding meegerekend ({FAMILY_NAMES[toets.familie]}): {naam} = "
+            f"{fmt.getal(toets.statistiek_familie, 2)}, {p_text(toets.p_familie)}."
         )
     return base.strip()
 
 
-def leeftijd_interpretatie(model: LeeftijdModel) -> str:
+def age_interpretation(model: AgeModel) -> str:
     """Return the plain-Dutch reading of the age model for the board."""
     t = model.per_groep.sort_values("verhouding")
     up, down = t.iloc[-1], t.iloc[0]
@@ -110,10 +110,10 @@ def leeftijd_interpretatie(model: LeeftijdModel) -> str:
     lager = [r.leeftijdsgroep for r in t.itertuples() if r.bovengrens < 1]
     text = (
         f"Gemeten {maat} nam het aantal hulpvragen van {model.referentiejaar} op {model.jaar} het meest toe bij "
-        f"{up.leeftijdsgroep} jaar ({verandering_tekst(up.verhouding)}) en nam het het meest af bij "
-        f"{down.leeftijdsgroep} jaar ({verandering_tekst(down.verhouding)}). Over alle leeftijden samen, "
-        f"gecorrigeerd voor de leeftijdsopbouw, was de verandering {verandering_tekst(common['verhouding'])} "
-        f"(verhouding {rr_tekst(common['verhouding'], common['ondergrens'], common['bovengrens'], pct)}). "
+        f"{up.leeftijdsgroep} jaar ({change_text(up.verhouding)}) en nam het het meest af bij "
+        f"{down.leeftijdsgroep} jaar ({change_text(down.verhouding)}). Over alle leeftijden samen, "
+        f"gecorrigeerd voor de leeftijdsopbouw, was de verandering {change_text(common['verhouding'])} "
+        f"(verhouding {rr_text(common['verhouding'], common['ondergrens'], common['bovengrens'], pct)}). "
     )
     if model.familie == "poisson":
         text += "De intervallen houden alleen rekening met toeval in de aantallen. "
@@ -139,27 +139,27 @@ def leeftijd_interpretatie(model: LeeftijdModel) -> str:
                 [f"de daling bij {', '.join(down_p)} jaar"] if down_p else []
             )
             text += (
-                f"Telt men alleen het toeval in de aantallen (Poisson), dan zijn {opsomming(parts)} wel "
+                f"Telt men alleen het toeval in de aantallen (Poisson), dan zijn {join_list(parts)} wel "
                 "duidelijk: in dit jaar is het echt gebeurd, maar of het blijft, moeten volgende jaren uitwijzen."
             )
     return text.strip()
 
 
-def trechter_oordeel(f: Funnel) -> pd.Series:
+def funnel_verdict(f: Funnel) -> pd.Series:
     """Return per funnel point the verdict shown on the page: inside, or the widest limit crossed and the side."""
 
     def oordeel(z: float, buiten: float) -> str:
         if math.isnan(buiten):
             return INSIDE_LIMITS
         decimalen = 1 if buiten == f.limieten[-1] else 0
-        return f"buiten {fmt.procent(buiten * 100, decimalen)}-grens ({'hoger' if z > 0 else 'lager'})"
+        return f"buiten {fmt.percent(buiten * 100, decimalen)}-grens ({'hoger' if z > 0 else 'lager'})"
 
     return pd.Series(
         [oordeel(z, b) for z, b in zip(f.punten["z"], f.punten["buiten"])], index=f.punten.index, name="oordeel"
     )
 
 
-def consumptie_interpretatie(model: ConsumptieModel) -> str:
+def consumption_interpretation(model: ConsumptionModel) -> str:
     """Return the plain-Dutch reading of the consumption model for the board."""
     pct = int(round(model.betrouwbaarheid * 100))
     reg = model.regionaal.set_index("jaar")["per_1000"]
@@ -170,7 +170,7 @@ def consumptie_interpretatie(model: ConsumptieModel) -> str:
         text += (
             f", {fmt.getal(abs(e.verhouding - 1) * 100, 1)}% {richting} dan in {model.basisjaar} "
             f"(gecorrigeerd voor verschillen tussen gemeenten: verhouding "
-            f"{rr_tekst(e.verhouding, e.ondergrens, e.bovengrens, pct)})"
+            f"{rr_text(e.verhouding, e.ondergrens, e.bovengrens, pct)})"
         )
     text += ". "
     e = model.gemeente_effect.sort_values("verhouding")
@@ -183,7 +183,7 @@ def consumptie_interpretatie(model: ConsumptieModel) -> str:
         a = model.afstand.per_eenheid
         if a["bovengrens"] < 1:
             text += (
-                f"Dat verschil hangt samen met de afstand tot de spoedpost: per {AFSTAND_EENHEID_KM} km "
+                f"Dat verschil hangt samen met de afstand tot de spoedpost: per {DISTANCE_UNIT_KM} km "
                 f"verder weg is het gebruik {fmt.getal((1 - a['verhouding']) * 100, 0)}% lager. "
             )
         else:
@@ -192,13 +192,13 @@ def consumptie_interpretatie(model: ConsumptieModel) -> str:
         text += (
             "De trechtergrafiek laat zien dat geen gemeente meer afwijkt dan de verschillen tussen de gemeenten "
             "onderling doen verwachten; het gaat om een geleidelijk patroon, niet om één uitschieter."
-            if (trechter_oordeel(model.funnel) == INSIDE_LIMITS).all()
+            if (funnel_verdict(model.funnel) == INSIDE_LIMITS).all()
             else "De trechtergrafiek toont welke gemeenten ook na correctie voor de onderlinge spreiding afwijken."
         )
     return text.strip()
 
 
-def afstand_zin(model: ConsumptieModel) -> str:
+def afstand_zin(model: ConsumptionModel) -> str:
     """Say what the distance model finds, compared with the literature."""
     a = model.afstand
     if a is None:
@@ -206,22 +206,22 @@ def afstand_zin(model: ConsumptieModel) -> str:
     pct = int(round(model.betrouwbaarheid * 100))
     e = a.per_eenheid
     text = (
-        f"Per {AFSTAND_EENHEID_KM} km hemelsbrede afstand tot de dichtstbijzijnde spoedpost is de verhouding "
-        f"{rr_tekst(e['verhouding'], e['ondergrens'], e['bovengrens'], pct)}, {p_tekst(e['p_waarde'])} "
-        f"({FAMILIE_NAMEN[a.familie]}, φ = {fmt.getal(a.dispersie.phi, 1)}). "
+        f"Per {DISTANCE_UNIT_KM} km hemelsbrede afstand tot de dichtstbijzijnde spoedpost is de verhouding "
+        f"{rr_text(e['verhouding'], e['ondergrens'], e['bovengrens'], pct)}, {p_text(e['p_waarde'])} "
+        f"({FAMILY_NAMES[a.familie]}, φ = {fmt.getal(a.dispersie.phi, 1)}). "
     )
     if math.isfinite(a.halvering_km):
         text += (
             f"Doorgetrokken halveert het gebruik bij ongeveer {fmt.getal(a.halvering_km, 0)} km extra afstand; "
             f"Raknes en anderen (2013) vonden in Noorwegen een halvering van de consulten op de post bij "
-            f"{RAKNES_HALVERING_KM} km. "
+            f"{RAKNES_HALF_DISTANCE_KM} km. "
         )
     if a.rest_toets is not None and a.rest_toets.p_familie is not None:
         naam = "F" if a.rest_toets.familie == "quasipoisson" else "χ²"
         rest = (
             f"Verklaart de afstand alle verschillen tussen gemeenten? Vergelijking met een model met een eigen "
             f"niveau per gemeente: {naam} = {fmt.getal(a.rest_toets.statistiek_familie, 2)}, "
-            f"{p_tekst(a.rest_toets.p_familie)}"
+            f"{p_text(a.rest_toets.p_familie)}"
         )
         rest += (
             ": nee, er blijven verschillen over die afstand niet verklaart (bijvoorbeeld leeftijdsopbouw, "

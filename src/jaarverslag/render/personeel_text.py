@@ -9,19 +9,19 @@ from html import escape
 from IPython.display import HTML
 
 from jaarverslag.render import fmt
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
-TOTAAL_UITLEG = "Het verslag noemt zelf geen totaal; het totaal in de tabel is de som van de functies."
-VERLOOP_UITLEG = (
+TOTAL_EXPLANATION = "Het verslag noemt zelf geen totaal; het totaal in de tabel is de som van de functies."
+TURNOVER_EXPLANATION = (
     "De verdeling over de functies is onzekerder dan de totalen: in het bronverslag stonden de getallen "
     "los van de functienamen. De totalen per richting zijn wel zeker; de verdeling hieronder is zo "
     "gekozen dat ze optelt tot die totalen en past bij de verandering van het aantal medewerkers per "
     "functie."
 )
-MIN_INLEIDING = 40  # a shared beginning of the toelichting texts shorter than this is not worth saying once
+MIN_INTRO = 40  # a shared beginning of the toelichting texts shorter than this is not worth saying once
 
 
-def _gemeenschappelijk_begin(teksten: list[str]) -> str:
+def _common_beginning(teksten: list[str]) -> str:
     """Return the longest common beginning of several texts that ends at a sentence or clause boundary."""
     if len(teksten) < 2:
         return ""
@@ -29,7 +29,7 @@ def _gemeenschappelijk_begin(teksten: list[str]) -> str:
     for text in teksten[1:]:
         while not text.startswith(prefix):
             prefix = prefix[:-1]
-    cuts = [m.end() for m in re.finditer(r"[.;]\s", prefix) if m.end() >= MIN_INLEIDING]
+    cuts = [m.end() for m in re.finditer(r"[.;]\s", prefix) if m.end() >= MIN_INTRO]
     if not cuts:
         return ""
     intro = prefix[: max(cuts)].strip()
@@ -55,12 +55,12 @@ def toelichting(regels: list[tuple[str, str]]) -> Toelichting:
         if isinstance(text, str) and text.strip():
             grouped.setdefault(text.strip(), []).append(label)
     texts = list(grouped)
-    intro = _gemeenschappelijk_begin(texts)
+    intro = _common_beginning(texts)
     punten = []
     for text, labels in grouped.items():
         rest = text[len(intro) - 1 :].lstrip(".; ") if intro else text
         rest = rest[:1].upper() + rest[1:]
-        label = opsomming(list(dict.fromkeys(labels)))
+        label = join_list(list(dict.fromkeys(labels)))
         punten.append((label[:1].upper() + label[1:], rest))
     return Toelichting(intro, punten)
 
@@ -76,7 +76,7 @@ def onzeker_zin(aantal: int, totaal: int, wat: str) -> str:
     )
 
 
-def toelichting_html(t: Toelichting):
+def explanation_html(t: Toelichting):
     """Return the reasons per uncertain value as a paragraph and an HTML list (shown, never folded away)."""
     if t.leeg:
         return HTML('<p class="jv-toelichting">Geen onzekere waarden.</p>')

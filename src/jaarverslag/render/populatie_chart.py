@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from jaarverslag.render import fmt
-from jaarverslag.render.populatie_text import PER_1000_DECIMALEN, groep_label
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.populatie_text import PER_1000_DECIMALS, group_label
+from jaarverslag.render.text import join_list
 
-CBS_BRON = "CBS StatLine 83502NED, bevolking op 1 januari"
+CBS_SOURCE = "CBS StatLine 83502NED, bevolking op 1 januari"
 
 
 def grafiek(h):
@@ -36,14 +36,14 @@ def grafiek(h):
         for yi, v in zip(y, values):
             if pd.notna(v):
                 ax.annotate(
-                    fmt.getal(v, PER_1000_DECIMALEN),
+                    fmt.getal(v, PER_1000_DECIMALS),
                     (v, yi),
                     textcoords="offset points",
                     xytext=(0, offset),
                     ha="center",
                     fontsize=10,
                 )
-    ax.set_yticks(y, [groep_label(g) for g in frame["leeftijdsgroep"]])
+    ax.set_yticks(y, [group_label(g) for g in frame["leeftijdsgroep"]])
     ax.set_ylim(-0.7, len(frame) - 0.4)
     high = max(frame[c].astype(float).max() for c, *_ in series)
     ax.set_xlim(0, high * 1.12)
@@ -52,22 +52,22 @@ def grafiek(h):
     ax.set_title("Hulpvragen naar leeftijd", pad=30)
     charts.dutch_thousands(ax.xaxis)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=11)
-    charts.bron(fig, f"jaarverslag SHT (hulpvragen); {CBS_BRON} (noemer)")
+    charts.bron(fig, f"jaarverslag SHT (hulpvragen); {CBS_SOURCE} (noemer)")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     rates = h.frame.set_index("leeftijdsgroep")["per_1000"].astype(float)
-    parts = [f"{groep_label(g)} {fmt.getal(v, PER_1000_DECIMALEN)}" for g, v in rates.items()]
+    parts = [f"{group_label(g)} {fmt.getal(v, PER_1000_DECIMALS)}" for g, v in rates.items()]
     alt = (
         f"Stippengrafiek van het aantal hulpvragen per 1.000 inwoners per leeftijdsgroep in {h.jaar}"
         + (f", met {h.jaar - 1} ernaast" if len(series) == 2 else "")
         + f". Cijfers {h.jaar}: "
-        + opsomming(parts)
+        + join_list(parts)
         + "."
     )
     if len(series) == 2:
         vorig = h.frame.set_index("leeftijdsgroep")["per_1000_vorig_jaar"].astype(float)
         alt += (
             f" Cijfers {h.jaar - 1}: "
-            + opsomming([f"{groep_label(g)} {fmt.getal(v, PER_1000_DECIMALEN)}" for g, v in vorig.items()])
+            + join_list([f"{group_label(g)} {fmt.getal(v, PER_1000_DECIMALS)}" for g, v in vorig.items()])
             + "."
         )
     return fig, alt

@@ -10,12 +10,12 @@ import pandas as pd
 
 from jaarverslag.data.metrics import verandering_pct
 from jaarverslag.render import fmt
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
-PER_1000_DECIMALEN = 0  # rates per 1,000 are shown in whole numbers (the report's own rates are too)
+PER_1000_DECIMALS = 0  # rates per 1,000 are shown in whole numbers (the report's own rates are too)
 
 
-def groep_label(groep: str) -> str:
+def group_label(groep: str) -> str:
     """Return an age group as the report writes it ('0-10' becomes '0-10 jaar')."""
     return f"{groep} jaar"
 
@@ -34,7 +34,7 @@ def inwoners_zin(inw) -> str:
     return zin
 
 
-def grootste_afwijking_zin(frame: pd.DataFrame | None, jaar: int) -> str:
+def largest_difference_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return a sentence naming the gemeente where the report's denominator differs most from CBS."""
     if frame is None:
         return f"Voor {jaar} is die vergelijking niet te maken."
@@ -50,9 +50,9 @@ def grootste_afwijking_zin(frame: pd.DataFrame | None, jaar: int) -> str:
     )
 
 
-def totaal_zin(h) -> str:
+def total_sentence(h) -> str:
     """Return the sentence with the total number of help requests and last year's."""
-    if not h.beschikbaar:
+    if not h.is_available:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/."
     zin = f"In {h.jaar} kwamen er bij SHT {fmt.getal(h.totaal)} hulpvragen binnen"
     if h.totaal_vorig_jaar is not None:
@@ -63,9 +63,9 @@ def totaal_zin(h) -> str:
     return zin + "."
 
 
-def groei_zin(h) -> str:
+def growth_sentence(h) -> str:
     """Return the sentence naming the age groups that grew and shrank most against last year."""
-    if not h.beschikbaar:
+    if not h.is_available:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar, dus ook geen vergelijking."
     if not h.vorig_jaar_beschikbaar:
         return (
@@ -80,21 +80,21 @@ def groei_zin(h) -> str:
         top = up.loc[up["index_pct"].astype(int).idxmax()]
         zinnen.append(
             f"Vergeleken met {vorig} groeide het aantal hulpvragen het sterkst bij "
-            f"{groep_label(top['leeftijdsgroep'])}: {fmt.getal(top['aantal'])} tegen "
-            f"{fmt.getal(top['aantal_vorig_jaar'])}, {fmt.procent(top['index_pct'], 0)} van het jaar ervoor."
+            f"{group_label(top['leeftijdsgroep'])}: {fmt.getal(top['aantal'])} tegen "
+            f"{fmt.getal(top['aantal_vorig_jaar'])}, {fmt.percent(top['index_pct'], 0)} van het jaar ervoor."
         )
     down = known[known["index_pct"] < 100]
     if not down.empty:
         low = down.loc[down["index_pct"].astype(int).idxmin()]
         zinnen.append(
-            f"De grootste daling was er bij {groep_label(low['leeftijdsgroep'])}: "
+            f"De grootste daling was er bij {group_label(low['leeftijdsgroep'])}: "
             f"{fmt.getal(low['aantal'])} tegen {fmt.getal(low['aantal_vorig_jaar'])} "
-            f"({fmt.procent(low['index_pct'], 0)})."
+            f"({fmt.percent(low['index_pct'], 0)})."
         )
         if len(down) > 1:
             zinnen.append(
                 f"Minder hulpvragen dan in {vorig} kwamen er van "
-                f"{opsomming([groep_label(g) for g in down['leeftijdsgroep']])}."
+                f"{join_list([group_label(g) for g in down['leeftijdsgroep']])}."
             )
     return " ".join(zinnen) or (
         f"In geen enkele leeftijdsgroep veranderde het aantal hulpvragen ten opzichte van {vorig}."
@@ -103,9 +103,9 @@ def groei_zin(h) -> str:
 
 def per_1000_zin(h) -> str:
     """Return the sentence naming the age groups with the highest and lowest help requests per 1,000."""
-    if not h.beschikbaar:
+    if not h.is_available:
         return f"Zonder hulpvragen per leeftijdsgroep zijn er voor {h.jaar} ook geen cijfers per 1.000 inwoners."
-    if not h.bevolking_beschikbaar:
+    if not h.bevolking_available:
         return (
             f"Voor {h.jaar} is geen CBS-bevolking naar leeftijd beschikbaar, dus hulpvragen per 1.000 inwoners "
             f"zijn niet te berekenen."
@@ -113,30 +113,30 @@ def per_1000_zin(h) -> str:
     rates = h.frame.set_index("leeftijdsgroep")["per_1000"].dropna().astype(float)
     hoog, laag = rates.idxmax(), rates.idxmin()
     zin = (
-        f"Per 1.000 inwoners van de eigen leeftijdsgroep vroegen in {h.jaar} de inwoners van {groep_label(hoog)} "
-        f"het vaakst hulp ({fmt.getal(rates[hoog], PER_1000_DECIMALEN)}) en die van {groep_label(laag)} "
+        f"Per 1.000 inwoners van de eigen leeftijdsgroep vroegen in {h.jaar} de inwoners van {group_label(hoog)} "
+        f"het vaakst hulp ({fmt.getal(rates[hoog], PER_1000_DECIMALS)}) en die van {group_label(laag)} "
         "het minst vaak "
-        f"({fmt.getal(rates[laag], PER_1000_DECIMALEN)})."
+        f"({fmt.getal(rates[laag], PER_1000_DECIMALS)})."
     )
-    if h.bevolking_vorig_jaar_beschikbaar:
+    if h.bevolking_previous_year_available:
         vorig = h.frame.set_index("leeftijdsgroep")["per_1000_vorig_jaar"].astype(float)
         change = (rates - vorig.reindex(rates.index)).dropna()
         if not change.empty:
             g = change.abs().idxmax()
             richting = "steeg" if change[g] > 0 else "daalde"
             zin += (
-                f" Het cijfer {richting} het meest bij {groep_label(g)}: van "
-                f"{fmt.getal(vorig[g], PER_1000_DECIMALEN)} in {h.jaar - 1} naar "
-                f"{fmt.getal(rates[g], PER_1000_DECIMALEN)} in {h.jaar}."
+                f" Het cijfer {richting} het meest bij {group_label(g)}: van "
+                f"{fmt.getal(vorig[g], PER_1000_DECIMALS)} in {h.jaar - 1} naar "
+                f"{fmt.getal(rates[g], PER_1000_DECIMALS)} in {h.jaar}."
             )
     return zin
 
 
 def bevolking_zin(h, inw) -> str:
     """Return the sentence saying which population the rates use and how it differs from the report's count."""
-    if not h.beschikbaar:
+    if not h.is_available:
         return f"Voor {h.jaar} is geen bevolking als noemer gebruikt."
-    if not h.bevolking_beschikbaar:
+    if not h.bevolking_available:
         return (
             f"Voor {h.jaar} is geen noemer gebruikt: een CBS-telling naar leeftijd op 1 januari {h.jaar} "
             f"ontbreekt in data/referentie/."
@@ -145,7 +145,7 @@ def bevolking_zin(h, inw) -> str:
         f"De noemer is de bevolking van de acht gemeenten van het werkgebied volgens CBS op 1 januari {h.jaar} "
         f"({fmt.getal(h.frame['bevolking'].sum())} inwoners), per leeftijdsgroep opgeteld uit groepen van vijf jaar"
     )
-    if h.bevolking_vorig_jaar_beschikbaar:
+    if h.bevolking_previous_year_available:
         zin += f"; voor {h.jaar - 1} is dat de telling op 1 januari {h.jaar - 1}"
     zin += "."
     if inw.aantal is not None:
@@ -158,9 +158,9 @@ def bevolking_zin(h, inw) -> str:
     return zin
 
 
-def index_uitleg(h) -> str:
+def index_explanation(h) -> str:
     """Return the sentence explaining the percentage column, or an empty string when the table has none."""
-    if not h.beschikbaar or not h.vorig_jaar_beschikbaar:
+    if not h.is_available or not h.vorig_jaar_beschikbaar:
         return ""
     return (
         f"De laatste kolom geeft het aantal van {h.jaar} als percentage van {h.jaar - 1}, afgerond op een heel "
@@ -170,21 +170,21 @@ def index_uitleg(h) -> str:
 
 def hulpvragen_zin(h) -> str:
     """Return the section's paragraph: total, growth per age group, how to read the table and its certainty."""
-    if not h.beschikbaar:
+    if not h.is_available:
         return (
             f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/, dus ook geen "
             f"vergelijking met {h.jaar - 1}."
         )
-    return " ".join(z for z in (totaal_zin(h), groei_zin(h), index_uitleg(h), onzeker_zin(h)) if z)
+    return " ".join(z for z in (total_sentence(h), growth_sentence(h), index_explanation(h), onzeker_zin(h)) if z)
 
 
 def onzeker_zin(h) -> str:
     """Return a sentence on uncertain values in the help request tables (the reason comes from the data)."""
-    if not h.beschikbaar:
+    if not h.is_available:
         return f"Er zijn voor {h.jaar} geen hulpvragen per leeftijdsgroep om te beoordelen."
     if not h.uncertain.any():
         return (
             "Alle aantallen hulpvragen per leeftijdsgroep staan eenduidig in het jaarverslag en zijn zeker overgenomen."
         )
-    groepen = [groep_label(g) for g in h.frame.loc[h.uncertain, "leeftijdsgroep"]]
-    return f"De aantallen van {opsomming(groepen)} zijn onzeker (†); de reden staat in het codeboek."
+    groepen = [group_label(g) for g in h.frame.loc[h.uncertain, "leeftijdsgroep"]]
+    return f"De aantallen van {join_list(groepen)} zijn onzeker (†); de reden staat in het codeboek."

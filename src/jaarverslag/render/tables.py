@@ -23,7 +23,7 @@ def _is_missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
 
 
-def cel(value) -> str:
+def cell(value) -> str:
     """Format one cell for the page: Dutch numbers, escaped text, a dash for empty."""
     if _is_missing(value):
         return EMPTY_CELL
@@ -34,11 +34,11 @@ def cel(value) -> str:
 
 def _formatted(value, formatter: Callable | None) -> str:
     if formatter is None or _is_missing(value):
-        return cel(value)
+        return cell(value)
     return escape(formatter(value))
 
 
-def schrijf_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
+def write_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
     """Write a table as CSV beside the executed notebook and return its path."""
     folder = (map or Path.cwd()) / TABLE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,7 @@ def html(
     frame: pd.DataFrame,
     naam: str,
     bijschrift: str,
-    opmaak: dict[str, Callable] | None = None,
+    formatters: dict[str, Callable] | None = None,
     onzeker: pd.Series | None = None,
     map: Path | None = None,
 ) -> HTML:
@@ -60,8 +60,8 @@ def html(
     `onzeker` marks rows whose value could not be settled from the source: their cells get
     UNCERTAIN_MARK and the caption explains it (the CSV keeps the status column if given).
     """
-    schrijf_csv(frame, naam, map)
-    opmaak = opmaak or {}
+    write_csv(frame, naam, map)
+    formatters = formatters or {}
     marks = [bool(v) for v in onzeker] if onzeker is not None else [False] * len(frame)
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
     head = "".join(
@@ -70,7 +70,8 @@ def html(
     rows = "".join(
         "<tr>"
         + "".join(
-            f"<td{NUMBER_CLASS if n else ''}>{_formatted(v, opmaak.get(c))}{UNCERTAIN_MARK if mark and n else ''}</td>"
+            f"<td{NUMBER_CLASS if n else ''}>{_formatted(v, formatters.get(c))}"
+            f"{UNCERTAIN_MARK if mark and n else ''}</td>"
             for v, n, c in zip(row, numeric, frame.columns)
         )
         + "</tr>"
@@ -88,7 +89,7 @@ def html(
     )
 
 
-def niet_beschikbaar(onderwerp: str, jaar: int) -> HTML:
+def unavailable(onderwerp: str, jaar: int) -> HTML:
     """Return the one clear sentence shown in place of a chart or table whose data is missing."""
     return HTML(
         f'<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> voor {jaar} zijn geen gegevens '
@@ -96,11 +97,11 @@ def niet_beschikbaar(onderwerp: str, jaar: int) -> HTML:
     )
 
 
-def samen(*blokken: HTML) -> HTML:
+def combine(*blokken: HTML) -> HTML:
     """Return one HTML block made of several (a figure and its table), so a page needs one glue key for both."""
     return HTML("".join(b.data for b in blokken))
 
 
-def zin_html(tekst: str) -> HTML:
+def sentence_html(tekst: str) -> HTML:
     """Return a sentence as an escaped HTML paragraph (to sit in a glued block, or stand in for a table)."""
     return HTML(f"<p>{escape(tekst)}</p>")

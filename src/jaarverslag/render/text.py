@@ -7,7 +7,7 @@ import pandas as pd
 from jaarverslag.render import fmt
 
 
-def opsomming(delen: list[str]) -> str:
+def join_list(delen: list[str]) -> str:
     """Join parts the Dutch way: 'a', 'a en b', 'a, b en c'."""
     return delen[0] if len(delen) == 1 else ", ".join(delen[:-1]) + " en " + delen[-1]
 

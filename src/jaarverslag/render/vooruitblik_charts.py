@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jaarverslag.models.projection import DREMPELS_PCT, NZA_NORM_PATIENTEN_PER_FTE, Vooruitblik
+from jaarverslag.models.projection import NZA_NORM_PATIENTS_PER_FTE, THRESHOLDS_PCT, Vooruitblik
 from jaarverslag.render import fmt
-from jaarverslag.render.vooruitblik_tables import TABEL_JAREN_STAP
+from jaarverslag.render.vooruitblik_tables import TABLE_YEAR_STEP
 from jaarverslag.render.vooruitblik_text import drempel_zin
 
-BRON = (
+SOURCE = (
     "jaarverslag SHT (hulpvragen, huisartsen); CBS-bevolking; PBL/CBS-prognose 2022; "
     "Plan van aanpak huisartsentekort Enschede (2025); eigen aannames"
 )
@@ -36,7 +36,7 @@ def _band(
     return t
 
 
-def _band_tekst(t: pd.DataFrame, eind: int) -> str:
+def _band_text(t: pd.DataFrame, eind: int) -> str:
     """Describe a drawn band for alt text: start, central end value and the range in the last year."""
     return (
         f"van {fmt.getal(t['midden'].iloc[0])} naar {fmt.getal(t['midden'].iloc[-1])} in {eind} in het "
@@ -45,7 +45,7 @@ def _band_tekst(t: pd.DataFrame, eind: int) -> str:
     )
 
 
-def _figuur():
+def _figure():
     """Return a new figure and axes in the book's style for a chart over the projection years."""
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -56,14 +56,14 @@ def _figuur():
     return fig, ax, sns.color_palette(charts.PALETTE)
 
 
-def _afwerken(fig, ax, v: Vooruitblik, titel: str, ylabel: str, legenda: str, bron: str) -> None:
+def _finish(fig, ax, v: Vooruitblik, titel: str, ylabel: str, legenda: str, bron: str) -> None:
     """Finish a projection chart: year axis, labels, legend and the source line."""
     import matplotlib.ticker as mticker
 
     from jaarverslag.render import charts
 
     ax.set_xlim(v.basis.jaar - 0.5, v.parameters["tot_jaar"] + 0.5)
-    ax.xaxis.set_major_locator(mticker.MultipleLocator(TABEL_JAREN_STAP))
+    ax.xaxis.set_major_locator(mticker.MultipleLocator(TABLE_YEAR_STEP))
     ax.set_xlabel("Jaar")
     ax.set_ylabel(ylabel)
     ax.set_title(titel)
@@ -72,28 +72,28 @@ def _afwerken(fig, ax, v: Vooruitblik, titel: str, ylabel: str, legenda: str, br
     fig.tight_layout(rect=(0, 0.04, 1, 1))
 
 
-def vraag_grafiek(v: Vooruitblik, bron: str = BRON):
+def demand_chart(v: Vooruitblik, bron: str = SOURCE):
     """Return the demand chart (help requests, and consult units when available) with its alt text."""
     from jaarverslag.render import charts
 
-    fig, ax, pal = _figuur()
+    fig, ax, pal = _figure()
     eind = v.parameters["tot_jaar"]
     t = _band(ax, v, "hulpvragen", pal[0], "Hulpvragen")
-    alt = f"Lijngrafiek van de verwachte hulpvragen per jaar, {_band_tekst(t, eind)}."
+    alt = f"Lijngrafiek van de verwachte hulpvragen per jaar, {_band_text(t, eind)}."
     if v.projectie["consulteenheden"].notna().all():
         e = _band(ax, v, "consulteenheden", pal[2], "Consulteenheden", lijn="--", arcering="\\\\", marker="s")
-        alt += f" Een gestippelde lijn toont de consulteenheden, {_band_tekst(e, eind)}."
+        alt += f" Een gestippelde lijn toont de consulteenheden, {_band_text(e, eind)}."
     ax.set_ylim(bottom=0)
     charts.dutch_thousands(ax.yaxis)
-    _afwerken(
+    _finish(
         fig, ax, v, f"Verwachte zorgvraag bij de spoedposten, {v.basis.jaar}–{eind}", "Per jaar", "lower left", bron
     )
     return fig, alt
 
 
-def capaciteit_grafiek(v: Vooruitblik, bron: str = BRON):
+def capacity_chart(v: Vooruitblik, bron: str = SOURCE):
     """Return the GP capacity chart with the NZa-norm reference line and its alt text."""
-    fig, ax, pal = _figuur()
+    fig, ax, pal = _figure()
     eind = v.parameters["tot_jaar"]
     t = _band(ax, v, "huisartsen", pal[0], "Huisartsen die diensten doen")
     n = v.projectie.pivot(index="jaar", columns="scenario", values="nza_fte")["midden"]
@@ -103,10 +103,10 @@ def capaciteit_grafiek(v: Vooruitblik, bron: str = BRON):
         color=pal[3],
         lw=1.8,
         ls="--",
-        label=f"Nodig bij de NZa-norm ({fmt.getal(NZA_NORM_PATIENTEN_PER_FTE)} patiënten per fte)",
+        label=f"Nodig bij de NZa-norm ({fmt.getal(NZA_NORM_PATIENTS_PER_FTE)} patiënten per fte)",
     )
     ax.set_ylim(bottom=0)
-    _afwerken(
+    _finish(
         fig,
         ax,
         v,
@@ -116,23 +116,23 @@ def capaciteit_grafiek(v: Vooruitblik, bron: str = BRON):
         bron,
     )
     alt = (
-        f"Lijngrafiek van het aantal huisartsen dat diensten doet, {_band_tekst(t, eind)}. Een gestreepte lijn "
+        f"Lijngrafiek van het aantal huisartsen dat diensten doet, {_band_text(t, eind)}. Een gestreepte lijn "
         f"geeft het aantal fulltime huisartsen dat de bevolking volgens de NZa-norm nodig heeft: "
         f"{fmt.getal(n.iloc[0])} in {v.basis.jaar} en {fmt.getal(n.iloc[-1])} in {eind}."
     )
     return fig, alt
 
 
-def druk_grafiek(v: Vooruitblik, bron: str = BRON):
+def pressure_chart(v: Vooruitblik, bron: str = SOURCE):
     """Return the pressure-index chart with the 10% and 25% thresholds and its alt text."""
-    fig, ax, pal = _figuur()
+    fig, ax, pal = _figure()
     eind = v.parameters["tot_jaar"]
     t = _band(ax, v, "druk_index", pal[1], "Druk")
-    for d, stijl in zip(DREMPELS_PCT, (":", "-.")):
-        ax.axhline(100 + d, color="#444444", lw=1.2, ls=stijl)
+    for d, apply_style in zip(THRESHOLDS_PCT, (":", "-.")):
+        ax.axhline(100 + d, color="#444444", lw=1.2, ls=apply_style)
         ax.annotate(f"+{d}%", (v.basis.jaar - 0.3, 100 + d), xytext=(0, 3), textcoords="offset points", fontsize=9)
     ax.axhline(100, color="#444444", lw=0.8)
-    _afwerken(
+    _finish(
         fig,
         ax,
         v,
@@ -141,9 +141,9 @@ def druk_grafiek(v: Vooruitblik, bron: str = BRON):
         "upper left",
         bron,
     )
-    lijnen = " en ".join(str(100 + d) for d in DREMPELS_PCT)
+    lijnen = " en ".join(str(100 + d) for d in THRESHOLDS_PCT)
     alt = (
         f"Lijngrafiek van de druk, de hulpvragen per huisarts als index ({v.basis.jaar} = 100), met lijnen bij "
-        f"{lijnen}: {_band_tekst(t, eind)}. {drempel_zin(v)}"
+        f"{lijnen}: {_band_text(t, eind)}. {drempel_zin(v)}"
     )
     return fig, alt

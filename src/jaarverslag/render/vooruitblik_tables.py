@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jaarverslag.models.projection import DREMPELS_PCT, SCENARIOS, Vooruitblik, drempel, uitstroom_per_jaar, waarde
+from jaarverslag.models.projection import SCENARIOS, THRESHOLDS_PCT, Vooruitblik, drempel, uitstroom_per_year, waarde
 from jaarverslag.render import fmt
 
-TABEL_JAREN_STAP = 5  # the projection table shows the base year and every fifth year
-SCENARIO_NAMEN = {"laag": "laag (minste druk)", "midden": "midden", "hoog": "hoog (meeste druk)"}
+TABLE_YEAR_STEP = 5  # the projection table shows the base year and every fifth year
+SCENARIO_NAMES = {"laag": "laag (minste druk)", "midden": "midden", "hoog": "hoog (meeste druk)"}
 
 
-def projectie_tabel(v: Vooruitblik) -> pd.DataFrame:
+def projection_table(v: Vooruitblik) -> pd.DataFrame:
     """Return the table of the three scenarios for the base year and every TABEL_JAREN_STAP years."""
     eind = v.parameters["tot_jaar"]
-    jaren = sorted({v.basis.jaar, eind} | {j for j in range(v.basis.jaar + 1, eind) if j % TABEL_JAREN_STAP == 0})
+    jaren = sorted({v.basis.jaar, eind} | {j for j in range(v.basis.jaar + 1, eind) if j % TABLE_YEAR_STEP == 0})
     t = v.projectie[v.projectie["jaar"].isin(jaren)].copy()
     t["volgorde"] = t["scenario"].map({n: i for i, n in enumerate(SCENARIOS)})
     t = t.sort_values(["jaar", "volgorde"], kind="stable")
@@ -34,7 +34,7 @@ def projectie_tabel(v: Vooruitblik) -> pd.DataFrame:
     return t[list(kolommen)].rename(columns=kolommen).reset_index(drop=True)
 
 
-def projectie_opmaak(tabel: pd.DataFrame) -> dict:
+def projection_formatters(tabel: pd.DataFrame) -> dict:
     """Return the Dutch formatting of the projection table's columns."""
     een_decimaal = {c for c in tabel.columns if c.startswith(("Aandeel", "Druk", "Huisartsen"))}
     return {
@@ -44,25 +44,25 @@ def projectie_opmaak(tabel: pd.DataFrame) -> dict:
     }
 
 
-def drempel_tabel(v: Vooruitblik) -> pd.DataFrame:
+def threshold_table(v: Vooruitblik) -> pd.DataFrame:
     """Return per scenario the first year pressure is 10% and 25% above the base year (or 'niet vóór ...')."""
     eind = v.parameters["tot_jaar"]
     rijen = []
     for s in SCENARIOS:
-        rij = {"Scenario": SCENARIO_NAMEN[s]}
-        for d in DREMPELS_PCT:
+        rij = {"Scenario": SCENARIO_NAMES[s]}
+        for d in THRESHOLDS_PCT:
             j = drempel(v, s, d)
             rij[f"+{d}% bereikt in"] = f"niet vóór {eind + 1}" if pd.isna(j) else str(int(j))
         rijen.append(rij)
     return pd.DataFrame(rijen)
 
 
-def rekenvoorbeeld(v: Vooruitblik) -> pd.DataFrame:
+def worked_example(v: Vooruitblik) -> pd.DataFrame:
     """Return the first projected year of the central scenario worked out step by step (for the methods chapter)."""
     b, p = v.basis, v.parameters
     j0, j1 = b.jaar, b.jaar + 1
     a = v.aannames["midden"]
-    u = uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
+    u = uitstroom_per_year(a.uitstroom_pct, p["uitstroom_jaren"])
     pool0, pool1 = waarde(v, "midden", j0, "huisartsen"), waarde(v, "midden", j1, "huisartsen")
     h0, h1 = waarde(v, "midden", j0, "hulpvragen"), waarde(v, "midden", j1, "hulpvragen")
     d1 = waarde(v, "midden", j1, "druk_index")
@@ -70,7 +70,7 @@ def rekenvoorbeeld(v: Vooruitblik) -> pd.DataFrame:
         (
             "Uitstroom per jaar",
             f"1 − (1 − {fmt.getal(a.uitstroom_pct, 1)}%)^(1/{p['uitstroom_jaren']})",
-            fmt.procent(100 * u, 2),
+            fmt.percent(100 * u, 2),
         ),
         (
             "Instroom per jaar",
@@ -79,7 +79,7 @@ def rekenvoorbeeld(v: Vooruitblik) -> pd.DataFrame:
         ),
         (
             f"Huisartsen {j1}",
-            f"{fmt.getal(pool0)} × (1 − {fmt.procent(100 * u, 2)}) + {fmt.getal(v.instroom['midden'], 2)}",
+            f"{fmt.getal(pool0)} × (1 − {fmt.percent(100 * u, 2)}) + {fmt.getal(v.instroom['midden'], 2)}",
             fmt.getal(pool1, 1),
         ),
         (

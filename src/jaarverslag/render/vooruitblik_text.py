@@ -6,24 +6,24 @@ import math
 
 import pandas as pd
 
-from jaarverslag.data.population import PER_DUIZEND
+from jaarverslag.data.population import PER_THOUSAND
 from jaarverslag.models.projection import (
-    DREMPELS_PCT,
+    DEFAULTS,
     SCENARIOS,
-    STANDAARD,
+    THRESHOLDS_PCT,
     ProjectionError,
     Vooruitblik,
-    afwijkend,
     drempel,
-    evenwicht,
-    groei_per_jaar,
-    uitstroom_per_jaar,
+    equilibrium,
+    growth_per_year,
+    non_default,
+    uitstroom_per_year,
     waarde,
 )
 from jaarverslag.render import fmt
 
 # Meaning of each parameter, in the words of the page (one place for the parameter table and the tests).
-BETEKENIS = {
+PARAMETER_MEANINGS = {
     "tot_jaar": "laatste jaar van de projectie",
     "ouderen_groei_pct": "groei van het aandeel 65-plussers tussen 2023 en 2040, in procent",
     "ouderen_groei_min_pct": "idem, ondergrens van de bandbreedte",
@@ -43,7 +43,7 @@ BETEKENIS = {
 }
 
 
-def foutmelding(fout: ProjectionError) -> str:
+def error_message(fout: ProjectionError) -> str:
     """Word why the projection cannot run, for the page and the analyst."""
     d = fout.details
     if fout.reason == "period":
@@ -58,7 +58,7 @@ def foutmelding(fout: ProjectionError) -> str:
     return str(fout)
 
 
-def parameter_waarde(v) -> str:
+def parameter_value(v) -> str:
     """Format a parameter value the Dutch way (33,3; True → ja)."""
     if isinstance(v, bool):
         return "ja" if v else "nee"
@@ -67,35 +67,35 @@ def parameter_waarde(v) -> str:
     return str(v)
 
 
-def parameter_tabel(p: dict) -> pd.DataFrame:
+def parameter_table(p: dict) -> pd.DataFrame:
     """Return the parameters used, their defaults and meaning; a changed value is marked in the last column."""
     return pd.DataFrame(
         [
             {
                 "Parameter": k,
-                "Gebruikt": parameter_waarde(p[k]),
-                "Standaard": parameter_waarde(s),
+                "Gebruikt": parameter_value(p[k]),
+                "Standaard": parameter_value(s),
                 "Gewijzigd": "gewijzigd" if p[k] != s else "",
-                "Betekenis": BETEKENIS[k],
+                "Betekenis": PARAMETER_MEANINGS[k],
             }
-            for k, s in STANDAARD.items()
+            for k, s in DEFAULTS.items()
         ]
     )
 
 
 def afwijkend_zin(p: dict) -> str:
     """Say whether this page uses the default scenario or which parameters were changed."""
-    anders = afwijkend(p)
+    anders = non_default(p)
     if not anders:
         return "Deze pagina gebruikt de standaardwaarden van alle parameters."
     return (
         "Let op: deze pagina is gebouwd met gewijzigde parameters: "
-        + ", ".join(f"{k} = {parameter_waarde(p[k])} (standaard {parameter_waarde(STANDAARD[k])})" for k in anders)
+        + ", ".join(f"{k} = {parameter_value(p[k])} (standaard {parameter_value(DEFAULTS[k])})" for k in anders)
         + "."
     )
 
 
-def bereik(laag: float, mid: float, hoog: float, decimalen: int = 1, eenheid: str = "%") -> str:
+def range_text(laag: float, mid: float, hoog: float, decimalen: int = 1, eenheid: str = "%") -> str:
     """Format a central value with its range: '33,3% (25,0% tot 40,0%)'; no range when the bounds equal it."""
 
     def f(x):
@@ -148,7 +148,7 @@ def trend_zin(v: Vooruitblik) -> str:
     delen = "; ".join(
         f"{r.leeftijdsgroep} jaar {fmt.getal(r.verhouding, 2)} ({fmt.getal(r.ondergrens, 2)} tot "
         f"{fmt.getal(r.bovengrens, 2)})"
-        for r in groei_per_jaar(b).itertuples()
+        for r in growth_per_year(b).itertuples()
     )
     omgerekend = f", omgerekend van {jaren} jaar naar één jaar" if jaren != 1 else ""
     return (
@@ -161,17 +161,17 @@ def trend_zin(v: Vooruitblik) -> str:
 def pool_zin(v: Vooruitblik) -> str:
     """Say how many GPs take shifts in the base year and how in- and outflow are set."""
     b, p = v.basis, v.parameters
-    u = {s: 100 * uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"]) for s, a in v.aannames.items()}
+    u = {s: 100 * uitstroom_per_year(a.uitstroom_pct, p["uitstroom_jaren"]) for s, a in v.aannames.items()}
     onzeker = "; deze aantallen zijn onzeker, zie het hoofdstuk Huisartsen en medewerkers" if b.pool_onzeker else ""
     return (
         f"In {b.jaar} deden {fmt.getal(b.pool)} huisartsen zelfstandig diensten (huisartsleden en hidha's of "
         f"waarnemers{onzeker}). "
-        f"Van hen stopt {bereik(p['uitstroom_min_pct'], p['uitstroom_pct'], p['uitstroom_max_pct'])} binnen "
-        f"{p['uitstroom_jaren']} jaar: {bereik(u['laag'], u['midden'], u['hoog'])} per jaar. Er waren "
+        f"Van hen stopt {range_text(p['uitstroom_min_pct'], p['uitstroom_pct'], p['uitstroom_max_pct'])} binnen "
+        f"{p['uitstroom_jaren']} jaar: {range_text(u['laag'], u['midden'], u['hoog'])} per jaar. Er waren "
         f"{fmt.getal(b.aios)} AIOS; bij een opleiding van {p['opleidingsduur_jaren']} jaar ronden er elk jaar "
         f"{fmt.getal(b.aios / p['opleidingsduur_jaren'], 1)} af, en van hen gaat "
-        f"{bereik(p['instroom_aandeel_min_pct'], p['instroom_aandeel_pct'], p['instroom_aandeel_max_pct'], 0)} "
-        f"diensten doen: {bereik(v.instroom['hoog'], v.instroom['midden'], v.instroom['laag'], 1, '')} "
+        f"{range_text(p['instroom_aandeel_min_pct'], p['instroom_aandeel_pct'], p['instroom_aandeel_max_pct'], 0)} "
+        f"diensten doen: {range_text(v.instroom['hoog'], v.instroom['midden'], v.instroom['laag'], 1, '')} "
         "nieuwe huisartsen per jaar."
     )
 
@@ -180,15 +180,15 @@ def vraag_zin(v: Vooruitblik) -> str:
     """Say where demand growth comes from: the rate of the oldest group, the population and the units."""
     b, eind = v.basis, v.parameters["tot_jaar"]
     t = b.tarieven
-    per_1000 = PER_DUIZEND * t["hulpvragen"] / t["bevolking"]
-    oudste, gemiddeld = per_1000.iloc[-1], PER_DUIZEND * t["hulpvragen"].sum() / t["bevolking"].sum()
+    per_1000 = PER_THOUSAND * t["hulpvragen"] / t["bevolking"]
+    oudste, gemiddeld = per_1000.iloc[-1], PER_THOUSAND * t["hulpvragen"].sum() / t["bevolking"].sum()
     bev0, bev1 = waarde(v, "midden", b.jaar, "bevolking"), waarde(v, "midden", eind, "bevolking")
     oud0, oud1 = waarde(v, "midden", b.jaar, "ouderen_aandeel"), waarde(v, "midden", eind, "ouderen_aandeel")
     tekst = (
         f"In {b.jaar} deden inwoners van {t['leeftijdsgroep'].iloc[-1]} jaar {fmt.getal(oudste)} hulpvragen "
         f"per 1.000, tegen {fmt.getal(gemiddeld)} per 1.000 voor alle leeftijden samen "
         f"({fmt.getal(oudste / gemiddeld, 1)} keer zo veel). In het middenscenario gaat het aandeel 65-plussers "
-        f"van {fmt.procent(100 * oud0)} naar {fmt.procent(100 * oud1)}, terwijl het aantal inwoners "
+        f"van {fmt.percent(100 * oud0)} naar {fmt.percent(100 * oud1)}, terwijl het aantal inwoners "
         f"{fmt.verandering(100 * (bev1 / bev0 - 1))} verandert."
     )
     if not math.isnan(waarde(v, "midden", b.jaar, "consulteenheden")):
@@ -205,10 +205,10 @@ def capaciteit_zin(v: Vooruitblik) -> str:
     """Say where the pool settles: the level at which yearly outflow equals inflow, in the central scenario."""
     p = v.parameters
     a = v.aannames["midden"]
-    u = uitstroom_per_jaar(a.uitstroom_pct, p["uitstroom_jaren"])
+    u = uitstroom_per_year(a.uitstroom_pct, p["uitstroom_jaren"])
     if u == 0:
         return "Zonder uitstroom groeit de groep elk jaar met de instroom."
-    niveau = evenwicht(v.instroom["midden"], u)
+    niveau = equilibrium(v.instroom["midden"], u)
     richting = "krimpt" if niveau < v.basis.pool else "groeit"
     return (
         f"In het middenscenario {richting} de groep naar een evenwicht van ongeveer {fmt.getal(niveau)} "
@@ -222,7 +222,7 @@ def drempel_zin(v: Vooruitblik) -> str:
     """Return one sentence on when pressure passes the thresholds in the central scenario."""
     eind, basisjaar = v.parameters["tot_jaar"], v.basis.jaar
     delen = []
-    for d in DREMPELS_PCT:
+    for d in THRESHOLDS_PCT:
         jaren = {s: drempel(v, s, d) for s in SCENARIOS}
         mid = jaren["midden"]
         tekst = f"{d}% boven het niveau van {basisjaar} komt de druk in het middenscenario " + (
@@ -240,7 +240,7 @@ def drempel_zin(v: Vooruitblik) -> str:
     return "; ".join(delen).capitalize() + "."
 
 
-def _afgerond(x: float) -> float:
+def _rounded(x: float) -> float:
     """Round a projected count to hundreds: more digits would suggest a precision a scenario does not have."""
     return fmt.round_half_up(x, -2)
 
@@ -255,9 +255,9 @@ def samenvatting(v: Vooruitblik) -> str:
     dlo, dhi = waarde(v, "laag", eind, "druk_index"), waarde(v, "hoog", eind, "druk_index")
     return (
         f"In het middenscenario groeit het aantal hulpvragen van {fmt.getal(h0)} in {b} naar ongeveer "
-        f"{fmt.getal(_afgerond(h1))} in {eind} "
-        f"({fmt.verandering(100 * (h1 / h0 - 1))}; bandbreedte {fmt.getal(_afgerond(lo))} tot "
-        f"{fmt.getal(_afgerond(hi))}). De groep huisartsen die diensten doet, gaat van {fmt.getal(p0)} naar "
+        f"{fmt.getal(_rounded(h1))} in {eind} "
+        f"({fmt.verandering(100 * (h1 / h0 - 1))}; bandbreedte {fmt.getal(_rounded(lo))} tot "
+        f"{fmt.getal(_rounded(hi))}). De groep huisartsen die diensten doet, gaat van {fmt.getal(p0)} naar "
         f"ongeveer {fmt.getal(p1)}. Per huisarts komt de druk in {eind} daarmee op index {fmt.getal(d1)} "
         f"({b} = 100; bandbreedte {fmt.getal(dlo)} tot {fmt.getal(dhi)})."
     )

@@ -11,9 +11,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Polygon
 
-from jaarverslag.data.geo import labelpunt
+from jaarverslag.data.geo import label_point
 from jaarverslag.render import charts, fmt
-from jaarverslag.render.text import opsomming
+from jaarverslag.render.text import join_list
 
 MAP_COLOURS = "Blues"  # single-hue, lightness-ordered: readable with colour-vision deficiencies and in greyscale
 MAP_LIGHTEST = 0.15  # start of the colour map used, so that no municipality is drawn white
@@ -83,7 +83,7 @@ def dot_chart(wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen
             title_fontsize=9,
             frameon=False,
         )
-    charts.bron(fig, "jaarverslag SHT, zorgconsumptie_per_1000.csv in " + opsomming([f"data/{j}" for j in years]))
+    charts.bron(fig, "jaarverslag SHT, zorgconsumptie_per_1000.csv in " + join_list([f"data/{j}" for j in years]))
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     order = wide.sort_values(jaar, ascending=False)
     alt = (
@@ -128,7 +128,7 @@ def rate_map(rates: pd.Series, jaar: int, grenzen: dict, vmin: float, vmax: floa
             for ring in polygon:
                 lats.extend(lat for _lon, lat in ring)
                 ax.add_patch(Polygon(ring, closed=True, facecolor=face, edgecolor="white", linewidth=1.2))
-        lon, lat = labelpunt(geometry)
+        lon, lat = label_point(geometry)
         ax.text(
             lon,
             lat,

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jaarverslag.data.ledger import Finding
-from jaarverslag.data.load import beschikbaar
+from jaarverslag.data.load import is_available
 
 Check = Callable[[int, Path | None], list[Finding]]
 CHECKS: dict[str, Check] = {}
@@ -30,7 +30,7 @@ def check(name: str, needs: tuple[str, ...]):
 
     def register(func: Callable[[int, Path | None], list[Finding]]) -> Check:
         def run(jaar: int, root: Path | None) -> list[Finding]:
-            if not all(beschikbaar(t, jaar, root) for t in needs):
+            if not all(is_available(t, jaar, root) for t in needs):
                 return []
             return func(jaar, root)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data.ledger import Finding, differs, table_file
-from jaarverslag.data.load import lees_tabel
+from jaarverslag.data.load import load_table
 
 SHT_TOTAL = "SHT"
-ALLE_GEMEENTEN = "Alle gemeenten"
-ALLE_SOORTEN = "Alle soorten"
+ALL_GEMEENTEN = "Alle gemeenten"
+ALL_TYPES = "Alle soorten"
 TOTAAL = "Totaal"
 # Weights of one hulpvraag in consulteenheden. The report does not print them; all nine printed
 # values per gemeente follow exactly from these (see data/codebook/consulteenheden.yml).
@@ -97,8 +97,8 @@ def parts_against_printed(
 
     `except_row` names a printed row that is not a sum of these parts (the SHT total beside the posts).
     """
-    parts = sum_by(lees_tabel(parts_table, jaar, root), key, kolom)
-    printed, rows = printed_values(lees_tabel(totals_table, jaar, root), key, kolom)
+    parts = sum_by(load_table(parts_table, jaar, root), key, kolom)
+    printed, rows = printed_values(load_table(totals_table, jaar, root), key, kolom)
     if except_row is not None:
         printed = printed[printed.index != except_row]
     return compare(
@@ -122,5 +122,5 @@ def single_value(frame: pd.DataFrame, kolom: str, waarde: str, value: str = "aan
 
 def grand_total(totals: pd.DataFrame) -> tuple[object, int | None]:
     """Return the printed grand total of zorgconsumptie_totaal (Alle gemeenten, Alle soorten) and its data row."""
-    rows = totals.index[(totals["gemeente"] == ALLE_GEMEENTEN) & (totals["soort"] == ALLE_SOORTEN)]
+    rows = totals.index[(totals["gemeente"] == ALL_GEMEENTEN) & (totals["soort"] == ALL_TYPES)]
     return (totals.at[rows[0], "aantal"], int(rows[0])) if len(rows) else (pd.NA, None)

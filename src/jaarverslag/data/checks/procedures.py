@@ -9,8 +9,8 @@ import pandas as pd
 
 from jaarverslag.data.checks import check
 from jaarverslag.data.checks.common import (
-    ALLE_GEMEENTEN,
-    ALLE_SOORTEN,
+    ALL_GEMEENTEN,
+    ALL_TYPES,
     SHT_TOTAL,
     TOTAAL,
     compare,
@@ -22,7 +22,7 @@ from jaarverslag.data.checks.common import (
     sum_by,
 )
 from jaarverslag.data.ledger import Finding, table_file
-from jaarverslag.data.load import beschikbaar, lees_tabel
+from jaarverslag.data.load import is_available, load_table
 
 # --- verrichtingen -------------------------------------------------------------------------
 
@@ -45,8 +45,8 @@ def _procedures_per_post(jaar: int, root: Path | None) -> list[Finding]:
 @check("som_verrichtingen_sht", needs=("verrichtingen", "verrichtingen_totaal"))
 def _procedures_sht(jaar: int, root: Path | None) -> list[Finding]:
     """All procedures add up to the printed SHT total."""
-    total = lees_tabel("verrichtingen", jaar, root)["aantal"].sum()
-    printed, rows = printed_values(lees_tabel("verrichtingen_totaal", jaar, root), "post")
+    total = load_table("verrichtingen", jaar, root)["aantal"].sum()
+    printed, rows = printed_values(load_table("verrichtingen_totaal", jaar, root), "post")
     return compare(
         jaar,
         "som_verrichtingen_sht",
@@ -82,8 +82,8 @@ def _age_groups(jaar: int, root: Path | None) -> list[Finding]:
 @check("hulpvragen_leeftijd_sht", needs=("hulpvragen_leeftijd_totaal", "verrichtingen_totaal"))
 def _age_groups_sht(jaar: int, root: Path | None) -> list[Finding]:
     """The printed age-group totals add up to the printed SHT total of the procedures."""
-    total = sum_by(lees_tabel("hulpvragen_leeftijd_totaal", jaar, root).assign(alle=SHT_TOTAL), "alle")
-    printed, rows = printed_values(lees_tabel("verrichtingen_totaal", jaar, root), "post")
+    total = sum_by(load_table("hulpvragen_leeftijd_totaal", jaar, root).assign(alle=SHT_TOTAL), "alle")
+    printed, rows = printed_values(load_table("verrichtingen_totaal", jaar, root), "post")
     return compare(
         jaar,
         "hulpvragen_leeftijd_sht",
@@ -109,16 +109,16 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
     total, each soort's "Alle gemeenten" total and the grand total. Always: the printed grand
     total equals the sum of the printed soort totals, and of the printed gemeente totals.
     """
-    totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
+    totals = load_table("zorgconsumptie_totaal", jaar, root)
     own = (table_file("zorgconsumptie_totaal", jaar, root),)
-    per_gemeente = totals[(totals["soort"] == ALLE_SOORTEN) & (totals["gemeente"] != ALLE_GEMEENTEN)]
-    per_soort = totals[(totals["gemeente"] == ALLE_GEMEENTEN) & (totals["soort"] != ALLE_SOORTEN)]
+    per_gemeente = totals[(totals["soort"] == ALL_TYPES) & (totals["gemeente"] != ALL_GEMEENTEN)]
+    per_soort = totals[(totals["gemeente"] == ALL_GEMEENTEN) & (totals["soort"] != ALL_TYPES)]
     grand_value, grand_row = grand_total(totals)
     grand = pd.Series({TOTAAL: grand_value})
     gemeente_rows, soort_rows = row_numbers(per_gemeente, "gemeente"), row_numbers(per_soort, "soort")
     out = []
-    if beschikbaar("zorgconsumptie", jaar, root):
-        parts = lees_tabel("zorgconsumptie", jaar, root)
+    if is_available("zorgconsumptie", jaar, root):
+        parts = load_table("zorgconsumptie", jaar, root)
         files = (table_file("zorgconsumptie", jaar, root),)
         out += compare(
             jaar,
@@ -180,8 +180,8 @@ def _care_consumption(jaar: int, root: Path | None) -> list[Finding]:
 @check("zorgconsumptie_sht", needs=("zorgconsumptie_totaal", "verrichtingen_totaal"))
 def _care_consumption_sht(jaar: int, root: Path | None) -> list[Finding]:
     """The printed grand total of the care-consumption table equals the printed SHT total of the procedures."""
-    grand, grand_row = grand_total(lees_tabel("zorgconsumptie_totaal", jaar, root))
-    sht = single_value(lees_tabel("verrichtingen_totaal", jaar, root), "post", SHT_TOTAL)
+    grand, grand_row = grand_total(load_table("zorgconsumptie_totaal", jaar, root))
+    sht = single_value(load_table("verrichtingen_totaal", jaar, root), "post", SHT_TOTAL)
     return compare(
         jaar,
         "zorgconsumptie_sht",
@@ -200,10 +200,10 @@ def _care_consumption_sht(jaar: int, root: Path | None) -> list[Finding]:
 @check("soort_zorgconsumptie_verrichtingen", needs=("zorgconsumptie_totaal", "verrichtingen", "verrichting_soort"))
 def _care_type_vs_procedures(jaar: int, root: Path | None) -> list[Finding]:
     """Each printed soort total equals the procedures of that soort (via referentie/verrichting_soort.csv)."""
-    totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
-    printed = totals[(totals["gemeente"] == ALLE_GEMEENTEN) & (totals["soort"] != ALLE_SOORTEN)]
-    mapping = lees_tabel("verrichting_soort", None, root)[["verrichting", "soort"]]
-    procedures = lees_tabel("verrichtingen", jaar, root).merge(mapping, on="verrichting", how="left")
+    totals = load_table("zorgconsumptie_totaal", jaar, root)
+    printed = totals[(totals["gemeente"] == ALL_GEMEENTEN) & (totals["soort"] != ALL_TYPES)]
+    mapping = load_table("verrichting_soort", None, root)[["verrichting", "soort"]]
+    procedures = load_table("verrichtingen", jaar, root).merge(mapping, on="verrichting", how="left")
     unmapped = procedures[procedures["soort"].isna()]
     out = [
         Finding(
@@ -234,13 +234,13 @@ def _care_type_vs_procedures(jaar: int, root: Path | None) -> list[Finding]:
 @check("soort_hulpvragen_zorgconsumptie", needs=("hulpvragen_leeftijd", "zorgconsumptie_totaal"))
 def _age_types_vs_care(jaar: int, root: Path | None) -> list[Finding]:
     """Each printed soort total of the care-consumption table equals that soort summed over the age groups."""
-    totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
-    printed = totals[(totals["gemeente"] == ALLE_GEMEENTEN) & (totals["soort"] != ALLE_SOORTEN)]
+    totals = load_table("zorgconsumptie_totaal", jaar, root)
+    printed = totals[(totals["gemeente"] == ALL_GEMEENTEN) & (totals["soort"] != ALL_TYPES)]
     return compare(
         jaar,
         "soort_hulpvragen_zorgconsumptie",
         printed.set_index("soort")["aantal"],
-        sum_by(lees_tabel("hulpvragen_leeftijd", jaar, root), "soort"),
+        sum_by(load_table("hulpvragen_leeftijd", jaar, root), "soort"),
         "zorgconsumptie_totaal",
         (table_file("hulpvragen_leeftijd", jaar, root),),
         lambda s: (

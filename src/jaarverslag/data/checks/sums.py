@@ -9,7 +9,7 @@ import pandas as pd
 from jaarverslag.data import comparisons
 from jaarverslag.data.checks import check
 from jaarverslag.data.checks.common import (
-    ALLE_GEMEENTEN,
+    ALL_GEMEENTEN,
     FORMULA_TEXT,
     ICPC_DECIMALS,
     SHT_TOTAL,
@@ -19,8 +19,8 @@ from jaarverslag.data.checks.common import (
     sum_by,
 )
 from jaarverslag.data.ledger import Finding, table_file
-from jaarverslag.data.load import beschikbaar, lees_tabel
-from jaarverslag.data.metrics import CONSULTEENHEID_GEWICHT, consulteenheden
+from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.metrics import CONSULTEENHEID_WEIGHTS, consulteenheden
 from jaarverslag.data.rounding import round_half_up
 
 # --- consulteenheden -----------------------------------------------------------------------
@@ -31,7 +31,7 @@ def _formula(frame: pd.DataFrame, by: str) -> pd.Series:
     wide = frame.pivot_table(index=by, columns="soort", values="aantal", aggfunc="first", dropna=False)
     result = {}
     for group, row in wide.iterrows():
-        values = [row.get(s, pd.NA) for s in CONSULTEENHEID_GEWICHT]
+        values = [row.get(s, pd.NA) for s in CONSULTEENHEID_WEIGHTS]
         result[group] = pd.NA if any(pd.isna(v) for v in values) else consulteenheden(*values)
     return pd.Series(result, dtype="object")
 
@@ -40,9 +40,9 @@ def _formula(frame: pd.DataFrame, by: str) -> pd.Series:
 def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
     """Printed consulteenheden = round_half_up(0.5 x advies + consult + 1.5 x visite), per gemeente and in total."""
     out = []
-    if beschikbaar("consulteenheden", jaar, root) and beschikbaar("zorgconsumptie", jaar, root):
-        printed, rows = printed_values(lees_tabel("consulteenheden", jaar, root), "gemeente", "consulteenheden")
-        computed = _formula(lees_tabel("zorgconsumptie", jaar, root), "gemeente")
+    if is_available("consulteenheden", jaar, root) and is_available("zorgconsumptie", jaar, root):
+        printed, rows = printed_values(load_table("consulteenheden", jaar, root), "gemeente", "consulteenheden")
+        computed = _formula(load_table("zorgconsumptie", jaar, root), "gemeente")
         out += compare(
             jaar,
             "formule_consulteenheden",
@@ -55,10 +55,10 @@ def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
             kolom="consulteenheden",
             rows=rows,
         )
-    if beschikbaar("consulteenheden_totaal", jaar, root) and beschikbaar("zorgconsumptie_totaal", jaar, root):
-        printed, rows = printed_values(lees_tabel("consulteenheden_totaal", jaar, root), "gemeente", "consulteenheden")
-        totals = lees_tabel("zorgconsumptie_totaal", jaar, root)
-        computed = _formula(totals[totals["gemeente"] == ALLE_GEMEENTEN], "gemeente")
+    if is_available("consulteenheden_totaal", jaar, root) and is_available("zorgconsumptie_totaal", jaar, root):
+        printed, rows = printed_values(load_table("consulteenheden_totaal", jaar, root), "gemeente", "consulteenheden")
+        totals = load_table("zorgconsumptie_totaal", jaar, root)
+        computed = _formula(totals[totals["gemeente"] == ALL_GEMEENTEN], "gemeente")
         out += compare(
             jaar,
             "formule_consulteenheden",
@@ -80,8 +80,8 @@ def _consult_units_formula(jaar: int, root: Path | None) -> list[Finding]:
 @check("som_consulteenheden", needs=("consulteenheden", "consulteenheden_totaal"))
 def _consult_units_sum(jaar: int, root: Path | None) -> list[Finding]:
     """The printed consulteenheden per gemeente add up to the printed total."""
-    parts = sum_by(lees_tabel("consulteenheden", jaar, root).assign(alle=ALLE_GEMEENTEN), "alle", "consulteenheden")
-    printed, rows = printed_values(lees_tabel("consulteenheden_totaal", jaar, root), "gemeente", "consulteenheden")
+    parts = sum_by(load_table("consulteenheden", jaar, root).assign(alle=ALL_GEMEENTEN), "alle", "consulteenheden")
+    printed, rows = printed_values(load_table("consulteenheden_totaal", jaar, root), "gemeente", "consulteenheden")
     return compare(
         jaar,
         "som_consulteenheden",
@@ -99,10 +99,10 @@ def _consult_units_sum(jaar: int, root: Path | None) -> list[Finding]:
 def _consult_units_rate(jaar: int, root: Path | None) -> list[Finding]:
     """Printed rate = round_half_up(consulteenheden / inwoners_x1000), with the report's own denominators."""
     printed, rows = printed_values(
-        lees_tabel("zorgconsumptie_per_1000", jaar, root), "gemeente", "consulteenheden_per_1000"
+        load_table("zorgconsumptie_per_1000", jaar, root), "gemeente", "consulteenheden_per_1000"
     )
-    units = lees_tabel("consulteenheden", jaar, root).set_index("gemeente")["consulteenheden"]
-    inwoners = lees_tabel("inwoners_gemeente", jaar, root).set_index("gemeente")["inwoners_x1000"]
+    units = load_table("consulteenheden", jaar, root).set_index("gemeente")["consulteenheden"]
+    inwoners = load_table("inwoners_gemeente", jaar, root).set_index("gemeente")["inwoners_x1000"]
     computed = pd.Series(
         {
             g: round_half_up(float(units[g]) / float(inwoners[g]))
@@ -138,8 +138,8 @@ def _consult_units_rate(jaar: int, root: Path | None) -> list[Finding]:
 @check("som_binnenlopers_sht", needs=("binnenlopers", "binnenlopers_totaal"))
 def _walk_ins(jaar: int, root: Path | None) -> list[Finding]:
     """The walk-ins of the posts add up to the printed SHT total."""
-    total = sum_by(lees_tabel("binnenlopers", jaar, root).assign(alle=SHT_TOTAL), "alle")
-    printed, rows = printed_values(lees_tabel("binnenlopers_totaal", jaar, root), "post")
+    total = sum_by(load_table("binnenlopers", jaar, root).assign(alle=SHT_TOTAL), "alle")
+    printed, rows = printed_values(load_table("binnenlopers_totaal", jaar, root), "post")
     return compare(
         jaar,
         "som_binnenlopers_sht",
@@ -198,11 +198,11 @@ def _record_access(jaar: int, root: Path | None) -> list[Finding]:
 @check("verloop_vs_medewerkers", needs=("personeelsverloop_totaal", "medewerkers"))
 def _turnover_vs_staff(jaar: int, root: Path | None) -> list[Finding]:
     """Printed inflow minus outflow equals the change in the number of staff since last year."""
-    if not beschikbaar("medewerkers", jaar - 1, root):
+    if not is_available("medewerkers", jaar - 1, root):
         return []
-    totals = lees_tabel("personeelsverloop_totaal", jaar, root).set_index("richting")["aantal"]
+    totals = load_table("personeelsverloop_totaal", jaar, root).set_index("richting")["aantal"]
     netto = totals.get("instroom", pd.NA) - totals.get("uitstroom", pd.NA)
-    nu, vorig = (lees_tabel("medewerkers", j, root)["aantal"] for j in (jaar, jaar - 1))
+    nu, vorig = (load_table("medewerkers", j, root)["aantal"] for j in (jaar, jaar - 1))
     change = pd.NA if nu.isna().any() or vorig.isna().any() else nu.sum() - vorig.sum()
     return compare(
         jaar,
@@ -222,8 +222,8 @@ def _turnover_vs_staff(jaar: int, root: Path | None) -> list[Finding]:
 @check("aandeel_icpc", needs=("icpc_top", "verrichtingen_totaal"))
 def _icpc_share(jaar: int, root: Path | None) -> list[Finding]:
     """Printed ICPC share = round_half_up(aantal / printed total of the post x 100, 1 decimal)."""
-    icpc = lees_tabel("icpc_top", jaar, root)
-    totals = lees_tabel("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
+    icpc = load_table("icpc_top", jaar, root)
+    totals = load_table("verrichtingen_totaal", jaar, root).set_index("post")["aantal"]
     printed, computed, rows = {}, {}, {}
     for row in icpc.itertuples():
         total = totals.get(row.post, pd.NA)
