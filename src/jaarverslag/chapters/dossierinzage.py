@@ -212,6 +212,11 @@ def noemer_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) 
             f" Het werkgebied telde {fmt.getal(inwoners)} inwoners; de noemer is dus niet het aantal inwoners, "
             f"maar vermoedelijk het aantal patiënten dat bij een huisarts in de regio staat ingeschreven."
         )
+    else:
+        text += (
+            f" Het aantal inwoners van het werkgebied is voor {jaar} niet beschikbaar (data/{jaar}/inwoners.csv), "
+            f"dus een vergelijking met de noemer kan niet worden gemaakt."
+        )
     return text
 
 

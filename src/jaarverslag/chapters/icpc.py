@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.chapters.verrichtingen import totalen
+from jaarverslag.chapters import verrichtingen
 from jaarverslag.data import status
 from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.paths import report_years
@@ -27,8 +27,13 @@ def beschikbaar_voor(jaar: int, root: Path | None = None) -> bool:
 
 
 def denominators(jaar: int, root: Path | None = None) -> dict[str, int]:
-    """Return the denominators of the shares: all procedures of SHT and of each post in the year (summed)."""
-    t = totalen(jaar, root)
+    """Return the denominators of the shares: all procedures of SHT and of each post in the year (summed).
+
+    Empty when the year's procedures are not (yet) filled in: the top lists then have counts but no shares.
+    """
+    if not verrichtingen.beschikbaar_voor(jaar, root):
+        return {}
+    t = verrichtingen.totalen(jaar, root)
     per_post = {str(p): int(n) for p, n in zip(t.per_post["post"], t.per_post["aantal"])}
     return {SHT: t.totaal, **per_post}
 
@@ -43,7 +48,8 @@ def top(jaar: int, post: str = SHT, root: Path | None = None) -> pd.DataFrame:
         columns={"aandeel_pct": "aandeel_gedrukt", "rang": "rang_gedrukt"}
     )
     frame = frame[frame["post"].astype(str) == post].copy()
-    frame["aandeel_pct"] = frame["aantal"].astype(float) / denominators(jaar, root)[post] * 100
+    denominator = denominators(jaar, root).get(post)
+    frame["aandeel_pct"] = (frame["aantal"].astype(float) / denominator * 100) if denominator else float("nan")
     frame = frame.sort_values(["aantal", "diagnose"], ascending=[False, True]).reset_index(drop=True)
     frame["rang"] = range(1, len(frame) + 1)
     return frame[
@@ -59,6 +65,21 @@ def printed_share(aandeel_pct: float) -> float:
 def onzeker(frame: pd.DataFrame) -> pd.Series:
     """Return the mask of rows whose label/number pairing could not be settled from the source."""
     return frame["status"].astype(str).eq(status.UNCERTAIN)
+
+
+def _with_share(aantal, aandeel_pct, uncertain: bool = False) -> str:
+    """Return a count with its share ('4.145 (4,1%)'), or the count alone when the share is not available."""
+    extra = [fmt.percent(aandeel_pct, SHARE_DECIMALS)] if not pd.isna(aandeel_pct) else []
+    extra += ["onzeker"] if uncertain else []
+    return fmt.getal(aantal) + (f" ({', '.join(extra)})" if extra else "")
+
+
+def share_missing_sentence(jaar: int) -> str:
+    """Return the sentence saying the shares cannot be computed because the year's procedures are missing."""
+    return (
+        f"Het aandeel in alle verrichtingen is niet beschikbaar: de verrichtingen per spoedpost over {jaar} "
+        f"ontbreken nog (data/{jaar}/verrichtingen.csv)."
+    )
 
 
 def book_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -81,17 +102,25 @@ def table_formatters() -> dict:
 
 def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
     """Return the sentence on what the top 10 covers together and which diagnoses lead it."""
-    total = denominators(jaar, root)[SHT]
+    total = denominators(jaar, root).get(SHT)
     sure = frame[~onzeker(frame)]
-    text = (
-        f"De {len(frame)} meest gestelde diagnoses waren in {jaar} samen goed voor {fmt.getal(frame['aantal'].sum())} "
-        f"van de {fmt.getal(total)} verrichtingen ({fmt.percent(frame['aantal'].sum() / total * 100, SHARE_DECIMALS)})."
-    )
+    if total:
+        text = (
+            f"De {len(frame)} meest gestelde diagnoses waren in {jaar} samen goed voor "
+            f"{fmt.getal(frame['aantal'].sum())} van de {fmt.getal(total)} verrichtingen "
+            f"({fmt.percent(frame['aantal'].sum() / total * 100, SHARE_DECIMALS)})."
+        )
+    else:
+        text = (
+            f"De {len(frame)} meest gestelde diagnoses waren in {jaar} samen goed voor "
+            f"{fmt.getal(frame['aantal'].sum())} verrichtingen. {share_missing_sentence(jaar)}"
+        )
     if not sure.empty:
         first = sure.iloc[0]
+        share = f", {fmt.percent(first['aandeel_pct'], SHARE_DECIMALS)}" if total else ""
         text += (
             f" Van de diagnoses waarvan het aantal vaststaat, kwam {first['diagnose'].lower()} het vaakst voor "
-            f"({fmt.getal(first['aantal'])} keer, {fmt.percent(first['aandeel_pct'], SHARE_DECIMALS)})."
+            f"({fmt.getal(first['aantal'])} keer{share})."
         )
     covid = frame[frame["diagnose"].str.contains("COVID", case=False)]
     if not covid.empty:
@@ -132,6 +161,11 @@ def corona_sentence(frame: pd.DataFrame, jaar: int, root: Path | None = None) ->
     total = denominators(jaar, root).get(CORONAPOST)
     first = frame.iloc[0]
     top_sum = frame["aantal"].sum()
+    if not total:
+        return (
+            f"Op de coronapost was {first['diagnose'].lower()} in {jaar} de meest gestelde diagnose "
+            f"({fmt.getal(first['aantal'])} keer). {share_missing_sentence(jaar)}"
+        )
     text = (
         f"Op de coronapost ({fmt.getal(total)} verrichtingen in {jaar}) was "
         f"{first['diagnose'].lower()} de meest gestelde diagnose ({fmt.getal(first['aantal'])} keer, "
@@ -177,7 +211,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
         ax.text(
             float(n) + xmax * 0.015,
             y,
-            f"{fmt.getal(n)} ({fmt.percent(share, SHARE_DECIMALS)})",
+            _with_share(n, share),
             va="center",
             ha="left",
             fontsize=10,
@@ -204,7 +238,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     charts.bron(fig, f"jaarverslag SHT {jaar}, data/{jaar}/icpc_top.csv")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     parts = [
-        f"{d.lower()} {fmt.getal(n)} ({fmt.percent(s, SHARE_DECIMALS)}{', onzeker' if m else ''})"
+        f"{d.lower()} {_with_share(n, s, m)}"
         for d, n, s, m in zip(frame["diagnose"], frame["aantal"], frame["aandeel_pct"], mask)
     ]
     alt = (
