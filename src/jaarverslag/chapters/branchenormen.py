@@ -24,6 +24,7 @@ from jaarverslag.chapters.branchenormen_numbers import (
     tellingen,
     uncertain_previous_year,
 )
+from jaarverslag.data.load import is_available
 from jaarverslag.data.status import CERTAIN, UNCERTAIN
 from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render.text import join_list
@@ -345,7 +346,9 @@ def _explanation_block(frame: pd.DataFrame | None, jaar: int):
     )
 
 
-def _previous_year_block(frame: pd.DataFrame | None, jaar: int):
+def _previous_year_block(frame: pd.DataFrame | None, jaar: int, root: Path | None = None):
+    if frame is None and is_available("branchenormen", jaar - 1, root):  # this year is the one missing
+        return tables.unavailable("de resultaten op de branchenormen", jaar)
     vorig = tabel_vorig_jaar(frame, jaar) if frame is not None else None
     if vorig is None:
         return tables.unavailable("de branchenormen", jaar - 1)
@@ -375,5 +378,5 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         ),
         "resultaten": _results_block(frame, jaar),
         "tabel_toelichting": _explanation_block(frame, jaar),
-        "tabel_vorig_jaar": _previous_year_block(frame, jaar),
+        "tabel_vorig_jaar": _previous_year_block(frame, jaar, root),
     }

@@ -55,7 +55,13 @@ def _count(onderwerp: str, nu, vorig, hoofdstuk: str, titel: str, onzeker: bool 
 def _verrichtingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
     titel = "Verrichtingen"
     if not is_available("verrichtingen", jaar, root):
-        return [_count("Verrichtingen SHT", None, None, "verrichtingen", titel)]
+        if not is_available("verrichtingen", jaar - 1, root):
+            return [_count("Verrichtingen SHT", None, None, "verrichtingen", titel)]
+        vorig = vr.totalen(jaar - 1, root)  # last year's figures still stand beside this year's gap
+        rows = [_count("Verrichtingen SHT", None, vorig.totaal, "verrichtingen", titel)]
+        for row in vorig.per_post.itertuples(index=False):
+            rows.append(_count(f"Verrichtingen {row.post}", None, row.aantal, "verrichtingen", titel))
+        return rows
     totalen = vr.totalen(jaar, root)
     rows = [_count("Verrichtingen SHT", totalen.totaal, totalen.totaal_vorig_jaar, "verrichtingen", titel)]
     for row in totalen.per_post.itertuples(index=False):
@@ -75,28 +81,29 @@ def _inwoners(jaar: int, root: Path | None) -> Kerncijfer:
     )
 
 
+def _norms_met(gehaald: pd.Series) -> str:
+    """Return 'met of known' for SHT's norms ('6 van 11'), or a dash when no result is known."""
+    known = gehaald.notna()
+    if not known.any():
+        return EMPTY
+    return f"{fmt.getal(int(gehaald[known].eq(True).sum()))} van {fmt.getal(int(known.sum()))}"
+
+
 def _normen(jaar: int, root: Path | None) -> Kerncijfer:
     titel = "Branchenormen"
     frame = bnn.resultaten(jaar, root)
     if frame is None or bnn.SHT not in set(frame["post"]):
-        return Kerncijfer("Branchenormen gehaald (SHT)", fmt.MISSING_TEXT, EMPTY, EMPTY, "branchenormen", titel)
+        vorig = bnn.resultaten(jaar - 1, root) if frame is None else None
+        previous_text = EMPTY if vorig is None else _norms_met(vorig.loc[vorig["post"] == bnn.SHT, "gehaald"])
+        return Kerncijfer("Branchenormen gehaald (SHT)", fmt.MISSING_TEXT, previous_text, EMPTY, "branchenormen", titel)
     sht = frame[frame["post"] == bnn.SHT]
     t = bnn.tellingen(sht)[bnn.SHT]
     judged = t.totaal - t.ontbreekt
     met = t.zeker_gehaald + t.onzeker_gehaald
-    known_before = sht["gehaald_vorig_jaar"].notna()
-    vorig = (
-        (
-            f"{fmt.getal(int(sht['gehaald_vorig_jaar'][known_before].eq(True).sum()))} van "
-            f"{fmt.getal(int(known_before.sum()))}"
-        )
-        if known_before.any()
-        else EMPTY
-    )
     return Kerncijfer(
         "Branchenormen gehaald (SHT)",
         f"{fmt.getal(met)} van {fmt.getal(judged)}",
-        vorig,
+        _norms_met(sht["gehaald_vorig_jaar"]),
         EMPTY,
         "branchenormen",
         titel,
@@ -109,7 +116,9 @@ def _meldingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
     wanted = {"Klacht": "Klachten", "Calamiteit": "Calamiteiten"}
     vergelijking = kn.meldingen(jaar, root)
     if not vergelijking.is_available:
-        return [_count(naam, None, None, "kwaliteit", titel) for naam in wanted.values()]
+        vorig = kn.meldingen(jaar - 1, root)
+        before = vorig.frame.set_index("soort")["aantal"] if vorig.is_available else pd.Series(dtype="Int64")
+        return [_count(naam, None, before.get(soort), "kwaliteit", titel) for soort, naam in wanted.items()]
     frame = vergelijking.frame.set_index("soort")
     return [
         _count(
@@ -129,7 +138,8 @@ def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
     frame = pn.verzuim(jaar, root)
     nu, vorig = pn.verzuim_value(frame, jaar), pn.verzuim_value(frame, jaar - 1)
     if nu is None:
-        return Kerncijfer("Ziekteverzuim", fmt.MISSING_TEXT, EMPTY, EMPTY, "personeel", titel)
+        before = fmt.percent(vorig, pn.VERZUIM_DECIMALS) if vorig is not None else EMPTY
+        return Kerncijfer("Ziekteverzuim", fmt.MISSING_TEXT, before, EMPTY, "personeel", titel)
     norm = pn.verzuimnorm(root)
     verdict = "binnen de norm" if norm.gehaald(nu) else "boven de norm"
     change = f"{verschil(nu - vorig, pn.VERZUIM_DECIMALS)} procentpunt" if vorig is not None else EMPTY
@@ -146,6 +156,11 @@ def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
 def _huisartsen(jaar: int, root: Path | None) -> Kerncijfer:
     titel = "Huisartsen en medewerkers"
     aantallen = pn.huisartsen(jaar, root)
+    if not aantallen.is_available:
+        vorig = pn.huisartsen(jaar - 1, root)
+        if vorig.is_available and "Huisartslid" in set(vorig.frame["groep"]):
+            row = vorig.frame.set_index("groep").loc["Huisartslid"]
+            return _count("Huisartsleden", None, row["aantal"], "personeel", titel, bool(row["status"] != CERTAIN))
     if not aantallen.is_available or "Huisartslid" not in set(aantallen.frame["groep"]):
         return Kerncijfer("Huisartsleden", fmt.MISSING_TEXT, EMPTY, EMPTY, "personeel", titel)
     row = aantallen.frame.set_index("groep").loc["Huisartslid"]

@@ -229,9 +229,9 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -
     )
     wide = to_wide(frame, root)
     for earlier in sorted((j for j in wide.columns if j < jaar), reverse=True):
-        both = wide[[earlier, jaar]].dropna()
-        nu = both[jaar].map(lambda v: fmt.round_half_up(v, RATE_DECIMALS))  # compare at the printed precision
-        up, down = int((nu > both[earlier]).sum()), int((nu < both[earlier]).sum())
+        # compare both years as the table prints them (whole units), as its difference column does
+        both = wide[[earlier, jaar]].dropna().map(lambda v: fmt.round_half_up(v, RATE_DECIMALS))
+        up, down = int((both[jaar] > both[earlier]).sum()), int((both[jaar] < both[earlier]).sum())
         same = len(both) - up - down
         counts = [(n, woord) for n, woord in ((up, "hoger"), (down, "lager"), (same, "gelijk")) if n]
         parts = [f"in {_gemeenten_count(n, len(both), eerste=i == 0)} {woord}" for i, (n, woord) in enumerate(counts)]
