@@ -4,10 +4,10 @@ The made-up years 2022 and 2023 are copies of 2021 (without the tables only a pr
 matrix empties tables of 2022: each table alone, and every combination with the tables a cross-table check
 reads together with it (data/checks `needs`), each either header-only (the "not yet filled in" template of
 `make nieuw-jaar`) or deleted; also the whole year header-only and the whole year deleted. In every state
-`make validate` must pass, and every notebook that reads one of the emptied files must run without an
-exception: for 2022 (this year missing) in every state, saying "niet beschikbaar" (or its chapter's own
-words) where it did not with the table filled in; for 2023 (last year missing) with each table alone and
-the whole year emptied.
+`make validate` must pass (the made-up years; every year once, filled in), and every notebook that reads
+one of the emptied files must run without an exception: for 2022 (this year missing) in every state,
+saying "niet beschikbaar" (or its chapter's own words) where it did not with the table filled in; for 2023
+(last year missing) with each table alone and the whole year emptied.
 
 The notebooks run in-process (their code cells, with the parameters papermill injects), not through a build;
 a notebook whose files are in the same state runs once. One real papermill run proves the notebook that
@@ -261,6 +261,8 @@ def matrix(tmp_path_factory) -> Matrix:
         folder = root / "data" / str(THIS_YEAR)
         m = Matrix(root, root.parent / "runs", {p.stem: p.read_bytes() for p in folder.glob("*.csv")})
         assert sorted(m.original) == _tables()
+        rapport = valideer(root=root)  # every year, as make validate; the states below change 2022 only
+        assert rapport.ok, rapport.tekst()
         reads_file = root.parent / "gelezen.txt"
         for jaar in (THIS_YEAR, NEXT_YEAR):
             for notebook in m.notebooks():
@@ -299,13 +301,6 @@ def test_validated_state_builds_and_says_not_available(matrix, state, monkeypatc
                 )
     finally:
         matrix.restore()
-
-
-def test_matrix_covers_each_table_alone_and_with_its_checked_partners():
-    found = states()
-    for table in _tables():
-        assert State({(table, HEADER_ONLY)}) in found and State({(table, DELETED)}) in found
-    assert State({("verrichtingen", HEADER_ONLY), ("verrichtingen_totaal", DELETED)}) in found
 
 
 # --- one real papermill run ---------------------------------------------------------------------------------------
