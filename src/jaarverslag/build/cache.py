@@ -10,6 +10,7 @@ When the cache cannot tell (no entry, unreadable entry), the notebook runs.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -55,6 +56,12 @@ def _module_name(path: Path, package_dir: Path) -> str:
 
 def _imported_names(source: str, current: str, is_package: bool) -> set[str]:
     """Return every module name an import statement in the source could load (anywhere, also inside functions)."""
+    return set(_imported_names_memo(source, current, is_package))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imported_names_memo(source: str, current: str, is_package: bool) -> frozenset[str]:
+    # Keyed on the source text itself: one build asks for the same modules once per notebook and year.
     names: set[str] = set()
     try:
         tree = ast.parse(source)
@@ -72,33 +79,62 @@ def _imported_names(source: str, current: str, is_package: bool) -> set[str]:
                 module = node.module or ""
             names.add(module)
             names.update(f"{module}.{alias.name}" for alias in node.names)  # `from pkg import module`
-    return names
+    return frozenset(names)
 
 
 def imported_modules(sources: list[str], package_dir: Path | None = None) -> list[Path]:
     """Return the package's module files these sources can import, followed recursively (with parent __init__s)."""
     package_dir = package_dir or PACKAGE_DIR
-    found: set[Path] = set()
+    key = (tuple(sources), package_dir)
+    known = _closures.get(key)
+    # A closure stays valid while every module in it reads the same: only their import statements decide it.
+    if known is not None and all(_read(path) == text for path, text in known.items()):
+        return sorted(known)
+    found: dict[Path, str] = {}
+    resolved: dict[str, Path | None] = {}
     todo = [name for source in sources for name in _imported_names(source, PACKAGE, True)]
+    seen: set[str] = set()
     while todo:
         name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
         parts = name.split(".")
         for depth in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__ and a/b/__init__ first
-            path = _module_file(".".join(parts[:depth]), package_dir)
+            prefix = ".".join(parts[:depth])
+            if prefix not in resolved:
+                resolved[prefix] = _module_file(prefix, package_dir)
+            path = resolved[prefix]
             if path is None or path in found:
                 continue
-            found.add(path)
-            todo += _imported_names(
-                path.read_text(encoding="utf-8"), _module_name(path, package_dir), path.name == "__init__.py"
-            )
+            found[path] = _read(path)
+            todo += _imported_names(found[path], _module_name(path, package_dir), path.name == "__init__.py")
+    _closures[key] = found
     return sorted(found)
+
+
+_closures: dict[tuple[tuple[str, ...], Path], dict[Path, str | None]] = {}
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def notebook_code(notebook: Path) -> list[str]:
     """Return the code cells of a source notebook."""
-    import jupytext
+    return list(_notebook_code(notebook.suffix, notebook.read_text(encoding="utf-8")))
 
-    return [cell.source for cell in jupytext.read(notebook).cells if cell.cell_type == "code"]
+
+@functools.lru_cache(maxsize=256)
+def _notebook_code(suffix: str, text: str) -> tuple[str, ...]:
+    import jupytext  # parsing a MyST notebook takes ~25 ms: once per source text, not once per year
+
+    return tuple(
+        cell.source for cell in jupytext.reads(text, fmt={"extension": suffix}).cells if cell.cell_type == "code"
+    )
 
 
 def code_hash(sources: list[str], package_dir: Path | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import io
 import re
 import tokenize
@@ -141,9 +142,15 @@ def niet_toegestaan(parameter: Parameter, waarde: object) -> str | None:
 
 def parameters_cell(bron: Path) -> dict[str, Parameter]:
     """Return the names assigned in the notebook's `parameters` cell, with annotation, default and allowed values."""
+    return dict(_parameters_cell(bron, bron.read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=256)
+def _parameters_cell(bron: Path, text: str) -> dict[str, Parameter]:
+    # Keyed on the text: a build asks once per notebook and year, and parsing a MyST notebook takes ~25 ms.
     import jupytext
 
-    for cell in jupytext.read(bron).cells:
+    for cell in jupytext.reads(text, fmt={"extension": bron.suffix}).cells:
         if cell.cell_type == "code" and PARAMETERS_TAG in cell.metadata.get("tags", []):
             try:
                 tree = ast.parse(cell.source)

@@ -4,20 +4,44 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import json
 import os
 import re
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from jaarverslag.build.errors import BuildError
 from jaarverslag.data.paths import build_dir, is_draft, report_years
 
 SITE = "site"
 RENAME_EXCHANGE = 2  # linux/fs.h
 _NEW = "site.nieuw"
 ROOT_PAGE = "book/index.html"  # the book's root page (_toc.yml: root), relative to a year's folder
-FAVICON = "_static/favicon.svg"
+STATIC = "_static"  # Sphinx's theme, CSS, JS and MathJax folder; shared by the years at site/_static/<bundle>/
+FAVICON = f"{STATIC}/favicon.svg"
+# The one file of a year's _static/ that differs per year (it names the version): it stays in <jaar>/_static/.
+PER_YEAR_STATIC = ("documentation_options.js",)
+# What of sphinx-mathjax-offline's full MathJax (24 MB) a page can load: the pages use tex-chtml.js, which
+# loads its fonts, TeX extensions on demand (autoload), and from its menu the renderer switch (SVG),
+# the accessibility explorer and its English speech rules. Other bundles, inputs and languages are never asked for.
+MATHJAX_USED = (
+    "mathjax/tex-chtml.js",
+    "mathjax/output/chtml.js",
+    "mathjax/output/chtml/",
+    "mathjax/output/svg.js",
+    "mathjax/output/svg/",
+    "mathjax/input/tex/extensions/",
+    "mathjax/ui/",
+    "mathjax/a11y/",
+    "mathjax/sre/mathmaps/base.json",
+    "mathjax/sre/mathmaps/en.json",
+    "mathjax/sre/mathmaps/nemeth.json",
+)
+# Never requested by a page: source maps (only a browser's developer tools ask) and the theme's Jinja templates.
+NOT_SHIPPED_SUFFIXES = (".map",)
+NOT_SHIPPED_NAMES = ("webpack-macros.html", "sbt-webpack-macros.html")
 _OLD = "site.oud"
 BUILD_RECORD = "build.json"  # per published year: the banner, URL prefix and PDF its pages were built with
 DRAFT_CLASS = "jv-concept"  # the draft banner (printed in the PDF too)
@@ -129,10 +153,13 @@ def _redirect_html(title: str, target: str, icon: str, text: str) -> str:
     )
 
 
-def index_html(newest: int, basis: str) -> str:
-    """Return the root page that sends the reader to the newest year."""
+def index_html(newest: int, basis: str, icon: str | None = None) -> str:
+    """Return the root page that sends the reader to the newest year (icon: its URL, default the year's own)."""
     return _redirect_html(
-        "Jaarverslag SHT", f"{basis}{newest}/", f"{basis}{newest}/{FAVICON}", "Het nieuwste jaarverslag staat op"
+        "Jaarverslag SHT",
+        f"{basis}{newest}/",
+        icon or f"{basis}{newest}/{FAVICON}",
+        "Het nieuwste jaarverslag staat op",
     )
 
 
@@ -141,15 +168,113 @@ def jaar_index_html(jaar: int) -> str:
     return _redirect_html(f"Jaarverslag SHT {jaar}", ROOT_PAGE, FAVICON, f"Het jaarverslag {jaar} begint op")
 
 
+def shipped(relative: PurePosixPath) -> bool:
+    """Whether a file of a year's _static/ (path relative to it) is published: what a page can request."""
+    text = relative.as_posix()
+    if relative.suffix in NOT_SHIPPED_SUFFIXES or relative.name in NOT_SHIPPED_NAMES:
+        return False
+    if relative.parts[0] == "mathjax":
+        return any(text == used or (used.endswith("/") and text.startswith(used)) for used in MATHJAX_USED)
+    return True
+
+
+def static_bundle(html: Path) -> tuple[str, list[PurePosixPath]]:
+    """Return the shared-asset bundle of a built year: its name (a hash of the files' names and contents) and files.
+
+    Years built from the same theme, CSS and MathJax get the same name, so the site holds their assets once;
+    a kept year built with other assets keeps its own bundle beside it.
+    """
+    folder = html / STATIC
+    files = sorted(
+        PurePosixPath(p.relative_to(folder).as_posix())
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in PER_YEAR_STATIC
+    )
+    files = [f for f in files if shipped(f)]
+    digest = hashlib.sha256()
+    for relative in files:
+        digest.update(f"{relative}\0{hashlib.sha256((folder / relative).read_bytes()).hexdigest()}\0".encode())
+    return digest.hexdigest()[:16], files
+
+
+def _page_prefix(page: PurePosixPath) -> str:
+    return "../" * (len(page.parts) - 1)
+
+
+def shared_references(text: str, page: PurePosixPath, bundle: str) -> str:
+    """Point a page at the shared bundle: <up>_static/x becomes <up>../_static/<bundle>/x (per-year files stay)."""
+    up = _page_prefix(page)
+    keep = "|".join(re.escape(name) for name in PER_YEAR_STATIC)
+    pattern = re.compile(rf"""(?<=["'(]){re.escape(up)}{STATIC}/(?!(?:{keep})["'?#)])""")
+    return pattern.sub(f"{up}../{STATIC}/{bundle}/", text)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    # Both sides are files the build only ever replaces, never rewrites in place: a hard link is a safe copy.
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _place_built_year(html: Path, target: Path, shared: Path) -> str:
+    """Copy a built year into the new site with its assets in the shared bundle; return the bundle's name."""
+    bundle, files = static_bundle(html)
+    if not (shared / bundle).is_dir():
+        for relative in files:
+            (shared / bundle / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(html / STATIC / relative, shared / bundle / relative)
+    for path in sorted(html.rglob("*")):
+        relative = PurePosixPath(path.relative_to(html).as_posix())
+        if path.is_dir() or (relative.parts[0] == STATIC and relative.name not in PER_YEAR_STATIC):
+            continue
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".html":
+            text = shared_references(path.read_text(encoding="utf-8"), relative, bundle)
+            (target / relative).write_text(text, encoding="utf-8")
+            shutil.copystat(path, target / relative)
+        else:
+            shutil.copy2(path, target / relative)
+    record = published_state(target.parent, int(target.name))
+    (target / BUILD_RECORD).write_text(json.dumps({**record, "static": bundle}, indent=2) + "\n", encoding="utf-8")
+    return bundle
+
+
+def _place_kept_year(site: Path, jaar: int, new: Path) -> str | None:
+    """Take a year unchanged from the old site, with the shared bundle its pages use (None: it has its own assets)."""
+    shutil.copytree(site / str(jaar), new / str(jaar), copy_function=_link_or_copy)
+    bundle = published_state(site, jaar).get("static")
+    if bundle is None:  # published before the years shared their assets: self-contained
+        return None
+    if not (site / STATIC / bundle).is_dir():
+        raise BuildError(
+            f"De gepubliceerde site mist de gedeelde bestanden van {jaar} ({STATIC}/{bundle}/): bouw alle jaren "
+            "opnieuw met make book."
+        )
+    if not (new / STATIC / bundle).is_dir():
+        shutil.copytree(site / STATIC / bundle, new / STATIC / bundle, copy_function=_link_or_copy)
+    return bundle
+
+
 def publish(root: Path, html: dict[int, Path], years: SiteYears) -> Path:
-    """Assemble the new site (exactly these years: rebuilt ones new, the others from the old site) and swap it in."""
+    """Assemble the new site (exactly these years: rebuilt ones new, the others from the old site) and swap it in.
+
+    The years share one copy of their theme and MathJax files (site/_static/<bundle>/, STATIC): each year's
+    pages are pointed there, and only the bundles the published years use are in the new site.
+    """
     site, new = root / SITE, build_dir(root) / _NEW
     shutil.rmtree(new, ignore_errors=True)
     new.mkdir(parents=True)
+    bundles: dict[int, str | None] = {}
     for jaar in years.years:  # a year no longer in data/ is not in years: it leaves the site
-        shutil.copytree(html[jaar] if jaar in html else site / str(jaar), new / str(jaar))
+        if jaar in html:
+            bundles[jaar] = _place_built_year(html[jaar], new / str(jaar), new / STATIC)
+        else:
+            bundles[jaar] = _place_kept_year(site, jaar, new)
     (new / "switcher.json").write_text(json.dumps(years.switcher(), indent=2) + "\n", encoding="utf-8")
-    (new / "index.html").write_text(index_html(years.newest, years.basis), encoding="utf-8")
+    newest = bundles[years.newest]
+    icon = f"{years.basis}{STATIC}/{newest}/favicon.svg" if newest else None
+    (new / "index.html").write_text(index_html(years.newest, years.basis, icon), encoding="utf-8")
     if site.exists() and _exchange(new, site):
         shutil.rmtree(new)  # the old site, now at the new site's place
     else:
