@@ -17,6 +17,7 @@ from jaarverslag.data.paths import ROOT_ENV, build_dir
 from jaarverslag.render.fmt import getal
 
 BOOK_STAMP = "bron.sha256"
+SOURCE_LIST = "bron.lijst"  # the staged files of the last successful build: one gone means a fresh build
 
 
 def _make_pdf(source: Path, output: Path, html: Path, jaar: int, root: Path) -> None:
@@ -54,6 +55,7 @@ def build_book(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf:
     rebuilt = not (stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (html / "index.html").is_file())
     if rebuilt:
         _build_html(root, source, output, html, jaar)
+        (output / SOURCE_LIST).write_text("\n".join(_source_files(source)) + "\n", encoding="utf-8")
     else:
         print(f"  boek {jaar}: ongewijzigd", flush=True)
     if pdf and (rebuilt or not (html / pdf_name(jaar)).is_file()):
@@ -68,9 +70,23 @@ def build_book(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf:
     return html, rebuilt
 
 
+def _source_files(source: Path) -> list[str]:
+    return sorted(p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file())
+
+
 def _build_html(root: Path, source: Path, output: Path, html: Path, jaar: int) -> None:
-    """Run Jupyter Book on a staged year into output/ (emptied first)."""
-    shutil.rmtree(output, ignore_errors=True)
+    """Run Jupyter Book on a staged year into output/.
+
+    Incremental: Sphinx keeps its environment in output/ and re-reads only the pages whose staged
+    sources (or the notebooks they glue from, sphinx_ext) changed. output/ starts empty when a staged
+    file was removed since the last successful build (its page or file would linger in the HTML) or
+    when the last build failed.
+    """
+    previous = output / SOURCE_LIST
+    known = set(previous.read_text(encoding="utf-8").splitlines()) if previous.is_file() else set()
+    if not known or not known <= set(_source_files(source)):
+        shutil.rmtree(output, ignore_errors=True)
+    previous.unlink(missing_ok=True)  # written again only after this build succeeded
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
         "build",
@@ -84,6 +100,7 @@ def _build_html(root: Path, source: Path, output: Path, html: Path, jaar: int) -
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, ROOT_ENV: str(root)})
     if result.returncode != 0 or not (html / "index.html").exists():
+        shutil.rmtree(output, ignore_errors=True)
         log = (result.stdout + result.stderr).strip().splitlines()
         raise BuildError(f"Jupyter Book kon het boek van {jaar} niet bouwen:\n" + "\n".join(log[-40:]))
     (html / "index.html").write_text(publish.jaar_index_html(jaar), encoding="utf-8")

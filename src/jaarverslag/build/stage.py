@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import filecmp
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -84,7 +86,40 @@ def write_pdf_line(folder: Path, jaar: int, available: bool) -> None:
             "*De PDF-versie van dit verslag is nog niet beschikbaar: deze versie is gebouwd zonder PDF "
             "(Debian's chromium ontbreekt of `--geen-pdf`).*\n"
         )
-    (folder / PDF_LINE).write_text(text, encoding="utf-8")
+    write_if_changed(folder / PDF_LINE, text)
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write a text file unless it already holds exactly this text (its modification time tells Sphinx it changed)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.write_text(text, encoding="utf-8")
+
+
+def sync_folder(new: Path, target: Path) -> None:
+    """Make target hold exactly new's files, then remove new.
+
+    A file whose bytes did not change keeps its old copy and modification time, so an incremental
+    Sphinx build re-reads only the pages whose sources (or glued notebooks) changed; a changed file
+    gets the current time, whatever time its source carried.
+    """
+    fresh = {p.relative_to(new) for p in new.rglob("*") if p.is_file()}
+    if target.is_dir():
+        for path in sorted(target.rglob("*"), reverse=True):  # children before their folders
+            relative = path.relative_to(target)
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif relative not in fresh:
+                path.unlink()
+    for relative in sorted(fresh):
+        source, destination = new / relative, target / relative
+        if destination.is_file() and filecmp.cmp(source, destination, shallow=False):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, destination)
+        os.utime(destination)
+    shutil.rmtree(new)
 
 
 def content_key(folder: Path, config: dict, volatile: list[str], draft: bool) -> str:
@@ -114,7 +149,8 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
     from jaarverslag.render.codebook_page import glossary_page  # imports pandas: only when staging
     from jaarverslag.render.codebook_page import pagina as codeboek_pagina
 
-    target = build_dir(root) / "stage" / str(jaar)
+    final = build_dir(root) / "stage" / str(jaar)
+    target = final.with_name(f"{jaar}.nieuw")  # laid out afresh, then synced into final (sync_folder)
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(root / "book", target / "book")
     shutil.copy2(root / "_toc.yml", target / "_toc.yml")
@@ -148,4 +184,6 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
     (target / CONFIG).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     commit = versie.split()[0]
     volatile = [datum, versie, *([commit] if re.fullmatch(r"[0-9a-f]{7,40}", commit) else [])]
-    return target, content_key(target, config, volatile, jaar in site.drafts)
+    content = content_key(target, config, volatile, jaar in site.drafts)
+    sync_folder(target, final)
+    return final, content
