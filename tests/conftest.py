@@ -14,18 +14,25 @@ from pathlib import Path
 
 import pytest
 
+from jaarverslag.build.execute import WARM_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_ITEMS = ("book", "notebooks", "data", "_config.yml", "_toc.yml", "requirements.lock")
 TEST_PROJECT = ROOT / "_build" / "test" / "project"
 BUILD_LOG = ROOT / "_build" / "test" / "build.log"
 NB_DIR = TEST_PROJECT / "_build" / "nb"  # the executed notebooks nbval checks
+CACHED_OUTPUTS = ("cache", "nb")  # what copy_project(cache_from=...) takes over: the notebook runs
 
 _session_build: dict[str, object] = {}
 _nbval_checked: set[str] = set()  # notebooks nbval ran a check cell of
 
 
-def copy_project(target: Path) -> Path:
-    """Copy the project's sources (not its outputs) into target and return it."""
+def copy_project(target: Path, cache_from: Path | None = None) -> Path:
+    """Copy the project's sources (not its outputs) into target and return it.
+
+    cache_from: a built project whose notebook cache and executed notebooks the copy starts with, so its
+    build runs only the notebooks the test's own changes touch (the cache decides, as in any build).
+    """
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     for item in SOURCE_ITEMS:
@@ -34,6 +41,9 @@ def copy_project(target: Path) -> Path:
             shutil.copytree(src, target / item)
         else:
             shutil.copy2(src, target / item)
+    if cache_from is not None:
+        for folder in CACHED_OUTPUTS:
+            shutil.copytree(cache_from / "_build" / folder, target / "_build" / folder)
     return target
 
 
@@ -123,3 +133,32 @@ def built_project() -> Path:
 def project(tmp_path: Path) -> Path:
     """A fresh, unbuilt copy of the project's sources."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def cached_copy(tmp_path: Path, built_project: Path) -> Path:
+    """A copy of the sources that starts with the session build's notebook runs (only changed inputs re-run)."""
+    return copy_project(tmp_path / "project", cache_from=built_project)
+
+
+@pytest.fixture(scope="session")
+def fresh_kernel_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """One cold build of a copy with a fresh kernel per notebook, shared by two checks instead of two builds.
+
+    tests/test_warm.py compares its executed notebooks with the (warm) session build; tests/test_incremental.py
+    then rebuilds the same project after changing it, so the cold outputs are kept aside first ("nb").
+    """
+    base = tmp_path_factory.mktemp("koud")
+    project = copy_project(base / "project")
+    env = {**os.environ, "JAARVERSLAG_ROOT": str(project), WARM_ENV: "0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    shutil.copytree(project / "_build" / "nb", base / "nb")
+    return {"project": project, "nb": base / "nb", "result": result}

@@ -99,12 +99,17 @@ def test_failing_notebook_names_year_notebook_and_cell_and_leaves_the_site(proje
     assert _text(site / "2021" / "index.html") == "oude site"
 
 
-def test_url_prefix_is_a_setting(project):
+def test_url_prefix_is_a_setting(cached_copy):
+    from test_site_size import missing_assets
+
+    project = cached_copy  # the session build's notebook runs: only the book and the site are new here
     result = run_build(project, "--jaar", "2019", "--basis", "/jaarverslag")
     assert result.returncode == 0, result.stderr
     entries = json.loads(_text(project / "site" / "switcher.json"))
     assert entries[0]["url"] == "/jaarverslag/2019/"
     assert "url=/jaarverslag/2019/" in _text(project / "site" / "index.html")
+    # Served under /jaarverslag/, every stylesheet, script, font, icon and the switcher file is found.
+    assert not missing_assets(project / "site", "/jaarverslag/")
 
 
 COLOURED_SATURATION = 100  # of 255

@@ -42,11 +42,10 @@ def readers_of(project: Path, relative: str) -> set[tuple[int, str]]:
 
 
 @pytest.fixture(scope="module")
-def cached_project(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
-    cold = run_build(project)
-    assert ran(cold), "a cold build executes every notebook"
-    return project
+def cached_project(fresh_kernel_build) -> Path:
+    """The cold build of a copy (shared with tests/test_warm.py: fresh kernels); the tests here change it."""
+    assert ran(fresh_kernel_build["result"]), "a cold build executes every notebook"
+    return fresh_kernel_build["project"]
 
 
 def test_no_change_rebuild_executes_no_notebook(cached_project):

@@ -369,7 +369,7 @@ def test_a_bad_scenario_stops_the_notebook_with_a_dutch_message(tmp_path, monkey
 
 
 def test_build_with_a_scenario_file_shows_the_values_and_moves_the_numbers(tmp_path, built_project):
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", cache_from=built_project)  # only the changed notebook re-runs
     scenario = project / "scenario.yml"
     scenario.write_text("vooruitblik:\n  ouderen_groei_pct: 40.0\n  instroom_aandeel_pct: 100.0\n", encoding="utf-8")
     result = run_build(project, "--jaar", "2021", "--parameters", str(scenario))

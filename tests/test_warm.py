@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -77,13 +74,13 @@ def test_each_warm_run_starts_with_a_fresh_kernels_state(tmp_path, monkeypatch):
     assert len({first["random"], second["random"], fresh["random"]}) == 3
 
 
-def _outputs(project: Path) -> dict[str, bytes]:
-    """Every file of a build's executed notebooks, without what differs between any two runs.
+def _outputs(project: Path, folder: Path | None = None) -> dict[str, bytes]:
+    """Every file of a build's executed notebooks (folder: default its _build/nb), without what differs between runs.
 
     Removed: papermill's timing metadata, the random cell ids jupytext gives each read, and the project's own path
     (the two builds run in different folders; gelezen.txt lists absolute paths).
     """
-    folder, out = project / "_build" / "nb", {}
+    folder, out = folder or project / "_build" / "nb", {}
     for path in sorted(folder.rglob("*")):
         if not path.is_file():
             continue
@@ -100,22 +97,10 @@ def _outputs(project: Path) -> dict[str, bytes]:
     return out
 
 
-def test_every_notebook_of_every_year_gives_the_same_outputs_warm_and_fresh(built_project, tmp_path):
-    """The session build ran warm (the default); a build of a copy with fresh kernels must give the same bytes."""
-    from conftest import copy_project
-
-    fresh = copy_project(tmp_path / "fresh")
-    env = {**os.environ, "JAARVERSLAG_ROOT": str(fresh), execute.WARM_ENV: "0"}
-    result = subprocess.run(
-        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf"],
-        cwd=fresh,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    warm_out, fresh_out = _outputs(built_project), _outputs(fresh)
+def test_every_notebook_of_every_year_gives_the_same_outputs_warm_and_fresh(built_project, fresh_kernel_build):
+    """The session build ran warm (the default); a cold build of a copy with fresh kernels must give the same bytes."""
+    fresh = fresh_kernel_build["project"]
+    warm_out, fresh_out = _outputs(built_project), _outputs(fresh, fresh_kernel_build["nb"])
     assert warm_out.keys() == fresh_out.keys()
     assert len([k for k in warm_out if k.endswith(".ipynb")]) == len(
         execute.tasks_for(sorted(int(p.name) for p in (fresh / "data").iterdir() if p.name.isdigit()), fresh)

@@ -77,15 +77,18 @@ def test_a_site_of_drafts_only_still_has_a_newest_year():
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory) -> dict:
-    """The project copy and the output of each build so far (later fixtures add builds)."""
+def chain(tmp_path_factory, built_project) -> dict:
+    """The project copy and the output of each build so far (later fixtures add builds).
+
+    The copy starts with the session build's notebook runs: these tests are about the site, not execution.
+    """
     base = tmp_path_factory.mktemp("jaren")
     bin_dir = base / "bin"
     bin_dir.mkdir()
     browser = bin_dir / "chromium"
     browser.write_text(FAKE_CHROMIUM, encoding="utf-8")
     browser.chmod(browser.stat().st_mode | stat.S_IEXEC)
-    project = copy_project(base / "project")
+    project = copy_project(base / "project", cache_from=built_project)
     removed = project / "site" / "2018"  # published once, its folder since removed from data/
     removed.mkdir(parents=True)
     (removed / "index.html").write_text("verslag 2018", encoding="utf-8")

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from jaarverslag.data.report import valideer
-
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run a command; return the exit code."""
@@ -56,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         from jaarverslag.build.run import bouw
 
         return bouw(args.jaar, args.basis, args.workers, args.pdf, args.parameters, args.parameter)
+    from jaarverslag.data.report import valideer  # pandas and pandera: only for the commands that need them
+
     rapport = valideer(args.jaar)
     print(rapport.tekst(), file=sys.stdout if rapport.ok else sys.stderr)
     return 0 if rapport.ok else 1

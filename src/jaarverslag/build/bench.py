@@ -21,6 +21,7 @@ from papermill.parameterize import parameterize_notebook
 
 from jaarverslag.build.execute import WARM_ENV
 from jaarverslag.build.parameters import run_parameters, source_notebooks
+from jaarverslag.build.publish import SITE, site_sizes
 from jaarverslag.build.stage import jaar_config
 from jaarverslag.data.load import report_years
 from jaarverslag.data.paths import ROOT_ENV, build_dir, project_root
@@ -83,14 +84,21 @@ def main() -> int:
     build = [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf"]
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
     jaren = report_years(project)
+    load_at_start = os.getloadavg()
     print(
         f"Benchmark op {os.cpu_count()} kernen, jaren {', '.join(map(str, jaren))}, "
-        f"{len(source_notebooks(project))} notebook(s) per jaar",
+        f"{len(source_notebooks(project))} notebook(s) per jaar; belasting (1/5/15 min) "
+        + " / ".join(getal(x, 2) for x in load_at_start),
         flush=True,
     )
 
     times = {"koud": _timed(build, project)}
     print(f"  koude bouw: {getal(times['koud'], 1)} s", flush=True)
+    sizes = site_sizes(project / SITE)
+    print(
+        "  site/ zonder PDF's: " + ", ".join(f"{name} {getal(size / 2**20, 1)} MB" for name, size in sizes.items()),
+        flush=True,
+    )
     times["geen wijziging"] = _timed(build, project)
     print(f"  zonder wijziging: {getal(times['geen wijziging'], 1)} s", flush=True)
     table = project / CHANGED_TABLE
@@ -134,6 +142,9 @@ def main() -> int:
     print(f"  zonder wijziging: {getal(times['geen wijziging'], 1)} s (≤ {getal(NO_CHANGE_S, 0)} s) {verdict}")
     result = {
         "seconden": times,
+        "site_bytes_zonder_pdf": sizes,
+        "belasting_bij_start": load_at_start,
+        "belasting_bij_einde": os.getloadavg(),
         "verhoudingen": ratios,
         "doelen": {**TARGETS, "geen wijziging (s)": NO_CHANGE_S},
         "kernen": os.cpu_count(),
@@ -142,6 +153,7 @@ def main() -> int:
     }
     out = build_dir(root) / "bench" / "resultaat.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print("Belasting aan het einde (1/5/15 min): " + " / ".join(getal(x, 2) for x in os.getloadavg()))
     print(f"Geschreven naar {out.relative_to(root)}")
     return 0
 

@@ -135,6 +135,19 @@ class SiteYears:
         return entries
 
 
+def site_bytes(folder: Path) -> int:
+    """Return the apparent size of every file under folder, each path counted (as a copy or a tar of it holds them)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def site_sizes(site: Path) -> dict[str, int]:
+    """Return the size of each year's own folder, of the shared assets (STATIC) and of the whole site."""
+    sizes = {str(j): site_bytes(site / str(j)) for j in jaren_in_site(site)}
+    sizes[STATIC] = site_bytes(site / STATIC) if (site / STATIC).is_dir() else 0
+    sizes["totaal"] = site_bytes(site)
+    return sizes
+
+
 def published_state(site: Path, jaar: int) -> dict:
     """Return the build record of a published year (site/<jaar>/build.json), or {} when there is none."""
     try:

@@ -7,7 +7,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from jaarverslag.build import cache, lock, provenance, publish
+from jaarverslag.build import cache, lock, provenance, publish, unchanged
 from jaarverslag.build.book import build_book
 from jaarverslag.build.errors import BuildError
 from jaarverslag.build.execute import Uitkomst, run_notebooks
@@ -150,6 +150,21 @@ def _build_locked(
     print(f"Jaarverslag bouwen voor {', '.join(map(str, jaren))} (URL-voorvoegsel {basis})", flush=True)
     if overrides:
         print(f"Afwijkende parameters voor: {', '.join(sorted(overrides))} (zie de samenvatting)", flush=True)
+    versie = provenance.code_version(root)
+    settings = {"jaren": jaren, "site": site.years, "basis": basis, "pdf": pdf, "parameters": overrides}
+    sleutel = unchanged.inputs_key(root, {**settings, "versie": versie, "datum": provenance.build_date()})
+    if unchanged.is_current(root, root / publish.SITE, sleutel):
+        from jaarverslag.build.parameters import source_notebooks
+
+        aantal = len(jaren) * len(source_notebooks(root))
+        print(
+            "Niets gewijzigd sinds de vorige geslaagde bouw (gegevens, notebooks, pagina's, code en instellingen):\n"
+            f"Samenvatting: 0 notebook(s) uitgevoerd, {aantal} uit de cache; 0 boek(en) gebouwd, "
+            f"{len(jaren)} ongewijzigd.\nsite/ is actueel.",
+            flush=True,
+        )
+        return 0
+    unchanged.forget(root)
 
     if not validate_with_cache(root, jaren):
         print("\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
@@ -160,12 +175,12 @@ def _build_locked(
         uitkomsten = run_notebooks(jaren, root, workers, overrides)
         print("Boeken bouwen:", flush=True)
         with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
-            versie = provenance.code_version(root)
             built = dict(zip(jaren, pool.map(lambda j: build_book(root, j, site, versie, pdf), jaren)))
         published = publish.publish(root, {j: h for j, (h, _) in built.items()}, site)
     except BuildError as err:
         print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)
         return 1
+    unchanged.record(root, published, sleutel)
     print(samenvatting(uitkomsten, {j: rebuilt for j, (_, rebuilt) in built.items()}), flush=True)
     print(
         f"Gepubliceerd in {published.relative_to(root)}/: {', '.join(map(str, publish.jaren_in_site(published)))}. "

@@ -3,6 +3,13 @@
 Paths, codebook, reading and validation, loading, checks, reference tables.
 """
 
-from jaarverslag.data.load import DataError, MissingTableError, is_available, load_table, load_years, report_years
-
 __all__ = ["DataError", "MissingTableError", "is_available", "load_years", "load_table", "report_years"]
+
+
+def __getattr__(name: str):
+    # Loaded on first use (pandas, pandera): importing data.paths or data.codebook stays light.
+    if name in __all__:
+        from jaarverslag.data import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module 'jaarverslag.data' has no attribute {name!r}")

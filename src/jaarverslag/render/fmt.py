@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-
-import pandas as pd
+import sys
 
 from jaarverslag.data.rounding import round_half_up
 
@@ -12,7 +11,11 @@ MISSING_TEXT = "niet beschikbaar"
 
 
 def _is_missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    # pd.NA exists only once pandas is loaded; not importing it here keeps the build's command line quick to start.
+    pandas = sys.modules.get("pandas")
+    return (
+        value is None or (pandas is not None and value is pandas.NA) or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def getal(value, decimalen: int = 0) -> str:
