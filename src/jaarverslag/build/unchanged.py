@@ -21,7 +21,8 @@ from jaarverslag.data.paths import build_dir
 
 INPUT_FOLDERS = ("book", "notebooks", "data")
 INPUT_FILES = ("_config.yml", "_toc.yml", "requirements.lock")
-STAMP = "site.sleutel"  # in _build/: the key of the build that published the current site/
+# The key of the build that published the current site/; in the cache folder, so deleting it forces a full build.
+STAMP = Path("cache") / "site.sleutel"
 
 
 def _files(root: Path) -> list[tuple[str, Path]]:
