@@ -55,7 +55,7 @@ def build_book(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf:
     rebuilt = not (stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (html / "index.html").is_file())
     if rebuilt:
         _build_html(root, source, output, html, jaar)
-        (output / SOURCE_LIST).write_text("\n".join(_source_files(source)) + "\n", encoding="utf-8")
+        (output / SOURCE_LIST).write_text(_source_record(source), encoding="utf-8")
     else:
         print(f"  boek {jaar}: ongewijzigd", flush=True)
     if pdf and (rebuilt or not (html / pdf_name(jaar)).is_file()):
@@ -74,17 +74,26 @@ def _source_files(source: Path) -> list[str]:
     return sorted(p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file())
 
 
+def _source_record(source: Path) -> str:
+    """Return what the next build compares: the hash of the table of contents and every staged file's name.
+
+    A page left out of the table of contents would keep its old HTML file in an incremental build.
+    """
+    return "\n".join([cache.file_hash(source / "_toc.yml"), *_source_files(source)]) + "\n"
+
+
 def _build_html(root: Path, source: Path, output: Path, html: Path, jaar: int) -> None:
     """Run Jupyter Book on a staged year into output/.
 
     Incremental: Sphinx keeps its environment in output/ and re-reads only the pages whose staged
     sources (or the notebooks they glue from, sphinx_ext) changed. output/ starts empty when a staged
-    file was removed since the last successful build (its page or file would linger in the HTML) or
-    when the last build failed.
+    file was removed or the table of contents changed since the last successful build (an old page or
+    file would linger in the HTML), or when the last build failed.
     """
     previous = output / SOURCE_LIST
-    known = set(previous.read_text(encoding="utf-8").splitlines()) if previous.is_file() else set()
-    if not known or not known <= set(_source_files(source)):
+    known = previous.read_text(encoding="utf-8").splitlines() if previous.is_file() else []
+    now = _source_record(source).splitlines()
+    if not known or known[0] != now[0] or not set(known[1:]) <= set(now[1:]):
         shutil.rmtree(output, ignore_errors=True)
     previous.unlink(missing_ok=True)  # written again only after this build succeeded
     command = [
