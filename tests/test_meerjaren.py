@@ -106,7 +106,8 @@ def test_every_figure_of_every_year_equals_the_csv_files(monkeypatch, tmp_path):
     _check_against_csv_files(ROOT, tmp_path, sorted(jaren))
     html = values["overzicht"].data
     assert "Kerncijfers 2019–2021" in html
-    assert f'{fmt.MISSING_TEXT}<span class="jv-reden"> (geen gegevens over 2019)</span>' in html
+    assert f'{fmt.MISSING_TEXT} <span class="jv-noot">(b)</span>' in html  # (a): no Coronapost in 2019
+    assert f"<li>(b) {fmt.MISSING_TEXT}: geen gegevens over 2019</li>" in html
     assert "180 †" in html  # the uncertain Huisartsleden of 2021, marked as elsewhere
 
 

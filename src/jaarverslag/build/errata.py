@@ -239,15 +239,18 @@ def page_text(jaar: int, wijzigingen: list[dict]) -> str:
     for datum in sorted({w["datum"] for w in wijzigingen}, reverse=True):
         today = [w for w in wijzigingen if w["datum"] == datum]
         rows = "".join(
-            f'<tr><td><a href="{html.escape(w["pagina"])}.html">{html.escape(w["pagina_titel"])}</a></td>'
-            f'<td>{html.escape(w["cijfer"])}</td><td class="jv-getal">{html.escape(w["oud"])}</td>'
-            f'<td class="jv-getal">{html.escape(w["nieuw"])}</td></tr>'
+            f'<tr><th scope="row"><a href="{html.escape(w["pagina"])}.html">{html.escape(w["pagina_titel"])}</a></th>'
+            f'<td data-label="Cijfer">{html.escape(w["cijfer"])}</td>'
+            f'<td class="jv-getal" data-label="Was">{html.escape(w["oud"])}</td>'
+            f'<td class="jv-getal" data-label="Wordt">{html.escape(w["nieuw"])}</td></tr>'
             for w in today
         )
         lines += [
             f"## {dutch_date(datum)}",
             "",
-            f'<div class="jv-tabel"><table class="table"><caption>Gewijzigd in de versie van {dutch_date(datum)} '
+            # jv-kerncijfers: on a phone each row becomes a card with its labels (book/_static/jaarverslag.css)
+            '<div class="jv-tabel jv-kerncijfers jv-errata-tabel"><table class="table">'
+            f"<caption>Gewijzigd in de versie van {dutch_date(datum)} "
             f"({len(today)} {'cijfer' if len(today) == 1 else 'cijfers'})</caption><thead><tr>"
             '<th scope="col">Pagina</th><th scope="col">Cijfer</th><th scope="col" class="jv-getal">Was</th>'
             f'<th scope="col" class="jv-getal">Wordt</th></tr></thead><tbody>{rows}</tbody></table></div>',

@@ -262,18 +262,22 @@ def _slug(onderwerp: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", onderwerp.lower()).strip("_")
 
 
-def _cell(w: Waarde) -> str:
+def _cell(w: Waarde, notes: dict[str, str]) -> str:
     if w.getal is None:
-        return f'{escape(w.tekst)}<span class="jv-reden"> ({escape(w.reden)})</span>'
+        letter = notes.setdefault(w.reden, "abcdefghijklmnopqrstuvwxyz"[len(notes) % 26])
+        return f'{escape(w.tekst)} <span class="jv-noot">({letter})</span>'
     return escape(w.tekst) + (tables.UNCERTAIN_MARK if w.onzeker else "")
 
 
 def html(rijen: list[Reeks], jaar: int, map: Path | None = None) -> HTML:
-    """Return the overview table (each row with its sparkline and chapter link) and write its CSV and sparklines."""
+    """Return the overview table (each row with its sparkline, linked to its chapter) and write its CSV and sparklines.
+
+    A missing value says "niet beschikbaar" with a letter; the reasons follow the table, one line per letter.
+    """
     tables.write_csv(csv_table(rijen), TABLE_NAME, map)
     jaren = sorted(rijen[0].waarden) if rijen else [jaar]
     head = "".join(f'<th scope="col" class="jv-getal">{j}</th>' for j in jaren)
-    rows = []
+    rows, notes = [], {}
     for r in rijen:
         ws = [r.waarden[j] for j in jaren]
         shown = [None if w.getal is None else w.tekst + (" (onzeker)" if w.onzeker else "") for w in ws]
@@ -281,20 +285,25 @@ def html(rijen: list[Reeks], jaar: int, map: Path | None = None) -> HTML:
         spark = sparkline(
             f"{TABLE_NAME}_{_slug(r.onderwerp)}", jaren, [w.getal for w in ws], [w.onzeker for w in ws], alt, map
         )
-        cells = "".join(f'<td class="jv-getal" data-label="{j}">{_cell(w)}</td>' for j, w in zip(jaren, ws))
+        cells = "".join(f'<td class="jv-getal" data-label="{j}">{_cell(w, notes)}</td>' for j, w in zip(jaren, ws))
         rows.append(
-            f'<tr><th scope="row">{escape(r.onderwerp)}</th>{cells}<td data-label="Verloop">{spark}</td>'
-            f'<td data-label="Hoofdstuk"><a href="{escape(r.hoofdstuk)}.html">{escape(r.hoofdstuk_titel)}</a></td></tr>'
+            f'<tr><th scope="row"><a href="{escape(r.hoofdstuk)}.html" title="Naar het hoofdstuk '
+            f'{escape(r.hoofdstuk_titel)}">{escape(r.onderwerp)}</a></th>{cells}'
+            f'<td data-label="Verloop">{spark}</td></tr>'
         )
     uncertain = any(w.onzeker for r in rijen for w in r.waarden.values())
     note = f" ({tables.UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is niet eenduidig; zie het hoofdstuk)"
     caption = f"Kerncijfers {jaren[0]}–{jaren[-1]}" + (note if uncertain else "")
+    reasons = "".join(
+        f"<li>({letter}) {escape(fmt.MISSING_TEXT)}: {escape(reden)}</li>" for reden, letter in notes.items()
+    )
     return HTML(
         f'<div class="jv-tabel jv-kerncijfers jv-meerjaren"><table class="table" id="tbl-{TABLE_NAME}">'
         f"<caption>{escape(caption)}</caption>"
-        f'<thead><tr><th scope="col">Kerncijfer</th>{head}<th scope="col">Verloop</th>'
-        f'<th scope="col">Hoofdstuk</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        f'<p><a href="{ASSET_PREFIX}{TABLE_FOLDER}/{TABLE_NAME}.csv" download>Download deze tabel als CSV</a> '
+        f'<thead><tr><th scope="col">Kerncijfer</th>{head}<th scope="col">Verloop</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        + (f'<ul class="jv-noten">{reasons}</ul>' if reasons else "")
+        + f'<p><a href="{ASSET_PREFIX}{TABLE_FOLDER}/{TABLE_NAME}.csv" download>Download deze tabel als CSV</a> '
         "(puntkomma-gescheiden, UTF-8; één regel per kerncijfer en jaar)</p></div>"
     )
 
@@ -304,16 +313,15 @@ def samenvatting(rijen: list[Reeks], jaren: list[int]) -> str:
     span = f"{jaren[0]} tot en met {jaren[-1]}" if len(jaren) > 1 else str(jaren[0])
     text = (
         f"De tabel zet de kerncijfers van {span} naast elkaar, elk jaar zoals het jaarverslag over dat jaar ze "
-        "berekent; het lijntje ernaast toont het verloop (een open rondje is een onzekere waarde)."
+        "berekent; het lijntje ernaast toont het verloop (een open rondje is een onzekere waarde). Elke regel "
+        "verwijst naar het hoofdstuk waar het cijfer wordt toegelicht."
     )
     gaps = [j for j in jaren if all(r.waarden[j].getal is None for r in rijen if j in r.waarden)]
     partial = [j for j in jaren if j not in gaps and any(r.waarden[j].getal is None for r in rijen)]
     if gaps:
         text += f" Over {join_list([str(j) for j in gaps])} zijn geen kerncijfers vastgelegd."
     if partial:
-        text += (
-            f" Over {join_list([str(j) for j in partial])} ontbreken enkele cijfers; de tabel zegt per cijfer waarom."
-        )
+        text += f" Over {join_list([str(j) for j in partial])} ontbreken enkele cijfers; onder de tabel staat waarom."
     return text
 
 
