@@ -206,14 +206,17 @@ def reeksen(jaren: list[int], root: Path | None = None) -> list[Reeks]:
 # --- which year's book shows the overview -----------------------------------------------------------------------
 
 
-def newest_final_year(root: Path | None = None) -> int:
+def newest_final_year(root: Path | None = None, after: int | None = None) -> int:
     """Return the newest year that is not a draft (the newest if all are), recording what decides it for the cache.
 
-    The cache re-runs this notebook when a year's draft marker comes or goes, or a new year's tables appear.
+    For a year's page only the years after it matter (after=jaar): their draft markers are recorded as reads,
+    and the tables of the year after the newest are looked for, so the cache re-runs this notebook when a
+    later year is added, marked as draft or finalised.
     """
     years = report_years(root)
     for jaar in years:
-        record_read(data_dir(root) / str(jaar) / DRAFT_MARKER)
+        if after is None or jaar > after:
+            record_read(data_dir(root) / str(jaar) / DRAFT_MARKER)
     for naam in NEW_YEAR_TABLES:
         is_available(naam, max(years) + 1, root)  # records the look-up
     final = [j for j in years if not (data_dir(root) / str(j) / DRAFT_MARKER).is_file()]
@@ -222,7 +225,7 @@ def newest_final_year(root: Path | None = None) -> int:
 
 def shows_overview(jaar: int, root: Path | None = None) -> bool:
     """Say whether this year's book holds the overview: the newest final year, or a draft newer than it."""
-    return jaar >= newest_final_year(root)
+    return jaar >= newest_final_year(root, after=jaar)
 
 
 def years_shown(jaar: int, root: Path | None = None) -> list[int]:
@@ -337,7 +340,7 @@ def pointer(jaar: int, newest: int) -> tuple[str, HTML]:
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Meerjarenoverzicht page glues: the overview, or in an older year a pointer to it."""
-    newest = newest_final_year(root)
+    newest = newest_final_year(root, after=jaar)
     if jaar < newest:
         zin, link = pointer(jaar, newest)
         return {"samenvatting": zin, "overzicht": link}
