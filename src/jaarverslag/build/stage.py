@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from jaarverslag.build import provenance
+from jaarverslag.build import errata, provenance
 from jaarverslag.build.errors import BuildError
 from jaarverslag.build.parameters import source_notebooks
-from jaarverslag.build.publish import SiteYears
+from jaarverslag.build.publish import SITE, SiteYears
 from jaarverslag.data import narrative
 from jaarverslag.data.paths import FIGURE_FOLDER, TABLE_FOLDER, build_dir
 
@@ -174,6 +174,7 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
         text = page.read_text(encoding="utf-8")
         page.write_text(text + provenance.page_block(text, tables), encoding="utf-8")
     vingerafdruk, datum = provenance.data_fingerprint(root, jaar), provenance.build_date()
+    errata.record(target, jaar, root / SITE / str(jaar), datum, jaar in site.drafts, EXTRA_FOLDER)
     (target / "book" / "codeboek.md").write_text(codeboek_pagina(root), encoding="utf-8")
     (target / "book" / "begrippenlijst.md").write_text(glossary_page(root), encoding="utf-8")
     (target / "book" / "over.md").write_text(
