@@ -59,12 +59,13 @@ class Version:
     """One printed version of a year's book."""
 
     suffix: str  # in the file name
-    name: str  # on the cover and in the running header
+    name: str  # on the cover
+    short: str  # in the running header
     appendices: bool  # prints part "Verantwoording"
 
 
-BESTUUR = Version("", "Bestuursversie", False)
-VOLLEDIG = Version("-volledig", "Volledige versie met verantwoording", True)
+BESTUUR = Version("", "Bestuursversie", "Bestuursversie", False)
+VOLLEDIG = Version("-volledig", "Volledige versie met verantwoording", "Volledige versie", True)
 VERSIONS = (BESTUUR, VOLLEDIG)
 
 
@@ -234,7 +235,7 @@ class Cover:
     @property
     def header(self) -> str:
         marks = [m for m, on in (("Concept", self.draft), ("Werkversie", self.werkversie)) if on]
-        return " · ".join([f"Jaarverslag SHT {self.jaar}", self.version.name.split()[0], *marks])
+        return " · ".join([f"Jaarverslag SHT {self.jaar}", self.version.short, *marks])
 
 
 def _cover_html(cover: Cover) -> str:
