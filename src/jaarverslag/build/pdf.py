@@ -52,6 +52,7 @@ LONG_BLOCKS_SCRIPT = (
     "if (el.getBoundingClientRect().height > page) el.classList.add('jv-lang'); }});</script>"
 )
 POINTER_MAX_CHARS = 200  # a paragraph this short whose links all leave the printed book is a pointer: not printed
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 @dataclass(frozen=True)
@@ -185,11 +186,18 @@ def _chapter(site: Path, docname: str, part: str, included: set[str]):
             continue
         # A file (CSV, notebook) or a page this version does not print: the link goes, its text stays; a paragraph
         # that only points there (a download line, "De berekening staat in ...") goes as a whole.
-        paragraph = link.find_parent("p")
+        paragraph = link.find_parent(["p", "li"])
         if paragraph is not None and _only_points_away(paragraph, base, included):
             paragraph.decompose()
         elif link.parent is not None:
             link.unwrap()
+    for listing in article.find_all(["ul", "ol"]):
+        if not listing.decomposed and not listing.find("li"):
+            listing.decompose()
+    for section in reversed(article.find_all("section")):  # a section left with its heading only goes too
+        children = [child.name for child in section.children if getattr(child, "name", None)]
+        if not section.decomposed and "h1" not in children and all(name in HEADINGS for name in children):
+            section.decompose()
     for image in article.find_all("img", src=True):
         source = urlsplit(urljoin(base, image["src"]))
         path = site / unquote(source.path).lstrip("/")
@@ -202,7 +210,7 @@ def _chapter(site: Path, docname: str, part: str, included: set[str]):
 
 
 def _only_points_away(paragraph, base: str, included: set[str]) -> bool:
-    """Whether a paragraph is a short pointer whose every link leads out of the printed book."""
+    """Whether a paragraph or list item is a short pointer whose every link leads out of the printed book."""
     links = paragraph.find_all("a", href=True)
     if not links or len(paragraph.get_text(" ", strip=True)) > POINTER_MAX_CHARS:
         return False
