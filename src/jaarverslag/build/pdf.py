@@ -191,6 +191,9 @@ def _chapter(site: Path, docname: str, part: str, included: set[str]):
             paragraph.decompose()
         elif link.parent is not None:
             link.unwrap()
+    for item in article.find_all("li"):  # a list item whose pointer paragraph went
+        if not item.decomposed and not item.get_text(strip=True) and item.find("img") is None:
+            item.decompose()
     for listing in article.find_all(["ul", "ol"]):
         if not listing.decomposed and not listing.find("li"):
             listing.decompose()
