@@ -3,9 +3,12 @@
 One chain of builds on one project copy (real builds are slow):
 1. 2019 and 2020 with a PDF, while site/ still holds a year (2018) that is no longer in data/;
 2. 2019 again without PDF, nothing changed: its PDF stays;
-3. 2020 marked as draft (data/2020/CONCEPT.md), built alone without PDF.
-The browser is a stand-in that writes a small PDF, so the test runs without Debian's chromium
-(test_build.py checks a real PDF when chromium is installed); the single-page build is real.
+3. 2020 marked as draft (data/2020/CONCEPT.md, committed), built alone without PDF.
+The copy is a git work tree whose builds run from committed files; the last test stages a year with an
+uncommitted file (a werkversie) without building it.
+The browser is a stand-in that writes a small PDF (one page and one bookmark per chapter title of the print
+document it is given), so the test runs without Debian's chromium (test_pdf.py checks the real PDFs when
+chromium is installed); the print documents themselves are real.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from jaarverslag.build.pdf import pdf_names
 from jaarverslag.build.publish import jaren_in_site
 from jaarverslag.data.paths import is_draft
 
@@ -29,11 +33,22 @@ DRAFT_BANNER = "Concept: dit verslag over 2020 is nog niet vastgesteld"
 OLDER_BANNER = "Naar het nieuwste jaarverslag"
 NO_PDF_YET = "De PDF-versie van dit verslag is nog niet beschikbaar"
 FAKE_CHROMIUM = f"""#!{sys.executable}
+import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pypdf import PdfWriter
 
 target = next(a.split("=", 1)[1] for a in sys.argv if a.startswith("--print-to-pdf="))
-Path(target).write_bytes(b"%PDF-1.4 stand-in " + str(sorted(sys.argv)).encode())
+document = Path(unquote(urlsplit(sys.argv[-1]).path)).read_text(encoding="utf-8")
+writer = PdfWriter()
+writer.add_blank_page(595, 842)  # the cover
+for title in re.findall(r"<h1[^>]*>(.*?)</h1>", document, re.S):
+    writer.add_blank_page(595, 842)
+    writer.add_outline_item(re.sub(r"<[^>]+>", "", title), len(writer.pages) - 1)
+writer.add_metadata({{"/Title": "stand-in " + Path(target).name}})
+writer.write(target)
 """
 
 
@@ -54,6 +69,15 @@ def _pages(year_folder: Path) -> list[Path]:
     ]
     assert len(pages) > 10, pages
     return pages
+
+
+def _git(project: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _commit(project: Path, message: str) -> None:
+    _git(project, "add", "-A")
+    _git(project, "-c", "user.name=test", "-c", "user.email=test@example.org", "commit", "-q", "-m", message)
 
 
 def _built(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -92,11 +116,14 @@ def chain(tmp_path_factory, built_project) -> dict:
     removed = project / "site" / "2018"  # published once, its folder since removed from data/
     removed.mkdir(parents=True)
     (removed / "index.html").write_text("verslag 2018", encoding="utf-8")
+    (project / ".gitignore").write_text("/_build/\n/site\n/site.*\n", encoding="utf-8")
+    _git(project, "init", "-q")
+    _commit(project, "begin")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
         first = _built(run_build(project, "--jaar", "2019", "--jaar", "2020", pdf=True))
-    pdf_2019 = project / "site" / "2019" / "jaarverslag-2019.pdf"
-    return {"project": project, "first": first, "pdf_2019": pdf_2019.read_bytes()}
+    pdfs_2019 = {name: (project / "site" / "2019" / name).read_bytes() for name in pdf_names(2019)}
+    return {"project": project, "first": first, "pdf_2019": pdfs_2019}
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +136,7 @@ def without_pdf(chain) -> dict:
 def drafted(without_pdf) -> dict:
     project = without_pdf["project"]
     (project / "data" / "2020" / "CONCEPT.md").write_text("Nog niet vastgesteld.\n", encoding="utf-8")
+    _commit(project, "2020 is een concept")
     without_pdf["drafted"] = _built(run_build(project, "--jaar", "2020"))
     return without_pdf
 
@@ -122,11 +150,32 @@ def test_a_year_removed_from_data_leaves_the_site_and_the_switcher(chain):
     assert OLDER_BANNER + " (2020)" in _text(project / "site" / "2019" / "book" / "index.html")
 
 
+def _pdfs(site: Path, jaar: int) -> dict[str, bytes]:
+    return {
+        name: (site / str(jaar) / name).read_bytes() for name in pdf_names(jaar) if (site / str(jaar) / name).exists()
+    }
+
+
+def test_a_build_with_pdf_makes_both_versions_and_links_them(chain):
+    site = chain["project"] / "site"
+    for jaar in (2019, 2020):
+        landing = _text(site / str(jaar) / "book" / "index.html")
+        assert (
+            set(_pdfs(site, jaar))
+            == set(pdf_names(jaar))
+            == {f"jaarverslag-{jaar}.pdf", f"jaarverslag-{jaar}-volledig.pdf"}
+        )
+        for name in pdf_names(jaar):
+            assert f'href="../{name}"' in landing
+    assert len(set(chain["pdf_2019"].values())) == 2  # two different documents
+
+
 def test_a_build_without_pdf_keeps_the_unchanged_years_pdf(without_pdf):
     site = without_pdf["project"] / "site"
-    assert (site / "2019" / "jaarverslag-2019.pdf").read_bytes() == without_pdf["pdf_2019"]
+    assert _pdfs(site, 2019) == without_pdf["pdf_2019"]
     assert 'href="../jaarverslag-2019.pdf"' in _text(site / "2019" / "book" / "index.html")
-    assert (site / "2020" / "jaarverslag-2020.pdf").is_file()  # kept with its year, not rebuilt
+    assert 'href="../jaarverslag-2019-volledig.pdf"' in _text(site / "2019" / "book" / "index.html")
+    assert set(_pdfs(site, 2020)) == set(pdf_names(2020))  # kept with its year, not rebuilt
 
 
 def test_a_draft_year_carries_the_concept_banner_on_every_page(drafted):
@@ -150,8 +199,39 @@ def test_root_and_the_older_years_banners_stay_on_the_newest_final_year(drafted)
 
 def test_a_changed_book_without_pdf_says_the_pdf_is_not_yet_available(drafted):
     site = drafted["project"] / "site"
-    assert not (site / "2020" / "jaarverslag-2020.pdf").exists()
+    assert _pdfs(site, 2020) == {}
     landing = _text(site / "2020" / "book" / "index.html")
-    assert NO_PDF_YET in landing and "jaarverslag-2020.pdf" not in landing
-    # 2019 was rebuilt for its banner only, which the PDF does not print: its PDF stays
-    assert (site / "2019" / "jaarverslag-2019.pdf").read_bytes() == drafted["pdf_2019"]
+    assert NO_PDF_YET in landing and "jaarverslag-2020" not in landing
+    # 2019 was rebuilt for its banner only, which the PDF does not print: both its PDFs stay
+    assert _pdfs(site, 2019) == drafted["pdf_2019"]
+
+
+def test_a_build_from_committed_files_shows_the_commit_and_no_werkversie(drafted):
+    project = drafted["project"]
+    head = _git(project, "rev-parse", "HEAD")
+    for page in _pages(project / "site" / "2019"):
+        text = _text(page)
+        assert f'data-code="{head}"' in text, page
+        assert "niet-vastgelegde" not in text and "Werkversie" not in text, page
+
+
+def test_uncommitted_changes_mark_the_book_as_werkversie_in_a_banner_not_in_the_footer(drafted):
+    import yaml
+
+    from jaarverslag.build import provenance
+    from jaarverslag.build.publish import SiteYears
+    from jaarverslag.build.stage import stage
+
+    project = drafted["project"]
+    head = _git(project, "rev-parse", "HEAD")
+    site = SiteYears.of_data(project, "/")
+    assert provenance.code_version(project) == head
+    _, clean_key = stage(project, 2019, site, head)
+    (project / "notitie.txt").write_text("nog niet vastgelegd\n", encoding="utf-8")
+    versie = provenance.code_version(project)
+    assert versie != head and provenance.has_uncommitted(versie) and provenance.commit_of(versie) == head
+    folder, dirty_key = stage(project, 2019, site, versie)
+    theme = yaml.safe_load(_text(folder / "_config.yml"))["sphinx"]["config"]["html_theme_options"]
+    assert "Werkversie" in theme["announcement"] and provenance.WORKTREE_CLASS in theme["announcement"]
+    assert f"<code>{head}</code>" in theme["extra_footer"] and "niet-vastgelegde" not in theme["extra_footer"]
+    assert dirty_key != clean_key  # a PDF made from committed files is not kept for a werkversie, nor the reverse

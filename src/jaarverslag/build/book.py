@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jaarverslag.build import cache, publish
 from jaarverslag.build.errors import BuildError
+from jaarverslag.build.provenance import build_date
 from jaarverslag.build.stage import stage, write_pdf_line
 from jaarverslag.data.paths import ROOT_ENV, build_dir
 from jaarverslag.render.fmt import getal
@@ -20,33 +21,39 @@ BOOK_STAMP = "bron.sha256"
 SOURCE_LIST = "bron.lijst"  # the staged files of the last successful build: one gone means a fresh build
 
 
-def _make_pdf(source: Path, output: Path, html: Path, jaar: int, root: Path) -> None:
-    """Print the year's book to PDF into its HTML folder."""
-    from jaarverslag.build.pdf import make_pdf, pdf_name
+def _make_pdf(output: Path, html: Path, jaar: int, root: Path, draft: bool, versie: str) -> None:
+    """Print both versions of the year's book to PDF into its HTML folder."""
+    from jaarverslag.build.pdf import make_pdfs
 
     start = time.perf_counter()
     try:
-        made = make_pdf(source, output / "pdf", jaar, root)
+        made = make_pdfs(html, output / "pdf", jaar, root, draft, versie, build_date())
     except (RuntimeError, OSError, subprocess.SubprocessError) as err:
         raise BuildError(f"De PDF van {jaar} kon niet worden gemaakt: {err}") from err
-    shutil.copy2(made, html / pdf_name(jaar))
+    for pdf in made:
+        shutil.copy2(pdf, html / pdf.name)
     print(f"  pdf {jaar}: klaar in {getal(time.perf_counter() - start, 1)} s", flush=True)
 
 
 def build_book(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf: bool) -> tuple[Path, bool]:
-    """Build one year's Jupyter Book (and its PDF) with warnings as errors.
+    """Build one year's Jupyter Book (and its PDFs) with warnings as errors.
 
     Return its HTML folder and whether it was rebuilt.
 
     The build is skipped when the staged sources (pages, executed notebooks, config) are
     byte-identical to those of the last successful build of that year. Without pdf, the
-    published PDF is kept when the book's printed content is unchanged (stage.content_key).
+    published PDFs are kept when the book's printed content is unchanged (stage.content_key).
     """
-    from jaarverslag.build.pdf import pdf_name
+    from jaarverslag.build.pdf import pdf_names
 
     source, content = stage(root, jaar, site, versie)
-    published = root / publish.SITE / str(jaar) / pdf_name(jaar)
-    keep = not pdf and published.is_file() and publish.published_state(root / publish.SITE, jaar).get("pdf") == content
+    names = pdf_names(jaar)
+    published = root / publish.SITE / str(jaar)
+    keep = (
+        not pdf
+        and all((published / name).is_file() for name in names)
+        and publish.published_state(root / publish.SITE, jaar).get("pdf") == content
+    )
     write_pdf_line(source, jaar, pdf or keep)
     output = build_dir(root) / "html" / str(jaar)
     html = output / "_build" / "html"
@@ -58,14 +65,16 @@ def build_book(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf:
         (output / SOURCE_LIST).write_text(_source_record(source), encoding="utf-8")
     else:
         print(f"  boek {jaar}: ongewijzigd", flush=True)
-    if pdf and (rebuilt or not (html / pdf_name(jaar)).is_file()):
-        _make_pdf(source, output, html, jaar, root)
-    elif keep:
-        shutil.copy2(published, html / pdf_name(jaar))
-    elif not pdf:
-        (html / pdf_name(jaar)).unlink(missing_ok=True)
+    if pdf and (rebuilt or not all((html / name).is_file() for name in names)):
+        _make_pdf(output, html, jaar, root, jaar in site.drafts, versie)
+    for name in names:
+        if keep:
+            shutil.copy2(published / name, html / name)
+        elif not pdf:
+            (html / name).unlink(missing_ok=True)
     stamp.write_text(key, encoding="utf-8")
-    record = {**site.page_state(jaar), "inhoud": content, "pdf": content if (html / pdf_name(jaar)).is_file() else None}
+    made = all((html / name).is_file() for name in names)
+    record = {**site.page_state(jaar), "inhoud": content, "pdf": content if made else None}
     (html / publish.BUILD_RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return html, rebuilt
 

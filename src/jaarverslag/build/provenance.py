@@ -15,8 +15,13 @@ from jaarverslag.build.cache import tree_hash
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER, data_dir
 
 FINGERPRINT_LENGTH = 12
+CALCULATION_FOLDER = "notebooks"  # the calculation pages: <year>/notebooks/<naam>.html, part Verantwoording
 EXECUTED_FOLDER = "uitgevoerd"  # executed notebooks published as files at <year>/uitgevoerd/
 NOTEBOOK_REFERENCE = re.compile(r"\.\./notebooks/([\w-]+)\.ipynb")
+# A build from a work tree with uncommitted changes: kept in the code version, shown as a banner, never in the footer.
+UNCOMMITTED_MARK = " (met niet-vastgelegde wijzigingen)"
+WORKTREE_CLASS = "jv-werkversie"
+WORKTREE_NOTE = " (werkversie: gebouwd met wijzigingen die nog niet in git zijn vastgelegd)"
 
 
 def data_fingerprint(root: Path, jaar: int) -> str:
@@ -27,13 +32,38 @@ def data_fingerprint(root: Path, jaar: int) -> str:
 
 
 def code_version(root: Path) -> str:
-    """Return the git commit of the code, marked when the work tree had uncommitted changes."""
+    """Return the git commit of the code, marked (UNCOMMITTED_MARK) when the project had uncommitted changes.
+
+    Only changes inside the project folder count (a copy of the project inside another work tree is clean).
+    """
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "."], cwd=root, capture_output=True, text=True, check=True
+        )
     except (OSError, subprocess.CalledProcessError):
         return "onbekend (geen git-werkmap)"
-    return commit.stdout.strip() + (" (met niet-vastgelegde wijzigingen)" if dirty.stdout.strip() else "")
+    return commit.stdout.strip() + (UNCOMMITTED_MARK if dirty.stdout.strip() else "")
+
+
+def commit_of(versie: str) -> str:
+    """Return the commit alone from a code version (what the footer shows)."""
+    return versie.removesuffix(UNCOMMITTED_MARK)
+
+
+def has_uncommitted(versie: str) -> bool:
+    """Return whether a code version was built from a work tree with uncommitted changes (a werkversie)."""
+    return versie.endswith(UNCOMMITTED_MARK)
+
+
+def worktree_banner(versie: str) -> str:
+    """Return the banner every page of a werkversie carries ('' for a build from committed code and data)."""
+    if not has_uncommitted(versie):
+        return ""
+    return (
+        f'<span class="{WORKTREE_CLASS}">Werkversie: gebouwd met wijzigingen in code of gegevens die nog niet '
+        "in git zijn vastgelegd; niet voor publicatie.</span>"
+    )
 
 
 def build_date() -> str:
@@ -47,9 +77,9 @@ def footer_html(jaar: int, vingerafdruk: str, versie: str, datum: str) -> str:
     """Return the footer shown on every page: year, data fingerprint, code version, build date."""
     return (
         f'<div class="jv-herkomst-voet" data-jaar="{jaar}" data-vingerafdruk="{vingerafdruk}" '
-        f'data-code="{html.escape(versie.split()[0])}">'
+        f'data-code="{html.escape(commit_of(versie).split()[0])}">'
         f"Verslagjaar {jaar} · gegevens-vingerafdruk <code>{vingerafdruk}</code> · "
-        f"code <code>{html.escape(versie)}</code> · gebouwd op {datum} · "
+        f"code <code>{html.escape(commit_of(versie))}</code> · gebouwd op {datum} · "
         f'<a href="{ASSET_PREFIX}book/over.html">Over dit verslag</a></div>'
     )
 
@@ -66,8 +96,9 @@ def page_block(page: str, tabellen: dict[str, list[str]]) -> str:
             for c in tabellen.get(nb, [])
         )
         items.append(
-            f'<li>Berekening: <a href="{ASSET_PREFIX}{EXECUTED_FOLDER}/{nb}.ipynb">{nb}.ipynb</a> '
-            f"(uitgevoerd notebook){'; tabellen als CSV: ' + csvs if csvs else ''}</li>"
+            f'<li>Berekening: <a href="{ASSET_PREFIX}{CALCULATION_FOLDER}/{nb}.html">{nb}</a> (in de Verantwoording; '
+            f'ook als <a href="{ASSET_PREFIX}{EXECUTED_FOLDER}/{nb}.ipynb">uitgevoerd notebook</a>)'
+            f"{'; tabellen als CSV: ' + csvs if csvs else ''}</li>"
         )
     return (
         '\n\n<div class="jv-herkomst" role="note" aria-label="Herkomst van deze pagina">'
@@ -89,7 +120,7 @@ def about_page(root: Path, jaar: int, vingerafdruk: str, versie: str, datum: str
         except metadata.PackageNotFoundError:
             installed = "niet geïnstalleerd"
         rows.append(f"| {name} | {pinned} | {installed} |")
-    commit = versie.split()[0]
+    commit = commit_of(versie).split()[0]
     return "\n".join(
         [
             "# Over dit verslag",
@@ -99,7 +130,7 @@ def about_page(root: Path, jaar: int, vingerafdruk: str, versie: str, datum: str
             f"- **Verslagjaar:** {jaar}",
             f"- **Gegevens-vingerafdruk:** `{vingerafdruk}` (sha256 over `data/{jaar}/`, `data/referentie/` en "
             "`data/codebook/`, eerste 12 tekens)",
-            f"- **Codeversie (git):** `{versie}`",
+            f"- **Codeversie (git):** `{commit_of(versie)}`" + (WORKTREE_NOTE if has_uncommitted(versie) else ""),
             f"- **Gebouwd op:** {datum}",
             f"- **Python:** {sys.version.split()[0]}",
             "",

@@ -27,10 +27,13 @@ STATIC_FOLDER = "_static"  # book/_static/: the book's own CSS
 ASSET_FOLDERS = (FIGURE_FOLDER, TABLE_FOLDER)
 
 
-def jaar_config(root: Path, jaar: int, basis: str, footer: str = "", site: SiteYears | None = None) -> dict:
+def jaar_config(
+    root: Path, jaar: int, basis: str, footer: str = "", site: SiteYears | None = None, werkversie: str = ""
+) -> dict:
     """Return the Jupyter Book config for one report year: the shared config plus year, switcher and banner.
 
     site: the years the published site will hold (default: every year in data/); the banner follows it.
+    werkversie: the banner of a build with uncommitted changes (provenance.worktree_banner), shown first.
     """
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config = copy.deepcopy(config)
@@ -43,7 +46,7 @@ def jaar_config(root: Path, jaar: int, basis: str, footer: str = "", site: SiteY
     theme["switcher"] = {"json_url": f"{basis}switcher.json", "version_match": str(jaar)}
     if footer:
         theme["extra_footer"] = footer
-    banner = (site or SiteYears.of_data(root, basis)).banner(jaar)
+    banner = " ".join(b for b in (werkversie, (site or SiteYears.of_data(root, basis)).banner(jaar)) if b)
     if banner:  # the theme's own version banner is English only
         theme["announcement"] = banner
     return config
@@ -74,19 +77,9 @@ def _narrative(root: Path, jaar: int, target: Path) -> None:
 
 def write_pdf_line(folder: Path, jaar: int, available: bool) -> None:
     """Write the landing page's PDF download line into a staged book (or say the PDF is not yet available)."""
-    from jaarverslag.build.pdf import pdf_name
+    from jaarverslag.build.pdf import landing_line
 
-    if available:
-        text = (
-            f'<p class="jv-pdf"><a href="../{pdf_name(jaar)}" download>Download het jaarverslag {jaar} als PDF</a> '
-            "(voor het archief van het bestuur)</p>\n"
-        )
-    else:
-        text = (
-            "*De PDF-versie van dit verslag is nog niet beschikbaar: deze versie is gebouwd zonder PDF "
-            "(Debian's chromium ontbreekt of `--geen-pdf`).*\n"
-        )
-    write_if_changed(folder / PDF_LINE, text)
+    write_if_changed(folder / PDF_LINE, landing_line(jaar, available))
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -122,15 +115,19 @@ def sync_folder(new: Path, target: Path) -> None:
     shutil.rmtree(new)
 
 
-def content_key(folder: Path, config: dict, volatile: list[str], draft: bool) -> str:
+def content_key(folder: Path, config: dict, volatile: list[str], draft: bool, werkversie: bool = False) -> str:
     """Return a hash of what a year's PDF prints, so a build without PDF can tell whether the published one is current.
 
-    Left out: the PDF line, the banner (the older-year one is not printed; the draft one follows from draft),
-    and the build date and code version (they change with every build and commit).
+    Left out: the PDF line, the banner (the older-year one is not printed; the draft and werkversie marks follow
+    from draft and werkversie), and the build date and code version (they change with every build and commit).
     """
     config = copy.deepcopy(config)
     config["sphinx"]["config"]["html_theme_options"].pop("announcement", None)
-    parts = [(Path("_config.yml"), json.dumps(config, sort_keys=True).encode()), (Path("concept"), str(draft).encode())]
+    parts = [
+        (Path("_config.yml"), json.dumps(config, sort_keys=True).encode()),
+        (Path("concept"), str(draft).encode()),
+        (Path("werkversie"), str(werkversie).encode()),
+    ]
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder) not in (PDF_LINE, CONFIG))
     parts += [(p.relative_to(folder), p.read_bytes()) for p in files]
     digest = hashlib.sha256()
@@ -181,10 +178,10 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
         provenance.about_page(root, jaar, vingerafdruk, versie, datum), encoding="utf-8"
     )
     footer = provenance.footer_html(jaar, vingerafdruk, versie, datum)
-    config = jaar_config(root, jaar, site.basis, footer, site)
+    config = jaar_config(root, jaar, site.basis, footer, site, provenance.worktree_banner(versie))
     (target / CONFIG).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    commit = versie.split()[0]
+    commit = provenance.commit_of(versie).split()[0]
     volatile = [datum, versie, *([commit] if re.fullmatch(r"[0-9a-f]{7,40}", commit) else [])]
-    content = content_key(target, config, volatile, jaar in site.drafts)
+    content = content_key(target, config, volatile, jaar in site.drafts, provenance.has_uncommitted(versie))
     sync_folder(target, final)
     return final, content
