@@ -14,7 +14,9 @@ from jaarverslag.data.paths import ASSET_PREFIX
 
 REMOTE_MARKERS = ("thebe", "THEBE")
 # A chapter in the sidebar: its link, then the <details> whose <summary> (a bare chevron) folds its sections.
-_TOGGLE = re.compile(r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">((?:(?!</a>).)*)</a>\s*<details[^>]*>\s*)<summary>', re.S)
+_TOGGLE = re.compile(
+    r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">((?:(?!</a>).)*)</a>\s*<details[^>]*>\s*)<summary>', re.S
+)
 _TAG = re.compile(r"<[^>]+>")
 
 
