@@ -173,22 +173,25 @@ def _phone_layout(fig) -> None:
         _relayout(fig)
 
 
-def figure_html(fig, naam: str, alt: str, bijschrift: str, map: Path | None = None) -> HTML:
+def figure_html(fig, naam: str, alt: str, bijschrift: str, map: Path | None = None, telefoon=None) -> HTML:
     """Save the figure as PNG (and a phone variant) beside the executed notebook; return an HTML figure with alt text.
 
     Sphinx cannot paste Markdown across pages, so chapter pages glue this HTML; the build
     publishes the PNGs at <year>/figuren/, one level above every page. Each image carries the size
     of its smallest text in its own pixels (data-kleinste-tekst-px), so a browser test can tell how
-    large that text is on screen.
+    large that text is on screen. telefoon: a figure drawn for the phone; without it the figure is re-laid out.
     """
     folder = (map or Path.cwd()) / FIGURE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     fig.savefig(folder / f"{naam}.png", bbox_inches="tight", metadata={"Software": None})
     desktop_px = smallest_text_px(fig)
-    _phone_layout(fig)
-    fig.savefig(folder / f"{naam}{PHONE_SUFFIX}.png", bbox_inches="tight", metadata={"Software": None})
-    phone_px = smallest_text_px(fig)
+    if telefoon is None:
+        _phone_layout(fig)
+    phone = fig if telefoon is None else telefoon
+    phone.savefig(folder / f"{naam}{PHONE_SUFFIX}.png", bbox_inches="tight", metadata={"Software": None})
+    phone_px = smallest_text_px(phone)
     plt.close(fig)
+    plt.close(phone)
     src = f"{ASSET_PREFIX}{FIGURE_FOLDER}/{escape(naam)}"
     return HTML(
         f'<figure class="jv-figuur" id="fig-{escape(naam)}"><picture>'
