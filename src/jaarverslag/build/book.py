@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -10,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from jaarverslag.build import cache, publish
+from jaarverslag.build import cache, publish, sphinx_ext
 from jaarverslag.build.errors import BuildError
 from jaarverslag.build.provenance import build_date
 from jaarverslag.build.stage import stage, write_pdf_line
@@ -59,6 +60,8 @@ def build_book(root: Path, jaar: int, site: publish.SiteYears, versie: str, pdf:
     html = output / "_build" / "html"
     stamp = output / BOOK_STAMP
     key = cache.tree_hash([p for p in source.rglob("*") if p.is_file()], source)
+    # The book's own Sphinx extension shapes every page too: a change to it rebuilds the book.
+    key += ":" + hashlib.sha256(Path(sphinx_ext.__file__).read_bytes()).hexdigest()
     rebuilt = not (stamp.is_file() and stamp.read_text(encoding="utf-8") == key and (html / "index.html").is_file())
     if rebuilt:
         _build_html(root, source, output, html, jaar)

@@ -161,8 +161,11 @@ def previous_year_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
 # --- chart -------------------------------------------------------------------------------------------
 
 
-def grafiek(frame: pd.DataFrame, jaar: int):
-    """Return a dot plot (per norm one line per post, the norm as a black tick, the verdict in words) and alt text."""
+def grafiek(frame: pd.DataFrame, jaar: int, telefoon: bool = False):
+    """Return a dot plot (per norm one line per post, the norm as a black tick, the verdict in words) and alt text.
+
+    telefoon: the narrow variant for a phone (charts.figure_html): larger type, the norm on its own line.
+    """
     import math
 
     import matplotlib.pyplot as plt
@@ -174,9 +177,18 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     colours = dict(zip([*MARKERS, *[p for p in posts if p not in MARKERS]], palette))  # the same colour every year
     norm_ids = list(dict.fromkeys(frame["norm_id"]))
     gap = 0.35  # extra space between norms, in rows
-    n_rows = len(norm_ids) * (len(posts) + 1 + gap)
-    fig, ax = plt.subplots(figsize=(6.5, 1.5 + 0.23 * n_rows))
-    fig.subplots_adjust(left=0.15, right=0.68, top=1 - 0.45 / fig.get_figheight(), bottom=1.0 / fig.get_figheight())
+    n_rows = len(norm_ids) * (len(posts) + 1 + telefoon + gap)
+
+    def size(points: float) -> float:
+        return charts.PHONE_TEXT_PT if telefoon else points
+
+    if telefoon:
+        fig, ax = plt.subplots(figsize=(charts.PHONE_WIDTH_IN, 2.6 + 0.3 * n_rows))
+        height = fig.get_figheight()
+        fig.subplots_adjust(left=0.25, right=0.5, top=1 - 0.75 / height, bottom=2.1 / height)
+    else:
+        fig, ax = plt.subplots(figsize=(6.5, 1.5 + 0.23 * n_rows))
+        fig.subplots_adjust(left=0.15, right=0.68, top=1 - 0.45 / fig.get_figheight(), bottom=1.0 / fig.get_figheight())
     axes_x = blended_transform_factory(ax.transAxes, ax.transData)
     lowest = min(float(frame["resultaat_pct"].min(skipna=True)), float(frame["norm_pct"].min()))
     x_min = math.floor(lowest / 10) * 10
@@ -191,17 +203,19 @@ def grafiek(frame: pd.DataFrame, jaar: int):
             transform=axes_x,
             va="center",
             ha="left",
-            fontsize=9.5,
+            fontsize=size(9.5),
             fontweight="bold",
         )
+        if telefoon:  # no room beside the name: the norm goes on the next line
+            y -= 1
         ax.text(
-            1.02,
+            0.0 if telefoon else 1.02,
             y,
-            f"norm {rows['norm_tekst'].iloc[0]}",
+            f"{' ' if telefoon else ''}norm {rows['norm_tekst'].iloc[0]}",
             transform=axes_x,
             va="center",
             ha="left",
-            fontsize=9.5,
+            fontsize=size(9.5),
             fontweight="bold",
         )
         y -= 1
@@ -218,7 +232,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
                     transform=axes_x,
                     va="center",
                     ha="left",
-                    fontsize=9,
+                    fontsize=size(9),
                     style="italic",
                     color="#444444",
                 )
@@ -244,7 +258,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
                     transform=axes_x,
                     va="center",
                     ha="left",
-                    fontsize=9,
+                    fontsize=size(9),
                     fontweight="normal" if row["gehaald"] else "bold",
                 )
             y -= 1
@@ -253,14 +267,18 @@ def grafiek(frame: pd.DataFrame, jaar: int):
         if i % 2 == 0:
             ax.axhspan(y + 0.5, band_top, color="#efefef", zorder=0)
         y -= gap
-    ax.set_yticks(ticks, labels, fontsize=9)
+    ax.set_yticks(ticks, labels, fontsize=size(9))
     ax.set_ylim(y + gap + 0.5, 0.5)
     ax.set_xlim(x_min, 100.5)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:.0f}%"))
-    ax.tick_params(axis="x", labelsize=9)
-    ax.set_xlabel("Percentage binnen de tijdgrens", fontsize=9.5)
+    ax.tick_params(axis="x", labelsize=size(9))
+    ax.set_xlabel("Percentage binnen de tijdgrens", fontsize=size(9.5))
     ax.grid(axis="y", visible=False)
-    ax.set_title(f"Branchenormen {jaar}: gehaald of niet", loc="left", fontsize=11)
+    title = f"Branchenormen {jaar}: gehaald of niet"
+    if telefoon:  # from the figure's left edge: the plot itself is narrow
+        fig.text(0.02, 1 - 0.3 / fig.get_figheight(), title, ha="left", fontsize=charts.PHONE_TITLE_PT, weight="bold")
+    else:
+        ax.set_title(title, loc="left", fontsize=11)
     handles = [
         Line2D([], [], marker=MARKERS.get(p, "D"), color=colours[p], linestyle="none", markersize=7, label=p)
         for p in posts
@@ -282,14 +300,16 @@ def grafiek(frame: pd.DataFrame, jaar: int):
     fig.legend(
         handles=handles,
         loc="lower left",
-        bbox_to_anchor=(0.01, 0.28 / fig.get_figheight()),
-        ncol=len(handles),
-        fontsize=8.5,
+        bbox_to_anchor=(0.01, (0.75 if telefoon else 0.28) / fig.get_figheight()),
+        ncol=2 if telefoon else len(handles),
+        fontsize=size(8.5),
         frameon=False,
         handletextpad=0.2,
         columnspacing=0.9,
     )
     charts.bron(fig, f"jaarverslag SHT, data/{jaar}/branchenormen.csv; normen: data/referentie/normen.csv")
+    if telefoon:
+        fig.texts[-1].set(fontsize=charts.PHONE_TEXT_PT, wrap=True)
     return fig, alt_text(frame, jaar)
 
 
@@ -323,7 +343,9 @@ def _results_block(frame: pd.DataFrame | None, jaar: int):
         f"oordeel in woorden. Open symbool en † = onzekere waarde."
     )
     return tables.combine(
-        charts.figure_html(fig, "branchenormen_resultaten", alt, bijschrift=bijschrift),
+        charts.figure_html(
+            fig, "branchenormen_resultaten", alt, bijschrift=bijschrift, telefoon=grafiek(frame, jaar, telefoon=True)[0]
+        ),
         tables.html(
             results_table(frame, jaar),
             "branchenormen_resultaten",

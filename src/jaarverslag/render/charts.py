@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+import warnings
 from html import escape
 from pathlib import Path
 
@@ -9,6 +11,9 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import seaborn as sns
 from IPython.display import HTML
+from matplotlib.axes import Axes
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
 
 from jaarverslag.data.paths import ASSET_PREFIX, FIGURE_FOLDER
 from jaarverslag.render.fmt import getal
@@ -17,6 +22,17 @@ from jaarverslag.render.fmt import getal
 PALETTE = "colorblind"
 FIGURE_DPI = 110
 SOURCE_PREFIX = "Bron: "
+# The phone variant of every figure (<picture>, below PHONE_MEDIA): drawn narrow with larger type, so that its
+# smallest text is at least MIN_TEXT_PX CSS pixels in the ~340 CSS px wide text column of a 390 px wide phone.
+PHONE_MEDIA = "(max-width: 600px)"
+PHONE_SUFFIX = "-telefoon"
+PHONE_COLUMN_PX = 340
+MIN_TEXT_PX = 11
+PHONE_TEXT_PT = 10.5
+PHONE_TITLE_PT = 11.5
+PHONE_WIDTH_IN = 4.2
+PHONE_LABEL_CHARS = 22  # longer tick labels are wrapped over lines
+BBOX_PAD_IN = 0.1  # savefig's pad_inches with bbox_inches="tight"
 
 
 def apply_style() -> None:
@@ -37,19 +53,150 @@ def bron(fig, tekst: str) -> None:
     fig.text(0.01, 0.005, SOURCE_PREFIX + tekst, fontsize=9, color="#444444", ha="left", va="bottom")
 
 
-def figure_html(fig, naam: str, alt: str, bijschrift: str, map: Path | None = None) -> HTML:
-    """Save the figure as PNG beside the executed notebook and return an HTML figure with alt text.
+def _drawn_texts(artist, inside_hidden_axes: bool = False) -> list[Text]:
+    """Return the texts a figure draws: visible, not empty, not on the axis of an Axes turned off."""
+    found: list[Text] = []
+    if not artist.get_visible():
+        return found
+    if isinstance(artist, Text):
+        return [artist] if artist.get_text().strip() and not inside_hidden_axes else []
+    for child in artist.get_children():
+        hidden = inside_hidden_axes or (
+            isinstance(artist, Axes) and not artist.axison and child in (artist.xaxis, artist.yaxis)
+        )
+        found += _drawn_texts(child, hidden)
+    return found
+
+
+def smallest_text_px(fig) -> float:
+    """Return the size of the figure's smallest text in pixels of its saved PNG (points x dpi / 72)."""
+    return min(t.get_fontsize() for t in _drawn_texts(fig)) * fig.dpi / 72
+
+
+def _saved_width_in(fig) -> float:
+    """Return the width in inches the figure has when saved with bbox_inches="tight"."""
+    return fig.get_tightbbox(fig.canvas.get_renderer()).width + 2 * BBOX_PAD_IN
+
+
+def _restack(fig) -> None:
+    """Put panels that sit side by side in one row below each other (a phone is narrow and long)."""
+    panels = [a for a in fig.axes if not hasattr(a, "_colorbar")]
+    specs = [a.get_subplotspec() for a in panels]
+    if len(panels) < 2 or len(panels) != len(fig.axes) or None in specs:
+        return
+    grid = specs[0].get_gridspec()
+    if grid.nrows != 1 or any(s.get_gridspec() is not grid for s in specs):
+        return
+    column = fig.add_gridspec(len(panels), 1)
+    for i, ax in enumerate(sorted(panels, key=lambda a: a.get_subplotspec().colspan.start)):
+        ax.set_subplotspec(column[i, 0])
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height * len(panels) * 0.8)
+
+
+def _legend_texts(fig) -> set:
+    legends = [a.get_legend() for a in fig.axes if a.get_legend() is not None] + list(fig.legends)
+    return {t for legend in legends for t in (*legend.get_texts(), legend.get_title())}
+
+
+def _legend_below(ax) -> None:
+    """Move a legend that sits beside the plot (right of it) to below it: a phone has no room beside."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+    if anchor.x0 < 1:
+        return
+    handles, labels = ax.get_legend_handles_labels()
+    title = legend.get_title().get_text()
+    ax.legend(handles, labels, title=title or None, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
+
+
+def _tilt_crowded_ticks(fig, renderer) -> None:
+    """Tilt the x tick labels of an axis where neighbouring labels overlap."""
+    for ax in fig.axes:
+        labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text().strip()]
+        boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.x0)
+        if any(a.x1 > b.x0 for a, b in zip(boxes, boxes[1:])):
+            for label in labels:
+                label.set(rotation=40, ha="right", rotation_mode="anchor")
+
+
+def _relayout(fig) -> None:
+    """Lay out again, leaving room at the bottom for the (wrapped) source line."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    bottom = max(
+        [t.get_window_extent(renderer).y1 / fig.bbox.height for t in fig.texts if t.get_position()[1] < 0.05],
+        default=0.0,
+    )
+    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        fig.tight_layout(rect=(0, min(0.3, bottom + 0.01), 1, 1))
+    fig.canvas.draw()
+
+
+def _phone_layout(fig) -> None:
+    """Re-lay the figure out for a phone: narrow, panels stacked, every text readable, long labels wrapped."""
+    _restack(fig)
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(PHONE_WIDTH_IN, height * max(1.0, PHONE_WIDTH_IN / width) ** 0.5)
+    for ax in fig.axes:
+        _legend_below(ax)
+    titles = {a.title for a in fig.axes} | {getattr(fig, "_suptitle", None)}
+    for text in _drawn_texts(fig):
+        text.set_fontsize(PHONE_TITLE_PT if text in titles else PHONE_TEXT_PT)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = axis.get_ticklabels()
+            if any(len(label.get_text()) > PHONE_LABEL_CHARS for label in labels):
+                wrapped = [textwrap.fill(t.get_text(), PHONE_LABEL_CHARS) for t in labels]
+                axis.set_ticks(axis.get_ticklocs(), wrapped)
+                if axis is ax.yaxis:  # more lines per label: more height, or neighbours overlap
+                    lines = max(w.count("\n") + 1 for w in wrapped)
+                    fig.set_size_inches(fig.get_size_inches()[0], fig.get_size_inches()[1] * (1 + 0.3 * (lines - 1)))
+    keep = {label for ax in fig.axes for label in ax.get_xticklabels() + ax.get_yticklabels()} | _legend_texts(fig)
+    for text in _drawn_texts(fig):
+        if text not in keep:
+            text.set_wrap(True)  # wrapped at the figure's edge
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tight_layout warns about axes it cannot fit; the PNG is measured after
+        _relayout(fig)
+        # Narrower still, until the saved width lets the smallest text reach MIN_TEXT_PX at the phone's column.
+        limit = PHONE_TEXT_PT / 72 * PHONE_COLUMN_PX / MIN_TEXT_PX
+        for _ in range(6):
+            excess = _saved_width_in(fig) - limit
+            if excess <= 0:
+                break
+            fig.set_size_inches(max(2.0, fig.get_size_inches()[0] - excess - 0.05), fig.get_size_inches()[1])
+            _relayout(fig)
+        _tilt_crowded_ticks(fig, fig.canvas.get_renderer())
+        _relayout(fig)
+
+
+def figure_html(fig, naam: str, alt: str, bijschrift: str, map: Path | None = None, telefoon=None) -> HTML:
+    """Save the figure as PNG (and a phone variant) beside the executed notebook; return an HTML figure with alt text.
 
     Sphinx cannot paste Markdown across pages, so chapter pages glue this HTML; the build
-    publishes the PNG at <year>/figuren/, one level above every page.
+    publishes the PNGs at <year>/figuren/, one level above every page. Each image carries the size
+    of its smallest text in its own pixels (data-kleinste-tekst-px), so a browser test can tell how
+    large that text is on screen. telefoon: a figure drawn for the phone; without it the figure is re-laid out.
     """
     folder = (map or Path.cwd()) / FIGURE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     fig.savefig(folder / f"{naam}.png", bbox_inches="tight", metadata={"Software": None})
+    desktop_px = smallest_text_px(fig)
+    if telefoon is None:
+        _phone_layout(fig)
+    phone = fig if telefoon is None else telefoon
+    phone.savefig(folder / f"{naam}{PHONE_SUFFIX}.png", bbox_inches="tight", metadata={"Software": None})
+    phone_px = smallest_text_px(phone)
     plt.close(fig)
+    plt.close(phone)
+    src = f"{ASSET_PREFIX}{FIGURE_FOLDER}/{escape(naam)}"
     return HTML(
-        f'<figure class="jv-figuur" id="fig-{escape(naam)}">'
-        f'<img src="{ASSET_PREFIX}{FIGURE_FOLDER}/{escape(naam)}.png" alt="{escape(" ".join(alt.split()))}" '
-        f'style="max-width:100%;height:auto">'
+        f'<figure class="jv-figuur" id="fig-{escape(naam)}"><picture>'
+        f'<source media="{PHONE_MEDIA}" srcset="{src}{PHONE_SUFFIX}.png" data-kleinste-tekst-px="{phone_px:.1f}">'
+        f'<img src="{src}.png" alt="{escape(" ".join(alt.split()))}" data-kleinste-tekst-px="{desktop_px:.1f}" '
+        f'style="max-width:100%;height:auto"></picture>'
         f"<figcaption>{escape(bijschrift)}</figcaption></figure>"
     )
