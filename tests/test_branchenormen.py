@@ -171,11 +171,15 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
         "resultaten",
         "tabel_toelichting",
         "tabel_vorig_jaar",
+        "werknotities",  # the transcription notes, for the calculation page only
     }
     full, empty = bn.page_values(2021, root=ROOT), bn.page_values(2019, root=ROOT)
     plt.close("all")
     assert set(full) == set(empty) == keys
     assert full["samenvatting"] == bn.samenvatting_zin(bnn.resultaten(2021, ROOT), 2021)
+    # The chapter's table gives a plain reason; the working notes reach only the calculation page.
+    assert "legendavolgorde" not in full["tabel_toelichting"].data
+    assert "legendavolgorde" in full["werknotities"].data
     assert "branchenormen_resultaten.png" in full["resultaten"].data and "−3,63" in full["tabel_vorig_jaar"].data
     assert (tmp_path / "tabellen" / "branchenormen_toelichting.csv").is_file()
     assert all("Niet beschikbaar" in empty[k].data for k in ("resultaten", "tabel_toelichting", "tabel_vorig_jaar"))

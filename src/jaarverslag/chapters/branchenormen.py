@@ -58,7 +58,7 @@ def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = 
     """Return the chapter's headline: how many norms SHT and each post met, with the uncertainty spelled out."""
     if frame is None:
         return (
-            f"Voor {jaar} zijn geen resultaten op de branchenormen beschikbaar in data/{jaar}/; "
+            f"Voor {jaar} zijn geen resultaten op de branchenormen beschikbaar; "
             f"de normen zelf staan hierboven."
         )
     n_norms = frame["norm_id"].nunique()
@@ -136,7 +136,7 @@ def previous_year_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     sht = frame[frame["post"].eq(SHT)].dropna(subset=["resultaat_pct", "resultaat_pct_vorig_jaar"])
     if sht.empty:
         return (
-            f"Resultaten over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
+            f"Resultaten over {jaar - 1} zijn niet beschikbaar, dus een vergelijking met het vorige jaar "
             f"kan niet worden gemaakt."
         )
     diff = sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]
@@ -289,7 +289,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
         handletextpad=0.2,
         columnspacing=0.9,
     )
-    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/branchenormen.csv; normen: data/referentie/normen.csv")
+    charts.bron(fig, f"jaarverslag SHT {jaar}; normen: de landelijke branchenormen")
     return fig, alt_text(frame, jaar)
 
 
@@ -346,6 +346,18 @@ def _explanation_block(frame: pd.DataFrame | None, jaar: int):
     )
 
 
+def _working_notes_block(frame: pd.DataFrame | None, jaar: int):
+    """The transcription notes per uncertain value: shown on the calculation page (verantwoording), not the chapter."""
+    if frame is None:
+        return tables.unavailable("onzekere of ontbrekende resultaten op de branchenormen", jaar)
+    notes = tabel_toelichting(frame, werknotities=True)
+    if notes.empty:
+        return tables.sentence_html("Alle waarden van dit jaar zijn eenduidig uit het verslag overgenomen.")
+    return tables.html(
+        notes, "branchenormen_overname", bijschrift=f"Hoe de onzekere waarden van {jaar} uit het verslag zijn gelezen"
+    )
+
+
 def _previous_year_block(frame: pd.DataFrame | None, jaar: int, root: Path | None = None):
     if frame is None and is_available("branchenormen", jaar - 1, root):  # this year is the one missing
         return tables.unavailable("de resultaten op de branchenormen", jaar)
@@ -378,5 +390,6 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         ),
         "resultaten": _results_block(frame, jaar),
         "tabel_toelichting": _explanation_block(frame, jaar),
+        "werknotities": _working_notes_block(frame, jaar),
         "tabel_vorig_jaar": _previous_year_block(frame, jaar, root),
     }

@@ -12,7 +12,7 @@ import pandas as pd
 
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.load import is_available, load_table
-from jaarverslag.data.status import CERTAIN, MISSING
+from jaarverslag.data.status import CERTAIN, MISSING, UNCERTAIN
 from jaarverslag.render import fmt
 
 SHT = "SHT"
@@ -203,17 +203,31 @@ def uncertain_previous_year(frame: pd.DataFrame) -> pd.Series:
     return sht["status"].ne(CERTAIN) | (sht["status_vorig_jaar"].notna() & sht["status_vorig_jaar"].ne(CERTAIN))
 
 
-def tabel_toelichting(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return why values are uncertain or missing: one row per norm and status, with the posts it concerns."""
+# The reader's one plain sentence per status; the transcription notes stay in the data and the verantwoording.
+PLAIN_REASON = {
+    MISSING: "De bron geeft hier geen waarde.",
+    UNCERTAIN: "Het getal staat in de bron niet eenduidig bij deze norm en post; de best passende lezing is gekozen.",
+}
+
+
+def tabel_toelichting(frame: pd.DataFrame, werknotities: bool = False) -> pd.DataFrame:
+    """Return which values are uncertain or missing, one row per norm and status, with the posts it concerns.
+
+    The reader's table gives one plain reason per status; werknotities=True adds how each value was read
+    from the printed report (the data's toelichting column), for the verantwoording.
+    """
     rows = []
     unsure = frame[frame["status"].ne(CERTAIN)]
     for (_norm_id, status), group in unsure.groupby(["norm_id", "status"], sort=False):
-        rows.append(
-            {
-                "Norm": group["naam"].iloc[0],
-                "Spoedpost": ", ".join(group["post"]),
-                "Status": status,
-                "Toelichting": group["toelichting"].dropna().iloc[0] if group["toelichting"].notna().any() else "",
-            }
-        )
-    return pd.DataFrame(rows, columns=["Norm", "Spoedpost", "Status", "Toelichting"])
+        row = {
+            "Norm": group["naam"].iloc[0],
+            "Spoedpost": ", ".join(group["post"]),
+            "Status": status,
+            "Waarom": PLAIN_REASON.get(status, ""),
+        }
+        if werknotities:
+            notes = group["toelichting"].dropna()
+            row["Werkwijze bij de overname"] = notes.iloc[0] if len(notes) else ""
+        rows.append(row)
+    columns = ["Norm", "Spoedpost", "Status", "Waarom"] + (["Werkwijze bij de overname"] if werknotities else [])
+    return pd.DataFrame(rows, columns=columns)

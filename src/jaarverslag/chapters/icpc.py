@@ -78,7 +78,7 @@ def share_missing_sentence(jaar: int) -> str:
     """Return the sentence saying the shares cannot be computed because the year's procedures are missing."""
     return (
         f"Het aandeel in alle verrichtingen is niet beschikbaar: de verrichtingen per spoedpost over {jaar} "
-        f"ontbreken nog (data/{jaar}/verrichtingen.csv)."
+        f"ontbreken nog."
     )
 
 
@@ -235,7 +235,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
             fontsize=8,
             frameon=True,
         )
-    charts.bron(fig, f"jaarverslag SHT {jaar}, data/{jaar}/icpc_top.csv")
+    charts.bron(fig, f"jaarverslag SHT {jaar}")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     parts = [
         f"{d.lower()} {_with_share(n, s, m)}"

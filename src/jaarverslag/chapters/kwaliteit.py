@@ -52,7 +52,7 @@ def _count_with_name(soort: str, aantal, status: str) -> str:
 
 def _no_previous_year(jaar: int) -> str:
     return (
-        f"Cijfers over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
+        f"Cijfers over {jaar - 1} zijn niet beschikbaar, dus een vergelijking met het vorige jaar "
         f"kan niet worden gemaakt."
     )
 
@@ -61,7 +61,7 @@ def meldingen_zin(vergelijking: Comparison) -> str:
     """Return the sentences with the year's complaints, VIM reports and calamities and the change since last year."""
     jaar = vergelijking.jaar
     if not vergelijking.is_available:
-        return f"Voor {jaar} zijn geen aantallen klachten, VIM-meldingen en calamiteiten beschikbaar in data/{jaar}/."
+        return f"Voor {jaar} zijn geen aantallen klachten, VIM-meldingen en calamiteiten beschikbaar."
     frame = vergelijking.frame
     now = join_list([_count_with_name(r.soort, r.aantal, r.status) for r in frame.itertuples(index=False)])
     text = f"In {jaar} registreerde SHT {now}."
@@ -103,7 +103,7 @@ def som_controle_zin(jaar: int, root: Path | None = None) -> str:
 def largest_classification_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return one sentence naming the largest classification of each soort with its share."""
     if frame is None:
-        return f"Voor {jaar} is de verdeling naar classificatie niet beschikbaar in data/{jaar}/."
+        return f"Voor {jaar} is de verdeling naar classificatie niet beschikbaar."
     parts = []
     for soort, group in frame.dropna(subset=["aantal"]).groupby("soort", sort=False):
         top = group.sort_values("aantal", ascending=False, kind="stable").iloc[0]
@@ -146,7 +146,7 @@ def signalering_zin(vergelijking: Comparison) -> str:
     if not vergelijking.is_available:
         return (
             f"Voor {jaar} zijn geen cijfers over het signaleren van kindermishandeling en huiselijk geweld "
-            f"beschikbaar in data/{jaar}/."
+            f"beschikbaar in de gegevens."
         )
     frame = vergelijking.frame.sort_values("indicator", key=lambda s: s.eq(CHILDREN), kind="stable")
     lines = [
@@ -260,7 +260,7 @@ def classifications_chart(frame: pd.DataFrame, jaar: int):
     axes[-1, 0].tick_params(axis="x", labelsize=9)
     charts.dutch_thousands(axes[-1, 0].xaxis)
     fig.suptitle(f"Meldingen naar classificatie, {jaar}", fontweight="bold", fontsize=12, x=0.01, ha="left")
-    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/kwaliteitsmeldingen.csv")
+    charts.bron(fig, f"jaarverslag SHT {jaar}")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     tops = []
     for soort, group in groups:
@@ -325,8 +325,7 @@ def comparison_chart(vergelijking: Comparison, titel: str, eenheid: str, bestand
     # No legend: every bar's label names its year, so neither colour nor hatching has to be decoded.
     charts.bron(
         fig,
-        f"jaarverslag SHT, data/{jaar}/{bestand}"
-        + (f" en data/{jaar - 1}/{bestand}" if vergelijking.vorig_jaar_beschikbaar else ""),
+        f"jaarverslag SHT {jaar}" + (f" en {jaar - 1}" if vergelijking.vorig_jaar_beschikbaar else ""),
     )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     parts = []

@@ -71,14 +71,14 @@ def printed_totals(jaar: int, root: Path | None = None) -> pd.DataFrame:
 
 def unavailable_sentence(jaar: int) -> str:
     """Return the sentence shown when a year has no procedures table (yet)."""
-    return f"Voor {jaar} zijn de verrichtingen per spoedpost nog niet beschikbaar (data/{jaar}/verrichtingen.csv)."
+    return f"Voor {jaar} zijn de verrichtingen per spoedpost nog niet beschikbaar."
 
 
 def comparison_sentence(totalen: Totalen) -> str:
     """Return the sentence comparing the total with last year, or saying that year is missing."""
     if not totalen.vorig_jaar_beschikbaar or totalen.totaal_vorig_jaar is None:
         return (
-            f"Cijfers over {totalen.jaar - 1} zijn niet beschikbaar in data/, "
+            f"Cijfers over {totalen.jaar - 1} zijn niet beschikbaar, "
             f"dus een vergelijking met het vorige jaar kan niet worden gemaakt."
         )
     change = totalen.verandering_pct
@@ -142,7 +142,7 @@ def grafiek(overzicht_frame: pd.DataFrame, totalen: Totalen):
     ax.set_ylabel("")
     charts.dutch_thousands(ax.xaxis)
     ax.legend(title="Spoedpost", loc="lower right")
-    charts.bron(fig, f"jaarverslag SHT, data/{totalen.jaar}/verrichtingen.csv")
+    charts.bron(fig, f"jaarverslag SHT {totalen.jaar}")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     top = frame.groupby("verrichting")["aantal"].sum().sort_values(ascending=False)
     alt = (

@@ -356,7 +356,7 @@ def kerncijfers(frame: pd.DataFrame) -> str:
 
 def no_figures_sentence(jaar: int) -> str:
     """Return the sentence shown when the year has no consulteenheden per 1,000 inhabitants."""
-    return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners beschikbaar in data/{jaar}/."
+    return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners beschikbaar."
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:

@@ -23,7 +23,7 @@ def group_label(groep: str) -> str:
 def inwoners_zin(inw) -> str:
     """Return the sentence on the number of inhabitants, or say it is not available."""
     if inw.aantal is None:
-        return f"Een aantal inwoners van het werkgebied voor {inw.jaar} is niet beschikbaar in data/{inw.jaar}/."
+        return f"Een aantal inwoners van het werkgebied voor {inw.jaar} is niet beschikbaar."
     zin = f"Het werkgebied van SHT telde in {inw.jaar} volgens het jaarverslag {fmt.getal(inw.aantal)} inwoners"
     if inw.aantal_vorig_jaar is None:
         zin += f"; een aantal voor {inw.jaar - 1} is niet beschikbaar."
@@ -53,7 +53,7 @@ def largest_difference_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
 def total_sentence(h) -> str:
     """Return the sentence with the total number of help requests and last year's."""
     if not h.is_available:
-        return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/."
+        return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar."
     zin = f"In {h.jaar} kwamen er bij SHT {fmt.getal(h.totaal)} hulpvragen binnen"
     if h.totaal_vorig_jaar is not None:
         zin += (
@@ -69,7 +69,7 @@ def growth_sentence(h) -> str:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar, dus ook geen vergelijking."
     if not h.vorig_jaar_beschikbaar:
         return (
-            f"Hulpvragen per leeftijdsgroep over {h.jaar - 1} zijn niet beschikbaar in data/, "
+            f"Hulpvragen per leeftijdsgroep over {h.jaar - 1} zijn niet beschikbaar, "
             f"dus een vergelijking met het vorige jaar kan niet worden gemaakt."
         )
     known = h.frame[h.frame["index_pct"].notna()]
@@ -139,7 +139,7 @@ def bevolking_zin(h, inw) -> str:
     if not h.bevolking_available:
         return (
             f"Voor {h.jaar} is geen noemer gebruikt: een CBS-telling naar leeftijd op 1 januari {h.jaar} "
-            f"ontbreekt in data/referentie/."
+            f"ontbreekt."
         )
     zin = (
         f"De noemer is de bevolking van de acht gemeenten van het werkgebied volgens CBS op 1 januari {h.jaar} "
@@ -172,7 +172,7 @@ def hulpvragen_zin(h) -> str:
     """Return the section's paragraph: total, growth per age group, how to read the table and its certainty."""
     if not h.is_available:
         return (
-            f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/, dus ook geen "
+            f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar, dus ook geen "
             f"vergelijking met {h.jaar - 1}."
         )
     return " ".join(z for z in (total_sentence(h), growth_sentence(h), index_explanation(h), onzeker_zin(h)) if z)

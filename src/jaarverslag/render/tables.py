@@ -93,7 +93,7 @@ def unavailable(onderwerp: str, jaar: int) -> HTML:
     """Return the one clear sentence shown in place of a chart or table whose data is missing."""
     return HTML(
         f'<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> voor {jaar} zijn geen gegevens '
-        f"over {escape(onderwerp)} aanwezig in data/{jaar}/.</p>"
+        f"over {escape(onderwerp)} beschikbaar.</p>"
     )
 
 
