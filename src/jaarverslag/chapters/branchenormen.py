@@ -57,10 +57,7 @@ def count_text(t: Count) -> str:
 def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
     """Return the chapter's headline: how many norms SHT and each post met, with the uncertainty spelled out."""
     if frame is None:
-        return (
-            f"Voor {jaar} zijn geen resultaten op de branchenormen beschikbaar; "
-            f"de normen zelf staan hierboven."
-        )
+        return f"Voor {jaar} zijn geen resultaten op de branchenormen beschikbaar; de normen zelf staan hierboven."
     n_norms = frame["norm_id"].nunique()
     counts = tellingen(frame)
     lines = []

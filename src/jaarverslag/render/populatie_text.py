@@ -137,10 +137,7 @@ def bevolking_zin(h, inw) -> str:
     if not h.is_available:
         return f"Voor {h.jaar} is geen bevolking als noemer gebruikt."
     if not h.bevolking_available:
-        return (
-            f"Voor {h.jaar} is geen noemer gebruikt: een CBS-telling naar leeftijd op 1 januari {h.jaar} "
-            f"ontbreekt."
-        )
+        return f"Voor {h.jaar} is geen noemer gebruikt: een CBS-telling naar leeftijd op 1 januari {h.jaar} ontbreekt."
     zin = (
         f"De noemer is de bevolking van de acht gemeenten van het werkgebied volgens CBS op 1 januari {h.jaar} "
         f"({fmt.getal(h.frame['bevolking'].sum())} inwoners), per leeftijdsgroep opgeteld uit groepen van vijf jaar"
