@@ -97,9 +97,7 @@ def missed_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     def listing(rows: pd.DataFrame) -> str:
         parts = []
         for _norm_id, group in rows.groupby("norm_id", sort=False):
-            values = ", ".join(
-                f"{r.post} {fmt.printed_percent(r.resultaat_pct)}" for r in group.itertuples(index=False)
-            )
+            values = ", ".join(f"{r.post} {fmt.norm_result(r.resultaat_pct)}" for r in group.itertuples(index=False))
             parts.append(f"{_lower_first(group['naam'].iloc[0])} (norm {group['norm_tekst'].iloc[0]}; {values})")
         return "; ".join(parts)
 
@@ -136,11 +134,15 @@ def previous_year_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
             f"Resultaten over {jaar - 1} zijn niet beschikbaar, dus een vergelijking met het vorige jaar "
             f"kan niet worden gemaakt."
         )
-    diff = sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]
-    higher, lower = int((diff > 0).sum()), int((diff < 0).sum())
+    # Compared at the precision shown (whole percents): a difference that rounds to 0 counts as equal.
+    diff = [
+        fmt.round_half_up(float(d), fmt.NORM_RESULT_DECIMALS)
+        for d in sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]
+    ]
+    higher, lower = sum(d > 0 for d in diff), sum(d < 0 for d in diff)
     same = len(sht) - higher - lower
     text = (
-        f"Vergeleken met {jaar - 1} (alleen voor SHT als geheel bekend) lag het resultaat bij "
+        f"Vergeleken met {jaar - 1} (alleen voor SHT als geheel bekend, in hele procenten) lag het resultaat bij "
         f"{_n(higher, 'norm', 'normen')} hoger, bij {fmt.getal(lower)} lager"
         + (f" en bij {fmt.getal(same)} gelijk." if same else ".")
     )
@@ -148,8 +150,7 @@ def previous_year_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     if firm.empty:
         return text + " Geen van deze vergelijkingen berust op twee zekere waarden."
     pairs = [
-        f"{_lower_first(r.naam)} {fmt.printed_percent(r.resultaat_pct_vorig_jaar)} → "
-        f"{fmt.printed_percent(r.resultaat_pct)}"
+        f"{_lower_first(r.naam)} {fmt.norm_result(r.resultaat_pct_vorig_jaar)} → {fmt.norm_result(r.resultaat_pct)}"
         for r in firm.itertuples(index=False)
     ]
     return text + " Hard zijn alleen de vergelijkingen met twee zekere waarden: " + "; ".join(pairs) + "."
@@ -237,7 +238,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
                 ax.text(
                     1.02,
                     y,
-                    f"{fmt.printed_percent(row['resultaat_pct'])}{'' if sure else UNCERTAIN_DAGGER} {verdict}",
+                    f"{fmt.norm_result(row['resultaat_pct'])}{'' if sure else UNCERTAIN_DAGGER} {verdict}",
                     transform=axes_x,
                     va="center",
                     ha="left",
@@ -324,6 +325,7 @@ def _results_block(frame: pd.DataFrame | None, jaar: int):
         tables.html(
             results_table(frame, jaar),
             "branchenormen_resultaten",
+            csv_frame=results_table(frame, jaar, printed=True),
             bijschrift=f"Resultaat per branchenorm en spoedpost, {jaar} (een streepje: de waarde ontbreekt "
             f"in de bron, zie de kolom Oordeel)",
             formatters=results_formatters(jaar),
@@ -364,6 +366,7 @@ def _previous_year_block(frame: pd.DataFrame | None, jaar: int, root: Path | Non
     return tables.html(
         vorig,
         "branchenormen_vorig_jaar",
+        csv_frame=tabel_vorig_jaar(frame, jaar, printed=True),
         bijschrift=f"SHT als geheel: {jaar} naast {jaar - 1} (✓ gehaald, ✗ niet gehaald)",
         formatters=previous_year_formatters(jaar),
         onzeker=uncertain_previous_year(frame),

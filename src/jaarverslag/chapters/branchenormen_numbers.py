@@ -141,16 +141,16 @@ def tellingen(frame: pd.DataFrame) -> dict[str, Count]:
 
 
 def results_formatters(jaar: int) -> dict:
-    """Return the cell formatters of the results table (percentages as printed)."""
-    return {f"Resultaat {jaar}": fmt.printed_percent}
+    """Return the cell formatters of the results table (whole percents, fmt.NORM_RESULT_DECIMALS)."""
+    return {f"Resultaat {jaar}": fmt.norm_result}
 
 
 def previous_year_formatters(jaar: int) -> dict:
     """Return the cell formatters of the comparison with last year."""
     return {
-        str(jaar - 1): fmt.printed_percent,
-        str(jaar): fmt.printed_percent,
-        "Verschil (procentpunt)": fmt.percentage_points,
+        str(jaar - 1): fmt.norm_result,
+        str(jaar): fmt.norm_result,
+        "Verschil (procentpunt)": fmt.norm_result_points,
     }
 
 
@@ -160,24 +160,43 @@ def tabel_normen(root: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame({"Onderwerp": frame["onderwerp"], "Tijdgrens": frame["grens"], "Norm": frame["norm_tekst"]})
 
 
-def results_table(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
-    """Return the result per norm and post with its verdict (which says whether the value is uncertain or missing)."""
-    return pd.DataFrame(
+PRINTED_SUFFIX = " zoals gedrukt"  # the CSV's column with the unrounded printed value, for auditing
+
+
+def _shown(values) -> pd.Series:
+    """Return branchenorm results rounded as the page shows them (fmt.NORM_RESULT_DECIMALS)."""
+    return pd.Series(
+        [None if pd.isna(v) else fmt.round_half_up(float(v), fmt.NORM_RESULT_DECIMALS) for v in values], dtype="Float64"
+    )
+
+
+def results_table(frame: pd.DataFrame, jaar: int, printed: bool = False) -> pd.DataFrame:
+    """Return the result per norm and post with its verdict (which says whether the value is uncertain or missing).
+
+    printed=True adds the printed value (unrounded) for the CSV download.
+    """
+    table = pd.DataFrame(
         {
             "Norm": [f"{n} (norm {t})" for n, t in zip(frame["naam"], frame["norm_tekst"])],
-            "Spoedpost": frame["post"],
-            f"Resultaat {jaar}": frame["resultaat_pct"],
-            "Oordeel": frame["oordeel"],
+            "Spoedpost": frame["post"].to_numpy(),
+            f"Resultaat {jaar}": _shown(frame["resultaat_pct"]).to_numpy(),
+            "Oordeel": frame["oordeel"].to_numpy(),
         }
     )
+    if printed:
+        table.insert(3, f"Resultaat {jaar}{PRINTED_SUFFIX}", frame["resultaat_pct"].to_numpy())
+    return table
 
 
 def _mark(gehaald_: bool | None) -> str:
     return "–" if gehaald_ is None or pd.isna(gehaald_) else ("✓" if gehaald_ else "✗")
 
 
-def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame | None:
-    """Return SHT's result per norm last year and this year, the difference and met (✓) or not (✗) in both years."""
+def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int, printed: bool = False) -> pd.DataFrame | None:
+    """Return SHT's result per norm last year and this year, the difference and met (✓) or not (✗) in both years.
+
+    Values are rounded as the page shows them; printed=True adds the printed values (unrounded) for the CSV.
+    """
     sht = frame[frame["post"].eq(SHT)]
     if sht["resultaat_pct_vorig_jaar"].isna().all():
         return None
@@ -186,15 +205,25 @@ def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame | None:
         f"{_mark(a)} → {_mark(b)}" + (" (onzeker)" if u else "")
         for a, b, u in zip(sht["gehaald_vorig_jaar"], sht["gehaald"], unsure)
     ]
-    return pd.DataFrame(
+    difference = sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]
+    table = pd.DataFrame(
         {
             "Norm": [f"{n} (norm {t})" for n, t in zip(sht["naam"], sht["norm_tekst"])],
-            str(jaar - 1): sht["resultaat_pct_vorig_jaar"].to_numpy(),
-            str(jaar): sht["resultaat_pct"].to_numpy(),
-            "Verschil (procentpunt)": (sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]).to_numpy(),
+            str(jaar - 1): _shown(sht["resultaat_pct_vorig_jaar"]).to_numpy(),
+            str(jaar): _shown(sht["resultaat_pct"]).to_numpy(),
+            "Verschil (procentpunt)": _shown(difference).to_numpy(),
             f"Gehaald {jaar - 1} → {jaar}": verdicts,
         }
     )
+    if printed:
+        for position, (name, values) in enumerate(
+            ((str(jaar - 1), sht["resultaat_pct_vorig_jaar"]), (str(jaar), sht["resultaat_pct"])), start=4
+        ):
+            table.insert(position, f"{name}{PRINTED_SUFFIX}", values.to_numpy())
+        table.insert(
+            6, f"Verschil (procentpunt){PRINTED_SUFFIX}", difference.round(fmt.PRINTED_MAX_DECIMALS).to_numpy()
+        )
+    return table
 
 
 def uncertain_previous_year(frame: pd.DataFrame) -> pd.Series:

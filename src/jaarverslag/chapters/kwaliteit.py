@@ -77,8 +77,9 @@ def meldingen_zin(vergelijking: Comparison) -> str:
             richting = "meer" if row.verschil > 0 else "minder"
             changes.append(
                 f"{fmt.getal(abs(row.verschil))} {_name(row.soort, abs(row.verschil))} {richting} "
-                f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}, "
-                f"{fmt.verandering(row.verandering_pct)})"
+                f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}"
+                + ("" if pd.isna(row.verandering_pct) else f", {fmt.verandering(row.verandering_pct)}")
+                + ")"
             )
     return f"{text} Vergeleken met {jaar - 1} zijn dat {join_list(changes)}."
 
@@ -366,7 +367,7 @@ def _comparison_block(
         tables.html(
             tabel(v),
             naam,
-            bijschrift=f"{bijschrift}, {v.jaar}",
+            bijschrift=f"{bijschrift}, {v.jaar}" + (f" ({fmt.SMALL_COUNT_NOTE})" if v.vorig_jaar_beschikbaar else ""),
             formatters=comparison_formatters(),
             onzeker=onzeker(v.frame, "status", "status_vorig_jaar"),
         ),

@@ -234,7 +234,7 @@ def hulpvragen(jaar: int, root: Path | None = None) -> Hulpvragen:
 
 
 def _index_column(jaar: int) -> str:
-    return f"% t.o.v. {jaar - 1}"
+    return f"Verandering t.o.v. {jaar - 1}"
 
 
 def tabel_aantallen(h: Hulpvragen) -> pd.DataFrame:
@@ -249,15 +249,16 @@ def tabel_aantallen(h: Hulpvragen) -> pd.DataFrame:
         values = h.frame[column]
         table[title] = pd.array([*values, values.sum(min_count=1)], dtype="Int64")
     if h.vorig_jaar_beschikbaar:
+        nu, vorig = [*h.frame["aantal"], h.totaal], [*h.frame["aantal_vorig_jaar"], h.totaal_vorig_jaar]
         table[_index_column(jaar)] = pd.array(
-            [*h.frame["index_pct"], printed_index(h.totaal, h.totaal_vorig_jaar)], dtype="Int64"
+            [fmt.shown_count_change(n, v) for n, v in zip(nu, vorig)], dtype="Float64"
         )
     return table
 
 
 def counts_table_formatters(jaar: int) -> dict:
-    """Return the formats of the counts table (the index in whole percent)."""
-    return {_index_column(jaar): lambda v: fmt.percent(v, 0)}
+    """Return the formats of the counts table (the change in the book's one change format)."""
+    return {_index_column(jaar): fmt.verandering}
 
 
 def per_1000_table(h: Hulpvragen) -> pd.DataFrame:

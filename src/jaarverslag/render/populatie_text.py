@@ -81,7 +81,8 @@ def growth_sentence(h) -> str:
         zinnen.append(
             f"Vergeleken met {vorig} groeide het aantal hulpvragen het sterkst bij "
             f"{group_label(top['leeftijdsgroep'])}: {fmt.getal(top['aantal'])} tegen "
-            f"{fmt.getal(top['aantal_vorig_jaar'])}, {fmt.percent(top['index_pct'], 0)} van het jaar ervoor."
+            f"{fmt.getal(top['aantal_vorig_jaar'])} "
+            f"({fmt.verandering(verandering_pct(top['aantal'], top['aantal_vorig_jaar']))})."
         )
     down = known[known["index_pct"] < 100]
     if not down.empty:
@@ -89,7 +90,7 @@ def growth_sentence(h) -> str:
         zinnen.append(
             f"De grootste daling was er bij {group_label(low['leeftijdsgroep'])}: "
             f"{fmt.getal(low['aantal'])} tegen {fmt.getal(low['aantal_vorig_jaar'])} "
-            f"({fmt.percent(low['index_pct'], 0)})."
+            f"({fmt.verandering(verandering_pct(low['aantal'], low['aantal_vorig_jaar']))})."
         )
         if len(down) > 1:
             zinnen.append(
