@@ -12,6 +12,8 @@ from test_reader_text import CHAPTER_PAGES, page_text
 # A word with two or more capitals (NZa, ROAZ, G+HOK, CoV) is an abbreviation the reader may not know.
 ABBREVIATION = re.compile(r"\b[A-Z][A-Za-z0-9+]*\b")
 MIN_CAPITALS = 2
+# Names with two capitals that are not abbreviations (an author, a publisher in a source line).
+NOT_ABBREVIATIONS = frozenset({"McCullagh", "BioMed"})
 # Domain words a board member may not know: glossary term -> how the pages write it (any inflection).
 DOMAIN_TERMS = {
     "fiatteren": r"\b(?:ge)?fiatte\w*",
@@ -59,7 +61,9 @@ def undefined_abbreviations(text: str, terms: set[str]) -> set[str]:
     return {
         word
         for word in ABBREVIATION.findall(text)
-        if sum(c.isupper() for c in word) >= MIN_CAPITALS and word.lower() not in terms
+        if sum(c.isupper() for c in word) >= MIN_CAPITALS
+        and word.lower() not in terms
+        and word not in NOT_ABBREVIATIONS
     }
 
 

@@ -264,7 +264,7 @@ def tabel(frame: pd.DataFrame) -> pd.DataFrame:
             "Spoedpost": frame["post"],
             "Patiënten met toestemming": frame["aantal_patienten"],
             "Percentage (gedrukt)": frame["aandeel_pct"],
-            "Teruggerekende noemer": frame["noemer"],
+            "Teruggerekende noemer": fmt.shown(frame["noemer"], DENOMINATOR_ROUNDING),  # as shown, also in the CSV
         }
     )
 

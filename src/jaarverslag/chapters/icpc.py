@@ -84,6 +84,7 @@ def share_missing_sentence(jaar: int) -> str:
 
 def book_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a top list with Dutch column names (the status column is kept for the CSV)."""
+    frame = frame.assign(aandeel_pct=fmt.shown(frame["aandeel_pct"], SHARE_DECIMALS))  # as shown, also in the CSV
     return frame[["rang", "diagnose", "aantal", "aandeel_pct", "status"]].rename(
         columns={
             "rang": "Rang",

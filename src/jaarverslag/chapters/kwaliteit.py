@@ -14,6 +14,7 @@ import pandas as pd
 from jaarverslag.chapters.kwaliteit_numbers import (
     CHILDREN,
     PER_CHILDREN,
+    SHARE_DECIMALS,
     Comparison,
     classificaties,
     classifications_table,
@@ -110,7 +111,7 @@ def largest_classification_sentence(frame: pd.DataFrame | None, jaar: int) -> st
         top = group.sort_values("aantal", ascending=False, kind="stable").iloc[0]
         parts.append(
             f"bij de {_name(soort, 2)} “{top['classificatie'].lower()}” ({fmt.getal(top['aantal'])}, "
-            f"{fmt.percent(top['aandeel_pct'], 0)})"
+            f"{fmt.percent(top['aandeel_pct'], SHARE_DECIMALS)})"
         )
     return "De grootste groep was " + join_list(parts) + "."
 
@@ -203,7 +204,7 @@ def comparison_formatters() -> dict:
 
 def classifications_formatters() -> dict:
     """Return the cell formatters of the classification table."""
-    return {"Aandeel binnen de soort": lambda v: fmt.percent(v, 0)}
+    return {"Aandeel binnen de soort": lambda v: fmt.percent(v, SHARE_DECIMALS)}
 
 
 # --- charts ------------------------------------------------------------------------------------------

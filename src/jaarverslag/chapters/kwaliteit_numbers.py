@@ -16,6 +16,8 @@ from jaarverslag.data.metrics import with_previous_year
 from jaarverslag.data.status import CERTAIN
 from jaarverslag.render import fmt
 
+SHARE_DECIMALS = 0  # shares of a classification within its soort, in whole percents
+
 # The G+HOK indicator that counts children seen; the other indicators are signals about (child) safety.
 CHILDREN = "Kinderen op de spoedposten"
 # Signals expressed per this many children seen at the posts.
@@ -140,7 +142,7 @@ def classifications_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Soort": frame["soort"].astype(str),
             "Classificatie": frame["classificatie"].astype(str),
             "Aantal": frame["aantal"],
-            "Aandeel binnen de soort": frame["aandeel_pct"],
+            "Aandeel binnen de soort": fmt.shown(frame["aandeel_pct"], SHARE_DECIMALS),
         }
     )
 

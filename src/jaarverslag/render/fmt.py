@@ -53,6 +53,11 @@ def count_change(nu, vorig) -> float | None:
     return (float(nu) / float(vorig) - 1) * 100 if change_shown(nu, vorig) and float(vorig) else None
 
 
+def shown(values, decimalen: int) -> pd.array:
+    """Return numbers rounded (half up) to the decimals the page shows them with, for a table and its CSV."""
+    return pd.array([None if _is_missing(v) else round_half_up(float(v), decimalen) for v in values], dtype="Float64")
+
+
 def shown_count_change(nu, vorig) -> float | None:
     """Return the change of two counts rounded as the page shows it (for tables and their CSV), or None."""
     change = count_change(nu, vorig)
