@@ -128,7 +128,7 @@ def test_comparison_with_last_year_is_firm_only_for_certain_pairs():
     assert "spoedlijn opgenomen < 30 seconden 99% → 99%" in text
     assert "patiëntenlijn opgenomen < 2 minuten 70% → 67%" in text
     table = bnn.tabel_vorig_jaar(frame, 2021)
-    assert fmt.norm_result_points(table["Verschil (procentpunt)"].iloc[1]) == "−4"  # 66,6 - 70,23 = -3,63
+    assert fmt.norm_result_points(table["Verschil (procentpunt)"].iloc[1]) == "−3"  # 67% - 70%, as shown
     audit = bnn.tabel_vorig_jaar(frame, 2021, printed=True)
     assert audit["Verschil (procentpunt) zoals gedrukt"].iloc[1] == -3.63
     assert audit["2021 zoals gedrukt"].iloc[1] == 66.6
@@ -185,7 +185,7 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
     # The chapter's table gives a plain reason; the working notes reach only the calculation page.
     assert "legendavolgorde" not in full["tabel_toelichting"].data
     assert "legendavolgorde" in full["werknotities"].data
-    assert "branchenormen_resultaten.png" in full["resultaten"].data and "−4" in full["tabel_vorig_jaar"].data
+    assert "branchenormen_resultaten.png" in full["resultaten"].data and "−3" in full["tabel_vorig_jaar"].data
     assert (tmp_path / "tabellen" / "branchenormen_toelichting.csv").is_file()
     assert all("Niet beschikbaar" in empty[k].data for k in ("resultaten", "tabel_toelichting", "tabel_vorig_jaar"))
     assert "<caption>De branchenormen" in empty["tabel_normen"].data  # the norms themselves are there every year

@@ -18,6 +18,7 @@ from jaarverslag.chapters.branchenormen_numbers import (
     resultaten,
     results_formatters,
     results_table,
+    shown_difference,
     tabel_normen,
     tabel_toelichting,
     tabel_vorig_jaar,
@@ -134,11 +135,8 @@ def previous_year_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
             f"Resultaten over {jaar - 1} zijn niet beschikbaar, dus een vergelijking met het vorige jaar "
             f"kan niet worden gemaakt."
         )
-    # Compared at the precision shown (whole percents): a difference that rounds to 0 counts as equal.
-    diff = [
-        fmt.round_half_up(float(d), fmt.NORM_RESULT_DECIMALS)
-        for d in sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]
-    ]
+    # Compared as shown (whole percents): two values that show the same count as equal.
+    diff = list(shown_difference(sht["resultaat_pct"], sht["resultaat_pct_vorig_jaar"]))
     higher, lower = sum(d > 0 for d in diff), sum(d < 0 for d in diff)
     same = len(sht) - higher - lower
     text = (

@@ -170,6 +170,11 @@ def _shown(values) -> pd.Series:
     )
 
 
+def shown_difference(nu, vorig) -> pd.Series:
+    """Return this year minus last year as the page shows both (whole percents), so the table adds up as read."""
+    return _shown(nu).astype("Float64") - _shown(vorig).astype("Float64")
+
+
 def results_table(frame: pd.DataFrame, jaar: int, printed: bool = False) -> pd.DataFrame:
     """Return the result per norm and post with its verdict (which says whether the value is uncertain or missing).
 
@@ -211,7 +216,9 @@ def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int, printed: bool = False) -> p
             "Norm": [f"{n} (norm {t})" for n, t in zip(sht["naam"], sht["norm_tekst"])],
             str(jaar - 1): _shown(sht["resultaat_pct_vorig_jaar"]).to_numpy(),
             str(jaar): _shown(sht["resultaat_pct"]).to_numpy(),
-            "Verschil (procentpunt)": _shown(difference).to_numpy(),
+            "Verschil (procentpunt)": shown_difference(
+                sht["resultaat_pct"], sht["resultaat_pct_vorig_jaar"]
+            ).to_numpy(),
             f"Gehaald {jaar - 1} → {jaar}": verdicts,
         }
     )

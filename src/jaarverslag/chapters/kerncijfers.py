@@ -112,6 +112,7 @@ def _norms_met_count(gehaald: pd.Series) -> int | None:
 
 
 NORMS_UNIT = "normen gehaald"
+SMALL_COUNTS_NOTE = f"bij aantallen onder de {fmt.MIN_COUNT_FOR_CHANGE} staat als verandering het verschil in aantallen"
 
 
 def _normen(jaar: int, root: Path | None) -> Kerncijfer:
@@ -264,6 +265,8 @@ def html(cijfers: list[Kerncijfer], jaar: int, map: Path | None = None) -> HTML:
         if any(c.onzeker for c in cijfers)
         else ""
     )
+    if any(c.verandering_eenheid == "aantal" for c in cijfers):
+        note += f"; {SMALL_COUNTS_NOTE}"
     return HTML(
         f'<div class="jv-tabel jv-kerncijfers"><table class="table" id="tbl-{TABLE_NAME}">'
         f"<caption>Kerncijfers {jaar} met {jaar - 1}{escape(note)}</caption>"
