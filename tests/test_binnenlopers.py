@@ -62,7 +62,7 @@ def test_book_table_has_sht_row_and_drops_missing_previous_year():
     table = bl.book_table(bl.overview(2021))
     assert list(table.columns) == ["Spoedpost", "2020", "2021", "Verandering t.o.v. 2020"]
     assert table.iloc[-1]["2021"] == PRINTED_SHT_2021
-    assert bl.table_formatters(bl.overview(2021))["Verandering t.o.v. 2020"](-26.1) == "−26%"
+    assert bl.table_formatters(bl.overview(2021))["Verandering t.o.v. 2020"](-26.1) == "−26,1%"
     b2020 = bl.overview(2020)
     assert not b2020.vorig_jaar_beschikbaar
     assert list(bl.book_table(b2020).columns) == ["Spoedpost", "2020"]
@@ -72,7 +72,7 @@ def test_book_table_has_sht_row_and_drops_missing_previous_year():
 
 def test_sentences_have_no_missing_value_words():
     text = bl.samenvatting_zin(bl.overview(2021))
-    assert "1.671" in text and "−26%" in text and "+13%" in text
+    assert "1.671" in text and "−26,1%" in text and "+12,8%" in text and "coronapost van 4 naar 1" in text
     for word in ("nan", "None", "<NA>"):
         assert word not in text
 

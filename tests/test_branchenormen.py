@@ -110,23 +110,28 @@ def test_missing_values_show_as_missing_never_as_zero(tmp_path: Path):
         map=tmp_path,
     ).data
     assert html.count(fmt.SOURCE_MISSING_TEXT) == 8 and ">0%" not in html and "nan" not in html
-    assert "99,09%" in html and "98,2%" in html and "97,1% †" in html
+    # Whole percents for every result (fmt.NORM_RESULT_DECIMALS): 99,09 -> 99%, 98,2 -> 98%, 97,1 -> 97%.
+    assert "99%" in html and "98%" in html and "97% †" in html and "99,09" not in html
     import matplotlib.pyplot as plt
 
     fig, alt = bn.grafiek(frame, 2021)
     texts = [t.get_text() for t in fig.axes[0].texts]
     plt.close(fig)
-    assert texts.count("ontbreekt") == 8 and "99,09% ✓ gehaald" in texts and "97,1%† ✗ niet gehaald" in texts
+    assert texts.count("ontbreekt") == 8 and "99% ✓ gehaald" in texts and "97%† ✗ niet gehaald" in texts
 
 
 def test_comparison_with_last_year_is_firm_only_for_certain_pairs():
     frame = bnn.resultaten(2021)
     text = bn.previous_year_sentence(frame, 2021)
-    assert "bij 5 normen hoger, bij 6 lager" in text
-    assert "spoedlijn opgenomen < 30 seconden 99,1% → 98,7%" in text
-    assert "patiëntenlijn opgenomen < 2 minuten 70,23% → 66,6%" in text
+    # Compared in whole percents: 99,1 -> 98,7 (a difference of -0,4) counts as equal.
+    assert "bij 2 normen hoger, bij 4 lager en bij 5 gelijk" in text
+    assert "spoedlijn opgenomen < 30 seconden 99% → 99%" in text
+    assert "patiëntenlijn opgenomen < 2 minuten 70% → 67%" in text
     table = bnn.tabel_vorig_jaar(frame, 2021)
-    assert fmt.percentage_points(table["Verschil (procentpunt)"].iloc[1]) == "−3,63"  # 66,6 - 70,23
+    assert fmt.norm_result_points(table["Verschil (procentpunt)"].iloc[1]) == "−3"  # 67% - 70%, as shown
+    audit = bnn.tabel_vorig_jaar(frame, 2021, printed=True)
+    assert audit["Verschil (procentpunt) zoals gedrukt"].iloc[1] == -3.63
+    assert audit["2021 zoals gedrukt"].iloc[1] == 66.6
     assert list(bnn.uncertain_previous_year(frame))[:3] == [False, False, True]
     assert list(table["Gehaald 2020 → 2021"])[:3] == ["✓ → ✓", "✗ → ✗", "✓ → ✗ (onzeker)"]
 
@@ -171,12 +176,16 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
         "resultaten",
         "tabel_toelichting",
         "tabel_vorig_jaar",
+        "werknotities",  # the transcription notes, for the calculation page only
     }
     full, empty = bn.page_values(2021, root=ROOT), bn.page_values(2019, root=ROOT)
     plt.close("all")
     assert set(full) == set(empty) == keys
     assert full["samenvatting"] == bn.samenvatting_zin(bnn.resultaten(2021, ROOT), 2021)
-    assert "branchenormen_resultaten.png" in full["resultaten"].data and "−3,63" in full["tabel_vorig_jaar"].data
+    # The chapter's table gives a plain reason; the working notes reach only the calculation page.
+    assert "legendavolgorde" not in full["tabel_toelichting"].data
+    assert "legendavolgorde" in full["werknotities"].data
+    assert "branchenormen_resultaten.png" in full["resultaten"].data and "−3" in full["tabel_vorig_jaar"].data
     assert (tmp_path / "tabellen" / "branchenormen_toelichting.csv").is_file()
     assert all("Niet beschikbaar" in empty[k].data for k in ("resultaten", "tabel_toelichting", "tabel_vorig_jaar"))
     assert "<caption>De branchenormen" in empty["tabel_normen"].data  # the norms themselves are there every year

@@ -137,11 +137,15 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
         "medewerkers",
         "verzuim",
         "verloop",
+        "huisartsen_werknotities",  # the transcription notes, for the calculation page only
+        "verloop_werknotities",
     }
     full, empty = pe.page_values(2021, root=ROOT), pe.page_values(2019, root=ROOT)
     plt.close("all")
     assert set(full) == set(empty) == keys
     assert full["jaar"] == "2021" and full["huisartsen_zin"] == pe.huisartsen_zin(pn.huisartsen(2021, ROOT))
+    assert "NZa" not in full["huisartsen"].data and "NZa" in full["huisartsen_werknotities"].data
+    assert "Reconstructie" not in full["verloop"].data and "Reconstructie" in full["verloop_werknotities"].data
     assert "0 †" in full["huisartsen"].data and "personeel_verloop.png" in full["verloop"].data
     assert (tmp_path / "tabellen" / "personeel_medewerkers.csv").is_file()
     assert all("Niet beschikbaar" in empty[k].data for k in ("huisartsen", "medewerkers", "verzuim", "verloop"))

@@ -45,7 +45,8 @@ def test_totals_and_types_add_up_to_the_printed_totals():
     assert (h.frame[h.soorten].sum(axis=1) == h.frame["aantal"]).all()  # advies + consult + visite = "Totaal 2021"
     assert "100.036" in pt.total_sentence(h) and "+2,0%" in pt.total_sentence(h)  # 100.036 / 98.087 - 1 = 1,99%
     paragraph = pt.hulpvragen_zin(h)
-    assert "0-10 jaar" in paragraph and "120%" in paragraph and "93%" in paragraph and "zeker" in paragraph
+    # 19.122 / 15.993 - 1 = +19,6% (printed index 120%); 11.025 / 11.819 - 1 = -6,7% (printed 93%)
+    assert "0-10 jaar" in paragraph and "+19,6%" in paragraph and "−6,7%" in paragraph and "zeker" in paragraph
 
 
 def test_rate_per_1000_uses_cbs_bands_of_the_same_year():
@@ -127,8 +128,9 @@ def test_uncertain_rows_are_marked():
 def test_tables_close_with_totals_that_match_the_report():
     h = po.hulpvragen(2021)
     total = po.tabel_aantallen(h).iloc[-1]
-    # Column sums of the age table (57.073, 35.913, 7.050) and "Toename totaal SHT: 102 %" (100.036 / 98.087).
-    assert total.tolist()[1:] == [57_073, 35_913, 7_050, 100_036, 98_087, 102]
+    # Column sums of the age table (57.073, 35.913, 7.050) and "Toename totaal SHT: 102 %" (100.036 / 98.087),
+    # shown as the book's change: +2,0%.
+    assert total.tolist()[1:] == [57_073, 35_913, 7_050, 100_036, 98_087, 2.0]
     rates = po.per_1000_table(h).iloc[-1]
     assert rates["Leeftijdsgroep"] == po.ALL_AGES and rates["Inwoners 2021 (CBS)"] == 404_885
     assert round_half_up(rates["Per 1.000 inwoners 2021"]) == round_half_up(100_036 / 404_885 * 1000) == 247

@@ -75,8 +75,14 @@ def test_earlier_years_are_taken_as_printed_and_said_so():
 
 def test_table_difference_uses_the_printed_precision():
     table = zc.tabel_per_jaar(zc.per_1000(2021), 2021).set_index("Gemeente")
-    assert list(table.columns) == ["2019", "2020", "2021", "Verschil met 2020"]
+    assert list(table.columns) == ["2019", "2020", "2021", "Verschil met 2020", "Hulpvragen 2021 (aantal)"]
     assert table.loc["Borne", "Verschil met 2020"] == 186 - 179
+    # The counts the report prints per gemeente, beside the rates (advies + consult + visite).
+    assert table.loc["Enschede", "Hulpvragen 2021 (aantal)"] == 43_296
+    assert table.loc["Hengelo", "Hulpvragen 2021 (aantal)"] == 21_747
+    assert table.loc["Borne", "2021"] == 186  # rounded as shown; the CSV adds the unrounded rate
+    audit = zc.tabel_per_jaar(zc.per_1000(2021), 2021, onafgerond=True).set_index("Gemeente")
+    assert 185.5 <= audit.loc["Borne", "2021 onafgerond"] < 186.5
     formatters = zc.per_year_table_formatters(2021, table.columns)
     assert formatters["2021"](185.77) == "186" and formatters["Verschil met 2020"](7) == "+7"
     assert list(zc.tabel_per_jaar(zc.per_1000(2019), 2019).columns) == ["Gemeente", "2019"]

@@ -71,7 +71,7 @@ def _narrative(root: Path, jaar: int, target: Path) -> None:
                 )
             text = source.read_text(encoding="utf-8")
         if narrative.is_empty(text):  # a template holds only a comment on what to write
-            text = f"*Voor {jaar} is geen tekst over {subject} aanwezig ({shown}).*\n"
+            text = f"*Voor {jaar} is geen tekst over {subject} aanwezig.*\n"  # the file name is for analysts
         (folder / f"{name}.md").write_text(text, encoding="utf-8")
 
 

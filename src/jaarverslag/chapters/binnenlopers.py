@@ -18,7 +18,7 @@ TOTAL_TABLE = "binnenlopers_totaal"
 POST_ORDER = ["Hengelo", "Enschede", "Coronapost"]
 SHT = "SHT"
 CHECKS_OF_SECTION = ("som_binnenlopers_sht",)  # recorded in afwijkingen.csv; compared in tests
-CHANGE_DECIMALS = 0  # the report prints whole percentages ("Toename t.o.v. 2020 13%")
+PRINTED_CHANGE_DECIMALS = 0  # the report prints whole percentages ("Toename t.o.v. 2020 13%"); for the checks
 POST_NAMES = {"Coronapost": "de coronapost"}  # how a post reads inside a sentence
 NO_DISCREPANCY_TEXT = "Het gedrukte totaal van SHT is gelijk aan de som van de posten."
 
@@ -62,19 +62,22 @@ def printed_total(jaar: int, root: Path | None = None) -> int | None:
 def printed_change(nu: float, vorig: float) -> int | None:
     """Return the change in whole percent as the report prints it (rounded half away from zero)."""
     change = verandering_pct(nu, vorig)
-    return None if change is None else fmt.round_half_up(change, CHANGE_DECIMALS)
+    return None if change is None else fmt.round_half_up(change, PRINTED_CHANGE_DECIMALS)
 
 
 def book_table(b: Binnenlopers) -> pd.DataFrame:
     """Return the section table with Dutch column names, a SHT row, and last year only when it exists."""
-    rows = b.per_post[["post", "aantal_vorig_jaar", "aantal", "verandering_pct"]].copy()
+    rows = b.per_post[["post", "aantal_vorig_jaar", "aantal"]].copy()
     rows["aantal_vorig_jaar"] = rows["aantal_vorig_jaar"].astype("Int64")
+    rows["verandering_pct"] = pd.array(
+        [fmt.shown_count_change(n, v) for n, v in zip(rows["aantal"], rows["aantal_vorig_jaar"])], dtype="Float64"
+    )
     total = pd.DataFrame(
         {
             "post": [f"{SHT} (som van de posten)"],
             "aantal_vorig_jaar": pd.array([b.totaal_vorig_jaar], dtype="Int64"),
             "aantal": [b.totaal],
-            "verandering_pct": pd.array([b.verandering_pct], dtype="Float64"),
+            "verandering_pct": pd.array([fmt.shown_count_change(b.totaal, b.totaal_vorig_jaar)], dtype="Float64"),
         }
     )
     table = pd.concat([rows, total], ignore_index=True)
@@ -98,8 +101,8 @@ def uncertain_rows(b: Binnenlopers) -> pd.Series:
 
 
 def table_formatters(b: Binnenlopers) -> dict:
-    """Return the formatter of the change column (whole percent with sign, as printed)."""
-    return {f"Verandering t.o.v. {b.jaar - 1}": lambda v: fmt.verandering(v, CHANGE_DECIMALS)}
+    """Return the formatter of the change column (the book's one change format)."""
+    return {f"Verandering t.o.v. {b.jaar - 1}": fmt.verandering}
 
 
 def _name(post: str) -> str:
@@ -112,17 +115,23 @@ def samenvatting_zin(b: Binnenlopers) -> str:
     text = f"In {b.jaar} kwamen {fmt.getal(b.totaal)} patiënten als binnenloper naar de spoedposten: {per_post}."
     if not b.vorig_jaar_beschikbaar or b.totaal_vorig_jaar is None:
         return text + f" Cijfers over {b.jaar - 1} zijn niet beschikbaar, dus een vergelijking kan niet worden gemaakt."
-    change = b.verandering_pct
-    richting = "meer" if change > 0 else "minder"
+    richting = "meer" if b.totaal > b.totaal_vorig_jaar else "minder"
     text += (
         f" Dat zijn er {fmt.getal(abs(b.totaal - b.totaal_vorig_jaar))} {richting} dan in {b.jaar - 1} "
-        f"({fmt.getal(b.totaal_vorig_jaar)}), een verandering van {fmt.verandering(change, CHANGE_DECIMALS)}."
+        f"({fmt.getal(b.totaal_vorig_jaar)})"
+        + (
+            f", een verandering van {fmt.verandering(fmt.count_change(b.totaal, b.totaal_vorig_jaar))}."
+            if fmt.change_shown(b.totaal, b.totaal_vorig_jaar)
+            else "."
+        )
     )
     moves = [
-        f"{_name(r.post)} {fmt.verandering(r.verandering_pct, CHANGE_DECIMALS)} (van {fmt.getal(r.aantal_vorig_jaar)} "
-        f"naar {fmt.getal(r.aantal)})"
+        f"{_name(r.post)} {fmt.verandering(fmt.count_change(r.aantal, r.aantal_vorig_jaar))} "
+        f"(van {fmt.getal(r.aantal_vorig_jaar)} naar {fmt.getal(r.aantal)})"
+        if fmt.change_shown(r.aantal, r.aantal_vorig_jaar)
+        else f"{_name(r.post)} van {fmt.getal(r.aantal_vorig_jaar)} naar {fmt.getal(r.aantal)}"
         for r in b.per_post.itertuples(index=False)
-        if not pd.isna(r.verandering_pct)
+        if not pd.isna(r.aantal_vorig_jaar)
     ]
     if moves:
         text += " Per post: " + join_list(moves) + "."
@@ -168,7 +177,8 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "binnenlopers_tabel": tables.html(
             book_table(b),
             "binnenlopers_icpc_binnenlopers",
-            bijschrift=f"Binnenlopers per spoedpost, {jaar}",
+            bijschrift=f"Binnenlopers per spoedpost, {jaar}"
+            + (f" ({fmt.SMALL_COUNT_NOTE})" if b.vorig_jaar_beschikbaar else ""),
             formatters=table_formatters(b),
             onzeker=uncertain_rows(b),
         ),

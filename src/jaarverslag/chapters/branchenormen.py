@@ -18,6 +18,7 @@ from jaarverslag.chapters.branchenormen_numbers import (
     resultaten,
     results_formatters,
     results_table,
+    shown_difference,
     tabel_normen,
     tabel_toelichting,
     tabel_vorig_jaar,
@@ -57,10 +58,7 @@ def count_text(t: Count) -> str:
 def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
     """Return the chapter's headline: how many norms SHT and each post met, with the uncertainty spelled out."""
     if frame is None:
-        return (
-            f"Voor {jaar} zijn geen resultaten op de branchenormen beschikbaar in data/{jaar}/; "
-            f"de normen zelf staan hierboven."
-        )
+        return f"Voor {jaar} zijn geen resultaten op de branchenormen beschikbaar; de normen zelf staan hierboven."
     n_norms = frame["norm_id"].nunique()
     counts = tellingen(frame)
     lines = []
@@ -100,9 +98,7 @@ def missed_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     def listing(rows: pd.DataFrame) -> str:
         parts = []
         for _norm_id, group in rows.groupby("norm_id", sort=False):
-            values = ", ".join(
-                f"{r.post} {fmt.printed_percent(r.resultaat_pct)}" for r in group.itertuples(index=False)
-            )
+            values = ", ".join(f"{r.post} {fmt.norm_result(r.resultaat_pct)}" for r in group.itertuples(index=False))
             parts.append(f"{_lower_first(group['naam'].iloc[0])} (norm {group['norm_tekst'].iloc[0]}; {values})")
         return "; ".join(parts)
 
@@ -136,14 +132,15 @@ def previous_year_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     sht = frame[frame["post"].eq(SHT)].dropna(subset=["resultaat_pct", "resultaat_pct_vorig_jaar"])
     if sht.empty:
         return (
-            f"Resultaten over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
+            f"Resultaten over {jaar - 1} zijn niet beschikbaar, dus een vergelijking met het vorige jaar "
             f"kan niet worden gemaakt."
         )
-    diff = sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]
-    higher, lower = int((diff > 0).sum()), int((diff < 0).sum())
+    # Compared as shown (whole percents): two values that show the same count as equal.
+    diff = list(shown_difference(sht["resultaat_pct"], sht["resultaat_pct_vorig_jaar"]))
+    higher, lower = sum(d > 0 for d in diff), sum(d < 0 for d in diff)
     same = len(sht) - higher - lower
     text = (
-        f"Vergeleken met {jaar - 1} (alleen voor SHT als geheel bekend) lag het resultaat bij "
+        f"Vergeleken met {jaar - 1} (alleen voor SHT als geheel bekend, in hele procenten) lag het resultaat bij "
         f"{_n(higher, 'norm', 'normen')} hoger, bij {fmt.getal(lower)} lager"
         + (f" en bij {fmt.getal(same)} gelijk." if same else ".")
     )
@@ -151,8 +148,7 @@ def previous_year_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     if firm.empty:
         return text + " Geen van deze vergelijkingen berust op twee zekere waarden."
     pairs = [
-        f"{_lower_first(r.naam)} {fmt.printed_percent(r.resultaat_pct_vorig_jaar)} → "
-        f"{fmt.printed_percent(r.resultaat_pct)}"
+        f"{_lower_first(r.naam)} {fmt.norm_result(r.resultaat_pct_vorig_jaar)} → {fmt.norm_result(r.resultaat_pct)}"
         for r in firm.itertuples(index=False)
     ]
     return text + " Hard zijn alleen de vergelijkingen met twee zekere waarden: " + "; ".join(pairs) + "."
@@ -254,7 +250,7 @@ def grafiek(frame: pd.DataFrame, jaar: int, telefoon: bool = False):
                 ax.text(
                     1.02,
                     y,
-                    f"{fmt.printed_percent(row['resultaat_pct'])}{'' if sure else UNCERTAIN_DAGGER} {verdict}",
+                    f"{fmt.norm_result(row['resultaat_pct'])}{'' if sure else UNCERTAIN_DAGGER} {verdict}",
                     transform=axes_x,
                     va="center",
                     ha="left",
@@ -307,7 +303,7 @@ def grafiek(frame: pd.DataFrame, jaar: int, telefoon: bool = False):
         handletextpad=0.2,
         columnspacing=0.9,
     )
-    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/branchenormen.csv; normen: data/referentie/normen.csv")
+    charts.bron(fig, f"jaarverslag SHT {jaar}; normen: de landelijke branchenormen")
     if telefoon:
         fig.texts[-1].set(fontsize=charts.PHONE_TEXT_PT, wrap=True)
     return fig, alt_text(frame, jaar)
@@ -349,6 +345,7 @@ def _results_block(frame: pd.DataFrame | None, jaar: int):
         tables.html(
             results_table(frame, jaar),
             "branchenormen_resultaten",
+            csv_frame=results_table(frame, jaar, printed=True),
             bijschrift=f"Resultaat per branchenorm en spoedpost, {jaar} (een streepje: de waarde ontbreekt "
             f"in de bron, zie de kolom Oordeel)",
             formatters=results_formatters(jaar),
@@ -368,6 +365,18 @@ def _explanation_block(frame: pd.DataFrame | None, jaar: int):
     )
 
 
+def _working_notes_block(frame: pd.DataFrame | None, jaar: int):
+    """The transcription notes per uncertain value: shown on the calculation page (verantwoording), not the chapter."""
+    if frame is None:
+        return tables.unavailable("onzekere of ontbrekende resultaten op de branchenormen", jaar)
+    notes = tabel_toelichting(frame, werknotities=True)
+    if notes.empty:
+        return tables.sentence_html("Alle waarden van dit jaar zijn eenduidig uit het verslag overgenomen.")
+    return tables.html(
+        notes, "branchenormen_overname", bijschrift=f"Hoe de onzekere waarden van {jaar} uit het verslag zijn gelezen"
+    )
+
+
 def _previous_year_block(frame: pd.DataFrame | None, jaar: int, root: Path | None = None):
     if frame is None and is_available("branchenormen", jaar - 1, root):  # this year is the one missing
         return tables.unavailable("de resultaten op de branchenormen", jaar)
@@ -377,6 +386,7 @@ def _previous_year_block(frame: pd.DataFrame | None, jaar: int, root: Path | Non
     return tables.html(
         vorig,
         "branchenormen_vorig_jaar",
+        csv_frame=tabel_vorig_jaar(frame, jaar, printed=True),
         bijschrift=f"SHT als geheel: {jaar} naast {jaar - 1} (✓ gehaald, ✗ niet gehaald)",
         formatters=previous_year_formatters(jaar),
         onzeker=uncertain_previous_year(frame),
@@ -400,5 +410,6 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         ),
         "resultaten": _results_block(frame, jaar),
         "tabel_toelichting": _explanation_block(frame, jaar),
+        "werknotities": _working_notes_block(frame, jaar),
         "tabel_vorig_jaar": _previous_year_block(frame, jaar, root),
     }

@@ -12,7 +12,7 @@ import pandas as pd
 
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.load import is_available, load_table
-from jaarverslag.data.status import CERTAIN, MISSING
+from jaarverslag.data.status import CERTAIN, MISSING, UNCERTAIN
 from jaarverslag.render import fmt
 
 SHT = "SHT"
@@ -141,16 +141,16 @@ def tellingen(frame: pd.DataFrame) -> dict[str, Count]:
 
 
 def results_formatters(jaar: int) -> dict:
-    """Return the cell formatters of the results table (percentages as printed)."""
-    return {f"Resultaat {jaar}": fmt.printed_percent}
+    """Return the cell formatters of the results table (whole percents, fmt.NORM_RESULT_DECIMALS)."""
+    return {f"Resultaat {jaar}": fmt.norm_result}
 
 
 def previous_year_formatters(jaar: int) -> dict:
     """Return the cell formatters of the comparison with last year."""
     return {
-        str(jaar - 1): fmt.printed_percent,
-        str(jaar): fmt.printed_percent,
-        "Verschil (procentpunt)": fmt.percentage_points,
+        str(jaar - 1): fmt.norm_result,
+        str(jaar): fmt.norm_result,
+        "Verschil (procentpunt)": fmt.norm_result_points,
     }
 
 
@@ -160,24 +160,48 @@ def tabel_normen(root: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame({"Onderwerp": frame["onderwerp"], "Tijdgrens": frame["grens"], "Norm": frame["norm_tekst"]})
 
 
-def results_table(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
-    """Return the result per norm and post with its verdict (which says whether the value is uncertain or missing)."""
-    return pd.DataFrame(
+PRINTED_SUFFIX = " zoals gedrukt"  # the CSV's column with the unrounded printed value, for auditing
+
+
+def _shown(values) -> pd.Series:
+    """Return branchenorm results rounded as the page shows them (fmt.NORM_RESULT_DECIMALS)."""
+    return pd.Series(
+        [None if pd.isna(v) else fmt.round_half_up(float(v), fmt.NORM_RESULT_DECIMALS) for v in values], dtype="Float64"
+    )
+
+
+def shown_difference(nu, vorig) -> pd.Series:
+    """Return this year minus last year as the page shows both (whole percents), so the table adds up as read."""
+    return _shown(nu).astype("Float64") - _shown(vorig).astype("Float64")
+
+
+def results_table(frame: pd.DataFrame, jaar: int, printed: bool = False) -> pd.DataFrame:
+    """Return the result per norm and post with its verdict (which says whether the value is uncertain or missing).
+
+    printed=True adds the printed value (unrounded) for the CSV download.
+    """
+    table = pd.DataFrame(
         {
             "Norm": [f"{n} (norm {t})" for n, t in zip(frame["naam"], frame["norm_tekst"])],
-            "Spoedpost": frame["post"],
-            f"Resultaat {jaar}": frame["resultaat_pct"],
-            "Oordeel": frame["oordeel"],
+            "Spoedpost": frame["post"].to_numpy(),
+            f"Resultaat {jaar}": _shown(frame["resultaat_pct"]).to_numpy(),
+            "Oordeel": frame["oordeel"].to_numpy(),
         }
     )
+    if printed:
+        table.insert(3, f"Resultaat {jaar}{PRINTED_SUFFIX}", frame["resultaat_pct"].to_numpy())
+    return table
 
 
 def _mark(gehaald_: bool | None) -> str:
     return "–" if gehaald_ is None or pd.isna(gehaald_) else ("✓" if gehaald_ else "✗")
 
 
-def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame | None:
-    """Return SHT's result per norm last year and this year, the difference and met (✓) or not (✗) in both years."""
+def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int, printed: bool = False) -> pd.DataFrame | None:
+    """Return SHT's result per norm last year and this year, the difference and met (✓) or not (✗) in both years.
+
+    Values are rounded as the page shows them; printed=True adds the printed values (unrounded) for the CSV.
+    """
     sht = frame[frame["post"].eq(SHT)]
     if sht["resultaat_pct_vorig_jaar"].isna().all():
         return None
@@ -186,15 +210,27 @@ def tabel_vorig_jaar(frame: pd.DataFrame, jaar: int) -> pd.DataFrame | None:
         f"{_mark(a)} → {_mark(b)}" + (" (onzeker)" if u else "")
         for a, b, u in zip(sht["gehaald_vorig_jaar"], sht["gehaald"], unsure)
     ]
-    return pd.DataFrame(
+    difference = sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]
+    table = pd.DataFrame(
         {
             "Norm": [f"{n} (norm {t})" for n, t in zip(sht["naam"], sht["norm_tekst"])],
-            str(jaar - 1): sht["resultaat_pct_vorig_jaar"].to_numpy(),
-            str(jaar): sht["resultaat_pct"].to_numpy(),
-            "Verschil (procentpunt)": (sht["resultaat_pct"] - sht["resultaat_pct_vorig_jaar"]).to_numpy(),
+            str(jaar - 1): _shown(sht["resultaat_pct_vorig_jaar"]).to_numpy(),
+            str(jaar): _shown(sht["resultaat_pct"]).to_numpy(),
+            "Verschil (procentpunt)": shown_difference(
+                sht["resultaat_pct"], sht["resultaat_pct_vorig_jaar"]
+            ).to_numpy(),
             f"Gehaald {jaar - 1} → {jaar}": verdicts,
         }
     )
+    if printed:
+        for position, (name, values) in enumerate(
+            ((str(jaar - 1), sht["resultaat_pct_vorig_jaar"]), (str(jaar), sht["resultaat_pct"])), start=4
+        ):
+            table.insert(position, f"{name}{PRINTED_SUFFIX}", values.to_numpy())
+        table.insert(
+            6, f"Verschil (procentpunt){PRINTED_SUFFIX}", difference.round(fmt.PRINTED_MAX_DECIMALS).to_numpy()
+        )
+    return table
 
 
 def uncertain_previous_year(frame: pd.DataFrame) -> pd.Series:
@@ -203,17 +239,31 @@ def uncertain_previous_year(frame: pd.DataFrame) -> pd.Series:
     return sht["status"].ne(CERTAIN) | (sht["status_vorig_jaar"].notna() & sht["status_vorig_jaar"].ne(CERTAIN))
 
 
-def tabel_toelichting(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return why values are uncertain or missing: one row per norm and status, with the posts it concerns."""
+# The reader's one plain sentence per status; the transcription notes stay in the data and the verantwoording.
+PLAIN_REASON = {
+    MISSING: "De bron geeft hier geen waarde.",
+    UNCERTAIN: "Het getal staat in de bron niet eenduidig bij deze norm en post; de best passende lezing is gekozen.",
+}
+
+
+def tabel_toelichting(frame: pd.DataFrame, werknotities: bool = False) -> pd.DataFrame:
+    """Return which values are uncertain or missing, one row per norm and status, with the posts it concerns.
+
+    The reader's table gives one plain reason per status; werknotities=True adds how each value was read
+    from the printed report (the data's toelichting column), for the verantwoording.
+    """
     rows = []
     unsure = frame[frame["status"].ne(CERTAIN)]
     for (_norm_id, status), group in unsure.groupby(["norm_id", "status"], sort=False):
-        rows.append(
-            {
-                "Norm": group["naam"].iloc[0],
-                "Spoedpost": ", ".join(group["post"]),
-                "Status": status,
-                "Toelichting": group["toelichting"].dropna().iloc[0] if group["toelichting"].notna().any() else "",
-            }
-        )
-    return pd.DataFrame(rows, columns=["Norm", "Spoedpost", "Status", "Toelichting"])
+        row = {
+            "Norm": group["naam"].iloc[0],
+            "Spoedpost": ", ".join(group["post"]),
+            "Status": status,
+            "Waarom": PLAIN_REASON.get(status, ""),
+        }
+        if werknotities:
+            notes = group["toelichting"].dropna()
+            row["Werkwijze bij de overname"] = notes.iloc[0] if len(notes) else ""
+        rows.append(row)
+    columns = ["Norm", "Spoedpost", "Status", "Waarom"] + (["Werkwijze bij de overname"] if werknotities else [])
+    return pd.DataFrame(rows, columns=columns)

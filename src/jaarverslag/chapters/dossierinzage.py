@@ -123,7 +123,7 @@ def _row(frame: pd.DataFrame, post: str, meting: str):
 
 
 def _unavailable(jaar: int) -> str:
-    return f"Voor {jaar} zijn geen cijfers over toestemming voor dossierinzage beschikbaar in data/{jaar}/."
+    return f"Voor {jaar} zijn geen cijfers over toestemming voor dossierinzage beschikbaar."
 
 
 def headline_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
@@ -132,7 +132,7 @@ def headline_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
         return _unavailable(jaar)
     met, zonder = _row(frame, SHT, WITH_COVID_OPT_IN), _row(frame, SHT, WITHOUT_COVID_OPT_IN)
     if met is None or zonder is None:
-        return f"Voor {jaar} ontbreekt het SHT-totaal van de toestemming voor dossierinzage in data/{jaar}/."
+        return f"Voor {jaar} ontbreekt het SHT-totaal van de toestemming voor dossierinzage in de gegevens."
     return (
         f"Eind {jaar} mochten de spoedposten het dossier inzien van {fmt.getal(met['aantal_patienten'])} patiënten "
         f"({printed_percent(met['aandeel_pct'])}), als de toestemmingen via de coronaregeling meetellen. "
@@ -214,7 +214,7 @@ def noemer_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) 
         )
     else:
         text += (
-            f" Het aantal inwoners van het werkgebied is voor {jaar} niet beschikbaar (data/{jaar}/inwoners.csv), "
+            f" Het aantal inwoners van het werkgebied is voor {jaar} niet beschikbaar, "
             f"dus een vergelijking met de noemer kan niet worden gemaakt."
         )
     return text
@@ -244,7 +244,7 @@ def onzeker_zin(frame: pd.DataFrame | None, jaar: int) -> str:
 def ict_sentence(jaar: int, root: Path | None = None) -> str:
     """Return the year's ICT projects from the projecten table in one sentence, or that none are recorded."""
     if not is_available("projecten", jaar, root):
-        return f"Voor {jaar} zijn geen ICT-projecten vastgelegd in data/{jaar}/."
+        return f"Voor {jaar} zijn geen ICT-projecten vastgelegd."
     projects = load_table("projecten", jaar, root)
     projects = projects[projects["sectie"].eq(ICT_SECTION) & projects["projectjaar"].eq(jaar)]
     if projects.empty:
@@ -264,7 +264,7 @@ def tabel(frame: pd.DataFrame) -> pd.DataFrame:
             "Spoedpost": frame["post"],
             "Patiënten met toestemming": frame["aantal_patienten"],
             "Percentage (gedrukt)": frame["aandeel_pct"],
-            "Teruggerekende noemer": frame["noemer"],
+            "Teruggerekende noemer": fmt.shown(frame["noemer"], DENOMINATOR_ROUNDING),  # as shown, also in the CSV
         }
     )
 
@@ -332,7 +332,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
         fontsize=9,
         frameon=False,
     )
-    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/dossierinzage.csv en dossierinzage_totaal.csv")
+    charts.bron(fig, f"jaarverslag SHT {jaar}")
     fig.tight_layout(rect=(0, 0.3 / fig.get_figheight() + legend_height, 1, 1))
     values = "; ".join(
         f"{r.post} {printed_percent(r.zonder_pct)} zonder en {printed_percent(r.met_pct)} met de coronaregeling"

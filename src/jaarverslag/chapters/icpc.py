@@ -78,12 +78,13 @@ def share_missing_sentence(jaar: int) -> str:
     """Return the sentence saying the shares cannot be computed because the year's procedures are missing."""
     return (
         f"Het aandeel in alle verrichtingen is niet beschikbaar: de verrichtingen per spoedpost over {jaar} "
-        f"ontbreken nog (data/{jaar}/verrichtingen.csv)."
+        f"ontbreken nog."
     )
 
 
 def book_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a top list with Dutch column names (the status column is kept for the CSV)."""
+    frame = frame.assign(aandeel_pct=fmt.shown(frame["aandeel_pct"], SHARE_DECIMALS))  # as shown, also in the CSV
     return frame[["rang", "diagnose", "aantal", "aandeel_pct", "status"]].rename(
         columns={
             "rang": "Rang",
@@ -235,7 +236,7 @@ def grafiek(frame: pd.DataFrame, jaar: int):
             fontsize=8,
             frameon=True,
         )
-    charts.bron(fig, f"jaarverslag SHT {jaar}, data/{jaar}/icpc_top.csv")
+    charts.bron(fig, f"jaarverslag SHT {jaar}")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     parts = [
         f"{d.lower()} {_with_share(n, s, m)}"

@@ -15,7 +15,6 @@ from jaarverslag.chapters import personeel_numbers as pn
 from jaarverslag.chapters import populatie
 from jaarverslag.chapters import verrichtingen as vr
 from jaarverslag.data.load import is_available
-from jaarverslag.data.metrics import verandering_pct
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
 from jaarverslag.data.status import CERTAIN
 from jaarverslag.render import fmt, tables
@@ -36,19 +35,36 @@ class Kerncijfer:
     hoofdstuk: str  # page name in book/
     hoofdstuk_titel: str
     onzeker: bool = False
+    # The same figures as numbers, for the CSV download (rounded as shown; None where the page shows a dash).
+    nu_getal: float | None = None
+    vorig_getal: float | None = None
+    verandering_getal: float | None = None
+    eenheid: str = "aantal"
+    verandering_eenheid: str = ""
 
 
 def _count(onderwerp: str, nu, vorig, hoofdstuk: str, titel: str, onzeker: bool = False) -> Kerncijfer:
     present = lambda v: v is not None and not pd.isna(v)  # noqa: E731
-    change = verandering_pct(nu, vorig) if present(nu) and present(vorig) else None
+    both = present(nu) and present(vorig)
+    if both and fmt.change_shown(nu, vorig):
+        change, change_number, change_unit = fmt.verandering(fmt.count_change(nu, vorig)), None, "%"
+        change_number = fmt.shown_count_change(nu, vorig)
+    elif both:  # small counts: the difference in numbers, not a percentage
+        change, change_number, change_unit = verschil(nu - vorig), int(nu - vorig), "aantal"
+    else:
+        change, change_number, change_unit = EMPTY, None, ""
     return Kerncijfer(
         onderwerp,
         fmt.getal(nu) if present(nu) else fmt.MISSING_TEXT,
         fmt.getal(vorig) if present(vorig) else EMPTY,
-        fmt.verandering(change) if change is not None else EMPTY,
+        change,
         hoofdstuk,
         titel,
         onzeker,
+        nu_getal=int(nu) if present(nu) else None,
+        vorig_getal=int(vorig) if present(vorig) else None,
+        verandering_getal=change_number,
+        verandering_eenheid=change_unit,
     )
 
 
@@ -89,13 +105,32 @@ def _norms_met(gehaald: pd.Series) -> str:
     return f"{fmt.getal(int(gehaald[known].eq(True).sum()))} van {fmt.getal(int(known.sum()))}"
 
 
+def _norms_met_count(gehaald: pd.Series) -> int | None:
+    """Return how many of SHT's norms with a known result were met, or None when none is known."""
+    known = gehaald.notna()
+    return int(gehaald[known].eq(True).sum()) if known.any() else None
+
+
+NORMS_UNIT = "normen gehaald"
+SMALL_COUNTS_NOTE = f"bij aantallen onder de {fmt.MIN_COUNT_FOR_CHANGE} staat als verandering het verschil in aantallen"
+
+
 def _normen(jaar: int, root: Path | None) -> Kerncijfer:
     titel = "Branchenormen"
     frame = bnn.resultaten(jaar, root)
     if frame is None or bnn.SHT not in set(frame["post"]):
         vorig = bnn.resultaten(jaar - 1, root) if frame is None else None
         previous_text = EMPTY if vorig is None else _norms_met(vorig.loc[vorig["post"] == bnn.SHT, "gehaald"])
-        return Kerncijfer("Branchenormen gehaald (SHT)", fmt.MISSING_TEXT, previous_text, EMPTY, "branchenormen", titel)
+        return Kerncijfer(
+            "Branchenormen gehaald (SHT)",
+            fmt.MISSING_TEXT,
+            previous_text,
+            EMPTY,
+            "branchenormen",
+            titel,
+            vorig_getal=None if vorig is None else _norms_met_count(vorig.loc[vorig["post"] == bnn.SHT, "gehaald"]),
+            eenheid=NORMS_UNIT,
+        )
     sht = frame[frame["post"] == bnn.SHT]
     t = bnn.tellingen(sht)[bnn.SHT]
     judged = t.totaal - t.ontbreekt
@@ -108,6 +143,9 @@ def _normen(jaar: int, root: Path | None) -> Kerncijfer:
         "branchenormen",
         titel,
         onzeker=bool(t.onzeker_gehaald or t.onzeker_niet_gehaald),
+        nu_getal=met,
+        vorig_getal=_norms_met_count(sht["gehaald_vorig_jaar"]),
+        eenheid=NORMS_UNIT,
     )
 
 
@@ -139,7 +177,16 @@ def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
     nu, vorig = pn.verzuim_value(frame, jaar), pn.verzuim_value(frame, jaar - 1)
     if nu is None:
         before = fmt.percent(vorig, pn.VERZUIM_DECIMALS) if vorig is not None else EMPTY
-        return Kerncijfer("Ziekteverzuim", fmt.MISSING_TEXT, before, EMPTY, "personeel", titel)
+        return Kerncijfer(
+            "Ziekteverzuim",
+            fmt.MISSING_TEXT,
+            before,
+            EMPTY,
+            "personeel",
+            titel,
+            vorig_getal=None if vorig is None else fmt.round_half_up(vorig, pn.VERZUIM_DECIMALS),
+            eenheid="%",
+        )
     norm = pn.verzuimnorm(root)
     verdict = "binnen de norm" if norm.gehaald(nu) else "boven de norm"
     change = f"{verschil(nu - vorig, pn.VERZUIM_DECIMALS)} procentpunt" if vorig is not None else EMPTY
@@ -150,6 +197,11 @@ def _verzuim(jaar: int, root: Path | None) -> Kerncijfer:
         change,
         "personeel",
         titel,
+        nu_getal=fmt.round_half_up(nu, pn.VERZUIM_DECIMALS),
+        vorig_getal=None if vorig is None else fmt.round_half_up(vorig, pn.VERZUIM_DECIMALS),
+        verandering_getal=None if vorig is None else fmt.round_half_up(nu - vorig, pn.VERZUIM_DECIMALS),
+        eenheid="%",
+        verandering_eenheid="procentpunt" if vorig is not None else "",
     )
 
 
@@ -181,13 +233,15 @@ def kerncijfers(jaar: int, root: Path | None = None) -> list[Kerncijfer]:
 
 
 def tabel(cijfers: list[Kerncijfer], jaar: int) -> pd.DataFrame:
-    """Return the headline figures as a table (for the CSV download)."""
+    """Return the headline figures as a table for the CSV download: numbers as numbers, rounded as shown."""
     return pd.DataFrame(
         {
             "Onderwerp": [c.onderwerp for c in cijfers],
-            str(jaar): [c.waarde for c in cijfers],
-            str(jaar - 1): [c.vorig for c in cijfers],
-            "Verandering": [c.verandering for c in cijfers],
+            "Eenheid": [c.eenheid for c in cijfers],
+            str(jaar): pd.array([c.nu_getal for c in cijfers], dtype="Float64"),
+            str(jaar - 1): pd.array([c.vorig_getal for c in cijfers], dtype="Float64"),
+            "Verandering": pd.array([c.verandering_getal for c in cijfers], dtype="Float64"),
+            "Eenheid verandering": [c.verandering_eenheid for c in cijfers],
             "Onzeker": ["ja" if c.onzeker else "nee" for c in cijfers],
             "Hoofdstuk": [c.hoofdstuk_titel for c in cijfers],
         }
@@ -211,6 +265,8 @@ def html(cijfers: list[Kerncijfer], jaar: int, map: Path | None = None) -> HTML:
         if any(c.onzeker for c in cijfers)
         else ""
     )
+    if any(c.verandering_eenheid == "aantal" for c in cijfers):
+        note += f"; {SMALL_COUNTS_NOTE}"
     return HTML(
         f'<div class="jv-tabel jv-kerncijfers"><table class="table" id="tbl-{TABLE_NAME}">'
         f"<caption>Kerncijfers {jaar} met {jaar - 1}{escape(note)}</caption>"

@@ -14,6 +14,7 @@ import pandas as pd
 from jaarverslag.chapters.kwaliteit_numbers import (
     CHILDREN,
     PER_CHILDREN,
+    SHARE_DECIMALS,
     Comparison,
     classificaties,
     classifications_table,
@@ -52,7 +53,7 @@ def _count_with_name(soort: str, aantal, status: str) -> str:
 
 def _no_previous_year(jaar: int) -> str:
     return (
-        f"Cijfers over {jaar - 1} zijn niet beschikbaar in data/, dus een vergelijking met het vorige jaar "
+        f"Cijfers over {jaar - 1} zijn niet beschikbaar, dus een vergelijking met het vorige jaar "
         f"kan niet worden gemaakt."
     )
 
@@ -61,7 +62,7 @@ def meldingen_zin(vergelijking: Comparison) -> str:
     """Return the sentences with the year's complaints, VIM reports and calamities and the change since last year."""
     jaar = vergelijking.jaar
     if not vergelijking.is_available:
-        return f"Voor {jaar} zijn geen aantallen klachten, VIM-meldingen en calamiteiten beschikbaar in data/{jaar}/."
+        return f"Voor {jaar} zijn geen aantallen klachten, VIM-meldingen en calamiteiten beschikbaar."
     frame = vergelijking.frame
     now = join_list([_count_with_name(r.soort, r.aantal, r.status) for r in frame.itertuples(index=False)])
     text = f"In {jaar} registreerde SHT {now}."
@@ -77,8 +78,9 @@ def meldingen_zin(vergelijking: Comparison) -> str:
             richting = "meer" if row.verschil > 0 else "minder"
             changes.append(
                 f"{fmt.getal(abs(row.verschil))} {_name(row.soort, abs(row.verschil))} {richting} "
-                f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}, "
-                f"{fmt.verandering(row.verandering_pct)})"
+                f"({fmt.getal(row.aantal_vorig_jaar)} in {jaar - 1}"
+                + ("" if pd.isna(row.verandering_pct) else f", {fmt.verandering(row.verandering_pct)}")
+                + ")"
             )
     return f"{text} Vergeleken met {jaar - 1} zijn dat {join_list(changes)}."
 
@@ -103,13 +105,13 @@ def som_controle_zin(jaar: int, root: Path | None = None) -> str:
 def largest_classification_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     """Return one sentence naming the largest classification of each soort with its share."""
     if frame is None:
-        return f"Voor {jaar} is de verdeling naar classificatie niet beschikbaar in data/{jaar}/."
+        return f"Voor {jaar} is de verdeling naar classificatie niet beschikbaar."
     parts = []
     for soort, group in frame.dropna(subset=["aantal"]).groupby("soort", sort=False):
         top = group.sort_values("aantal", ascending=False, kind="stable").iloc[0]
         parts.append(
             f"bij de {_name(soort, 2)} “{top['classificatie'].lower()}” ({fmt.getal(top['aantal'])}, "
-            f"{fmt.percent(top['aandeel_pct'], 0)})"
+            f"{fmt.percent(top['aandeel_pct'], SHARE_DECIMALS)})"
         )
     return "De grootste groep was " + join_list(parts) + "."
 
@@ -146,7 +148,7 @@ def signalering_zin(vergelijking: Comparison) -> str:
     if not vergelijking.is_available:
         return (
             f"Voor {jaar} zijn geen cijfers over het signaleren van kindermishandeling en huiselijk geweld "
-            f"beschikbaar in data/{jaar}/."
+            f"beschikbaar in de gegevens."
         )
     frame = vergelijking.frame.sort_values("indicator", key=lambda s: s.eq(CHILDREN), kind="stable")
     lines = [
@@ -202,7 +204,7 @@ def comparison_formatters() -> dict:
 
 def classifications_formatters() -> dict:
     """Return the cell formatters of the classification table."""
-    return {"Aandeel binnen de soort": lambda v: fmt.percent(v, 0)}
+    return {"Aandeel binnen de soort": lambda v: fmt.percent(v, SHARE_DECIMALS)}
 
 
 # --- charts ------------------------------------------------------------------------------------------
@@ -260,7 +262,7 @@ def classifications_chart(frame: pd.DataFrame, jaar: int):
     axes[-1, 0].tick_params(axis="x", labelsize=9)
     charts.dutch_thousands(axes[-1, 0].xaxis)
     fig.suptitle(f"Meldingen naar classificatie, {jaar}", fontweight="bold", fontsize=12, x=0.01, ha="left")
-    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/kwaliteitsmeldingen.csv")
+    charts.bron(fig, f"jaarverslag SHT {jaar}")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     tops = []
     for soort, group in groups:
@@ -325,8 +327,7 @@ def comparison_chart(vergelijking: Comparison, titel: str, eenheid: str, bestand
     # No legend: every bar's label names its year, so neither colour nor hatching has to be decoded.
     charts.bron(
         fig,
-        f"jaarverslag SHT, data/{jaar}/{bestand}"
-        + (f" en data/{jaar - 1}/{bestand}" if vergelijking.vorig_jaar_beschikbaar else ""),
+        f"jaarverslag SHT {jaar}" + (f" en {jaar - 1}" if vergelijking.vorig_jaar_beschikbaar else ""),
     )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     parts = []
@@ -367,7 +368,7 @@ def _comparison_block(
         tables.html(
             tabel(v),
             naam,
-            bijschrift=f"{bijschrift}, {v.jaar}",
+            bijschrift=f"{bijschrift}, {v.jaar}" + (f" ({fmt.SMALL_COUNT_NOTE})" if v.vorig_jaar_beschikbaar else ""),
             formatters=comparison_formatters(),
             onzeker=onzeker(v.frame, "status", "status_vorig_jaar"),
         ),

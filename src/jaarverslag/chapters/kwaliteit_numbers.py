@@ -12,8 +12,11 @@ import pandas as pd
 
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.load import is_available, load_table
-from jaarverslag.data.metrics import verandering_pct, with_previous_year
+from jaarverslag.data.metrics import with_previous_year
 from jaarverslag.data.status import CERTAIN
+from jaarverslag.render import fmt
+
+SHARE_DECIMALS = 0  # shares of a classification within its soort, in whole percents
 
 # The G+HOK indicator that counts children seen; the other indicators are signals about (child) safety.
 CHILDREN = "Kinderen op de spoedposten"
@@ -48,7 +51,8 @@ def _comparison(naam: str, jaar: int, sleutel: str, volgorde: list[str], root: P
     else:
         frame["status_vorig_jaar"] = pd.NA
     frame["verschil"] = (frame["aantal"] - frame["aantal_vorig_jaar"]).astype("Int64")
-    changes = [verandering_pct(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
+    # None for small counts (fmt.MIN_COUNT_FOR_CHANGE): the page then gives the counts, not a percentage
+    changes = [fmt.count_change(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])]
     frame["verandering_pct"] = pd.array(changes, dtype="Float64")
     rank = {name: i for i, name in enumerate(volgorde)}
     frame = frame.sort_values(sleutel, key=lambda s: s.map(lambda v: rank.get(v, len(rank)))).reset_index(drop=True)
@@ -113,7 +117,9 @@ def meldingen_table(vergelijking: Comparison) -> pd.DataFrame:
     table[str(jaar)] = frame["aantal"]
     if vergelijking.vorig_jaar_beschikbaar:
         table["Verschil"] = frame["verschil"]
-        table["Verandering"] = frame["verandering_pct"]
+        table["Verandering"] = pd.array(
+            [fmt.shown_count_change(n, v) for n, v in zip(frame["aantal"], frame["aantal_vorig_jaar"])], dtype="Float64"
+        )
     return table
 
 
@@ -136,7 +142,7 @@ def classifications_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Soort": frame["soort"].astype(str),
             "Classificatie": frame["classificatie"].astype(str),
             "Aantal": frame["aantal"],
-            "Aandeel binnen de soort": frame["aandeel_pct"],
+            "Aandeel binnen de soort": fmt.shown(frame["aandeel_pct"], SHARE_DECIMALS),
         }
     )
 

@@ -60,7 +60,7 @@ MIN_BARS = 2  # the sick leave chart is at least this many bars wide
 def huisartsen_zin(a: GroupCounts) -> str:
     """Return the sentence on the number of GPs per group."""
     if not a.is_available:
-        return f"Voor {a.jaar} zijn geen aantallen huisartsen beschikbaar in data/{a.jaar}/."
+        return f"Voor {a.jaar} zijn geen aantallen huisartsen beschikbaar."
     parts = []
     for row in a.frame.itertuples(index=False):
         deel = f"{fmt.getal(row.aantal)} {display_name(row.groep, GROUP_IN_SENTENCE)}"
@@ -76,7 +76,7 @@ def huisartsen_zin(a: GroupCounts) -> str:
 def medewerkers_zin(a: GroupCounts) -> str:
     """Return the sentence on the total staff and the largest change per function."""
     if not a.is_available:
-        return f"Voor {a.jaar} zijn geen aantallen medewerkers beschikbaar in data/{a.jaar}/."
+        return f"Voor {a.jaar} zijn geen aantallen medewerkers beschikbaar."
     zin = f"SHT telde in {a.jaar} {fmt.getal(a.totaal)} medewerkers (personen, geen fte's)"
     if not a.vorig_jaar_beschikbaar:
         return (
@@ -140,7 +140,7 @@ def verloop_zin(v: Turnover, staf: GroupCounts) -> str:
     jaar = v.jaar
     instroom, uitstroom = v.totaal(jaar, INSTROOM), v.totaal(jaar, UITSTROOM)
     if instroom is None or uitstroom is None:
-        return f"Voor {jaar} is de in- en uitstroom van medewerkers niet beschikbaar in data/{jaar}/."
+        return f"Voor {jaar} is de in- en uitstroom van medewerkers niet beschikbaar."
     zin = f"In {jaar} kwamen {fmt.getal(instroom)} medewerkers in dienst en gingen er {fmt.getal(uitstroom)} weg"
     vin, vuit = v.totaal(jaar - 1, INSTROOM), v.totaal(jaar - 1, UITSTROOM)
     if vin is not None and vuit is not None:
@@ -205,7 +205,7 @@ def verzuim_chart(frame: pd.DataFrame, jaar: int, norm: Norm):
     ax.set_ylabel("Ziekteverzuim")
     ax.set_xlabel("")
     ax.set_title("Ziekteverzuim medewerkers en de norm")
-    charts.bron(fig, "jaarverslag SHT (ziekteverzuim per jaar); norm: data/referentie/normen.csv")
+    charts.bron(fig, "jaarverslag SHT (ziekteverzuim per jaar en de norm)")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     parts = [
         f"{j}: {fmt.percent(v, VERZUIM_DECIMALS)} ({'gehaald' if norm.gehaald(float(v)) else 'niet gehaald'})"
@@ -265,7 +265,7 @@ def turnover_chart(v: Turnover):
         loc="lower right",
         fontsize=10,
     )
-    charts.bron(fig, f"jaarverslag SHT, data/{v.jaar}/personeelsverloop.csv († = toewijzing onzeker)")
+    charts.bron(fig, f"jaarverslag SHT {v.jaar} († = toewijzing onzeker)")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     p = v.per_functie
     parts = [
@@ -332,7 +332,6 @@ def _huisartsen_block(a: GroupCounts):
             onzeker=marks,
         ),
         tables.sentence_html(onzeker_zin(int(marks.sum()), len(a.frame), "groepen")),
-        explanation_html(huisartsen_explanation(a)),
     )
 
 
@@ -372,7 +371,6 @@ def _turnover_block(v: Turnover):
             onzeker=turnover_table_uncertain(v),
         ),
         tables.sentence_html(onzeker_zin(int(turnover_uncertain(v).sum()), len(v.per_functie), "functies")),
-        explanation_html(turnover_explanation(v)),
     )
 
 
@@ -391,4 +389,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "medewerkers": _medewerkers_block(staff),
         "verzuim": _verzuim_block(sick_leave, jaar, norm),
         "verloop": _turnover_block(flows),
+        # The transcription notes per uncertain value: glued for the calculation page (verantwoording) only.
+        "huisartsen_werknotities": explanation_html(huisartsen_explanation(gps)),
+        "verloop_werknotities": explanation_html(turnover_explanation(flows)),
     }

@@ -31,6 +31,7 @@ from jaarverslag.render.populatie_text import PER_1000_DECIMALS, group_label
 
 T_INWONERS = "inwoners"
 THOUSAND = 1000  # the report's own denominators per gemeente are in thousands (column inwoners_x1000)
+CBS_THOUSANDS_DECIMALS = 1  # CBS inhabitants shown in thousands with one decimal, beside the report's whole thousands
 TOTAAL = "Totaal"
 ALL_AGES = "Alle leeftijden"
 # Shorter column heads for the types, so the table fits a phone; the codebook keeps the full names.
@@ -115,6 +116,7 @@ def denominators_table(frame: pd.DataFrame, jaar: int) -> pd.DataFrame:
         }
     )
     table = pd.concat([table, total], ignore_index=True).astype({"inwoners_x1000": "Int64", "cbs_x1000": "Float64"})
+    table["cbs_x1000"] = fmt.shown(table["cbs_x1000"], CBS_THOUSANDS_DECIMALS)  # as shown, also in the CSV
     return table.rename(
         columns={
             "gemeente": "Gemeente",
@@ -132,7 +134,7 @@ def denominators_uncertain(frame: pd.DataFrame) -> pd.Series:
 
 def denominators_formatters(jaar: int) -> dict:
     """Return the number formats of the denominator table (CBS in thousands with one decimal)."""
-    return {f"CBS 1 januari {jaar} (× 1.000)": lambda v: fmt.getal(v, 1)}
+    return {f"CBS 1 januari {jaar} (× 1.000)": lambda v: fmt.getal(v, CBS_THOUSANDS_DECIMALS)}
 
 
 # --- help requests per age group --------------------------------------------------------------------
@@ -234,7 +236,7 @@ def hulpvragen(jaar: int, root: Path | None = None) -> Hulpvragen:
 
 
 def _index_column(jaar: int) -> str:
-    return f"% t.o.v. {jaar - 1}"
+    return f"Verandering t.o.v. {jaar - 1}"
 
 
 def tabel_aantallen(h: Hulpvragen) -> pd.DataFrame:
@@ -249,15 +251,16 @@ def tabel_aantallen(h: Hulpvragen) -> pd.DataFrame:
         values = h.frame[column]
         table[title] = pd.array([*values, values.sum(min_count=1)], dtype="Int64")
     if h.vorig_jaar_beschikbaar:
+        nu, vorig = [*h.frame["aantal"], h.totaal], [*h.frame["aantal_vorig_jaar"], h.totaal_vorig_jaar]
         table[_index_column(jaar)] = pd.array(
-            [*h.frame["index_pct"], printed_index(h.totaal, h.totaal_vorig_jaar)], dtype="Int64"
+            [fmt.shown_count_change(n, v) for n, v in zip(nu, vorig)], dtype="Float64"
         )
     return table
 
 
 def counts_table_formatters(jaar: int) -> dict:
-    """Return the formats of the counts table (the index in whole percent)."""
-    return {_index_column(jaar): lambda v: fmt.percent(v, 0)}
+    """Return the formats of the counts table (the change in the book's one change format)."""
+    return {_index_column(jaar): fmt.verandering}
 
 
 def per_1000_table(h: Hulpvragen) -> pd.DataFrame:
@@ -270,8 +273,8 @@ def per_1000_table(h: Hulpvragen) -> pd.DataFrame:
         if h.frame[f"per_1000{suffix}"].notna().any():
             bevolking, aantal = h.frame[f"bevolking{suffix}"], h.frame[f"aantal{suffix}"]
             table[f"Inwoners {year} (CBS)"] = pd.array([*bevolking, bevolking.sum()], dtype="Float64")
-            table[f"Per 1.000 inwoners {year}"] = pd.array(
-                [*h.frame[f"per_1000{suffix}"], _per_1000(aantal.sum(), bevolking.sum())], dtype="Float64"
+            table[f"Per 1.000 inwoners {year}"] = fmt.shown(  # as shown, also in the CSV
+                [*h.frame[f"per_1000{suffix}"], _per_1000(aantal.sum(), bevolking.sum())], PER_1000_DECIMALS
             )
     return table
 

@@ -71,14 +71,14 @@ def printed_totals(jaar: int, root: Path | None = None) -> pd.DataFrame:
 
 def unavailable_sentence(jaar: int) -> str:
     """Return the sentence shown when a year has no procedures table (yet)."""
-    return f"Voor {jaar} zijn de verrichtingen per spoedpost nog niet beschikbaar (data/{jaar}/verrichtingen.csv)."
+    return f"Voor {jaar} zijn de verrichtingen per spoedpost nog niet beschikbaar."
 
 
 def comparison_sentence(totalen: Totalen) -> str:
     """Return the sentence comparing the total with last year, or saying that year is missing."""
     if not totalen.vorig_jaar_beschikbaar or totalen.totaal_vorig_jaar is None:
         return (
-            f"Cijfers over {totalen.jaar - 1} zijn niet beschikbaar in data/, "
+            f"Cijfers over {totalen.jaar - 1} zijn niet beschikbaar, "
             f"dus een vergelijking met het vorige jaar kan niet worden gemaakt."
         )
     change = totalen.verandering_pct
@@ -108,21 +108,26 @@ def discrepancies_sentence(jaar: int, root: Path | None = None) -> str:
 
 def book_table(overzicht_frame: pd.DataFrame, jaar: int, vorig_beschikbaar: bool) -> pd.DataFrame:
     """Return the chapter table with Dutch column names; last-year columns only when that year exists."""
+    change = change_column(jaar)
     table = overzicht_frame.rename(
         columns={
             "post": "Spoedpost",
             "verrichting": "Verrichting",
             "aantal": str(jaar),
             "aantal_vorig_jaar": str(jaar - 1),
-            "index_pct": f"{jaar} als % van {jaar - 1}",
         }
     )
     table["Spoedpost"] = table["Spoedpost"].astype(str)
     if not vorig_beschikbaar:
-        table = table.drop(columns=[str(jaar - 1), f"{jaar} als % van {jaar - 1}"])
-    else:
-        table = table[["Spoedpost", "Verrichting", str(jaar - 1), str(jaar), f"{jaar} als % van {jaar - 1}"]]
-    return table
+        return table[["Spoedpost", "Verrichting", str(jaar)]]
+    changes = [fmt.shown_count_change(n, v) for n, v in zip(table[str(jaar)], table[str(jaar - 1)])]
+    table[change] = pd.array(changes, dtype="Float64")
+    return table[["Spoedpost", "Verrichting", str(jaar - 1), str(jaar), change]]
+
+
+def change_column(jaar: int) -> str:
+    """Return the name of the table's change column."""
+    return f"Verandering t.o.v. {jaar - 1}"
 
 
 def grafiek(overzicht_frame: pd.DataFrame, totalen: Totalen):
@@ -142,7 +147,7 @@ def grafiek(overzicht_frame: pd.DataFrame, totalen: Totalen):
     ax.set_ylabel("")
     charts.dutch_thousands(ax.xaxis)
     ax.legend(title="Spoedpost", loc="lower right")
-    charts.bron(fig, f"jaarverslag SHT, data/{totalen.jaar}/verrichtingen.csv")
+    charts.bron(fig, f"jaarverslag SHT {totalen.jaar}")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     top = frame.groupby("verrichting")["aantal"].sum().sort_values(ascending=False)
     alt = (
@@ -183,8 +188,9 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     values["tabel"] = tables.html(
         book_table(frame, jaar, vorig_beschikbaar),
         "verrichtingen_per_post",
-        bijschrift=f"Verrichtingen per spoedpost en soort, {jaar}",
-        formatters={f"{jaar} als % van {jaar - 1}": lambda v: fmt.percent(v, 0)},
+        bijschrift=f"Verrichtingen per spoedpost en soort, {jaar}"
+        + (f" ({fmt.SMALL_COUNT_NOTE})" if vorig_beschikbaar else ""),
+        formatters={change_column(jaar): fmt.verandering},
     )
     fig, alt = grafiek(frame, t)
     values["figuur"] = charts.figure_html(

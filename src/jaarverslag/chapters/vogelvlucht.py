@@ -360,7 +360,7 @@ def projecten_html(pr: Projecten | None, jaar: int, gepland: bool, naam_prefix: 
     if frame.empty:
         return HTML(
             f'<p class="jv-niet-beschikbaar">Het verslag over {jaar} noemt geen '
-            f"{'plannen for_notebook ' + str(jaar + 1) if gepland else 'projecten'}.</p>"
+            f"{'plannen voor ' + str(jaar + 1) if gepland else 'projecten'}.</p>"
         )
     naam = f"{naam_prefix}_{jaar + 1 if gepland else jaar}"
     bijschrift = f"Plannen voor {jaar + 1}" if gepland else f"Projecten in {jaar}"

@@ -138,12 +138,21 @@ def to_wide(frame: pd.DataFrame, root: Path | None = None) -> pd.DataFrame:
     return wide.reindex([g for g in categories(root)["gemeente"] if g in wide.index])
 
 
-def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> pd.DataFrame:
-    """Return the book table: gemeente, a column per year, and the change versus the year before."""
+COUNT_COLUMN = "Hulpvragen {jaar} (aantal)"  # the counts the report prints per gemeente, beside the rates
+UNROUNDED_SUFFIX = " onafgerond"  # the CSV's column with a recomputed rate before rounding, for auditing
+
+
+def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None, onafgerond: bool = False) -> pd.DataFrame:
+    """Return the book table: gemeente, the rate per year (as shown), the change versus the year before, the count.
+
+    onafgerond=True adds the recomputed rates before rounding (for the CSV download).
+    """
     wide = to_wide(frame, root)
     table = pd.DataFrame({"Gemeente": wide.index})
     for j in wide.columns:
-        table[str(j)] = wide[j].to_numpy()
+        table[str(j)] = pd.array(
+            [None if pd.isna(v) else fmt.round_half_up(v, RATE_DECIMALS) for v in wide[j]], dtype="Float64"
+        )
     if jaar - 1 in wide.columns and jaar in wide.columns:
         table[f"Verschil met {jaar - 1}"] = pd.array(  # at the printed precision: whole units per 1,000
             [
@@ -152,7 +161,17 @@ def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> 
             ],
             dtype="Int64",
         )
+    if can_recompute(jaar, root):
+        counts = calculation(jaar, root).set_index("gemeente")["aantal"]
+        table[COUNT_COLUMN.format(jaar=jaar)] = pd.array(table["Gemeente"].map(counts), dtype="Int64")
+    if onafgerond:
+        computed = sorted(set(frame.loc[frame["herkomst"].eq(COMPUTED), "jaar"]))
+        for j in computed:
+            table[f"{j}{UNROUNDED_SUFFIX}"] = wide[j].round(CSV_RATE_DECIMALS).to_numpy()
     return table
+
+
+CSV_RATE_DECIMALS = 4  # an unrounded rate in the CSV: enough to recompute the rounding, without binary noise
 
 
 def uncertain_gemeenten(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> pd.Series:
@@ -168,31 +187,40 @@ def per_year_table_formatters(jaar: int, kolommen) -> dict:
     return formatters
 
 
-def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int) -> pd.DataFrame:
+def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int, onafgerond: bool = False) -> pd.DataFrame:
     """Return the calculation table for the book, with a total row over all gemeenten and Onbekend.
 
-    Column names are short so that the table fits the page; the caption says what they mean.
+    Column names are short so that the table fits the page; the caption says what they mean. The rate is
+    rounded as shown; onafgerond=True adds it before rounding (for the CSV download).
     """
     cols = list(TYPE_COLUMNS.values())
     total = {
         "gemeente": TOTAL_LABEL,
         **{c: b[c].sum() for c in cols},
+        "aantal": b["aantal"].sum(),
         "consulteenheden": totaal_eenheden,
         "inwoners_x1000": pd.NA,
         "per_1000": pd.NA,
     }
     table = pd.concat(
-        [b[["gemeente", *cols, "consulteenheden", "inwoners_x1000", "per_1000"]], pd.DataFrame([total])],
+        [b[["gemeente", *cols, "aantal", "consulteenheden", "inwoners_x1000", "per_1000"]], pd.DataFrame([total])],
         ignore_index=True,
     )
     table["inwoners_x1000"] = table["inwoners_x1000"].astype("Int64")
-    table["per_1000"] = table["per_1000"].astype("Float64")
+    unrounded = table["per_1000"].astype("Float64")
+    table["per_1000"] = pd.array(
+        [None if pd.isna(v) else fmt.round_half_up(v, RATE_DECIMALS) for v in unrounded], dtype="Float64"
+    )
+    if onafgerond:
+        table[f"per_1000{UNROUNDED_SUFFIX}"] = unrounded.round(CSV_RATE_DECIMALS)
     return table.rename(
         columns={
             "gemeente": "Gemeente",
+            "aantal": "Hulpvragen",
             "consulteenheden": "Eenheden",
             "inwoners_x1000": "Inwoners ×1.000",
             "per_1000": "Per 1.000",
+            f"per_1000{UNROUNDED_SUFFIX}": f"Per 1.000{UNROUNDED_SUFFIX}",
         }
     )
 
@@ -291,9 +319,12 @@ def berekening_zin(jaar: int, root: Path | None = None) -> str:
     text = f"In {jaar} kwamen de {fmt.getal(b['aantal'].sum())} hulpvragen samen op {fmt.getal(total)} consulteenheden"
     if not unknown.empty:
         text += f", waarvan {fmt.getal(unknown.iloc[0])} van patiënten van wie de woongemeente onbekend is"
+    known = b[b["gemeente"] != UNKNOWN].sort_values("aantal", ascending=False, kind="stable").head(2)
+    largest = join_list([f"{r.gemeente} ({fmt.getal(r.aantal)})" for r in known.itertuples(index=False)])
     return text + (
-        ". De tabel laat per gemeente zien hoe het cijfer ontstaat. Advies/TC staat daarin voor advies of "
-        "telefonisch consult, Eenheden voor consulteenheden en Per 1.000 voor consulteenheden per 1.000 "
+        f". De meeste hulpvragen kwamen van inwoners van {largest}. De tabel laat per gemeente zien hoe het "
+        "cijfer ontstaat. Advies/TC staat daarin voor advies of telefonisch consult, Hulpvragen voor alle "
+        "hulpvragen samen, Eenheden voor consulteenheden en Per 1.000 voor consulteenheden per 1.000 "
         "inwoners van de noemer."
     )
 
@@ -356,7 +387,7 @@ def kerncijfers(frame: pd.DataFrame) -> str:
 
 def no_figures_sentence(jaar: int) -> str:
     """Return the sentence shown when the year has no consulteenheden per 1,000 inhabitants."""
-    return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners beschikbaar in data/{jaar}/."
+    return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners beschikbaar."
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
@@ -379,7 +410,9 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
             tabel,
             "zorgconsumptie_per_1000",
             formatters=per_year_table_formatters(jaar, tabel.columns),
-            bijschrift="Consulteenheden per 1.000 inwoners per gemeente",
+            bijschrift="Consulteenheden per 1.000 inwoners per gemeente"
+            + (f", met het aantal hulpvragen van de inwoners in {jaar}" if can_recompute(jaar, root) else ""),
+            csv_frame=tabel_per_jaar(cijfers, jaar, root, onafgerond=True),
             onzeker=uncertain_gemeenten(cijfers, jaar, root),
         )
         fig, alt = grafiek(cijfers, jaar, root)
@@ -396,9 +429,11 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
             samenvatting_zin=no_figures_sentence(jaar), tabel_per_jaar=missing, grafiek=missing, kaart=missing
         )
     if can_recompute(jaar, root):
+        b, units = calculation(jaar, root), total_consulteenheden(jaar, root)
         values["tabel_berekening"] = tables.html(
-            tabel_berekening(calculation(jaar, root), total_consulteenheden(jaar, root)),
+            tabel_berekening(b, units),
             "zorgconsumptie_berekening",
+            csv_frame=tabel_berekening(b, units, onafgerond=True),
             formatters=calculation_table_formatters(),
             bijschrift=CALCULATION_CAPTION.format(jaar=jaar),
         )

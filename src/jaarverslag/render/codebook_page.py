@@ -114,9 +114,9 @@ def pagina(root: Path | None = None) -> str:
 GLOSSARY_INTRO = """\
 # Begrippenlijst
 
-Afkortingen en begrippen die in dit jaarverslag voorkomen. In de hoofdstukken verwijst een
-afkorting met een link naar haar uitleg hier. Bron per begrip: de definitielijst van het
-jaarverslag, de tekst van het verslag, of een aanvulling van de makers van dit boek.
+Afkortingen en begrippen die in dit jaarverslag voorkomen, met hun betekenis in eigen woorden.
+In de hoofdstukken verwijst een afkorting met een link naar haar uitleg hier. Achter elk begrip
+staat waar de betekenis vandaan komt: het jaarverslag zelf of een andere openbare bron.
 
 """
 _MYST_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&:~^$%=])")
@@ -137,8 +137,10 @@ def glossary_page(root: Path | None = None) -> str:
     lines = [GLOSSARY_INTRO, "```{glossary}"]
     for row in terms.itertuples(index=False):
         lines.append(row.afkorting)  # a term line is a label, not markup; the codebook keeps it plain text
-        explanation = f"{myst_escape(row.betekenis)}" + (
-            f". {myst_escape(row.uitleg)}" if isinstance(row.uitleg, str) else ""
+        explanation = (
+            f"{myst_escape(row.betekenis)}"
+            + (f". {myst_escape(row.uitleg)}" if isinstance(row.uitleg, str) else "")
+            + (f" \\(Bron: {myst_escape(row.verwijzing)}\\)" if isinstance(row.verwijzing, str) else "")
         )
         lines.append(f"  {explanation}")
         lines.append("")

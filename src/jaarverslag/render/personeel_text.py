@@ -72,7 +72,8 @@ def onzeker_zin(aantal: int, totaal: int, wat: str) -> str:
     hoeveel = f"alle {fmt.getal(totaal)}" if aantal == totaal else f"{fmt.getal(aantal)} van de {fmt.getal(totaal)}"
     return (
         f"Bij {hoeveel} {wat} staat een †: de opmaak van dit deel van het bronverslag is door elkaar geraakt, "
-        "zodat niet zeker is welk getal bij welke groep hoort; hieronder staat per waarde hoe de keuze is gemaakt."
+        "zodat niet zeker is welk getal bij welke groep hoort. Hoe per waarde is gekozen, staat in de "
+        "verantwoording (de rekenpagina van dit hoofdstuk en het codeboek)."
     )
 
 

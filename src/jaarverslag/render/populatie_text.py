@@ -23,7 +23,7 @@ def group_label(groep: str) -> str:
 def inwoners_zin(inw) -> str:
     """Return the sentence on the number of inhabitants, or say it is not available."""
     if inw.aantal is None:
-        return f"Een aantal inwoners van het werkgebied voor {inw.jaar} is niet beschikbaar in data/{inw.jaar}/."
+        return f"Een aantal inwoners van het werkgebied voor {inw.jaar} is niet beschikbaar."
     zin = f"Het werkgebied van SHT telde in {inw.jaar} volgens het jaarverslag {fmt.getal(inw.aantal)} inwoners"
     if inw.aantal_vorig_jaar is None:
         zin += f"; een aantal voor {inw.jaar - 1} is niet beschikbaar."
@@ -53,7 +53,7 @@ def largest_difference_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
 def total_sentence(h) -> str:
     """Return the sentence with the total number of help requests and last year's."""
     if not h.is_available:
-        return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/."
+        return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar."
     zin = f"In {h.jaar} kwamen er bij SHT {fmt.getal(h.totaal)} hulpvragen binnen"
     if h.totaal_vorig_jaar is not None:
         zin += (
@@ -69,7 +69,7 @@ def growth_sentence(h) -> str:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar, dus ook geen vergelijking."
     if not h.vorig_jaar_beschikbaar:
         return (
-            f"Hulpvragen per leeftijdsgroep over {h.jaar - 1} zijn niet beschikbaar in data/, "
+            f"Hulpvragen per leeftijdsgroep over {h.jaar - 1} zijn niet beschikbaar, "
             f"dus een vergelijking met het vorige jaar kan niet worden gemaakt."
         )
     known = h.frame[h.frame["index_pct"].notna()]
@@ -81,7 +81,8 @@ def growth_sentence(h) -> str:
         zinnen.append(
             f"Vergeleken met {vorig} groeide het aantal hulpvragen het sterkst bij "
             f"{group_label(top['leeftijdsgroep'])}: {fmt.getal(top['aantal'])} tegen "
-            f"{fmt.getal(top['aantal_vorig_jaar'])}, {fmt.percent(top['index_pct'], 0)} van het jaar ervoor."
+            f"{fmt.getal(top['aantal_vorig_jaar'])} "
+            f"({fmt.verandering(verandering_pct(top['aantal'], top['aantal_vorig_jaar']))})."
         )
     down = known[known["index_pct"] < 100]
     if not down.empty:
@@ -89,7 +90,7 @@ def growth_sentence(h) -> str:
         zinnen.append(
             f"De grootste daling was er bij {group_label(low['leeftijdsgroep'])}: "
             f"{fmt.getal(low['aantal'])} tegen {fmt.getal(low['aantal_vorig_jaar'])} "
-            f"({fmt.percent(low['index_pct'], 0)})."
+            f"({fmt.verandering(verandering_pct(low['aantal'], low['aantal_vorig_jaar']))})."
         )
         if len(down) > 1:
             zinnen.append(
@@ -137,10 +138,7 @@ def bevolking_zin(h, inw) -> str:
     if not h.is_available:
         return f"Voor {h.jaar} is geen bevolking als noemer gebruikt."
     if not h.bevolking_available:
-        return (
-            f"Voor {h.jaar} is geen noemer gebruikt: een CBS-telling naar leeftijd op 1 januari {h.jaar} "
-            f"ontbreekt in data/referentie/."
-        )
+        return f"Voor {h.jaar} is geen noemer gebruikt: een CBS-telling naar leeftijd op 1 januari {h.jaar} ontbreekt."
     zin = (
         f"De noemer is de bevolking van de acht gemeenten van het werkgebied volgens CBS op 1 januari {h.jaar} "
         f"({fmt.getal(h.frame['bevolking'].sum())} inwoners), per leeftijdsgroep opgeteld uit groepen van vijf jaar"
@@ -172,7 +170,7 @@ def hulpvragen_zin(h) -> str:
     """Return the section's paragraph: total, growth per age group, how to read the table and its certainty."""
     if not h.is_available:
         return (
-            f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/, dus ook geen "
+            f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar, dus ook geen "
             f"vergelijking met {h.jaar - 1}."
         )
     return " ".join(z for z in (total_sentence(h), growth_sentence(h), index_explanation(h), onzeker_zin(h)) if z)

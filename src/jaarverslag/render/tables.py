@@ -6,11 +6,12 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
-from jaarverslag.render.fmt import getal
+from jaarverslag.render.fmt import csv_number, getal
 
 # Dutch Excel opens ';'-separated UTF-8 with a BOM and a decimal comma without an import wizard.
 CSV_OPTIONS = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "index": False, "lineterminator": "\n"}
@@ -32,6 +33,15 @@ def cell(value) -> str:
     return escape(getal(value))
 
 
+def csv_value(value):
+    """Return a cell as the CSV holds it: a number in Excel's Dutch form (decimal comma, ASCII minus, no noise)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "ja" if value else "nee"
+    if _is_missing(value) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return value
+    return csv_number(value)
+
+
 def _formatted(value, formatter: Callable | None) -> str:
     if formatter is None or _is_missing(value):
         return cell(value)
@@ -39,11 +49,11 @@ def _formatted(value, formatter: Callable | None) -> str:
 
 
 def write_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
-    """Write a table as CSV beside the executed notebook and return its path."""
+    """Write a table as CSV beside the executed notebook and return its path; every number as a Dutch number."""
     folder = (map or Path.cwd()) / TABLE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{naam}.csv"
-    frame.to_csv(path, **CSV_OPTIONS)
+    frame.apply(lambda column: column.map(csv_value)).to_csv(path, **CSV_OPTIONS)
     return path
 
 
@@ -54,13 +64,16 @@ def html(
     formatters: dict[str, Callable] | None = None,
     onzeker: pd.Series | None = None,
     map: Path | None = None,
+    csv_frame: pd.DataFrame | None = None,
 ) -> HTML:
-    """Return a captioned HTML table with a CSV download link, and write the CSV (unformatted numbers).
+    """Return a captioned HTML table with a CSV download link, and write the CSV (numbers as numbers).
 
     `onzeker` marks rows whose value could not be settled from the source: their cells get
     UNCERTAIN_MARK and the caption explains it (the CSV keeps the status column if given).
+    `csv_frame` is written as the CSV instead of `frame`: the shown columns plus, where auditing
+    needs them, the unrounded values in columns of their own.
     """
-    write_csv(frame, naam, map)
+    write_csv(frame if csv_frame is None else csv_frame, naam, map)
     formatters = formatters or {}
     marks = [bool(v) for v in onzeker] if onzeker is not None else [False] * len(frame)
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
@@ -93,7 +106,7 @@ def unavailable(onderwerp: str, jaar: int) -> HTML:
     """Return the one clear sentence shown in place of a chart or table whose data is missing."""
     return HTML(
         f'<p class="jv-niet-beschikbaar"><strong>Niet beschikbaar:</strong> voor {jaar} zijn geen gegevens '
-        f"over {escape(onderwerp)} aanwezig in data/{jaar}/.</p>"
+        f"over {escape(onderwerp)} beschikbaar.</p>"
     )
 
 
