@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from jaarverslag.data import ledger
 from jaarverslag.models.glm import Dispersion, InteractionTest
 from jaarverslag.models.leeftijd import SENSITIVITY_PHI, AgeModel
 from jaarverslag.models.zorgconsumptie import DISTANCE_UNIT_KM, ConsumptionModel, Funnel
@@ -97,6 +98,22 @@ def toets_zin(toets: InteractionTest | None, betrouwbaarheid: float, wat: str, g
             f"{fmt.getal(toets.statistiek_familie, 2)}, {p_text(toets.p_familie)}."
         )
     return base.strip()
+
+
+def total_note(jaar: int, som: float, root=None) -> str:
+    """Say, after a total of the age groups or soorten of a year, which SHT total the rest of the book uses.
+
+    Empty when the year's SHT total is not disputed or the sum is the total the book uses.
+    """
+    disputed = ledger.disputed_sht_total(jaar, root)
+    if disputed is None or ledger.differs(som, disputed[0]):
+        return ""
+    gedrukt, posten = disputed
+    return (
+        f"; dat is het gedrukte totaal {fmt.getal(gedrukt)}, {fmt.getal(gedrukt - posten)} meer dan de "
+        f"{fmt.getal(posten)} waarmee de rest van het boek {jaar} vergelijkt (de som van de posten, zie Methode en "
+        "verantwoording)"
+    )
 
 
 def phi_text(dispersie: Dispersion, betrouwbaarheid: float = 0.95) -> str:
