@@ -132,7 +132,21 @@ def page_values(
     values.update(_growth(run, familie, pct))
     values.update(_per_type(run, familie, pct))
     values.update(_methods(run))
+    values["totaal_uitleg"] = mx.total_choice([run.ref, jaar], root)
+    values["totaal_zin"] = _total_sentence(run, root)
     return values
+
+
+def _total_sentence(run: AgeModelRun, root: Path | None) -> str:
+    """Say, under the growth table, when a year's column adds up to the disputed printed total (else nothing)."""
+    if run.model is None:
+        return ""
+    t = run.model.per_groep
+    notes = [
+        mx.total_note(run.ref, float(t["aantal_ref"].sum()), float(t["aantal"].sum()), root),
+        mx.total_note(run.jaar, float(t["aantal"].sum()), None, root),
+    ]
+    return " ".join(n for n in notes if n)
 
 
 def bevolking_zin(run: AgeModelRun) -> str:

@@ -100,20 +100,46 @@ def toets_zin(toets: InteractionTest | None, betrouwbaarheid: float, wat: str, g
     return base.strip()
 
 
-def total_note(jaar: int, som: float, root=None) -> str:
-    """Say, after a total of the age groups or soorten of a year, which SHT total the rest of the book uses.
+def total_note(jaar: int, som: float, nu: float | None = None, root=None) -> str:
+    """Return a sentence for after a total of a year's age groups or soorten when it is the disputed printed total.
 
-    Empty when the year's SHT total is not disputed or the sum is the total the book uses.
+    The book compares years with the sum of the posts; a table printed per age group or soort adds up to
+    the printed SHT total instead. Empty when the year's total is not disputed or the sum is not that total.
     """
     disputed = ledger.disputed_sht_total(jaar, root)
     if disputed is None or ledger.differs(som, disputed[0]):
         return ""
     gedrukt, posten = disputed
-    return (
-        f"; dat is het gedrukte totaal {fmt.getal(gedrukt)}, {fmt.getal(gedrukt - posten)} meer dan de "
-        f"{fmt.getal(posten)} waarmee de rest van het boek {jaar} vergelijkt (de som van de posten, zie Methode en "
-        "verantwoording)"
+    text = (
+        f"Let op: {fmt.getal(gedrukt)} is het gedrukte totaal van {jaar}, waar de leeftijdsgroepen en soorten op "
+        f"uitkomen; de rest van het boek vergelijkt {jaar} met {fmt.getal(posten)}, de som van de posten "
+        f"({fmt.getal(gedrukt - posten)} minder, in het verslag niet verklaard; zie Methode en verantwoording)."
     )
+    if nu is not None:
+        text = text[:-1] + f". Tegen dat totaal is de verandering {fmt.verandering(100 * (nu / posten - 1))}."
+    return text
+
+
+def total_choice(jaren: list[int], root=None) -> str:
+    """Explain, once, which of two printed totals the book uses for a year whose SHT total is disputed."""
+    delen = []
+    for jaar in jaren:
+        disputed = ledger.disputed_sht_total(jaar, root)
+        if disputed is None:
+            continue
+        gedrukt, posten = disputed
+        delen.append(
+            f"Voor {jaar} drukt het verslag twee totalen: {fmt.getal(gedrukt)} als totaal van SHT (daarop komen "
+            f"ook de hulpvragen per leeftijdsgroep en per soort uit) en {fmt.getal(posten)} als som van de "
+            f"posttotalen. Het verschil van {fmt.getal(gedrukt - posten)} wordt niet verklaard. Dit boek kiest "
+            f"{fmt.getal(posten)}, omdat dat getal uit de gedrukte onderdelen volgt: elke vergelijking van het "
+            f"totaal van {jaar} met een ander jaar gebruikt het. Waar een tabel per leeftijdsgroep of soort op "
+            f"{fmt.getal(gedrukt)} uitkomt en zo'n vergelijking maakt (Patiëntenpopulatie, Trendmodellen, "
+            "Vooruitblik), zegt een voetnoot dat, met de verandering tegen het gekozen totaal."
+        )
+    if not delen:
+        return f"Voor {' en '.join(map(str, jaren))} zijn de gedrukte totalen gelijk aan de som van de posten."
+    return " ".join(delen)
 
 
 def phi_text(dispersie: Dispersion, betrouwbaarheid: float = 0.95) -> str:

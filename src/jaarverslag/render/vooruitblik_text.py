@@ -321,10 +321,10 @@ def terugblik_zin(v: Vooruitblik) -> str:
         f"Als controle zijn dezelfde rekenregels toegepast op {t.van}, met de echte bevolking van {t.naar}: dat "
         f"geeft {fmt.getal(t.hulpvragen_voorspeld)} hulpvragen in {t.naar}, tegen {fmt.getal(t.hulpvragen_werkelijk)} "
         f"werkelijk ({fmt.verandering(fout)}). Vanaf de {fmt.getal(t.hulpvragen_start)} hulpvragen van {t.van} "
-        f"(de som van de leeftijdsgroepen{total_note(t.van, t.hulpvragen_start)}) verklaart de verandering van de "
-        f"bevolking {fmt.percent(deel, 0)} van de werkelijke verandering; de rest is verandering in het gebruik "
-        "per inwoner, en die houdt de vooruitblik constant. "
-    )
+        f"(de som van de leeftijdsgroepen) verklaart de verandering van de bevolking {fmt.percent(deel, 0)} van de "
+        "werkelijke verandering; de rest is verandering in het gebruik per inwoner, en die houdt de vooruitblik "
+        f"constant. {total_note(t.van, t.hulpvragen_start)} "
+    ).replace("  ", " ")
     if t.huisartsen_voorspeld is not None:
         text += (
             f"Voor de huisartsen geven een jaar uitstroom en instroom vanaf {fmt.getal(t.huisartsen_start)} in "
