@@ -19,6 +19,7 @@ from IPython.display import HTML
 
 from jaarverslag.chapters import model_leeftijd
 from jaarverslag.chapters import upstream as up
+from jaarverslag.data import ledger
 from jaarverslag.data.metrics import weighted_consulteenheden
 from jaarverslag.data.population import cbs_bevolking, nearest_year
 from jaarverslag.data.status import CERTAIN
@@ -193,6 +194,7 @@ def load_baseline(jaar: int, root: Path | None = None, upstream: Mapping | Seque
         overig=int(pool_rijen["aantal"].sum() - artsen.loc[MEMBERS_GROUP, "aantal"]),
         vorig_jaar=vorig_jaar,
         tellingen_vorig=tellingen_vorig,
+        totaal_vorig_betwist=ledger.disputed_sht_total(jaar - 1, root),
     )
 
 

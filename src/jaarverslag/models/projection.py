@@ -262,6 +262,7 @@ class Baseline:
     overig: int = 0  # hidha's and waarnemers
     vorig_jaar: dict | None = None  # last year's leden, overig, aios (for the backcast), when known
     tellingen_vorig: pd.DataFrame | None = None  # leeftijdsgroep, aantal, bevolking, bevolking_nu of last year
+    totaal_vorig_betwist: tuple[float, float] | None = None  # last year's (printed, sum of posts) when they differ
     groei_model: pd.DataFrame | None = None  # leeftijdsgroep, verhouding, ondergrens, bovengrens (or None)
     groei_referentiejaar: int | None = None  # the age model's reference year (also when it could not be fitted)
     opmerkingen: list[str] = field(default_factory=list)  # notes on the base year, for the page

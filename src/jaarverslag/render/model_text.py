@@ -100,13 +100,15 @@ def toets_zin(toets: InteractionTest | None, betrouwbaarheid: float, wat: str, g
     return base.strip()
 
 
-def total_note(jaar: int, som: float, nu: float | None = None, root=None) -> str:
+def total_note(jaar: int, som: float, nu: float | None = None, root=None, disputed=False) -> str:
     """Return a sentence for after a total of a year's age groups or soorten when it is the disputed printed total.
 
     The book compares years with the sum of the posts; a table printed per age group or soort adds up to
     the printed SHT total instead. Empty when the year's total is not disputed or the sum is not that total.
+    `disputed` (printed, sum of the posts) may be given by a caller that already read it from the ledger.
     """
-    disputed = ledger.disputed_sht_total(jaar, root)
+    if disputed is False:
+        disputed = ledger.disputed_sht_total(jaar, root)
     if disputed is None or ledger.differs(som, disputed[0]):
         return ""
     gedrukt, posten = disputed

@@ -51,7 +51,7 @@ def largest_difference_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     )
 
 
-def total_sentence(h) -> str:
+def total_sentence(h, root=None) -> str:
     """Return the sentence with the total number of help requests and last year's."""
     if not h.is_available:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/."
@@ -61,7 +61,7 @@ def total_sentence(h) -> str:
             f", tegen {fmt.getal(h.totaal_vorig_jaar)} in {h.jaar - 1} "
             f"({fmt.verandering(verandering_pct(h.totaal, h.totaal_vorig_jaar))})"
         )
-        note = total_note(h.jaar - 1, h.totaal_vorig_jaar, h.totaal)  # the book's one 2020 total, said once
+        note = total_note(h.jaar - 1, h.totaal_vorig_jaar, h.totaal, root)  # the book's one 2020 total, said once
         return f"{zin}. {note}" if note else zin + "."
     return zin + "."
 
@@ -173,14 +173,14 @@ def index_explanation(h) -> str:
     )
 
 
-def hulpvragen_zin(h) -> str:
+def hulpvragen_zin(h, root=None) -> str:
     """Return the section's paragraph: total, growth per age group, how to read the table and its certainty."""
     if not h.is_available:
         return (
             f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar in data/{h.jaar}/, dus ook geen "
             f"vergelijking met {h.jaar - 1}."
         )
-    return " ".join(z for z in (total_sentence(h), growth_sentence(h), index_explanation(h), onzeker_zin(h)) if z)
+    return " ".join(z for z in (total_sentence(h, root), growth_sentence(h), index_explanation(h), onzeker_zin(h)) if z)
 
 
 def onzeker_zin(h) -> str:

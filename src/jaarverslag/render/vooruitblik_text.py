@@ -323,7 +323,7 @@ def terugblik_zin(v: Vooruitblik) -> str:
         f"werkelijk ({fmt.verandering(fout)}). Vanaf de {fmt.getal(t.hulpvragen_start)} hulpvragen van {t.van} "
         f"(de som van de leeftijdsgroepen) verklaart de verandering van de bevolking {fmt.percent(deel, 0)} van de "
         "werkelijke verandering; de rest is verandering in het gebruik per inwoner, en die houdt de vooruitblik "
-        f"constant. {total_note(t.van, t.hulpvragen_start)} "
+        f"constant. {total_note(t.van, t.hulpvragen_start, disputed=v.basis.totaal_vorig_betwist)} "
     ).replace("  ", " ")
     if t.huisartsen_voorspeld is not None:
         text += (
