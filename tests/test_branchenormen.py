@@ -170,6 +170,7 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
         "tabel_normen",
         "resultaten",
         "tabel_toelichting",
+        "afwijkingen",
         "tabel_vorig_jaar",
     }
     full, empty = bn.page_values(2021, root=ROOT), bn.page_values(2019, root=ROOT)
