@@ -51,9 +51,8 @@ def familie_zin(familie_gevraagd: str, familie: str, dispersie: Dispersion, mode
             f"het rekent met de {FAMILY_NAMES[familie]}-aanname."
         )
     check = (
-        f"De spreidingscontrole geeft φ = {fmt.getal(dispersie.phi, 1)} (Pearson-χ² gedeeld door "
-        f"{dispersie.df} vrijheidsgraden; bij zuiver Poisson-toeval is φ ongeveer 1, de drempel is "
-        f"{fmt.getal(dispersie.drempel, 1)})."
+        f"De spreidingscontrole geeft {phi_text(dispersie)} (Pearson-χ² gedeeld door de vrijheidsgraden; bij "
+        f"zuiver Poisson-toeval is φ ongeveer 1, de drempel is {fmt.getal(dispersie.drempel, 1)})."
     )
     if familie_gevraagd == "auto":
         keuze = (
