@@ -139,7 +139,10 @@ def total_choice(jaren: list[int], root=None) -> str:
             "Vooruitblik), zegt een voetnoot dat, met de verandering tegen het gekozen totaal."
         )
     if not delen:
-        return f"Voor {' en '.join(map(str, jaren))} zijn de gedrukte totalen gelijk aan de som van de posten."
+        return (
+            f"Voor {jaren[-1]} en het jaar ervoor is geen verschil tussen een gedrukt totaal van SHT en de som "
+            "van de posten vastgelegd; er is dus maar één totaal per jaar."
+        )
     return " ".join(delen)
 
 
