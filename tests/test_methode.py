@@ -72,10 +72,11 @@ def test_one_2020_total_per_meaning_across_the_book(pages_2021):
     assert p in pages_2021["model_leeftijd"]  # the methods page's explanation, glued from the age model
 
 
-def test_one_word_for_the_landing_pages_count(pages_2021):
+def test_one_word_for_the_landing_pages_count(pages_2021, tmp_path, monkeypatch):
     """The landing page glues the kerncijfers and the vooruitblik summary: 100.036 is called verrichtingen only."""
     from jaarverslag.chapters import kerncijfers, vooruitblik
 
+    monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the caller
     totaal = fmt.getal(load_table("verrichtingen_totaal", 2021, ROOT).set_index("post")["aantal"]["SHT"])
     assert f"{totaal} verrichtingen" in kerncijfers.page_values(2021, ROOT)["samenvatting"]
     landing_vooruitblik = vooruitblik.page_values(2021, ROOT)["samenvatting"]

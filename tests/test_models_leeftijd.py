@@ -231,7 +231,7 @@ def test_shown_age_intervals_recomputed_with_statsmodels_from_the_csvs():
         assert shown.loc[g, "phi_kritiek"] == pytest.approx((b / (z * se)) ** 2, rel=1e-6)
 
 
-def test_shown_phi_and_its_chi_square_interval_recomputed():
+def test_shown_phi_and_its_chi_square_interval_recomputed(tmp_path, monkeypatch):
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
     from scipy import stats
@@ -244,6 +244,7 @@ def test_shown_phi_and_its_chi_square_interval_recomputed():
     lo, hi = model.dispersie.phi_interval(0.95)
     assert (lo, hi) == pytest.approx((x2 / stats.chi2.ppf(0.975, df), x2 / stats.chi2.ppf(0.025, df)), rel=1e-8)
     assert round(lo) == 33 and round(hi) == 509  # the interval issue 15 computed by hand
-    page = model_leeftijd.page_values(2021)
+    monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the caller
+    page = model_leeftijd.page_values(2021, ROOT)
     assert fmt.getal(lo, 1) in page["familie_zin"] and fmt.getal(hi, 1) in page["familie_zin"]
     assert "met zekerheid" not in page["interpretatie"]  # no claim the two years cannot support

@@ -105,7 +105,12 @@ def kerncijfers(run: ConsumptionModelRun) -> str:
     if model is None:
         return f"{run.jaar}: geen zorgconsumptiemodel. {run.reden}"
     punten = model.funnel.punten.assign(oordeel=mx.funnel_verdict(model.funnel))
-    phi = f"phi {model.dispersie.phi:.2f}" if model.dispersie.estimable else "phi niet te schatten (0 vrijheidsgraden)"
+    lo, hi = model.dispersie.phi_interval(run.niveau)
+    phi = (
+        f"phi {model.dispersie.phi:.2f} ({lo:.1f}-{hi:.1f})"
+        if model.dispersie.estimable
+        else "phi niet te schatten (0 vrijheidsgraden)"
+    )
     lines = [
         f"{run.jaar}: jaren {model.jaren}, basisjaar {model.basisjaar}, familie {model.familie}, {phi}, "
         f"tau trechter {math.sqrt(model.funnel.tau2) * PER_THOUSAND:.2f} per 1000",
