@@ -175,6 +175,7 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
         "tabel_normen",
         "resultaten",
         "tabel_toelichting",
+        "afwijkingen",
         "tabel_vorig_jaar",
         "werknotities",  # the transcription notes, for the calculation page only
     }

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from jaarverslag.data import checks, comparisons, ledger, metrics
 from jaarverslag.data.report import valideer
 from jaarverslag.render.fmt import round_half_up
 
-from conftest import run_build
+from conftest import ROOT, run_build
 
 # The transcriber's list of checks (issue 3), by their exact names.
 CHECK_NAMES = [
@@ -38,6 +39,9 @@ CHECK_NAMES = [
     "gedrukte_vergelijking",
     "som_verrichtingen_post",
     "som_verrichtingen_sht",
+    # issue 15: the two contradictions that were page text only
+    "sht_tussen_posten",
+    "aandeel_boven_100",
 ]
 
 # The places where the printed report contradicts itself, as data/<jaar>/afwijkingen.csv records them:
@@ -53,6 +57,12 @@ RECORDED = {
     (2020, "soort_zorgconsumptie_verrichtingen", "Visite", 7407.0, 7376.0),
     # consulteenheden 75.025 against the nine rounded values per gemeente, which add up to 75.026
     (2021, "som_consulteenheden", "Alle gemeenten", 75025.0, 75026.0),
+    # section Branchenormen, "< 10 minuten": 96,6 / 98,5 / 97,1 / 98% in legend order puts SHT 2021 (98,5) above both
+    # posts; a combined figure is at most the higher post (98)
+    (2021, "sht_tussen_posten", "tel_patientenlijn_10min", 98.5, 98.0),
+    # section Dossierinzage: Hengelo 205.449 at 108,3% and 201.111 at 106% exceed the group the share implies
+    (2021, "aandeel_boven_100", "Hengelo: Opt-in eind 2021 (blok zonder kop)", 205449.0, 189704.0),
+    (2021, "aandeel_boven_100", "Hengelo: Met COVID opt-in", 201111.0, 189727.0),
 }
 
 
@@ -83,6 +93,43 @@ def test_validation_passes_and_accepts_every_recorded_discrepancy():
     report = valideer()
     assert report.ok, report.tekst()
     assert _keys(report.aanvaard) == RECORDED
+
+
+def test_the_ledger_holds_all_five_printed_contradictions_each_shown_on_its_page(tmp_path, monkeypatch):
+    """Issue 15: the five known contradictions have computed values in afwijkingen.csv and a note where they appear."""
+    from jaarverslag.chapters import branchenormen, dossierinzage
+
+    controles = {key[1] for key in RECORDED}
+    assert {
+        "som_verrichtingen_sht",
+        "som_binnenlopers_sht",
+        "som_consulteenheden",
+        "sht_tussen_posten",
+        "aandeel_boven_100",
+    } <= controles
+    for _jaar, _controle, _onderwerp, gedrukt, berekend in RECORDED:
+        assert gedrukt != berekend  # both values are there, and differ
+    monkeypatch.chdir(tmp_path)
+    legend = pd.read_csv(ROOT / "data" / "referentie" / "branchenormen_legenda.csv")
+    chart = legend[legend["norm_id"] == "tel_patientenlijn_10min"].set_index(["post", "reeksjaar"])["resultaat_pct"]
+    posts = [chart[("Enschede", 2021)], chart[("Hengelo", 2021)]]
+    assert chart[("SHT", 2021)] > max(posts)  # the printed legend order is impossible for a combined figure
+    noot = branchenormen.page_values(2021, ROOT)["afwijkingen"]
+    assert "98,5%" in noot and "niet gehaald" in noot
+    share = pd.read_csv(ROOT / "data" / "2021" / "dossierinzage.csv")
+    hengelo = share[(share["post"] == "Hengelo") & (share["aandeel_pct"] > 100)]
+    for r in hengelo.itertuples():  # the denominator the printed share implies, recomputed
+        assert (
+            2021,
+            "aandeel_boven_100",
+            f"Hengelo: {r.meting}",
+            float(r.aantal_patienten),
+            float(round(r.aantal_patienten / r.aandeel_pct * 100)),
+        ) in RECORDED
+    noot = dossierinzage.page_values(2021, ROOT)["afwijkingen"]
+    assert "189.704" in noot and "401.830" in noot and "393.000" in noot
+    for jaar in (2020, 2021):  # the source gives the two population figures without a year
+        assert set(pd.read_csv(ROOT / "data" / str(jaar) / "inwoners.csv")["status"]) == {"onzeker"}
 
 
 def test_consulteenheden_round_half_up_not_to_even():

@@ -117,7 +117,7 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
     import matplotlib.pyplot as plt
 
     monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the notebook
-    keys = {"jaar", "kern", "covid", "boven_100", "noemer", "onzeker", "ict", "figuur_tabel"}
+    keys = {"jaar", "kern", "covid", "boven_100", "noemer", "onzeker", "ict", "figuur_tabel", "afwijkingen"}
     full, empty = di.page_values(2021, root=ROOT), di.page_values(2019, root=ROOT)
     plt.close("all")
     assert set(full) == set(empty) == keys

@@ -88,7 +88,19 @@ def test_interaction_test_is_flagged_when_dispersion_comes_from_the_tested_diffe
     model = ml.age_growth(frame, 2021, 2020, "quasipoisson")
     assert not model.toets.identificeerbaar and model.toets.p_familie is None
     assert model.toets.phi_kritiek == pytest.approx(model.toets.statistiek / 11.0705, rel=1e-4)  # chi²(5; 0,95)
-    assert "niet uit te voeren" in mx.toets_zin(model.toets, 0.95, "de groei", "leeftijdsgroepen")
+    assert "niet te maken" in mx.toets_zin(model.toets, 0.95, "de groei", "leeftijdsgroepen")
+
+
+def test_group_intervals_never_use_the_common_growth_phi():
+    """Issue 15: the per-group intervals are Poisson whatever the family; only the common growth is widened."""
+    frame = age_design(RATE_REF, np.array([1.20, 1.05, 1.00, 0.98, 0.95, 0.92]))
+    frame["aantal"] = simulate_counts(frame["mu"], SEED, phi=30.0)
+    poisson = ml.age_growth(frame, 2021, 2020, "poisson")
+    quasi = ml.age_growth(frame, 2021, 2020, "quasipoisson")
+    assert quasi.dispersie.phi > 5  # the common-growth model sees a large phi ...
+    cols = ["verhouding", "ondergrens", "bovengrens"]
+    pd.testing.assert_frame_equal(quasi.per_groep[cols], poisson.per_groep[cols])  # ... and the groups ignore it
+    assert quasi.gemeenschappelijk["bovengrens"] > poisson.gemeenschappelijk["bovengrens"]
 
 
 def test_reference_year_parameter():
@@ -176,3 +188,63 @@ def test_chapter_says_why_there_is_no_model():
     assert model_leeftijd.kerncijfers(run).startswith("2020: geen leeftijdsmodel.")
     run = model_leeftijd.model_run(2021, familie="poisson")
     assert run.model.familie == "poisson" and run.ref == 2020
+
+
+# --- the shown intervals, recomputed independently from the CSVs (issue 15) -------------------------------
+
+
+def _counts_and_population() -> pd.DataFrame:
+    """Counts per age group (2020, 2021) and the CBS population summed from the 5-year bands, read with pandas."""
+    rows = []
+    cbs = pd.read_csv(ROOT / "data" / "referentie" / "cbs_bevolking_leeftijd.csv")
+    cbs["jaar"] = cbs["peildatum"].astype(str).str[:4].astype(int)
+    lo = cbs["leeftijdsgroep"].str.extract(r"^(\d+)")[0].astype(int)
+    for jaar in (2020, 2021):
+        counts = pd.read_csv(ROOT / "data" / str(jaar) / "hulpvragen_leeftijd_totaal.csv")
+        for r in counts.itertuples():
+            start = int(r.leeftijdsgroep.split("-")[0].rstrip("+"))
+            end = 200 if r.leeftijdsgroep.endswith("+") else int(r.leeftijdsgroep.split("-")[1])
+            pop = cbs[(cbs["jaar"] == jaar) & (lo >= start) & (lo < end)]["inwoners"].sum()
+            rows.append({"groep": r.leeftijdsgroep, "jaar": jaar, "y": r.aantal, "n": pop})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.filterwarnings(
+    "ignore:.*:RuntimeWarning", "ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning"
+)
+def test_shown_age_intervals_recomputed_with_statsmodels_from_the_csvs():
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    d = _counts_and_population()
+    d["t"] = (d["jaar"] == 2021).astype(int)
+    fit = smf.glm("y ~ 0 + C(groep) + C(groep):t", d, family=sm.families.Poisson(), offset=np.log(d["n"])).fit()
+    shown = model_leeftijd.model_run(2021).model.per_groep.set_index("leeftijdsgroep")
+    z = stats.norm.ppf(0.975)
+    for g in shown.index:
+        b, se = fit.params[f"C(groep)[{g}]:t"], fit.bse[f"C(groep)[{g}]:t"]
+        assert shown.loc[g, "ondergrens"] == pytest.approx(np.exp(b - z * se), rel=1e-6)
+        assert shown.loc[g, "bovengrens"] == pytest.approx(np.exp(b + z * se), rel=1e-6)
+        for phi in ml.SENSITIVITY_PHI:  # sensitivity band: the same interval, se × sqrt(phi)
+            assert shown.loc[g, f"bovengrens_phi{phi:g}"] == pytest.approx(np.exp(b + z * se * np.sqrt(phi)), rel=1e-6)
+        assert shown.loc[g, "phi_kritiek"] == pytest.approx((b / (z * se)) ** 2, rel=1e-6)
+
+
+def test_shown_phi_and_its_chi_square_interval_recomputed(tmp_path, monkeypatch):
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    d = _counts_and_population()
+    fit = smf.glm("y ~ C(groep) + C(jaar)", d, family=sm.families.Poisson(), offset=np.log(d["n"])).fit()
+    x2, df = float(fit.pearson_chi2), int(fit.df_resid)
+    model = model_leeftijd.model_run(2021).model
+    assert model.dispersie.phi == pytest.approx(x2 / df, rel=1e-8)
+    lo, hi = model.dispersie.phi_interval(0.95)
+    assert (lo, hi) == pytest.approx((x2 / stats.chi2.ppf(0.975, df), x2 / stats.chi2.ppf(0.025, df)), rel=1e-8)
+    assert round(lo) == 33 and round(hi) == 509  # the interval issue 15 computed by hand
+    monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the caller
+    page = model_leeftijd.page_values(2021, ROOT)
+    assert fmt.getal(lo, 1) in page["familie_zin"] and fmt.getal(hi, 1) in page["familie_zin"]
+    assert "met zekerheid" not in page["interpretatie"]  # no claim the two years cannot support

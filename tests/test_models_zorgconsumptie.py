@@ -256,3 +256,93 @@ def test_distances_are_plausible():
     for gemeente, geometry in ((f["properties"]["gemeente"], f["geometry"]) for f in geo.read_boundaries()["features"]):
         point = geo.Point(d.loc[gemeente, "lat"], d.loc[gemeente, "lon"])
         assert geo.point_in_polygon(point, geometry), gemeente  # a centroid can fall outside a concave shape
+
+
+# --- the shown funnel and distance intervals, recomputed independently from the CSVs (issue 15) -------------
+
+
+def _csv(jaar: int, naam: str) -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / str(jaar) / f"{naam}.csv")
+
+
+def test_shown_funnel_limits_recomputed_from_the_csvs():
+    """DerSimonian-Laird tau² with per-gemeente weighting factor and the rounding of the denominators, by hand."""
+    from scipy import stats
+
+    units = _csv(2021, "consulteenheden").set_index("gemeente")["consulteenheden"].astype(float)
+    units = units.drop("Onbekend", errors="ignore")  # no denominator for an unknown municipality
+    n = _csv(2021, "inwoners_gemeente").set_index("gemeente")["inwoners_x1000"].astype(float) * 1000
+    soort = _csv(2021, "zorgconsumptie")
+    soort = soort[soort["gemeente"] != "Onbekend"]
+    w = soort["soort"].map({"Advies/telefonisch consult": 0.5, "Consult": 1.0, "Visite": 1.5})
+    phi_w = (w**2 * soort["aantal"]).groupby(soort["gemeente"]).sum() / (w * soort["aantal"]).groupby(
+        soort["gemeente"]
+    ).sum()
+    g = units.index
+    p, p0 = units / n[g], units.sum() / n[g].sum()
+    var = phi_w[g] * p0 / n[g] + p0**2 * 1000**2 / 12 / n[g] ** 2
+    weights = 1 / var
+    q = float((weights * (p - p0) ** 2).sum())
+    tau2 = max(0.0, (q - (len(g) - 1)) / (weights.sum() - (weights**2).sum() / weights.sum()))
+    z = stats.norm.ppf(0.975)
+
+    tabel = mt.gemeente_table(model_zorgconsumptie.model_run(2021).model).set_index("Gemeente")
+    for gemeente in g:
+        half = z * np.sqrt(var[gemeente] + tau2) / p0
+        assert tabel.loc[gemeente, "95%-grens van"] == pytest.approx(1 - half, rel=1e-9)
+        assert tabel.loc[gemeente, "tot"] == pytest.approx(1 + half, rel=1e-9)
+        assert tabel.loc[gemeente, "Weegfactor"] == pytest.approx(phi_w[gemeente], rel=1e-12)
+        assert tabel.loc[gemeente, "T.o.v. regio"] == pytest.approx(p[gemeente] / p0, rel=1e-12)
+
+
+@pytest.mark.parametrize("jaar", [2019, 2020, 2021])
+def test_one_verdict_per_gemeente(jaar):
+    """The table's verdict is exactly whether its ratio lies within the 95% limits it shows beside it."""
+    model = model_zorgconsumptie.model_run(jaar).model
+    tabel = mt.gemeente_table(model)
+    binnen = (tabel["95%-grens van"] <= tabel["T.o.v. regio"]) & (tabel["T.o.v. regio"] <= tabel["tot"])
+    assert ((tabel["Trechter"] == mx.INSIDE_LIMITS) == binnen).all()
+    assert "T.o.v. regio" in tabel and "95%-interval van" not in tabel.columns  # no second (model) interval
+
+
+def test_shown_distance_interval_recomputed_cluster_robust():
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+    from scipy import stats
+
+    afstand = model_zorgconsumptie.model_run(2021).afstanden.set_index("gemeente")["afstand_km"]
+    rows = []
+    for jaar in (2019, 2020, 2021):
+        rate = _csv(jaar, "zorgconsumptie_per_1000").set_index("gemeente")["consulteenheden_per_1000"]
+        noemer = _csv(2021, "inwoners_gemeente").set_index("gemeente")["inwoners_x1000"]
+        units = (
+            _csv(jaar, "consulteenheden").set_index("gemeente")["consulteenheden"].astype(float)
+            if (ROOT / "data" / str(jaar) / "consulteenheden.csv").exists()
+            else rate * noemer
+        )
+        for gemeente in afstand.index:
+            rows.append(
+                {
+                    "g": gemeente,
+                    "jaar": str(jaar),
+                    "y": float(units[gemeente]),
+                    "n": float(noemer[gemeente]) * 1000,
+                    "d": afstand[gemeente] / 10,
+                }
+            )
+    d = pd.DataFrame(rows)
+    codes = pd.factorize(d["g"])[0]
+    fit = smf.glm("y ~ C(jaar) + d", d, family=sm.families.Poisson(), offset=np.log(d["n"])).fit(
+        cov_type="cluster", cov_kwds={"groups": codes}
+    )
+    t = stats.t.ppf(0.975, 7)
+    shown = model_zorgconsumptie.model_run(2021).model.afstand
+    b, se = fit.params["d"], fit.bse["d"]
+    assert shown.per_eenheid["ondergrens"] == pytest.approx(np.exp(b - t * se), rel=1e-6)
+    assert shown.per_eenheid["bovengrens"] == pytest.approx(np.exp(b + t * se), rel=1e-6)
+    lo, hi = shown.halvering_interval
+    assert lo == pytest.approx(np.log(0.5) * 10 / (b - t * se), rel=1e-6)
+    assert hi == pytest.approx(np.log(0.5) * 10 / (b + t * se), rel=1e-6)
+    assert 20 < lo < shown.halvering_km < hi < 60  # issue 15 found about 25 to 52 km by hand
+    zin = mx.afstand_zin(model_zorgconsumptie.model_run(2021).model, 57.0)
+    assert "buiten de gemeten afstanden" in zin and "consulten op de post" in zin

@@ -141,7 +141,7 @@ def test_tables_close_with_totals_that_match_the_report():
 def test_the_page_values_with_and_without_data(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the tables and the figure are written beside the notebook
     met = po.page_values(2021, ROOT)
-    assert met["jaar"] == "2021" and met["hulpvragen_zin"] == pt.hulpvragen_zin(po.hulpvragen(2021, ROOT))
+    assert met["jaar"] == "2021" and met["hulpvragen_zin"] == pt.hulpvragen_zin(po.hulpvragen(2021, ROOT), ROOT)
     assert "<img" in met["figuur"].data and (tmp_path / "tabellen" / "populatie_per_1000.csv").is_file()
     zonder = po.page_values(2019, ROOT)
     assert set(zonder) == set(met)

@@ -206,7 +206,10 @@ def test_worked_example_matches_the_projection(standaard):
     stappen = vt.worked_example(standaard).set_index("Stap")["Uitkomst"]
     from jaarverslag.render import fmt
 
-    assert stappen["Huisartsen 2022"] == fmt.getal(pj.waarde(standaard, "midden", 2022, "huisartsen"), 1)
+    assert stappen["Huisartsen die diensten doen 2022"] == fmt.getal(
+        pj.waarde(standaard, "midden", 2022, "huisartsen"), 1
+    )
+    assert stappen["Huisartsleden 2022"] == fmt.getal(pj.waarde(standaard, "midden", 2022, "leden"), 1)
     assert stappen["Druk 2022"] == fmt.getal(pj.waarde(standaard, "midden", 2022, "druk_index"), 1)
 
 
@@ -241,21 +244,21 @@ def test_the_vooruitblik_fits_the_age_model_with_the_upstream_settings(basis_202
     poisson = vb.load_baseline(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "familie": "poisson"}})
     pd.testing.assert_frame_equal(poisson.groei_model, _trendmodellen("poisson"))
     pd.testing.assert_frame_equal(basis_2021.groei_model, _trendmodellen("auto"))
-    # auto chooses quasi-Poisson on these data: same ratios, wider intervals than Poisson
-    assert poisson.groei_model["verhouding"].tolist() == pytest.approx(basis_2021.groei_model["verhouding"].tolist())
-    assert (poisson.groei_model["bovengrens"] < basis_2021.groei_model["bovengrens"]).all()
+    # issue 15: the family only widens the common growth; the per-group intervals are Poisson in both
+    pd.testing.assert_frame_equal(poisson.groei_model, basis_2021.groei_model)
     smal = vb.load_baseline(2021, upstream={"model_leeftijd": {**_leeftijd_standaard(), "betrouwbaarheid": 80}})
     pd.testing.assert_frame_equal(smal.groei_model, _trendmodellen("auto", 80))
+    assert (smal.groei_model["bovengrens"] < basis_2021.groei_model["bovengrens"]).all()
 
 
 def test_the_upstream_settings_reach_the_page(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # figures and tables are written beside the notebook
     standaard = {"model_leeftijd": _leeftijd_standaard()}
-    poisson = {"model_leeftijd": {**_leeftijd_standaard(), "familie": "poisson"}}
+    smal = {"model_leeftijd": {**_leeftijd_standaard(), "betrouwbaarheid": 80}}
     zin_auto = vb.page_values(2021, ROOT, upstream=standaard, trend_leeftijd=True)["trend_zin"]
-    zin_poisson = vb.page_values(2021, ROOT, upstream=poisson, trend_leeftijd=True)["trend_zin"]
-    assert "80+ jaar 0,92 (0,67 tot 1,26)" in zin_auto  # quasi-Poisson, as on the Trendmodellen page
-    assert "80+ jaar 0,92 (0,89 tot 0,94)" in zin_poisson
+    zin_smal = vb.page_values(2021, ROOT, upstream=smal, trend_leeftijd=True)["trend_zin"]
+    assert "80+ jaar 0,92 (0,89 tot 0,94)" in zin_auto  # the Poisson interval, as on the Trendmodellen page
+    assert "80+ jaar 0,92 (0,90 tot 0,93)" in zin_smal
     by_hand = vb.page_values(2021, ROOT, upstream=["model_leeftijd"], trend_leeftijd=True)
     assert by_hand["trend_zin"] == zin_auto
 
@@ -299,10 +302,13 @@ def test_the_parameters_cell_parser_reads_annotated_and_plain_values(tmp_path):
 def test_changed_parameters_are_named_on_the_page():
     assert vz.afwijkend_zin(pj.DEFAULTS).startswith("Deze pagina gebruikt de standaardwaarden")
     zin = vz.afwijkend_zin({**pj.DEFAULTS, "ouderen_groei_pct": 40.0})
-    assert "ouderen_groei_pct = 40,0 (standaard 33,3)" in zin
-    tabel = vz.parameter_table({**pj.DEFAULTS, "trend_leeftijd": True}).set_index("Parameter")
-    assert tabel.loc["trend_leeftijd", ["Gebruikt", "Gewijzigd"]].tolist() == ["ja", "gewijzigd"]
-    assert tabel.loc["tot_jaar", "Gewijzigd"] == ""
+    assert f"{vz.PARAMETER_MEANINGS['ouderen_groei_pct']}: 40,0 (standaard 33,3)" in zin
+    assert "ouderen_groei_pct" not in zin  # the reader sees words, not code names (issue 16)
+    tabel = vz.parameter_table({**pj.DEFAULTS, "trend_leeftijd": True}).set_index("Aanname")
+    rij = tabel.loc[vz.PARAMETER_MEANINGS["trend_leeftijd"]]
+    assert rij[["Gebruikt", "Gewijzigd"]].tolist() == ["ja", "gewijzigd"]
+    assert tabel.loc[vz.PARAMETER_MEANINGS["tot_jaar"], "Gewijzigd"] == ""
+    assert len(set(vz.PARAMETER_MEANINGS.values())) == len(vz.PARAMETER_MEANINGS)  # one row per assumption
 
 
 # --- real notebook execution and a real build --------------------------------------------------------------
@@ -347,17 +353,17 @@ def test_the_notebook_takes_the_age_model_settings_the_build_injects(tmp_path, m
 
     monkeypatch.setenv("JAARVERSLAG_ROOT", str(ROOT))
     gegeven = run_parameters(
-        ROOT, NOTEBOOK, 2021, {"model_leeftijd": {"familie": "poisson"}, "vooruitblik": {"trend_leeftijd": True}}
+        ROOT, NOTEBOOK, 2021, {"model_leeftijd": {"betrouwbaarheid": 80}, "vooruitblik": {"trend_leeftijd": True}}
     )
-    assert gegeven["upstream"] == {"model_leeftijd": {**_leeftijd_standaard(), "familie": "poisson"}}
-    _run(tmp_path, "poisson", **{k: v for k, v in gegeven.items() if k != "jaar"})
+    assert gegeven["upstream"] == {"model_leeftijd": {**_leeftijd_standaard(), "betrouwbaarheid": 80}}
+    _run(tmp_path, "smal", **{k: v for k, v in gegeven.items() if k != "jaar"})
     _run(tmp_path, "auto", trend_leeftijd=True)  # by hand: the plain list, model_leeftijd's defaults
 
     def hoog(naam: str) -> float:
         t = _projectie_csv(tmp_path / naam)
         return t[(t["Jaar"] == pj.DEFAULTS["tot_jaar"]) & (t["Scenario"] == "hoog")]["Hulpvragen"].iloc[0]
 
-    assert hoog("poisson") < hoog("auto")  # Poisson's narrower interval: a lower upper bound of the rate trend
+    assert hoog("smal") < hoog("auto")  # an 80% interval: a lower upper bound of the rate trend
 
 
 def test_a_bad_scenario_stops_the_notebook_with_a_dutch_message(tmp_path, monkeypatch):
@@ -377,8 +383,9 @@ def test_build_with_a_scenario_file_shows_the_values_and_moves_the_numbers(tmp_p
     assert "ouderen_groei_pct = 40.0 (standaard 33.3)" in result.stdout
 
     page = (project / "site" / "2021" / "book" / "vooruitblik.html").read_text(encoding="utf-8")
-    assert "gewijzigde parameters: ouderen_groei_pct = 40,0 (standaard 33,3), instroom_aandeel_pct = 100,0" in page
-    assert re.search(r"<td>ouderen_groei_pct</td><td>40,0</td><td>33,3</td><td>gewijzigd</td>", page)
+    ouderen = vz.PARAMETER_MEANINGS["ouderen_groei_pct"]
+    assert f"gewijzigde aannames: {ouderen}: 40,0 (standaard 33,3); " in page
+    assert re.search(rf"<td>{re.escape(ouderen)}</td><td>40,0</td><td>33,3</td><td>gewijzigd</td>", page)
 
     eind = str(pj.DEFAULTS["tot_jaar"])
 
@@ -390,5 +397,79 @@ def test_build_with_a_scenario_file_shows_the_values_and_moves_the_numbers(tmp_p
     assert nu["Hulpvragen"] > standaard["Hulpvragen"]  # more elderly, more demand
     assert nu["Huisartsen"] > standaard["Huisartsen"]  # more inflow, more GPs
     standaard_pagina = (built_project / "site" / "2021" / "book" / "vooruitblik.html").read_text(encoding="utf-8")
-    assert "Deze pagina gebruikt de standaardwaarden van alle parameters." in standaard_pagina
+    assert "Deze pagina gebruikt de standaardwaarden van alle aannames." in standaard_pagina
     assert os.path.exists(project / "site" / "2021" / "figuren" / "vooruitblik_druk.png")
+
+
+# --- issue 15: outflow, sensitivity, backcast ---------------------------------------------------------------
+
+
+def test_the_sources_outflow_applies_to_the_huisartsleden_only(basis_2021, standaard):
+    """Seed 001's 21% within 6 years concerns practice-holding GPs; the others have their own (default 0) outflow."""
+    artsen = load_table("huisartsen", 2021).set_index("groep")["aantal"]
+    assert (basis_2021.leden, basis_2021.overig) == (artsen["Huisartslid"], artsen["Hidha of waarnemer"])
+    u = 1 - (1 - 0.21) ** (1 / 6)
+    inflow = artsen["AIOS"] / 3 * 0.75
+    leden, overig = float(artsen["Huisartslid"]), float(artsen["Hidha of waarnemer"])
+    for jaar in range(2021, 2041):
+        assert pj.waarde(standaard, "midden", jaar, "leden") == pytest.approx(leden)
+        assert pj.waarde(standaard, "midden", jaar, "overig") == pytest.approx(overig)
+        leden = leden * (1 - u) + inflow
+    # issue 15 recomputed about 103 for the 2040 pressure with the outflow on the 180 members only
+    assert round(pj.waarde(standaard, "midden", 2040, "druk_index")) == 103
+
+
+def test_the_band_covers_every_assumption_and_the_tornado_varies_one_at_a_time(basis_2021, standaard):
+    p = pj.DEFAULTS
+    for naam in ("ouderen_groei", "uitstroom", "uitstroom_overig", "instroom_aandeel"):
+        assert p[f"{naam}_min_pct"] < p[f"{naam}_max_pct"], naam  # no assumption is fixed at one value
+    g = standaard.gevoeligheid.set_index("aanname")
+    assert set(g.index) == {
+        "ouderen_groei_pct",
+        "groei",
+        "uitstroom_pct",
+        "uitstroom_overig_pct",
+        "instroom_aandeel_pct",
+    }  # the rate trend is off by default
+    # recompute one bar: only the outflow of the members at its upper bound
+    hoog = vb.run_projection(basis_2021, {**p, "uitstroom_pct": p["uitstroom_max_pct"]})
+    assert g.loc["uitstroom_pct", "hoog"] == pytest.approx(pj.waarde(hoog, "midden", 2040, "druk_index"))
+    mid = pj.waarde(standaard, "midden", 2040, "druk_index")
+    assert (g["laag"] <= mid + 1e-9).all() and (g["hoog"] >= mid - 1e-9).all()
+    assert (g["laag"] >= pj.waarde(standaard, "laag", 2040, "druk_index")).all()
+    assert (g["hoog"] <= pj.waarde(standaard, "hoog", 2040, "druk_index")).all()
+
+
+def test_the_backcast_is_recomputed_from_the_csvs(standaard):
+    """2020's counts per age group times the CBS population growth per group, against the real 2021 count."""
+    cbs = pd.read_csv(ROOT / "data" / "referentie" / "cbs_bevolking_leeftijd.csv")
+    cbs["jaar"] = cbs["peildatum"].str[:4].astype(int)
+    start = cbs["leeftijdsgroep"].str.extract(r"^(\d+)")[0].astype(int)
+    voorspeld = 0.0
+    for r in pd.read_csv(ROOT / "data" / "2020" / "hulpvragen_leeftijd_totaal.csv").itertuples():
+        lo = int(r.leeftijdsgroep.split("-")[0].rstrip("+"))
+        hi = 200 if r.leeftijdsgroep.endswith("+") else int(r.leeftijdsgroep.split("-")[1])
+        pop = {j: cbs[(cbs["jaar"] == j) & (start >= lo) & (start < hi)]["inwoners"].sum() for j in (2020, 2021)}
+        voorspeld += r.aantal * pop[2021] / pop[2020]
+    t = standaard.terugblik
+    assert t.hulpvragen_voorspeld == pytest.approx(voorspeld, rel=1e-12)
+    assert (
+        t.hulpvragen_werkelijk == pd.read_csv(ROOT / "data" / "2021" / "hulpvragen_leeftijd_totaal.csv")["aantal"].sum()
+    )
+    artsen = pd.read_csv(ROOT / "data" / "2020" / "huisartsen.csv").set_index("groep")["aantal"]
+    u = 1 - (1 - 0.21) ** (1 / 6)
+    assert t.huisartsen_voorspeld == pytest.approx(
+        artsen["Huisartslid"] * (1 - u) + artsen["AIOS"] / 3 * 0.75 + artsen["Hidha of waarnemer"]
+    )
+    zin = vz.terugblik_zin(standaard)
+    assert "97.770" in zin  # the 2020 sum of the age groups is the disputed printed total: footnoted
+
+
+def test_the_frozen_80_plus_share_is_stated(standaard):
+    zin = vz.oudsten_zin(standaard)
+    assert "80-plussers" in zin and "te laag" in zin
+    a0 = pj.waarde(standaard, "midden", 2021, "oudsten_aandeel_ouderen")
+    cbs = pd.read_csv(ROOT / "data" / "referentie" / "cbs_bevolking_leeftijd.csv")
+    cbs = cbs[cbs["peildatum"].str.startswith("2021")]
+    start = cbs["leeftijdsgroep"].str.extract(r"^(\d+)")[0].astype(int)
+    assert a0 == pytest.approx(cbs[start >= 80]["inwoners"].sum() / cbs[start >= 65]["inwoners"].sum())

@@ -27,7 +27,7 @@ from jaarverslag.chapters.branchenormen_numbers import (
 )
 from jaarverslag.data.load import is_available
 from jaarverslag.data.status import CERTAIN, UNCERTAIN
-from jaarverslag.render import charts, fmt, tables
+from jaarverslag.render import charts, fmt, tables, text
 from jaarverslag.render.text import join_list
 
 UNCERTAIN_DAGGER = "†"
@@ -412,4 +412,8 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "tabel_toelichting": _explanation_block(frame, jaar),
         "werknotities": _working_notes_block(frame, jaar),
         "tabel_vorig_jaar": _previous_year_block(frame, jaar, root),
+        # the printed report's own contradiction, from the ledger (data/checks: sht_tussen_posten)
+        "afwijkingen": text.ledger_notes(
+            jaar, ("sht_tussen_posten",), "In de gedrukte volgorde ligt elk SHT-cijfer tussen de posten.", root
+        ),
     }

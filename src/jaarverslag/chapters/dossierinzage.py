@@ -13,7 +13,7 @@ from jaarverslag.data.codebook import categories
 from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.rounding import round_half_up
 from jaarverslag.data.status import CERTAIN
-from jaarverslag.render import charts, fmt, tables
+from jaarverslag.render import charts, fmt, tables, text
 from jaarverslag.render.fmt import printed_percent
 from jaarverslag.render.text import join_list
 
@@ -384,4 +384,6 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "onzeker": onzeker_zin(frame, jaar),
         "ict": ict_sentence(jaar, root),
         "figuur_tabel": _figure_table(frame, jaar),
+        # the printed report's own contradiction, from the ledger (data/checks: aandeel_boven_100)
+        "afwijkingen": text.ledger_notes(jaar, ("aandeel_boven_100",), "Geen gedrukt aandeel ligt boven 100%.", root),
     }

@@ -71,10 +71,18 @@ def kerncijfers(run: AgeModelRun) -> str:
     model = run.model
     if model is None:
         return f"{run.jaar}: geen leeftijdsmodel. {run.reden}"
+    lo, hi = model.dispersie.phi_interval(run.niveau)
+    phi = (
+        f"phi gemeenschappelijke groei {model.dispersie.phi:.2f} ({lo:.1f}-{hi:.1f})"
+        if model.dispersie.estimable
+        else "phi niet te schatten (0 vrijheidsgraden)"
+    )
     return (
-        f"{run.jaar} t.o.v. {run.ref}: familie {model.familie}, phi {model.dispersie.phi:.2f}, "
+        f"{run.jaar} t.o.v. {run.ref}: familie gemeenschappelijke groei {model.familie}, {phi}, "
         f"LR {model.toets.statistiek:.1f} (df {model.toets.df})\n"
-        + model.per_groep[["leeftijdsgroep", "aantal_ref", "aantal", "verhouding"]].round(4).to_string(index=False)
+        + model.per_groep[["leeftijdsgroep", "aantal_ref", "aantal", "verhouding", "ondergrens", "bovengrens"]]
+        .round(4)
+        .to_string(index=False)
     )
 
 
@@ -104,7 +112,9 @@ def page_values(
             "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
             "modelfamilie": (
                 mx.FAMILY_NAMES[familie],
-                f"auto kiest quasi-Poisson als φ boven {fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson",
+                "alleen voor het interval van de groei over alle leeftijden samen; automatisch kiest quasi-Poisson "
+                f"als φ boven {fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson. De intervallen per "
+                "leeftijdsgroep zijn altijd Poisson, met een gevoeligheidstabel",
             ),
             "terugval bevolking": (
                 terugval,
@@ -122,7 +132,21 @@ def page_values(
     values.update(_growth(run, familie, pct))
     values.update(_per_type(run, familie, pct))
     values.update(_methods(run))
+    values["totaal_uitleg"] = mx.total_choice([run.ref, jaar], root)
+    values["totaal_zin"] = _total_sentence(run, root)
     return values
+
+
+def _total_sentence(run: AgeModelRun, root: Path | None) -> str:
+    """Say, under the growth table, when a year's column adds up to the disputed printed total (else nothing)."""
+    if run.model is None:
+        return ""
+    t = run.model.per_groep
+    notes = [
+        mx.total_note(run.ref, float(t["aantal_ref"].sum()), float(t["aantal"].sum()), root),
+        mx.total_note(run.jaar, float(t["aantal"].sum()), None, root),
+    ]
+    return " ".join(n for n in notes if n)
 
 
 def bevolking_zin(run: AgeModelRun) -> str:
@@ -173,13 +197,15 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
             + (f" De tabel geeft daarom alleen het niveau per 1.000 inwoners in {jaar}." if heeft_niveau else ""),
             "familie_zin": "Geen model, dus geen spreidingscontrole.",
             "toets_zin": "Geen model, dus geen toets.",
+            "gevoeligheid_zin": "Geen model, dus geen gevoeligheidstabel.",
+            "tabel_gevoeligheid": EMPTY_HTML,
         }
     tabel = tables.html(
         mt.age_table(model),
         "model_leeftijd_groei",
         formatters=mt.age_table_formatters(model),
         bijschrift=f"Hulpvragen per leeftijdsgroep, {ref} en {jaar}, en de verhouding {jaar}/{ref} "
-        f"per inwoner met {pct}-interval ({mx.FAMILY_NAMES[model.familie]})",
+        f"per inwoner met {pct}-interval (Poisson: alleen toeval in de aantallen)",
     )
     fig, alt = mc.age_chart(model, SOURCE)
     figuur = charts.figure_html(
@@ -192,10 +218,15 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
         "tabel_groei": tabel,
         "figuur_groei": figuur,
         "interpretatie": mx.age_interpretation(model),
-        "familie_zin": mx.familie_zin(
-            familie, model.familie, model.dispersie, "model met een gemeenschappelijke groei"
-        ),
+        "familie_zin": mx.age_dispersion_sentence(model),
         "toets_zin": mx.toets_zin(model.toets, run.niveau, "de groei", "leeftijdsgroepen"),
+        "gevoeligheid_zin": mx.sensitivity_sentence(model),
+        "tabel_gevoeligheid": tables.html(
+            mt.sensitivity_table(model),
+            "model_leeftijd_gevoeligheid",
+            bijschrift=f"Gevoeligheid: de verhouding {jaar}/{ref} per leeftijdsgroep met {pct}-interval bij "
+            "Poisson-toeval en bij een aangenomen extra spreiding φ, en de φ tot waar 1 buiten het interval blijft",
+        ),
     }
 
 
@@ -269,7 +300,7 @@ def _methods(run: AgeModelRun) -> dict[str, object]:
             "diagnostiek": tables.unavailable(onderwerp, jaar),
             "voorbeeld": tables.unavailable(onderwerp, jaar),
             "voorbeeld_zin": f"Voor {jaar} is er geen rekenvoorbeeld: {run.reden}",
-            "dispersie_phi": "niet te berekenen",
+            "dispersie_phi": "geen φ (er is geen model)",
         }
     data = run.gegevens.tellingen
     exposure = data["bevolking"] if model.met_bevolking else [1.0] * len(data)
@@ -304,5 +335,5 @@ def _methods(run: AgeModelRun) -> dict[str, object]:
     else:
         values["voorbeeld"] = tables.unavailable("bevolking naar leeftijd", jaar)
         values["voorbeeld_zin"] = "Zonder bevolking is de verhouding een verhouding van aantallen."
-    values["dispersie_phi"] = fmt.getal(model.dispersie.phi, 1)
+    values["dispersie_phi"] = mx.phi_text(model.dispersie, run.niveau)
     return values

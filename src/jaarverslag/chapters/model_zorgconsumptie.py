@@ -5,6 +5,7 @@ The notebook's parameters (basisjaar, betrouwbaarheid in percent, familie) are t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +14,13 @@ from IPython.display import HTML
 
 from jaarverslag.data import geo
 from jaarverslag.data.load import MissingTableError, is_available, load_table
+from jaarverslag.data.metrics import CONSULTEENHEID_WEIGHTS
 from jaarverslag.data.population import (
+    PER_THOUSAND,
     T_CONSUMPTION_TYPE,
     T_DENOMINATOR,
     T_PER_1000,
+    UNKNOWN,
     ConsumptionData,
     ModelError,
     load_consumption_data,
@@ -67,11 +71,32 @@ def model_run(
         afstanden = None
     model = None
     if gegevens is not None and jaar in gegevens.jaren:
-        phi_w = weights_dispersion(gegevens.soorten[jaar]) if jaar in gegevens.soorten else 1.0
-        model = zorgconsumptie_model(gegevens.tabel, jaar, basisjaar, familie, niveau, afstanden, phi_w)
+        phi_w = weights_per_gemeente(jaar, root) if jaar in gegevens.soorten else 1.0
+        model = zorgconsumptie_model(
+            gegevens.tabel, jaar, basisjaar, familie, niveau, afstanden, phi_w, noemer_eenheid=PER_THOUSAND
+        )
     elif gegevens is not None:
         reden = f"Voor {jaar} zijn er geen consulteenheden per gemeente."
     return ConsumptionModelRun(jaar, basisjaar, niveau, gegevens, afstanden, model, reden)
+
+
+def advice_share_pct(jaar: int, root: Path | None = None) -> float | None:
+    """Return the share (%) of the year's hulpvragen that were telephone advice (the soort weighted lowest)."""
+    if not is_available(T_CONSUMPTION_TYPE, jaar, root):
+        return None
+    per_soort = load_table(T_CONSUMPTION_TYPE, jaar, root).groupby("soort")["aantal"].sum()
+    advies = min(CONSULTEENHEID_WEIGHTS, key=CONSULTEENHEID_WEIGHTS.get)
+    return float(100 * per_soort.get(advies, math.nan) / per_soort.sum())
+
+
+def weights_per_gemeente(jaar: int, root: Path | None = None) -> dict[str, float]:
+    """Return each gemeente's variance factor of weighted units from its own counts per soort."""
+    soorten = load_table(T_CONSUMPTION_TYPE, jaar, root)
+    return {
+        str(g): weights_dispersion(part.groupby(part["soort"].astype(str))["aantal"].sum().astype(float).to_dict())
+        for g, part in soorten.groupby("gemeente")
+        if str(g) != UNKNOWN
+    }
 
 
 def kerncijfers(run: ConsumptionModelRun) -> str:
@@ -80,14 +105,24 @@ def kerncijfers(run: ConsumptionModelRun) -> str:
     if model is None:
         return f"{run.jaar}: geen zorgconsumptiemodel. {run.reden}"
     punten = model.funnel.punten.assign(oordeel=mx.funnel_verdict(model.funnel))
+    lo, hi = model.dispersie.phi_interval(run.niveau)
+    phi = (
+        f"phi {model.dispersie.phi:.2f} ({lo:.1f}-{hi:.1f})"
+        if model.dispersie.estimable
+        else "phi niet te schatten (0 vrijheidsgraden)"
+    )
     lines = [
-        f"{run.jaar}: jaren {model.jaren}, basisjaar {model.basisjaar}, familie {model.familie}, "
-        f"phi {model.dispersie.phi:.2f}",
+        f"{run.jaar}: jaren {model.jaren}, basisjaar {model.basisjaar}, familie {model.familie}, {phi}, "
+        f"tau trechter {math.sqrt(model.funnel.tau2) * PER_THOUSAND:.2f} per 1000",
         model.regionaal[["jaar", "per_1000"]].round(3).to_string(index=False),
         punten[["gemeente", "per_1000", "oordeel"]].round(3).to_string(index=False),
     ]
     if model.afstand is not None:
-        lines.append(f"afstand per {DISTANCE_UNIT_KM} km: {model.afstand.per_eenheid['verhouding']:.4f}")
+        a = model.afstand
+        lines.append(
+            f"afstand per {DISTANCE_UNIT_KM} km: {a.per_eenheid['verhouding']:.4f} "
+            f"({a.per_eenheid['ondergrens']:.4f}-{a.per_eenheid['bovengrens']:.4f}, {a.clusters} clusters)"
+        )
     return "\n".join(lines)
 
 
@@ -135,7 +170,7 @@ def page_values(
         for key in ("interpretatie", "familie_zin", "toets_zin", "funnel_zin", "afstand_zin", "regio_zin"):
             values[key] = f"Het zorgconsumptiemodel is voor {jaar} niet berekend. {run.reden}"
     else:
-        values.update(_model_pieces(run, familie, betrouwbaarheid))
+        values.update(_model_pieces(run, familie, betrouwbaarheid, root))
     values.update(_methods(run, root))
     return values
 
@@ -175,40 +210,58 @@ def regio_zin(model: ConsumptionModel, betrouwbaarheid: int) -> str:
 
 
 def funnel_zin(model: ConsumptionModel, soort_bekend: bool) -> str:
-    """Explain the funnel: its centre, the weights' variance factor and the widening for overdispersion."""
+    """Explain the funnel: centre, weighting factors, denominator rounding and the random-effects widening."""
     f = model.funnel
     jaar = model.jaar
-    grens = fmt.percent(FUNNEL_LIMITS[-1] * 100, 1)
-    buiten_poisson = int((abs(f.punten["z_poisson"]) > glm.critical_value(FUNNEL_LIMITS[-1])).sum())
+    grens = fmt.percent(FUNNEL_LIMITS[0] * 100, 0)
+    buiten_poisson = int((abs(f.punten["z_poisson"]) > glm.critical_value(FUNNEL_LIMITS[0])).sum())
+    p = f.punten
     text = (
         f"Het midden van de trechter is het regiogemiddelde van {jaar}: {fmt.getal(f.regionaal_per_1000, 1)} "
         "consulteenheden per 1.000 inwoners. "
     )
     if soort_bekend:
         text += (
-            "Omdat een visite 1,5 en een advies 0,5 eenheid telt, is de Poisson-variantie van de eenheden "
-            f"{fmt.getal(f.phi_gewichten, 2)} keer het gemiddelde. "
+            "Omdat een visite 1,5 en een advies 0,5 eenheid telt, is de Poisson-variantie van de eenheden niet "
+            "gelijk aan het gemiddelde; elke gemeente krijgt de factor van haar eigen mix van soorten (van "
+            f"{fmt.getal(p['phi_w'].min(), 2)} tot {fmt.getal(p['phi_w'].max(), 2)}, kolom Weegfactor). "
         )
+    if f.noemer_eenheid is not None:
+        text += (
+            "De noemer is het aantal inwoners in hele duizendtallen zoals het verslag het drukt; die afronding "
+            f"geeft een onzekerheid (standaardafwijking) van {fmt.getal(f.noemer_eenheid, 0)}/√12 ≈ "
+            f"{fmt.getal(f.noemer_eenheid / math.sqrt(12), 0)} inwoners, voor deze gemeenten "
+            f"{fmt.getal(p['afronding_pct'].min(), 1)}% tot {fmt.getal(p['afronding_pct'].max(), 1)}% van de noemer "
+            "(kolom Afronding). Bij kleine gemeenten is dat ongeveer even groot als het toeval in de aantallen; "
+            "de grenzen rekenen het mee. "
+        )
+    text += (
+        f"Met alleen toeval en afronding zouden {buiten_poisson} van de {len(p)} gemeenten buiten de "
+        f"{grens}-grens vallen (Q = {fmt.getal(f.q, 0)} bij {len(p) - 1} vrijheidsgraden): de gemeenten "
+        "verschillen meer dan toeval verklaart. "
+    )
     if f.aangepast:
         # Cites the method by name; book/methode.md ("Trechtergrafiek") gives the reference, Spiegelhalter (2005).
         text += (
-            f"Zonder verdere correctie zouden {buiten_poisson} van de {len(f.punten)} gemeenten buiten de "
-            f"{grens}-grens vallen: de gemeenten verschillen veel meer dan toeval verklaart. Daarom zijn de "
-            f"grenzen verbreed met de overdispersie (φ = {fmt.getal(f.phi_overdispersie, 0)}, geschat uit de "
-            "gewinsoriseerde z-waarden zoals Spiegelhalter voorstelt); de trechter toont dan welke gemeente ook "
-            "tegen die achtergrond afwijkt."
+            "De grenzen tellen daarom een vaste spreiding tussen gemeenten op bij het toeval (additieve "
+            "random effects, schatting volgens DerSimonian en Laird, zoals Spiegelhalter voorstelt): een "
+            f"standaardafwijking van {fmt.getal(100 * f.tau_relatief, 1)}% van het regiogemiddelde. Die spreiding "
+            f"is geschat uit dezelfde {len(p)} gemeenten en bevat ook het verschil dat de afstand tot de post "
+            "verklaart; een gemeente buiten de grenzen wijkt dus meer af dan gemeenten in deze regio gewoonlijk "
+            "onderling doen. Met acht gemeenten is die spreiding zelf onzeker. De lijnen gebruiken de gemiddelde "
+            "weegfactor; het oordeel in de tabel gebruikt de eigen grenzen van elke gemeente (de streepjes)."
         )
-    else:
-        text += f"Buiten de {grens}-grens vallen {buiten_poisson} gemeenten."
     if not soort_bekend:
         text += (
             f" De verdeling over de soorten per gemeente is voor {jaar} niet bekend; de grenzen rekenen "
             "daarom met de gewone Poisson-variantie (factor 1) in plaats van die van de gewogen eenheden."
         )
-    return text
+    return text.strip()
 
 
-def _model_pieces(run: ConsumptionModelRun, familie: str, betrouwbaarheid: int) -> dict[str, object]:
+def _model_pieces(
+    run: ConsumptionModelRun, familie: str, betrouwbaarheid: int, root: Path | None = None
+) -> dict[str, object]:
     """The sentences, tables and charts of a year with a fitted model."""
     model, jaar, pct = run.model, run.jaar, f"{betrouwbaarheid}%"
     values: dict[str, object] = {
@@ -242,10 +295,19 @@ def _model_pieces(run: ConsumptionModelRun, familie: str, betrouwbaarheid: int) 
         mt.gemeente_table(model),
         "model_zorgconsumptie_gemeente",
         bijschrift=f"Gemeenten tegen het regiogemiddelde in {jaar}: inwoners (noemer van het verslag), hemelsbrede "
-        f"afstand tot de dichtstbijzijnde spoedpost, consulteenheden per 1.000 inwoners, verhouding tot de "
-        f"regio volgens het model (met {pct}-interval) en de plaats in de trechtergrafiek",
+        "afstand tot de dichtstbijzijnde spoedpost, consulteenheden per 1.000 inwoners, verhouding tot de "
+        "regio met de 95%-trechtergrenzen van die gemeente, weegfactor, afronding van de noemer en het oordeel "
+        "(één regel: binnen of buiten die grenzen)",
         formatters=mt.table_formatters(
-            {"Afstand (km)": 1, "Per 1.000": 1, "T.o.v. regio": 2, f"{pct}-interval van": 2, "tot": 2}
+            {
+                "Afstand (km)": 1,
+                "Per 1.000": 1,
+                "T.o.v. regio": 2,
+                "95%-grens van": 2,
+                "tot": 2,
+                "Weegfactor": 2,
+                "Afronding (%)": 1,
+            }
         ),
     )
     fig, alt = mc.funnel_chart(model.funnel, SOURCE)
@@ -266,7 +328,7 @@ def _model_pieces(run: ConsumptionModelRun, familie: str, betrouwbaarheid: int) 
         )
     else:
         values["figuur_afstand"] = tables.unavailable("afstanden tot de spoedposten", jaar)
-    values["afstand_zin"] = mx.afstand_zin(model)
+    values["afstand_zin"] = mx.afstand_zin(model, advice_share_pct(jaar, root))
     return values
 
 

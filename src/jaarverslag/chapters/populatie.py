@@ -320,7 +320,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "jaar": str(jaar),
         "inwoners_zin": pt.inwoners_zin(inw),
         "noemers_zin": pt.largest_difference_sentence(frame, jaar),
-        "hulpvragen_zin": pt.hulpvragen_zin(h),
+        "hulpvragen_zin": pt.hulpvragen_zin(h, root),
         "per_1000_zin": pt.per_1000_zin(h),
         "bevolking_zin": pt.bevolking_zin(h, inw),
     }

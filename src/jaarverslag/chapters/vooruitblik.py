@@ -19,6 +19,7 @@ from IPython.display import HTML
 
 from jaarverslag.chapters import model_leeftijd
 from jaarverslag.chapters import upstream as up
+from jaarverslag.data import ledger
 from jaarverslag.data.metrics import weighted_consulteenheden
 from jaarverslag.data.population import cbs_bevolking, nearest_year
 from jaarverslag.data.status import CERTAIN
@@ -30,6 +31,7 @@ from jaarverslag.render import vooruitblik_tables as vt
 from jaarverslag.render import vooruitblik_text as vz
 
 POOL_GROUPS = ("Huisartslid", "Hidha of waarnemer")  # GPs who take out-of-hours shifts on their own
+MEMBERS_GROUP = "Huisartslid"  # practice-holding GPs: the group seed 001's outflow (21% within 6 years) concerns
 AIOS_GROUP = "AIOS"  # GPs in training: they take shifts under supervision, so they are inflow, not pool
 T_FORECAST = "bevolkingsprognose"
 T_HUISARTSEN = "huisartsen"
@@ -43,7 +45,7 @@ class VooruitblikError(ValueError):
 
 def check_parameters(p: dict) -> None:
     """Check the scenario parameters; raise VooruitblikFout with a Dutch message naming the parameter."""
-    for naam in ("ouderen_groei", "uitstroom", "instroom_aandeel"):
+    for naam in ("ouderen_groei", "uitstroom", "uitstroom_overig", "instroom_aandeel"):
         laag, mid, hoog = p[f"{naam}_min_pct"], p[f"{naam}_pct"], p[f"{naam}_max_pct"]
         if not laag <= mid <= hoog:
             raise VooruitblikError(
@@ -53,6 +55,9 @@ def check_parameters(p: dict) -> None:
         "uitstroom_pct",
         "uitstroom_min_pct",
         "uitstroom_max_pct",
+        "uitstroom_overig_pct",
+        "uitstroom_overig_min_pct",
+        "uitstroom_overig_max_pct",
         "instroom_aandeel_pct",
         "instroom_aandeel_min_pct",
         "instroom_aandeel_max_pct",
@@ -161,6 +166,14 @@ def load_baseline(jaar: int, root: Path | None = None, upstream: Mapping | Seque
             f"data/{jaar}/huisartsen.csv mist een aantal voor {', '.join(POOL_GROUPS)} of {AIOS_GROUP}."
         )
 
+    vorig_jaar = _pool_last_year(jaar - 1, root)
+    tellingen_vorig = None
+    vorige = gegevens.tellingen[gegevens.tellingen["jaar"] == jaar - 1].set_index("leeftijdsgroep")
+    if len(vorige) and vorige["bevolking"].notna().all():
+        tellingen_vorig = pd.DataFrame(
+            {"aantal": vorige["aantal"], "bevolking": vorige["bevolking"], "bevolking_nu": tel["bevolking"]}
+        ).reset_index()
+
     # Counts only (no population for a year): no rate ratio per inhabitant to carry forward.
     model = run.model if run.model is not None and run.model.met_bevolking else None
     groei_model = None if model is None else model.per_groep[["leeftijdsgroep", *pj.TREND_COLUMNS]].copy()
@@ -177,7 +190,29 @@ def load_baseline(jaar: int, root: Path | None = None, upstream: Mapping | Seque
         groei_model=groei_model,
         groei_referentiejaar=run.ref,
         opmerkingen=opmerkingen,
+        leden=int(artsen.loc[MEMBERS_GROUP, "aantal"]),
+        overig=int(pool_rijen["aantal"].sum() - artsen.loc[MEMBERS_GROUP, "aantal"]),
+        vorig_jaar=vorig_jaar,
+        tellingen_vorig=tellingen_vorig,
+        totaal_vorig_betwist=ledger.disputed_sht_total(jaar - 1, root),
     )
+
+
+def _pool_last_year(jaar: int, root: Path | None) -> dict | None:
+    """Return last year's huisartsleden, other GPs taking shifts and AIOS, or None when not all are known."""
+    from jaarverslag.data.load import is_available, load_table
+
+    if not is_available(T_HUISARTSEN, jaar, root):
+        return None
+    artsen = load_table(T_HUISARTSEN, jaar, root).set_index("groep")["aantal"]
+    nodig = [*POOL_GROUPS, AIOS_GROUP]
+    if any(g not in artsen.index or pd.isna(artsen[g]) for g in nodig):
+        return None
+    return {
+        "leden": int(artsen[MEMBERS_GROUP]),
+        "overig": int(sum(artsen[g] for g in POOL_GROUPS if g != MEMBERS_GROUP)),
+        "aios": int(artsen[AIOS_GROUP]),
+    }
 
 
 # --- the projection and the page -----------------------------------------------------------------------------
@@ -242,7 +277,7 @@ def page_values(
         "tabel_parameters": tables.html(
             vz.parameter_table(p),
             "vooruitblik_parameters",
-            bijschrift="Parameters van de vooruitblik: gebruikte waarde en standaardwaarde",
+            bijschrift="Aannames van de vooruitblik: gebruikte waarde en standaardwaarde",
         ),
         "afwijkend_zin": vz.afwijkend_zin(p),
         "ouderen_groei": vz.range_text(p["ouderen_groei_min_pct"], p["ouderen_groei_pct"], p["ouderen_groei_max_pct"]),
@@ -259,6 +294,9 @@ def page_values(
         "vraag_zin": vz.vraag_zin,
         "capaciteit_zin": vz.capaciteit_zin,
         "basis_zin": vz.basis_zin,
+        "oudsten_zin": vz.oudsten_zin,
+        "gevoeligheid_zin": vz.gevoeligheid_zin,
+        "terugblik_zin": vz.terugblik_zin,
     }
     if v is None:
         values["samenvatting"] = f"Niet beschikbaar voor {jaar}: {reden}"  # said once, at the top
@@ -267,7 +305,15 @@ def page_values(
         values.update(
             {
                 sleutel: leeg
-                for sleutel in ("figuur_vraag", "figuur_capaciteit", "figuur_druk", "tabel_drempels", "tabel_projectie")
+                for sleutel in (
+                    "figuur_vraag",
+                    "figuur_capaciteit",
+                    "figuur_druk",
+                    "figuur_gevoeligheid",
+                    "tabel_drempels",
+                    "tabel_projectie",
+                    "tabel_terugblik",
+                )
             }
         )
         values["voorbeeld"] = tables.unavailable("hulpvragen per leeftijdsgroep of huisartsen", jaar)
@@ -295,6 +341,25 @@ def page_values(
         "vooruitblik_druk",
         alt,
         bijschrift=f"Hulpvragen per huisarts die diensten doet, als index ({jaar} = 100), {jaar}–{eind}.",
+    )
+    if v.gevoeligheid is not None and len(v.gevoeligheid):
+        fig, alt = vc.sensitivity_chart(v)
+        values["figuur_gevoeligheid"] = charts.figure_html(
+            fig,
+            "vooruitblik_gevoeligheid",
+            alt,
+            bijschrift=f"Druk in {eind} als één aanname tegelijk op haar grens staat (de rest in het midden).",
+        )
+    else:
+        values["figuur_gevoeligheid"] = HTML("")  # gevoeligheid_zin says why
+    values["tabel_terugblik"] = (
+        tables.html(
+            vt.backcast_table(v),
+            "vooruitblik_terugblik",
+            bijschrift=f"Terugblik: de rekenregels vanaf {jaar - 1} tegen de werkelijkheid van {jaar}",
+        )
+        if v.terugblik is not None
+        else HTML("")  # terugblik_zin says why
     )
     values["tabel_drempels"] = tables.html(
         vt.threshold_table(v),

@@ -119,3 +119,19 @@ def stale_records(
     keys = {f.key() for f in found}
     names = set(controles)
     return [key for key in sorted(_record_keys(jaar, root), key=str) if key[1] in names and key not in keys]
+
+
+SHT_TOTAL_CHECK = "som_verrichtingen_sht"  # the check whose record holds a year's two printed SHT totals
+
+
+def disputed_sht_total(jaar: int, root: Path | None = None) -> tuple[float, float] | None:
+    """Return (printed, sum of the posts) when the year's SHT total is a recorded discrepancy, else None.
+
+    The book compares years with the sum of the posts (the computed value); tables that the report prints
+    per age group or soort add up to the printed total instead, and say so in a footnote.
+    """
+    rows = recorded(jaar, root)
+    rows = rows[rows["controle"] == SHT_TOTAL_CHECK]
+    if rows.empty:
+        return None
+    return float(rows["gedrukt"].iloc[0]), float(rows["berekend"].iloc[0])

@@ -48,6 +48,16 @@ class Dispersion:
         """Probability of a Pearson chi² at least this large if the counts were Poisson."""
         return float(stats.chi2.sf(self.pearson_chi2, self.df)) if self.df > 0 else math.nan
 
+    def phi_interval(self, betrouwbaarheid: float = 0.95) -> tuple[float, float]:
+        """Return the chi-square interval of phi: phi * df / chi2 quantiles (nan without df)."""
+        if self.df <= 0:
+            return math.nan, math.nan
+        tail = (1 - betrouwbaarheid) / 2
+        return (
+            float(self.pearson_chi2 / stats.chi2.ppf(1 - tail, self.df)),
+            float(self.pearson_chi2 / stats.chi2.ppf(tail, self.df)),
+        )
+
     @property
     def overdispersed(self) -> bool:
         """Whether phi exceeds the threshold (never without degrees of freedom)."""

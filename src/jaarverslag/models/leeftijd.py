@@ -1,7 +1,13 @@
 """Growth of help requests per leeftijdsgroep: rate ratios of the report year against a reference year.
 
-A Poisson/quasi-Poisson/NB GLM with offset log(bevolking): one model with a common growth (main effects),
-one with a growth per leeftijdsgroep (saturated), and the likelihood-ratio test between them.
+A GLM with offset log(bevolking): one model with a common growth (main effects), one with a growth per
+leeftijdsgroep (saturated), and the Poisson likelihood-ratio test between them. The per-group intervals
+are Poisson: with one count per group and year there is no replication to estimate overdispersion
+from, and the common-growth model's Pearson phi measures the very between-group differences in growth,
+so it is never applied to the groups. Instead the groups get a sensitivity band for a range of assumed
+external phi values (SENSITIVITY_PHI) and the phi up to which each interval still excludes 1.
+The requested family (quasi-Poisson/NB) only widens the common growth, for which the groups'
+differences are indeed extra variation around one summary.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from jaarverslag.models.glm import (
 )
 
 REFERENCE_PREVIOUS_YEAR = 0  # parameter value meaning "the year before the report year"
+# Assumed overdispersion of yearly counts per age group for the sensitivity band. No published value for
+# Dutch out-of-hours GP services is available offline, so a range is shown instead of one borrowed value.
+SENSITIVITY_PHI = (2.0, 5.0, 10.0)
 
 
 def reference_year(jaar: int, referentiejaar: int) -> int:
@@ -46,7 +55,8 @@ class AgeModel:
     phi: float
     alpha: float
     # per_groep: leeftijdsgroep, aantal_ref, aantal, bevolking_ref, bevolking, per_1000_ref, per_1000, verhouding,
-    # ondergrens, bovengrens, p_waarde, and the Poisson-only interval ondergrens_poisson, bovengrens_poisson
+    # ondergrens, bovengrens, p_waarde (Poisson), se_log, phi_kritiek (phi up to which the interval excludes 1),
+    # and per phi in SENSITIVITY_PHI: ondergrens_phi<phi>, bovengrens_phi<phi>
     per_groep: pd.DataFrame
     gemeenschappelijk: pd.Series  # verhouding, ondergrens, bovengrens, p_waarde of the common growth (main effects)
     toets: InteractionTest
@@ -78,9 +88,8 @@ def age_growth(
     dispersie, fam, phi, alpha = family_fit(y, X0, exposure, familie)
     df_phi = dispersie.df if fam == "quasipoisson" else None
     common = verhoudingen(fit_glm(y, X0, exposure, fam, phi, alpha, df_phi), [f"jaar[{jaar}]"], betrouwbaarheid)
-    per = verhoudingen(
-        fit_glm(y, X1, exposure, fam, phi, alpha, df_phi), [f"trend[{g}][{jaar}]" for g in groups], betrouwbaarheid
-    )
+    # The groups: Poisson only (see the module docstring); never the phi of the common-growth model.
+    per = verhoudingen(fit_glm(y, X1, exposure, "poisson"), [f"trend[{g}][{jaar}]" for g in groups], betrouwbaarheid)
     toets = interaction_test(y, X0, X1, exposure, dispersie, fam, betrouwbaarheid, alpha)
 
     wide = data.pivot(index="leeftijdsgroep", columns="jaar", values=["aantal", "bevolking"]).loc[groups]
@@ -95,13 +104,12 @@ def age_growth(
     )
     table["per_1000_ref"] = table["aantal_ref"] / table["bevolking_ref"] * PER_THOUSAND
     table["per_1000"] = table["aantal"] / table["bevolking"] * PER_THOUSAND
-    for column in ("verhouding", "ondergrens", "bovengrens", "p_waarde"):
+    for column in ("verhouding", "ondergrens", "bovengrens", "p_waarde", "se_log"):
         table[column] = per[column].to_numpy()
-    count_only = verhoudingen(
-        fit_glm(y, X1, exposure, "poisson"), [f"trend[{g}][{jaar}]" for g in groups], betrouwbaarheid
-    )  # sampling error of the counts alone, for comparison
-    table["ondergrens_poisson"] = count_only["ondergrens"].to_numpy()
-    table["bovengrens_poisson"] = count_only["bovengrens"].to_numpy()
+    table["phi_kritiek"] = critical_phi(table["verhouding"], table["se_log"], betrouwbaarheid)
+    for value in SENSITIVITY_PHI:
+        lo, hi = sensitivity_interval(table["verhouding"], table["se_log"], value, betrouwbaarheid)
+        table[f"ondergrens_phi{value:g}"], table[f"bovengrens_phi{value:g}"] = lo, hi
     return AgeModel(
         jaar,
         referentiejaar,
@@ -116,6 +124,20 @@ def age_growth(
         toets,
         met_bevolking,
     )
+
+
+def critical_phi(verhouding, se_log, betrouwbaarheid: float) -> np.ndarray:
+    """Return the overdispersion phi at which the interval of log(ratio) just touches 0: (log RR / (z se))²."""
+    z = critical_value(betrouwbaarheid)
+    return (np.log(np.asarray(verhouding, float)) / (z * np.asarray(se_log, float))) ** 2
+
+
+def sensitivity_interval(verhouding, se_log, phi: float, betrouwbaarheid: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return the interval of a rate ratio if the counts had an assumed (external, known) overdispersion phi."""
+    z = critical_value(betrouwbaarheid)
+    half = z * np.asarray(se_log, float) * math.sqrt(phi)
+    ratio = np.asarray(verhouding, float)
+    return ratio * np.exp(-half), ratio * np.exp(half)
 
 
 def growth_per_type(

@@ -10,7 +10,7 @@ Frames in, dataclasses out; the chapter checks the parameters and words the resu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -44,8 +44,11 @@ DEFAULTS = {
     "trend_jaren": 3,
     "uitstroom_pct": 21.0,
     "uitstroom_jaren": 6,
-    "uitstroom_min_pct": 21.0,
-    "uitstroom_max_pct": 21.0,
+    "uitstroom_min_pct": 15.0,
+    "uitstroom_max_pct": 27.0,
+    "uitstroom_overig_pct": 0.0,
+    "uitstroom_overig_min_pct": 0.0,
+    "uitstroom_overig_max_pct": 21.0,
     "opleidingsduur_jaren": 3,
     "instroom_aandeel_pct": 75.0,
     "instroom_aandeel_min_pct": 50.0,
@@ -133,12 +136,31 @@ def project_bevolking(
 
 
 def capacity(start: float, uitstroom_jaar: float, instroom_jaar: float, basisjaar: int, tot_jaar: int) -> pd.Series:
-    """Return the GP pool per year: each year a share leaves and a fixed number of newly trained GPs joins."""
+    """Return a GP group per year: each year a share leaves and a fixed number of newly trained GPs joins."""
     waarden, pool = [], float(start)
     for _ in range(basisjaar, tot_jaar + 1):
         waarden.append(pool)
         pool = pool * (1 - uitstroom_jaar) + instroom_jaar
     return pd.Series(waarden, index=pd.RangeIndex(basisjaar, tot_jaar + 1, name="jaar"), name="huisartsen")
+
+
+def pool_per_year(
+    leden: float,
+    overig: float,
+    uitstroom_leden_jaar: float,
+    uitstroom_overig_jaar: float,
+    instroom_jaar: float,
+    basisjaar: int,
+    tot_jaar: int,
+) -> pd.DataFrame:
+    """Return the two GP groups per year: members (the source's outflow, plus the inflow) and the others.
+
+    Seed 001's outflow concerns practice-holding GPs (huisartsleden); the hidha's and waarnemers have
+    their own assumed outflow and no inflow (newly trained GPs are counted with the members).
+    """
+    a = capacity(leden, uitstroom_leden_jaar, instroom_jaar, basisjaar, tot_jaar)
+    b = capacity(overig, uitstroom_overig_jaar, 0.0, basisjaar, tot_jaar)
+    return pd.DataFrame({"leden": a, "overig": b, "huisartsen": a + b})
 
 
 def threshold_year(index: pd.Series, drempel_pct: float) -> int | None:
@@ -167,7 +189,8 @@ class Assumptions:
     ouderen_groei_pct: float
     groei: dict[str, float]  # gemeente -> change of the total over the forecast period, percent
     trend: str  # which rate ratio of the age model: geen, verhouding, ondergrens or bovengrens
-    uitstroom_pct: float
+    uitstroom_pct: float  # huisartsleden (practice-holding GPs), the source's group
+    uitstroom_overig_pct: float  # hidha's and waarnemers (own assumption)
     instroom_aandeel_pct: float
 
 
@@ -207,6 +230,7 @@ def scenario_assumptions(p: dict, groei: pd.DataFrame) -> dict[str, Assumptions]
             groei=dict(zip(groei["gemeente"], groei[s])),
             trend=TREND_BOUND[s] if p["trend_leeftijd"] else NO_TREND,
             uitstroom_pct=p["uitstroom" + BOUNDS_MORE_PRESSURE[s]],
+            uitstroom_overig_pct=p["uitstroom_overig" + BOUNDS_MORE_PRESSURE[s]],
             instroom_aandeel_pct=p["instroom_aandeel" + BOUNDS_LESS_PRESSURE[s]],
         )
         for s in SCENARIOS
@@ -231,9 +255,14 @@ class Baseline:
     bevolking_jaar: int  # the CBS year used (the report year, or the nearest one available)
     prognose: pd.DataFrame  # the bevolkingsprognose table
     prognose_jaren: int
-    pool: int  # GPs taking shifts on their own in the report year
+    pool: int  # GPs taking shifts on their own in the report year (leden + overig)
     pool_onzeker: bool
     aios: int
+    leden: int = 0  # huisartsleden (practice-holding GPs): the group seed 001's outflow concerns
+    overig: int = 0  # hidha's and waarnemers
+    vorig_jaar: dict | None = None  # last year's leden, overig, aios (for the backcast), when known
+    tellingen_vorig: pd.DataFrame | None = None  # leeftijdsgroep, aantal, bevolking, bevolking_nu of last year
+    totaal_vorig_betwist: tuple[float, float] | None = None  # last year's (printed, sum of posts) when they differ
     groei_model: pd.DataFrame | None = None  # leeftijdsgroep, verhouding, ondergrens, bovengrens (or None)
     groei_referentiejaar: int | None = None  # the age model's reference year (also when it could not be fitted)
     opmerkingen: list[str] = field(default_factory=list)  # notes on the base year, for the page
@@ -254,66 +283,167 @@ def growth_per_year(basis: Baseline) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class Backcast:
+    """The projection rules run from last year to the report year, against what really happened."""
+
+    van: int
+    naar: int
+    hulpvragen_start: float
+    hulpvragen_voorspeld: float  # last year's counts per age group × population growth of the group
+    hulpvragen_werkelijk: float
+    huisartsen_start: float | None = None
+    huisartsen_voorspeld: float | None = None  # one year of outflow and inflow (central scenario)
+    huisartsen_werkelijk: float | None = None
+
+    @property
+    def druk_voorspeld(self) -> float | None:
+        """Pressure index of the report year as the rules predict it (last year = 100)."""
+        if self.huisartsen_voorspeld is None:
+            return None
+        return (
+            INDEX_BASE
+            * (self.hulpvragen_voorspeld / self.huisartsen_voorspeld)
+            / (self.hulpvragen_start / self.huisartsen_start)
+        )
+
+    @property
+    def druk_werkelijk(self) -> float | None:
+        """Pressure index of the report year as it was (last year = 100)."""
+        if self.huisartsen_werkelijk is None:
+            return None
+        return (
+            INDEX_BASE
+            * (self.hulpvragen_werkelijk / self.huisartsen_werkelijk)
+            / (self.hulpvragen_start / self.huisartsen_start)
+        )
+
+
+@dataclass(frozen=True)
 class Vooruitblik:
-    """The three scenarios year by year, and the years in which pressure passes the thresholds."""
+    """The three scenarios year by year, the years in which pressure passes the thresholds, and the checks."""
 
     basis: Baseline
     parameters: dict
     groei: pd.DataFrame  # per gemeente: laag, midden, hoog, uit_prognose, eigen_interval
     aannames: dict[str, Assumptions]  # per scenario
-    projectie: pd.DataFrame  # scenario, jaar, bevolking, ouderen_aandeel, hulpvragen, consulteenheden,
-    #                          huisartsen, nza_fte, druk, druk_index
+    projectie: pd.DataFrame  # scenario, jaar, bevolking, ouderen_aandeel, oudsten_aandeel_ouderen, hulpvragen,
+    #                          consulteenheden, leden, overig, huisartsen, nza_fte, druk, druk_index
     drempels: pd.DataFrame  # scenario, drempel_pct, jaar (or NA)
     instroom: dict[str, float]  # scenario -> newly trained GPs joining per year
+    gevoeligheid: pd.DataFrame | None = None  # aanname, laag, hoog: last year's pressure index, one at a time
+    terugblik: Backcast | None = None
+
+
+OLDEST_MIN_AGE = 80  # the 80-plus share within the elderly is held at the base year's value (stated on the page)
+# One-at-a-time sensitivity: each assumption alone at its bound, the rest central (Assumptions fields).
+SENSITIVITY_FIELDS = (
+    "ouderen_groei_pct",
+    "groei",
+    "trend",
+    "uitstroom_pct",
+    "uitstroom_overig_pct",
+    "instroom_aandeel_pct",
+)
+
+
+def _project(basis: Baseline, p: dict, a: Assumptions, trend: pd.DataFrame | None) -> tuple[pd.DataFrame, float]:
+    """Return one scenario's years (population, demand, GP groups, pressure) and its yearly inflow."""
+    groepen = list(basis.tarieven["leeftijdsgroep"])
+    aantal_basis = basis.tarieven.set_index("leeftijdsgroep")
+    bev = project_bevolking(
+        basis.bevolking, a.groei, basis.prognose_jaren, a.ouderen_groei_pct, basis.jaar, p["tot_jaar"]
+    )
+    bev["oud"] = bev["leeftijdsgroep"].map(is_elderly)
+    bev["oudst"] = bev["leeftijdsgroep"].map(lambda band: band_bounds(band)[0] >= OLDEST_MIN_AGE)
+    bev = group_ages(bev, groepen)
+    per_groep = bev.groupby(["jaar", "groep"])["inwoners"].sum().unstack("groep")[groepen]
+    rijen = []
+    for jaar, inwoners in per_groep.iterrows():
+        stap = jaar - basis.jaar
+        factor = pd.Series(1.0, index=groepen)
+        if a.trend != NO_TREND:
+            factor = trend[a.trend].map(lambda v, stap=stap: trend_factor(v, stap, p["trend_jaren"]))[groepen]
+        # rate × projected population = base count × population growth of the age group (× rate trend)
+        relatief = inwoners / per_groep.loc[basis.jaar] * factor
+        dit_jaar = bev[bev["jaar"] == jaar]
+        ouderen = dit_jaar.loc[dit_jaar["oud"], "inwoners"].sum()
+        rijen.append(
+            {
+                "jaar": jaar,
+                "hulpvragen": float((aantal_basis["hulpvragen"] * relatief).sum()),
+                "consulteenheden": float((aantal_basis["consulteenheden"] * relatief).sum(min_count=1)),
+                "bevolking": float(inwoners.sum()),
+                "ouderen_aandeel": float(ouderen / inwoners.sum()),
+                "oudsten_aandeel_ouderen": float(dit_jaar.loc[dit_jaar["oudst"], "inwoners"].sum() / ouderen),
+            }
+        )
+    frame = pd.DataFrame(rijen)
+    instroom = basis.aios / p["opleidingsduur_jaren"] * a.instroom_aandeel_pct / 100
+    pool = pool_per_year(
+        basis.leden,
+        basis.overig,
+        uitstroom_per_year(a.uitstroom_pct, p["uitstroom_jaren"]),
+        uitstroom_per_year(a.uitstroom_overig_pct, p["uitstroom_jaren"]),
+        instroom,
+        basis.jaar,
+        p["tot_jaar"],
+    )
+    for kolom in ("leden", "overig", "huisartsen"):
+        frame[kolom] = pool[kolom].to_numpy()
+    frame["nza_fte"] = frame["bevolking"] / NZA_NORM_PATIENTS_PER_FTE
+    frame["druk"] = frame["hulpvragen"] / frame["huisartsen"]
+    frame["druk_index"] = INDEX_BASE * frame["druk"] / frame["druk"].iloc[0]
+    return frame, instroom
+
+
+def sensitivity(basis: Baseline, p: dict, scenarios: dict[str, Assumptions], trend) -> pd.DataFrame:
+    """Return per assumption the last year's pressure index with only that assumption at its laag and hoog bound."""
+    rijen = []
+    for veld in SENSITIVITY_FIELDS:
+        if getattr(scenarios["laag"], veld) == getattr(scenarios["hoog"], veld):
+            continue  # no range for this assumption (e.g. the rate trend switched off)
+        uit = {}
+        for s in ("laag", "hoog"):
+            frame, _ = _project(basis, p, replace(scenarios["midden"], **{veld: getattr(scenarios[s], veld)}), trend)
+            uit[s] = float(frame["druk_index"].iloc[-1])
+        rijen.append({"aanname": veld, **uit})
+    return pd.DataFrame(rijen, columns=["aanname", "laag", "hoog"])
+
+
+def backcast(basis: Baseline, p: dict, a: Assumptions) -> Backcast | None:
+    """Run the rules one year, from last year to the report year, with the real populations; None without data."""
+    t = basis.tellingen_vorig
+    if t is None or t.empty:
+        return None
+    start = float(t["aantal"].sum())
+    voorspeld = float((t["aantal"] * t["bevolking_nu"] / t["bevolking"]).sum())
+    werkelijk = float(basis.tarieven["hulpvragen"].sum())
+    v = basis.vorig_jaar
+    if v is None:
+        return Backcast(basis.jaar - 1, basis.jaar, start, voorspeld, werkelijk)
+    instroom = v["aios"] / p["opleidingsduur_jaren"] * a.instroom_aandeel_pct / 100
+    leden = v["leden"] * (1 - uitstroom_per_year(a.uitstroom_pct, p["uitstroom_jaren"])) + instroom
+    overig = v["overig"] * (1 - uitstroom_per_year(a.uitstroom_overig_pct, p["uitstroom_jaren"]))
+    return Backcast(
+        basis.jaar - 1,
+        basis.jaar,
+        start,
+        voorspeld,
+        werkelijk,
+        float(v["leden"] + v["overig"]),
+        float(leden + overig),
+        float(basis.pool),
+    )
 
 
 def run_projection(basis: Baseline, p: dict) -> Vooruitblik:
     """Run the three scenarios from the base year to p['tot_jaar'] (parameters already checked)."""
     groei = gemeente_growth(basis.prognose, p["groei_onbekend_pct"], p["bevolking_marge_pct"])
     scenarios = scenario_assumptions(p, groei)
-    groepen = list(basis.tarieven["leeftijdsgroep"])
-    aantal_basis = basis.tarieven.set_index("leeftijdsgroep")
     trend = growth_per_year(basis).set_index("leeftijdsgroep") if p["trend_leeftijd"] else None
     delen, drempels, instroom = [], [], {}
     for naam, a in scenarios.items():
-        bev = project_bevolking(
-            basis.bevolking, a.groei, basis.prognose_jaren, a.ouderen_groei_pct, basis.jaar, p["tot_jaar"]
-        )
-        bev["oud"] = bev["leeftijdsgroep"].map(is_elderly)
-        bev = group_ages(bev, groepen)
-        per_groep = bev.groupby(["jaar", "groep"])["inwoners"].sum().unstack("groep")[groepen]
-        rijen = []
-        for jaar, inwoners in per_groep.iterrows():
-            stap = jaar - basis.jaar
-            factor = pd.Series(1.0, index=groepen)
-            if a.trend != NO_TREND:
-                factor = trend[a.trend].map(lambda v, stap=stap: trend_factor(v, stap, p["trend_jaren"]))[groepen]
-            # rate × projected population = base count × population growth of the age group (× rate trend)
-            relatief = inwoners / per_groep.loc[basis.jaar] * factor
-            rijen.append(
-                {
-                    "jaar": jaar,
-                    "hulpvragen": float((aantal_basis["hulpvragen"] * relatief).sum()),
-                    "consulteenheden": float((aantal_basis["consulteenheden"] * relatief).sum(min_count=1)),
-                    "bevolking": float(inwoners.sum()),
-                    "ouderen_aandeel": float(
-                        bev[(bev["jaar"] == jaar) & bev["oud"]]["inwoners"].sum() / inwoners.sum()
-                    ),
-                }
-            )
-        frame = pd.DataFrame(rijen)
-        instroom[naam] = basis.aios / p["opleidingsduur_jaren"] * a.instroom_aandeel_pct / 100
-        pool = capacity(
-            basis.pool,
-            uitstroom_per_year(a.uitstroom_pct, p["uitstroom_jaren"]),
-            instroom[naam],
-            basis.jaar,
-            p["tot_jaar"],
-        )
-        frame["huisartsen"] = pool.to_numpy()
-        frame["nza_fte"] = frame["bevolking"] / NZA_NORM_PATIENTS_PER_FTE
-        frame["druk"] = frame["hulpvragen"] / frame["huisartsen"]
-        frame["druk_index"] = INDEX_BASE * frame["druk"] / frame["druk"].iloc[0]
+        frame, instroom[naam] = _project(basis, p, a, trend)
         frame.insert(0, "scenario", naam)
         delen.append(frame)
         index = frame.set_index("jaar")["druk_index"]
@@ -326,6 +456,8 @@ def run_projection(basis: Baseline, p: dict) -> Vooruitblik:
         pd.concat(delen, ignore_index=True),
         pd.DataFrame(drempels).astype({"jaar": "Int64"}),
         instroom,
+        sensitivity(basis, p, scenarios, trend),
+        backcast(basis, p, scenarios["midden"]),
     )
 
 

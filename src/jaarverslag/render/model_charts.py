@@ -57,7 +57,11 @@ def label_points(ax, xs, ys, namen, fontsize: int = 8) -> None:
 
 
 def funnel_chart(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = None):
-    """Return the funnel plot (rate per 1,000 against inhabitants) and its alt text (limits: the funnel's own)."""
+    """Return the funnel plot (rate per 1,000 against inhabitants) and its alt text (limits: the funnel's own).
+
+    The lines use the regional weighting factor; each gemeente's own outer limits (its own factor) are
+    drawn as short dashes at its size, and the verdict uses those.
+    """
     pct_labels = pct_labels or f.limieten
     pal = sns.color_palette(charts.PALETTE)
     fig, ax = plt.subplots(figsize=(9, 5.5))
@@ -67,21 +71,13 @@ def funnel_chart(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = No
         label = f"{fmt.percent(p * 100, 1 if p * 100 % 1 else 0)}-grens"
         ax.plot(g["inwoners"], g[f"boven_{p}"], color=pal[0], ls=styles.get(p, ":"), lw=1.2, label=label)
         ax.plot(g["inwoners"], g[f"onder_{p}"], color=pal[0], ls=styles.get(p, ":"), lw=1.2)
-    if f.aangepast:
-        half = (g[f"boven_{pct_labels[-1]}"] - f.regionaal_per_1000) / math.sqrt(f.phi_overdispersie)
-        ax.plot(
-            g["inwoners"],
-            f.regionaal_per_1000 + half,
-            color="#999999",
-            ls=":",
-            lw=1,
-            label=f"{fmt.percent(pct_labels[-1] * 100, 1)}-grens zonder correctie",
-        )
-        ax.plot(g["inwoners"], f.regionaal_per_1000 - half, color="#999999", ls=":", lw=1)
     ax.axhline(
         f.regionaal_per_1000, color=pal[3], lw=1.2, label=f"regio ({fmt.getal(f.regionaal_per_1000, 0)} per 1.000)"
     )
     p = f.punten
+    for q in pct_labels:
+        ax.scatter(p["inwoners"], p[f"boven_{q}"], marker="_", s=120, color=pal[0], zorder=2)
+        ax.scatter(p["inwoners"], p[f"onder_{q}"], marker="_", s=120, color=pal[0], zorder=2)
     ax.scatter(p["inwoners"], p["per_1000"], color=pal[1], zorder=3, s=36)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: fmt.getal(v)))
@@ -100,7 +96,12 @@ def funnel_chart(f: Funnel, bron: str, pct_labels: tuple[float, ...] | None = No
         f"Trechtergrafiek: consulteenheden per 1.000 inwoners per gemeente in {f.jaar} tegen het aantal inwoners, "
         f"met het regiogemiddelde {fmt.getal(f.regionaal_per_1000, 0)} en controlegrenzen "
         f"{join_list([fmt.percent(q * 100, 1) for q in pct_labels])}"
-        + (f", verbreed voor overdispersie (φ = {fmt.getal(f.phi_overdispersie, 0)})" if f.aangepast else "")
+        + (
+            f", verbreed met de spreiding tussen gemeenten (standaardafwijking "
+            f"{fmt.getal(100 * f.tau_relatief, 1)}% van het regiogemiddelde)"
+            if f.aangepast
+            else ""
+        )
         + ". "
         + (
             "Alle gemeenten liggen binnen de grenzen. "
@@ -153,9 +154,10 @@ def distance_chart(model: ConsumptionModel, bron: str):
     fig, ax = plt.subplots(figsize=(9, 5))
     ax.scatter(d["afstand_km"], d["per_1000"], color=pal[0], s=40, zorder=3, label=f"gemeente, {model.jaar}")
     beta = math.log(a.per_eenheid["verhouding"]) / DISTANCE_UNIT_KM
-    # Curve through the rate-weighted centre of the report year: log-linear decay with the fitted slope.
+    # Curve through the rate-weighted centre of the report year: log-linear decay with the fitted slope,
+    # drawn over the observed distances only (nothing is measured beyond them).
     centre = np.log(d["per_1000"]).mean() - beta * d["afstand_km"].mean()
-    grid = np.linspace(0, d["afstand_km"].max() * 1.1, 100)
+    grid = np.linspace(a.bereik_km[0], a.bereik_km[1], 100)
     ax.plot(
         grid,
         np.exp(centre + beta * grid),

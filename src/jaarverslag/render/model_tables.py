@@ -10,7 +10,7 @@ import pandas as pd
 from jaarverslag.data.metrics import CONSULTEENHEID_WEIGHTS, weighted_consulteenheden
 from jaarverslag.data.population import PER_THOUSAND
 from jaarverslag.models.glm import critical_value
-from jaarverslag.models.leeftijd import AgeModel, ratio_by_hand
+from jaarverslag.models.leeftijd import SENSITIVITY_PHI, AgeModel, ratio_by_hand
 from jaarverslag.models.zorgconsumptie import ConsumptionModel
 from jaarverslag.render import fmt
 from jaarverslag.render.model_text import funnel_verdict
@@ -59,6 +59,28 @@ def age_table_formatters(model: AgeModel) -> dict:
     if model.met_bevolking:
         out.update({f"Per 1.000 {model.referentiejaar}": one, f"Per 1.000 {model.jaar}": one})
     return out
+
+
+def sensitivity_table(model: AgeModel) -> pd.DataFrame:
+    """Return per leeftijdsgroep the Poisson interval, the intervals at each assumed phi and the critical phi."""
+    t = model.per_groep
+    pct = fmt.percent(model.betrouwbaarheid * 100, 0)
+
+    def span(lo, hi) -> list[str]:
+        return [f"{fmt.getal(a, 2)} tot {fmt.getal(b, 2)}" for a, b in zip(lo, hi)]
+
+    frame = pd.DataFrame(
+        {
+            "Leeftijd": t["leeftijdsgroep"].to_numpy(),
+            "Verhouding": [fmt.getal(v, 2) for v in t["verhouding"]],
+            f"{pct}-interval, Poisson": span(t["ondergrens"], t["bovengrens"]),
+        }
+    )
+    for phi in SENSITIVITY_PHI:
+        frame[f"bij φ = {fmt.getal(phi, 0)}"] = span(t[f"ondergrens_phi{phi:g}"], t[f"bovengrens_phi{phi:g}"])
+    # Below 1 the Poisson interval itself already contains 1: there is no phi up to which 1 is excluded.
+    frame["1 uitgesloten tot φ"] = [fmt.getal(v, 1) if v > 1 else "al bij Poisson niet" for v in t["phi_kritiek"]]
+    return frame
 
 
 def level_table(tellingen: pd.DataFrame, jaar: int) -> pd.DataFrame:
@@ -132,18 +154,20 @@ def age_example(model: AgeModel, groep: str) -> pd.DataFrame:
             f"{fmt.getal(lo, 3)} tot {fmt.getal(hi, 3)}",
         ),
     ]
-    if model.familie == "quasipoisson":
-        zt = critical_value(model.betrouwbaarheid, model.dispersie.df)
-        se_q = se * math.sqrt(model.phi)
-        steps.append(
-            (
-                f"{pct}%-interval, quasi-Poisson (zoals in de tabel)",
-                f"{fmt.getal(ratio, 3)} × e^(±{fmt.getal(zt, 2)} × {fmt.getal(se, 4)} × "
-                f"√{fmt.getal(model.phi, 1)}); "
-                f"t-verdeling met {model.dispersie.df} vrijheidsgraden",
-                f"{fmt.getal(ratio * math.exp(-zt * se_q), 3)} tot {fmt.getal(ratio * math.exp(zt * se_q), 3)}",
-            )
-        )
+    phi = SENSITIVITY_PHI[1]
+    se_phi = se * math.sqrt(phi)
+    steps += [
+        (
+            f"{pct}%-interval bij een aangenomen φ = {fmt.getal(phi, 0)} (gevoeligheid)",
+            f"{fmt.getal(ratio, 3)} × e^(±{fmt.getal(z, 2)} × {fmt.getal(se, 4)} × √{fmt.getal(phi, 0)})",
+            f"{fmt.getal(ratio * math.exp(-z * se_phi), 3)} tot {fmt.getal(ratio * math.exp(z * se_phi), 3)}",
+        ),
+        (
+            "φ waarbij het interval 1 net raakt",
+            f"(ln {fmt.getal(ratio, 3)} / ({fmt.getal(z, 2)} × {fmt.getal(se, 4)}))²",
+            fmt.getal(r.phi_kritiek, 1),
+        ),
+    ]
     return pd.DataFrame(steps, columns=["Stap", "Berekening", "Uitkomst"])
 
 
@@ -151,24 +175,32 @@ def age_example(model: AgeModel, groep: str) -> pd.DataFrame:
 
 
 def gemeente_table(model: ConsumptionModel) -> pd.DataFrame:
-    """Return per gemeente the report year's rate, the ratio to the region and the funnel verdict."""
-    f = model.funnel.punten.set_index("gemeente")
-    e = model.gemeente_effect.set_index("gemeente")
-    pct = fmt.percent(model.betrouwbaarheid * 100, 0)
+    """Return per gemeente the report year's rate, its ratio to the region with its own funnel limits, and the verdict.
+
+    The verdict and the limits come from the same numbers (render.model_text.funnel_verdict), so a gemeente
+    has one verdict on the page.
+    """
+    f = model.funnel
+    p = f.punten
+    p0 = f.regionaal_per_1000
     rows = pd.DataFrame(
         {
-            "Gemeente": f.index,
-            "Inwoners": f["inwoners"].to_numpy(),
-            "Per 1.000": f["per_1000"].to_numpy(),
-            "T.o.v. regio": e.loc[f.index, "verhouding"].to_numpy(),
-            f"{pct}-interval van": e.loc[f.index, "ondergrens"].to_numpy(),
-            "tot": e.loc[f.index, "bovengrens"].to_numpy(),
-            "Trechter": funnel_verdict(model.funnel).to_numpy(),
+            "Gemeente": p["gemeente"].to_numpy(),
+            "Inwoners": p["inwoners"].to_numpy(),
+            "Per 1.000": p["per_1000"].to_numpy(),
+            "T.o.v. regio": p["verhouding"].to_numpy(),
+            "95%-grens van": (p[f"onder_{f.limieten[0]}"] / p0).to_numpy(),
+            "tot": (p[f"boven_{f.limieten[0]}"] / p0).to_numpy(),
+            "Weegfactor": p["phi_w"].to_numpy(),
+            "Afronding (%)": p["afronding_pct"].to_numpy(),
+            "Trechter": funnel_verdict(f).to_numpy(),
         }
     )
+    if p["afronding_pct"].isna().all():
+        rows = rows.drop(columns=["Afronding (%)"])
     if model.afstand is not None:
         d = model.afstand.afstanden.set_index("gemeente")
-        rows.insert(2, "Afstand (km)", d.loc[f.index, "afstand_km"].to_numpy())
+        rows.insert(2, "Afstand (km)", d.loc[p["gemeente"], "afstand_km"].to_numpy())
     return rows
 
 

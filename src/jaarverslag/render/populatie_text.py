@@ -10,6 +10,7 @@ import pandas as pd
 
 from jaarverslag.data.metrics import verandering_pct
 from jaarverslag.render import fmt
+from jaarverslag.render.model_text import total_note
 from jaarverslag.render.text import join_list
 
 PER_1000_DECIMALS = 0  # rates per 1,000 are shown in whole numbers (the report's own rates are too)
@@ -50,7 +51,7 @@ def largest_difference_sentence(frame: pd.DataFrame | None, jaar: int) -> str:
     )
 
 
-def total_sentence(h) -> str:
+def total_sentence(h, root=None) -> str:
     """Return the sentence with the total number of help requests and last year's."""
     if not h.is_available:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar."
@@ -60,6 +61,8 @@ def total_sentence(h) -> str:
             f", tegen {fmt.getal(h.totaal_vorig_jaar)} in {h.jaar - 1} "
             f"({fmt.verandering(verandering_pct(h.totaal, h.totaal_vorig_jaar))})"
         )
+        note = total_note(h.jaar - 1, h.totaal_vorig_jaar, h.totaal, root)  # the book's one 2020 total, said once
+        return f"{zin}. {note}" if note else zin + "."
     return zin + "."
 
 
@@ -151,7 +154,9 @@ def bevolking_zin(h, inw) -> str:
             f" Het jaarverslag zelf noemt {fmt.getal(inw.aantal)} inwoners: iets minder, omdat SHT maar een deel "
             f"van Hof van Twente bedient terwijl CBS de hele gemeente telt. Ook rondt CBS de aantallen per "
             "postcode "
-            f"af op vijftallen. De cijfers per 1.000 inwoners zijn daardoor eerder iets te laag dan te hoog."
+            f"af op vijftallen. Twee dingen werken tegen elkaar in: de noemer telt heel Hof van Twente mee (cijfers "
+            "per 1.000 te laag), en in de teller tellen ook patiënten van buiten het werkgebied mee (te hoog). "
+            "Welke kant het per saldo op gaat, is niet bekend."
         )
     return zin
 
@@ -166,14 +171,14 @@ def index_explanation(h) -> str:
     )
 
 
-def hulpvragen_zin(h) -> str:
+def hulpvragen_zin(h, root=None) -> str:
     """Return the section's paragraph: total, growth per age group, how to read the table and its certainty."""
     if not h.is_available:
         return (
             f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar, dus ook geen "
             f"vergelijking met {h.jaar - 1}."
         )
-    return " ".join(z for z in (total_sentence(h), growth_sentence(h), index_explanation(h), onzeker_zin(h)) if z)
+    return " ".join(z for z in (total_sentence(h, root), growth_sentence(h), index_explanation(h), onzeker_zin(h)) if z)
 
 
 def onzeker_zin(h) -> str:

@@ -17,3 +17,15 @@ def verschil(value, decimalen: int = 0) -> str:
     if value is None or pd.isna(value):
         return fmt.MISSING_TEXT
     return ("+" if value > 0 else "−" if value < 0 else "±") + fmt.getal(abs(value), decimalen)
+
+
+def ledger_notes(jaar: int, controles: tuple[str, ...], geen: str, root=None) -> str:
+    """Return the year's recorded contradictions of the printed report for these checks, or `geen` when none."""
+    from jaarverslag.data import ledger
+
+    notes = [
+        f"Let op ({jaar}): {row.toelichting}"
+        for row in ledger.recorded(jaar, root).itertuples(index=False)
+        if row.controle in controles
+    ]
+    return " ".join(notes) or geen

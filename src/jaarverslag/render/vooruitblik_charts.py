@@ -147,3 +147,40 @@ def pressure_chart(v: Vooruitblik, bron: str = SOURCE):
         f"{lijnen}: {_band_text(t, eind)}. {drempel_zin(v)}"
     )
     return fig, alt
+
+
+def sensitivity_chart(v: Vooruitblik, bron: str = SOURCE):
+    """Return the one-at-a-time sensitivity (tornado) chart of the last year's pressure index, and its alt text."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from jaarverslag.models.projection import waarde
+    from jaarverslag.render import charts
+    from jaarverslag.render.vooruitblik_text import SENSITIVITY_NAMES
+
+    eind = v.parameters["tot_jaar"]
+    mid = waarde(v, "midden", eind, "druk_index")
+    g = v.gevoeligheid.assign(breedte=(v.gevoeligheid["hoog"] - v.gevoeligheid["laag"]).abs())
+    g = g.sort_values("breedte")
+    pal = sns.color_palette(charts.PALETTE)
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(g) + 1.8))
+    y = range(len(g))
+    ax.barh(y, g["laag"] - mid, left=mid, color=pal[0], label="aanname op de grens met minder druk")
+    ax.barh(y, g["hoog"] - mid, left=mid, color=pal[1], hatch="//", label="aanname op de grens met meer druk")
+    ax.axvline(mid, color="#444444", lw=1)
+    ax.set_yticks(list(y), [SENSITIVITY_NAMES[a] for a in g["aanname"]])
+    ax.set_xlabel(f"Druk in {eind} (index {v.basis.jaar} = 100; lijn: middenscenario {fmt.getal(mid)})")
+    ax.set_title(f"Welke aanname bepaalt de druk in {eind}? Eén aanname tegelijk naar haar grens")
+    ax.legend(loc="lower right", fontsize=8)
+    charts.bron(fig, bron)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    alt = (
+        f"Staafdiagram van de druk in {eind} als telkens één aanname op haar onder- of bovengrens staat en de rest "
+        f"in het midden (middenscenario {fmt.getal(mid)}): "
+        + "; ".join(
+            f"{SENSITIVITY_NAMES[r.aanname]} {fmt.getal(r.laag)} tot {fmt.getal(r.hoog)}"
+            for r in g.iloc[::-1].itertuples()
+        )
+        + "."
+    )
+    return fig, alt

@@ -63,14 +63,21 @@ def worked_example(v: Vooruitblik) -> pd.DataFrame:
     j0, j1 = b.jaar, b.jaar + 1
     a = v.aannames["midden"]
     u = uitstroom_per_year(a.uitstroom_pct, p["uitstroom_jaren"])
+    w = uitstroom_per_year(a.uitstroom_overig_pct, p["uitstroom_jaren"])
     pool0, pool1 = waarde(v, "midden", j0, "huisartsen"), waarde(v, "midden", j1, "huisartsen")
+    leden1, overig1 = waarde(v, "midden", j1, "leden"), waarde(v, "midden", j1, "overig")
     h0, h1 = waarde(v, "midden", j0, "hulpvragen"), waarde(v, "midden", j1, "hulpvragen")
     d1 = waarde(v, "midden", j1, "druk_index")
     rijen = [
         (
-            "Uitstroom per jaar",
+            "Uitstroom huisartsleden per jaar",
             f"1 − (1 − {fmt.getal(a.uitstroom_pct, 1)}%)^(1/{p['uitstroom_jaren']})",
             fmt.percent(100 * u, 2),
+        ),
+        (
+            "Uitstroom hidha's en waarnemers per jaar",
+            f"1 − (1 − {fmt.getal(a.uitstroom_overig_pct, 1)}%)^(1/{p['uitstroom_jaren']})",
+            fmt.percent(100 * w, 2),
         ),
         (
             "Instroom per jaar",
@@ -78,8 +85,18 @@ def worked_example(v: Vooruitblik) -> pd.DataFrame:
             fmt.getal(v.instroom["midden"], 2),
         ),
         (
-            f"Huisartsen {j1}",
-            f"{fmt.getal(pool0)} × (1 − {fmt.percent(100 * u, 2)}) + {fmt.getal(v.instroom['midden'], 2)}",
+            f"Huisartsleden {j1}",
+            f"{fmt.getal(b.leden)} × (1 − {fmt.percent(100 * u, 2)}) + {fmt.getal(v.instroom['midden'], 2)}",
+            fmt.getal(leden1, 1),
+        ),
+        (
+            f"Hidha's en waarnemers {j1}",
+            f"{fmt.getal(b.overig)} × (1 − {fmt.percent(100 * w, 2)})",
+            fmt.getal(overig1, 1),
+        ),
+        (
+            f"Huisartsen die diensten doen {j1}",
+            f"{fmt.getal(leden1, 1)} + {fmt.getal(overig1, 1)}",
             fmt.getal(pool1, 1),
         ),
         (
@@ -94,3 +111,26 @@ def worked_example(v: Vooruitblik) -> pd.DataFrame:
         ),
     ]
     return pd.DataFrame(rijen, columns=["Stap", "Berekening", "Uitkomst"])
+
+
+def backcast_table(v: Vooruitblik) -> pd.DataFrame:
+    """Return the backcast (the rules run from last year) against what really happened in the report year."""
+    t = v.terugblik
+    rijen = [("Hulpvragen", t.hulpvragen_start, t.hulpvragen_voorspeld, t.hulpvragen_werkelijk)]
+    if t.huisartsen_voorspeld is not None:
+        rijen += [
+            ("Huisartsen die diensten doen", t.huisartsen_start, t.huisartsen_voorspeld, t.huisartsen_werkelijk),
+            ("Druk (index)", 100.0, t.druk_voorspeld, t.druk_werkelijk),
+        ]
+    return pd.DataFrame(
+        [
+            {
+                "Grootheid": naam,
+                str(t.van): fmt.getal(start, 0),
+                f"{t.naar} volgens de rekenregels": fmt.getal(voorspeld, 1 if naam != "Hulpvragen" else 0),
+                f"{t.naar} werkelijk": fmt.getal(werkelijk, 1 if naam == "Druk (index)" else 0),
+                "Verschil": fmt.verandering(100 * (voorspeld / werkelijk - 1)),
+            }
+            for naam, start, voorspeld, werkelijk in rijen
+        ]
+    )

@@ -249,6 +249,73 @@ def _icpc_share(jaar: int, root: Path | None) -> list[Finding]:
     )
 
 
+# --- combined figures and shares -------------------------------------------------------------
+
+
+LEGEND_TABLE = "branchenormen_legenda"  # the printed values of a four-bar chart in legend order
+SHARE_TABLE = "dossierinzage"  # printed consent counts with the share of a population, per post
+
+
+@check("sht_tussen_posten", needs=(LEGEND_TABLE,))
+def _sht_between_posts(jaar: int, root: Path | None) -> list[Finding]:
+    """A printed SHT percentage of the report year, read in legend order, lies between the two posts' values."""
+    legend = load_table(LEGEND_TABLE, None, root)
+    legend = legend[(legend["jaar"] == jaar) & (legend["reeksjaar"] == jaar)]
+    out = []
+    for norm, rows in legend.groupby("norm_id", sort=False):
+        values = rows.set_index("post")["resultaat_pct"]
+        if SHT_TOTAL not in values or values.drop(SHT_TOTAL).size < 2 or values.isna().any():
+            continue
+        posts = values.drop(SHT_TOTAL)
+        lo, hi = float(posts.min()), float(posts.max())
+        sht = float(values[SHT_TOTAL])
+        nearest = min(max(sht, lo), hi)  # the closest value a weighted mean of the posts can take
+        out += compare(
+            jaar,
+            "sht_tussen_posten",
+            pd.Series({str(norm): sht}),
+            pd.Series({str(norm): nearest}),
+            LEGEND_TABLE,
+            (table_file(LEGEND_TABLE, None, root),),
+            lambda n: (
+                f"in de legendavolgorde van de grafiek {n} ligt het SHT-cijfer van {jaar} buiten de waarden van "
+                "de posten, terwijl een cijfer voor heel SHT een gewogen gemiddelde van de posten is"
+            ),
+            kolom="resultaat_pct",
+            rows={str(norm): int(rows.index[rows["post"] == SHT_TOTAL][0])},
+        )
+    return out
+
+
+@check("aandeel_boven_100", needs=(SHARE_TABLE,))
+def _share_above_100(jaar: int, root: Path | None) -> list[Finding]:
+    """A printed count with a share above 100% exceeds the population that share implies (count / share)."""
+    frame = load_table(SHARE_TABLE, jaar, root)
+    printed, computed, rows = {}, {}, {}
+    for row in frame.itertuples():
+        if pd.isna(row.aandeel_pct) or pd.isna(row.aantal_patienten) or row.aandeel_pct <= 100:
+            continue
+        subject = f"{row.post}: {row.meting}"
+        printed[subject], rows[subject] = float(row.aantal_patienten), int(row.Index)
+        # The denominator the printed share implies, to whole persons: at most this many can give consent.
+        computed[subject] = float(round_half_up(row.aantal_patienten / row.aandeel_pct * 100))
+    return compare(
+        jaar,
+        "aandeel_boven_100",
+        pd.Series(printed, dtype="object"),
+        pd.Series(computed, dtype="object"),
+        SHARE_TABLE,
+        (table_file(SHARE_TABLE, jaar, root),),
+        lambda s: (
+            f"bij {s} is het gedrukte aandeel hoger dan 100%: het aantal patiënten met toestemming is groter dan "
+            "de groep waarover het percentage berekend is (aantal / percentage)"
+        ),
+        missing_is_zero=False,
+        kolom="aantal_patienten",
+        rows=rows,
+    )
+
+
 # --- printed comparisons with last year (data.comparisons) ----------------------------------
 
 
