@@ -48,6 +48,7 @@ TYPE_NAMES = {
     "decimaal": "getal",
     "tekst": "tekst",
     "datum": "datum (JJJJ-MM-DD)",
+    "tijdstip": "datum en tijd (JJJJ-MM-DD UU:MM:SS)",
     "categorie": "categorie",
 }
 

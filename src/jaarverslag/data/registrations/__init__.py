@@ -1,0 +1,102 @@
+"""Registrations: the year's record files (contacts, calls, visits) as an input of the book, aggregated with DuckDB.
+
+Public interface:
+- `derive_tables(jaar, root)`: every book table the year's record files feed, checked and validated,
+  as pandas frames in the typed table's columns and dtypes (what load_table returns);
+- `derive_from_files(jaar, contacten=..., oproepen=..., visites=..., root=...)`: the same queries on
+  explicit files or a hive-partitioned Parquet archive (no checks; for the benchmark and archives);
+- `check_records(jaar, root)`: every problem in the year's record files, in Dutch;
+- `fed_tables(jaar, root)`, `feeding_files(naam, jaar, root)`: which book tables come from records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.data.registrations.derive import (
+    CONTACT_TABLES,
+    NORM_TABLE,
+    POPULATION_TABLE,
+    RecordError,
+    derive_from_files,
+    derive_year,
+    derived_path,
+    sql_file,
+    tables_fed,
+)
+from jaarverslag.data.registrations.records import candidate_paths, present, record_specs
+from jaarverslag.data.validate import Problem
+
+__all__ = [
+    "CONTACT_TABLES",
+    "NORM_TABLE",
+    "RecordError",
+    "check_records",
+    "derive_from_files",
+    "derive_tables",
+    "derived_path",
+    "fed_tables",
+    "feeding_files",
+    "sql_file",
+    "watched_paths",
+]
+FEEDABLE = (*CONTACT_TABLES, NORM_TABLE)
+
+
+def _population_available(jaar: int, root: Path | None) -> bool:
+    from jaarverslag.data.load import is_available
+
+    return is_available(POPULATION_TABLE, jaar, root)
+
+
+def fed_tables(jaar: int, root: Path | None = None) -> list[str]:
+    """Return the book tables the year's record files feed (empty without records)."""
+    names = set(present(jaar, root))
+    if not names:
+        return []
+    return tables_fed(names, "contacten" in names and _population_available(jaar, root))
+
+
+def feeding_files(naam: str, jaar: int, root: Path | None = None) -> list[Path]:
+    """Return the record files a book table is derived from this year; empty when it comes from its typed CSV."""
+    if naam not in FEEDABLE or naam not in fed_tables(jaar, root):
+        return []
+    files = present(jaar, root)
+    if naam == NORM_TABLE:
+        wanted = ["oproepen", "visites"] + (["contacten"] if "visites" in files else [])
+    else:
+        wanted = ["contacten"]
+    return [files[n].path for n in wanted if n in files]
+
+
+def watched_paths(naam: str, jaar: int, root: Path | None = None) -> list[Path]:
+    """Return every record-file path (present or not) whose change can change where or how a table comes from."""
+    if naam not in FEEDABLE:
+        return []
+    specs = record_specs(root)
+    kinds = ["oproepen", "visites", "contacten"] if naam == NORM_TABLE else ["contacten"]
+    return [p for kind in kinds if kind in specs for p in candidate_paths(specs[kind], jaar, root)]
+
+
+def check_records(jaar: int, root: Path | None = None) -> list[Problem]:
+    """Return every problem of the year's record files and of the tables derived from them (empty: all good)."""
+    return derive_year(jaar, root)[1]
+
+
+def derive_tables(jaar: int, root: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Return every book table the year's records feed, checked and validated, as load_table would return it."""
+    from jaarverslag.data.codebook import spec
+    from jaarverslag.data.validate import read_table
+
+    tables, problems = derive_year(jaar, root)
+    if problems:
+        raise RecordError(problems)
+    out = {}
+    for naam in tables:
+        frame, problems = read_table(spec(naam, root), derived_path(naam, jaar, root), jaar, root)
+        if problems:
+            raise RecordError(problems)
+        out[naam] = frame
+    return out
