@@ -87,7 +87,7 @@ def write_pdf_line(folder: Path, jaar: int, available: bool) -> None:
     (folder / PDF_LINE).write_text(text, encoding="utf-8")
 
 
-def content_key(folder: Path, config: dict, volatile: list[str], draft: bool) -> str:
+def content_key(folder: Path, config: dict, volatile: list[str], draft: bool, synthetic: bool = False) -> str:
     """Return a hash of what a year's PDF prints, so a build without PDF can tell whether the published one is current.
 
     Left out: the PDF line, the banner (the older-year one is not printed; the draft one follows from draft),
@@ -96,6 +96,8 @@ def content_key(folder: Path, config: dict, volatile: list[str], draft: bool) ->
     config = copy.deepcopy(config)
     config["sphinx"]["config"]["html_theme_options"].pop("announcement", None)
     parts = [(Path("_config.yml"), json.dumps(config, sort_keys=True).encode()), (Path("concept"), str(draft).encode())]
+    if synthetic:  # the synthetic-records notice is printed too (only added when set: other keys stay as they were)
+        parts.append((Path("synthetisch"), b"True"))
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder) not in (PDF_LINE, CONFIG))
     parts += [(p.relative_to(folder), p.read_bytes()) for p in files]
     digest = hashlib.sha256()
@@ -148,4 +150,4 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
     (target / CONFIG).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     commit = versie.split()[0]
     volatile = [datum, versie, *([commit] if re.fullmatch(r"[0-9a-f]{7,40}", commit) else [])]
-    return target, content_key(target, config, volatile, jaar in site.drafts)
+    return target, content_key(target, config, volatile, jaar in site.drafts, jaar in site.synthetic)

@@ -19,13 +19,17 @@ import pandas as pd
 
 from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.paths import data_dir
+from jaarverslag.data.synthetic_marker import (  # noqa: F401 - re-exported
+    REGISTRATIONS_FOLDER,
+    SYNTHETIC_KEY,
+    SYNTHETIC_VALUE,
+    is_synthetic,
+    is_synthetic_file,
+    registrations_dir,
+)
 
 DEFAULT_SEED = 20211231
-REGISTRATIONS_FOLDER = "registraties"
 RECORD_FILES = ("contacten", "oproepen", "visites")
-# Parquet key-value metadata every synthetic record file carries; its value says what the file is.
-SYNTHETIC_KEY = "jaarverslag_synthetisch"
-SYNTHETIC_VALUE = "Synthetische testgegevens (make voorbeeld-registraties), geen registraties van SHT"
 
 # Where the report prints nothing, the records follow these public patterns (also in the codebook
 # entries' `synthetisch` section); every figure here is a documented assumption, not a measurement.
@@ -65,11 +69,13 @@ SEVERITY = {
 }  # fmt: skip
 # Other ICPC-1 codes out-of-hours care sees often (never above the printed tenth place).
 OTHER_ICPC = (
-    "R05 R02 N01 D11 D10 K77 A04 R78 L03 L02 S12 S16 H01 F02 R21 R81 K90 T90 W78 X14 U02 U14 D12 D20 K74 "
-    "K86 L14 L15 L17 L18 L77 L81 N17 N79 P74 P76 P98 R09 R76 R80 S06 S11 S15 S17 S29 S70 S74 S76 S84 "
-    "S88 T11 D84 D87 D93 D70 A85 A87 A92 A97 B02 F70 F75 H72 H81 K75 K78 K80 K93 N07 N89 P02 P70 R07 "
-    "R72 R75 R77 R95 R96 T82 U70 U95 W03 W14 X07 X90 Y06 Y75 Z25"
-).split()
+    "R05", "R02", "N01", "D11", "D10", "K77", "A04", "R78", "L03", "L02", "S12", "S16", "H01", "F02", "R21",
+    "R81", "K90", "T90", "W78", "X14", "U02", "U14", "D12", "D20", "K74", "K86", "L14", "L15", "L17", "L18",
+    "L77", "L81", "N17", "N79", "P74", "P76", "P98", "R09", "R76", "R80", "S06", "S11", "S15", "S17", "S29",
+    "S70", "S74", "S76", "S84", "S88", "T11", "D84", "D87", "D93", "D70", "A85", "A87", "A92", "A97", "B02",
+    "F70", "F75", "H72", "H81", "K75", "K78", "K80", "K93", "N07", "N89", "P02", "P70", "R07", "R72", "R75",
+    "R77", "R95", "R96", "T82", "U70", "U95", "W03", "W14", "X07", "X90", "Y06", "Y75", "Z25",
+)  # fmt: skip
 ICPC_CAP_CORONAPOST = 60  # below the corona post's third place (63)
 VISIT_URGENCY_SHARE = {"U1": 0.07, "U2": 0.34, "U3": 0.45, "U4": 0.10, "U5": 0.04}
 TRIAGE_DELAY_S = (60, 900)  # from the start of the contact to the visit request
@@ -416,7 +422,13 @@ def _visit_plan(m: Margins, visits_per_post: dict[str, int]) -> VisitPlan:
 
 
 # Arrival after the request per urgency, in seconds, within and beyond the norm limits.
-_LIMITS = {"U1": (1200, 1800), "U2": (3600, 7200), "U3": (7200, 4 * 3600), "U4": (4 * 3600, 6 * 3600), "U5": (6 * 3600, 8 * 3600)}  # fmt: skip
+_LIMITS = {
+    "U1": (1200, 1800),
+    "U2": (3600, 7200),
+    "U3": (7200, 4 * 3600),
+    "U4": (4 * 3600, 6 * 3600),
+    "U5": (6 * 3600, 8 * 3600),
+}
 _MARGIN_S = 5  # keep every drive time this far from a limit, so "<" and "<=" agree
 
 
@@ -561,11 +573,6 @@ def generate(jaar: int, root: Path | None = None, seed: int = DEFAULT_SEED) -> d
     return {"contacten": frame, "oproepen": oproepen, "visites": visits}
 
 
-def registrations_dir(jaar: int, root: Path | None = None) -> Path:
-    """Return data/<jaar>/registraties/."""
-    return data_dir(root) / str(jaar) / REGISTRATIONS_FOLDER
-
-
 # Column order and SQL expression per record file: text times 'YYYY-MM-DD HH:MM:SS', empty text as NULL.
 _COLUMNS = {
     "contacten": {
@@ -623,28 +630,6 @@ def write_parquet(frame: pd.DataFrame, naam: str, path: Path, threads: int = 1) 
     return path
 
 
-def is_synthetic_file(path: Path) -> bool:
-    """Say whether a record file is marked synthetic (Parquet key-value metadata written by write_parquet)."""
-    if path.suffix != ".parquet" or not path.is_file():
-        return False
-    import duckdb
-
-    con = duckdb.connect()
-    try:
-        rows = con.execute("SELECT decode(key) FROM parquet_kv_metadata(?)", [str(path)]).fetchall()
-    except duckdb.Error:
-        return False  # not readable Parquet: validation reports it; it is no synthetic file of ours
-    finally:
-        con.close()
-    return any(r[0] == SYNTHETIC_KEY for r in rows)
-
-
-def is_synthetic(jaar: int, root: Path | None = None) -> bool:
-    """Say whether any record file of a year is synthetic: then every page of that year says so."""
-    folder = registrations_dir(jaar, root)
-    return folder.is_dir() and any(is_synthetic_file(p) for p in sorted(folder.glob("*.parquet")))
-
-
 def write_year(
     jaar: int, target_root: Path | None = None, source_root: Path | None = None, seed: int = DEFAULT_SEED
 ) -> list[Path]:
@@ -652,3 +637,48 @@ def write_year(
     tables = generate(jaar, source_root, seed)
     folder = registrations_dir(jaar, target_root)
     return [write_parquet(tables[naam], naam, folder / f"{naam}.parquet") for naam in RECORD_FILES]
+
+
+def second_sources(jaar: int, root: Path | None = None) -> list[Path]:
+    """Return the typed tables of a year that its record files also feed (the one-source rule stops the build)."""
+    from jaarverslag.data.codebook import spec
+    from jaarverslag.data.registrations import fed_tables
+
+    paths = [spec(naam, root).pad(jaar, root) for naam in fed_tables(jaar, root)]
+    return [p for p in paths if p.is_file()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`make voorbeeld-registraties JAAR=2021`: write the synthetic record files and say what to do next."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="make voorbeeld-registraties", description=main.__doc__)
+    parser.add_argument("--jaar", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    root = data_dir().parent
+    try:
+        paths = write_year(args.jaar, root, root, args.seed)
+    except (FileNotFoundError, ValueError) as error:  # a missing or invalid typed table: nothing written
+        print(f"Geen synthetische registraties geschreven voor {args.jaar}: {error}")
+        return 1
+    print(f"Synthetische registraties voor {args.jaar} geschreven (seed {args.seed}):")
+    for path in paths:
+        print(f"  {path.relative_to(root)}")
+    print("Dit zijn testgegevens, geen registraties van SHT; elke pagina van een site die eruit is gebouwd, zegt dat.")
+    double = second_sources(args.jaar, root)
+    if double:
+        print(f"\nDeze tabellen van {args.jaar} hebben nu twee bronnen (getypte tabel én registraties):")
+        for path in double:
+            print(f"  {path.relative_to(root)}")
+        print(
+            "Eén bron per tabel: `make book` stopt zo. Kies: verwijder of hernoem deze getypte tabellen (dan komen "
+            f"ze uit de registraties), of verwijder {registrations_dir(args.jaar, root).relative_to(root)}/ weer. "
+            "Wie alleen een boek uit registraties wil zien zonder data/ te veranderen: verwijder de registraties "
+            "en gebruik `make voorbeeld` (bouwt een kopie in _build/voorbeeld/)."
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
