@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jaarverslag.data import checks, comparisons, ledger, narrative
+from jaarverslag.data import checks, comparisons, ledger, narrative, registrations
 from jaarverslag.data.codebook import REFERENCE_FOLDER, codebook
 from jaarverslag.data.load import is_available, report_years
 from jaarverslag.data.paths import data_dir, project_root
@@ -227,7 +227,12 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Valida
     file_ok: dict[int, bool] = {}
     for jaar in [None, *jaren]:
         folder = data_dir(root) / (REFERENCE_FOLDER if jaar is None else str(jaar))
-        wanted = {s.bestand: s for s in specs.values() if s.per_jaar == (jaar is not None)}
+        # record files (formaat registratie) live in registraties/ and are checked by registrations.source_problems
+        wanted = {
+            s.bestand: s
+            for s in specs.values()
+            if s.per_jaar == (jaar is not None) and s.formaat != registrations.RECORD_FORMAT
+        }
         ok = True
         if jaar is not None:
             # a header-only template (make nieuw-jaar) is not yet filled in: missing, not an error
@@ -257,7 +262,9 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Valida
             rapport.problemen.extend(problems)
             ok = ok and not problems
         if jaar is not None:
-            file_ok[jaar] = ok
+            record_problems = registrations.source_problems(jaar, root)
+            rapport.problemen.extend(record_problems)
+            file_ok[jaar] = ok and not record_problems
     for jaar in jaren:
         rapport.problemen.extend(_narrative_problems(root, jaar))
     for jaar in jaren:

@@ -26,19 +26,22 @@ from jaarverslag.data.registrations.derive import (
     sql_file,
     tables_fed,
 )
-from jaarverslag.data.registrations.records import candidate_paths, present, record_specs
+from jaarverslag.data.registrations.records import RECORD_FORMAT, candidate_paths, present, record_specs
 from jaarverslag.data.validate import Problem
 
 __all__ = [
     "CONTACT_TABLES",
     "NORM_TABLE",
+    "RECORD_FORMAT",
     "RecordError",
     "check_records",
+    "conflict_problem",
     "derive_from_files",
     "derive_tables",
     "derived_path",
     "fed_tables",
     "feeding_files",
+    "source_problems",
     "sql_file",
     "watched_paths",
 ]
@@ -100,3 +103,35 @@ def derive_tables(jaar: int, root: Path | None = None) -> dict[str, pd.DataFrame
             raise RecordError(problems)
         out[naam] = frame
     return out
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def conflict_problem(naam: str, typed: Path, feeding: list[Path], root: Path) -> Problem:
+    """Return the message for a table with two sources this year: its typed CSV and the registrations."""
+    records = " en ".join(_relative(p, root) for p in feeding)
+    return Problem(
+        _relative(typed, root),
+        f"de tabel {naam} heeft twee bronnen: dit bestand en de registraties ({records}), die deze tabel ook leveren",
+        f"kies één bron per tabel en jaar: verwijder of verplaats {_relative(typed, root)} om de tabel uit de "
+        "registraties af te leiden, of haal de registraties weg om dit bestand te gebruiken",
+    )
+
+
+def source_problems(jaar: int, root: Path) -> list[Problem]:
+    """Return every problem of the year's registrations: the records themselves and tables with two sources."""
+    if not present(jaar, root) and not (root / "data" / str(jaar) / "registraties").is_dir():
+        return []
+    from jaarverslag.data.codebook import spec
+
+    problems = []
+    for naam in fed_tables(jaar, root):
+        typed = spec(naam, root).pad(jaar, root)
+        if typed.is_file():
+            problems.append(conflict_problem(naam, typed, feeding_files(naam, jaar, root), root))
+    return problems + check_records(jaar, root)
