@@ -10,6 +10,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
+from jaarverslag.render import suppression
 from jaarverslag.render.fmt import getal
 
 # Dutch Excel opens ';'-separated UTF-8 with a BOM and a decimal comma without an import wizard.
@@ -33,9 +34,24 @@ def cell(value) -> str:
 
 
 def _formatted(value, formatter: Callable | None) -> str:
-    if formatter is None or _is_missing(value):
+    if formatter is None or _is_missing(value) or suppression.is_label(value):
         return cell(value)
     return escape(formatter(value))
+
+
+def _is_number_column(values: pd.Series) -> bool:
+    """Say whether a column holds numbers (hidden-cell labels such as "<10" among them count as numbers)."""
+    if pd.api.types.is_numeric_dtype(values):
+        return True
+    cells = [v for v in values if not _is_missing(v)]
+    return bool(cells) and all(
+        suppression.is_label(v) or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in cells
+    )
+
+
+def _csv_cell(value):
+    """Write a number of a column that also holds hidden-cell labels as the numeric columns are: decimal comma."""
+    return str(value).replace(".", ",") if isinstance(value, float) else value
 
 
 def write_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
@@ -43,6 +59,10 @@ def write_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
     folder = (map or Path.cwd()) / TABLE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{naam}.csv"
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].map(suppression.is_label).any():  # only columns with hidden cells: others as before
+            frame[column] = frame[column].map(_csv_cell)
     frame.to_csv(path, **CSV_OPTIONS)
     return path
 
@@ -63,7 +83,7 @@ def html(
     write_csv(frame, naam, map)
     formatters = formatters or {}
     marks = [bool(v) for v in onzeker] if onzeker is not None else [False] * len(frame)
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    numeric = [_is_number_column(frame[c]) for c in frame.columns]
     head = "".join(
         f'<th scope="col"{NUMBER_CLASS if n else ""}>{escape(str(c))}</th>' for c, n in zip(frame.columns, numeric)
     )
@@ -77,6 +97,8 @@ def html(
         + "</tr>"
         for row, mark in zip(frame.itertuples(index=False), marks)
     )
+    if any(suppression.is_label(v) for c in frame.columns for v in frame[c]):
+        bijschrift += suppression.CAPTION_NOTE
     if any(marks):
         bijschrift += (
             f" ({UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is hier niet eenduidig; zie de toelichting)"

@@ -134,4 +134,9 @@ def source_problems(jaar: int, root: Path) -> list[Problem]:
         typed = spec(naam, root).pad(jaar, root)
         if typed.is_file():
             problems.append(conflict_problem(naam, typed, feeding_files(naam, jaar, root), root))
-    return problems + check_records(jaar, root)
+    problems += check_records(jaar, root)
+    if not problems:
+        from jaarverslag.data.registrations.disclosure import publication_problems
+
+        problems += publication_problems(jaar, root)
+    return problems

@@ -136,13 +136,25 @@ def typed_frame(frame: pd.DataFrame, naam: str, root: Path | None = None) -> pd.
     return out.reset_index(drop=True)
 
 
+DENOMINATORS = "branchenormen_noemers.csv"  # calls or visits behind each norm percentage (small-cell rule)
+
+
+def denominator_path(jaar: int, root: Path | None = None) -> Path:
+    return derived_folder(jaar, root) / DENOMINATORS
+
+
 def run_queries(
-    con: duckdb.DuckDBPyConnection, jaar: int, tables: list[str], root: Path | None
+    con: duckdb.DuckDBPyConnection, jaar: int, tables: list[str], root: Path | None, raw: dict | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Run each table's query; return the typed frames and problems the queries reveal (ICPC code without label)."""
+    """Run each table's query; return the typed frames and problems the queries reveal (ICPC code without label).
+
+    raw, when given, receives each query's untyped result (with any extra columns such as noemer).
+    """
     frames, problems = {}, []
     for naam in tables:
         result = con.execute(sql_file(naam).read_text(encoding="utf-8"), {"jaar": jaar}).df()
+        if raw is not None:
+            raw[naam] = result
         if naam == "icpc_top":
             for row in result[result["diagnose"].isna()].itertuples():
                 problems.append(
@@ -269,14 +281,17 @@ def derive_year(jaar: int, root: Path | None = None) -> tuple[list[str], list[Pr
                 population = _population(jaar, root)
                 _register_helpers(con, jaar, root, set(files), population)
                 tables = tables_fed(set(files), population is not None)
-                frames, problems = run_queries(con, jaar, tables, root)
+                raw: dict[str, pd.DataFrame] = {}
+                frames, problems = run_queries(con, jaar, tables, root, raw)
             finally:
                 con.close()
             for old in folder.glob("*.csv"):
-                if old.stem not in frames:
-                    old.unlink()
+                old.unlink()
             for naam, frame in frames.items():
                 _write_csv(frame, derived_path(naam, jaar, root))
+            if NORM_TABLE in raw:
+                denominators = raw[NORM_TABLE][["norm_id", "post", "noemer"]].astype({"noemer": "Int64"})
+                _write_csv(denominators, denominator_path(jaar, root))
             if not problems:  # the derived tables meet the same codebook rules as typed ones
                 for naam in tables:
                     problems += read_table(spec(naam, root), derived_path(naam, jaar, root), jaar, root)[1]

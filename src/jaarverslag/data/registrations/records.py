@@ -201,7 +201,7 @@ def _columns(con: duckdb.DuckDBPyConnection, rf: RecordFile, out: _Collector) ->
         return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {_source_sql(rf.path)}").fetchall()]
     except duckdb.Error as err:
         kind = "Parquet" if rf.path.suffix == ".parquet" else "CSV (komma-gescheiden, UTF-8)"
-        reason = str(err).strip().splitlines()[0][:300]
+        reason = str(err).strip().splitlines()[0].replace(str(rf.path), rf.path.name)[:300]
         out.add(
             f"het bestand is geen geldig {kind}-bestand ({reason})",
             "exporteer het opnieuw als Parquet of als CSV in UTF-8 met komma's en een kopregel",

@@ -7,6 +7,7 @@
 --     aanvraag is below the limit; the post is the post of the visit's contact.
 -- Norms the records cannot give (fiat and handling times), norms whose record file is absent and
 -- cells without any call or visit get an empty result with status ontbreekt and the reason.
+-- The extra column noemer (calls or visits counted) is kept apart for the small-cell rule.
 WITH calls AS (
     SELECT n.norm_id, o.post, count(*) AS noemer,
            count(*) FILTER (WHERE o.beantwoord AND o.wachttijd_s < n.grens_s) AS teller
@@ -42,7 +43,8 @@ SELECT $jaar AS jaar, g.norm_id, g.post,
            WHEN NOT a.aanwezig THEN 'De registraties van dit jaar bevatten geen ' || b.bron || '.'
            WHEN b.bron = 'oproepen' THEN 'Geen gesprekken op de ' || b.selectie || ' in de registraties.'
            ELSE 'Geen ' || b.selectie || '-visites in de registraties.'
-       END AS toelichting
+       END AS toelichting,
+       r.noemer
 FROM grid g
 LEFT JOIN results r ON r.norm_id = g.norm_id AND r.post = g.post
 LEFT JOIN norm_bron b ON b.norm_id = g.norm_id
