@@ -62,7 +62,8 @@ def _walk_in_records() -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_walk_in_page_hides_the_small_count_its_complement_and_every_change_computed_from_them(tmp_path):
+def test_walk_in_page_hides_the_small_count_its_complement_and_every_change_computed_from_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the page writes its CSV download beside the notebook
     project = make_project(tmp_path, {"contacten.csv": _walk_in_records(), "oproepen.csv": OPROEPEN})
     hidden = bl.hidden(JAAR, project)
     assert hidden.dit_jaar == {"Coronapost": "primair", "Hengelo": "secundair"} and hidden.vorig_jaar == {}

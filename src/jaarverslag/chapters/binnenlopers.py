@@ -204,8 +204,13 @@ def unavailable_footnote(jaar: int) -> str:
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Verrichtingen page glues on walk-ins, for a year with data and a year without."""
+    rule = {  # the small-cell rule, stated on the method page
+        "afscherm_drempel": str(disclosure.SMALL_CELL_THRESHOLD),
+        "afscherm_grens": str(disclosure.SMALL_CELL_THRESHOLD - 1),
+    }
     if not beschikbaar_voor(jaar, root):
         return {
+            **rule,
             "jaar": str(jaar),
             "binnenlopers_zin": unavailable_sentence(jaar, root),
             "binnenlopers_afwijkingen": unavailable_footnote(jaar),
@@ -214,6 +219,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     b = overview(jaar, root)
     verborgen = hidden(jaar, root)
     return {
+        **rule,
         "jaar": str(jaar),
         "binnenlopers_zin": samenvatting_zin(b, verborgen),
         "binnenlopers_afwijkingen": discrepancies_sentence(jaar, root),
