@@ -4,18 +4,22 @@ and real builds: bad records build nothing, and a registrations-fed site shows n
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from jaarverslag.build import cache
 from jaarverslag.chapters import binnenlopers as bl
 from jaarverslag.data.load import load_table
 from jaarverslag.data.paths import READS_ENV
 from jaarverslag.data.registrations import disclosure
+from jaarverslag.render import suppression
 from test_registrations import CONTACTEN, OPROEPEN, VISITES, make_project
 
-from conftest import copy_project, run_build
+from conftest import ROOT, copy_project, run_build
 
 JAAR = 2021
 
@@ -172,3 +176,60 @@ def test_bad_records_build_nothing_and_leave_the_published_site_untouched(tmp_pa
     assert (site / "2021" / "index.html").read_text(encoding="utf-8") == "gepubliceerd"
     assert sorted(p.name for p in site.iterdir()) == ["2021"]
     assert not (project / "_build" / "nb").exists()
+
+
+@pytest.fixture(scope="module")
+def fed_site() -> Path:
+    """A project copy whose 2021 comes from the synthetic registrations (as make voorbeeld), built for real."""
+    from jaarverslag.build import voorbeeld
+
+    project = ROOT / "_build" / "test" / "registraties"
+    shutil.rmtree(project, ignore_errors=True)
+    voorbeeld.prepare(ROOT, project, JAAR)
+    result = run_build(project, "--jaar", str(JAAR), "--workers", "2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return project
+
+
+def _record_ids(project: Path) -> set[str]:
+    folder = project / "data" / str(JAAR) / "registraties"
+    con = duckdb.connect()
+    ids = {
+        row[0]
+        for naam, column in (("contacten", "contact_id"), ("oproepen", "oproep_id"))
+        for row in con.execute(f"SELECT {column} FROM '{folder / naam}.parquet'").fetchall()
+    }
+    con.close()
+    return ids
+
+
+def test_a_registrations_fed_site_holds_no_record_id_and_no_hidden_count(fed_site):
+    ids = _record_ids(fed_site)
+    assert len(ids) > 100_000
+    site = fed_site / "site"
+    leaks = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            found = set(re.findall(r"[A-Za-z0-9_]+", path.read_bytes().decode("latin-1"))) & ids
+            if found:
+                leaks[str(path.relative_to(site))] = sorted(found)[:3]
+    assert not leaks
+    assert not [p for p in site.rglob("*") if p.suffix == ".parquet" or "registraties" in p.parts]
+    # The hidden walk-in counts: the corona post's small count and Hengelo's, its complement.
+    exact = load_table("binnenlopers", JAAR, fed_site).set_index("post")["aantal"]
+    hidden = disclosure.hidden_cells("binnenlopers", JAAR, fed_site)
+    assert hidden == {("Coronapost",): "primair", ("Hengelo",): "secundair"}
+    assert exact["Coronapost"] == 1  # as the typed table and the printed report have it
+    csv = (site / "2021" / "tabellen" / "binnenlopers_icpc_binnenlopers.csv").read_text(encoding="utf-8-sig")
+    rows = {line.split(";")[0]: line.split(";")[1:] for line in csv.splitlines()}
+    assert rows["Coronapost"][1:] == ["<10", "×"] and rows["Hengelo"][1:] == ["×", "×"]
+    page = (site / "2021" / "book" / "verrichtingen.html").read_text(encoding="utf-8")
+    section = page[page.index("binnenloper naar de spoedposten") : page.index("tbl-binnenlopers_icpc_binnenlopers")]
+    table = page[page.index("tbl-binnenlopers_icpc_binnenlopers") :].split("</table>")[0]
+    for text in (section, table):
+        assert "−75%" not in text and "−26%" not in text  # the changes that would give 1 and 317 back
+        assert not re.search(r"(?<![\d.,])317(?![\d.,])", text)
+    assert "coronapost minder dan 10" in section
+    notebook = (site / "2021" / "uitgevoerd" / "binnenlopers_icpc.ipynb").read_text(encoding="utf-8")
+    assert not re.search(r"(?<![\d.,])317(?![\d.,])", notebook)
+    assert suppression.LABELS["primair"] in notebook

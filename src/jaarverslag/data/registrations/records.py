@@ -10,6 +10,7 @@ keeps the file's order; a Parquet file gives its own row numbers).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,7 +133,8 @@ def connect() -> duckdb.DuckDBPyConnection:
     """Return an in-memory DuckDB connection with the project's settings (file order kept, no progress bar)."""
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = true")
-    con.execute("SET enable_progress_bar = false")
+    with contextlib.suppress(duckdb.Error):  # inside a Jupyter kernel DuckDB refuses it without ipywidgets
+        con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -577,7 +579,7 @@ def open_files(
         if "*" in str(path):
             source = f"read_parquet({_quote(str(path))}, hive_partitioning = true)"
             columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-            where = f"WHERE CAST(jaar AS INTEGER) = {int(jaar)}" if "jaar" in columns else ""
+            where = f"WHERE jaar = {int(jaar)}" if "jaar" in columns else ""  # partition pruning
             _raw_view(con, rf, source, where)
         else:
             _raw_view(con, rf)
