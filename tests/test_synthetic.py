@@ -150,6 +150,18 @@ def test_national_patterns_where_the_report_prints_nothing(written):
     assert years[0] >= "2021-01-01" and years[1] < "2022-01-01"
 
 
+def test_real_record_files_are_never_overwritten(written, tmp_path):
+    folder = tmp_path / "data" / "2021" / "registraties"
+    folder.mkdir(parents=True)
+    (folder / "contacten.csv").write_text("contact_id\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="geen synthetisch bestand"):
+        synthetic.write_year(JAAR, tmp_path, ROOT)
+    assert sorted(p.name for p in folder.iterdir()) == ["contacten.csv"]
+    # synthetic files of an earlier run are replaced
+    again = synthetic.write_year(JAAR, written["contacten"].parents[3], ROOT)
+    assert [p.name for p in again] == ["contacten.parquet", "oproepen.parquet", "visites.parquet"]
+
+
 def test_the_analyst_is_told_which_typed_tables_now_have_a_second_source(tmp_path):
     """`make voorbeeld-registraties` in a project with typed tables names each table the records also feed."""
     project = tmp_path / "kloon"

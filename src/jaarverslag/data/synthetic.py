@@ -633,9 +633,18 @@ def write_parquet(frame: pd.DataFrame, naam: str, path: Path, threads: int = 1) 
 def write_year(
     jaar: int, target_root: Path | None = None, source_root: Path | None = None, seed: int = DEFAULT_SEED
 ) -> list[Path]:
-    """Generate a year's synthetic records from source_root's typed tables; write them into target_root's data/."""
-    tables = generate(jaar, source_root, seed)
+    """Generate a year's synthetic records from source_root's typed tables; write them into target_root's data/.
+
+    Real record files are never overwritten: any record file there that is not synthetic stops it (ValueError).
+    """
     folder = registrations_dir(jaar, target_root)
+    real = [p for naam in RECORD_FILES for p in sorted(folder.glob(f"{naam}.*")) if not is_synthetic_file(p)]
+    if real:
+        raise ValueError(
+            f"{', '.join(str(p) for p in real)} bestaat al en is geen synthetisch bestand; verplaats de echte "
+            "registraties eerst, synthetische gegevens overschrijven ze niet."
+        )
+    tables = generate(jaar, source_root, seed)
     return [write_parquet(tables[naam], naam, folder / f"{naam}.parquet") for naam in RECORD_FILES]
 
 
