@@ -54,7 +54,7 @@ IDENTIFIER_NAMES = {
     "telefoon": "een telefoonnummer",
     "email": "een e-mailadres",
 }
-# Value patterns of a direct identifier, checked in every text column that is not a date-time.
+# Value patterns of a direct identifier, checked in every free-text column (and any unknown column).
 BSN_SQL = (
     "CASE WHEN regexp_full_match({c}, '[0-9]{{9}}') THEN ("
     + " + ".join(f"{9 - i} * TRY_CAST(substr({{c}}, {i + 1}, 1) AS INTEGER)" for i in range(8))
@@ -67,6 +67,13 @@ IDENTIFIER_VALUES = {
         "regexp_full_match({c}, '(19|20)[0-9]{{2}}-[01][0-9]-[0-3][0-9]|[0-3][0-9]-[01][0-9]-(19|20)[0-9]{{2}}')"
     ),
 }
+# The same shapes in Python, so a message never echoes a value that may identify a patient.
+IDENTIFIER_REGEXES = (
+    re.compile(r"[0-9]{9}"),
+    re.compile(r"[1-9][0-9]{3} ?[A-Za-z]{2}"),
+    re.compile(r"(19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]|[0-3][0-9]-[01][0-9]-(19|20)[0-9]{2}"),
+)
+HIDDEN_VALUE = "(niet getoond: de vorm van een persoonsgegeven)"
 ICPC_CHAPTERS = "ABDFHKLNPRSTUWXYZ"  # the chapters of ICPC-1
 ICPC_PATTERN = rf"[{ICPC_CHAPTERS}][0-9]{{2}}(\.[0-9]{{2}})?"
 
@@ -227,14 +234,21 @@ def _privacy_and_columns(con: duckdb.DuckDBPyConnection, rf: RecordFile, columns
                 regel=1 if rf.path.suffix == ".csv" else None,
                 kolom=column,
             )
-    timestamps = {k.naam for k in rf.spec.kolommen if k.type == "tijdstip"}
-    scanned = [c for c in columns if c not in timestamps and not IDENTIFIER_NAMES.get(_normalized(c))]
+    # Free text can hold anything: the codebook's text columns and unknown columns are scanned whole; of a
+    # category only the values outside its list (numbers and timestamps are refused by their own rules).
+    kinds = {k.naam: k for k in rf.spec.kolommen}
+    scanned = [
+        c
+        for c in columns
+        if not IDENTIFIER_NAMES.get(_normalized(c)) and (c not in kinds or kinds[c].type in ("tekst", "categorie"))
+    ]
     if scanned:
-        tests = [
-            (column, what, pattern.format(c=f"CAST({_ident(column)} AS VARCHAR)"))
-            for column in scanned
-            for what, pattern in IDENTIFIER_VALUES.items()
-        ]
+        tests = []
+        for column in scanned:
+            value = f"CAST({_ident(column)} AS VARCHAR)"
+            allowed = kinds[column].waarden if column in kinds else None
+            outside = f"NOT list_contains({_allowed(allowed)}, {value}) AND " if allowed else ""
+            tests += [(column, what, outside + pattern.format(c=value)) for what, pattern in IDENTIFIER_VALUES.items()]
         counts = con.execute(
             "SELECT "
             + ", ".join(f"count(*) FILTER (WHERE {sql})" for _, _, sql in tests)
@@ -419,7 +433,10 @@ def _report_rows(
         f"SELECT _rij, {value} FROM {table} WHERE {condition} ORDER BY _rij LIMIT {EXAMPLES_PER_PROBLEM}"
     ).fetchall()
     for index, cell in rows:
-        out.add(fout, oplossing, regel=out.row_label(index), kolom=column, waarde="" if cell is None else cell)
+        shown = "" if cell is None else cell
+        if any(pattern.fullmatch(str(shown)) for pattern in IDENTIFIER_REGEXES):
+            shown = HIDDEN_VALUE
+        out.add(fout, oplossing, regel=out.row_label(index), kolom=column, waarde=shown)
     if total > len(rows):
         out.add(
             f"{fout}: nog {total - len(rows)} rij(en) meer met hetzelfde probleem "
