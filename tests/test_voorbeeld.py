@@ -36,14 +36,20 @@ NORM_SUMMARIES = {"branchenormen": {"samenvatting", "gemist", "vorig_jaar", "zek
 KEY_FIGURE_NORMS = "Branchenormen gehaald (SHT)"
 
 
-@pytest.fixture(scope="module")
+_built: dict = {}  # one build per test session, also for modules that import the fixture
+
+
+@pytest.fixture(scope="session")
 def voorbeeld() -> dict:
-    target = ROOT / "_build" / "test" / "voorbeeld"
-    shutil.rmtree(target, ignore_errors=True)
-    removed = prepare(ROOT, target, JAAR)
-    result = run_build(target, "--jaar", str(JAAR))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return {"project": target, "removed": removed, "log": result.stdout}
+    """The registrations-fed copy (make voorbeeld's preparation) built for 2021 without PDF, once per session."""
+    if not _built:
+        target = ROOT / "_build" / "test" / "voorbeeld"
+        shutil.rmtree(target, ignore_errors=True)
+        removed = prepare(ROOT, target, JAAR)
+        result = run_build(target, "--jaar", str(JAAR))
+        _built.update(project=target, removed=removed, log=result.stdout + result.stderr, rc=result.returncode)
+    assert _built["rc"] == 0, _built["log"]
+    return _built
 
 
 def _outputs(project: Path) -> dict[tuple, object]:
