@@ -56,14 +56,16 @@ IDENTIFIER_NAMES = {
 }
 # Value patterns of a direct identifier, checked in every free-text column (and any unknown column).
 BSN_SQL = (
-    "CASE WHEN regexp_full_match({c}, '[0-9]{{9}}') THEN ("
+    "CASE WHEN length({c}) = 9 AND regexp_full_match({c}, '[0-9]{{9}}') THEN ("
     + " + ".join(f"{9 - i} * TRY_CAST(substr({{c}}, {i + 1}, 1) AS INTEGER)" for i in range(8))
     + " - TRY_CAST(substr({c}, 9, 1) AS INTEGER)) % 11 = 0 ELSE false END"
 )
 IDENTIFIER_VALUES = {
     "een burgerservicenummer (BSN: negen cijfers die de elfproef halen)": BSN_SQL,
-    "een zescijferige postcode": "regexp_full_match({c}, '[1-9][0-9]{{3}} ?[A-Za-z]{{2}}')",
+    # (the length test first: the regular expression then runs on few values of a national-size file)
+    "een zescijferige postcode": "length({c}) IN (6, 7) AND regexp_full_match({c}, '[1-9][0-9]{{3}} ?[A-Za-z]{{2}}')",
     "een volledige datum (mogelijk een geboortedatum)": (
+        "length({c}) = 10 AND "
         "regexp_full_match({c}, '(19|20)[0-9]{{2}}-[01][0-9]-[0-3][0-9]|[0-3][0-9]-[01][0-9]-(19|20)[0-9]{{2}}')"
     ),
 }
