@@ -12,7 +12,7 @@ JAAR_ARG := $(if $(JAAR),--jaar $(JAAR))
 WORKERS_ARG := $(if $(WORKERS),--workers $(WORKERS))
 PARAMETERS_ARG := $(if $(PARAMETERS),--parameters $(PARAMETERS))
 
-.PHONY: book pdf validate test clean lock bench nieuw-jaar
+.PHONY: book pdf validate test clean lock bench nieuw-jaar voorbeeld-registraties voorbeeld bench-registraties
 
 # The venv is rebuilt when the lock file or the package metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -56,3 +56,17 @@ lock: $(STAMP)
 # Cold, no-change and one-table builds against Jupyter Book's own execution (a script, not a test).
 bench: $(STAMP)
 	$(PY) -m jaarverslag.build.bench
+
+# Synthetic record files calibrated to a year's typed tables, written into data/<jaar>/registraties/ (never committed).
+voorbeeld-registraties: $(STAMP)
+	@test -n "$(JAAR)" || { echo "Geef het jaar op, bijvoorbeeld: make voorbeeld-registraties JAAR=2021" >&2; exit 2; }
+	$(PY) -m jaarverslag.data.synthetic --jaar $(JAAR)
+
+# A project copy in _build/voorbeeld/ whose 2021 (or JAAR) is fed by synthetic registrations, published to
+# _build/voorbeeld/site/; data/ and site/ stay as they are.
+voorbeeld: $(STAMP)
+	$(PY) -m jaarverslag.build.voorbeeld $(if $(JAAR),--jaar $(JAAR)) --basis $(BASIS) $(WORKERS_ARG)
+
+# National-size synthetic year: DuckDB derivation against plain pandas, time and peak memory (a script, not a test).
+bench-registraties: $(STAMP)
+	$(PY) -m jaarverslag.build.bench_registrations

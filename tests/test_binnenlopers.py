@@ -86,7 +86,14 @@ def test_year_without_walk_ins_is_reported_as_missing():
 def test_page_values_with_and_without_walk_ins(tmp_path, monkeypatch):
     monkeypatch.setenv("JAARVERSLAG_ROOT", str(Path(__file__).resolve().parents[1]))
     monkeypatch.chdir(tmp_path)  # the table's CSV is written beside the notebook
-    keys = {"jaar", "binnenlopers_zin", "binnenlopers_afwijkingen", "binnenlopers_tabel"}
+    keys = {
+        "jaar",
+        "binnenlopers_zin",
+        "binnenlopers_afwijkingen",
+        "binnenlopers_tabel",
+        "afscherm_drempel",
+        "afscherm_grens",
+    }
     values = bl.page_values(2021)
     assert set(values) == keys and values["binnenlopers_zin"] == bl.samenvatting_zin(bl.overview(2021))
     assert "1.640" in values["binnenlopers_afwijkingen"] and "†" not in values["binnenlopers_zin"]

@@ -1,8 +1,9 @@
 """Execution cache: a notebook run is reused only when nothing it depends on has changed.
 
 The key covers the notebook source, its parameters, the package modules the notebook can
-import (followed recursively, through subpackages), the Python version, the lock file, the
-codebook, and every data file the run read (recorded by the loader while it ran). A file
+import (followed recursively, through subpackages, with the SQL files of those packages), the
+Python version, the lock file, the codebook, and every data file the run read (recorded by the
+loader while it ran; for a table derived from registrations, the record files that feed it). A file
 that was looked for but absent is recorded too, so adding it later re-runs the notebook.
 When the cache cannot tell (no entry, unreadable entry), the notebook runs.
 """
@@ -137,10 +138,16 @@ def _notebook_code(suffix: str, text: str) -> tuple[str, ...]:
     )
 
 
+# Non-Python files a package reads as code (the registrations' SQL queries): part of the package's hash.
+CODE_DATA_GLOBS = ("sql/*.sql",)
+
+
 def code_hash(sources: list[str], package_dir: Path | None = None) -> str:
-    """Return one hash over the package modules the sources can import."""
+    """Return one hash over the package modules the sources can import, with the SQL files their packages run."""
     package_dir = package_dir or PACKAGE_DIR
-    return tree_hash(imported_modules(sources, package_dir), package_dir)
+    modules = imported_modules(sources, package_dir)
+    data = [f for m in modules if m.name == "__init__.py" for g in CODE_DATA_GLOBS for f in m.parent.glob(g)]
+    return tree_hash(modules + data, package_dir)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from jaarverslag.build.errors import BuildError
 from jaarverslag.data.paths import build_dir, is_draft, report_years
+from jaarverslag.data.synthetic_marker import is_synthetic
 
 SITE = "site"
 RENAME_EXCHANGE = 2  # linux/fs.h
@@ -46,6 +47,7 @@ _OLD = "site.oud"
 BUILD_RECORD = "build.json"  # per published year: the banner, URL prefix and PDF its pages were built with
 DRAFT_CLASS = "jv-concept"  # the draft banner (printed in the PDF too)
 OLDER_CLASS = "jv-ouder"  # the older-year banner (screen only)
+SYNTHETIC_CLASS = "jv-synthetisch"  # the synthetic-records notice (printed in the PDF too)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -81,12 +83,14 @@ class SiteYears:
     years: tuple[int, ...]
     drafts: frozenset[int]
     basis: str
+    synthetic: frozenset[int] = frozenset()  # years built from synthetic record files (data/synthetic.py)
 
     @classmethod
     def of_data(cls, root: Path, basis: str, years: list[int] | None = None) -> SiteYears:
         """Return the site of these years (default: every year in data/), drafts as marked in data/."""
         years = sorted(report_years(root) if years is None else years)
-        return cls(tuple(years), frozenset(j for j in years if is_draft(j, root)), basis)
+        drafts = frozenset(j for j in years if is_draft(j, root))
+        return cls(tuple(years), drafts, basis, frozenset(j for j in years if is_synthetic(j, root)))
 
     @property
     def newest(self) -> int:
@@ -95,7 +99,18 @@ class SiteYears:
         return max(final or self.years)
 
     def banner(self, jaar: int) -> str:
-        """Return the Dutch banner on every page of a year: concept, or older than the newest ('' for the newest)."""
+        """Return the Dutch banner on every page of a year: synthetic records first, then concept or older."""
+        rest = self._year_banner(jaar)
+        if jaar not in self.synthetic:
+            return rest
+        notice = (
+            f'<span class="{SYNTHETIC_CLASS}">Synthetische gegevens: de cijfers over {jaar} komen uit '
+            "kunstmatige testregistraties, niet uit de registraties van SHT.</span>"
+        )
+        return f"{notice} {rest}" if rest else notice
+
+    def _year_banner(self, jaar: int) -> str:
+        """Return the banner of a year as a draft or an older year ('' for the newest)."""
         newest = self.newest
         if jaar in self.drafts:
             link = (
@@ -116,7 +131,13 @@ class SiteYears:
 
     def page_state(self, jaar: int) -> dict:
         """Return what a year's pages show of the site around them; a kept year whose state differs is rebuilt."""
-        return {"jaar": jaar, "concept": jaar in self.drafts, "basis": self.basis, "banner": self.banner(jaar)}
+        return {
+            "jaar": jaar,
+            "concept": jaar in self.drafts,
+            "synthetisch": jaar in self.synthetic,
+            "basis": self.basis,
+            "banner": self.banner(jaar),
+        }
 
     def switcher(self) -> list[dict]:
         """Return the version switcher entries, newest first; the newest final year marked preferred."""

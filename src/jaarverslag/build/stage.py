@@ -115,7 +115,9 @@ def sync_folder(new: Path, target: Path) -> None:
     shutil.rmtree(new)
 
 
-def content_key(folder: Path, config: dict, volatile: list[str], draft: bool, werkversie: bool = False) -> str:
+def content_key(
+    folder: Path, config: dict, volatile: list[str], draft: bool, werkversie: bool = False, synthetic: bool = False
+) -> str:
     """Return a hash of what a year's PDF prints, so a build without PDF can tell whether the published one is current.
 
     Left out: the PDF line, the banner (the older-year one is not printed; the draft and werkversie marks follow
@@ -128,6 +130,8 @@ def content_key(folder: Path, config: dict, volatile: list[str], draft: bool, we
         (Path("concept"), str(draft).encode()),
         (Path("werkversie"), str(werkversie).encode()),
     ]
+    if synthetic:  # the synthetic-records notice is printed too (only added when set: other keys stay as they were)
+        parts.append((Path("synthetisch"), b"True"))
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder) not in (PDF_LINE, CONFIG))
     parts += [(p.relative_to(folder), p.read_bytes()) for p in files]
     digest = hashlib.sha256()
@@ -182,6 +186,8 @@ def stage(root: Path, jaar: int, site: SiteYears, versie: str) -> tuple[Path, st
     (target / CONFIG).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     commit = provenance.commit_of(versie).split()[0]
     volatile = [datum, versie, *([commit] if re.fullmatch(r"[0-9a-f]{7,40}", commit) else [])]
-    content = content_key(target, config, volatile, jaar in site.drafts, provenance.has_uncommitted(versie))
+    content = content_key(
+        target, config, volatile, jaar in site.drafts, provenance.has_uncommitted(versie), jaar in site.synthetic
+    )
     sync_folder(target, final)
     return final, content

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data import ledger, status
+from jaarverslag.data import ledger, registrations, status
 from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.metrics import PostTotals, verandering_pct, with_previous_year
 from jaarverslag.data.paths import report_years
-from jaarverslag.render import fmt, tables
+from jaarverslag.data.registrations import disclosure
+from jaarverslag.render import fmt, suppression, tables
 from jaarverslag.render.text import join_list
 
 DATA_TABLE = "binnenlopers"
@@ -65,8 +67,39 @@ def printed_change(nu: float, vorig: float) -> int | None:
     return None if change is None else fmt.round_half_up(change, PRINTED_CHANGE_DECIMALS)
 
 
-def book_table(b: Binnenlopers) -> pd.DataFrame:
-    """Return the section table with Dutch column names, a SHT row, and last year only when it exists."""
+@dataclass(frozen=True)
+class Hidden:
+    """The walk-in counts the book must hide (registration-derived small cells), this year and last year."""
+
+    dit_jaar: dict[str, str] = field(default_factory=dict)  # post or SHT -> primair/secundair
+    vorig_jaar: dict[str, str] = field(default_factory=dict)
+
+    def any(self, post: str) -> bool:
+        return post in self.dit_jaar or post in self.vorig_jaar
+
+
+def _year_hidden(jaar: int, root: Path | None) -> dict[str, str]:
+    if not is_available(DATA_TABLE, jaar, root):
+        return {}
+    states = {key[0]: state for key, state in disclosure.hidden_cells(DATA_TABLE, jaar, root).items()}
+    if states or registrations.feeding_files(DATA_TABLE, jaar, root):
+        total = load_table(DATA_TABLE, jaar, root)["aantal"].sum()
+        if disclosure.is_small(total):  # a small SHT total hides itself too
+            states[SHT] = disclosure.PRIMARY
+    return states
+
+
+def hidden(jaar: int, root: Path | None = None) -> Hidden:
+    """Return which walk-in counts of this year and last year come from registrations and must be hidden."""
+    return Hidden(_year_hidden(jaar, root), _year_hidden(jaar - 1, root))
+
+
+def book_table(b: Binnenlopers, verborgen: Hidden | None = None) -> pd.DataFrame:
+    """Return the section table with Dutch column names, a SHT row, and last year only when it exists.
+
+    Hidden counts show as "<10" or "×", and a change computed from one as "×" (render.suppression).
+    """
+    verborgen = verborgen or Hidden()
     rows = b.per_post[["post", "aantal_vorig_jaar", "aantal"]].copy()
     rows["aantal_vorig_jaar"] = rows["aantal_vorig_jaar"].astype("Int64")
     rows["verandering_pct"] = pd.array(
@@ -81,6 +114,15 @@ def book_table(b: Binnenlopers) -> pd.DataFrame:
         }
     )
     table = pd.concat([rows, total], ignore_index=True)
+    if verborgen.dit_jaar or verborgen.vorig_jaar:
+        keys = [*rows["post"].astype(str), SHT]
+        table = table.astype(object)
+        for i, key in enumerate(keys):
+            now, before = verborgen.dit_jaar.get(key), verborgen.vorig_jaar.get(key)
+            table.at[i, "aantal"] = suppression.label(now, table.at[i, "aantal"])
+            table.at[i, "aantal_vorig_jaar"] = suppression.label(before, table.at[i, "aantal_vorig_jaar"])
+            if now or before:
+                table.at[i, "verandering_pct"] = suppression.DERIVED
     table = table.rename(
         columns={
             "post": "Spoedpost",
@@ -109,12 +151,21 @@ def _name(post: str) -> str:
     return POST_NAMES.get(post, post)
 
 
-def samenvatting_zin(b: Binnenlopers) -> str:
-    """Return the sentence with the year's walk-ins, per post and compared with last year."""
-    per_post = join_list([f"{_name(row.post)} {fmt.getal(row.aantal)}" for row in b.per_post.itertuples(index=False)])
-    text = f"In {b.jaar} kwamen {fmt.getal(b.totaal)} patiënten als binnenloper naar de spoedposten: {per_post}."
+def samenvatting_zin(b: Binnenlopers, verborgen: Hidden | None = None) -> str:
+    """Return the sentence with the year's walk-ins, per post and compared with last year (hidden counts in words)."""
+    verborgen = verborgen or Hidden()
+    per_post = join_list(
+        [
+            f"{_name(row.post)} {suppression.words(verborgen.dit_jaar.get(row.post), fmt.getal(row.aantal))}"
+            for row in b.per_post.itertuples(index=False)
+        ]
+    )
+    total = suppression.words(verborgen.dit_jaar.get(SHT), fmt.getal(b.totaal))
+    text = f"In {b.jaar} kwamen {total} patiënten als binnenloper naar de spoedposten: {per_post}."
     if not b.vorig_jaar_beschikbaar or b.totaal_vorig_jaar is None:
         return text + f" Cijfers over {b.jaar - 1} zijn niet beschikbaar, dus een vergelijking kan niet worden gemaakt."
+    if verborgen.any(SHT):
+        return text + " Een vergelijking met het jaar ervoor is afgeschermd: het gaat om kleine aantallen."
     richting = "meer" if b.totaal > b.totaal_vorig_jaar else "minder"
     text += (
         f" Dat zijn er {fmt.getal(abs(b.totaal - b.totaal_vorig_jaar))} {richting} dan in {b.jaar - 1} "
@@ -131,7 +182,7 @@ def samenvatting_zin(b: Binnenlopers) -> str:
         if fmt.change_shown(r.aantal, r.aantal_vorig_jaar)
         else f"{_name(r.post)} van {fmt.getal(r.aantal_vorig_jaar)} naar {fmt.getal(r.aantal)}"
         for r in b.per_post.itertuples(index=False)
-        if not pd.isna(r.aantal_vorig_jaar)
+        if not pd.isna(r.aantal_vorig_jaar) and not verborgen.any(r.post)
     ]
     if moves:
         text += " Per post: " + join_list(moves) + "."
@@ -162,20 +213,27 @@ def unavailable_footnote(jaar: int) -> str:
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the Verrichtingen page glues on walk-ins, for a year with data and a year without."""
+    rule = {  # the small-cell rule, stated on the method page
+        "afscherm_drempel": str(disclosure.SMALL_CELL_THRESHOLD),
+        "afscherm_grens": str(disclosure.SMALL_CELL_THRESHOLD - 1),
+    }
     if not beschikbaar_voor(jaar, root):
         return {
+            **rule,
             "jaar": str(jaar),
             "binnenlopers_zin": unavailable_sentence(jaar, root),
             "binnenlopers_afwijkingen": unavailable_footnote(jaar),
             "binnenlopers_tabel": tables.unavailable("binnenlopers", jaar),
         }
     b = overview(jaar, root)
+    verborgen = hidden(jaar, root)
     return {
+        **rule,
         "jaar": str(jaar),
-        "binnenlopers_zin": samenvatting_zin(b),
+        "binnenlopers_zin": samenvatting_zin(b, verborgen),
         "binnenlopers_afwijkingen": discrepancies_sentence(jaar, root),
         "binnenlopers_tabel": tables.html(
-            book_table(b),
+            book_table(b, verborgen),
             "binnenlopers_icpc_binnenlopers",
             bijschrift=f"Binnenlopers per spoedpost, {jaar}"
             + (f" ({fmt.SMALL_COUNT_NOTE})" if b.vorig_jaar_beschikbaar else ""),

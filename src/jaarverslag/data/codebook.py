@@ -11,7 +11,7 @@ import yaml
 
 from jaarverslag.data.paths import data_dir
 
-TYPES = ("geheel", "decimaal", "tekst", "datum", "categorie")
+TYPES = ("geheel", "decimaal", "tekst", "datum", "categorie", "tijdstip")
 NUMERIC_TYPES = ("geheel", "decimaal")
 # The keys a column may have in the YAML; any other key (a typo such as `maximum`) is refused, so no limit is lost.
 COLUMN_KEYS = (

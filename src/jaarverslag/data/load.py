@@ -37,11 +37,67 @@ Tabel = pd.DataFrame
 _cache: dict[tuple[Path, int | None, float], pd.DataFrame] = {}
 
 
+class SourceConflictError(DataError):
+    """A table of a year has two sources: its typed CSV and the year's registrations."""
+
+
+# What a derived table reads besides the record files (data/referentie/ tables; the year's inwoners).
+DERIVATION_INPUTS = {
+    "hulpvragen_leeftijd": ("verrichting_soort",),
+    "zorgconsumptie": ("verrichting_soort",),
+    "zorgconsumptie_totaal": ("verrichting_soort",),
+    "consulteenheden": ("verrichting_soort",),
+    "consulteenheden_totaal": ("verrichting_soort",),
+    "zorgconsumptie_per_1000": ("verrichting_soort", "inwoners_gemeente"),
+    "icpc_top": ("icpc",),
+    "branchenormen": ("normen",),
+}
+
+
+def _derived_source(naam: str, jaar: int | None, root: Path | None) -> Path | None:
+    """Return the derived file when the year's registrations feed this table (None: its typed CSV is the source).
+
+    Records every record file that could feed the table (present or not) for the execution cache, so
+    changing, adding or removing one re-runs exactly the notebooks that read what it feeds. Both a typed
+    CSV and registrations for one table and year stop with a message naming both files.
+    """
+    table = spec(naam, root)
+    if not table.per_jaar or jaar is None:
+        return None
+    from jaarverslag.data import registrations
+
+    for path in registrations.watched_paths(naam, jaar, root):
+        record_read(path)
+    feeding = registrations.feeding_files(naam, jaar, root)
+    if not feeding:
+        return None
+    root = root or project_root()
+    typed = table.pad(jaar, root)
+    if typed.is_file():
+        raise SourceConflictError([registrations.conflict_problem(naam, typed, feeding, root)])
+    for other in DERIVATION_INPUTS.get(naam, ()):
+        record_read(spec(other, root).pad(jaar, root))
+    _, problems = registrations.derive_year(jaar, root)
+    if problems:
+        raise DataError(problems)
+    return registrations.derived_path(naam, jaar, root)
+
+
 def is_available(naam: str, jaar: int | None = None, root: Path | None = None) -> bool:
-    """Say whether a table's file exists for a report year and is filled in (a header-only template is not)."""
+    """Say whether a table's file exists for a report year and is filled in (a header-only template is not).
+
+    A table the year's registrations feed is available (its records are checked when it is loaded).
+    """
     table = spec(naam, root)
     path = table.pad(jaar, root)
     record_read(path)  # its later appearance (or filling in) must re-run the notebook that asked
+    if table.per_jaar and jaar is not None:
+        from jaarverslag.data import registrations
+
+        for watched in registrations.watched_paths(naam, jaar, root):
+            record_read(watched)
+        if registrations.feeding_files(naam, jaar, root):
+            return True
     return path.is_file() and not (table.formaat == "csv" and _header_only(path))
 
 
@@ -56,6 +112,7 @@ def load_table(naam: str, jaar: int | None = None, root: Path | None = None) -> 
     table = spec(naam, root)
     path = table.pad(jaar, root)
     record_read(path)
+    path = _derived_source(naam, jaar, root) or path
     if not path.is_file():
         where = f"{jaar}" if table.per_jaar else REFERENCE_FOLDER
         raise MissingTableError(f"Tabel '{naam}' ontbreekt voor {where}: {path.relative_to(root)} bestaat niet.")

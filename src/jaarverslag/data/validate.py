@@ -35,7 +35,14 @@ DIALECT_NAMES = {PLAIN: "komma (,)", DUTCH: "puntkomma (;)"}
 FIRST_DATA_LINE = 2  # line 1 of a CSV file is the header
 
 INT64_MAX = 2**63 - 1  # the largest whole number a column of type geheel (pandas Int64) holds
-PANDAS_DTYPE = {"geheel": "Int64", "decimaal": "Float64", "tekst": "string", "categorie": "string", "datum": "string"}
+PANDAS_DTYPE = {
+    "geheel": "Int64",
+    "decimaal": "Float64",
+    "tekst": "string",
+    "categorie": "string",
+    "datum": "string",
+    "tijdstip": "string",
+}
 
 
 @dataclass(frozen=True)

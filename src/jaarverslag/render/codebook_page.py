@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jaarverslag.data import status
 from jaarverslag.data.codebook import codebook
+from jaarverslag.data.registrations.records import RECORD_FORMAT
 from jaarverslag.render import fmt
 from jaarverslag.render.tables import escape
 
@@ -48,6 +49,7 @@ TYPE_NAMES = {
     "decimaal": "getal",
     "tekst": "tekst",
     "datum": "datum (JJJJ-MM-DD)",
+    "tijdstip": "datum en tijd (JJJJ-MM-DD UU:MM:SS)",
     "categorie": "categorie",
 }
 
@@ -80,8 +82,12 @@ def pagina(root: Path | None = None) -> str:
     out = [INTRO]
     for spec in sorted(codebook(root).values(), key=lambda s: (not s.per_jaar, s.naam)):
         where = f"data/<jaar>/{spec.bestand}" if spec.per_jaar else f"data/referentie/{spec.bestand}"
+        if spec.formaat == RECORD_FORMAT:  # a record file: Parquet or CSV, and the book tables derived from it
+            where = f"{where}.parquet` of `{where}.csv"
         out.append(f"## {escape(spec.titel)}\n")
         out.append(f"- **Bestand:** `{where}`")
+        if spec.extra.get("voedt"):
+            out.append(f"- **Voedt de tabellen:** {', '.join(escape(str(t)) for t in spec.extra['voedt'])}")
         out.append(f"- **Eén rij is:** {escape(spec.rij)}")
         if spec.sleutel:
             out.append(f"- **Unieke sleutel:** {', '.join(escape(s) for s in spec.sleutel)}")

@@ -11,6 +11,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
+from jaarverslag.render import suppression
 from jaarverslag.render.fmt import csv_number, getal
 
 # Dutch Excel opens ';'-separated UTF-8 with a BOM and a decimal comma without an import wizard.
@@ -43,9 +44,20 @@ def csv_value(value):
 
 
 def _formatted(value, formatter: Callable | None) -> str:
-    if formatter is None or _is_missing(value):
+    if formatter is None or _is_missing(value) or suppression.is_label(value):
         return cell(value)
     return escape(formatter(value))
+
+
+def _is_number_column(values: pd.Series) -> bool:
+    """Say whether a column holds numbers (hidden-cell labels such as "<10" among them count as numbers)."""
+    if pd.api.types.is_numeric_dtype(values):
+        return True
+    cells = [v for v in values if not _is_missing(v)]
+    return bool(cells) and all(
+        suppression.is_label(v) or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in cells
+    )
+
 
 
 def write_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
@@ -76,7 +88,7 @@ def html(
     write_csv(frame if csv_frame is None else csv_frame, naam, map)
     formatters = formatters or {}
     marks = [bool(v) for v in onzeker] if onzeker is not None else [False] * len(frame)
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    numeric = [_is_number_column(frame[c]) for c in frame.columns]
     head = "".join(
         f'<th scope="col"{NUMBER_CLASS if n else ""}>{escape(str(c))}</th>' for c, n in zip(frame.columns, numeric)
     )
@@ -90,6 +102,8 @@ def html(
         + "</tr>"
         for row, mark in zip(frame.itertuples(index=False), marks)
     )
+    if any(suppression.is_label(v) for c in frame.columns for v in frame[c]):
+        bijschrift += suppression.CAPTION_NOTE
     if any(marks):
         bijschrift += (
             f" ({UNCERTAIN_MARK.strip()} = onzekere waarde: de bron is hier niet eenduidig; zie de toelichting)"
