@@ -56,8 +56,10 @@ def count_change(nu, vorig) -> float | None:
     return (float(nu) / float(vorig) - 1) * 100 if change_shown(nu, vorig) and float(vorig) else None
 
 
-def shown(values, decimalen: int) -> pd.array:
+def shown(values, decimalen: int):
     """Return numbers rounded (half up) to the decimals the page shows them with, for a table and its CSV."""
+    import pandas as pd  # here, not at the top: the build's command line starts without pandas
+
     return pd.array([None if _is_missing(v) else round_half_up(float(v), decimalen) for v in values], dtype="Float64")
 
 

@@ -59,7 +59,6 @@ def _is_number_column(values: pd.Series) -> bool:
     )
 
 
-
 def write_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
     """Write a table as CSV beside the executed notebook and return its path; every number as a Dutch number."""
     folder = (map or Path.cwd()) / TABLE_FOLDER
