@@ -192,3 +192,17 @@ def test_the_analyst_is_told_which_typed_tables_now_have_a_second_source(tmp_pat
     assert sorted(p.name for p in (project / "data/2021/registraties").iterdir()) == [
         "contacten.parquet", "oproepen.parquet", "visites.parquet"
     ]  # fmt: skip
+
+
+def test_the_banner_of_a_synthetic_year_says_so_and_keeps_the_other_banners():
+    from jaarverslag.build.publish import SYNTHETIC_CLASS, SiteYears
+
+    site = SiteYears((2020, 2021), frozenset(), "/", frozenset({2020, 2021}))
+    for jaar in (2020, 2021):
+        assert f'class="{SYNTHETIC_CLASS}">Synthetische gegevens: de cijfers over {jaar}' in site.banner(jaar)
+    assert "U leest het jaarverslag over 2020" in site.banner(2020)  # the older-year banner stays
+    draft = SiteYears((2020, 2021), frozenset({2021}), "/", frozenset({2021}))
+    assert "Synthetische gegevens" in draft.banner(2021) and "Concept: dit verslag over 2021" in draft.banner(2021)
+    assert draft.page_state(2021)["synthetisch"] is True and draft.page_state(2020)["synthetisch"] is False
+    plain = SiteYears((2020, 2021), frozenset(), "/")
+    assert plain.banner(2021) == "" and "Synthetische" not in plain.banner(2020)

@@ -12,14 +12,17 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from jaarverslag.data.codebook import categories, spec
 from jaarverslag.data.paths import build_dir, data_dir
 from jaarverslag.data.registrations import records
 from jaarverslag.data.validate import PANDAS_DTYPE, Problem, read_table
+
+if TYPE_CHECKING:  # DuckDB loads only when records are read: notebooks import this package too
+    import duckdb
 
 SQL_FOLDER = Path(__file__).with_name("sql")
 DERIVED_FOLDER = "registraties"  # _build/registraties/<jaar>/<tabel>.csv

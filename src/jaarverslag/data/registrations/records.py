@@ -14,12 +14,14 @@ import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from jaarverslag.data.codebook import TableSpec, codebook
 from jaarverslag.data.paths import data_dir
 from jaarverslag.data.validate import Problem
+
+if TYPE_CHECKING:  # DuckDB loads only when records are read: notebooks import this package too
+    import duckdb
 
 FOLDER = "registraties"
 RECORD_FORMAT = "registratie"  # `formaat` of a record file's codebook entry
@@ -140,6 +142,8 @@ def _normalized(name: str) -> str:
 
 def connect() -> duckdb.DuckDBPyConnection:
     """Return an in-memory DuckDB connection with the project's settings (file order kept, no progress bar)."""
+    import duckdb
+
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = true")
     with contextlib.suppress(duckdb.Error):  # inside a Jupyter kernel DuckDB refuses it without ipywidgets
@@ -206,6 +210,8 @@ def _check_encoding(path: Path, out: _Collector) -> bool:
 
 def _columns(con: duckdb.DuckDBPyConnection, rf: RecordFile, out: _Collector) -> list[str] | None:
     """Return the file's column names, or None (with a problem) when DuckDB cannot read it as its format."""
+    import duckdb
+
     if rf.path.suffix == ".csv" and not _check_encoding(rf.path, out):
         return None
     try:
