@@ -126,6 +126,8 @@ def made_up_year(root: Path, jaar: int) -> Path:
                 staff = target / "medewerkers.csv"
                 first = next(csv.DictReader(io.StringIO(staff.read_text(encoding="utf-8"))))
                 _rewrite_cell(staff, 0, "aantal", int(first["aantal"]) + int(finding.gedrukt - finding.berekend))
+            elif finding.controle == "aandeel_boven_100":  # no count fits a share above 100%: cap the share
+                _rewrite_cell(target / f"{finding.tabel}.csv", finding.row, "aandeel_pct", "100")
             else:
                 assert finding.row is not None and finding.column is not None, finding
                 _rewrite_cell(target / f"{finding.tabel}.csv", finding.row, finding.column, _number(finding.berekend))
