@@ -155,6 +155,8 @@ def test_page_values_with_and_without_rates_and_recomputation(tmp_path, monkeypa
     assert {p.name for p in (tmp_path / "figuren").iterdir()} == {
         "zorgconsumptie_per_jaar.png",
         "zorgconsumptie_kaart.png",
+        "zorgconsumptie_per_jaar-telefoon.png",  # the phone variants (charts.figure_html)
+        "zorgconsumptie_kaart-telefoon.png",
     }
     values = zc.page_values(2019)  # printed rates only: nothing to recompute
     assert "Niet beschikbaar" in values["tabel_berekening"].data and "<figure" in values["kaart"].data
