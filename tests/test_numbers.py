@@ -146,11 +146,26 @@ def test_every_page_shows_changes_one_way(built_project, pagina):
     assert not problems, "Verandering anders getoond dan '+2,3%':\n" + "\n".join(problems)
 
 
-def test_csv_downloads_hold_numbers_rounded_as_shown(built_project):
+# A notebook writes its CSV tables as <notebook>.csv or <notebook>_<table>.csv.
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.md"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_csv_downloads_hold_numbers_rounded_as_shown(built_project, notebook):
+    files = sorted(
+        p
+        for p in (built_project / "site").glob("*/tabellen/*.csv")
+        if p.stem == notebook or p.stem.startswith(f"{notebook}_")
+    )
+    problems = [f"{path.parent.parent.name}/{problem}" for path in files for problem in csv_problems(path)]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_notebook_publishes_csv_tables(built_project):
     files = sorted((built_project / "site").glob("*/tabellen/*.csv"))
     assert len(files) >= 40, len(files)
-    problems = [problem for path in files for problem in csv_problems(path)]
-    assert not problems, "\n".join(problems)
+    orphans = [p.name for p in files if not any(p.stem == n or p.stem.startswith(f"{n}_") for n in NOTEBOOKS)]
+    assert not orphans, orphans  # every CSV is checked by one of the tests above
 
 
 def test_small_counts_have_no_percentage_on_the_built_page(built_project):
