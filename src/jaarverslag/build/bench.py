@@ -44,9 +44,16 @@ def _copy(root: Path, target: Path) -> Path:
 
 
 def _timed(command: list[str], project: Path, **env: str) -> float:
+    # The copy lives inside the repository's work tree: without a ceiling git would report the repository's
+    # commit and changes, and a commit made while the benchmark runs would rebuild every page of the copy.
+    ceiling = {"GIT_CEILING_DIRECTORIES": str(project.parent)}
     start = time.perf_counter()
     result = subprocess.run(
-        command, cwd=project, env={**os.environ, ROOT_ENV: str(project), **env}, capture_output=True, text=True
+        command,
+        cwd=project,
+        env={**os.environ, ROOT_ENV: str(project), **ceiling, **env},
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise SystemExit(f"Mislukt: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
