@@ -93,7 +93,7 @@ def test_every_chapter_of_every_year_fits_its_width(browser, built_project, site
             if viewport is PHONE:  # the desktop check of every page is in test_a11y
                 problems += [f"{relative} ({name}): axe: {v}" for v in axe_violations(page)]
     context.close()
-    assert tables >= 3 * 20 and figures >= 3 * 15
+    assert tables >= 3 * 50 and figures >= 3 * 13  # 184 tables and 43 charts in 2019-2021: none escapes the check
     assert not problems, "\n".join(problems)
 
 
