@@ -93,18 +93,34 @@ def test_every_chapter_of_every_year_fits_its_width(browser, built_project, site
             if viewport is PHONE:  # the desktop check of every page is in test_a11y
                 problems += [f"{relative} ({name}): axe: {v}" for v in axe_violations(page)]
     context.close()
-    assert tables >= 3 * 20 and figures >= 3 * 15
+    assert tables >= 3 * 50 and figures >= 3 * 13  # 184 tables and 43 charts in 2019-2021: none escapes the check
     assert not problems, "\n".join(problems)
 
 
+# Widen the page's first table by six columns, as a table with many columns would be, and let the page re-check.
+WIDEN_JS = """() => {
+  const table = document.querySelector('article.bd-article .jv-tabel table');
+  for (const row of table.rows) {
+    for (let i = 0; i < 6; i++) {
+      const cell = document.createElement(row.parentElement.tagName === 'THEAD' ? 'th' : 'td');
+      cell.textContent = 'Een extra kolom met een lange kop ' + i;
+      cell.style.whiteSpace = 'nowrap';
+      row.appendChild(cell);
+    }
+  }
+  window.dispatchEvent(new Event('resize'));
+}"""
+
+
 def test_a_wide_table_gets_cards_on_a_phone_and_a_hint_on_a_desktop(browser, site_url):
-    """The checks can fail: the same wide table, with the layout script's classes taken away, is reported."""
+    """A table made too wide becomes cards on a phone and scrolls with a hint on a desktop; without either the
+    check reports it (so it can fail)."""
     for viewport, expected in ((PHONE, "jv-kaarten"), (DESKTOP, "jv-schuift")):
         page = browser.new_page(viewport=viewport)
         page.goto(f"{site_url}/2021/book/vooruitblik.html")
         page.wait_for_load_state("networkidle")
-        wide = page.locator(f".jv-tabel.{expected}")
-        assert wide.count() >= 1
+        page.evaluate(WIDEN_JS)
+        page.wait_for_function(f"document.querySelector('.jv-tabel.{expected}') !== null")
         assert layout_problems(page, "vooruitblik", viewport) == []
         page.evaluate(
             "document.querySelectorAll('.jv-kaarten, .jv-schuift')"

@@ -100,16 +100,27 @@ def _legend_texts(fig) -> set:
 
 
 def _legend_below(ax) -> None:
-    """Move a legend that sits beside the plot (right of it) to below it: a phone has no room beside."""
+    """Move an axes' legend below the plot, one entry per row when labels are long: no room inside or beside it."""
     legend = ax.get_legend()
     if legend is None:
         return
-    anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
-    if anchor.x0 < 1:
-        return
     handles, labels = ax.get_legend_handles_labels()
     title = legend.get_title().get_text()
-    ax.legend(handles, labels, title=title or None, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
+    ncols = 1 if max((len(label) for label in labels), default=0) > PHONE_LABEL_CHARS - 4 else 2
+    labels = [textwrap.fill(label, 2 * PHONE_LABEL_CHARS) for label in labels]
+    ax.legend(handles, labels, title=title or None, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=ncols)
+    ax.get_legend()._jv_below = True
+
+
+def _place_legends_below(fig, renderer) -> None:
+    """Put each moved legend just under its axes' x labels (they move when the layout changes)."""
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not getattr(legend, "_jv_below", False) or not ax.bbox.height:
+            continue
+        axis_bottom = ax.xaxis.get_tightbbox(renderer)
+        low = axis_bottom.y0 if axis_bottom is not None else ax.bbox.y0
+        legend.set_bbox_to_anchor((0.5, -((ax.bbox.y0 - low) / ax.bbox.height + 0.03)), transform=ax.transAxes)
 
 
 def _tilt_crowded_ticks(fig, renderer) -> None:
@@ -130,8 +141,11 @@ def _relayout(fig) -> None:
         [t.get_window_extent(renderer).y1 / fig.bbox.height for t in fig.texts if t.get_position()[1] < 0.05],
         default=0.0,
     )
-    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
-        fig.tight_layout(rect=(0, min(0.3, bottom + 0.01), 1, 1))
+    for _ in range(2):  # the legends below depend on the layout, the layout on the legends
+        if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+            fig.tight_layout(rect=(0, min(0.3, bottom + 0.01), 1, 1))
+        fig.canvas.draw()
+        _place_legends_below(fig, fig.canvas.get_renderer())
     fig.canvas.draw()
 
 
