@@ -29,6 +29,8 @@ FORMATTED_NUMBER = re.compile(r"^[+−±]?\d{1,3}(?:\.\d{3})+(?:,\d+)?%?$|^[+−
 CSV_NUMBER = re.compile(r"^-?\d+(?:,(\d+))?$")
 MAX_SHOWN_DECIMALS = 2  # no figure on a page has more decimals (verzuim 3,04%)
 AUDIT_COLUMNS = (" onafgerond", " zoals gedrukt")  # unrounded values for auditing, in their own columns
+WORKED_EXAMPLE = "_voorbeeld"  # a worked example carries intermediate steps at the precision the next step needs
+COORDINATE_COLUMNS = ("(°N)", "(°O)")  # centroids in degrees: three decimals (about 100 m) so distances reproduce
 
 
 def other_change_formats(text: str) -> list[tuple[str, str]]:
@@ -38,6 +40,13 @@ def other_change_formats(text: str) -> list[tuple[str, str]]:
         for kind, pattern in OTHER_CHANGE_FORMATS.items()
         for m in pattern.finditer(text)
     ]
+
+
+def _allowed_decimals(path: Path, column: str) -> int:
+    """Return how many decimals a CSV column may hold (audit columns and worked examples hold more)."""
+    if column.endswith(AUDIT_COLUMNS) or path.stem.endswith(WORKED_EXAMPLE):
+        return 4
+    return 3 if column.endswith(COORDINATE_COLUMNS) else MAX_SHOWN_DECIMALS
 
 
 def csv_problems(path: Path) -> list[str]:
@@ -51,7 +60,7 @@ def csv_problems(path: Path) -> list[str]:
                 problems.append(f"{where}: getal als tekst")
             m = CSV_NUMBER.match(cell)
             if m and m.group(1):
-                allowed = 4 if column.endswith(AUDIT_COLUMNS) else MAX_SHOWN_DECIMALS
+                allowed = _allowed_decimals(path, column)
                 if len(m.group(1)) > allowed:
                     problems.append(f"{where}: {len(m.group(1))} decimalen (hoogstens {allowed})")
     return problems

@@ -109,7 +109,7 @@ def page_values(
                 "het jaar waartegen de verandering wordt gemeten"
                 + (" (standaard: het jaar ervoor)" if referentiejaar == REFERENCE_PREVIOUS_YEAR else ""),
             ),
-            "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
+            "betrouwbaarheid (%)": (betrouwbaarheid, "betrouwbaarheid van de intervallen"),
             "modelfamilie": (
                 mx.FAMILY_NAMES[familie],
                 "alleen voor het interval van de groei over alle leeftijden samen; automatisch kiest quasi-Poisson "

@@ -133,7 +133,6 @@ def page_values(
     charts.apply_style()
     run = model_run(jaar, root, basisjaar=basisjaar, betrouwbaarheid=betrouwbaarheid, familie=familie)
     model = run.model
-    pct = f"{betrouwbaarheid}%"
     gebruikt_basis = model.basisjaar if model is not None else basisjaar
     keuzes = mt.parameter_table(
         {
@@ -143,7 +142,7 @@ def page_values(
                 "jaareffecten en trends zijn verhoudingen ten opzichte van dit jaar"
                 + ("" if gebruikt_basis == basisjaar else f" (gevraagd {basisjaar}, niet beschikbaar)"),
             ),
-            "betrouwbaarheid": (pct, "betrouwbaarheid van de intervallen"),
+            "betrouwbaarheid (%)": (betrouwbaarheid, "betrouwbaarheid van de intervallen"),
             "modelfamilie": (
                 mx.FAMILY_NAMES[familie],
                 f"auto kiest quasi-Poisson als φ boven {fmt.getal(glm.DISPERSION_THRESHOLD, 1)} ligt, anders Poisson",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from IPython.display import HTML
 
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
 from jaarverslag.render import suppression
-from jaarverslag.render.fmt import csv_number, getal
+from jaarverslag.render.fmt import csv_number, getal, round_half_up
 
 # Dutch Excel opens ';'-separated UTF-8 with a BOM and a decimal comma without an import wizard.
 CSV_OPTIONS = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "index": False, "lineterminator": "\n"}
@@ -59,6 +60,60 @@ def _is_number_column(values: pd.Series) -> bool:
     )
 
 
+# One number as a page prints it: "1.409,5", "−1,8", "+2,3", "186" (a cell holding only that is a number).
+PRINTED_NUMBER = re.compile(r"([+−-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?")
+
+
+def _printed_value(text: str, percent_allowed: bool):
+    """Return the number a text cell prints ('1.409,5' -> 1409.5), or None when the cell is more than one number."""
+    body = text.strip()
+    if percent_allowed and body.endswith("%"):
+        body = body[:-1].rstrip()
+    m = PRINTED_NUMBER.fullmatch(body)
+    if m is None or (m.group(2).startswith("0") and len(m.group(2)) > 1):  # a code such as "0147" stays text
+        return None
+    sign = -1 if m.group(1) in ("-", "−") else 1
+    whole = int(m.group(2).replace(".", ""))
+    return sign * (float(f"{whole}.{m.group(3)}") if m.group(3) else whole)
+
+
+def _shown_decimals(shown: str) -> int | None:
+    """Return how many decimals a page cell shows its number with, or None when it shows no number."""
+    m = PRINTED_NUMBER.search(unescape(shown))
+    return None if m is None else len(m.group(3) or "")
+
+
+def as_shown(frame: pd.DataFrame, formatters: dict[str, Callable] | None = None, round_floats: bool = True):
+    """Return the table as its CSV holds it: numbers rounded to the decimals the page shows, printed numbers as numbers.
+
+    A percent sign is dropped only in a column whose heading names the unit ("(%)").
+    """
+    formatters = formatters or {}
+    out = frame.copy()
+    for column in frame.columns:
+        percent_allowed = "%" in str(column)
+        formatter = formatters.get(column)
+        cells = [_csv_cell(v, formatter, percent_allowed, round_floats) for v in frame[column]]
+        if any(c is not v for c, v in zip(cells, frame[column])):
+            out[column] = pd.Series(cells, index=frame.index, dtype=object)
+    return out
+
+
+def _csv_cell(value, formatter: Callable | None, percent_allowed: bool, round_floats: bool):
+    """Return one cell as the CSV holds it: a printed number as that number, a float rounded as the page shows it."""
+    if isinstance(value, str):
+        parsed = _printed_value(value, percent_allowed)
+        return value if parsed is None else parsed
+    return _rounded_as_shown(value, formatter) if round_floats else value
+
+
+def _rounded_as_shown(value, formatter: Callable | None):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (float, np.floating)) or _is_missing(value):
+        return value
+    decimals = _shown_decimals(_formatted(value, formatter))
+    return value if decimals is None else round_half_up(float(value), decimals)
+
+
 def write_csv(frame: pd.DataFrame, naam: str, map: Path | None = None) -> Path:
     """Write a table as CSV beside the executed notebook and return its path; every number as a Dutch number."""
     folder = (map or Path.cwd()) / TABLE_FOLDER
@@ -84,8 +139,9 @@ def html(
     `csv_frame` is written as the CSV instead of `frame`: the shown columns plus, where auditing
     needs them, the unrounded values in columns of their own.
     """
-    write_csv(frame if csv_frame is None else csv_frame, naam, map)
     formatters = formatters or {}
+    shown = as_shown(frame, formatters) if csv_frame is None else as_shown(csv_frame, round_floats=False)
+    write_csv(shown, naam, map)
     marks = [bool(v) for v in onzeker] if onzeker is not None else [False] * len(frame)
     numeric = [_is_number_column(frame[c]) for c in frame.columns]
     head = "".join(

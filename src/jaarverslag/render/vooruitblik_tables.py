@@ -70,14 +70,14 @@ def worked_example(v: Vooruitblik) -> pd.DataFrame:
     d1 = waarde(v, "midden", j1, "druk_index")
     rijen = [
         (
-            "Uitstroom huisartsleden per jaar",
+            "Uitstroom huisartsleden per jaar (%)",
             f"1 − (1 − {fmt.getal(a.uitstroom_pct, 1)}%)^(1/{p['uitstroom_jaren']})",
-            fmt.percent(100 * u, 2),
+            fmt.getal(100 * u, 2),
         ),
         (
-            "Uitstroom hidha's en waarnemers per jaar",
+            "Uitstroom hidha's en waarnemers per jaar (%)",
             f"1 − (1 − {fmt.getal(a.uitstroom_overig_pct, 1)}%)^(1/{p['uitstroom_jaren']})",
-            fmt.percent(100 * w, 2),
+            fmt.getal(100 * w, 2),
         ),
         (
             "Instroom per jaar",
@@ -129,7 +129,7 @@ def backcast_table(v: Vooruitblik) -> pd.DataFrame:
                 str(t.van): fmt.getal(start, 0),
                 f"{t.naar} volgens de rekenregels": fmt.getal(voorspeld, 1 if naam != "Hulpvragen" else 0),
                 f"{t.naar} werkelijk": fmt.getal(werkelijk, 1 if naam == "Druk (index)" else 0),
-                "Verschil": fmt.verandering(100 * (voorspeld / werkelijk - 1)),
+                "Verschil (%)": fmt.verandering(100 * (voorspeld / werkelijk - 1)),
             }
             for naam, start, voorspeld, werkelijk in rijen
         ]
