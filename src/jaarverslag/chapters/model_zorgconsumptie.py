@@ -275,7 +275,13 @@ def _model_pieces(
             tt,
             "model_zorgconsumptie_trend",
             bijschrift=f"Trend per gemeente: consulteenheden per 1.000 inwoners in {model.basisjaar} en {jaar}, "
-            f"verhouding met {pct}-interval ({mx.FAMILY_NAMES[model.familie]})",
+            f"verhouding met {pct}-interval ({mx.FAMILY_NAMES[model.familie]}"
+            + (
+                "; φ komt uit de afwijkingen van het model met gemeente- en jaareffecten en bevat dus ook de "
+                "verschillen in trend tussen gemeenten: het interval is breder dan het toeval in de aantallen alleen)"
+                if model.familie == "quasipoisson"
+                else ")"
+            ),
             formatters=mt.table_formatters(
                 {tt.columns[1]: 1, tt.columns[2]: 1, "Verhouding": 2, tt.columns[4]: 2, "tot": 2}
             ),
