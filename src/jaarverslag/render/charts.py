@@ -185,6 +185,24 @@ def _phone_layout(fig) -> None:
             _relayout(fig)
         _tilt_crowded_ticks(fig, fig.canvas.get_renderer())
         _relayout(fig)
+        _separate_labels(fig, fig.canvas.get_renderer())
+
+
+def _separate_labels(fig, renderer, rounds: int = 30) -> None:
+    """Move labels inside an axes apart vertically where the narrow figure makes them overlap (map names)."""
+    for ax in fig.axes:
+        texts = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
+        for _ in range(rounds):
+            boxes = [t.get_window_extent(renderer) for t in texts]
+            pairs = [(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts)) if boxes[i].overlaps(boxes[j])]
+            if not pairs:
+                break
+            i, j = pairs[0]
+            upper, lower = (i, j) if boxes[i].y0 + boxes[i].y1 >= boxes[j].y0 + boxes[j].y1 else (j, i)
+            step = (min(boxes[i].y1, boxes[j].y1) - max(boxes[i].y0, boxes[j].y0)) / 2 + 1  # pixels
+            for k, sign in ((upper, 1), (lower, -1)):
+                x, y = ax.transData.transform(texts[k].get_position())
+                texts[k].set_position(ax.transData.inverted().transform((x, y + sign * step)))
 
 
 def figure_html(fig, naam: str, alt: str, bijschrift: str, map: Path | None = None, telefoon=None) -> HTML:

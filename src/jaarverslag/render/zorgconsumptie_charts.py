@@ -155,7 +155,7 @@ def rate_map(rates: pd.Series, jaar: int, grenzen: dict, vmin: float, vmax: floa
     bar.set_label("Consulteenheden per 1.000 inwoners (dezelfde kleurschaal in elk verslagjaar)", fontsize=9)
     bar.ax.tick_params(labelsize=9)
     bar.ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _p: fmt.getal(v)))
-    charts.bron(fig, f"jaarverslag SHT, data/{jaar}/zorgconsumptie_per_1000.csv; grenzen CBS/Kadaster 2022 (CC BY 4.0)")
+    charts.bron(fig, f"jaarverslag SHT {jaar}; grenzen CBS/Kadaster 2022 (CC BY 4.0)")
     order = rates.sort_values(ascending=False)
     alt = (
         f"Kaart van de acht gemeenten van het werkgebied van SHT, gekleurd naar consulteenheden per 1.000 inwoners "
