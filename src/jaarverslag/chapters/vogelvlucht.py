@@ -260,7 +260,7 @@ def timeline_chart(tl: Timeline, root: Path | None = None):
     ax.tick_params(axis="y", which="minor", length=0)
     ax.set_title(f"Corona in {tl.jaar}: de tijdlijn", pad=10, fontsize=13)
     ax.set_ylabel("")
-    charts.bron(fig, f"jaarverslag SHT {tl.jaar}, sectie Corona; data/{tl.jaar}/corona_tijdlijn.csv")
+    charts.bron(fig, f"jaarverslag SHT {tl.jaar}, sectie Corona")
     fig.tight_layout(rect=(0, 0.025, 1, 1))
     return fig, timeline_alt(tl)
 

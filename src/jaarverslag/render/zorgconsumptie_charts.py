@@ -83,7 +83,7 @@ def dot_chart(wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen
             title_fontsize=9,
             frameon=False,
         )
-    charts.bron(fig, "jaarverslag SHT, zorgconsumptie_per_1000.csv in " + join_list([f"data/{j}" for j in years]))
+    charts.bron(fig, "jaarverslag SHT " + join_list([str(j) for j in years]))
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     order = wide.sort_values(jaar, ascending=False)
     alt = (
