@@ -21,6 +21,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+REDIRECT = 'http-equiv="refresh"'
+
+
 def axe_violations(page) -> list[str]:
     """Run the packaged axe-core on a loaded page; return one line per violated rule with its first nodes."""
     from axe_playwright_python.sync_playwright import Axe
@@ -47,6 +50,10 @@ def test_every_page_of_every_year_has_no_axe_violation(browser, built_project, s
     page = browser.new_page()
     for relative in pages:
         page.goto(f"{site_url}/{relative}", wait_until="load")
+        if REDIRECT in (built_project / "site" / relative).read_text(encoding="utf-8"):
+            # A year's index.html sends the reader on (meta refresh): axe runs on the page it lands on, once
+            # the navigation is over (axe on the leaving page fails at random: its context is destroyed).
+            page.wait_for_url("**/book/index.html", wait_until="load")
         problems += [f"{relative}: {v}" for v in axe_violations(page)]
     page.close()
     assert not problems, "\n".join(problems)
