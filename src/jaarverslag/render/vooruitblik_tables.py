@@ -52,7 +52,7 @@ def threshold_table(v: Vooruitblik) -> pd.DataFrame:
         rij = {"Scenario": SCENARIO_NAMES[s]}
         for d in THRESHOLDS_PCT:
             j = drempel(v, s, d)
-            rij[f"+{d}% bereikt in"] = f"niet vóór {eind + 1}" if pd.isna(j) else str(int(j))
+            rij[f"Druk {d}% hoger in"] = f"niet vóór {eind + 1}" if pd.isna(j) else str(int(j))
         rijen.append(rij)
     return pd.DataFrame(rijen)
 
