@@ -55,7 +55,7 @@ def sparkline(
     fig.subplots_adjust(left=0, right=1, top=1, bottom=0)
     folder = (map or Path.cwd()) / FIGURE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    fig.savefig(folder / f"{naam}.png", metadata={"Software": None}, dpi=charts.FIGURE_DPI, transparent=True)
+    charts.save_png(fig, folder / f"{naam}.png", dpi=charts.FIGURE_DPI, transparent=True)
     plt.close(fig)
     return (
         f'<img class="jv-sparkline" src="{ASSET_PREFIX}{FIGURE_FOLDER}/{escape(naam)}.png" '
