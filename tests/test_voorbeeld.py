@@ -143,7 +143,8 @@ def test_every_glued_value_and_csv_cell_equals_the_typed_build_except_the_explai
             # only the status column may differ, from onzeker to zeker
             return "onzeker" if [r[:-1] for r in was] == [r[:-1] for r in now] else None
         certain_norm_counts = kind == "glue" and where == "branchenormen" and name in NORM_SUMMARIES["branchenormen"]
-        key_figure = kind == "csv" and where == "kerncijfers.csv" and name == KEY_FIGURE_NORMS
+        # the key figure of norms met, on the landing page and in the Meerjarenoverzicht (same figure)
+        key_figure = kind == "csv" and where in ("kerncijfers.csv", "meerjaren.csv") and name == KEY_FIGURE_NORMS
         uncertain_label = kind == "glue" and name == "icpc_zin"  # names the counts whose label is uncertain
         if uncertain_norm_row(key) or certain_norm_counts or key_figure or uncertain_label:
             return "onzeker"

@@ -202,8 +202,11 @@ def test_a_changed_book_without_pdf_says_the_pdf_is_not_yet_available(drafted):
     assert _pdfs(site, 2020) == {}
     landing = _text(site / "2020" / "book" / "index.html")
     assert NO_PDF_YET in landing and "jaarverslag-2020" not in landing
-    # 2019 was rebuilt for its banner only, which the PDF does not print: both its PDFs stay
-    assert _pdfs(site, 2019) == drafted["pdf_2019"]
+    # 2019 became the newest final year: its Meerjarenoverzicht now shows the overview instead of pointing to
+    # 2020, a printed change, so its PDFs go too (a build without PDF never keeps a stale one). A year whose
+    # printed content is unchanged keeps its PDFs: test_a_build_without_pdf_keeps_the_unchanged_years_pdf.
+    assert _pdfs(site, 2019) == {}
+    assert NO_PDF_YET in _text(site / "2019" / "book" / "index.html")
 
 
 def test_a_build_from_committed_files_shows_the_commit_and_no_werkversie(drafted):
