@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from jaarverslag.data.paths import TABLE_FOLDER
+from jaarverslag.render import fmt
 from jaarverslag.render.fmt import getal
 
 FIGURES_FILE = "cijfers.json"  # published at <jaar>/cijfers.json: every figure the year's pages show
@@ -41,20 +42,6 @@ CSV_LINK = re.compile(rf"{TABLE_FOLDER}/([\w.-]+)\.csv")
 # when it does not join two words or digits (2019-2021, U1-visite).
 NUMBER = re.compile(r"(?<![\w.,])([-−]?)(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d])")
 RECORD_TEXT = "application/papermill.record/text/plain"
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 # --- what a staged year shows ---------------------------------------------------------------------------------
@@ -219,7 +206,7 @@ def _dump(value: dict, compact: bool = False) -> str:
 def dutch_date(datum: str) -> str:
     """Return an ISO date the Dutch way: 2026-12-06 -> 6 december 2026."""
     day = dt.date.fromisoformat(datum)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{fmt.day_month(day)} {day.year}"
 
 
 def page_text(jaar: int, wijzigingen: list[dict]) -> str:

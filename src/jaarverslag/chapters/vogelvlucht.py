@@ -15,21 +15,6 @@ from jaarverslag.data.paths import report_years
 from jaarverslag.render import fmt, tables
 from jaarverslag.render.text import join_list
 
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-MONTHS_SHORT = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 # Dutch lane labels for the codebook's categorie_corona values (lane order follows the codebook).
 CATEGORY_LABELS = {
     "persconferentie": "Persconferentie",
@@ -96,7 +81,7 @@ def date_text(datum) -> str:
     if datum is None or datum is pd.NA or (isinstance(datum, float) and pd.isna(datum)) or not str(datum).strip():
         return ""
     day = pd.Timestamp(str(datum))
-    return f"{day.day} {MONTHS[day.month - 1]}"
+    return fmt.day_month(day)
 
 
 def _lane_order(root: Path | None) -> list[str]:
@@ -125,7 +110,7 @@ def tijdlijn_zin(tl: Timeline | None, jaar: int, root: Path | None = None) -> st
         return elsewhere_sentence("een tijdlijn van corona", "corona_tijdlijn", jaar, root)
     per_month = tl.per_month()
     top = int(per_month.max())
-    drukste = [MONTHS[m - 1] for m, n in per_month.items() if n == top]
+    drukste = [fmt.MONTHS[m - 1] for m, n in per_month.items() if n == top]
     maanden_met = int((per_month > 0).sum())
     return (
         f"De tijdlijn telt {fmt.getal(tl.aantal)} gebeurtenissen, verdeeld over {fmt.getal(maanden_met)} "
@@ -162,7 +147,7 @@ def projecten_uncertain_sentence(pr: Projecten | None) -> str:
 
 def when(maand: int, datum) -> str:
     """Return when an event happened: the day if the report names one, else the month ('25 januari', 'maart')."""
-    return date_text(datum) or MONTHS[int(maand) - 1]
+    return date_text(datum) or fmt.MONTHS[int(maand) - 1]
 
 
 def timeline_table(tl: Timeline) -> pd.DataFrame:
@@ -247,7 +232,7 @@ def timeline_chart(tl: Timeline, root: Path | None = None):
         )
     ax.set_xlim(-0.5, len(lanes) - 0.5)
     ax.set_ylim(12.5, 0.5)
-    ax.set_yticks(range(1, 13), MONTHS_SHORT)
+    ax.set_yticks(range(1, 13), fmt.MONTHS_SHORT)
     ax.set_xticks(
         range(len(lanes)), [CATEGORY_LABELS.get(c, c) for c in lanes], rotation=45, ha="left", rotation_mode="anchor"
     )
@@ -270,7 +255,7 @@ def timeline_alt(tl: Timeline) -> str:
     per_cat = tl.per_category()
     cats = ", ".join(f"{label.lower()} {fmt.getal(n)}" for label, n in per_cat.items())
     per_month = tl.per_month()
-    maanden = ", ".join(f"{MONTHS[m - 1]} {fmt.getal(n)}" for m, n in per_month.items())
+    maanden = ", ".join(f"{fmt.MONTHS[m - 1]} {fmt.getal(n)}" for m, n in per_month.items())
     return (
         f"Verticale tijdlijn van {fmt.getal(tl.aantal)} gebeurtenissen rond corona in {tl.jaar}, met de maanden "
         f"van boven naar beneden en per soort gebeurtenis een kolom. Per soort: {cats}. Per maand: {maanden}. "

@@ -10,6 +10,28 @@ from jaarverslag.data.rounding import round_half_up
 MISSING_TEXT = "niet beschikbaar"
 
 
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+MONTHS_SHORT = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def day_month(day) -> str:
+    """Return a date as Dutch day and month: 25 januari."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
 def _is_missing(value) -> bool:
     # pd.NA exists only once pandas is loaded; not importing it here keeps the build's command line quick to start.
     pandas = sys.modules.get("pandas")
