@@ -155,7 +155,10 @@ def run_queries(
     """
     frames, problems = {}, []
     for naam in tables:
-        result = con.execute(sql_file(naam).read_text(encoding="utf-8"), {"jaar": jaar}).df()
+        # Kept as a table: a later query may build on it (per_1000 on consulteenheden) instead of repeating it.
+        query = sql_file(naam).read_text(encoding="utf-8")
+        con.execute(f"CREATE OR REPLACE TABLE {naam} AS\n{query}", {"jaar": jaar})
+        result = con.execute(f"SELECT * FROM {naam}").df()
         if raw is not None:
             raw[naam] = result
         if naam == "icpc_top":
