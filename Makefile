@@ -7,6 +7,7 @@ JAAR ?=
 BASIS ?= /
 WORKERS ?=
 PARAMETERS ?=
+TESTPROCESSES ?= logical
 
 JAAR_ARG := $(if $(JAAR),--jaar $(JAAR))
 WORKERS_ARG := $(if $(WORKERS),--workers $(WORKERS))
@@ -39,7 +40,7 @@ nieuw-jaar: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TESTPROCESSES) --dist loadgroup
 
 clean:
 	rm -rf _build site site.*

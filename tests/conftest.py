@@ -2,14 +2,19 @@
 
 The session build runs before collection when pytest runs its default testpaths, so that
 nbval can collect the notebooks it executed (_build/test/project/_build/nb/<jaar>/*.ipynb).
+With parallel test processes (pytest-xdist, `make test`) the session build is made once, under a
+file lock, and read by every process; a test's own builds then use its share of the cores.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -22,6 +27,17 @@ TEST_PROJECT = ROOT / "_build" / "test" / "project"
 BUILD_LOG = ROOT / "_build" / "test" / "build.log"
 NB_DIR = TEST_PROJECT / "_build" / "nb"  # the executed notebooks nbval checks
 CACHED_OUTPUTS = ("cache", "nb")  # what copy_project(cache_from=...) takes over: the notebook runs
+
+SESSION_STATE = ROOT / "_build" / "test" / "build.json"  # this run's session build, for every test process
+SESSION_LOCK = ROOT / "_build" / "test" / "build.lock"
+RUN_ENV = "JAARVERSLAG_TESTRUN"  # one id per pytest run; xdist's worker processes inherit it
+XDIST_GROUP_OF = {  # modules that share one expensive session fixture run in the same test process
+    "test_warm.py": "fresh_kernel_build",
+    "test_incremental.py": "fresh_kernel_build",
+    "test_incremental_book.py": "fresh_kernel_build",
+    "test_voorbeeld.py": "voorbeeld",
+    "test_registrations_privacy.py": "voorbeeld",
+}
 
 _session_build: dict[str, object] = {}
 _nbval_checked: set[str] = set()  # notebooks nbval ran a check cell of
@@ -47,10 +63,18 @@ def copy_project(target: Path, cache_from: Path | None = None) -> Path:
     return target
 
 
+def worker_args() -> list[str]:
+    """`--workers N` for a build started by one of several parallel test processes: their builds share the cores."""
+    processes = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if processes <= 1:
+        return []
+    return ["--workers", str(max(1, (os.cpu_count() or 1) // processes))]
+
+
 def run_build(project: Path, *args: str, pdf: bool = False) -> subprocess.CompletedProcess:
     """Run `python -m jaarverslag build` on a project copy, as `make book` does (PDF only when asked: it is slow)."""
     env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
-    flags = [] if pdf else ["--geen-pdf"]
+    flags = ([] if pdf else ["--geen-pdf"]) + worker_args()
     return subprocess.run(
         [sys.executable, "-m", "jaarverslag", "build", *flags, *args],
         cwd=project,
@@ -62,12 +86,23 @@ def run_build(project: Path, *args: str, pdf: bool = False) -> subprocess.Comple
 
 
 def build_test_project() -> dict[str, object]:
-    """Build the shared test project once; return its path, exit code and log."""
-    if not _session_build:
-        project = copy_project(TEST_PROJECT)
-        result = run_build(project, pdf=shutil.which("chromium") is not None)
-        BUILD_LOG.write_text(result.stdout + result.stderr, encoding="utf-8")
-        _session_build.update(project=project, returncode=result.returncode, log=result.stdout + result.stderr)
+    """Build the shared test project once per test run (whichever process comes first); return path, exit code, log."""
+    if _session_build:
+        return _session_build
+    run = os.environ.setdefault(RUN_ENV, uuid.uuid4().hex)
+    SESSION_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with SESSION_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second process waits here for the first one's build
+        state = json.loads(SESSION_STATE.read_text(encoding="utf-8")) if SESSION_STATE.is_file() else {}
+        if state.get("run") != run:
+            SESSION_STATE.unlink(missing_ok=True)
+            project = copy_project(TEST_PROJECT)
+            result = run_build(project, pdf=shutil.which("chromium") is not None)
+            BUILD_LOG.write_text(result.stdout + result.stderr, encoding="utf-8")
+            state = {"run": run, "returncode": result.returncode}
+            SESSION_STATE.write_text(json.dumps(state), encoding="utf-8")
+    log = BUILD_LOG.read_text(encoding="utf-8")
+    _session_build.update(project=TEST_PROJECT, returncode=state["returncode"], log=log)
     return _session_build
 
 
@@ -77,10 +112,16 @@ def expected_notebooks(project: Path) -> int:
     return len(years) * len(list((project / "notebooks").glob("*.md")))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault(RUN_ENV, uuid.uuid4().hex)  # before xdist starts its worker processes
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if session.config.args_source != pytest.Config.ArgsSource.TESTPATHS:
         return
     build_test_project()
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controlling process counts the nbval checks of all workers
     session.config._nbval_expected = expected_notebooks(TEST_PROJECT)
     session.config.pluginmanager.register(_NbvalCounter(), "nbval-counter")
     # pytest resolved testpaths before this build existed: on a fresh clone it dropped NB_DIR, so add it back.
@@ -103,6 +144,17 @@ def nbval_shortfall(checked: int, expected: int) -> str | None:
     if checked >= expected:
         return None
     return f"nbval controleerde {checked} van de {expected} notebooks (jaren x notebooks); de rest niet."
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each file in one test process (module fixtures built once, a notebook's cells in one kernel).
+
+    XDIST_GROUP_OF's modules share one process too; `--dist loadgroup` (make test) honours these groups.
+    """
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            group = XDIST_GROUP_OF.get(item.path.name, os.path.relpath(item.path, ROOT))
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -152,7 +204,7 @@ def fresh_kernel_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ob
     project = copy_project(base / "project")
     env = {**os.environ, "JAARVERSLAG_ROOT": str(project), WARM_ENV: "0"}
     result = subprocess.run(
-        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf"],
+        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", *worker_args()],
         cwd=project,
         env=env,
         capture_output=True,

@@ -86,7 +86,8 @@ def test_bad_data_stops_the_build_and_leaves_the_site(project):
     assert _text(site / "2021" / "index.html") == "oude site"
 
 
-def test_failing_notebook_names_year_notebook_and_cell_and_leaves_the_site(project):
+def test_failing_notebook_names_year_notebook_and_cell_and_leaves_the_site(cached_copy):
+    project = cached_copy  # the session build's runs: only the broken notebook runs, so the build fails fast
     site = _fake_site(project)
     notebook = project / "notebooks" / "verrichtingen.md"
     notebook.write_text(

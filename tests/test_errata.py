@@ -107,9 +107,10 @@ def _page(project: Path, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def small_project(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("errata") / "project")
-    shutil.rmtree(project / "data" / "2019")  # a smaller copy: 2021 with last year
+def small_project(tmp_path_factory, built_project) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("errata") / "project", cache_from=built_project)
+    for folder in (project / "data", project / "_build" / "cache", project / "_build" / "nb"):
+        shutil.rmtree(folder / "2019")  # a smaller copy: 2021 with last year (the runs that read 2019 re-run)
     return project
 
 
