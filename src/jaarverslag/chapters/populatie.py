@@ -346,7 +346,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "hulpvragen_zin": pt.hulpvragen_zin(h, root),
         "per_1000_zin": pt.per_1000_zin(h),
         "bevolking_zin": pt.bevolking_zin(h, inw),
-        "landelijk_zin": landelijk_zin(h),
+        "landelijk_zin": landelijk_zin(h, root),
     }
     if frame is None:
         values["tabel_noemers"] = tables.unavailable("het aantal inwoners per gemeente", jaar)

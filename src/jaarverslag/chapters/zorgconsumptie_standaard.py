@@ -105,7 +105,6 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         }
     s, onbekend, bevolking_jaar = r
     ref = landelijk.reference_for(landelijk.CONTACTS_PER_1000, jaar, root)
-    ref = landelijk.reference_for(landelijk.CONTACTS_PER_1000, jaar, root)
     fig, alt = _chart(s, jaar)
     return {
         "std_resultaat_zin": st.resultaat_zin(s),
