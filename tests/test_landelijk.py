@@ -65,6 +65,8 @@ def test_built_pages_show_the_national_reference_with_source_and_year(built_proj
     assert "telefonische consulten" in text  # the note where definitions differ
     populatie_page = _text((site / "populatie.html").read_text(encoding="utf-8"))
     assert "landelijk waren het 248 contacten per 1.000 inwoners in 2022" in populatie_page
+    normen = _text((site / "branchenormen.html").read_text(encoding="utf-8"))
+    assert "de spoedlijn gemiddeld na 14 seconden (landelijk 2022" in normen and "InEen" in normen
     zorg = _text((site / "zorgconsumptie.html").read_text(encoding="utf-8"))
     if jaar == "2021":
         assert "SMR" in zorg and "gestandaardiseerd" in zorg and "niet voor geslacht" in zorg

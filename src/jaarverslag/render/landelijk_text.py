@@ -19,7 +19,7 @@ def waarde(ref: Referentie) -> str:
         return fmt.percent(v, 1)
     if ref.eenheid == "seconden":
         minutes, seconds = divmod(int(round(v)), MINUTE)
-        return f"{minutes} min {seconds} s" if minutes else f"{seconds} seconden"
+        return f"{minutes} minuten en {seconds} seconden" if minutes else f"{seconds} seconden"
     if ref.eenheid == "contacten" and v >= 1_000_000:
         return f"ongeveer {fmt.getal(v / 1_000_000, 1)} miljoen contacten"
     return f"{fmt.getal(v)} {ref.eenheid}"
@@ -70,4 +70,21 @@ def zin(ref: Referentie | None, sht_rate: str | None, jaar: int) -> str:
     return (
         f"{own}; landelijk waren het {waarde(ref).replace(' per', ' contacten per', 1)} in {ref.jaar} "
         f"({bron(ref)}). {later_zin(ref)}{ref.verhouding_sht}"
+    )
+
+
+def telefoon_zin(spoed: Referentie | None, regulier: Referentie | None) -> str:
+    """Return the national mean waiting times on the telephone, with their years, and why they differ from the norms."""
+    parts = []
+    if spoed is not None:
+        parts.append(f"de spoedlijn gemiddeld na {waarde(spoed)} ({jaar_label(spoed)})")
+    if regulier is not None:
+        parts.append(f"de reguliere lijn gemiddeld na {waarde(regulier)} ({jaar_label(regulier)})")
+    if not parts:
+        return "Landelijke wachttijden aan de telefoon zijn niet vastgelegd."
+    source = spoed or regulier
+    return (
+        f"Bij de huisartsenposten van Nederland werd {' en '.join(parts)} opgenomen ({source.bron}). Dat zijn "
+        "gemiddelden; de branchenormen hierboven tellen welk deel van de oproepen binnen de tijdgrens is "
+        "opgenomen. De cijfers staan daarom naast elkaar, maar zijn niet hetzelfde."
     )

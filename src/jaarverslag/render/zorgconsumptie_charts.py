@@ -208,10 +208,10 @@ def standardised_chart(table: pd.DataFrame, regio_per_1000: float, jaar: int, be
     ax.text(
         regio_per_1000,
         len(t) - 0.4,
-        f" regio: {fmt.getal(regio_per_1000, decimalen)}",
+        f"regio: {fmt.getal(regio_per_1000, decimalen)} ",
         fontsize=10,
         va="bottom",
-        ha="left",
+        ha="right",
         color="#444444",
     )
     ax.set_ylim(-0.6, len(t) + 0.2)
