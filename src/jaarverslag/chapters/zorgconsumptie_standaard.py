@@ -57,11 +57,13 @@ def tabel(s: Standardisation, onafgerond: bool = False) -> pd.DataFrame:
     )
     if onafgerond:
         out["CBS-bevolking"] = pd.array(t["bevolking"].round().astype(int), dtype="Int64")
+        out["SMR ondergrens"] = fmt.shown(t["smr_ondergrens"], st.SMR_DECIMALS)
+        out["SMR bovengrens"] = fmt.shown(t["smr_bovengrens"], st.SMR_DECIMALS)
         for column, source in (
             ("Verwacht onafgerond", "verwacht"),
             ("SMR onafgerond", "smr"),
-            ("SMR ondergrens", "smr_ondergrens"),
-            ("SMR bovengrens", "smr_bovengrens"),
+            ("SMR ondergrens onafgerond", "smr_ondergrens"),
+            ("SMR bovengrens onafgerond", "smr_bovengrens"),
         ):
             out[column] = t[source].round(CSV_DECIMALS).to_numpy()
     return out
