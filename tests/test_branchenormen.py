@@ -172,6 +172,7 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
         "gemist",
         "vorig_jaar",
         "zeker",
+        "landelijk",  # the national mean waiting times beside the norms (issue 14)
         "tabel_normen",
         "resultaten",
         "tabel_toelichting",

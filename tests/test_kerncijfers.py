@@ -57,7 +57,7 @@ def test_page_values_glue_the_summary_and_the_table(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the CSV table is written beside the notebook
     for jaar in (2019, 2021):
         values = kc.page_values(jaar, root=ROOT)
-        assert set(values) == {"samenvatting", "tabel"}
+        assert set(values) == {"samenvatting", "tabel", "landelijk_zin", "landelijk_tabel"}
         assert values["samenvatting"] == kc.samenvatting(kc.kerncijfers(jaar, ROOT), jaar)
         assert f"<caption>Kerncijfers {jaar}" in values["tabel"].data
     assert "100.036 verrichtingen" in kc.page_values(2021, root=ROOT)["samenvatting"]

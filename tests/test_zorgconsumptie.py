@@ -5,6 +5,7 @@ from pathlib import Path
 import matplotlib
 
 from jaarverslag.chapters import zorgconsumptie as zc
+from jaarverslag.chapters import zorgconsumptie_standaard as zs
 from jaarverslag.data.geo import label_point, read_boundaries
 from jaarverslag.data.load import load_table
 from jaarverslag.render import fmt
@@ -140,6 +141,14 @@ PAGE_KEYS = {
     "grafiek",
     "kaart",
     "tabel_berekening",
+    # the section on age-standardised use (chapters/zorgconsumptie_standaard.py)
+    "std_resultaat_zin",
+    "std_leeftijd_zin",
+    "std_onzekerheid_zin",
+    "std_kanttekeningen_zin",
+    "std_landelijk_zin",
+    "std_grafiek",
+    "std_tabel",
 }
 
 
@@ -157,9 +166,14 @@ def test_page_values_with_and_without_rates_and_recomputation(tmp_path, monkeypa
         "zorgconsumptie_kaart.png",
         "zorgconsumptie_per_jaar-telefoon.png",  # the phone variants (charts.figure_html)
         "zorgconsumptie_kaart-telefoon.png",
+        "zorgconsumptie_gestandaardiseerd.png",
+        "zorgconsumptie_gestandaardiseerd-telefoon.png",
     }
     values = zc.page_values(2019)  # printed rates only: nothing to recompute
     assert "Niet beschikbaar" in values["tabel_berekening"].data and "<figure" in values["kaart"].data
+    # no help requests per gemeente and age group in 2019: the section says in one sentence what it needs
+    assert values["std_resultaat_zin"] == zs.page_values(2019)["std_resultaat_zin"]
+    assert "niet voor leeftijd worden gestandaardiseerd" in values["std_tabel"].data
     empty = pd.DataFrame(columns=["jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status"])
     monkeypatch.setattr(zc, "per_1000", lambda jaar, root=None: empty)  # as for a year without any rates
     values = zc.page_values(2019)

@@ -25,9 +25,11 @@ from jaarverslag.chapters.branchenormen_numbers import (
     tellingen,
     uncertain_previous_year,
 )
+from jaarverslag.data import landelijk
 from jaarverslag.data.load import is_available
 from jaarverslag.data.status import CERTAIN, UNCERTAIN
 from jaarverslag.render import charts, fmt, tables, text
+from jaarverslag.render import landelijk_text as lt
 from jaarverslag.render.text import join_list
 
 UNCERTAIN_DAGGER = "†"
@@ -403,6 +405,10 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "gemist": missed_sentence(frame, jaar),
         "vorig_jaar": previous_year_sentence(frame, jaar),
         "zeker": certain_sentence(frame, jaar),
+        "landelijk": lt.telefoon_zin(
+            landelijk.reference_for(landelijk.WAIT_URGENT_LINE, jaar, root),
+            landelijk.reference_for(landelijk.WAIT_REGULAR_LINE, jaar, root),
+        ),
         "tabel_normen": tables.html(
             tabel_normen(root),
             "branchenormen_normen",

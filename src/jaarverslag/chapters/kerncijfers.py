@@ -10,6 +10,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from jaarverslag.chapters import branchenormen_numbers as bnn
+from jaarverslag.chapters import kerncijfers_landelijk as kl
 from jaarverslag.chapters import kwaliteit_numbers as kn
 from jaarverslag.chapters import personeel_numbers as pn
 from jaarverslag.chapters import populatie
@@ -290,4 +291,10 @@ def samenvatting(cijfers: list[Kerncijfer], jaar: int) -> str:
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the landing page glues from kerncijfers, for a year with data and a year without."""
     cijfers = kerncijfers(jaar, root)
-    return {"samenvatting": samenvatting(cijfers, jaar), "tabel": html(cijfers, jaar)}
+    rijen = kl.rijen(jaar, root)
+    return {
+        "samenvatting": samenvatting(cijfers, jaar),
+        "tabel": html(cijfers, jaar),
+        "landelijk_zin": kl.samenvatting(rijen, jaar),
+        "landelijk_tabel": kl.html(rijen, jaar),
+    }

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
+from jaarverslag.data import landelijk
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.metrics import printed_index, verandering_pct
@@ -25,6 +26,7 @@ from jaarverslag.data.population import (
 )
 from jaarverslag.data.status import UNCERTAIN
 from jaarverslag.render import charts, fmt, tables
+from jaarverslag.render import landelijk_text as lt
 from jaarverslag.render import populatie_text as pt
 from jaarverslag.render.populatie_chart import grafiek
 from jaarverslag.render.populatie_text import PER_1000_DECIMALS, group_label
@@ -263,6 +265,20 @@ def counts_table_formatters(jaar: int) -> dict:
     return {_index_column(jaar): fmt.verandering}
 
 
+def per_1000_alle_leeftijden(h: Hulpvragen, suffix: str = "", soort: str | None = None) -> float | None:
+    """Return help requests per 1,000 inhabitants over all ages (of one soort if given), or None.
+
+    The book's one all-ages rate: all help requests over the CBS population of the eight gemeenten on
+    1 January, as the last row of the rates table shows it; the national comparison uses the same value.
+    """
+    if not h.is_available or not h.frame[f"per_1000{suffix}"].notna().any():
+        return None
+    if soort is not None and (suffix or soort not in h.soorten):
+        return None
+    aantal = h.frame[f"aantal{suffix}" if soort is None else soort]
+    return _per_1000(aantal.sum(), h.frame[f"bevolking{suffix}"].sum())
+
+
 def per_1000_table(h: Hulpvragen) -> pd.DataFrame:
     """Return the rates table: per age group the CBS population and help requests per 1,000, per year known.
 
@@ -271,10 +287,10 @@ def per_1000_table(h: Hulpvragen) -> pd.DataFrame:
     table = pd.DataFrame({"Leeftijdsgroep": [group_label(g) for g in h.frame["leeftijdsgroep"]] + [ALL_AGES]})
     for suffix, year in (("_vorig_jaar", h.jaar - 1), ("", h.jaar)):
         if h.frame[f"per_1000{suffix}"].notna().any():
-            bevolking, aantal = h.frame[f"bevolking{suffix}"], h.frame[f"aantal{suffix}"]
+            bevolking = h.frame[f"bevolking{suffix}"]
             table[f"Inwoners {year} (CBS)"] = pd.array([*bevolking, bevolking.sum()], dtype="Float64")
             table[f"Per 1.000 inwoners {year}"] = fmt.shown(  # as shown, also in the CSV
-                [*h.frame[f"per_1000{suffix}"], _per_1000(aantal.sum(), bevolking.sum())], PER_1000_DECIMALS
+                [*h.frame[f"per_1000{suffix}"], per_1000_alle_leeftijden(h, suffix)], PER_1000_DECIMALS
             )
     return table
 
@@ -313,6 +329,13 @@ def kerncijfers(jaar: int, root: Path | None = None) -> str:
     return "\n".join(regels)
 
 
+def landelijk_zin(h: Hulpvragen, root: Path | None = None) -> str:
+    """Return the sentence putting the all-ages rate beside the national number of contacts per 1,000."""
+    ref = landelijk.reference_for(landelijk.CONTACTS_PER_1000, h.jaar, root)
+    rate = per_1000_alle_leeftijden(h)
+    return lt.zin(ref, None if rate is None else fmt.getal(rate, PER_1000_DECIMALS), h.jaar)
+
+
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the populatie page glues, for a year with data and a year without."""
     inw, frame, h = inwoners(jaar, root), denominators(jaar, root), hulpvragen(jaar, root)
@@ -323,6 +346,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "hulpvragen_zin": pt.hulpvragen_zin(h, root),
         "per_1000_zin": pt.per_1000_zin(h),
         "bevolking_zin": pt.bevolking_zin(h, inw),
+        "landelijk_zin": landelijk_zin(h, root),
     }
     if frame is None:
         values["tabel_noemers"] = tables.unavailable("het aantal inwoners per gemeente", jaar)

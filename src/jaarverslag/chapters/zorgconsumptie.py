@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jaarverslag.chapters import zorgconsumptie_standaard
 from jaarverslag.data import ledger, status
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.geo import read_boundaries
@@ -439,4 +440,5 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         )
     else:
         values["tabel_berekening"] = tables.unavailable("hulpvragen per soort en inwoners per gemeente", jaar)
+    values.update(zorgconsumptie_standaard.page_values(jaar, root))
     return values

@@ -223,3 +223,40 @@ def load_consumption_data(jaar: int, root: Path | None = None) -> ConsumptionDat
         soorten,
         years,
     )
+
+
+@dataclass(frozen=True)
+class StandardisationData:
+    """Inputs of the age standardisation per gemeente for one year, and which CBS year was used."""
+
+    waargenomen: pd.Series  # help requests per gemeente (Onbekend left out), index gemeente
+    onbekend: int  # help requests whose gemeente is unknown (in the region's age counts, in no gemeente)
+    bevolking: pd.DataFrame  # gemeente, leeftijdsgroep (report groups), bevolking (CBS, 1 January)
+    regio: pd.DataFrame  # leeftijdsgroep, aantal: the region's help requests per age group
+    bevolking_jaar: int  # the CBS year used (1 January)
+
+
+def load_standardisation_data(jaar: int, root: Path | None = None) -> StandardisationData:
+    """Load help requests per gemeente, per age group (region) and the CBS population per gemeente and age group."""
+    from jaarverslag.data.load import is_available, load_table
+
+    needed = (T_CONSUMPTION_TYPE, T_AGE_TOTAL)
+    if not all(is_available(t, jaar, root) for t in needed):
+        raise ModelError(f"Voor {jaar} zijn geen hulpvragen per gemeente en per leeftijdsgroep beschikbaar.")
+    if not is_available(T_BEVOLKING, None, root):
+        raise ModelError("De CBS-bevolking per gemeente en leeftijd ontbreekt.")
+    counts = load_table(T_CONSUMPTION_TYPE, jaar, root)
+    per_gemeente = counts.groupby(counts["gemeente"].astype(str), sort=False)["aantal"].sum()
+    unknown = int(per_gemeente.get(UNKNOWN, 0))
+    per_gemeente = per_gemeente.drop(UNKNOWN, errors="ignore").astype(int)
+    regio = load_table(T_AGE_TOTAL, jaar, root)[["leeftijdsgroep", "aantal"]].astype({"leeftijdsgroep": str})
+    if regio["aantal"].isna().any():
+        raise ModelError(f"Voor {jaar} ontbreekt het aantal hulpvragen van een leeftijdsgroep.")
+    groups = list(regio["leeftijdsgroep"])
+    cbs = group_ages(cbs_bevolking(root), groups)
+    use = nearest_year(jaar, sorted(set(cbs["jaar"])))
+    cbs = cbs[cbs["jaar"] == use]
+    pop = cbs.groupby(["gemeente", "groep"], sort=False, observed=True)["inwoners"].sum().reset_index()
+    pop = pop.rename(columns={"groep": "leeftijdsgroep", "inwoners": "bevolking"}).astype({"gemeente": str})
+    pop = pop[pop["gemeente"].isin(per_gemeente.index)]
+    return StandardisationData(per_gemeente, unknown, pop.reset_index(drop=True), regio, use)

@@ -164,3 +164,66 @@ def rate_map(rates: pd.Series, jaar: int, grenzen: dict, vmin: float, vmax: floa
         + "."
     )
     return fig, alt
+
+
+def standardised_chart(table: pd.DataFrame, regio_per_1000: float, jaar: int, betrouwbaarheid: float, decimalen: int):
+    """Return a dot plot of crude and age-standardised help requests per 1,000 per gemeente, and alt text.
+
+    `table` is the standardisation's per_gemeente frame; gemeenten are sorted by their standardised rate.
+    """
+    t = table.sort_values("gestandaardiseerd_per_1000").reset_index(drop=True)
+    crude_colour, std_colour = sns.color_palette(charts.PALETTE, 2)
+    fig, ax = plt.subplots(figsize=(6.4, 0.5 * len(t) + 2.2))
+    ys = list(range(len(t)))
+    ax.axvline(regio_per_1000, color="#666666", lw=1, ls="--", zorder=1)
+    ax.hlines(
+        ys, t["gestandaardiseerd_ondergrens"], t["gestandaardiseerd_bovengrens"], color=std_colour, lw=3, zorder=2
+    )
+    ax.scatter(
+        t["ruw_per_1000"],
+        ys,
+        facecolor="white",
+        edgecolor=crude_colour,
+        marker="o",
+        s=45,
+        lw=1.5,
+        zorder=3,
+        label="ruw (niet gestandaardiseerd)",
+    )
+    ax.scatter(
+        t["gestandaardiseerd_per_1000"],
+        ys,
+        color=std_colour,
+        marker="D",
+        s=45,
+        zorder=4,
+        label=f"gestandaardiseerd voor leeftijd, met {fmt.getal(betrouwbaarheid)}%-interval",
+    )
+    ax.set_yticks(ys, list(t["gemeente"]))
+    ax.tick_params(labelsize=10)
+    ax.set_xlabel("Hulpvragen per 1.000 inwoners", fontsize=10)
+    ax.set_title(f"Hulpvragen per 1.000 inwoners per gemeente, {jaar}", fontsize=11)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=1, fontsize=10, frameon=False)
+    ax.text(
+        regio_per_1000,
+        len(t) - 0.4,
+        f"regio: {fmt.getal(regio_per_1000, decimalen)} ",
+        fontsize=10,
+        va="bottom",
+        ha="right",
+        color="#444444",
+    )
+    ax.set_ylim(-0.6, len(t) + 0.2)
+    charts.bron(fig, "hulpvragen per gemeente en leeftijdsgroep (SHT), CBS-bevolking per leeftijd")
+    fig.tight_layout()
+    parts = [
+        f"{r.gemeente} ruw {fmt.getal(r.ruw_per_1000, decimalen)}, gestandaardiseerd "
+        f"{fmt.getal(r.gestandaardiseerd_per_1000, decimalen)}"
+        for r in t.itertuples(index=False)
+    ]
+    alt = (
+        f"Stippengrafiek van de hulpvragen per 1.000 inwoners per gemeente in {jaar}, ruw en gestandaardiseerd "
+        f"voor leeftijd, met de regio op {fmt.getal(regio_per_1000, decimalen)}: " + join_list(parts) + "."
+    )
+    return fig, alt
