@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.chapters.branchenormen_numbers import (
+    HIDDEN,
     SHT,
     VERDICT_MET,
     VERDICT_NOT_MET,
@@ -224,7 +225,7 @@ def grafiek(frame: pd.DataFrame, jaar: int, telefoon: bool = False):
                 ax.text(
                     1.02,
                     y,
-                    "ontbreekt",
+                    "afgeschermd" if row is not None and row["status"] == HIDDEN else "ontbreekt",
                     transform=axes_x,
                     va="center",
                     ha="left",
