@@ -206,6 +206,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     rule = {  # the small-cell rule, stated on the method page
         "afscherm_drempel": str(disclosure.SMALL_CELL_THRESHOLD),
         "afscherm_grens": str(disclosure.SMALL_CELL_THRESHOLD - 1),
+        "afscherm_bereik": suppression.coverage_sentence(),
     }
     if not beschikbaar_voor(jaar, root):
         return {

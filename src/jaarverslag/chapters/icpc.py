@@ -271,7 +271,8 @@ def grafiek(frame: pd.DataFrame, jaar: int, states: dict | None = None):
     ax.set_yticks(ys, labels)
     ax.tick_params(labelsize=10)
     ax.invert_yaxis()
-    xmax = float(frame["aantal"].max())
+    shown = [float(n) for n, h in zip(frame["aantal"], hidden_bars) if not h]
+    xmax = max(shown, default=1.0)  # a hidden count's length stays out of the axis too
     ax.set_xlim(0, xmax * 1.45)  # room for the value labels
     suppression.label_bars(ax, bars, hidden_bars)
     for y, n, share, state in zip(ys, frame["aantal"], frame["aandeel_pct"], hidden_bars):
