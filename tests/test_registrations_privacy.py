@@ -153,6 +153,9 @@ def test_a_tiny_year_shows_no_count_of_a_procedure_a_diagnosis_or_a_norm_percent
     hidden = fed[fed["status"] == bnn.HIDDEN]
     assert len(hidden) and fed["status"].isin([bnn.HIDDEN, "ontbreekt"]).all()  # none over 10 or more
     assert hidden["resultaat_pct"].isna().all() and set(hidden["oordeel"]) == {bnn.HIDDEN_VERDICT}
+    counts = bnn.tellingen(frame)
+    assert sum(t.afgeschermd for t in counts.values()) == len(hidden)  # neither missing nor judged
+    assert all(t.beoordeeld == t.totaal - t.ontbreekt - t.afgeschermd for t in counts.values())
 
 
 def test_typed_years_keep_their_small_counts():

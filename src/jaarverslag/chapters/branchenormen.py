@@ -40,6 +40,9 @@ def _lower_first(naam: str) -> str:
     return naam[0].lower() + naam[1:] if len(naam) > 1 and naam[1].islower() else naam
 
 
+HIDDEN_REASON = "te weinig gesprekken of visites om te publiceren"
+
+
 def _n(aantal: int, enkelvoud: str, meervoud: str) -> str:
     return f"{fmt.getal(aantal)} {enkelvoud if aantal == 1 else meervoud}"
 
@@ -53,6 +56,8 @@ def count_text(t: Count) -> str:
         )
     if t.ontbreekt:
         parts.append(f"bij {_n(t.ontbreekt, 'norm', 'normen')} ontbreekt de waarde")
+    if t.afgeschermd:
+        parts.append(f"bij {_n(t.afgeschermd, 'norm', 'normen')} is de waarde afgeschermd ({HIDDEN_REASON})")
     return f"{t.post}: {join_list(parts)}."
 
 
@@ -80,6 +85,9 @@ def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = 
             )
         if t.ontbreekt:
             lines.append(f"Bij {_n(t.ontbreekt, 'norm', 'normen')} ontbreekt de waarde van SHT.")
+        if t.afgeschermd:
+            n = _n(t.afgeschermd, "norm", "normen")
+            lines.append(f"Bij {n} is de waarde van SHT afgeschermd ({HIDDEN_REASON}).")
     posts = [p for p in counts if p != SHT]
     if posts:
         lines.extend(count_text(counts[p]) for p in posts)

@@ -131,6 +131,7 @@ class Count:
     onzeker_gehaald: int
     onzeker_niet_gehaald: int
     ontbreekt: int
+    afgeschermd: int = 0  # results over too few calls or visits to publish (status HIDDEN)
 
     @property
     def totaal(self) -> int:
@@ -140,7 +141,13 @@ class Count:
             + self.onzeker_gehaald
             + self.onzeker_niet_gehaald
             + self.ontbreekt
+            + self.afgeschermd
         )
+
+    @property
+    def beoordeeld(self) -> int:
+        """How many norms have a published result to judge."""
+        return self.totaal - self.ontbreekt - self.afgeschermd
 
 
 def tellingen(frame: pd.DataFrame) -> dict[str, Count]:
@@ -150,13 +157,15 @@ def tellingen(frame: pd.DataFrame) -> dict[str, Count]:
         sure = group["status"].eq(CERTAIN)
         missing = group["gehaald"].isna()
         met = group["gehaald"].eq(True)
+        hidden = group["status"].eq(HIDDEN).fillna(False)
         out[post] = Count(
             post,
             int((sure & met).sum()),
             int((sure & ~met & ~missing).sum()),
             int((~sure & met).sum()),
             int((~sure & ~met & ~missing).sum()),
-            int(missing.sum()),
+            int((missing & ~hidden).sum()),
+            int(hidden.sum()),
         )
     return out
 

@@ -179,7 +179,7 @@ def _normen(jaar: int, root: Path | None) -> Kerncijfer:
         )
     sht = frame[frame["post"] == bnn.SHT]
     t = bnn.tellingen(sht)[bnn.SHT]
-    judged = t.totaal - t.ontbreekt
+    judged = t.beoordeeld
     met = t.zeker_gehaald + t.onzeker_gehaald
     return Kerncijfer(
         "Branchenormen gehaald (SHT)",

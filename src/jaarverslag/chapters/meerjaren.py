@@ -107,7 +107,7 @@ def _normen(jaar: int, root: Path | None) -> Waarde:
     if bnn.SHT not in set(frame["post"]):
         return _missing(NOT_IN_DATA.format(jaar=jaar))
     t = bnn.tellingen(frame[frame["post"] == bnn.SHT])[bnn.SHT]
-    judged, met = t.totaal - t.ontbreekt, t.zeker_gehaald + t.onzeker_gehaald
+    judged, met = t.beoordeeld, t.zeker_gehaald + t.onzeker_gehaald
     if not judged:
         return _missing(NO_VERDICT)
     return Waarde(
