@@ -427,6 +427,8 @@ def test_a_site_with_small_cells_hides_them_everywhere_and_no_sum_gives_one_back
         for code_row in top3.itertuples(index=False):
             pattern = rf"{re.escape(code_row.diagnose)}\W{{1,40}}{code_row.aantal}(?![\d.,])"
             assert not re.search(pattern, text, flags=re.IGNORECASE), (naam, code_row.diagnose)
+    methode = (site / str(JAAR) / "book" / "methode.html").read_text(encoding="utf-8")
+    assert suppression.coverage_sentence() in methode.replace("&#8217;", "'").replace("’", "'")
     ids = _record_ids(small_site)
     leaks = [n for n, t in texts.items() if set(re.findall(r"[A-Za-z0-9_]+", t)) & ids]
     assert not leaks

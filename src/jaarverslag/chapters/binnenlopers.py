@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data import ledger, registrations, status
+from jaarverslag.data import ledger, status
 from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.metrics import PostTotals, verandering_pct, with_previous_year
 from jaarverslag.data.paths import report_years
@@ -76,11 +76,7 @@ def _year_hidden(jaar: int, root: Path | None) -> dict[str, str]:
         SHT if key[0] == disclosure.TOTAL else key[0]: state
         for key, state in disclosure.hidden_cells(DATA_TABLE, jaar, root).items()
     }
-    if states or registrations.feeding_files(DATA_TABLE, jaar, root):
-        total = load_table(DATA_TABLE, jaar, root)["aantal"].sum()
-        if disclosure.is_small(total):  # a small SHT total hides itself too
-            states[SHT] = disclosure.PRIMARY
-    return states
+    return states  # a small SHT total is hidden too (disclosure.table_states)
 
 
 def hidden(jaar: int, root: Path | None = None) -> Hidden:

@@ -5,8 +5,10 @@ cell, whether the book may show it. A count from 1 to SMALL_CELL_THRESHOLD - 1 i
 shown as "<10"). Where the hidden cell is one part of a published sum (the parts of a table add up to
 a total the book shows), a second cell of that sum is hidden too ("secundair", complementary
 suppression): the smallest other non-zero part, repeated until no sum has exactly one hidden part, so
-no total minus the other parts gives a hidden count back. Figures computed from a hidden cell (a
-change, a share) are hidden with it by the page that shows them.
+no total minus the other parts gives a hidden count back. A published total is itself a member of its
+sum (table_states): a small total is hidden, and a hidden total counts as a hidden member. Figures
+computed from a hidden cell (a change, a share) are hidden with it by the page that shows them
+(render/suppression.py).
 """
 
 from __future__ import annotations
@@ -127,14 +129,6 @@ class Hidden:
 def hidden_both_years(naam: str, jaar: int, root: Path | None = None) -> Hidden:
     """Return the hidden cells of a table this year and last year, keyed by the tuple of its key columns."""
     return Hidden(hidden_cells(naam, jaar, root), hidden_cells(naam, jaar - 1, root))
-
-
-def sum_states(parts: dict[Hashable, int], total_key: Hashable | None = None) -> dict[Hashable, str]:
-    """Return the hidden parts of one published sum (and the total itself, under total_key, when it is small)."""
-    states = suppress(parts, [list(parts)])
-    if total_key is not None and is_small(sum(int(v) for v in parts.values() if not pd.isna(v))):
-        states[total_key] = PRIMARY
-    return states
 
 
 def hidden_norms(jaar: int, root: Path | None = None) -> set[tuple[str, str]]:
