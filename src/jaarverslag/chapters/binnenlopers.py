@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data import ledger, registrations, status
+from jaarverslag.data import ledger, status
 from jaarverslag.data.load import is_available, load_table
 from jaarverslag.data.metrics import PostTotals, verandering_pct, with_previous_year
 from jaarverslag.data.paths import report_years
@@ -67,26 +66,17 @@ def printed_change(nu: float, vorig: float) -> int | None:
     return None if change is None else fmt.round_half_up(change, PRINTED_CHANGE_DECIMALS)
 
 
-@dataclass(frozen=True)
-class Hidden:
-    """The walk-in counts the book must hide (registration-derived small cells), this year and last year."""
-
-    dit_jaar: dict[str, str] = field(default_factory=dict)  # post or SHT -> primair/secundair
-    vorig_jaar: dict[str, str] = field(default_factory=dict)
-
-    def any(self, post: str) -> bool:
-        return post in self.dit_jaar or post in self.vorig_jaar
+Hidden = disclosure.Hidden  # post or SHT -> primair/secundair, this year and last year
 
 
 def _year_hidden(jaar: int, root: Path | None) -> dict[str, str]:
     if not is_available(DATA_TABLE, jaar, root):
         return {}
-    states = {key[0]: state for key, state in disclosure.hidden_cells(DATA_TABLE, jaar, root).items()}
-    if states or registrations.feeding_files(DATA_TABLE, jaar, root):
-        total = load_table(DATA_TABLE, jaar, root)["aantal"].sum()
-        if disclosure.is_small(total):  # a small SHT total hides itself too
-            states[SHT] = disclosure.PRIMARY
-    return states
+    states = {
+        SHT if key[0] == disclosure.TOTAL else key[0]: state
+        for key, state in disclosure.hidden_cells(DATA_TABLE, jaar, root).items()
+    }
+    return states  # a small SHT total is hidden too (disclosure.table_states)
 
 
 def hidden(jaar: int, root: Path | None = None) -> Hidden:
@@ -114,15 +104,11 @@ def book_table(b: Binnenlopers, verborgen: Hidden | None = None) -> pd.DataFrame
         }
     )
     table = pd.concat([rows, total], ignore_index=True)
-    if verborgen.dit_jaar or verborgen.vorig_jaar:
-        keys = [*rows["post"].astype(str), SHT]
-        table = table.astype(object)
-        for i, key in enumerate(keys):
-            now, before = verborgen.dit_jaar.get(key), verborgen.vorig_jaar.get(key)
-            table.at[i, "aantal"] = suppression.label(now, table.at[i, "aantal"])
-            table.at[i, "aantal_vorig_jaar"] = suppression.label(before, table.at[i, "aantal_vorig_jaar"])
-            if now or before:
-                table.at[i, "verandering_pct"] = suppression.DERIVED
+    if verborgen:
+        table["sleutel"] = [*rows["post"].astype(str), SHT]
+        for states, column in ((verborgen.dit_jaar, "aantal"), (verborgen.vorig_jaar, "aantal_vorig_jaar")):
+            table = suppression.hide(table, states, ["sleutel"], counts=[column], derived=["verandering_pct"])
+        table = table.drop(columns="sleutel")
     table = table.rename(
         columns={
             "post": "Spoedpost",
@@ -216,6 +202,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     rule = {  # the small-cell rule, stated on the method page
         "afscherm_drempel": str(disclosure.SMALL_CELL_THRESHOLD),
         "afscherm_grens": str(disclosure.SMALL_CELL_THRESHOLD - 1),
+        "afscherm_bereik": suppression.coverage_sentence(),
     }
     if not beschikbaar_voor(jaar, root):
         return {

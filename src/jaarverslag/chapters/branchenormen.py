@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.chapters.branchenormen_numbers import (
+    HIDDEN,
     SHT,
     VERDICT_MET,
     VERDICT_NOT_MET,
@@ -41,6 +42,9 @@ def _lower_first(naam: str) -> str:
     return naam[0].lower() + naam[1:] if len(naam) > 1 and naam[1].islower() else naam
 
 
+HIDDEN_REASON = "te weinig gesprekken of visites om te publiceren"
+
+
 def _n(aantal: int, enkelvoud: str, meervoud: str) -> str:
     return f"{fmt.getal(aantal)} {enkelvoud if aantal == 1 else meervoud}"
 
@@ -54,6 +58,8 @@ def count_text(t: Count) -> str:
         )
     if t.ontbreekt:
         parts.append(f"bij {_n(t.ontbreekt, 'norm', 'normen')} ontbreekt de waarde")
+    if t.afgeschermd:
+        parts.append(f"bij {_n(t.afgeschermd, 'norm', 'normen')} is de waarde afgeschermd ({HIDDEN_REASON})")
     return f"{t.post}: {join_list(parts)}."
 
 
@@ -81,6 +87,9 @@ def samenvatting_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = 
             )
         if t.ontbreekt:
             lines.append(f"Bij {_n(t.ontbreekt, 'norm', 'normen')} ontbreekt de waarde van SHT.")
+        if t.afgeschermd:
+            n = _n(t.afgeschermd, "norm", "normen")
+            lines.append(f"Bij {n} is de waarde van SHT afgeschermd ({HIDDEN_REASON}).")
     posts = [p for p in counts if p != SHT]
     if posts:
         lines.extend(count_text(counts[p]) for p in posts)
@@ -226,7 +235,7 @@ def grafiek(frame: pd.DataFrame, jaar: int, telefoon: bool = False):
                 ax.text(
                     1.02,
                     y,
-                    "ontbreekt",
+                    "afgeschermd" if row is not None and row["status"] == HIDDEN else "ontbreekt",
                     transform=axes_x,
                     va="center",
                     ha="left",

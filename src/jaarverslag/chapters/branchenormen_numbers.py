@@ -12,6 +12,7 @@ import pandas as pd
 
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.load import is_available, load_table
+from jaarverslag.data.registrations import disclosure
 from jaarverslag.data.status import CERTAIN, MISSING, UNCERTAIN
 from jaarverslag.render import fmt
 
@@ -51,6 +52,27 @@ def normen(root: Path | None = None) -> pd.DataFrame:
     return frame
 
 
+HIDDEN = "afgeschermd"  # status of a result over too few calls or visits to publish (small-cell rule)
+HIDDEN_VERDICT = f"afgeschermd: minder dan {disclosure.SMALL_CELL_THRESHOLD} gesprekken of visites"
+
+
+def published(jaar: int, root: Path | None = None) -> pd.DataFrame:
+    """Return the year's results as the book may show them: a result over 1 to 9 calls or visits has none.
+
+    Such a result is a count in disguise (3 of 4 visits in time is 75%), so it is blanked with status HIDDEN.
+    """
+    frame = load_table("branchenormen", jaar, root)
+    hidden = disclosure.hidden_norms(jaar, root)
+    if hidden:
+        keys = zip(frame["norm_id"].astype(str), frame["post"].astype(str))
+        mask = pd.Series([key in hidden for key in keys], index=frame.index)
+        frame = frame.copy()
+        frame["resultaat_pct"] = frame["resultaat_pct"].mask(mask)
+        frame["status"] = frame["status"].astype(object).mask(mask, HIDDEN)
+        frame["toelichting"] = frame["toelichting"].astype(object).mask(mask, HIDDEN_VERDICT)
+    return frame
+
+
 def gehaald(resultaat, norm_pct, richting: str) -> bool | None:
     """Return whether a result meets its norm (the printed values compared as printed), or None when it is missing."""
     if pd.isna(resultaat) or pd.isna(norm_pct):
@@ -60,6 +82,8 @@ def gehaald(resultaat, norm_pct, richting: str) -> bool | None:
 
 def oordeel(gehaald_: bool | None, status) -> str:
     """Return the verdict in words; an uncertain value keeps its mark so it is never counted as a plain yes or no."""
+    if not pd.isna(status) and status == HIDDEN:
+        return HIDDEN_VERDICT
     if gehaald_ is None or pd.isna(status) or status == MISSING:
         return fmt.SOURCE_MISSING_TEXT
     text = VERDICT_MET if gehaald_ else VERDICT_NOT_MET
@@ -71,11 +95,11 @@ def resultaten(jaar: int, root: Path | None = None) -> pd.DataFrame | None:
     if not is_available("branchenormen", jaar, root):
         return None
     norms = normen(root)
-    frame = load_table("branchenormen", jaar, root)[["norm_id", "post", "resultaat_pct", "status", "toelichting"]]
+    frame = published(jaar, root)[["norm_id", "post", "resultaat_pct", "status", "toelichting"]]
     norms = norms[["norm_id", "naam", "onderwerp", "grens", "norm_pct", "richting", "norm_tekst"]]
     frame = norms.merge(frame, on="norm_id", how="inner")
     if is_available("branchenormen", jaar - 1, root):
-        vorig = load_table("branchenormen", jaar - 1, root)[["norm_id", "post", "resultaat_pct", "status"]]
+        vorig = published(jaar - 1, root)[["norm_id", "post", "resultaat_pct", "status"]]
         vorig = vorig.rename(columns={"resultaat_pct": "resultaat_pct_vorig_jaar", "status": "status_vorig_jaar"})
         frame = frame.merge(vorig, on=["norm_id", "post"], how="left")
     else:
@@ -107,6 +131,7 @@ class Count:
     onzeker_gehaald: int
     onzeker_niet_gehaald: int
     ontbreekt: int
+    afgeschermd: int = 0  # results over too few calls or visits to publish (status HIDDEN)
 
     @property
     def totaal(self) -> int:
@@ -116,7 +141,13 @@ class Count:
             + self.onzeker_gehaald
             + self.onzeker_niet_gehaald
             + self.ontbreekt
+            + self.afgeschermd
         )
+
+    @property
+    def beoordeeld(self) -> int:
+        """How many norms have a published result to judge."""
+        return self.totaal - self.ontbreekt - self.afgeschermd
 
 
 def tellingen(frame: pd.DataFrame) -> dict[str, Count]:
@@ -126,13 +157,15 @@ def tellingen(frame: pd.DataFrame) -> dict[str, Count]:
         sure = group["status"].eq(CERTAIN)
         missing = group["gehaald"].isna()
         met = group["gehaald"].eq(True)
+        hidden = group["status"].eq(HIDDEN).fillna(False)
         out[post] = Count(
             post,
             int((sure & met).sum()),
             int((sure & ~met & ~missing).sum()),
             int((~sure & met).sum()),
             int((~sure & ~met & ~missing).sum()),
-            int(missing.sum()),
+            int((missing & ~hidden).sum()),
+            int(hidden.sum()),
         )
     return out
 
@@ -243,6 +276,8 @@ def uncertain_previous_year(frame: pd.DataFrame) -> pd.Series:
 PLAIN_REASON = {
     MISSING: "De bron geeft hier geen waarde.",
     UNCERTAIN: "Het getal staat in de bron niet eenduidig bij deze norm en post; de best passende lezing is gekozen.",
+    HIDDEN: f"Berekend over minder dan {disclosure.SMALL_CELL_THRESHOLD} gesprekken of visites: afgeschermd, zodat "
+    "geen patiënt herkenbaar is (zie Methode en verantwoording).",
 }
 
 

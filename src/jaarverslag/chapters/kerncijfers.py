@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from jaarverslag.chapters import verrichtingen as vr
 from jaarverslag.data.load import is_available
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
 from jaarverslag.data.status import CERTAIN
-from jaarverslag.render import fmt, tables
+from jaarverslag.render import fmt, suppression, tables
 from jaarverslag.render.text import verschil
 
 EMPTY = "–"
@@ -44,8 +44,29 @@ class Kerncijfer:
     verandering_eenheid: str = ""
 
 
-def _count(onderwerp: str, nu, vorig, hoofdstuk: str, titel: str, onzeker: bool = False) -> Kerncijfer:
+def _count(
+    onderwerp: str,
+    nu,
+    vorig,
+    hoofdstuk: str,
+    titel: str,
+    onzeker: bool = False,
+    verborgen: tuple[str | None, str | None] = (None, None),
+) -> Kerncijfer:
+    """Return a count with last year and its change; a hidden count (verborgen: now, last year) shows its label."""
     present = lambda v: v is not None and not pd.isna(v)  # noqa: E731
+    if any(verborgen):
+        shown = _count(onderwerp, nu, vorig, hoofdstuk, titel, onzeker)
+        now, before = (suppression.LABELS[s] if s else None for s in verborgen)
+        return replace(
+            shown,
+            waarde=now or shown.waarde,
+            vorig=before or shown.vorig,
+            verandering=suppression.DERIVED if shown.verandering != EMPTY else EMPTY,
+            nu_getal=now or shown.nu_getal,
+            vorig_getal=before or shown.vorig_getal,
+            verandering_getal=suppression.DERIVED if shown.verandering_getal is not None else None,
+        )
     both = present(nu) and present(vorig)
     if both and fmt.change_shown(nu, vorig):
         change, change_number, change_unit = fmt.verandering(fmt.count_change(nu, vorig)), None, "%"
@@ -75,14 +96,39 @@ def _verrichtingen(jaar: int, root: Path | None) -> list[Kerncijfer]:
         if not is_available("verrichtingen", jaar - 1, root):
             return [_count("Verrichtingen SHT", None, None, "verrichtingen", titel)]
         vorig = vr.totalen(jaar - 1, root)  # last year's figures still stand beside this year's gap
-        rows = [_count("Verrichtingen SHT", None, vorig.totaal, "verrichtingen", titel)]
+        hidden_before = vr.hidden(jaar, root).vorig_jaar
+        rows = [
+            _count(
+                "Verrichtingen SHT", None, vorig.totaal, "verrichtingen", titel, False,
+                (None, hidden_before.get(vr.total_key())),
+            )
+        ]  # fmt: skip
         for row in vorig.per_post.itertuples(index=False):
-            rows.append(_count(f"Verrichtingen {row.post}", None, row.aantal, "verrichtingen", titel))
+            state = hidden_before.get(vr.total_key(str(row.post)))
+            rows.append(
+                _count(f"Verrichtingen {row.post}", None, row.aantal, "verrichtingen", titel, False, (None, state))
+            )
         return rows
-    totalen = vr.totalen(jaar, root)
-    rows = [_count("Verrichtingen SHT", totalen.totaal, totalen.totaal_vorig_jaar, "verrichtingen", titel)]
+    totalen, verborgen = vr.totalen(jaar, root), vr.hidden(jaar, root)
+
+    def states(post: str | None) -> tuple[str | None, str | None]:
+        key = vr.total_key(post)
+        return verborgen.dit_jaar.get(key), verborgen.vorig_jaar.get(key)
+
+    sht = (totalen.totaal, totalen.totaal_vorig_jaar)
+    rows = [_count("Verrichtingen SHT", *sht, "verrichtingen", titel, False, states(None))]
     for row in totalen.per_post.itertuples(index=False):
-        rows.append(_count(f"Verrichtingen {row.post}", row.aantal, row.aantal_vorig_jaar, "verrichtingen", titel))
+        rows.append(
+            _count(
+                f"Verrichtingen {row.post}",
+                row.aantal,
+                row.aantal_vorig_jaar,
+                "verrichtingen",
+                titel,
+                False,
+                states(str(row.post)),
+            )
+        )
     return rows
 
 
@@ -134,7 +180,7 @@ def _normen(jaar: int, root: Path | None) -> Kerncijfer:
         )
     sht = frame[frame["post"] == bnn.SHT]
     t = bnn.tellingen(sht)[bnn.SHT]
-    judged = t.totaal - t.ontbreekt
+    judged = t.beoordeeld
     met = t.zeker_gehaald + t.onzeker_gehaald
     return Kerncijfer(
         "Branchenormen gehaald (SHT)",
@@ -235,13 +281,19 @@ def kerncijfers(jaar: int, root: Path | None = None) -> list[Kerncijfer]:
 
 def tabel(cijfers: list[Kerncijfer], jaar: int) -> pd.DataFrame:
     """Return the headline figures as a table for the CSV download: numbers as numbers, rounded as shown."""
+
+    def numbers(values: list) -> pd.Series | pd.api.extensions.ExtensionArray:
+        if any(suppression.is_label(v) for v in values):  # a hidden count keeps its label, also in the CSV
+            return pd.Series([v if v is None or suppression.is_label(v) else float(v) for v in values], dtype=object)
+        return pd.array(values, dtype="Float64")
+
     return pd.DataFrame(
         {
             "Onderwerp": [c.onderwerp for c in cijfers],
             "Eenheid": [c.eenheid for c in cijfers],
-            str(jaar): pd.array([c.nu_getal for c in cijfers], dtype="Float64"),
-            str(jaar - 1): pd.array([c.vorig_getal for c in cijfers], dtype="Float64"),
-            "Verandering": pd.array([c.verandering_getal for c in cijfers], dtype="Float64"),
+            str(jaar): numbers([c.nu_getal for c in cijfers]),
+            str(jaar - 1): numbers([c.vorig_getal for c in cijfers]),
+            "Verandering": numbers([c.verandering_getal for c in cijfers]),
             "Eenheid verandering": [c.verandering_eenheid for c in cijfers],
             "Onzeker": ["ja" if c.onzeker else "nee" for c in cijfers],
             "Hoofdstuk": [c.hoofdstuk_titel for c in cijfers],
@@ -284,7 +336,11 @@ def samenvatting(cijfers: list[Kerncijfer], jaar: int) -> str:
     total = cijfers[0]
     if total.waarde == fmt.MISSING_TEXT:
         return f"Voor {jaar} zijn nog niet alle kerncijfers beschikbaar; de tabel hieronder laat zien wat er is."
-    change = f" ({total.verandering} ten opzichte van {jaar - 1})" if total.verandering != EMPTY else ""
+    hidden = {label: state for state, label in suppression.LABELS.items()}
+    if total.waarde in hidden:  # a hidden total in words, and no change computed from it
+        return f"In {jaar} telden de spoedposten samen {suppression.words(hidden[total.waarde], '')} verrichtingen."
+    shown = total.verandering not in (EMPTY, suppression.DERIVED)
+    change = f" ({total.verandering} ten opzichte van {jaar - 1})" if shown else ""
     return f"In {jaar} telden de spoedposten samen {total.waarde} verrichtingen{change}."
 
 

@@ -23,7 +23,7 @@ from jaarverslag.chapters import verrichtingen as vr
 from jaarverslag.data.load import is_available, record_read
 from jaarverslag.data.paths import ASSET_PREFIX, DRAFT_MARKER, TABLE_FOLDER, data_dir, report_years
 from jaarverslag.data.status import CERTAIN, MISSING
-from jaarverslag.render import fmt, tables
+from jaarverslag.render import fmt, suppression, tables
 from jaarverslag.render.meerjaren_chart import spark_alt, sparkline
 from jaarverslag.render.text import join_list
 
@@ -37,6 +37,7 @@ NOT_IN_DATA = "niet in de gegevens over {jaar}"
 NO_POST = "geen verrichtingen van deze post in de gegevens over {jaar}"
 SOURCE_MISSING = "ontbreekt in de bron"
 NO_VERDICT = "geen norm beoordeeld"
+HIDDEN = "afgeschermd: een klein aantal uit de registraties (zie Methode en verantwoording)"
 PERCENT, COUNT, NORMS = "procent", "aantal", "normen"
 
 
@@ -80,10 +81,15 @@ def _status_reason(status, jaar: int) -> str:
 def _verrichtingen(jaar: int, root: Path | None) -> dict[str, Waarde]:
     if not is_available("verrichtingen", jaar, root):
         return {"Verrichtingen SHT": _missing(NO_DATA.format(jaar=jaar))}
-    totalen = vr.totalen(jaar, root)
-    out = {"Verrichtingen SHT": _count(totalen.totaal)}
+    totalen, verborgen = vr.totalen(jaar, root), vr.hidden(jaar, root).dit_jaar
+
+    def figure(value, post: str | None) -> Waarde:
+        state = verborgen.get(vr.total_key(post))
+        return Waarde(None, suppression.LABELS[state], reden=HIDDEN) if state else _count(value)
+
+    out = {"Verrichtingen SHT": figure(totalen.totaal, None)}
     for row in totalen.per_post.itertuples(index=False):
-        out[f"Verrichtingen {row.post}"] = _count(row.aantal)
+        out[f"Verrichtingen {row.post}"] = figure(row.aantal, str(row.post))
     return out
 
 
@@ -101,7 +107,7 @@ def _normen(jaar: int, root: Path | None) -> Waarde:
     if bnn.SHT not in set(frame["post"]):
         return _missing(NOT_IN_DATA.format(jaar=jaar))
     t = bnn.tellingen(frame[frame["post"] == bnn.SHT])[bnn.SHT]
-    judged, met = t.totaal - t.ontbreekt, t.zeker_gehaald + t.onzeker_gehaald
+    judged, met = t.beoordeeld, t.zeker_gehaald + t.onzeker_gehaald
     if not judged:
         return _missing(NO_VERDICT)
     return Waarde(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from jaarverslag.data.registrations.disclosure import PRIMARY, SECONDARY, SMALL_CELL_THRESHOLD
+from collections.abc import Hashable, Iterable
+
+import pandas as pd
+
+from jaarverslag.data.registrations.disclosure import PAGES_SUPPORT, PRIMARY, SECONDARY, SMALL_CELL_THRESHOLD
+from jaarverslag.render.text import join_list
 
 LABELS = {PRIMARY: f"<{SMALL_CELL_THRESHOLD}", SECONDARY: "×"}
 IN_SENTENCE = {PRIMARY: f"minder dan {SMALL_CELL_THRESHOLD}", SECONDARY: "een afgeschermd aantal"}
@@ -26,3 +31,86 @@ def label(state: str | None, value):
 def words(state: str | None, shown: str) -> str:
     """Return a count as a sentence shows it: the formatted number, or what stands for it when hidden."""
     return IN_SENTENCE[state] if state else shown
+
+
+def hide(
+    table: pd.DataFrame,
+    states: dict[Hashable, str],
+    keys: list[str],
+    counts: Iterable[str] = (),
+    derived: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Return a published table with its hidden cells labelled.
+
+    The state of a row is looked up by the tuple of its `keys` columns (as text); a hidden row shows its
+    label in each of `counts` and "×" in each of `derived` (a change, share, rate or weight computed from it).
+    """
+    if not states:
+        return table
+    wanted = {tuple(str(v) for v in (key if isinstance(key, tuple) else (key,))): s for key, s in states.items()}
+    table = table.copy()
+    columns = [*counts, *derived]
+    for column in columns:
+        table[column] = table[column].astype(object)
+    for position, row in enumerate(zip(*(table[k] for k in keys))):
+        state = wanted.get(tuple(str(v) for v in row))
+        if state:
+            for column in counts:
+                table.iat[position, table.columns.get_loc(column)] = LABELS[state]
+            for column in derived:
+                table.iat[position, table.columns.get_loc(column)] = DERIVED
+    return table
+
+
+def number(state: str | None, value, formatter) -> str:
+    """Return a figure as text: formatted, or its label when hidden."""
+    return LABELS[state] if state else formatter(value)
+
+
+def label_bars(ax, bars, states: list[str | None], horizontal: bool = True) -> None:
+    """Flatten the bars of hidden counts (their height is not shown) and write the label at their base instead.
+
+    The axis is rescaled afterwards, so its range does not give a hidden bar's length away either.
+    """
+    if not any(states):
+        return
+    for bar, state in zip(bars, states):
+        if not state:
+            continue
+        if horizontal:
+            bar.set_width(0)
+            x, y, ha, va = bar.get_x(), bar.get_y() + bar.get_height() / 2, "left", "center"
+        else:
+            bar.set_height(0)
+            x, y, ha, va = bar.get_x() + bar.get_width() / 2, bar.get_y(), "center", "bottom"
+        text = f" {LABELS[state]}"
+        ax.annotate(text, (x, y), ha=ha, va=va, fontsize=9, style="italic", color="#444444", annotation_clip=False)
+    ax.relim()
+    ax.autoscale_view()
+
+
+# The registration-fed tables as a reader knows them (their _totaal tables and the consulteenheden and rates,
+# computed from zorgconsumptie, go with them).
+READER_NAMES = {
+    "verrichtingen": "de verrichtingen per post en soort",
+    "binnenlopers": "de binnenlopers",
+    "icpc_top": "de meest gestelde diagnoses",
+    "branchenormen": "de branchenormen",
+    "hulpvragen_leeftijd": "de hulpvragen per leeftijdsgroep",
+    "zorgconsumptie": "de zorgconsumptie per gemeente (met de consulteenheden en het gebruik per 1.000 inwoners)",
+}
+
+
+def coverage_sentence() -> str:
+    """Return which registration-fed tables the book can show with hidden cells, and which stop the build instead."""
+    shown = [READER_NAMES[n] for n in READER_NAMES if n in PAGES_SUPPORT]
+    blocked = [READER_NAMES[n] for n in READER_NAMES if n not in PAGES_SUPPORT]
+    text = f"Zo afgeschermd staan {join_list(shown)} in het boek, ook in de kerncijfers en het meerjarenoverzicht."
+    if blocked:
+        text += (
+            f" Voor {join_list(blocked)} kan dat nog niet, ook niet in de modellen en de vooruitblik die erop "
+            "rekenen: heeft zo'n tabel uit de registraties een klein aantal, dan wordt er niets gebouwd. Zo "
+            "publiceren de modellen geen enkele waargenomen of geschatte waarde per cel die een klein aantal "
+            "verraadt."
+        )
+    return text

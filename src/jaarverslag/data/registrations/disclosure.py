@@ -5,13 +5,16 @@ cell, whether the book may show it. A count from 1 to SMALL_CELL_THRESHOLD - 1 i
 shown as "<10"). Where the hidden cell is one part of a published sum (the parts of a table add up to
 a total the book shows), a second cell of that sum is hidden too ("secundair", complementary
 suppression): the smallest other non-zero part, repeated until no sum has exactly one hidden part, so
-no total minus the other parts gives a hidden count back. Figures computed from a hidden cell (a
-change, a share) are hidden with it by the page that shows them.
+no total minus the other parts gives a hidden count back. A published total is itself a member of its
+sum (table_states): a small total is hidden, and a hidden total counts as a hidden member. Figures
+computed from a hidden cell (a change, a share) are hidden with it by the page that shows them
+(render/suppression.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,18 +24,21 @@ PRIMARY = "primair"
 SECONDARY = "secundair"
 
 # Per derived table: the key columns of a cell, and the columns that define its published sums (one
-# sum per value of each listed column, over the other key column). Tables without a list here have no
-# published sum of their cells beyond those given.
+# sum per value of each listed column, over the other key column). Without such a column, the table's
+# cells add up to one published total.
 STRUCTURE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "binnenlopers": (("post",), ()),  # the posts add up to the SHT total
     "verrichtingen": (("post", "verrichting"), ("post", "verrichting")),
     "hulpvragen_leeftijd": (("leeftijdsgroep", "soort"), ("leeftijdsgroep", "soort")),
     "zorgconsumptie": (("gemeente", "soort"), ("gemeente", "soort")),
+    "icpc_top": (("post", "diagnose"), ("post",)),  # each list's sum is published ("samen goed voor ...")
 }
 # Tables whose every page can show hidden cells; any other registration-fed table with a small count
-# stops the build (fail closed) until its pages can (see publication_problems).
-PAGES_SUPPORT = ("binnenlopers",)
+# stops the build (fail closed) until its pages can (see publication_problems). branchenormen: a result
+# over fewer than SMALL_CELL_THRESHOLD calls or visits is hidden (hidden_norms).
+PAGES_SUPPORT = ("binnenlopers", "verrichtingen", "icpc_top", "branchenormen")
 COUNT_COLUMN = "aantal"
+TOTAL = "totaal"  # the key of a published sum in table_states ("totaal" in place of the summed key)
 
 
 def is_small(value) -> bool:
@@ -61,18 +67,35 @@ def suppress(values: dict[Hashable, int], groups: Iterable[list[Hashable]]) -> d
 
 
 def table_states(naam: str, frame: pd.DataFrame) -> dict[tuple, str]:
-    """Return the hidden cells of one derived table, keyed by the tuple of its key columns."""
+    """Return the hidden cells of one derived table, keyed by the tuple of its key columns.
+
+    Each published sum takes part as a cell of its own (TOTAL in the summed key's place), so a small total is
+    hidden too and a hidden total counts as the second hidden member of its sum.
+    """
     keys, sums = STRUCTURE.get(naam, (tuple(c for c in frame.columns if c not in _NON_KEY), ()))
     values = {tuple(row[k] for k in keys): row[COUNT_COLUMN] for _, row in frame.iterrows()}
+    cells = list(values)
     groups: list[list[tuple]] = []
+
+    def add_sum(members: list[tuple], total: tuple) -> None:
+        values[total] = sum(int(values[m]) for m in members if not pd.isna(values[m]))
+        groups.append([*members, total])
+
     if not sums:
-        groups.append(list(values))
+        add_sum(cells, tuple(TOTAL for _ in keys))
     for column in sums:
         position = keys.index(column)
         by_value: dict[object, list[tuple]] = {}
-        for key in values:
+        for key in cells:
             by_value.setdefault(key[position], []).append(key)
-        groups += list(by_value.values())
+        for value, members in by_value.items():
+            total = tuple(value if i == position else TOTAL for i in range(len(keys)))
+            add_sum(members, total)
+    if len(sums) == 2:  # a two-way table with both margins: the margins add up to the grand total
+        grand = tuple(TOTAL for _ in keys)
+        for position in range(2):
+            margin = [k for k in values if k != grand and k[position] == TOTAL]
+            add_sum(margin, grand)
     return suppress(values, groups)
 
 
@@ -87,6 +110,39 @@ def hidden_cells(naam: str, jaar: int, root: Path | None = None) -> dict[tuple, 
     if not registrations.feeding_files(naam, jaar, root):
         return {}
     return table_states(naam, load_table(naam, jaar, root))
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """The cells of one table the book must hide, this year and last year (key -> primair/secundair)."""
+
+    dit_jaar: dict = field(default_factory=dict)
+    vorig_jaar: dict = field(default_factory=dict)
+
+    def any(self, key) -> bool:
+        return key in self.dit_jaar or key in self.vorig_jaar
+
+    def __bool__(self) -> bool:
+        return bool(self.dit_jaar or self.vorig_jaar)
+
+
+def hidden_both_years(naam: str, jaar: int, root: Path | None = None) -> Hidden:
+    """Return the hidden cells of a table this year and last year, keyed by the tuple of its key columns."""
+    return Hidden(hidden_cells(naam, jaar, root), hidden_cells(naam, jaar - 1, root))
+
+
+def hidden_norms(jaar: int, root: Path | None = None) -> set[tuple[str, str]]:
+    """Return the (norm_id, post) results computed over 1 to SMALL_CELL_THRESHOLD - 1 calls or visits this year."""
+    from jaarverslag.data import registrations
+
+    if not registrations.feeding_files(registrations.NORM_TABLE, jaar, root):
+        return set()
+    registrations.derive_year(jaar, root)  # the denominators are written beside the derived table
+    path = registrations.derive.denominator_path(jaar, root)
+    if not path.is_file():  # no denominators: nothing can say the results are large enough (fail closed)
+        raise FileNotFoundError(f"{path}: de noemers van de branchenormen ontbreken")
+    noemers = pd.read_csv(path)
+    return {(str(r.norm_id), str(r.post)) for r in noemers.itertuples(index=False) if is_small(r.noemer)}
 
 
 def publication_problems(jaar: int, root: Path | None = None) -> list:
