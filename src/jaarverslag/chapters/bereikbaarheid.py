@@ -1,0 +1,373 @@
+"""Bereikbaarheid en aanrijtijden, the page: telephone waiting times and visit arrival times from the registrations.
+
+Only a year whose registrations hold calls (oproepen) or visits (visites) has these figures; any other
+year shows one sentence per section. The share within each norm is the branchenormen result (one value
+in the book); this page adds the distribution around it: percentiles, hung-up calls, the hour of the week.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from jaarverslag.chapters.branchenormen_numbers import SHT, gehaald, normen, resultaten
+from jaarverslag.data import registrations
+from jaarverslag.data.registrations.derive import NORM_SOURCES
+from jaarverslag.data.registrations.disclosure import PRIMARY, is_small, suppress
+from jaarverslag.render import charts, fmt, registraties_charts, suppression, tables
+from jaarverslag.render.registraties_text import duur, needs_registrations, uur_van_de_week
+from jaarverslag.render.text import join_list
+
+POSTS = ("Hengelo", "Enschede", SHT)
+LINES = ("spoedlijn", "reguliere lijn")
+LINE_NAMES = {"spoedlijn": "spoedlijn", "reguliere lijn": "reguliere lijn (de patiëntenlijn)"}
+TELEPHONE_NORMS = tuple(n for n, (bron, _) in NORM_SOURCES.items() if bron == "oproepen")
+VISIT_NORMS = tuple(n for n, (bron, _) in NORM_SOURCES.items() if bron == "visites")
+URGENCIES = tuple(dict.fromkeys(sel for bron, sel in NORM_SOURCES.values() if bron == "visites"))
+HIDDEN = suppression.DERIVED  # a percentage or percentile over fewer than 10 calls or visits
+
+
+def _hidden_counts(counts: dict[str, int]) -> dict[str, str]:
+    """Return the hidden posts of one line or urgency: small counts, and complementary ones (posts sum to SHT)."""
+    states = suppress(counts, [[p for p in counts if p != SHT]])
+    if SHT in counts and is_small(counts[SHT]):
+        states[SHT] = PRIMARY
+    return states
+
+
+def _norm_frame(jaar: int, norm_ids: tuple[str, ...], root: Path | None) -> pd.DataFrame:
+    """Return the branchenormen results of these norms (norm, post, result, norm percentage, met or not)."""
+    frame = resultaten(jaar, root)
+    frame = frame[frame["norm_id"].isin(norm_ids) & frame["post"].isin(POSTS)]
+    return frame[["norm_id", "post", "naam", "grens", "norm_pct", "richting", "norm_tekst", "resultaat_pct"]].copy()
+
+
+# --- Telefonische bereikbaarheid -----------------------------------------------------------------
+
+
+def telefonie(jaar: int, root: Path | None = None) -> dict | None:
+    """Return the year's telephone figures (per line and post, per norm, per hour of week), or None without calls."""
+    per_line = registrations.section_table("telefonie", jaar, root)
+    if per_line is None:
+        return None
+    per_hour = registrations.section_table("telefonie_uur", jaar, root)
+    norms = _norm_frame(jaar, TELEPHONE_NORMS, root)
+    line_of = {n: sel for n, (_, sel) in NORM_SOURCES.items()}
+    norms["lijn"] = norms["norm_id"].map(line_of)
+    norms = norms.merge(per_line[["lijn", "post", "oproepen"]], on=["lijn", "post"], how="left")
+    per_hour = per_hour.copy()
+    per_hour["aandeel_pct"] = 100 * per_hour["binnen_norm"] / per_hour["oproepen"]
+    per_hour = per_hour.merge(normen(root)[["norm_id", "norm_pct", "naam"]], on="norm_id")
+    per_hour["gemist"] = per_hour["aandeel_pct"] < per_hour["norm_pct"]
+    per_hour["klein"] = per_hour["oproepen"] < suppression.SMALL_CELL_THRESHOLD
+    return {"lijnen": per_line, "normen": norms, "uren": per_hour}
+
+
+def _line_states(per_line: pd.DataFrame) -> dict[tuple[str, str], str]:
+    states = {}
+    for lijn, part in per_line.groupby("lijn", sort=False):
+        for post, state in _hidden_counts(dict(zip(part["post"], part["oproepen"]))).items():
+            states[(lijn, post)] = state
+    return states
+
+
+def telefonie_tabel(t: dict) -> pd.DataFrame:
+    """Return the waiting-time table: per line and post the calls, hung-up share and waiting-time percentiles."""
+    states = _line_states(t["lijnen"])
+    rows = []
+    for r in t["lijnen"].itertuples(index=False):
+        state = states.get((r.lijn, r.post))
+        few_answered = r.beantwoord < suppression.SMALL_CELL_THRESHOLD or state
+        rows.append(
+            {
+                "Lijn": r.lijn,
+                "Post": r.post,
+                "Gesprekken": suppression.label(state, int(r.oproepen)),
+                "Opgehangen": HIDDEN
+                if state or is_small(r.opgehangen)
+                else fmt.percent(100 * r.opgehangen / r.oproepen),
+                "Mediaan wachttijd": HIDDEN if few_answered else duur(r.mediaan_s),
+                "90% binnen": HIDDEN if few_answered else duur(r.p90_s),
+                "99% binnen": HIDDEN if few_answered else duur(r.p99_s),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def normen_tabel(frame: pd.DataFrame, noemer: str, states: dict) -> pd.DataFrame:
+    """Return per norm and post the share within the limit beside the norm, hidden over fewer than 10."""
+    rows = []
+    for r in frame.itertuples(index=False):
+        hidden = states.get(r.post) or pd.isna(getattr(r, noemer)) or getattr(r, noemer) < 10
+        met = gehaald(r.resultaat_pct, r.norm_pct, r.richting)
+        rows.append(
+            {
+                "Norm": r.naam,
+                "Post": r.post,
+                "Binnen de grens": HIDDEN if hidden else fmt.norm_result(r.resultaat_pct),
+                "Norm ": r.norm_tekst,
+                "Oordeel": HIDDEN if hidden or met is None else ("gehaald" if met else "niet gehaald"),
+            }
+        )
+    return pd.DataFrame(rows).rename(columns={"Norm ": "Vereist"})
+
+
+def uren_csv(t: dict) -> pd.DataFrame:
+    """Return the full hour-of-week table (every norm and post) as the CSV download holds it."""
+    u = t["uren"]
+    small = u["oproepen"].map(is_small)
+    return pd.DataFrame(
+        {
+            "Norm": u["naam"],
+            "Post": u["post"],
+            "Dag": u["weekdag"].map(lambda d: uur_van_de_week(d, 0).split()[0]),
+            "Uur": u["uur"].map(lambda h: f"{int(h)}–{int(h) + 1}"),
+            "Gesprekken": [suppression.LABELS[PRIMARY] if s else int(n) for s, n in zip(small, u["oproepen"])],
+            "Binnen de grens (%)": [
+                HIDDEN if k else fmt.round_half_up(float(p), 1) for k, p in zip(u["klein"], u["aandeel_pct"])
+            ],
+        }
+    )
+
+
+def _line_sentence(t: dict, lijn: str, jaar: int) -> str:
+    line = t["lijnen"].set_index(["lijn", "post"])
+    if (lijn, SHT) not in line.index:
+        return f"Op de {LINE_NAMES[lijn]} staan voor {jaar} geen gesprekken in de registraties."
+    r = line.loc[(lijn, SHT)]
+    if r.oproepen < suppression.SMALL_CELL_THRESHOLD:
+        return f"Op de {LINE_NAMES[lijn]} kwamen minder dan 10 gesprekken binnen; die worden niet uitgesplitst."
+    norms = t["normen"][(t["normen"]["lijn"] == lijn) & (t["normen"]["post"] == SHT)]
+    parts = []
+    for n in norms.itertuples(index=False):
+        met = gehaald(n.resultaat_pct, n.norm_pct, n.richting)
+        parts.append(
+            f"{fmt.norm_result(n.resultaat_pct)} werd opgenomen binnen {n.grens.removeprefix('< ')} (norm: ten minste "
+            f"{fmt.printed_percent(n.norm_pct)}, {'gehaald' if met else 'niet gehaald'})"
+        )
+    text = f"Op de {LINE_NAMES[lijn]} kwamen in {jaar} bij SHT {fmt.getal(r.oproepen)} gesprekken binnen: " + join_list(
+        parts
+    )
+    text += "."
+    if r.beantwoord >= suppression.SMALL_CELL_THRESHOLD:
+        text += (
+            f" De helft van de opgenomen gesprekken wachtte hoogstens {duur(r.mediaan_s)}, 90% hoogstens "
+            f"{duur(r.p90_s)} en 99% hoogstens {duur(r.p99_s)}"
+        )
+        text += (
+            f"; {fmt.percent(100 * r.opgehangen / r.oproepen)} van de bellers hing op voordat er werd opgenomen."
+            if not is_small(r.opgehangen)
+            else "; minder dan 10 bellers hingen op voordat er werd opgenomen."
+        )
+    return text
+
+
+def _hours_sentence(t: dict, jaar: int) -> str:
+    """Name, per norm, in how many hours of the week SHT missed it and the hour furthest below."""
+    u = t["uren"]
+    u = u[(u["post"] == SHT) & ~u["klein"]]
+    parts = []
+    for norm_id in TELEPHONE_NORMS:
+        part = u[u["norm_id"] == norm_id]
+        if part.empty:
+            continue
+        missed = part[part["gemist"]]
+        naam = part["naam"].iloc[0]
+        if missed.empty:
+            parts.append(f"{naam}: in alle {fmt.getal(len(part))} uren gehaald")
+            continue
+        worst = missed.sort_values(["aandeel_pct", "weekdag", "uur"]).iloc[0]
+        parts.append(
+            f"{naam}: in {fmt.getal(len(missed))} van de {fmt.getal(len(part))} uren gemist, het verst op "
+            f"{uur_van_de_week(worst.weekdag, worst.uur)} ({fmt.percent(worst.aandeel_pct)})"
+        )
+    if not parts:
+        return ""
+    return (
+        "Per uur van de week (alleen uren met ten minste 10 gesprekken, SHT als geheel): "
+        + "; ".join(parts)
+        + ". De grafiek laat zien in welke uren dat gebeurt: daar is de lijn druk."
+    )
+
+
+def telefonie_zin(t: dict, jaar: int) -> str:
+    """Return the section's interpretation: per line the norm result, the waiting-time percentiles, the hung-up share."""
+    return " ".join(s for s in (*(_line_sentence(t, lijn, jaar) for lijn in LINES), _hours_sentence(t, jaar)) if s)
+
+
+# --- Aanrijtijden visites ------------------------------------------------------------------------
+
+
+def aanrijtijden(jaar: int, root: Path | None = None) -> dict | None:
+    """Return the year's U1 and U2 visit figures (per urgency and post, per norm, cumulative by minute), or None."""
+    per = registrations.section_table("aanrijtijden", jaar, root)
+    if per is None:
+        return None
+    curve = registrations.section_table("aanrijtijden_verdeling", jaar, root)
+    norms = _norm_frame(jaar, VISIT_NORMS, root)
+    norms["urgentie"] = norms["norm_id"].map({n: sel for n, (_, sel) in NORM_SOURCES.items()})
+    norms = norms.merge(per[["urgentie", "post", "visites"]], on=["urgentie", "post"], how="left")
+    curve = curve.merge(per[["urgentie", "post", "visites"]], on=["urgentie", "post"])
+    curve["aandeel_pct"] = 100 * curve["binnen"] / curve["visites"]
+    norms_all = normen(root)
+    limits = {
+        n: int(g) * (60 if e == "uren" else 1)
+        for n, g, e in zip(norms_all["norm_id"], norms_all["grens_waarde"], norms_all["grens_eenheid"])
+    }
+    norms["grens_min"] = norms["norm_id"].map(limits)
+    return {"per": per, "normen": norms, "verdeling": curve}
+
+
+def _visit_states(per: pd.DataFrame) -> dict[tuple[str, str], str]:
+    states = {}
+    for urgentie, part in per.groupby("urgentie", sort=False):
+        for post, state in _hidden_counts(dict(zip(part["post"], part["visites"]))).items():
+            states[(urgentie, post)] = state
+    return states
+
+
+def aanrijtijden_tabel(a: dict) -> pd.DataFrame:
+    """Return per urgency and post the visits and the arrival-time percentiles (hidden over fewer than 10)."""
+    states = _visit_states(a["per"])
+    rows = []
+    for r in a["per"].itertuples(index=False):
+        state = states.get((r.urgentie, r.post))
+        few = bool(state) or r.visites < suppression.SMALL_CELL_THRESHOLD
+        rows.append(
+            {
+                "Urgentie": r.urgentie,
+                "Post": r.post,
+                "Visites": suppression.label(state, int(r.visites)),
+                "Mediaan aanrijtijd": HIDDEN if few else duur(r.mediaan_s),
+                "90% binnen": HIDDEN if few else duur(r.p90_s),
+                "99% binnen": HIDDEN if few else duur(r.p99_s),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def aanrijtijden_zin(a: dict, jaar: int) -> str:
+    """Return the interpretation: per urgency SHT's share within each norm, the median and P90, the posts apart."""
+    per = a["per"].set_index(["urgentie", "post"])
+    sentences = []
+    for urgentie in URGENCIES:
+        if (urgentie, SHT) not in per.index or per.loc[(urgentie, SHT)].visites < suppression.SMALL_CELL_THRESHOLD:
+            sentences.append(f"Voor {urgentie}-visites zijn er in {jaar} minder dan 10 of geen registraties.")
+            continue
+        r = per.loc[(urgentie, SHT)]
+        norms = a["normen"][(a["normen"]["urgentie"] == urgentie) & (a["normen"]["post"] == SHT)]
+        parts = [
+            f"{fmt.norm_result(n.resultaat_pct)} binnen {n.grens.removeprefix('< ')} (norm ten minste "
+            f"{fmt.printed_percent(n.norm_pct)}: {'gehaald' if gehaald(n.resultaat_pct, n.norm_pct, n.richting) else 'niet gehaald'})"
+            for n in norms.itertuples(index=False)
+        ]
+        text = (
+            f"Van de {fmt.getal(r.visites)} {urgentie}-visites van SHT in {jaar} was de huisarts "
+            + join_list(parts)
+            + f" ter plaatse. De helft was er binnen {duur(r.mediaan_s)}, 90% binnen {duur(r.p90_s)}."
+        )
+        posts = a["normen"][(a["normen"]["urgentie"] == urgentie) & (a["normen"]["post"] != SHT)]
+        states = _visit_states(a["per"])
+        missed = sorted(
+            {
+                p.post
+                for p in posts.itertuples(index=False)
+                if not states.get((urgentie, p.post))
+                and p.visites >= 10
+                and gehaald(p.resultaat_pct, p.norm_pct, p.richting) is False
+            }
+        )
+        if missed:
+            text += f" De norm werd gemist door {join_list(missed)}."
+        sentences.append(text)
+    return " ".join(sentences)
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def _telephone_block(t: dict, jaar: int) -> object:
+    states = _line_states(t["lijnen"])
+    norm_states = {}
+    for r in t["normen"].itertuples(index=False):
+        if states.get((r.lijn, r.post)):
+            norm_states[r.post] = states[(r.lijn, r.post)]
+    figure = registraties_charts.telephone_heatmap(
+        t["uren"][t["uren"]["post"] == SHT], list(TELEPHONE_NORMS), jaar, naam="bereikbaarheid_uren"
+    )
+    return tables.combine(
+        figure,
+        tables.html(
+            normen_tabel(t["normen"], "oproepen", {}),
+            "bereikbaarheid_normen",
+            bijschrift=f"Telefonische bereikbaarheid per lijn en post, {jaar}: deel opgenomen binnen de tijdgrens",
+            csv_frame=None,
+        ),
+        tables.html(
+            telefonie_tabel(t),
+            "bereikbaarheid_wachttijden",
+            bijschrift=f"Wachttijd tot opnemen per lijn en post, {jaar} (opgehangen: deel van alle gesprekken)",
+        ),
+        tables.html(
+            uren_csv(t).head(0),
+            "bereikbaarheid_per_uur",
+            bijschrift="Per uur van de week: alleen als CSV (elke norm en post, 168 uren)",
+            csv_frame=uren_csv(t),
+        ),
+    )
+
+
+def _visit_block(a: dict, jaar: int) -> object:
+    states = _visit_states(a["per"])
+    shown = a["verdeling"][[not states.get((u, p)) and n >= 10 for u, p, n in
+                            zip(a["verdeling"]["urgentie"], a["verdeling"]["post"], a["verdeling"]["visites"])]]  # fmt: skip
+    figure = registraties_charts.arrival_curves(shown, a["normen"], list(URGENCIES), jaar, naam="aanrijtijden")
+    norm_rows = a["normen"].copy()
+    hidden_post = {}
+    for r in norm_rows.itertuples(index=False):
+        if states.get((r.urgentie, r.post)):
+            hidden_post[r.post] = True
+    return tables.combine(
+        figure,
+        tables.html(
+            normen_tabel(
+                norm_rows.assign(post=norm_rows["post"]),
+                "visites",
+                {p: "x" for (u, p), s in states.items() if s},
+            ),
+            "aanrijtijden_normen",
+            bijschrift=f"Aanrijtijd van U1- en U2-visites per post, {jaar}: deel ter plaatse binnen de tijdgrens",
+        ),
+        tables.html(
+            aanrijtijden_tabel(a),
+            "aanrijtijden_verdeling",
+            bijschrift=f"Aanrijtijd (van aanvraag tot aankomst) per urgentie en post, {jaar}",
+        ),
+    )
+
+
+def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
+    """Return every value the page glues, for a year with registrations and a year without."""
+    charts.apply_style()
+    values: dict[str, object] = {"jaar": str(jaar)}
+    t = telefonie(jaar, root)
+    if t is None:
+        zin = needs_registrations("De wachttijden aan de telefoon", jaar, ("oproepen",))
+        values.update({"telefonie_zin": zin, "telefonie": tables.sentence_html(""), "telefonie_bron": ""})
+        values["telefonie"] = tables.combine()
+    else:
+        values["telefonie_zin"] = telefonie_zin(t, jaar)
+        values["telefonie"] = _telephone_block(t, jaar)
+        values["telefonie_bron"] = (
+            "De percentages binnen de tijdgrens zijn dezelfde als in het hoofdstuk Branchenormen: daar komen ze "
+            f"voor {jaar} ook uit deze registraties, niet uit een overgenomen tabel."
+        )
+    a = aanrijtijden(jaar, root)
+    if a is None:
+        values["aanrijtijden_zin"] = needs_registrations("De aanrijtijden van visites", jaar, ("visites", "contacten"))
+        values["aanrijtijden"] = tables.combine()
+    else:
+        values["aanrijtijden_zin"] = aanrijtijden_zin(a, jaar)
+        values["aanrijtijden"] = _visit_block(a, jaar)
+    return values
