@@ -16,7 +16,7 @@ from jaarverslag.data import registrations
 from jaarverslag.data.registrations.derive import NORM_SOURCES
 from jaarverslag.data.registrations.disclosure import PRIMARY, is_small, suppress
 from jaarverslag.render import charts, fmt, registraties_charts, suppression, tables
-from jaarverslag.render.registraties_text import duur, needs_registrations, uur_van_de_week
+from jaarverslag.render.registraties_text import csv_download, duur, needs_registrations, uur_van_de_week
 from jaarverslag.render.text import join_list
 
 POSTS = ("Hengelo", "Enschede", SHT)
@@ -95,22 +95,26 @@ def telefonie_tabel(t: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def normen_tabel(frame: pd.DataFrame, noemer: str, states: dict) -> pd.DataFrame:
-    """Return per norm and post the share within the limit beside the norm, hidden over fewer than 10."""
+def normen_tabel(frame: pd.DataFrame, key: str, noemer: str, states: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """Return per norm and post the share within the limit beside the norm; hidden over fewer than 10 (or hidden count).
+
+    key is the column that says which calls or visits the norm counts (lijn or urgentie); noemer their count.
+    """
     rows = []
     for r in frame.itertuples(index=False):
-        hidden = states.get(r.post) or pd.isna(getattr(r, noemer)) or getattr(r, noemer) < 10
+        n = getattr(r, noemer)
+        hidden = bool(states.get((getattr(r, key), r.post))) or pd.isna(n) or n < suppression.SMALL_CELL_THRESHOLD
         met = gehaald(r.resultaat_pct, r.norm_pct, r.richting)
         rows.append(
             {
                 "Norm": r.naam,
                 "Post": r.post,
                 "Binnen de grens": HIDDEN if hidden else fmt.norm_result(r.resultaat_pct),
-                "Norm ": r.norm_tekst,
+                "Vereist": r.norm_tekst,
                 "Oordeel": HIDDEN if hidden or met is None else ("gehaald" if met else "niet gehaald"),
             }
         )
-    return pd.DataFrame(rows).rename(columns={"Norm ": "Vereist"})
+    return pd.DataFrame(rows)
 
 
 def uren_csv(t: dict) -> pd.DataFrame:
@@ -131,6 +135,10 @@ def uren_csv(t: dict) -> pd.DataFrame:
     )
 
 
+def _verdict(met: bool | None) -> str:
+    return "gehaald" if met else "niet gehaald"
+
+
 def _line_sentence(t: dict, lijn: str, jaar: int) -> str:
     line = t["lijnen"].set_index(["lijn", "post"])
     if (lijn, SHT) not in line.index:
@@ -144,7 +152,7 @@ def _line_sentence(t: dict, lijn: str, jaar: int) -> str:
         met = gehaald(n.resultaat_pct, n.norm_pct, n.richting)
         parts.append(
             f"{fmt.norm_result(n.resultaat_pct)} werd opgenomen binnen {n.grens.removeprefix('< ')} (norm: ten minste "
-            f"{fmt.printed_percent(n.norm_pct)}, {'gehaald' if met else 'niet gehaald'})"
+            f"{fmt.printed_percent(n.norm_pct)}, {_verdict(met)})"
         )
     text = f"Op de {LINE_NAMES[lijn]} kwamen in {jaar} bij SHT {fmt.getal(r.oproepen)} gesprekken binnen: " + join_list(
         parts
@@ -192,7 +200,7 @@ def _hours_sentence(t: dict, jaar: int) -> str:
 
 
 def telefonie_zin(t: dict, jaar: int) -> str:
-    """Return the section's interpretation: per line the norm result, the waiting-time percentiles, the hung-up share."""
+    """Return the interpretation: per line the norm result, the waiting-time percentiles, the hung-up share."""
     return " ".join(s for s in (*(_line_sentence(t, lijn, jaar) for lijn in LINES), _hours_sentence(t, jaar)) if s)
 
 
@@ -259,10 +267,10 @@ def aanrijtijden_zin(a: dict, jaar: int) -> str:
         norms = a["normen"][(a["normen"]["urgentie"] == urgentie) & (a["normen"]["post"] == SHT)]
         parts = [
             f"{fmt.norm_result(n.resultaat_pct)} binnen {n.grens.removeprefix('< ')} (norm ten minste "
-            f"{fmt.printed_percent(n.norm_pct)}: {'gehaald' if gehaald(n.resultaat_pct, n.norm_pct, n.richting) else 'niet gehaald'})"
+            f"{fmt.printed_percent(n.norm_pct)}: {_verdict(gehaald(n.resultaat_pct, n.norm_pct, n.richting))})"
             for n in norms.itertuples(index=False)
         ]
-        text = (
+        text = (  # noqa: ISC003
             f"Van de {fmt.getal(r.visites)} {urgentie}-visites van SHT in {jaar} was de huisarts "
             + join_list(parts)
             + f" ter plaatse. De helft was er binnen {duur(r.mediaan_s)}, 90% binnen {duur(r.p90_s)}."
@@ -288,54 +296,36 @@ def aanrijtijden_zin(a: dict, jaar: int) -> str:
 
 
 def _telephone_block(t: dict, jaar: int) -> object:
-    states = _line_states(t["lijnen"])
-    norm_states = {}
-    for r in t["normen"].itertuples(index=False):
-        if states.get((r.lijn, r.post)):
-            norm_states[r.post] = states[(r.lijn, r.post)]
     figure = registraties_charts.telephone_heatmap(
         t["uren"][t["uren"]["post"] == SHT], list(TELEPHONE_NORMS), jaar, naam="bereikbaarheid_uren"
     )
     return tables.combine(
         figure,
+        csv_download(uren_csv(t), "bereikbaarheid_per_uur", "De cijfers per uur van de week, voor elke norm en post"),
         tables.html(
-            normen_tabel(t["normen"], "oproepen", {}),
+            normen_tabel(t["normen"], "lijn", "oproepen", _line_states(t["lijnen"])),
             "bereikbaarheid_normen",
             bijschrift=f"Telefonische bereikbaarheid per lijn en post, {jaar}: deel opgenomen binnen de tijdgrens",
-            csv_frame=None,
         ),
         tables.html(
             telefonie_tabel(t),
             "bereikbaarheid_wachttijden",
             bijschrift=f"Wachttijd tot opnemen per lijn en post, {jaar} (opgehangen: deel van alle gesprekken)",
         ),
-        tables.html(
-            uren_csv(t).head(0),
-            "bereikbaarheid_per_uur",
-            bijschrift="Per uur van de week: alleen als CSV (elke norm en post, 168 uren)",
-            csv_frame=uren_csv(t),
-        ),
     )
 
 
 def _visit_block(a: dict, jaar: int) -> object:
     states = _visit_states(a["per"])
-    shown = a["verdeling"][[not states.get((u, p)) and n >= 10 for u, p, n in
-                            zip(a["verdeling"]["urgentie"], a["verdeling"]["post"], a["verdeling"]["visites"])]]  # fmt: skip
-    figure = registraties_charts.arrival_curves(shown, a["normen"], list(URGENCIES), jaar, naam="aanrijtijden")
-    norm_rows = a["normen"].copy()
-    hidden_post = {}
-    for r in norm_rows.itertuples(index=False):
-        if states.get((r.urgentie, r.post)):
-            hidden_post[r.post] = True
+    curve = a["verdeling"]
+    keep = [
+        not states.get((u, p)) and n >= suppression.SMALL_CELL_THRESHOLD
+        for u, p, n in zip(curve["urgentie"], curve["post"], curve["visites"])
+    ]
     return tables.combine(
-        figure,
+        registraties_charts.arrival_curves(curve[keep], a["normen"], list(URGENCIES), jaar, naam="aanrijtijden"),
         tables.html(
-            normen_tabel(
-                norm_rows.assign(post=norm_rows["post"]),
-                "visites",
-                {p: "x" for (u, p), s in states.items() if s},
-            ),
+            normen_tabel(a["normen"], "urgentie", "visites", states),
             "aanrijtijden_normen",
             bijschrift=f"Aanrijtijd van U1- en U2-visites per post, {jaar}: deel ter plaatse binnen de tijdgrens",
         ),
@@ -353,9 +343,9 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     values: dict[str, object] = {"jaar": str(jaar)}
     t = telefonie(jaar, root)
     if t is None:
-        zin = needs_registrations("De wachttijden aan de telefoon", jaar, ("oproepen",))
-        values.update({"telefonie_zin": zin, "telefonie": tables.sentence_html(""), "telefonie_bron": ""})
+        values["telefonie_zin"] = needs_registrations("De wachttijden aan de telefoon", jaar, ("oproepen",))
         values["telefonie"] = tables.combine()
+        values["telefonie_bron"] = ""
     else:
         values["telefonie_zin"] = telefonie_zin(t, jaar)
         values["telefonie"] = _telephone_block(t, jaar)

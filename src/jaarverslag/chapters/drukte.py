@@ -230,8 +230,9 @@ def chart_frame(table: pd.DataFrame, order: list[str], states: dict) -> pd.DataF
     """Return the shares per row for the chart; rows with fewer than 10 contacts are left out."""
     pct = shares(table, order)
     keep = table["totaal"] >= suppression.SMALL_CELL_THRESHOLD
-    for i, u in states:  # a hidden count is not drawn either
-        pct.at[i, u] = float("nan")
+    for (i, u), state in states.items():  # a small count is not drawn either (its complement is, at chart scale)
+        if state == PRIMARY:
+            pct.at[i, u] = float("nan")
     pct = pct[keep].copy()
     pct["groep"] = [f"{g} jaar" if g[0].isdigit() else g for g in pct["groep"]]
     return pct

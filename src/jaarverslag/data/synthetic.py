@@ -497,7 +497,7 @@ def urgencies_and_visits(frame: pd.DataFrame, m: Margins, rng) -> pd.DataFrame:
 # Calls per contact on the regular line and the emergency line (chosen: most contacts start with a call).
 CALL_VOLUME = {"reguliere lijn": (0.85, 1.25), "spoedlijn": (0.05, 0.08)}
 ABANDONED_SHARE_OF_LATE = 0.5  # of the calls not answered within the last limit: hung up before an answer
-WAIT_DEMAND_NOISE = 0.8  # how loosely a call's waiting time follows the demand of its hour (both scaled 0-1)
+WAIT_DEMAND_NOISE = 3.0  # how loosely a call's waiting time follows the demand of its hour (both scaled 0-1)
 
 
 def _call_plan(m: Margins, contacts_per_post: dict[str, int]) -> dict[tuple[str, str], tuple[int, list[int]]]:

@@ -6,6 +6,8 @@ returns the book's HTML figure with a phone variant.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -20,6 +22,9 @@ SOURCE = "registraties van SHT (oproepen, visites en contacten), berekening dit 
 SPREAD_PP = 10  # the colour scale of the heatmap runs from 10 points below the norm to 10 above
 SMALL_COLOUR = "#bdbdbd"  # an hour with fewer than 10 calls: no share shown
 MISSED_MARK = "•"
+NO_CALLS_HATCH = "////"  # an hour without calls: the post is closed (weekdays in office hours)
+NO_CALLS_EDGE = "#9e9e9e"
+PHONE_TITLE_CHARS = 34  # a map's title wraps at this width on a phone
 POST_STYLES = {"Hengelo": ("^", "--"), "Enschede": ("s", ":"), "Coronapost": ("D", "-."), "SHT": ("o", "-")}
 URGENCY_COLOURS = {
     "U0": "#67000d", "U1": "#cb181d", "U2": "#fb6a4a", "U3": "#fdae6b", "U4": "#9ecae1", "U5": "#3182bd",
@@ -62,44 +67,58 @@ def _heatmap_panel(ax, part: pd.DataFrame, norm_pct: float, title: str, transpos
 
 
 def telephone_heatmap(uren: pd.DataFrame, norm_ids: list[str], jaar: int, naam: str) -> object:
-    """Per telephone norm a weekday x hour map of the share answered within the limit, coloured against the norm."""
+    """Per telephone norm a weekday x hour map of the share answered within the limit, coloured against the norm.
+
+    The phone variant turns each map a quarter (hours down, days across) and stacks the maps.
+    """
     cmap = sns.color_palette("RdBu", as_cmap=True)
     norm = TwoSlopeNorm(vcenter=0, vmin=-SPREAD_PP, vmax=SPREAD_PP)
-    parts = [(n, uren[uren["norm_id"] == n]) for n in norm_ids if (uren["norm_id"] == n).any()]
+    parts = [uren[uren["norm_id"] == n] for n in norm_ids if (uren["norm_id"] == n).any()]
     legend = [
-        Patch(facecolor=cmap(0.1), label="onder de norm"),
-        Patch(facecolor=cmap(0.9), label="boven de norm"),
         Patch(facecolor=SMALL_COLOUR, label="minder dan 10 gesprekken"),
-        Patch(facecolor="white", edgecolor="#888888", label="geen gesprekken"),
+        Patch(facecolor="white", edgecolor=NO_CALLS_EDGE, hatch=NO_CALLS_HATCH, label="geen gesprekken (post dicht)"),
     ]
     figures = []
-    for transpose in (False, True):
-        if transpose:
-            fig, axes = plt.subplots(len(parts), 1, figsize=(charts.PHONE_WIDTH_IN, 5.2 * len(parts)), squeeze=False)
-        else:
-            fig, axes = plt.subplots(len(parts), 1, figsize=(9, 2.6 * len(parts) + 1.2), squeeze=False)
+    for phone in (False, True):
+        # Heights in inches, top to bottom: title room, the maps with gaps, the colour bar, legend and source.
+        panel_h, width, gap = (4.4, charts.PHONE_WIDTH_IN, 0.75) if phone else (2.1, 9.0, 0.85)
+        legend_in = 1.5 if phone else 0.75
+        bar_y = legend_in + 0.55  # the colour bar's label sits below it
+        maps_bottom = bar_y + 0.15 + 0.75  # room for the last map's hour labels and axis title
+        height = maps_bottom + panel_h * len(parts) + gap * (len(parts) - 1) + 0.35
+        fig = plt.figure(figsize=(width, height))
+        left = 0.17 if phone else 0.07
+        grid = fig.add_gridspec(
+            len(parts), 1, left=left, right=0.97, top=1 - 0.35 / height, bottom=maps_bottom / height,
+            hspace=gap / panel_h,
+        )  # fmt: skip
         image = None
-        for ax, (norm_id, part) in zip(axes[:, 0], parts):
+        for i, part in enumerate(parts):
+            ax = fig.add_subplot(grid[i, 0])
             norm_pct = float(part["norm_pct"].iloc[0])
-            title = f"{part['naam'].iloc[0]} (norm {fmt.printed_percent(norm_pct)})"
-            image = _heatmap_panel(ax, part, norm_pct, title, transpose, cmap, norm)
-        bar = fig.colorbar(
-            image, ax=list(axes[:, 0]), orientation="horizontal", fraction=0.04, pad=0.08 if not transpose else 0.05
-        )
-        bar.set_label("verschil met de norm (procentpunt)")
+            label = f"{part['naam'].iloc[0]} (norm {fmt.printed_percent(norm_pct)})"
+            label = textwrap.fill(label, PHONE_TITLE_CHARS) if phone else label
+            ax.patch.set_facecolor("white")
+            ax.patch.set_edgecolor(NO_CALLS_EDGE)
+            ax.patch.set_hatch(NO_CALLS_HATCH)
+            image = _heatmap_panel(ax, part, norm_pct, label, phone, cmap, norm)
+            if i < len(parts) - 1:
+                ax.set_xlabel("")
+        cax = fig.add_axes((left, bar_y / height, 0.97 - left, 0.15 / height))
+        bar = fig.colorbar(image, cax=cax, orientation="horizontal")
+        bar.set_label(f"verschil met de norm (procentpunt); {MISSED_MARK} = norm gemist")
         bar.ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _p: fmt.getal(x)))
-        fig.legend(handles=legend, loc="lower center", ncol=2 if transpose else 4, frameon=False,
-                   bbox_to_anchor=(0.5, -0.02 if not transpose else -0.035))  # fmt: skip
-        fig.suptitle(f"Opgenomen binnen de tijdgrens per uur van de week, SHT {jaar} ({MISSED_MARK} = norm gemist)")
-        charts.bron(fig, SOURCE)
-        if transpose:
+        fig.legend(handles=legend, loc="upper left", ncol=1 if phone else 2, frameon=False,
+                   bbox_to_anchor=(0.0, (legend_in - 0.05) / height))  # fmt: skip
+        source = fig.text(0.01, 0.05 / height, charts.SOURCE_PREFIX + SOURCE, fontsize=9, color="#444444", wrap=phone)
+        if phone:
             for text in fig.findobj(plt.Text):
                 text.set_fontsize(charts.PHONE_TEXT_PT)
-            fig._suptitle.set_wrap(True)
+            for ax in fig.axes[:-1]:
+                ax.title.set_fontsize(charts.PHONE_TITLE_PT)
+            source.set_fontsize(charts.PHONE_TEXT_PT)
         figures.append(fig)
-    desktop, phone = figures
-    for fig in figures:
-        fig.set_layout_engine("constrained")
+    desktop, phone_figure = figures
     return charts.figure_html(
         desktop,
         naam,
@@ -108,36 +127,51 @@ def telephone_heatmap(uren: pd.DataFrame, norm_ids: list[str], jaar: int, naam: 
             "niet, met een stip in elk uur waarin de norm werd gemist. De cijfers staan in de CSV-tabel per uur."
         ),
         bijschrift=f"Telefonische bereikbaarheid per uur van de week, SHT, {jaar}",
-        telefoon=phone,
+        telefoon=phone_figure,
     )
+
+
+def _arrival_figure(verdeling: pd.DataFrame, normen: pd.DataFrame, urgencies: list[str], jaar: int, phone: bool):
+    n = len(urgencies)
+    size = (charts.PHONE_WIDTH_IN, 3.6 * n + 1.6) if phone else (10, 4.4)
+    fig, axes = plt.subplots(n if phone else 1, 1 if phone else n, figsize=size, squeeze=False)
+    text_pt = charts.PHONE_TEXT_PT if phone else None
+    for ax, urgentie in zip(axes.flat, urgencies):
+        part = verdeling[verdeling["urgentie"] == urgentie]
+        limits = normen[normen["urgentie"] == urgentie].drop_duplicates("norm_id")
+        top = int(limits["grens_min"].max() * 2) if not limits.empty else 120
+        for post, lines in part.groupby("post", sort=False):
+            lines = lines[lines["minuten"] <= top]
+            ax.plot(lines["minuten"], lines["aandeel_pct"], linestyle=POST_STYLES.get(post, ("o", "-"))[1], label=post,
+                    linewidth=2)  # fmt: skip
+        label = "norm: " + "; ".join(f"{fmt.printed_percent(r.norm_pct)} {r.grens}" for r in limits.itertuples())
+        ax.plot(limits["grens_min"], limits["norm_pct"], marker="X", color="black", markersize=9, linestyle="none",
+                label=textwrap.fill(label, 24) if phone else label)  # fmt: skip
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, 103)
+        ax.set_xlabel("minuten na de aanvraag", fontsize=text_pt)
+        ax.set_ylabel("ter plaatse (%)", fontsize=text_pt)
+        ax.set_title(f"{urgentie}-visites", loc="left", fontsize=charts.PHONE_TITLE_PT if phone else None)
+        ax.legend(loc="best", frameon=True, fontsize=text_pt)
+        if phone:
+            ax.tick_params(labelsize=text_pt)
+    heading = f"Aanrijtijd van visites, {jaar}: deel ter plaatse binnen zoveel minuten"
+    if phone:
+        fig.suptitle(textwrap.fill(heading, 40), x=0.01, ha="left", fontsize=charts.PHONE_TITLE_PT)
+        source = fig.text(0.01, 0.005, charts.SOURCE_PREFIX + SOURCE, fontsize=text_pt, color="#444444", wrap=True)
+        source.set_va("bottom")
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
+    else:
+        fig.suptitle(heading)
+        charts.bron(fig, SOURCE)
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
 
 
 def arrival_curves(verdeling: pd.DataFrame, normen: pd.DataFrame, urgencies: list[str], jaar: int, naam: str) -> object:
     """Per urgency the share of visits on site within each number of minutes, one line per post, the norms marked."""
-    fig, axes = plt.subplots(1, len(urgencies), figsize=(10, 4.2), squeeze=False)
-    for ax, urgentie in zip(axes[0], urgencies):
-        part = verdeling[verdeling["urgentie"] == urgentie]
-        limits = normen[normen["urgentie"] == urgentie].drop_duplicates("norm_id")
-        top = int(limits["grens_min"].max() * 1.5) if not limits.empty else 120
-        for post, lines in part.groupby("post", sort=False):
-            marker, style = POST_STYLES.get(post, ("o", "-"))
-            lines = lines[lines["minuten"] <= top]
-            ax.plot(lines["minuten"], lines["aandeel_pct"], linestyle=style, label=post, linewidth=2)
-        for r in limits.itertuples(index=False):
-            ax.plot([r.grens_min], [r.norm_pct], marker="X", color="black", markersize=9, linestyle="none")
-            ax.annotate(f"norm {fmt.printed_percent(r.norm_pct)} < {r.grens.removeprefix('< ')}", (r.grens_min, r.norm_pct),
-                        textcoords="offset points", xytext=(6, -14), fontsize=9)  # fmt: skip
-        ax.set_xlim(0, top)
-        ax.set_ylim(0, 101)
-        ax.set_xlabel("minuten na de aanvraag")
-        ax.set_ylabel("ter plaatse (%)")
-        ax.set_title(f"{urgentie}-visites", loc="left")
-        ax.legend(loc="lower right", frameon=True)
-    fig.suptitle(f"Aanrijtijd van visites, {jaar}: deel ter plaatse binnen zoveel minuten")
-    charts.bron(fig, SOURCE)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return charts.figure_html(
-        fig,
+        _arrival_figure(verdeling, normen, urgencies, jaar, phone=False),
         naam,
         alt=(
             f"Per urgentie een stijgende lijn per post: het deel van de visites van {jaar} waarbij de huisarts binnen "
@@ -145,6 +179,7 @@ def arrival_curves(verdeling: pd.DataFrame, normen: pd.DataFrame, urgencies: lis
             "het kruis, dan is die norm gehaald."
         ),
         bijschrift=f"Verdeling van de aanrijtijd van U1- en U2-visites per post, {jaar}",
+        telefoon=_arrival_figure(verdeling, normen, urgencies, jaar, phone=True),
     )
 
 
@@ -182,10 +217,12 @@ def week_lines(per_post: pd.DataFrame, per_soort: pd.DataFrame, jaar: int, naam:
     )
 
 
-def urgency_bars(frame: pd.DataFrame, blocks: list[tuple[str, str]], urgencies: list[str], jaar: int, naam: str):
-    """Per breakdown (post, age group, kind) horizontal bars of 100%, split by urgency."""
+def _urgency_figure(frame: pd.DataFrame, blocks: list[tuple[str, str]], urgencies: list[str], jaar: int, phone: bool):
+    text_pt = charts.PHONE_TEXT_PT if phone else 9
+    width = charts.PHONE_WIDTH_IN if phone else 10
+    per_row = 0.5 if phone else 0.45
     fig, axes = plt.subplots(
-        len(blocks), 1, figsize=(10, 1.2 + 0.45 * len(frame)), squeeze=False,
+        len(blocks), 1, figsize=(width, 2.2 + per_row * len(frame) + 0.9 * len(blocks)), squeeze=False,
         gridspec_kw={"height_ratios": [max(2, (frame["indeling"] == b).sum()) for b, _ in blocks]},
     )  # fmt: skip
     for ax, (indeling, title) in zip(axes[:, 0], blocks):
@@ -196,26 +233,44 @@ def urgency_bars(frame: pd.DataFrame, blocks: list[tuple[str, str]], urgencies: 
             values = part[u].to_numpy(dtype=float)
             ax.barh(labels, values, left=left, color=URGENCY_COLOURS[u], label=u, edgecolor="white", linewidth=0.5)
             for y, (x0, v) in enumerate(zip(left, values)):
-                if v >= 8:
+                if v >= (14 if phone else 8):
                     colour = "white" if u in ("U0", "U1", "U5") else "black"
-                    ax.text(x0 + v / 2, y, fmt.getal(v), ha="center", va="center", fontsize=9, color=colour)
+                    ax.text(x0 + v / 2, y, fmt.getal(v), ha="center", va="center", fontsize=text_pt, color=colour)
             left += np.nan_to_num(values)
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
-        ax.set_title(title, loc="left")
+        ax.set_title(title, loc="left", fontsize=charts.PHONE_TITLE_PT if phone else None)
         ax.grid(False)
-    axes[-1, 0].set_xlabel("deel van de contacten (%)")
+        if phone:
+            ax.tick_params(labelsize=text_pt)
+            ax.set_yticks(range(len(labels)), [textwrap.fill(x, 14) for x in labels])
+    axes[-1, 0].set_xlabel("deel van de contacten (%)", fontsize=text_pt if phone else None)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper right", ncol=len(urgencies), frameon=False, bbox_to_anchor=(1, 0.995))
-    fig.suptitle(f"Urgentie van de contacten, {jaar}", x=0.01, ha="left")
-    charts.bron(fig, SOURCE)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    heading = f"Urgentie van de contacten, {jaar} (% per groep)"
+    if phone:
+        fig.suptitle(heading, x=0.01, ha="left", y=0.995, fontsize=charts.PHONE_TITLE_PT)
+        fig.legend(handles, labels, loc="upper left", ncol=4, frameon=False, bbox_to_anchor=(0.0, 0.97),
+                   fontsize=text_pt)  # fmt: skip
+        source = fig.text(0.01, 0.005, charts.SOURCE_PREFIX + SOURCE, fontsize=text_pt, color="#444444", wrap=True)
+        source.set_va("bottom")
+        fig.tight_layout(rect=(0, 0.06, 1, 1 - 0.8 / fig.get_size_inches()[1]))
+    else:
+        fig.suptitle(heading, x=0.01, ha="left", y=0.995)
+        fig.legend(handles, labels, loc="upper left", ncol=len(urgencies), frameon=False, bbox_to_anchor=(0.0, 0.955))
+        charts.bron(fig, SOURCE)
+        fig.tight_layout(rect=(0, 0.04, 1, 0.9))
+    return fig
+
+
+def urgency_bars(frame: pd.DataFrame, blocks: list[tuple[str, str]], urgencies: list[str], jaar: int, naam: str):
+    """Per breakdown (post, age group, kind) horizontal bars of 100%, split by urgency (a phone variant drawn apart)."""
     return charts.figure_html(
-        fig,
+        _urgency_figure(frame, blocks, urgencies, jaar, phone=False),
         naam,
         alt=(
             f"Gestapelde staven van 100% per post, per leeftijdsgroep en per soort contact, {jaar}: het deel van de "
             "contacten per urgentie van U0 (levensbedreigend) tot U5 (advies). De getallen staan in de tabel."
         ),
         bijschrift=f"Verdeling van de urgentie per post, leeftijdsgroep en soort contact, {jaar} (percentages)",
+        telefoon=_urgency_figure(frame, blocks, urgencies, jaar, phone=True),
     )
