@@ -270,7 +270,7 @@ def aanrijtijden_zin(a: dict, jaar: int) -> str:
             f"{fmt.printed_percent(n.norm_pct)}: {_verdict(gehaald(n.resultaat_pct, n.norm_pct, n.richting))})"
             for n in norms.itertuples(index=False)
         ]
-        text = (  # noqa: ISC003
+        text = (
             f"Van de {fmt.getal(r.visites)} {urgentie}-visites van SHT in {jaar} was de huisarts "
             + join_list(parts)
             + f" ter plaatse. De helft was er binnen {duur(r.mediaan_s)}, 90% binnen {duur(r.p90_s)}."
@@ -323,24 +323,47 @@ def _visit_block(a: dict, jaar: int) -> object:
         for u, p, n in zip(curve["urgentie"], curve["post"], curve["visites"])
     ]
     return tables.combine(
-        registraties_charts.arrival_curves(curve[keep], a["normen"], list(URGENCIES), jaar, naam="aanrijtijden"),
+        registraties_charts.arrival_curves(
+            curve[keep], a["normen"], list(URGENCIES), jaar, naam="bereikbaarheid_aanrijtijden"
+        ),
         tables.html(
             normen_tabel(a["normen"], "urgentie", "visites", states),
-            "aanrijtijden_normen",
+            "bereikbaarheid_aanrijtijden_normen",
             bijschrift=f"Aanrijtijd van U1- en U2-visites per post, {jaar}: deel ter plaatse binnen de tijdgrens",
         ),
         tables.html(
             aanrijtijden_tabel(a),
-            "aanrijtijden_verdeling",
+            "bereikbaarheid_aanrijtijden",
             bijschrift=f"Aanrijtijd (van aanvraag tot aankomst) per urgentie en post, {jaar}",
         ),
     )
 
 
+def norms_sentence(selecties: tuple[str, ...], root: Path | None = None) -> str:
+    """Return the norms of these lines or urgencies in words, from referentie/normen.csv (no number typed here)."""
+    frame = normen(root).set_index("norm_id")
+    parts = []
+    for selectie in selecties:
+        ids = [n for n, (_, sel) in NORM_SOURCES.items() if sel == selectie]
+        limits = join_list(
+            [
+                f"{fmt.printed_percent(frame.at[n, 'norm_pct'])} {frame.at[n, 'grens'].replace('<', 'binnen')}"
+                for n in ids
+            ]
+        )
+        what = f"op de {selectie}" if selectie in LINES else f"bij {selectie}-visites"
+        parts.append(f"{what} ten minste {limits}")
+    return "De normen: " + "; ".join(parts) + "."
+
+
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the page glues, for a year with registrations and a year without."""
     charts.apply_style()
-    values: dict[str, object] = {"jaar": str(jaar)}
+    values: dict[str, object] = {
+        "jaar": str(jaar),
+        "telefonie_normen": norms_sentence(LINES, root),
+        "aanrijtijden_normen": norms_sentence(URGENCIES, root),
+    }
     t = telefonie(jaar, root)
     if t is None:
         values["telefonie_zin"] = needs_registrations("De wachttijden aan de telefoon", jaar, ("oproepen",))

@@ -276,10 +276,12 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         states = hidden_cells(table, order)
         values["urgentie_zin"] = urgentie_zin(table, jaar)
         values["urgentie"] = tables.combine(
-            registraties_charts.urgency_bars(chart_frame(table, order, states), list(BLOCKS), order, jaar, "urgentie"),
+            registraties_charts.urgency_bars(
+                chart_frame(table, order, states), list(BLOCKS), order, jaar, "drukte_urgentie"
+            ),
             tables.html(
                 urgentie_tabel(table, order, states),
-                "urgentie",
+                "drukte_urgentie",
                 bijschrift=f"Contacten per urgentie, per post, leeftijdsgroep en soort contact, {jaar}",
             ),
         )
