@@ -282,7 +282,8 @@ def aanrijtijden_zin(a: dict, jaar: int) -> str:
                 p.post
                 for p in posts.itertuples(index=False)
                 if not states.get((urgentie, p.post))
-                and p.visites >= 10
+                and not pd.isna(p.visites)
+                and p.visites >= suppression.SMALL_CELL_THRESHOLD
                 and gehaald(p.resultaat_pct, p.norm_pct, p.richting) is False
             }
         )
