@@ -13,11 +13,15 @@ from pathlib import Path
 
 import pytest
 
+import test_browser
 from jaarverslag.chapters import bereikbaarheid as bb
 from jaarverslag.chapters import drukte as dr
 from jaarverslag.data import registrations
 from jaarverslag.render import suppression
 from test_registrations import make_project
+from test_voorbeeld import voorbeeld  # noqa: F401 - the one registrations-fed build, shared
+
+browser = test_browser.browser  # the browser tests' own fixture, shared
 
 JAAR = 2021
 
@@ -201,3 +205,38 @@ def test_a_year_without_registrations_renders_every_section_as_one_sentence(buil
         assert page.count("alleen uit de registraties te berekenen") == 2
         page = (built_project / "site" / str(jaar) / "book" / "drukte.html").read_text(encoding="utf-8")
         assert page.count("alleen uit de registraties te berekenen") == 2
+
+
+SECTION_PAGES = ("bereikbaarheid", "drukte")
+
+
+@pytest.fixture(scope="module")
+def voorbeeld_url(request):
+    """The registrations-fed copy of test_voorbeeld.py (one build per session, shared), served."""
+    if test_browser.CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed; browser tests skipped")
+    project = request.getfixturevalue("voorbeeld")["project"]
+    yield from test_browser._serve(project / "site")
+
+
+def test_the_synthetic_year_shows_every_section_with_chart_and_table_readable_at_both_widths(voorbeeld_url, browser):
+    """make voorbeeld's 2021: both pages carry their charts and tables, fit a phone and a desktop, and hide no count
+    that the small-cell rule would show (screenshots in the browser tests' artefacts folder)."""
+    from test_phone import layout_problems
+
+    problems = []
+    test_browser.ARTEFACTS.mkdir(exist_ok=True)
+    for name, viewport in test_browser.VIEWPORTS.items():
+        page = browser.new_page(viewport=viewport)
+        for stem in SECTION_PAGES:
+            page.goto(f"{voorbeeld_url}/2021/book/{stem}.html")
+            page.wait_for_load_state("networkidle")
+            text = page.inner_text("article")
+            assert "alleen uit de registraties te berekenen" not in text
+            assert page.locator("article figure img").count() == 2
+            assert page.locator("article table").count() >= 2
+            assert page.locator("article a[download]").count() >= 3
+            problems += layout_problems(page, stem, viewport)
+            page.screenshot(path=str(test_browser.ARTEFACTS / f"{stem}-voorbeeld-{name}.png"), full_page=True)
+        page.close()
+    assert not problems, "\n".join(problems)

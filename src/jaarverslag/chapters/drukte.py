@@ -17,6 +17,7 @@ from jaarverslag.data.registrations.disclosure import PRIMARY, is_small, suppres
 from jaarverslag.render import charts, fmt, registraties_charts, suppression, tables
 from jaarverslag.render.registraties_text import (
     WEEKDAYS,
+    WEEKDAYS_SHORT,
     csv_download,
     needs_registrations,
     uur_van_de_week,
@@ -117,8 +118,8 @@ def drukte_tabel(frame: pd.DataFrame) -> pd.DataFrame:
     table = sht.pivot(index="uur", columns="weekdag", values="per_week").reindex(columns=range(1, 8))
     small = sht.pivot(index="uur", columns="weekdag", values="contacten").reindex(columns=range(1, 8))
     out = pd.DataFrame({"Uur": [f"{h}–{h + 1}" for h in table.index]})
-    for d in range(1, 8):
-        out[WEEKDAYS[d]] = [
+    for d in range(1, 8):  # short day names, so the table fits a phone
+        out[WEEKDAYS_SHORT[d]] = [
             suppression.DERIVED if is_small(c) else fmt.round_half_up(float(v), 1) for v, c in zip(table[d], small[d])
         ]
     return out
@@ -258,7 +259,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
             tables.html(
                 drukte_tabel(frame),
                 "drukte_sht",
-                bijschrift=f"Contacten van SHT per uur en dag, gemiddeld per week, {jaar}",
+                bijschrift=f"Contacten van SHT per uur en dag (ma = maandag ... zo = zondag), per week, {jaar}",
             ),
             csv_download(
                 drukte_csv(frame),
