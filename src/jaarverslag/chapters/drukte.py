@@ -259,7 +259,9 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
             tables.html(
                 drukte_tabel(frame),
                 "drukte_sht",
-                bijschrift=f"Contacten van SHT per uur en dag (ma = maandag ... zo = zondag), per week, {jaar}",
+                bijschrift=(
+                    f"Gemiddeld aantal contacten van SHT per week, per uur en dag (ma = maandag, zo = zondag), {jaar}"
+                ),
             ),
             csv_download(
                 drukte_csv(frame),
