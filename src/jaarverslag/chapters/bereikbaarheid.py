@@ -95,26 +95,58 @@ def telefonie_tabel(t: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def normen_tabel(frame: pd.DataFrame, key: str, noemer: str, states: dict[tuple[str, str], str]) -> pd.DataFrame:
-    """Return per norm and post the share within the limit beside the norm; hidden over fewer than 10 (or hidden count).
+MET_MARK = {True: "✓", False: "✗"}  # beside a share: norm met or not (the caption says so)
 
-    key is the column that says which calls or visits the norm counts (lijn or urgentie); noemer their count.
-    """
+
+def _norm_rows(frame: pd.DataFrame, key: str, noemer: str, states: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """Return per norm and post the share, whether it is shown (not over fewer than 10 or a hidden count) and met."""
     rows = []
     for r in frame.itertuples(index=False):
         n = getattr(r, noemer)
         hidden = bool(states.get((getattr(r, key), r.post))) or pd.isna(n) or n < suppression.SMALL_CELL_THRESHOLD
-        met = gehaald(r.resultaat_pct, r.norm_pct, r.richting)
         rows.append(
-            {
-                "Norm": r.naam,
-                "Post": r.post,
-                "Binnen de grens": HIDDEN if hidden else fmt.norm_result(r.resultaat_pct),
-                "Vereist": r.norm_tekst,
-                "Oordeel": HIDDEN if hidden or met is None else ("gehaald" if met else "niet gehaald"),
-            }
+            (r.naam, r.norm_tekst, r.post, r.resultaat_pct, hidden, gehaald(r.resultaat_pct, r.norm_pct, r.richting))
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["naam", "norm_tekst", "post", "resultaat_pct", "verborgen", "gehaald"])
+
+
+def normen_tabel(frame: pd.DataFrame, key: str, noemer: str, states: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """Return one row per norm: the requirement and per post the share within the limit with ✓ or ✗.
+
+    key is the column that says which calls or visits the norm counts (lijn or urgentie), noemer their count;
+    a share over fewer than 10 of them, or of a hidden count, shows as ×.
+    """
+    rows = _norm_rows(frame, key, noemer, states)
+    out = rows[["naam", "norm_tekst"]].drop_duplicates().rename(columns={"naam": "Norm", "norm_tekst": "Vereist"})
+    for post in POSTS:
+        part = rows[rows["post"] == post].set_index("naam")
+        out[post] = [
+            HIDDEN
+            if name not in part.index or part.at[name, "verborgen"] or pd.isna(part.at[name, "resultaat_pct"])
+            else f"{fmt.norm_result(part.at[name, 'resultaat_pct'])} {MET_MARK[bool(part.at[name, 'gehaald'])]}"
+            for name in out["Norm"]
+        ]
+    return out.reset_index(drop=True)
+
+
+def normen_csv(frame: pd.DataFrame, key: str, noemer: str, states: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """Return the same shares one row per norm and post, as numbers (× where hidden), for the CSV download."""
+    rows = _norm_rows(frame, key, noemer, states)
+    return pd.DataFrame(
+        {
+            "Norm": rows["naam"],
+            "Vereist": rows["norm_tekst"],
+            "Post": rows["post"],
+            "Binnen de grens (%)": [HIDDEN if h else v for h, v in zip(rows["verborgen"], rows["resultaat_pct"])],
+            "Oordeel": [
+                HIDDEN if h or g is None else ("gehaald" if g else "niet gehaald")
+                for h, g in zip(rows["verborgen"], rows["gehaald"])
+            ],
+        }
+    )
+
+
+NORM_CAPTION = " (✓ = norm gehaald, ✗ = niet gehaald)"
 
 
 def uren_csv(t: dict) -> pd.DataFrame:
@@ -181,7 +213,7 @@ def _hours_sentence(t: dict, jaar: int) -> str:
         if part.empty:
             continue
         missed = part[part["gemist"]]
-        naam = part["naam"].iloc[0]
+        naam = part["naam"].iloc[0].lower()
         if missed.empty:
             parts.append(f"{naam}: in alle {fmt.getal(len(part))} uren gehaald")
             continue
@@ -192,16 +224,12 @@ def _hours_sentence(t: dict, jaar: int) -> str:
         )
     if not parts:
         return ""
-    return (
-        "Per uur van de week (alleen uren met ten minste 10 gesprekken, SHT als geheel): "
-        + "; ".join(parts)
-        + ". De grafiek laat zien in welke uren dat gebeurt: daar is de lijn druk."
-    )
+    return "Per uur van de week (SHT als geheel, alleen uren met ten minste 10 gesprekken): " + "; ".join(parts) + "."
 
 
 def telefonie_zin(t: dict, jaar: int) -> str:
     """Return the interpretation: per line the norm result, the waiting-time percentiles, the hung-up share."""
-    return " ".join(s for s in (*(_line_sentence(t, lijn, jaar) for lijn in LINES), _hours_sentence(t, jaar)) if s)
+    return " ".join(_line_sentence(t, lijn, jaar) for lijn in LINES)
 
 
 # --- Aanrijtijden visites ------------------------------------------------------------------------
@@ -306,7 +334,9 @@ def _telephone_block(t: dict, jaar: int) -> object:
         tables.html(
             normen_tabel(t["normen"], "lijn", "oproepen", _line_states(t["lijnen"])),
             "bereikbaarheid_normen",
-            bijschrift=f"Telefonische bereikbaarheid per lijn en post, {jaar}: deel opgenomen binnen de tijdgrens",
+            bijschrift=f"Telefonische bereikbaarheid per post, {jaar}: deel opgenomen binnen de tijdgrens"
+            + NORM_CAPTION,
+            csv_frame=normen_csv(t["normen"], "lijn", "oproepen", _line_states(t["lijnen"])),
         ),
         tables.html(
             telefonie_tabel(t),
@@ -330,7 +360,9 @@ def _visit_block(a: dict, jaar: int) -> object:
         tables.html(
             normen_tabel(a["normen"], "urgentie", "visites", states),
             "bereikbaarheid_aanrijtijden_normen",
-            bijschrift=f"Aanrijtijd van U1- en U2-visites per post, {jaar}: deel ter plaatse binnen de tijdgrens",
+            bijschrift=f"Aanrijtijd van U1- en U2-visites per post, {jaar}: deel ter plaatse binnen de tijdgrens"
+            + NORM_CAPTION,
+            csv_frame=normen_csv(a["normen"], "urgentie", "visites", states),
         ),
         tables.html(
             aanrijtijden_tabel(a),
@@ -369,9 +401,11 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     if t is None:
         values["telefonie_zin"] = needs_registrations("De wachttijden aan de telefoon", jaar, ("oproepen",))
         values["telefonie"] = tables.combine()
+        values["telefonie_uren_zin"] = ""
         values["telefonie_bron"] = ""
     else:
         values["telefonie_zin"] = telefonie_zin(t, jaar)
+        values["telefonie_uren_zin"] = _hours_sentence(t, jaar)
         values["telefonie"] = _telephone_block(t, jaar)
         values["telefonie_bron"] = (
             "De percentages binnen de tijdgrens zijn dezelfde als in het hoofdstuk Branchenormen: daar komen ze "

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jaarverslag.chapters.binnenlopers import POST_NAMES
 from jaarverslag.data import registrations
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.registrations.disclosure import PRIMARY, is_small, suppress
@@ -92,7 +93,7 @@ def drukte_zin(frame: pd.DataFrame, jaar: int) -> str:
     for post, part in posts.groupby("post", sort=False):
         best = part.sort_values(["contacten", "weekdag", "uur"], ascending=[False, True, True]).iloc[0]
         if best.contacten >= suppression.SMALL_CELL_THRESHOLD:
-            parts.append(f"{post} op {uur_van_de_week(best.weekdag, best.uur)}")
+            parts.append(f"{POST_NAMES.get(post, post)} op {uur_van_de_week(best.weekdag, best.uur)}")
     if parts:
         text += " Per post lag het drukste uur " + join_list(parts) + "."
     kinds = per_soort_sht(frame)
@@ -188,13 +189,7 @@ def shares(table: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 def urgentie_tabel(table: pd.DataFrame, order: list[str], states: dict) -> pd.DataFrame:
     """Return the table as shown: counts per urgency with the row total, hidden cells as <10 or ×."""
-    names = {"post": "Post", "leeftijdsgroep": "Leeftijd", "soort": "Soort"}
-    out = pd.DataFrame(
-        {
-            "Indeling": table["indeling"].map(names),
-            "Groep": table["groep"].map(lambda g: f"{g} jaar" if g[0].isdigit() else g),
-        }
-    )
+    out = pd.DataFrame({"Post, leeftijd of soort": table["groep"].map(lambda g: f"{g} jaar" if g[0].isdigit() else g)})
     for u in order:
         out[u if u != UNKNOWN else "Onbekend"] = [
             suppression.label(states.get((i, u)), int(table.at[i, u])) for i in table.index

@@ -152,7 +152,7 @@ def _arrival_figure(verdeling: pd.DataFrame, normen: pd.DataFrame, urgencies: li
         ax.set_xlabel("minuten na de aanvraag", fontsize=text_pt)
         ax.set_ylabel("ter plaatse (%)", fontsize=text_pt)
         ax.set_title(f"{urgentie}-visites", loc="left", fontsize=charts.PHONE_TITLE_PT if phone else None)
-        ax.legend(loc="best", frameon=True, fontsize=text_pt)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False, fontsize=text_pt)
         if phone:
             ax.tick_params(labelsize=text_pt)
     heading = f"Aanrijtijd van visites, {jaar}: deel ter plaatse binnen zoveel minuten"
