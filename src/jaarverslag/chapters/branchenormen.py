@@ -404,6 +404,22 @@ def _previous_year_block(frame: pd.DataFrame | None, jaar: int, root: Path | Non
     )
 
 
+def source_sentence(jaar: int, root: Path | None = None) -> str:
+    """Say where the year's results come from: computed from the registrations, or the typed table."""
+    from jaarverslag.data import registrations
+
+    if registrations.feeding_files("branchenormen", jaar, root):
+        return (
+            f"De resultaten over {jaar} zijn berekend uit de registraties van de telefooncentrale en de visites, niet "
+            "overgenomen: ze vervangen de getypte tabel. De fiatteertijd en de afhandeltijd van U2-consulten staan "
+            "niet in die registraties en ontbreken daarom. De verdeling achter deze percentages staat in het hoofdstuk "
+            "Bereikbaarheid en aanrijtijden."
+        )
+    if not is_available("branchenormen", jaar, root):
+        return ""
+    return f"De resultaten over {jaar} komen uit de tabel met branchenormen in de gegevens van dat jaar."
+
+
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return every value the branchenormen page glues, for a year with data and a year without."""
     charts.apply_style()
@@ -411,6 +427,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     return {
         "jaar": str(jaar),
         "samenvatting": samenvatting_zin(frame, jaar, root),
+        "herkomst": source_sentence(jaar, root),
         "gemist": missed_sentence(frame, jaar),
         "vorig_jaar": previous_year_sentence(frame, jaar),
         "zeker": certain_sentence(frame, jaar),

@@ -214,11 +214,15 @@ def _clock_changes(jaar: int) -> list[np.datetime64]:
     return out
 
 
-def _times(jaar: int, post: str, n: int, rng) -> np.ndarray:
-    """Draw n moments (datetime64[s]) in the post's opening hours, following the demand pattern."""
+def _times(jaar: int, post: str, n: int, rng, demand: bool = False):
+    """Draw n moments (datetime64[s]) in the post's opening hours, following the demand pattern.
+
+    demand: also return each moment's relative demand (the weight of its hour).
+    """
     hours, p = _hour_slots(jaar, post)
     pick = rng.choice(len(hours), size=n, p=p)
-    return hours[pick] + rng.integers(0, 3600, n).astype("timedelta64[s]")
+    moments = hours[pick] + rng.integers(0, 3600, n).astype("timedelta64[s]")
+    return (moments, p[pick] / p.max()) if demand else moments
 
 
 # --- contacts -------------------------------------------------------------------------------------
@@ -493,6 +497,7 @@ def urgencies_and_visits(frame: pd.DataFrame, m: Margins, rng) -> pd.DataFrame:
 # Calls per contact on the regular line and the emergency line (chosen: most contacts start with a call).
 CALL_VOLUME = {"reguliere lijn": (0.85, 1.25), "spoedlijn": (0.05, 0.08)}
 ABANDONED_SHARE_OF_LATE = 0.5  # of the calls not answered within the last limit: hung up before an answer
+WAIT_DEMAND_NOISE = 3.0  # how loosely a call's waiting time follows the demand of its hour (both scaled 0-1)
 
 
 def _call_plan(m: Margins, contacts_per_post: dict[str, int]) -> dict[tuple[str, str], tuple[int, list[int]]]:
@@ -544,11 +549,17 @@ def calls(frame: pd.DataFrame, m: Margins, jaar: int, rng) -> pd.DataFrame:
             [*bands, np.where(abandoned, rng.integers(5, 600, late), rng.integers(lo, lo + 4 * limits[-1], late))]
         )
         answered = np.concatenate([np.ones(ks[-1], bool), ~abandoned])
-        order = rng.permutation(n)
+        # Busier hours wait longer (a hung-up call counts as the longest wait): the waits are paired with the
+        # moments by rank, loosely (WAIT_DEMAND_NOISE), so the hours where a norm is missed are the busy ones.
+        moments, demand = _times(jaar, post, n, rng, demand=True)
+        wait_rank = np.where(answered, np.argsort(np.argsort(wait, kind="stable"), kind="stable") / n, 1.0)
+        rows = np.argsort(demand + rng.uniform(0, WAIT_DEMAND_NOISE, n), kind="stable")
+        order = np.empty(n, dtype=np.int64)
+        order[rows] = np.argsort(wait_rank + rng.uniform(0, WAIT_DEMAND_NOISE, n), kind="stable")
         parts.append(
             pd.DataFrame(
                 {
-                    "binnenkomst": _times(jaar, post, n, rng),
+                    "binnenkomst": moments,
                     "post": post,
                     "lijn": lijn,
                     "wachttijd_s": wait[order],

@@ -6,7 +6,8 @@ Public interface:
 - `derive_from_files(jaar, contacten=..., oproepen=..., visites=..., root=...)`: the same queries on
   explicit files or a hive-partitioned Parquet archive (no checks; for the benchmark and archives);
 - `check_records(jaar, root)`: every problem in the year's record files, in Dutch;
-- `fed_tables(jaar, root)`, `feeding_files(naam, jaar, root)`: which book tables come from records.
+- `fed_tables(jaar, root)`, `feeding_files(naam, jaar, root)`: which book tables come from records;
+- `section_table(naam, jaar, root)`: a table only registrations can give (SECTION_TABLES), or None.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from jaarverslag.data.registrations.derive import (
     CONTACT_TABLES,
     NORM_TABLE,
     POPULATION_TABLE,
+    SECTION_TABLES,
     RecordError,
     derive_from_files,
     derive_year,
     derived_path,
+    sections_fed,
     sql_file,
     tables_fed,
 )
@@ -33,6 +36,7 @@ __all__ = [
     "CONTACT_TABLES",
     "NORM_TABLE",
     "RECORD_FORMAT",
+    "SECTION_TABLES",
     "RecordError",
     "check_records",
     "conflict_problem",
@@ -40,6 +44,7 @@ __all__ = [
     "derive_tables",
     "derived_path",
     "fed_tables",
+    "section_table",
     "feeding_files",
     "source_problems",
     "sql_file",
@@ -81,6 +86,39 @@ def watched_paths(naam: str, jaar: int, root: Path | None = None) -> list[Path]:
     specs = record_specs(root)
     kinds = ["oproepen", "visites", "contacten"] if naam == NORM_TABLE else ["contacten"]
     return [p for kind in kinds if kind in specs for p in candidate_paths(specs[kind], jaar, root)]
+
+
+# What a section table reads besides the record files (data/referentie/ tables).
+SECTION_INPUTS = {"telefonie_uur": ("normen",), "aanrijtijden": ("normen",), "aanrijtijden_verdeling": ("normen",),
+                  "drukte": ("verrichting_soort",), "urgentie": ("verrichting_soort",)}  # fmt: skip
+
+
+def section_table(naam: str, jaar: int, root: Path | None = None) -> pd.DataFrame | None:
+    """Return a section table of the year derived from its registrations, or None when the year has no such records.
+
+    Records every record file that could feed it (present or not) for the execution cache, like load_table.
+    """
+    from jaarverslag.data.codebook import spec
+    from jaarverslag.data.load import DataError, record_read
+
+    specs = record_specs(root)
+    needed = SECTION_TABLES[naam]
+    for kind in needed:
+        for path in candidate_paths(specs[kind], jaar, root):
+            record_read(path)
+    files = present(jaar, root)
+    if naam not in sections_fed(set(files)):
+        return None
+    for other in SECTION_INPUTS.get(naam, ()):
+        record_read(spec(other, root).pad(None, root))
+    _, problems = derive_year(jaar, root)
+    if problems:
+        raise DataError(problems)
+    frame = pd.read_csv(derived_path(naam, jaar, root), dtype_backend="numpy_nullable")
+    for column in frame.columns:
+        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            frame[column] = frame[column].astype(str)
+    return frame
 
 
 def check_records(jaar: int, root: Path | None = None) -> list[Problem]:

@@ -54,6 +54,17 @@ NORM_SOURCES = {
     "u2_visite_1u": ("visites", "U2"),
     "u2_visite_2u": ("visites", "U2"),
 }
+# Tables only registrations can give (the sections of issue 14): no typed CSV, no codebook entry; derived
+# beside the book tables into _build/registraties/<jaar>/ when their record files are present, and read
+# with registrations.section_table. Each maps to the record files its query needs.
+SECTION_TABLES = {
+    "telefonie": ("oproepen",),
+    "telefonie_uur": ("oproepen",),
+    "aanrijtijden": ("visites", "contacten"),
+    "aanrijtijden_verdeling": ("visites", "contacten"),
+    "drukte": ("contacten",),
+    "urgentie": ("contacten",),
+}
 SECONDS = {"seconden": 1, "minuten": 60, "uren": 3600}
 REFERENCE_TABLES = ("verrichting_soort", "normen", "icpc")
 OPEN_AGE = 200  # upper bound of the open age group ("80+"), beyond the codebook's maximum age
@@ -127,6 +138,23 @@ def tables_fed(present: set[str], population_available: bool) -> list[str]:
     return tables
 
 
+def sections_fed(present: set[str]) -> list[str]:
+    """Return the section tables these record files feed (in a fixed order)."""
+    return [naam for naam, needed in SECTION_TABLES.items() if set(needed) <= present]
+
+
+def run_section_queries(con: duckdb.DuckDBPyConnection, jaar: int, names: list[str]) -> dict[str, pd.DataFrame]:
+    """Run each section table's query; return the results (counts as integers, empty percentiles as <NA>)."""
+    out = {}
+    for naam in names:
+        frame = con.execute(sql_file(naam).read_text(encoding="utf-8"), {"jaar": jaar}).df()
+        for column in frame.columns:
+            if pd.api.types.is_numeric_dtype(frame[column]):
+                frame[column] = frame[column].astype("Int64")
+        out[naam] = frame
+    return out
+
+
 def typed_frame(frame: pd.DataFrame, naam: str, root: Path | None = None) -> pd.DataFrame:
     """Return a query result in the typed table's columns and dtypes (as load_table gives it)."""
     table = spec(naam, root)
@@ -189,13 +217,15 @@ def derive_from_files(
     visites: str | Path | None = None,
     root: Path | None = None,
     population: pd.DataFrame | None = None,
+    secties: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Derive every table these record files feed, from explicit paths (or Parquet globs), without checking them.
 
     For files outside data/, such as the national-size benchmark or a multi-year archive partitioned
     as .../jaar=2021/post=Hengelo/*.parquet (hive partitioning; the year's partitions are selected).
     The reference tables come from the project at root; population is the year's inwoners_gemeente
-    (default: the project's table for that year, when there is one).
+    (default: the project's table for that year, when there is one). secties adds the section tables
+    (SECTION_TABLES) to the book tables.
     """
     files = {n: p for n, p in (("contacten", contacten), ("oproepen", oproepen), ("visites", visites)) if p}
     con = records.connect()
@@ -205,6 +235,8 @@ def derive_from_files(
             population = _population(jaar, root)
         _register_helpers(con, jaar, root, set(files), population)
         frames, problems = run_queries(con, jaar, tables_fed(set(files), population is not None), root)
+        if secties:
+            frames.update(run_section_queries(con, jaar, sections_fed(set(files))))
     finally:
         con.close()
     if problems:
@@ -289,11 +321,12 @@ def derive_year(jaar: int, root: Path | None = None) -> tuple[list[str], list[Pr
                 tables = tables_fed(set(files), population is not None)
                 raw: dict[str, pd.DataFrame] = {}
                 frames, problems = run_queries(con, jaar, tables, root, raw)
+                sections = run_section_queries(con, jaar, sections_fed(set(files)))
             finally:
                 con.close()
             for old in folder.glob("*.csv"):
                 old.unlink()
-            for naam, frame in frames.items():
+            for naam, frame in {**frames, **sections}.items():
                 _write_csv(frame, derived_path(naam, jaar, root))
             if NORM_TABLE in raw:
                 denominators = raw[NORM_TABLE][["norm_id", "post", "noemer"]].astype({"noemer": "Int64"})
