@@ -196,7 +196,7 @@ def test_a_year_without_registrations_renders_every_section_as_one_sentence(buil
     for jaar in (2019, 2020, 2021):
         glued = {}
         for notebook in ("bereikbaarheid", "drukte"):
-            path = built_project / "_build" / "nb" / str(jaar) / f"{notebook}.ipynb"
+            path = built_project / "_build" / "nb" / str(jaar) / notebook / f"{notebook}.ipynb"
             for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
                 for output in cell.get("outputs", []):
                     name = output.get("metadata", {}).get("scrapbook", {}).get("name")
