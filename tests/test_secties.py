@@ -165,6 +165,7 @@ def test_arrival_times_norms_and_distribution_match_the_hand_count(project):
     text = bb.aanrijtijden_zin(a, JAAR)
     assert "50% binnen 20 minuten" in text and "De helft was er binnen 19 min 59 s, 90% binnen 30 min" in text
     assert "U2-visites zijn er in 2021 minder dan 10 of geen" in text
+    assert "Per post gemist: Hengelo (binnen 20 minuten en binnen 30 minuten)." in text
 
 
 def test_busy_hours_and_urgency_mix_match_the_hand_count_with_small_cells_hidden(project):
