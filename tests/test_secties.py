@@ -165,6 +165,7 @@ def test_arrival_times_norms_and_distribution_match_the_hand_count(project):
     text = bb.aanrijtijden_zin(a, JAAR)
     assert "50% binnen 20 minuten" in text and "De helft was er binnen 19 min 59 s, 90% binnen 30 min" in text
     assert "U2-visites zijn er in 2021 minder dan 10 of geen" in text
+    assert "Per post gemist: Hengelo (binnen 20 minuten en binnen 30 minuten)." in text
 
 
 def test_busy_hours_and_urgency_mix_match_the_hand_count_with_small_cells_hidden(project):
@@ -196,7 +197,7 @@ def test_a_year_without_registrations_renders_every_section_as_one_sentence(buil
     for jaar in (2019, 2020, 2021):
         glued = {}
         for notebook in ("bereikbaarheid", "drukte"):
-            path = built_project / "_build" / "nb" / str(jaar) / f"{notebook}.ipynb"
+            path = built_project / "_build" / "nb" / str(jaar) / notebook / f"{notebook}.ipynb"
             for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
                 for output in cell.get("outputs", []):
                     name = output.get("metadata", {}).get("scrapbook", {}).get("name")

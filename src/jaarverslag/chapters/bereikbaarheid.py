@@ -305,18 +305,14 @@ def aanrijtijden_zin(a: dict, jaar: int) -> str:
         )
         posts = a["normen"][(a["normen"]["urgentie"] == urgentie) & (a["normen"]["post"] != SHT)]
         states = _visit_states(a["per"])
-        missed = sorted(
-            {
-                p.post
-                for p in posts.itertuples(index=False)
-                if not states.get((urgentie, p.post))
-                and not pd.isna(p.visites)
-                and p.visites >= suppression.SMALL_CELL_THRESHOLD
-                and gehaald(p.resultaat_pct, p.norm_pct, p.richting) is False
-            }
-        )
+        missed: dict[str, list[str]] = {}
+        for p in posts.itertuples(index=False):
+            shown = not states.get((urgentie, p.post)) and not pd.isna(p.visites)
+            enough = shown and p.visites >= suppression.SMALL_CELL_THRESHOLD
+            if enough and gehaald(p.resultaat_pct, p.norm_pct, p.richting) is False:
+                missed.setdefault(p.post, []).append(p.grens.replace("<", "binnen"))
         if missed:
-            text += f" De norm werd gemist door {join_list(missed)}."
+            text += " Per post gemist: " + join_list([f"{post} ({join_list(g)})" for post, g in missed.items()]) + "."
         sentences.append(text)
     return " ".join(sentences)
 

@@ -206,7 +206,7 @@ def urgentie_zin(table: pd.DataFrame, jaar: int) -> str:
     common = max(["U0", "U1", "U2", "U3", "U4", "U5"], key=lambda u: sht[u])
     text = (
         f"Van de {fmt.getal(sht['totaal'])} contacten van SHT in {jaar} was {fmt.percent(sht['spoed'])} spoed "
-        f"(U0 tot en met U2: een arts binnen twee uur); de meeste contacten kregen {common} "
+        f"(U0 tot en met U2: levensbedreigend of spoed); de meeste contacten kregen {common} "
         f"({fmt.percent(sht[common])}). Bij {fmt.percent(sht[UNKNOWN])} is geen urgentie vastgelegd."
     )
     for indeling, woord in (("leeftijdsgroep", "leeftijdsgroep"), ("soort", "soort contact")):

@@ -133,7 +133,7 @@ def telephone_heatmap(uren: pd.DataFrame, norm_ids: list[str], jaar: int, naam: 
 
 def _arrival_figure(verdeling: pd.DataFrame, normen: pd.DataFrame, urgencies: list[str], jaar: int, phone: bool):
     n = len(urgencies)
-    size = (charts.PHONE_WIDTH_IN, 3.6 * n + 1.6) if phone else (10, 4.4)
+    size = (charts.PHONE_WIDTH_IN, 5.2 * n + 1.6) if phone else (10, 4.4)
     fig, axes = plt.subplots(n if phone else 1, 1 if phone else n, figsize=size, squeeze=False)
     text_pt = charts.PHONE_TEXT_PT if phone else None
     for ax, urgentie in zip(axes.flat, urgencies):
@@ -152,7 +152,10 @@ def _arrival_figure(verdeling: pd.DataFrame, normen: pd.DataFrame, urgencies: li
         ax.set_xlabel("minuten na de aanvraag", fontsize=text_pt)
         ax.set_ylabel("ter plaatse (%)", fontsize=text_pt)
         ax.set_title(f"{urgentie}-visites", loc="left", fontsize=charts.PHONE_TITLE_PT if phone else None)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False, fontsize=text_pt)
+        if phone:  # below the panel: a phone panel has no empty corner wide enough
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.34), ncol=1, frameon=False, fontsize=text_pt)
+        else:  # the lower right corner is empty: every curve is near the top once the limits are passed
+            ax.legend(loc="lower right", frameon=True, fontsize=9)
         if phone:
             ax.tick_params(labelsize=text_pt)
     heading = f"Aanrijtijd van visites, {jaar}: deel ter plaatse binnen zoveel minuten"
