@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from jaarverslag.chapters import kerncijfers_landelijk as kl
@@ -73,3 +74,36 @@ def test_built_pages_show_the_national_reference_with_source_and_year(built_proj
         assert "landelijk waren het 248 contacten per 1.000 inwoners in 2022" in zorg
     else:
         assert "niet voor leeftijd worden gestandaardiseerd" in zorg
+
+
+def test_drukte_and_urgency_put_shts_shares_beside_the_national_ones():
+    from jaarverslag.chapters import drukte
+
+    # SHT as a whole (as drukte.sql gives it), 40 contacts: 8 on Monday 18-19 h, 2 on Friday 19-20 h,
+    # 1 on Sunday 4-5 h, 29 on Saturday 12-13 h.
+    frame = pd.DataFrame(
+        {
+            "jaar": 2021,
+            "post": "SHT",
+            "soort": "Consult",
+            "weekdag": [1, 5, 7, 6],
+            "uur": [18, 19, 4, 12],
+            "contacten": [8, 2, 1, 29],
+        }
+    )
+    frame["per_week"] = frame["contacten"] / 52
+    text = drukte.national_hours_zin(frame, 2021, ROOT)
+    assert "werkdagen 18–20 uur SHT 25,0%, landelijk 12,3%" in text  # (8 + 2) / 40
+    assert "weekend 4–6 uur SHT 2,5%, landelijk 0,85%" in text  # 1 / 40
+    assert "cijfer over 2023" in text and "later jaar dan 2021" in text  # the national year is later: said
+    alone = drukte.national_hours_zin(None, 2021, ROOT)
+    assert "SHT" not in alone.split(":")[0] and "vraagt de registraties van 2021" in alone
+
+    order = drukte.urgency_order(ROOT)
+    counts = {"U0": 0, "U1": 1, "U2": 9, "U3": 40, "U4": 20, "U5": 30, drukte.UNKNOWN: 100}
+    table = pd.DataFrame([{"indeling": "post", "groep": "SHT", **{u: counts.get(u, 0) for u in order}}])
+    table["totaal"] = table[order].sum(axis=1)
+    text = drukte.national_urgency_zin(table, 2021, ROOT)
+    # Over the 100 contacts with an urgency (the 100 without one are left out of the denominator).
+    assert "U1 SHT 1,0%, landelijk 1,5%" in text and "U3 SHT 40,0%, landelijk 38,0%" in text
+    assert "cijfer over 2015" in text

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.chapters.binnenlopers import POST_NAMES
-from jaarverslag.data import registrations
+from jaarverslag.data import landelijk, registrations
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.registrations.disclosure import PRIMARY, is_small, suppress
-from jaarverslag.render import charts, fmt, registraties_charts, suppression, tables
+from jaarverslag.render import charts, fmt, landelijk_text, registraties_charts, suppression, tables
 from jaarverslag.render.registraties_text import (
     WEEKDAYS,
     WEEKDAYS_SHORT,
@@ -29,6 +29,11 @@ SHT = "SHT"
 PEAKS_NAMED = 3  # the busiest hours of the week the text names
 UNKNOWN = "onbekend"  # urgency not recorded (urgentie.sql)
 URGENT = ("U0", "U1", "U2")  # the urgencies that need a GP within two hours (NTS)
+# National hour-of-week shares (referentie/landelijk.csv) and the ISO weekdays and hours they cover.
+NATIONAL_HOURS = {
+    "drukte_werkdag_18_20": ("werkdagen 18–20 uur", (1, 2, 3, 4, 5), (18, 19)),
+    "drukte_weekend_04_06": ("weekend 4–6 uur", (6, 7), (4, 5)),
+}
 BLOCKS = (("post", "Per post"), ("leeftijdsgroep", "Per leeftijdsgroep"), ("soort", "Per soort contact"))
 
 
@@ -110,6 +115,28 @@ def drukte_zin(frame: pd.DataFrame, jaar: int) -> str:
         "voor zijn rekening."
     )
     return text
+
+
+def national_hours_zin(frame: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
+    """Return SHT's share of contacts in the hours of the week national figures exist for, beside those figures.
+
+    Without registrations (frame None) the national figures stand alone, SHT's as not available.
+    """
+    sht = None if frame is None else per_post(frame)
+    sht = None if sht is None else sht[sht["post"] == SHT]
+    pairs = []
+    for key, (label, days, hours) in NATIONAL_HOURS.items():
+        ref = landelijk.reference_for(key, jaar, root)
+        if ref is None:
+            continue
+        if sht is None or not sht["contacten"].sum():
+            pairs.append((label, ref, None))
+            continue
+        part = sht[sht["weekdag"].isin(days) & sht["uur"].isin(hours)]["contacten"].sum()
+        pairs.append((label, ref, fmt.percent(100 * part / sht["contacten"].sum(), 1)))
+    return landelijk_text.aandelen_zin(
+        "Het aandeel van alle contacten van SHT dat in deze uren begon, staat", pairs, jaar
+    )
 
 
 def drukte_tabel(frame: pd.DataFrame) -> pd.DataFrame:
@@ -222,6 +249,23 @@ def urgentie_zin(table: pd.DataFrame, jaar: int) -> str:
     return text
 
 
+def national_urgency_zin(table: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
+    """Return SHT's urgency shares U1 to U5 beside the national ones, over the contacts with a recorded urgency.
+
+    Without registrations (table None) the national shares stand alone, SHT's as not available.
+    """
+    sht = None if table is None else table[(table["indeling"] == "post") & (table["groep"] == SHT)].iloc[0]
+    recorded = 0 if sht is None else sht["totaal"] - sht[UNKNOWN]
+    pairs = []
+    for u in ("U1", "U2", "U3", "U4", "U5"):
+        ref = landelijk.reference_for(f"urgentie_{u.lower()}", jaar, root)
+        if ref is not None:
+            pairs.append((u, ref, fmt.percent(100 * sht[u] / recorded, 1) if recorded else None))
+    return landelijk_text.aandelen_zin(
+        "Over de contacten met een vastgelegde urgentie staan de aandelen van SHT", pairs, jaar
+    )
+
+
 def chart_frame(table: pd.DataFrame, order: list[str], states: dict) -> pd.DataFrame:
     """Return the shares per row for the chart; rows with fewer than 10 contacts are left out."""
     pct = shares(table, order)
@@ -244,9 +288,11 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     frame = drukte(jaar, root)
     if frame is None:
         values["drukte_zin"] = needs_registrations("De contacten per uur van de week", jaar, ("contacten",))
+        values["drukte_landelijk"] = national_hours_zin(None, jaar, root)
         values["drukte"] = tables.combine()
     else:
         values["drukte_zin"] = drukte_zin(frame, jaar)
+        values["drukte_landelijk"] = national_hours_zin(frame, jaar, root)
         posts = per_post(frame)
         posts = posts[posts["post"] != SHT]
         values["drukte"] = tables.combine(
@@ -267,12 +313,14 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     long = urgentie(jaar, root)
     if long is None:
         values["urgentie_zin"] = needs_registrations("De urgenties van de contacten", jaar, ("contacten",))
+        values["urgentie_landelijk"] = national_urgency_zin(None, jaar, root)
         values["urgentie"] = tables.combine()
     else:
         order = urgency_order(root)
         table = wide(long, order)
         states = hidden_cells(table, order)
         values["urgentie_zin"] = urgentie_zin(table, jaar)
+        values["urgentie_landelijk"] = national_urgency_zin(table, jaar, root)
         values["urgentie"] = tables.combine(
             registraties_charts.urgency_bars(
                 chart_frame(table, order, states), list(BLOCKS), order, jaar, "drukte_urgentie"

@@ -16,7 +16,7 @@ def waarde(ref: Referentie) -> str:
     if ref.eenheid == "per 1.000 inwoners":
         return f"{fmt.getal(v)} per 1.000 inwoners"
     if ref.eenheid == "procent":
-        return fmt.percent(v, 1)
+        return fmt.percent(v, max(1, fmt.printed_decimals(v)))
     if ref.eenheid == "seconden":
         minutes, seconds = divmod(int(round(v)), MINUTE)
         return f"{minutes} minuten en {seconds} seconden" if minutes else f"{seconds} seconden"
@@ -87,4 +87,31 @@ def telefoon_zin(spoed: Referentie | None, regulier: Referentie | None) -> str:
         f"Bij de huisartsenposten van Nederland werd {' en '.join(parts)} opgenomen ({source.bron}). Dat zijn "
         "gemiddelden; de branchenormen hierboven tellen welk deel van de oproepen binnen de tijdgrens is "
         "opgenomen. De cijfers staan daarom naast elkaar, maar zijn niet hetzelfde."
+    )
+
+
+def aandelen_zin(inleiding: str, items: list[tuple[str, Referentie, str | None]], jaar: int) -> str:
+    """Return a sentence putting SHT's shares beside national shares, with the national year and source.
+
+    items: (label, national figure, SHT's share as shown, or None in a year without registrations); an empty
+    list gives ''. Without any SHT share the national figures stand alone with what SHT would need.
+    """
+    if not items:
+        return ""
+    first = items[0][1]
+    later = next((later_zin(ref) for _, ref, _ in items if ref.later), "")
+    uncertain = " Het landelijke cijfer is onzeker (zie de bron)." if any(ref.onzeker for _, ref, _ in items) else ""
+    if all(sht is None for _, _, sht in items):
+        parts = [f"{label} {waarde(ref)}" for label, ref, _ in items]
+        return (
+            f"Landelijk ({bron(first)}): " + "; ".join(parts) + f". {later}Het eigen aandeel van SHT "
+            f"vraagt de registraties van {jaar}; die zijn er niet.{uncertain}"
+        )
+    parts = [
+        f"{label} SHT {fmt.MISSING_TEXT if sht is None else sht}, landelijk {waarde(ref)}" for label, ref, sht in items
+    ]
+    return (
+        f"{inleiding} in {jaar} naast het landelijke beeld ({bron(first)}): "
+        + "; ".join(parts)
+        + f". {later}{first.verhouding_sht}{uncertain}"
     )
