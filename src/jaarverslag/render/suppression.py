@@ -62,6 +62,26 @@ def hide(
     return table
 
 
+def hide_cells(
+    table: pd.DataFrame,
+    states: dict[Hashable, str],
+    keys: list[str],
+    columns: dict[str, Hashable],
+    derived: bool = False,
+) -> pd.DataFrame:
+    """Return a wide table with its hidden cells labelled, where each column stands for the last key of a cell.
+
+    columns: column -> that key (a soort per column, say); a hidden cell shows its label, or "×" when the column
+    holds a figure computed from the count (derived: a rate, a weight).
+    """
+    if not states:
+        return table
+    for column, key in columns.items():
+        kind = {"derived": [column]} if derived else {"counts": [column]}
+        table = hide(table.assign(_cel=key), states, [*keys, "_cel"], **kind)
+    return table.drop(columns="_cel")
+
+
 def number(state: str | None, value, formatter) -> str:
     """Return a figure as text: formatted, or its label when hidden."""
     return LABELS[state] if state else formatter(value)
