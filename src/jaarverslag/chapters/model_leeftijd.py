@@ -110,9 +110,9 @@ def kerncijfers(run: AgeModelRun) -> str:
         else "phi niet te schatten (0 vrijheidsgraden)"
     )
     groepen = model.per_groep[["leeftijdsgroep", "aantal_ref", "aantal", "verhouding", "ondergrens", "bovengrens"]]
-    groepen = suppression.hide(
-        groepen.round(4), run.hidden_groups, ["leeftijdsgroep"], ["aantal_ref", "aantal"], GROUP_DERIVED
-    )
+    groepen = groepen.round(4)
+    for year, count in ((run.ref, "aantal_ref"), (run.jaar, "aantal")):
+        groepen = suppression.hide(groepen, run.year_groups(year), ["leeftijdsgroep"], [count], GROUP_DERIVED)
     return (
         f"{run.jaar} t.o.v. {run.ref}: familie gemeenschappelijke groei {model.familie}, {phi}, "
         f"LR {model.toets.statistiek:.1f} (df {model.toets.df})\n" + groepen.to_string(index=False)
@@ -178,6 +178,9 @@ def _total_sentence(run: AgeModelRun, root: Path | None) -> str:
     if run.model is None:
         return ""
     t = run.model.per_groep
+    hidden = [(disclosure.TOTAL, disclosure.TOTAL) in run.verborgen.get(j, {}) for j in (run.ref, run.jaar)]
+    if any(hidden):  # a change computed from a hidden total would give it back
+        return mx.total_note(run.ref, float(t["aantal_ref"].sum()), None, root) if not hidden[0] else ""
     notes = [
         mx.total_note(run.ref, float(t["aantal_ref"].sum()), float(t["aantal"].sum()), root),
         mx.total_note(run.jaar, float(t["aantal"].sum()), None, root),

@@ -103,6 +103,8 @@ def growth_sentence(h) -> str:
                 f"Minder hulpvragen dan in {vorig} kwamen er van "
                 f"{join_list([group_label(g) for g in down['leeftijdsgroep']])}."
             )
+    if not zinnen and h.shown["index_pct"].isna().sum() > h.frame["index_pct"].isna().sum():
+        return f"Per leeftijdsgroep is de vergelijking met {vorig} afgeschermd: het gaat om kleine aantallen."
     return " ".join(zinnen) or (
         f"In geen enkele leeftijdsgroep veranderde het aantal hulpvragen ten opzichte van {vorig}."
     )
