@@ -126,6 +126,14 @@ def coverage_sentence() -> str:
     shown = [READER_NAMES[n] for n in READER_NAMES if n in PAGES_SUPPORT]
     blocked = [READER_NAMES[n] for n in READER_NAMES if n not in PAGES_SUPPORT]
     text = f"Zo afgeschermd staan {join_list(shown)} in het boek, ook in de kerncijfers en het meerjarenoverzicht."
+    if "hulpvragen_leeftijd" in PAGES_SUPPORT:
+        text += (
+            " In de trendmodellen krijgt een leeftijdsgroep met een afgeschermd aantal geen eigen aantal, cijfer per "
+            "1.000, verhouding, interval of punt in de diagnostiek; de groei over alle leeftijden samen, met zijn "
+            "interval, en de toets blijven staan, want daaruit is geen aantal per groep terug te rekenen. De "
+            "vooruitblik en de standaardisatie voor leeftijd vervallen in zo'n jaar: hun verwachte aantallen wegen "
+            "elke leeftijdsgroep met een eigen, openbare bevolking en zouden een afgeschermd aantal teruggeven."
+        )
     if blocked:
         text += (
             f" Voor {join_list(blocked)} kan dat nog niet, ook niet in de modellen en de vooruitblik die erop "
