@@ -393,13 +393,15 @@ def test_a_registrations_fed_site_holds_no_record_id_and_no_hidden_count(fed_sit
 
 CORONA_KEPT = (6, 4, 2)  # corona-post contacts kept per diagnosis of its top 3: each count and its total small
 HENGELO_U1_KEPT = 4  # U1 visits left at Hengelo: both U1 norms of Hengelo over fewer than 10 visits
+YOUNG_VISITS_KEPT = 4  # visits to 0-10 year olds left: a small cell in hulpvragen_leeftijd
 
 
 def _shrink_records(project: Path) -> None:
-    """Turn the synthetic year into one with small cells: a tiny corona post and few U1 visits at Hengelo.
+    """Turn the synthetic year into one with small cells: a tiny corona post, few U1 and few young visits.
 
-    The corona post's other contacts move to Enschede, so every table per gemeente or age group (and the
-    printed comparisons of those) stays as it was; the printed comparisons per post no longer hold and go.
+    The corona post's other contacts move to Enschede and the young visits' patients become 15, so the tables per
+    gemeente stay as they were (zorgconsumptie cannot hide small cells yet); the printed comparisons per post and
+    age group no longer hold and go.
     """
     from jaarverslag.data.synthetic import write_parquet
 
@@ -412,6 +414,11 @@ def _shrink_records(project: Path) -> None:
     codes = corona["icpc"].value_counts().index[: len(CORONA_KEPT)]
     kept = {i for code, n in zip(codes, CORONA_KEPT) for i in corona[corona["icpc"] == code].index[:n]}
     contacts.loc[[i for i in corona.index if i not in kept], "post"] = "Enschede"
+    # Few visits to children: all but YOUNG_VISITS_KEPT of the 0-10 group's visits become 10-20 (ages only, so
+    # every table per post or gemeente stays as it was).
+    soorten = pd.read_csv(project / "data" / "referentie" / "verrichting_soort.csv").set_index("verrichting")["soort"]
+    young = contacts[(contacts["leeftijd"] < 10) & (contacts["verrichting"].map(soorten) == "Visite")].index
+    contacts.loc[young[YOUNG_VISITS_KEPT:], "leeftijd"] = 15
     hengelo = set(contacts.loc[contacts["post"] == "Hengelo", "contact_id"])
     u1 = visits[(visits["urgentie"] == "U1") & visits["contact_id"].isin(hengelo)].index
     visits.loc[u1[HENGELO_U1_KEPT:], "urgentie"] = "U2"
@@ -422,7 +429,8 @@ def _shrink_records(project: Path) -> None:
     write_parquet(visits, "visites", folder / "visites.parquet")
     printed = project / "data" / str(JAAR) / "gedrukte_vergelijkingen.csv"
     lines = printed.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept_lines = [line for line in lines if "=Enschede" not in line and "=Coronapost" not in line]
+    gone = ("=Enschede", "=Coronapost", "hulpvragen_leeftijd")
+    kept_lines = [line for line in lines if not any(g in line for g in gone)]
     printed.write_text("".join(kept_lines), encoding="utf-8")
 
 
@@ -523,8 +531,55 @@ def test_a_site_with_small_cells_hides_them_everywhere_and_no_sum_gives_one_back
         for code_row in top3.itertuples(index=False):
             pattern = rf"{re.escape(code_row.diagnose)}\W{{1,40}}{code_row.aantal}(?![\d.,])"
             assert not re.search(pattern, text, flags=re.IGNORECASE), (naam, code_row.diagnose)
+    _check_age_tables(small_site, texts)
     methode = (site / str(JAAR) / "book" / "methode.html").read_text(encoding="utf-8")
     assert suppression.coverage_sentence() in methode.replace("&#8217;", "'").replace("’", "'")
     ids = _record_ids(small_site)
     leaks = [n for n, t in texts.items() if set(re.findall(r"[A-Za-z0-9_]+", t)) & ids]
     assert not leaks
+
+
+def _check_age_tables(project: Path, texts: dict[str, str]) -> None:
+    """The small-cell site's age tables: labels where hidden, the complement rule, what gives them back withheld."""
+    from jaarverslag.chapters import populatie as po
+
+    site = project / "site"
+    T = disclosure.TOTAL
+    exact = {
+        (r.leeftijdsgroep, r.soort): int(r.aantal)
+        for r in load_table("hulpvragen_leeftijd", JAAR, project).itertuples(index=False)
+    }
+    assert exact[("0-10", "Visite")] == YOUNG_VISITS_KEPT
+    states = disclosure.hidden_cells("hulpvragen_leeftijd", JAAR, project)
+    assert states[("0-10", "Visite")] == disclosure.PRIMARY
+    rows = _csv(site, "populatie_hulpvragen_leeftijd")
+    head = rows[0]
+    soorten = {po.TYPE_HEADERS.get(s, s): s for s in {k[1] for k in exact}}
+    shown: dict[tuple, str] = {}
+    for row in rows[1:]:
+        groep = T if row[0] == po.TOTAAL else row[0].removesuffix(" jaar")
+        for title, soort in soorten.items():
+            key = (groep, soort)
+            value = row[head.index(title)]
+            if key in states:
+                assert value == suppression.LABELS[states[key]], (key, value)
+            elif groep != T:
+                assert value == str(exact[key]), (key, value)
+            shown[key] = value
+        shown[(groep, T)] = row[head.index(f"Totaal {JAAR}")]
+    # Complement rule on the published CSV: no row or column (with its total) has exactly one label.
+    for position in (0, 1):
+        for value in {k[position] for k in shown if k[position] != T}:
+            members = [k for k in shown if k[position] == value]
+            assert sum(suppression.is_label(shown[k]) for k in members) != 1, (value, members)
+    # The age model's rates per group and soort: "×" exactly where a count is hidden.
+    rates = _csv(site, "model_leeftijd_soort")
+    young = next(r for r in rates[1:] if r[0] == "0-10")
+    assert young[rates[0].index("Visite")] == suppression.DERIVED
+    # The projection and the age standardisation are withheld, saying why; no hidden count stands in a text.
+    page = (site / str(JAAR) / "book" / "vooruitblik.html").read_text(encoding="utf-8")
+    assert "kleine aantallen" in page and "vooruitblik_projectie.csv" not in page
+    assert not (site / str(JAAR) / "tabellen" / "zorgconsumptie_gestandaardiseerd.csv").exists()
+    for naam, text in texts.items():  # a row of a published age table never shows the hidden visits
+        for row in re.findall(r"0-10 jaar</t[dh]>(.*?)</tr>", text):
+            assert not re.search(rf">\s*{YOUNG_VISITS_KEPT}\s*<", row), naam
