@@ -130,7 +130,7 @@ def coverage_sentence() -> str:
         text += (
             " In de trendmodellen krijgt een leeftijdsgroep met een afgeschermd aantal geen eigen aantal, cijfer per "
             "1.000, verhouding, interval of punt in de diagnostiek; de groei over alle leeftijden samen, met zijn "
-            "interval, en de toets blijven staan, want daaruit is geen aantal per groep terug te rekenen. De "
+            "interval, en de toets blijven staan: het zijn afgeronde samenvattingen over alle leeftijdsgroepen. De "
             "vooruitblik en de standaardisatie voor leeftijd vervallen in zo'n jaar: hun verwachte aantallen wegen "
             "elke leeftijdsgroep met een eigen, openbare bevolking en zouden een afgeschermd aantal teruggeven."
         )
