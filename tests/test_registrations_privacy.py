@@ -170,11 +170,107 @@ def test_pages_that_cannot_hide_a_small_count_stop_the_build(tmp_path):
 
     problems = source_problems(JAAR, project)
     blocked = {Path(p.bestand).stem for p in problems if "niets gebouwd" in p.fout}
-    # Their pages (and the models fed by them) cannot hide small counts yet: fail closed.
-    assert {"hulpvragen_leeftijd", "zorgconsumptie"} <= blocked  # (consulteenheden and rates follow from it)
+    # Its pages (and the models fed by it) cannot hide small counts yet: fail closed.
+    assert "zorgconsumptie" in blocked  # (consulteenheden and rates follow from it)
     # Every page showing these hides small counts itself.
-    assert not blocked & {"binnenlopers", "verrichtingen", "icpc_top", "branchenormen"}
+    assert not blocked & {"binnenlopers", "verrichtingen", "icpc_top", "branchenormen", "hulpvragen_leeftijd"}
     assert not blocked & set(disclosure.PAGES_SUPPORT)
+
+
+SMALL_AGE_GROUP = {"Advies triagist (i.o.)": 2, "Consult huisarts": 1, "Visite": 3}
+
+
+def _age_records() -> str:
+    """Contacts with 6 in the 0-10 group and at least 20 of every other age group and soort (one gemeente)."""
+    lines = [CONTACTEN.splitlines()[0]]
+    kinds = {"Advies triagist (i.o.)": "Advies/telefonisch consult", "Consult huisarts": "Consult", "Visite": "Visite"}
+    ages = {"0-10": 5, "10-20": 15, "20-40": 30, "40-60": 50, "60-80": 70, "80+": 85}
+    n = 0
+    for gi, (groep, leeftijd) in enumerate(ages.items()):
+        for vi, verrichting in enumerate(kinds):  # every count and group total different
+            aantal = SMALL_AGE_GROUP[verrichting] if groep == "0-10" else 20 + 4 * gi + vi
+            for _ in range(aantal):
+                n += 1
+                urgentie = "U2" if verrichting == "Visite" else "U3"
+                lines.append(
+                    f"K{n:04d},2021-03-01 20:00:00,Hengelo,{verrichting},{urgentie},{leeftijd},V,Hengelo,A03,nee"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def test_age_tables_hide_small_cells_on_every_page_and_withhold_what_would_give_them_back(tmp_path, monkeypatch):
+    from jaarverslag.chapters import kerncijfers_landelijk as kl
+    from jaarverslag.chapters import model_leeftijd as ml
+    from jaarverslag.chapters import populatie as po
+    from jaarverslag.chapters import vooruitblik as vb
+    from jaarverslag.chapters import zorgconsumptie_standaard as zs
+
+    monkeypatch.chdir(tmp_path)  # pages write their CSV downloads beside the notebook
+    project = make_project(tmp_path, {"contacten.csv": _age_records(), "oproepen.csv": OPROEPEN})
+    T, L = disclosure.TOTAL, suppression.LABELS
+    frame = load_table("hulpvragen_leeftijd", JAAR, project)
+    exact = {(r.leeftijdsgroep, r.soort): int(r.aantal) for r in frame.itertuples(index=False)}
+    h = po.hulpvragen(JAAR, project)
+    states = h.verborgen.dit_jaar
+    assert states[("0-10", "Visite")] == disclosure.PRIMARY
+    # The complement in each column (soort) and among the group totals.
+    assert sum(k[0] == "0-10" and k[1] != T for k in states) >= 2 and sum(k[1] == "Visite" for k in states) >= 2
+    for g in {k[0] for k in exact}:  # complement rule on the published table, totals included
+        assert sum(k in states for k in [*(k for k in exact if k[0] == g), (g, T)]) != 1
+    for s_ in {k[1] for k in exact}:
+        assert sum(k in states for k in [*(k for k in exact if k[1] == s_), (T, s_)]) != 1
+    hidden_groups = {k[0] for k in states if k[1] == T and k[0] != T}
+    assert states[("0-10", T)] == disclosure.PRIMARY  # 6 in all: the group total is small too
+    assert any(s == disclosure.SECONDARY for k, s in states.items() if k[1] == T and k[0] not in ("0-10", T))
+
+    counts = po.tabel_aantallen(h).set_index("Leeftijdsgroep")
+    assert counts.loc["0-10 jaar", "Visite"] == L[disclosure.PRIMARY]
+    for (g, soort), n in exact.items():
+        shown = counts.loc[f"{g} jaar", po.TYPE_HEADERS.get(soort, soort)]
+        assert shown == (L[states[(g, soort)]] if (g, soort) in states else n)
+    rates = po.per_1000_table(h).set_index("Leeftijdsgroep")
+    for g in hidden_groups:
+        assert counts.loc[f"{g} jaar", f"Totaal {JAAR}"] in L.values()
+        assert rates.loc[f"{g} jaar", f"Per 1.000 inwoners {JAAR}"] == suppression.DERIVED
+        assert counts.loc[f"{g} jaar", f"Verandering t.o.v. {JAAR - 1}"] == suppression.DERIVED
+    values = po.page_values(JAAR, project)
+    printed = {line.split()[0]: line.split() for line in po.kerncijfers(JAAR, project).splitlines()[2:]}
+    for g in hidden_groups:  # no sentence names a hidden group (its count, rate or change); the printout labels it
+        assert all(f"{g} jaar" not in values[k] for k in ("hulpvragen_zin", "per_1000_zin")), g
+        n = sum(v for k, v in exact.items() if k[0] == g)
+        assert printed[g][1] in L.values() and str(n) not in printed[g] and printed[g][-1] == suppression.DERIVED
+
+    run = ml.model_run(JAAR, project)
+    assert run.model is not None and set(run.year_groups(JAAR)) == {(g,) for g in hidden_groups}
+    table = ml._age_table(run).set_index("Leeftijd")
+    for g in hidden_groups:
+        assert table.loc[g, f"Aantal {JAAR}"] in L.values() and table.loc[g, "Verhouding"] == suppression.DERIVED
+    assert (
+        set(run.shown_model().per_groep["leeftijdsgroep"]) == set(run.model.per_groep["leeftijdsgroep"]) - hidden_groups
+    )
+    mv = ml.page_values(JAAR, project)
+    body = mv["tabel_soort"].data.split("<tbody>")[1].split("</tbody>")[0]  # rates per group and soort: "×"
+    assert body.count(">×<") == len([k for k in states if T not in k]) and "&lt;10" not in body
+    # The projection and the age standardisation would give the hidden counts back: withheld, with the reason.
+    v, reden = vb.vooruitblik(JAAR, project, {"model_leeftijd": ml_defaults()})
+    assert v is None and "kleine aantallen" in reden
+    assert zs.result(JAAR, project) is None and "afgeschermd" in zs.page_values(JAAR, project)["std_resultaat_zin"]
+    assert all(r.sht_getal is not None for r in kl.rijen(JAAR, project) if "per 1.000" in r.onderwerp)
+
+
+def ml_defaults() -> dict:
+    return {"referentiejaar": 0, "betrouwbaarheid": 95, "familie": "auto", "terugval": "dichtstbijzijnde"}
+
+
+def test_a_gemeente_by_soort_table_gets_the_same_complement_rule():
+    T = disclosure.TOTAL
+    frame = pd.DataFrame(
+        {"gemeente": ["Hengelo"] * 3 + ["Losser"] * 3, "soort": ["A", "B", "C"] * 2, "aantal": [50, 60, 70, 40, 2, 30]}
+    )
+    states = disclosure.table_states("zorgconsumptie", frame)
+    assert states[("Losser", "B")] == disclosure.PRIMARY
+    assert states[("Losser", "C")] == disclosure.SECONDARY and states[("Hengelo", "B")] == disclosure.SECONDARY
+    assert ("Losser", T) not in states  # 72: its parts hide two cells, so the total may stand
 
 
 # --- the execution cache ------------------------------------------------------------------------
@@ -297,13 +393,15 @@ def test_a_registrations_fed_site_holds_no_record_id_and_no_hidden_count(fed_sit
 
 CORONA_KEPT = (6, 4, 2)  # corona-post contacts kept per diagnosis of its top 3: each count and its total small
 HENGELO_U1_KEPT = 4  # U1 visits left at Hengelo: both U1 norms of Hengelo over fewer than 10 visits
+YOUNG_VISITS_KEPT = 4  # visits to 0-10 year olds left: a small cell in hulpvragen_leeftijd
 
 
 def _shrink_records(project: Path) -> None:
-    """Turn the synthetic year into one with small cells: a tiny corona post and few U1 visits at Hengelo.
+    """Turn the synthetic year into one with small cells: a tiny corona post, few U1 and few young visits.
 
-    The corona post's other contacts move to Enschede, so every table per gemeente or age group (and the
-    printed comparisons of those) stays as it was; the printed comparisons per post no longer hold and go.
+    The corona post's other contacts move to Enschede and the young visits' patients become 15, so the tables per
+    gemeente stay as they were (zorgconsumptie cannot hide small cells yet); the printed comparisons per post and
+    age group no longer hold and go.
     """
     from jaarverslag.data.synthetic import write_parquet
 
@@ -316,6 +414,11 @@ def _shrink_records(project: Path) -> None:
     codes = corona["icpc"].value_counts().index[: len(CORONA_KEPT)]
     kept = {i for code, n in zip(codes, CORONA_KEPT) for i in corona[corona["icpc"] == code].index[:n]}
     contacts.loc[[i for i in corona.index if i not in kept], "post"] = "Enschede"
+    # Few visits to children: all but YOUNG_VISITS_KEPT of the 0-10 group's visits become 10-20 (ages only, so
+    # every table per post or gemeente stays as it was).
+    soorten = pd.read_csv(project / "data" / "referentie" / "verrichting_soort.csv").set_index("verrichting")["soort"]
+    young = contacts[(contacts["leeftijd"] < 10) & (contacts["verrichting"].map(soorten) == "Visite")].index
+    contacts.loc[young[YOUNG_VISITS_KEPT:], "leeftijd"] = 15
     hengelo = set(contacts.loc[contacts["post"] == "Hengelo", "contact_id"])
     u1 = visits[(visits["urgentie"] == "U1") & visits["contact_id"].isin(hengelo)].index
     visits.loc[u1[HENGELO_U1_KEPT:], "urgentie"] = "U2"
@@ -326,7 +429,8 @@ def _shrink_records(project: Path) -> None:
     write_parquet(visits, "visites", folder / "visites.parquet")
     printed = project / "data" / str(JAAR) / "gedrukte_vergelijkingen.csv"
     lines = printed.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept_lines = [line for line in lines if "=Enschede" not in line and "=Coronapost" not in line]
+    gone = ("=Enschede", "=Coronapost", "hulpvragen_leeftijd")
+    kept_lines = [line for line in lines if not any(g in line for g in gone)]
     printed.write_text("".join(kept_lines), encoding="utf-8")
 
 
@@ -427,8 +531,55 @@ def test_a_site_with_small_cells_hides_them_everywhere_and_no_sum_gives_one_back
         for code_row in top3.itertuples(index=False):
             pattern = rf"{re.escape(code_row.diagnose)}\W{{1,40}}{code_row.aantal}(?![\d.,])"
             assert not re.search(pattern, text, flags=re.IGNORECASE), (naam, code_row.diagnose)
+    _check_age_tables(small_site, texts)
     methode = (site / str(JAAR) / "book" / "methode.html").read_text(encoding="utf-8")
     assert suppression.coverage_sentence() in methode.replace("&#8217;", "'").replace("’", "'")
     ids = _record_ids(small_site)
     leaks = [n for n, t in texts.items() if set(re.findall(r"[A-Za-z0-9_]+", t)) & ids]
     assert not leaks
+
+
+def _check_age_tables(project: Path, texts: dict[str, str]) -> None:
+    """The small-cell site's age tables: labels where hidden, the complement rule, what gives them back withheld."""
+    from jaarverslag.chapters import populatie as po
+
+    site = project / "site"
+    T = disclosure.TOTAL
+    exact = {
+        (r.leeftijdsgroep, r.soort): int(r.aantal)
+        for r in load_table("hulpvragen_leeftijd", JAAR, project).itertuples(index=False)
+    }
+    assert exact[("0-10", "Visite")] == YOUNG_VISITS_KEPT
+    states = disclosure.hidden_cells("hulpvragen_leeftijd", JAAR, project)
+    assert states[("0-10", "Visite")] == disclosure.PRIMARY
+    rows = _csv(site, "populatie_hulpvragen_leeftijd")
+    head = rows[0]
+    soorten = {po.TYPE_HEADERS.get(s, s): s for s in {k[1] for k in exact}}
+    shown: dict[tuple, str] = {}
+    for row in rows[1:]:
+        groep = T if row[0] == po.TOTAAL else row[0].removesuffix(" jaar")
+        for title, soort in soorten.items():
+            key = (groep, soort)
+            value = row[head.index(title)]
+            if key in states:
+                assert value == suppression.LABELS[states[key]], (key, value)
+            elif groep != T:
+                assert value == str(exact[key]), (key, value)
+            shown[key] = value
+        shown[(groep, T)] = row[head.index(f"Totaal {JAAR}")]
+    # Complement rule on the published CSV: no row or column (with its total) has exactly one label.
+    for position in (0, 1):
+        for value in {k[position] for k in shown if k[position] != T}:
+            members = [k for k in shown if k[position] == value]
+            assert sum(suppression.is_label(shown[k]) for k in members) != 1, (value, members)
+    # The age model's rates per group and soort: "×" exactly where a count is hidden.
+    rates = _csv(site, "model_leeftijd_soort")
+    young = next(r for r in rates[1:] if r[0] == "0-10")
+    assert young[rates[0].index("Visite")] == suppression.DERIVED
+    # The projection and the age standardisation are withheld, saying why; no hidden count stands in a text.
+    page = (site / str(JAAR) / "book" / "vooruitblik.html").read_text(encoding="utf-8")
+    assert "kleine aantallen" in page and "vooruitblik_projectie.csv" not in page
+    assert not (site / str(JAAR) / "tabellen" / "zorgconsumptie_gestandaardiseerd.csv").exists()
+    for naam, text in texts.items():  # a row of a published age table never shows the hidden visits
+        for row in re.findall(r"0-10 jaar</t[dh]>(.*?)</tr>", text):
+            assert not re.search(rf">\s*{YOUNG_VISITS_KEPT}\s*<", row), naam

@@ -13,7 +13,7 @@ from jaarverslag.chapters import branchenormen_numbers as bnn
 from jaarverslag.chapters import populatie
 from jaarverslag.data import landelijk
 from jaarverslag.data.paths import ASSET_PREFIX, TABLE_FOLDER
-from jaarverslag.render import fmt, tables
+from jaarverslag.render import fmt, suppression, tables
 from jaarverslag.render import landelijk_text as lt
 from jaarverslag.render.populatie_text import PER_1000_DECIMALS
 
@@ -34,7 +34,9 @@ class Rij:
     ref: landelijk.Referentie
 
 
-def _rate(value: float | None) -> tuple[str, float | None]:
+def _rate(value: float | None, state: str | None = None) -> tuple[str, float | None]:
+    if state and value is not None:  # a rate that gives a hidden registration count back
+        return suppression.DERIVED, None
     if value is None:
         return fmt.MISSING_TEXT, None
     shown = fmt.round_half_up(value, PER_1000_DECIMALS)
@@ -64,12 +66,13 @@ def rijen(jaar: int, root: Path | None = None) -> list[Rij]:
     add(
         landelijk.CONTACTS_PER_1000,
         "Hulpvragen per 1.000 inwoners",
-        _rate(populatie.per_1000_alle_leeftijden(h)),
+        _rate(populatie.per_1000_alle_leeftijden(h), populatie.alle_leeftijden_state(h)),
         "per 1.000 inwoners",
     )
     for soort, key in landelijk.PER_1000_BY_TYPE.items():
         rate = populatie.per_1000_alle_leeftijden(h, soort=soort)
-        add(key, f"{soort} per 1.000 inwoners", _rate(rate), "per 1.000 inwoners")
+        state = populatie.alle_leeftijden_state(h, soort=soort)
+        add(key, f"{soort} per 1.000 inwoners", _rate(rate, state), "per 1.000 inwoners")
     normen = bnn.resultaten(jaar, root)
     add(landelijk.WAIT_URGENT_LINE, "Telefoon: spoedlijn", _norm(normen, TELEPHONE[landelijk.WAIT_URGENT_LINE]), "%")
     add(
@@ -78,11 +81,12 @@ def rijen(jaar: int, root: Path | None = None) -> list[Rij]:
         _norm(normen, TELEPHONE[landelijk.WAIT_REGULAR_LINE]),
         "%",
     )
-    total = h.totaal if h.is_available else None
+    total, state = (h.totaal if h.is_available else None), populatie.alle_leeftijden_state(h)
+    shown = (fmt.MISSING_TEXT, None) if total is None else (suppression.number(state, total, fmt.getal), total)
     add(
         landelijk.CONTACTS_TOTAL,
         "Hulpvragen (contacten) in het jaar",
-        (fmt.MISSING_TEXT if total is None else fmt.getal(total), total),
+        (shown[0], None) if state else shown,
         "aantal",
     )
     add(

@@ -6,13 +6,15 @@ keyword parameters; `model_run` fits the model once with them, for any chapter t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from IPython.display import HTML
 
 from jaarverslag.data.load import MissingTableError
-from jaarverslag.data.population import AgeData, ModelError, load_age_data
+from jaarverslag.data.population import T_AGE_TYPE, AgeData, ModelError, load_age_data
+from jaarverslag.data.registrations import disclosure
 from jaarverslag.models import glm
 from jaarverslag.models.leeftijd import (
     REFERENCE_PREVIOUS_YEAR,
@@ -21,7 +23,7 @@ from jaarverslag.models.leeftijd import (
     growth_per_type,
     reference_year,
 )
-from jaarverslag.render import charts, fmt, tables
+from jaarverslag.render import charts, fmt, suppression, tables
 from jaarverslag.render import model_charts as mc
 from jaarverslag.render import model_tables as mt
 from jaarverslag.render import model_text as mx
@@ -40,6 +42,35 @@ class AgeModelRun:
     gegevens: AgeData | None
     model: AgeModel | None
     reden: str | None  # Dutch, for the page, when model is None
+    # Small registration counts per year (both years of the model): (leeftijdsgroep | TOTAL, soort | TOTAL) -> state.
+    verborgen: dict[int, dict] = field(default_factory=dict)
+
+    def group_state(self, groep: str) -> str | None:
+        """Return how a group's total is hidden in either year of the model (None: shown in both)."""
+        states = [s.get((str(groep), disclosure.TOTAL)) for s in self.verborgen.values()]
+        return next((s for s in states if s == disclosure.PRIMARY), None) or next((s for s in states if s), None)
+
+    def cell_state(self, groep: str, soort: str, jaren: tuple[int, ...]) -> str | None:
+        """Return how a (group, soort) count is hidden in one of the given years (None: shown)."""
+        states = [self.verborgen.get(j, {}).get((str(groep), soort)) for j in jaren]
+        return next((s for s in states if s), None)
+
+    def year_groups(self, jaar: int) -> dict:
+        """Return the groups whose total is hidden in one year, keyed as suppression.hide wants them."""
+        states = self.verborgen.get(jaar, {})
+        return {(g,): s for (g, soort), s in states.items() if soort == disclosure.TOTAL and g != disclosure.TOTAL}
+
+    @property
+    def hidden_groups(self) -> dict:
+        """Return the groups whose count is hidden in a year of the model, keyed as suppression.hide wants them."""
+        return {(g,): s for g in {k[0] for v in self.verborgen.values() for k in v} if (s := self.group_state(g))}
+
+    def shown_model(self) -> AgeModel | None:
+        """Return the model as charts and sentences may use it: without the groups whose count is hidden."""
+        if self.model is None or not self.hidden_groups:
+            return self.model
+        keep = [self.group_state(g) is None for g in self.model.per_groep["leeftijdsgroep"]]
+        return replace(self.model, per_groep=self.model.per_groep[keep].reset_index(drop=True))
 
 
 def model_run(
@@ -63,7 +94,8 @@ def model_run(
         model = age_growth(gegevens.tellingen, jaar, ref, familie, niveau)
     elif gegevens is not None:
         reden = f"Voor {ref} zijn geen hulpvragen per leeftijdsgroep beschikbaar; een vergelijking met {ref} kan niet."
-    return AgeModelRun(jaar, ref, niveau, gegevens, model, reden)
+    verborgen = {j: disclosure.hidden_cells(T_AGE_TYPE, j, root) for j in (ref, jaar)}
+    return AgeModelRun(jaar, ref, niveau, gegevens, model, reden, verborgen)
 
 
 def kerncijfers(run: AgeModelRun) -> str:
@@ -77,13 +109,17 @@ def kerncijfers(run: AgeModelRun) -> str:
         if model.dispersie.estimable
         else "phi niet te schatten (0 vrijheidsgraden)"
     )
+    groepen = model.per_groep[["leeftijdsgroep", "aantal_ref", "aantal", "verhouding", "ondergrens", "bovengrens"]]
+    groepen = groepen.round(4)
+    for year, count in ((run.ref, "aantal_ref"), (run.jaar, "aantal")):
+        groepen = suppression.hide(groepen, run.year_groups(year), ["leeftijdsgroep"], [count], GROUP_DERIVED)
     return (
         f"{run.jaar} t.o.v. {run.ref}: familie gemeenschappelijke groei {model.familie}, {phi}, "
-        f"LR {model.toets.statistiek:.1f} (df {model.toets.df})\n"
-        + model.per_groep[["leeftijdsgroep", "aantal_ref", "aantal", "verhouding", "ondergrens", "bovengrens"]]
-        .round(4)
-        .to_string(index=False)
+        f"LR {model.toets.statistiek:.1f} (df {model.toets.df})\n" + groepen.to_string(index=False)
     )
+
+
+GROUP_DERIVED = ["verhouding", "ondergrens", "bovengrens"]  # a group's ratio and interval give its counts back
 
 
 def page_values(
@@ -142,6 +178,9 @@ def _total_sentence(run: AgeModelRun, root: Path | None) -> str:
     if run.model is None:
         return ""
     t = run.model.per_groep
+    hidden = [(disclosure.TOTAL, disclosure.TOTAL) in run.verborgen.get(j, {}) for j in (run.ref, run.jaar)]
+    if any(hidden):  # a change computed from a hidden total would give it back
+        return mx.total_note(run.ref, float(t["aantal_ref"].sum()), None, root) if not hidden[0] else ""
     notes = [
         mx.total_note(run.ref, float(t["aantal_ref"].sum()), float(t["aantal"].sum()), root),
         mx.total_note(run.jaar, float(t["aantal"].sum()), None, root),
@@ -182,7 +221,13 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
         # no comparison, but this year's level per 1,000 can be shown; else the reading says why there is no model
         tabel = (
             tables.html(
-                mt.level_table(tellingen, jaar),
+                suppression.hide(
+                    mt.level_table(tellingen, jaar),
+                    run.year_groups(jaar),
+                    ["Leeftijd"],
+                    [f"Aantal {jaar}"],
+                    [f"Per 1.000 {jaar}"],
+                ),
                 "model_leeftijd_niveau",
                 bijschrift=f"Hulpvragen per leeftijdsgroep en per 1.000 inwoners, {jaar}",
                 formatters=mt.table_formatters({f"Per 1.000 {jaar}": 1}),
@@ -201,13 +246,14 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
             "tabel_gevoeligheid": EMPTY_HTML,
         }
     tabel = tables.html(
-        mt.age_table(model),
+        _age_table(run),
         "model_leeftijd_groei",
         formatters=mt.age_table_formatters(model),
         bijschrift=f"Hulpvragen per leeftijdsgroep, {ref} en {jaar}, en de verhouding {jaar}/{ref} "
         f"per inwoner met {pct}-interval (Poisson: alleen toeval in de aantallen)",
     )
-    fig, alt = mc.age_chart(model, SOURCE)
+    shown = run.shown_model()  # charts and sentences leave out the groups whose count is hidden
+    fig, alt = mc.age_chart(shown, SOURCE)
     figuur = charts.figure_html(
         fig,
         "model_leeftijd_groei",
@@ -217,17 +263,37 @@ def _growth(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
     return {
         "tabel_groei": tabel,
         "figuur_groei": figuur,
-        "interpretatie": mx.age_interpretation(model),
+        "interpretatie": mx.age_interpretation(shown) if len(shown.per_groep) else HIDDEN_GROUPS,
         "familie_zin": mx.age_dispersion_sentence(model),
         "toets_zin": mx.toets_zin(model.toets, run.niveau, "de groei", "leeftijdsgroepen"),
-        "gevoeligheid_zin": mx.sensitivity_sentence(model),
+        "gevoeligheid_zin": mx.sensitivity_sentence(shown),
         "tabel_gevoeligheid": tables.html(
-            mt.sensitivity_table(model),
+            _sensitivity_table(run),
             "model_leeftijd_gevoeligheid",
             bijschrift=f"Gevoeligheid: de verhouding {jaar}/{ref} per leeftijdsgroep met {pct}-interval bij "
             "Poisson-toeval en bij een aangenomen extra spreiding φ, en de φ tot waar 1 buiten het interval blijft",
         ),
     }
+
+
+HIDDEN_GROUPS = "Per leeftijdsgroep is de verandering afgeschermd: het gaat om kleine aantallen."
+
+
+def _age_table(run: AgeModelRun) -> object:
+    """Return the growth table with the counts of hidden groups labelled, and their rates and ratios as "×"."""
+    model = run.model
+    table = mt.age_table(model)
+    ratio = [c for c in table.columns if c not in ("Leeftijd",) and not c.startswith(("Aantal", "Per 1.000"))]
+    for year in (model.referentiejaar, model.jaar):
+        rates = [c for c in (f"Per 1.000 {year}",) if c in table.columns]
+        table = suppression.hide(table, run.year_groups(year), ["Leeftijd"], [f"Aantal {year}"], [*rates, *ratio])
+    return table
+
+
+def _sensitivity_table(run: AgeModelRun) -> object:
+    """Return the sensitivity table with every figure of a group whose count is hidden as "×"."""
+    table = mt.sensitivity_table(run.model)
+    return suppression.hide(table, run.hidden_groups, ["Leeftijd"], derived=[c for c in table.columns[1:]])
 
 
 def _per_type(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
@@ -249,15 +315,18 @@ def _per_type(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
             "beschikbaar.",
         }
     soort_tabel = mt.per_type_table(per_soort, jaar)
+    cellen = {c: c for c in soort_tabel.columns[1:]}  # a rate per soort column: "×" where its count is hidden
+    gepubliceerd = suppression.hide_cells(soort_tabel, run.verborgen.get(jaar, {}), ["Leeftijdsgroep"], cellen, True)
     values: dict[str, object] = {
         "tabel_soort": tables.html(
-            soort_tabel,
+            gepubliceerd,
             "model_leeftijd_soort",
             bijschrift=f"Hulpvragen per 1.000 inwoners naar leeftijdsgroep en soort, {jaar}",
             formatters=mt.table_formatters({c: 1 for c in soort_tabel.columns[1:]}),
         )
     }
-    fig, alt = mc.per_type_chart(soort_tabel, jaar, SOURCE)
+    # no bar for a hidden rate
+    fig, alt = mc.per_type_chart(gepubliceerd.map(lambda v: np.nan if suppression.is_label(v) else v), jaar, SOURCE)
     values["figuur_soort"] = charts.figure_html(
         fig, "model_leeftijd_soort", alt, bijschrift=f"Hulpvragen per 1.000 inwoners naar soort, {jaar}."
     )
@@ -272,6 +341,12 @@ def _per_type(run: AgeModelRun, familie: str, pct: str) -> dict[str, object]:
                 "bovengrens": "tot",
             }
         )[["Soort", "Leeftijdsgroep", "Verhouding", f"{pct}-interval van", "tot"]]
+        states = {
+            (g, soort): state
+            for g, soort in zip(tabel_gs["Leeftijdsgroep"], tabel_gs["Soort"])
+            if (state := run.cell_state(g, soort, (ref, jaar)))
+        }
+        tabel_gs = suppression.hide(tabel_gs, states, ["Leeftijdsgroep", "Soort"], derived=list(tabel_gs.columns[2:]))
         values["tabel_groei_soort"] = tables.html(
             tabel_gs,
             "model_leeftijd_groei_soort",
@@ -306,8 +381,15 @@ def _methods(run: AgeModelRun) -> dict[str, object]:
     exposure = data["bevolking"] if model.met_bevolking else [1.0] * len(data)
     X0 = glm.main_effects_design(data, "leeftijdsgroep", list(model.per_groep["leeftijdsgroep"]), "jaar", ref)
     labels = [f"{g} jaar, {j}" for g, j in zip(data["leeftijdsgroep"], data["jaar"])]
+    diagnostiek = glm.diagnostiek(data["aantal"], X0, exposure)
+    # A hidden count's fitted value and residual give it back: those observations are not drawn.
+    keep = np.array([(str(g),) not in run.year_groups(int(j)) for g, j in zip(data["leeftijdsgroep"], data["jaar"])])
+    diagnostiek = replace(
+        diagnostiek, verwacht=diagnostiek.verwacht[keep], residu=diagnostiek.residu[keep], cook=diagnostiek.cook[keep]
+    )
+    labels = [label for label, k in zip(labels, keep) if k]
     fig, alt = mc.diagnostics_chart(
-        glm.diagnostiek(data["aantal"], X0, exposure),
+        diagnostiek,
         labels,
         f"Diagnostiek: model met gemeenschappelijke groei, {ref}–{jaar}",
         SOURCE,
@@ -321,8 +403,12 @@ def _methods(run: AgeModelRun) -> dict[str, object]:
             "waarop de spreidingscontrole rust).",
         )
     }
-    groep = model.per_groep.sort_values("verhouding").iloc[-1]["leeftijdsgroep"]
-    if model.met_bevolking:
+    shown = run.shown_model()  # the worked example never takes a group whose count is hidden
+    groep = shown.per_groep.sort_values("verhouding").iloc[-1]["leeftijdsgroep"] if len(shown.per_groep) else None
+    if groep is None:
+        values["voorbeeld"] = tables.sentence_html(HIDDEN_GROUPS)
+        values["voorbeeld_zin"] = HIDDEN_GROUPS
+    elif model.met_bevolking:
         values["voorbeeld"] = tables.html(
             mt.age_example(model, groep),
             "model_leeftijd_voorbeeld",

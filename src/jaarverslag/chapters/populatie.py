@@ -6,7 +6,7 @@ render/populatie_text.py and the chart in render/populatie_chart.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +24,9 @@ from jaarverslag.data.population import (
     T_DENOMINATOR,
     bevolking_per_group,
 )
+from jaarverslag.data.registrations import disclosure
 from jaarverslag.data.status import UNCERTAIN
-from jaarverslag.render import charts, fmt, tables
+from jaarverslag.render import charts, fmt, suppression, tables
 from jaarverslag.render import landelijk_text as lt
 from jaarverslag.render import populatie_text as pt
 from jaarverslag.render.populatie_chart import grafiek
@@ -152,6 +153,28 @@ class Hulpvragen:
     #        bevolking_vorig_jaar, per_1000_vorig_jaar, and one column per soort when the types are known
     soorten: list[str]
     vorig_jaar_beschikbaar: bool
+    # Small registration counts this year and last year, keyed (leeftijdsgroep | TOTAL, soort | TOTAL).
+    verborgen: disclosure.Hidden = field(default_factory=disclosure.Hidden)
+
+    def state(self, groep: str = disclosure.TOTAL, soort: str = disclosure.TOTAL, vorig: bool = False) -> str | None:
+        """Return how a count (a group's total by default, TOTAL for all ages) is hidden that year, or None."""
+        states = self.verborgen.vorig_jaar if vorig else self.verborgen.dit_jaar
+        return states.get((groep, soort))
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """Return the frame as sentences and the chart may use it: hidden counts and what they give back missing."""
+        frame = self.frame.copy()
+        if not self.verborgen:
+            return frame
+        for vorig, suffix in ((False, ""), (True, "_vorig_jaar")):
+            gone = pd.Series([self.state(str(g), vorig=vorig) is not None for g in frame["leeftijdsgroep"]])
+            for column in (f"aantal{suffix}", f"per_1000{suffix}", "index_pct"):
+                frame[column] = frame[column].mask(gone)
+        for soort in self.soorten:
+            gone = pd.Series([self.state(str(g), soort) is not None for g in frame["leeftijdsgroep"]])
+            frame[soort] = frame[soort].mask(gone)
+        return frame
 
     @property
     def is_available(self) -> bool:
@@ -234,7 +257,8 @@ def hulpvragen(jaar: int, root: Path | None = None) -> Hulpvragen:
         frame.loc[frame["leeftijdsgroep"].isin(onzeker_types), "status"] = UNCERTAIN
     rank = {g: i for i, g in enumerate(groepen)}
     frame = frame.sort_values("leeftijdsgroep", key=lambda s: s.map(rank)).reset_index(drop=True)
-    return Hulpvragen(jaar, frame, soorten, has_previous)
+    verborgen = disclosure.hidden_both_years(T_AGE_TYPE, jaar, root)
+    return Hulpvragen(jaar, frame, soorten, has_previous, verborgen)
 
 
 def _index_column(jaar: int) -> str:
@@ -257,7 +281,30 @@ def tabel_aantallen(h: Hulpvragen) -> pd.DataFrame:
         table[_index_column(jaar)] = pd.array(
             [fmt.shown_count_change(n, v) for n, v in zip(nu, vorig)], dtype="Float64"
         )
-    return table
+    change = [_index_column(jaar)] if h.vorig_jaar_beschikbaar else []
+    hidden = [(TYPE_HEADERS.get(s, s), s, False, []) for s in h.soorten]
+    hidden.append((f"Totaal {jaar}", disclosure.TOTAL, False, change))
+    if h.vorig_jaar_beschikbaar:
+        hidden.append((f"Totaal {jaar - 1}", disclosure.TOTAL, True, change))
+    return _hide(table, h, hidden)
+
+
+_KEYS = ["_groep", "_soort"]
+
+
+def _hide(table: pd.DataFrame, h: Hulpvragen, columns: list[tuple[str, str, bool, list[str]]]) -> pd.DataFrame:
+    """Label the hidden counts of a table with a row per age group and an all-ages row (render.suppression.hide).
+
+    columns: (column, soort or TOTAL, last year?, the columns computed from that count).
+    """
+    if not h.verborgen:
+        return table
+    table = table.assign(_groep=[*h.frame["leeftijdsgroep"].astype(str), disclosure.TOTAL])
+    for column, soort, vorig, derived in columns:
+        states = h.verborgen.vorig_jaar if vorig else h.verborgen.dit_jaar
+        counts = [column] if column else []
+        table = suppression.hide(table.assign(_soort=soort), states, _KEYS, counts=counts, derived=derived)
+    return table.drop(columns=_KEYS, errors="ignore")
 
 
 def counts_table_formatters(jaar: int) -> dict:
@@ -279,6 +326,13 @@ def per_1000_alle_leeftijden(h: Hulpvragen, suffix: str = "", soort: str | None 
     return _per_1000(aantal.sum(), h.frame[f"bevolking{suffix}"].sum())
 
 
+def alle_leeftijden_state(h: Hulpvragen, suffix: str = "", soort: str | None = None) -> str | None:
+    """Return how the all-ages count behind per_1000_alle_leeftijden is hidden, or None when it is shown."""
+    if not h.is_available:
+        return None
+    return h.state(disclosure.TOTAL, soort or disclosure.TOTAL, vorig=bool(suffix))
+
+
 def per_1000_table(h: Hulpvragen) -> pd.DataFrame:
     """Return the rates table: per age group the CBS population and help requests per 1,000, per year known.
 
@@ -292,7 +346,8 @@ def per_1000_table(h: Hulpvragen) -> pd.DataFrame:
             table[f"Per 1.000 inwoners {year}"] = fmt.shown(  # as shown, also in the CSV
                 [*h.frame[f"per_1000{suffix}"], per_1000_alle_leeftijden(h, suffix)], PER_1000_DECIMALS
             )
-    return table
+    rates = [("", disclosure.TOTAL, year < h.jaar, [f"Per 1.000 inwoners {year}"]) for year in (h.jaar, h.jaar - 1)]
+    return _hide(table, h, [r for r in rates if r[3][0] in table.columns])
 
 
 def per_1000_table_formatters(h: Hulpvragen) -> dict:
@@ -323,7 +378,14 @@ def kerncijfers(jaar: int, root: Path | None = None) -> str:
     ]
     if h.is_available:
         kolommen = ["leeftijdsgroep", "aantal", "aantal_vorig_jaar", "index_pct", "bevolking", "per_1000"]
-        regels.append(h.frame[kolommen].round(1).to_string(index=False))
+        shown = h.frame[kolommen].round(1)
+        for vorig, suffix in ((False, ""), (True, "_vorig_jaar")):  # hidden counts as labels, also here
+            states = h.verborgen.vorig_jaar if vorig else h.verborgen.dit_jaar
+            derived = [c for c in ("index_pct", f"per_1000{suffix}") if c in shown.columns]
+            keyed = shown.assign(_soort=disclosure.TOTAL)
+            shown = suppression.hide(keyed, states, ["leeftijdsgroep", "_soort"], [f"aantal{suffix}"], derived)
+            shown = shown.drop(columns="_soort")
+        regels.append(shown.to_string(index=False))
     else:
         regels.append("hulpvragen per leeftijdsgroep: niet beschikbaar")
     return "\n".join(regels)
@@ -332,8 +394,11 @@ def kerncijfers(jaar: int, root: Path | None = None) -> str:
 def landelijk_zin(h: Hulpvragen, root: Path | None = None) -> str:
     """Return the sentence putting the all-ages rate beside the national number of contacts per 1,000."""
     ref = landelijk.reference_for(landelijk.CONTACTS_PER_1000, h.jaar, root)
-    rate = per_1000_alle_leeftijden(h)
-    return lt.zin(ref, None if rate is None else fmt.getal(rate, PER_1000_DECIMALS), h.jaar)
+    rate, state = per_1000_alle_leeftijden(h), alle_leeftijden_state(h)
+    shown = None if rate is None else fmt.getal(rate, PER_1000_DECIMALS)
+    if state and shown is not None:  # a rate that gives a hidden count back, in words
+        shown = suppression.words(disclosure.SECONDARY, shown)
+    return lt.zin(ref, shown, h.jaar)
 
 
 def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:

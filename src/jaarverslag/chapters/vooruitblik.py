@@ -21,7 +21,8 @@ from jaarverslag.chapters import model_leeftijd
 from jaarverslag.chapters import upstream as up
 from jaarverslag.data import ledger
 from jaarverslag.data.metrics import weighted_consulteenheden
-from jaarverslag.data.population import cbs_bevolking, nearest_year
+from jaarverslag.data.population import T_AGE_TYPE, cbs_bevolking, nearest_year
+from jaarverslag.data.registrations import disclosure
 from jaarverslag.data.status import CERTAIN
 from jaarverslag.models import projection as pj
 from jaarverslag.models.projection import DEFAULTS, Baseline, Vooruitblik
@@ -101,6 +102,13 @@ def age_model(
 # --- loading the base year ----------------------------------------------------------------------------------
 
 
+HIDDEN_BASE = (
+    "De hulpvragen per leeftijdsgroep van {jaar} (of het jaar ervoor) bevatten kleine aantallen uit de "
+    "registraties, die het boek afschermt; een projectie per leeftijdsgroep zou ze teruggeven, dus is er geen "
+    "vooruitblik."
+)
+
+
 def load_baseline(jaar: int, root: Path | None = None, upstream: Mapping | Sequence[str] = UPSTREAM) -> Baseline:
     """Load the report year's rates per age group, the CBS population, the forecast table and the GP counts.
 
@@ -116,6 +124,10 @@ def load_baseline(jaar: int, root: Path | None = None, upstream: Mapping | Seque
         raise VooruitblikError(run.reden)
     if jaar not in gegevens.jaren:
         raise VooruitblikError(f"Voor {jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar.")
+    if any(run.verborgen.values()) or disclosure.hidden_cells(T_AGE_TYPE, jaar - 1, root):
+        # The projected totals weigh each group by its own population change: with the published totals they would
+        # give the hidden counts back (two hidden groups, two or more equations).
+        raise VooruitblikError(HIDDEN_BASE.format(jaar=jaar))
     if not is_available(T_HUISARTSEN, jaar, root):
         raise VooruitblikError(f"Voor {jaar} zijn geen aantallen huisartsen beschikbaar (data/{jaar}/huisartsen.csv).")
     tel = gegevens.tellingen[gegevens.tellingen["jaar"] == jaar].set_index("leeftijdsgroep")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data import landelijk
-from jaarverslag.data.population import ModelError, load_standardisation_data
+from jaarverslag.data.population import T_AGE_TYPE, ModelError, load_standardisation_data
+from jaarverslag.data.registrations import disclosure
 from jaarverslag.models.standardisation import Spread, Standardisation, spread, standardise
 from jaarverslag.render import charts, fmt, tables
 from jaarverslag.render import standaard_text as st
@@ -25,12 +26,25 @@ CSV_DECIMALS = 4
 
 def result(jaar: int, root: Path | None = None) -> tuple[Standardisation, int, int] | None:
     """Return the standardisation, the help requests without gemeente and the CBS year, or None without data."""
+    if ages_hidden(jaar, root):
+        return None
     try:
         data = load_standardisation_data(jaar, root)
         s = standardise(data.waargenomen, data.bevolking, data.regio, jaar, BETROUWBAARHEID)
     except ModelError:
         return None
     return s, data.onbekend, data.bevolking_jaar
+
+
+HIDDEN_AGES = (
+    "De standaardisatie voor leeftijd is voor {jaar} afgeschermd: de hulpvragen per leeftijdsgroep bevatten kleine "
+    "aantallen uit de registraties, en de verwachte aantallen per gemeente zouden die teruggeven."
+)
+
+
+def ages_hidden(jaar: int, root: Path | None = None) -> bool:
+    """Say whether the region's help requests per age group hold a hidden count (the expected counts would show it)."""
+    return bool(disclosure.hidden_cells(T_AGE_TYPE, jaar, root))
 
 
 def spreiding(s: Standardisation) -> Spread:
@@ -95,7 +109,7 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return the section's glue values (std_...), for a year with the data and a year without."""
     r = result(jaar, root)
     if r is None:
-        missing = st.niet_beschikbaar_zin(jaar)
+        missing = HIDDEN_AGES.format(jaar=jaar) if ages_hidden(jaar, root) else st.niet_beschikbaar_zin(jaar)
         return {
             "std_resultaat_zin": missing,
             "std_leeftijd_zin": "",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jaarverslag.data.metrics import verandering_pct
-from jaarverslag.render import fmt
+from jaarverslag.render import fmt, suppression
 from jaarverslag.render.model_text import total_note
 from jaarverslag.render.text import join_list
 
@@ -55,7 +55,10 @@ def total_sentence(h, root=None) -> str:
     """Return the sentence with the total number of help requests and last year's."""
     if not h.is_available:
         return f"Voor {h.jaar} zijn geen hulpvragen per leeftijdsgroep beschikbaar."
-    zin = f"In {h.jaar} kwamen er bij SHT {fmt.getal(h.totaal)} hulpvragen binnen"
+    nu, vorig = h.state(), h.state(vorig=True)
+    zin = f"In {h.jaar} kwamen er bij SHT {suppression.words(nu, fmt.getal(h.totaal))} hulpvragen binnen"
+    if h.totaal_vorig_jaar is not None and (nu or vorig):  # no change computed from a hidden total
+        return zin + f", tegen {suppression.words(vorig, fmt.getal(h.totaal_vorig_jaar))} in {h.jaar - 1}."
     if h.totaal_vorig_jaar is not None:
         zin += (
             f", tegen {fmt.getal(h.totaal_vorig_jaar)} in {h.jaar - 1} "
@@ -75,7 +78,7 @@ def growth_sentence(h) -> str:
             f"Hulpvragen per leeftijdsgroep over {h.jaar - 1} zijn niet beschikbaar, "
             f"dus een vergelijking met het vorige jaar kan niet worden gemaakt."
         )
-    known = h.frame[h.frame["index_pct"].notna()]
+    known = h.shown[h.shown["index_pct"].notna()]  # groups with a hidden count are not compared
     vorig = h.jaar - 1
     zinnen = []
     up = known[known["index_pct"] > 100]
@@ -100,6 +103,8 @@ def growth_sentence(h) -> str:
                 f"Minder hulpvragen dan in {vorig} kwamen er van "
                 f"{join_list([group_label(g) for g in down['leeftijdsgroep']])}."
             )
+    if not zinnen and h.shown["index_pct"].isna().sum() > h.frame["index_pct"].isna().sum():
+        return f"Per leeftijdsgroep is de vergelijking met {vorig} afgeschermd: het gaat om kleine aantallen."
     return " ".join(zinnen) or (
         f"In geen enkele leeftijdsgroep veranderde het aantal hulpvragen ten opzichte van {vorig}."
     )
@@ -114,7 +119,10 @@ def per_1000_zin(h) -> str:
             f"Voor {h.jaar} is geen CBS-bevolking naar leeftijd beschikbaar, dus hulpvragen per 1.000 inwoners "
             f"zijn niet te berekenen."
         )
-    rates = h.frame.set_index("leeftijdsgroep")["per_1000"].dropna().astype(float)
+    rates = h.shown.set_index("leeftijdsgroep")["per_1000"].dropna().astype(float)
+    if rates.empty:
+        return f"De hulpvragen per 1.000 inwoners per leeftijdsgroep zijn voor {h.jaar} afgeschermd (kleine aantallen)."
+
     hoog, laag = rates.idxmax(), rates.idxmin()
     zin = (
         f"Per 1.000 inwoners van de eigen leeftijdsgroep vroegen in {h.jaar} de inwoners van {group_label(hoog)} "
@@ -123,7 +131,7 @@ def per_1000_zin(h) -> str:
         f"({fmt.getal(rates[laag], PER_1000_DECIMALS)})."
     )
     if h.bevolking_previous_year_available:
-        vorig = h.frame.set_index("leeftijdsgroep")["per_1000_vorig_jaar"].astype(float)
+        vorig = h.shown.set_index("leeftijdsgroep")["per_1000_vorig_jaar"].astype(float)
         change = (rates - vorig.reindex(rates.index)).dropna()
         if not change.empty:
             g = change.abs().idxmax()

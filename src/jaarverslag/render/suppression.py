@@ -62,6 +62,26 @@ def hide(
     return table
 
 
+def hide_cells(
+    table: pd.DataFrame,
+    states: dict[Hashable, str],
+    keys: list[str],
+    columns: dict[str, Hashable],
+    derived: bool = False,
+) -> pd.DataFrame:
+    """Return a wide table with its hidden cells labelled, where each column stands for the last key of a cell.
+
+    columns: column -> that key (a soort per column, say); a hidden cell shows its label, or "×" when the column
+    holds a figure computed from the count (derived: a rate, a weight).
+    """
+    if not states:
+        return table
+    for column, key in columns.items():
+        kind = {"derived": [column]} if derived else {"counts": [column]}
+        table = hide(table.assign(_cel=key), states, [*keys, "_cel"], **kind)
+    return table.drop(columns="_cel")
+
+
 def number(state: str | None, value, formatter) -> str:
     """Return a figure as text: formatted, or its label when hidden."""
     return LABELS[state] if state else formatter(value)
@@ -106,6 +126,14 @@ def coverage_sentence() -> str:
     shown = [READER_NAMES[n] for n in READER_NAMES if n in PAGES_SUPPORT]
     blocked = [READER_NAMES[n] for n in READER_NAMES if n not in PAGES_SUPPORT]
     text = f"Zo afgeschermd staan {join_list(shown)} in het boek, ook in de kerncijfers en het meerjarenoverzicht."
+    if "hulpvragen_leeftijd" in PAGES_SUPPORT:
+        text += (
+            " In de trendmodellen krijgt een leeftijdsgroep met een afgeschermd aantal geen eigen aantal, cijfer per "
+            "1.000, verhouding, interval of punt in de diagnostiek; de groei over alle leeftijden samen, met zijn "
+            "interval, en de toets blijven staan: het zijn afgeronde samenvattingen over alle leeftijdsgroepen. De "
+            "vooruitblik en de standaardisatie voor leeftijd vervallen in zo'n jaar: hun verwachte aantallen wegen "
+            "elke leeftijdsgroep met een eigen, openbare bevolking en zouden een afgeschermd aantal teruggeven."
+        )
     if blocked:
         text += (
             f" Voor {join_list(blocked)} kan dat nog niet, ook niet in de modellen en de vooruitblik die erop "

@@ -36,7 +36,9 @@ STRUCTURE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Tables whose every page can show hidden cells; any other registration-fed table with a small count
 # stops the build (fail closed) until its pages can (see publication_problems). branchenormen: a result
 # over fewer than SMALL_CELL_THRESHOLD calls or visits is hidden (hidden_norms).
-PAGES_SUPPORT = ("binnenlopers", "verrichtingen", "icpc_top", "branchenormen")
+# hulpvragen_leeftijd: the populatie page and the age model hide per group and cell; the vooruitblik and the age
+# standardisation of zorgconsumptie, whose projected and expected totals would give a hidden count back, are withheld.
+PAGES_SUPPORT = ("binnenlopers", "verrichtingen", "icpc_top", "branchenormen", "hulpvragen_leeftijd")
 COUNT_COLUMN = "aantal"
 TOTAL = "totaal"  # the key of a published sum in table_states ("totaal" in place of the summed key)
 
