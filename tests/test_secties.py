@@ -11,6 +11,7 @@ import json
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import test_browser
@@ -182,14 +183,19 @@ def test_busy_hours_and_urgency_mix_match_the_hand_count_with_small_cells_hidden
     order = dr.urgency_order(project)
     table = dr.wide(dr.urgentie(JAAR, project), order)
     shown = dr.urgentie_tabel(table, order, dr.hidden_cells(table, order)).set_index("Post, leeftijd of soort")
-    # Enschede: U3 12 and U5 3 -> the 3 is hidden, and so is the 12 (its row total 15 is shown)
-    assert shown.loc["Enschede", ["U3", "U5", "Totaal"]].tolist() == ["×", "<10", 15]
-    assert shown.loc["Hengelo", ["U1", "Totaal"]].tolist() == [10, 10]
-    assert shown.loc["80+ jaar", "U1"] == 10
-    assert shown.loc["Advies/telefonisch consult", "U5"] == "<10"
+    # Enschede: U3 12 and U5 3 -> the 3 is hidden, and so is the 12 (its row's complement); SHT's U3 (12) goes
+    # too, since Hengelo's U3 is 0: SHT minus Hengelo would give Enschede's 12 back. Advies/telefonisch consult
+    # has 3 contacts in all: its total is hidden, so is a second total of the kinds (Visite, 10), and the
+    # cascade runs through SHT's U1 to Hengelo and 80+ (every sum keeps two or no hidden members).
+    assert shown.loc["Enschede", ["U3", "U5", "Totaal"]].tolist() == ["×", "<10", "×"]
+    assert shown.loc["SHT", ["U1", "U3", "U5", "Totaal"]].tolist() == ["×", "×", "<10", 25]
+    assert shown.loc["Hengelo", ["U1", "Totaal"]].tolist() == ["×", "×"]
+    assert shown.loc["80+ jaar", "U1"] == "×"
+    assert shown.loc["Advies/telefonisch consult", ["U5", "Totaal"]].tolist() == ["<10", "<10"]
     text = dr.urgentie_zin(table, JAAR)
-    # 10 of 25 contacts U0-U2 (40%), most often U3 (12 of 25)
-    assert "Van de 25 contacten van SHT in 2021 was 40,0% spoed" in text and "kregen U3 (48,0%)" in text
+    # SHT's U1 and U3 are hidden: neither the urgent share (10 of 25) nor the most frequent U3 (12 of 25) is said
+    assert "Van de 25 contacten van SHT in 2021 zijn de aandelen per urgentie afgeschermd" in text
+    assert "40,0%" not in text and "48,0%" not in text
 
 
 def test_a_year_without_registrations_renders_every_section_as_one_sentence(built_project):
@@ -246,3 +252,26 @@ def test_the_synthetic_year_shows_every_section_with_chart_and_table_readable_at
             page.screenshot(path=str(test_browser.ARTEFACTS / f"{stem}-voorbeeld-{name}.png"), full_page=True)
         page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_small_group_total_gets_a_complement_so_sht_minus_the_others_does_not_give_it_back():
+    """Age groups sum to SHT: a hidden group total needs a second hidden total in that breakdown (and per urgency)."""
+    order = ["U1", "U2", "U3"]
+    rows = [
+        ("post", "SHT", 2, 13, 40),
+        ("leeftijdsgroep", "0-10", 1, 0, 4),  # total 5: hidden, and its cells
+        ("leeftijdsgroep", "10-20", 1, 5, 14),  # total 20
+        ("leeftijdsgroep", "80+", 0, 8, 22),  # total 30
+    ]
+    table = pd.DataFrame(rows, columns=["indeling", "groep", *order])
+    table["totaal"] = table[order].sum(axis=1)
+    states = dr.hidden_cells(table, order)
+    totals = [i for i in table.index if (i, "totaal") in states]
+    assert 1 in totals and len([i for i in totals if table.at[i, "indeling"] == "leeftijdsgroep"]) >= 2
+    shown = dr.urgentie_tabel(table, order, states)
+    # No column of the age block, nor the totals, has exactly one hidden member beside SHT's shown cell.
+    for column in [*order, "Totaal"]:
+        cells = shown[column].iloc[1:].tolist()
+        assert sum(suppression.is_label(c) for c in cells) != 1
+    chart = dr.chart_frame(table, order, states)
+    assert "0-10 jaar" not in chart["groep"].tolist()  # a hidden total is not drawn as shares

@@ -195,15 +195,18 @@ def wide(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 
 def hidden_cells(table: pd.DataFrame, order: list[str]) -> dict[tuple[int, str], str]:
-    """Return the hidden cells (row position, urgency): small counts, and complementary ones in every published sum.
+    """Return the hidden cells (row position, urgency or 'totaal'): small counts, and complements in every sum.
 
-    A row's urgencies sum to its total; within each breakdown the groups (without SHT) sum to SHT's counts.
+    Every published sum counts its total as a member: a row's urgencies with the row total, and within each
+    breakdown the groups' cells of one column with SHT's cell of that column (the total of that breakdown).
     """
-    values = {(i, u): int(table.at[i, u]) for i in table.index for u in order}
-    groups = [[(i, u) for u in order] for i in table.index]
+    columns = [*order, "totaal"]
+    values = {(i, c): int(table.at[i, c]) for i in table.index for c in columns}
+    groups = [[(i, c) for c in columns] for i in table.index]
+    sht = [i for i in table.index if table.at[i, "indeling"] == "post" and table.at[i, "groep"] == SHT]
     for indeling in dict.fromkeys(table["indeling"]):
         rows = [i for i in table.index if table.at[i, "indeling"] == indeling and table.at[i, "groep"] != SHT]
-        groups += [[(i, u) for i in rows] for u in order]
+        groups += [[(i, c) for i in rows + sht] for c in columns]
     return suppress(values, groups)
 
 
@@ -221,23 +224,35 @@ def urgentie_tabel(table: pd.DataFrame, order: list[str], states: dict) -> pd.Da
         out[u if u != UNKNOWN else "Onbekend"] = [
             suppression.label(states.get((i, u)), int(table.at[i, u])) for i in table.index
         ]
-    out["Totaal"] = [suppression.LABELS[PRIMARY] if is_small(v) else int(v) for v in table["totaal"]]
+    out["Totaal"] = [suppression.label(states.get((i, "totaal")), int(table.at[i, "totaal"])) for i in table.index]
     return out
 
 
-def urgentie_zin(table: pd.DataFrame, jaar: int) -> str:
+def urgentie_zin(table: pd.DataFrame, jaar: int, states: dict | None = None) -> str:
     """Return the interpretation: SHT's mix, and which age group and kind of contact had the most urgent share."""
+    states = hidden_cells(table, urgency_order()) if states is None else states
     pct = shares(table, [*URGENT, "U3", "U4", "U5", UNKNOWN])
     pct["spoed"] = pct[list(URGENT)].sum(axis=1)
     sht = pct[(pct["indeling"] == "post") & (pct["groep"] == SHT)].iloc[0]
+    hidden = {u for (i, u) in states if i == sht.name}  # a share of a hidden count would give it back
     common = max(["U0", "U1", "U2", "U3", "U4", "U5"], key=lambda u: sht[u])
-    text = (
-        f"Van de {fmt.getal(sht['totaal'])} contacten van SHT in {jaar} was {fmt.percent(sht['spoed'])} spoed "
-        f"(U0 tot en met U2: levensbedreigend of spoed); de meeste contacten kregen {common} "
-        f"({fmt.percent(sht[common])}). Bij {fmt.percent(sht[UNKNOWN])} is geen urgentie vastgelegd."
-    )
+    opening = f"Van de {fmt.getal(sht['totaal'])} contacten van SHT in {jaar}"
+    mix = f"{common} ({fmt.percent(sht[common])})" if common not in hidden else None
+    if not hidden & set(URGENT):
+        text = f"{opening} was {fmt.percent(sht['spoed'])} spoed (U0 tot en met U2: levensbedreigend of spoed)"
+        text += f"; de meeste contacten kregen {mix}." if mix else "."
+    elif mix:
+        text = f"{opening} kregen de meeste {mix}."
+    else:
+        text = f"{opening} zijn de aandelen per urgentie afgeschermd (kleine aantallen)."
+    if UNKNOWN not in hidden:
+        text += f" Bij {fmt.percent(sht[UNKNOWN])} is geen urgentie vastgelegd."
     for indeling, woord in (("leeftijdsgroep", "leeftijdsgroep"), ("soort", "soort contact")):
-        part = pct[(pct["indeling"] == indeling) & (table["totaal"] >= suppression.SMALL_CELL_THRESHOLD)]
+        shown = pd.Series(
+            [(i, "totaal") not in states and not any((i, u) in states for u in URGENT) for i in table.index],
+            index=table.index,
+        )
+        part = pct[(pct["indeling"] == indeling) & shown]
         if len(part) < 2:
             continue
         hi, lo = part.sort_values("spoed").iloc[-1], part.sort_values("spoed").iloc[0]
@@ -249,7 +264,9 @@ def urgentie_zin(table: pd.DataFrame, jaar: int) -> str:
     return text
 
 
-def national_urgency_zin(table: pd.DataFrame | None, jaar: int, root: Path | None = None) -> str:
+def national_urgency_zin(
+    table: pd.DataFrame | None, jaar: int, root: Path | None = None, states: dict | None = None
+) -> str:
     """Return SHT's urgency shares U1 to U5 beside the national ones, over the contacts with a recorded urgency.
 
     Without registrations (table None) the national shares stand alone, SHT's as not available.
@@ -260,7 +277,10 @@ def national_urgency_zin(table: pd.DataFrame | None, jaar: int, root: Path | Non
     for u in ("U1", "U2", "U3", "U4", "U5"):
         ref = landelijk.reference_for(f"urgentie_{u.lower()}", jaar, root)
         if ref is not None:
-            pairs.append((u, ref, fmt.percent(100 * sht[u] / recorded, 1) if recorded else None))
+            own = fmt.percent(100 * sht[u] / recorded, 1) if recorded else None
+            if own is not None and states and (sht.name, u) in states:
+                own = suppression.DERIVED  # the share of a hidden count would give it back
+            pairs.append((u, ref, own))
     return landelijk_text.aandelen_zin(
         "Over de contacten met een vastgelegde urgentie staan de aandelen van SHT", pairs, jaar
     )
@@ -269,9 +289,10 @@ def national_urgency_zin(table: pd.DataFrame | None, jaar: int, root: Path | Non
 def chart_frame(table: pd.DataFrame, order: list[str], states: dict) -> pd.DataFrame:
     """Return the shares per row for the chart; rows with fewer than 10 contacts are left out."""
     pct = shares(table, order)
-    keep = table["totaal"] >= suppression.SMALL_CELL_THRESHOLD
-    for (i, u), state in states.items():  # a small count is not drawn either (its complement is, at chart scale)
-        if state == PRIMARY:
+    # A row whose total is hidden is left out; a hidden cell is not drawn (its share times the total is its count).
+    keep = [(i, "totaal") not in states for i in table.index]
+    for (i, u), _state in states.items():
+        if u != "totaal":
             pct.at[i, u] = float("nan")
     pct = pct[keep].copy()
     pct["groep"] = [f"{g} jaar" if g[0].isdigit() else g for g in pct["groep"]]
@@ -319,8 +340,8 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         order = urgency_order(root)
         table = wide(long, order)
         states = hidden_cells(table, order)
-        values["urgentie_zin"] = urgentie_zin(table, jaar)
-        values["urgentie_landelijk"] = national_urgency_zin(table, jaar, root)
+        values["urgentie_zin"] = urgentie_zin(table, jaar, states)
+        values["urgentie_landelijk"] = national_urgency_zin(table, jaar, root, states)
         values["urgentie"] = tables.combine(
             registraties_charts.urgency_bars(
                 chart_frame(table, order, states), list(BLOCKS), order, jaar, "drukte_urgentie"
