@@ -40,7 +40,7 @@ nieuw-jaar: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -n $(TESTPROCESSES) --dist loadgroup
+	$(PY) -m pytest -n $(TESTPROCESSES)
 
 clean:
 	rm -rf _build site site.*
