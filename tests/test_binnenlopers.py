@@ -93,6 +93,7 @@ def test_page_values_with_and_without_walk_ins(tmp_path, monkeypatch):
         "binnenlopers_tabel",
         "afscherm_drempel",
         "afscherm_grens",
+        "afscherm_bereik",
     }
     values = bl.page_values(2021)
     assert set(values) == keys and values["binnenlopers_zin"] == bl.samenvatting_zin(bl.overview(2021))

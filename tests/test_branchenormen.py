@@ -173,6 +173,7 @@ def test_page_values_cover_every_glued_key_with_and_without_data(tmp_path, monke
         "vorig_jaar",
         "zeker",
         "landelijk",  # the national mean waiting times beside the norms (issue 14)
+        "herkomst",  # where the year's results come from: typed, or computed from the registrations
         "tabel_normen",
         "resultaten",
         "tabel_toelichting",

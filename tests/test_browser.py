@@ -137,7 +137,8 @@ def test_every_page_of_every_year_loads_cleanly(browser, built_project, site_url
 def test_root_opens_the_newest_year_with_its_headline_figures(browser, site_url):
     page = browser.new_page()
     page.goto(f"{site_url}/")
-    page.wait_for_url("**/2021/**")
+    # Two redirects (/ -> /2021/ -> /2021/book/index.html): wait for the last page, fully loaded.
+    page.wait_for_url("**/2021/book/index.html", wait_until="load")
     text = page.inner_text("main")
     assert "100.036" in text
     page.close()

@@ -87,8 +87,9 @@ def _outline(pdf: Path) -> list[tuple[str, int]]:
 
 
 def _contents(pdf: Path) -> list[tuple[str, int]]:
-    """The contents page's entries (title, page number) as printed."""
-    text = _run("pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-")
+    """The contents pages' entries (title, page number) as printed: from page 2 up to the first chapter."""
+    last = min(page for title, page in _outline(pdf) if title != "Inhoud") - 1
+    text = _run("pdftotext", "-layout", "-f", "2", "-l", str(max(2, last)), str(pdf), "-")
     return [(_clean(m.group(1)), int(m.group(2))) for m in re.finditer(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", text, re.M)]
 
 
