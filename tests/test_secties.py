@@ -137,7 +137,7 @@ def test_a_small_line_is_hidden_with_its_complement_and_no_share_over_fewer_than
         assert set(table.loc[("reguliere lijn", post)].drop("Gesprekken")) == {suppression.DERIVED}
     assert table.loc[("spoedlijn", "Hengelo"), "Mediaan wachttijd"] == "25 s"
     assert table.loc[("reguliere lijn", "SHT"), "90% binnen"] == "9 min 59 s"
-    states = bb._line_states(t["lijnen"])
+    states = bb._post_states(t["lijnen"], "lijn", "oproepen")
     norms = bb.normen_tabel(t["normen"], "lijn", "oproepen", states).set_index("Norm")
     regular = norms[norms.index.str.startswith("Patiëntenlijn")]
     assert set(regular["Hengelo"]) == set(regular["Enschede"]) == {suppression.DERIVED}

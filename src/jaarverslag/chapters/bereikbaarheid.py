@@ -64,17 +64,18 @@ def telefonie(jaar: int, root: Path | None = None) -> dict | None:
     return {"lijnen": per_line, "normen": norms, "uren": per_hour}
 
 
-def _line_states(per_line: pd.DataFrame) -> dict[tuple[str, str], str]:
+def _post_states(frame: pd.DataFrame, group: str, count: str) -> dict[tuple[str, str], str]:
+    """Return the hidden cells (group value, post): the posts of each line or urgency add up to SHT."""
     states = {}
-    for lijn, part in per_line.groupby("lijn", sort=False):
-        for post, state in _hidden_counts(dict(zip(part["post"], part["oproepen"]))).items():
-            states[(lijn, post)] = state
+    for value, part in frame.groupby(group, sort=False):
+        for post, state in _hidden_counts(dict(zip(part["post"], part[count]))).items():
+            states[(value, post)] = state
     return states
 
 
 def telefonie_tabel(t: dict) -> pd.DataFrame:
     """Return the waiting-time table: per line and post the calls, hung-up share and waiting-time percentiles."""
-    states = _line_states(t["lijnen"])
+    states = _post_states(t["lijnen"], "lijn", "oproepen")
     rows = []
     for r in t["lijnen"].itertuples(index=False):
         state = states.get((r.lijn, r.post))
@@ -255,17 +256,9 @@ def aanrijtijden(jaar: int, root: Path | None = None) -> dict | None:
     return {"per": per, "normen": norms, "verdeling": curve}
 
 
-def _visit_states(per: pd.DataFrame) -> dict[tuple[str, str], str]:
-    states = {}
-    for urgentie, part in per.groupby("urgentie", sort=False):
-        for post, state in _hidden_counts(dict(zip(part["post"], part["visites"]))).items():
-            states[(urgentie, post)] = state
-    return states
-
-
 def aanrijtijden_tabel(a: dict) -> pd.DataFrame:
     """Return per urgency and post the visits and the arrival-time percentiles (hidden over fewer than 10)."""
-    states = _visit_states(a["per"])
+    states = _post_states(a["per"], "urgentie", "visites")
     rows = []
     for r in a["per"].itertuples(index=False):
         state = states.get((r.urgentie, r.post))
@@ -286,6 +279,7 @@ def aanrijtijden_tabel(a: dict) -> pd.DataFrame:
 def aanrijtijden_zin(a: dict, jaar: int) -> str:
     """Return the interpretation: per urgency SHT's share within each norm, the median and P90, the posts apart."""
     per = a["per"].set_index(["urgentie", "post"])
+    states = _post_states(a["per"], "urgentie", "visites")
     sentences = []
     for urgentie in URGENCIES:
         if (urgentie, SHT) not in per.index or per.loc[(urgentie, SHT)].visites < suppression.SMALL_CELL_THRESHOLD:
@@ -304,7 +298,6 @@ def aanrijtijden_zin(a: dict, jaar: int) -> str:
             + f" ter plaatse. De helft was er binnen {duur(r.mediaan_s)}, 90% binnen {duur(r.p90_s)}."
         )
         posts = a["normen"][(a["normen"]["urgentie"] == urgentie) & (a["normen"]["post"] != SHT)]
-        states = _visit_states(a["per"])
         missed: dict[str, list[str]] = {}
         for p in posts.itertuples(index=False):
             shown = not states.get((urgentie, p.post)) and not pd.isna(p.visites)
@@ -324,15 +317,16 @@ def _telephone_block(t: dict, jaar: int) -> object:
     figure = registraties_charts.telephone_heatmap(
         t["uren"][t["uren"]["post"] == SHT], list(TELEPHONE_NORMS), jaar, naam="bereikbaarheid_uren"
     )
+    states = _post_states(t["lijnen"], "lijn", "oproepen")
     return tables.combine(
         figure,
         csv_download(uren_csv(t), "bereikbaarheid_per_uur", "De cijfers per uur van de week, voor elke norm en post"),
         tables.html(
-            normen_tabel(t["normen"], "lijn", "oproepen", _line_states(t["lijnen"])),
+            normen_tabel(t["normen"], "lijn", "oproepen", states),
             "bereikbaarheid_normen",
             bijschrift=f"Telefonische bereikbaarheid per post, {jaar}: deel opgenomen binnen de tijdgrens"
             + NORM_CAPTION,
-            csv_frame=normen_csv(t["normen"], "lijn", "oproepen", _line_states(t["lijnen"])),
+            csv_frame=normen_csv(t["normen"], "lijn", "oproepen", states),
         ),
         tables.html(
             telefonie_tabel(t),
@@ -343,7 +337,7 @@ def _telephone_block(t: dict, jaar: int) -> object:
 
 
 def _visit_block(a: dict, jaar: int) -> object:
-    states = _visit_states(a["per"])
+    states = _post_states(a["per"], "urgentie", "visites")
     curve = a["verdeling"]
     keep = [
         not states.get((u, p)) and n >= suppression.SMALL_CELL_THRESHOLD
