@@ -164,17 +164,19 @@ def test_typed_years_keep_their_small_counts():
     assert disclosure.hidden_cells("binnenlopers", JAAR) == {}
 
 
-def test_pages_that_cannot_hide_a_small_count_stop_the_build(tmp_path):
+def test_a_registration_fed_table_whose_pages_cannot_hide_a_small_count_stops_the_build(tmp_path, monkeypatch):
     project = make_project(tmp_path, {"contacten.csv": CONTACTEN, "oproepen.csv": OPROEPEN, "visites.csv": VISITES})
     from jaarverslag.data.registrations import source_problems
 
-    problems = source_problems(JAAR, project)
-    blocked = {Path(p.bestand).stem for p in problems if "niets gebouwd" in p.fout}
-    # Its pages (and the models fed by it) cannot hide small counts yet: fail closed.
-    assert "zorgconsumptie" in blocked  # (consulteenheden and rates follow from it)
-    # Every page showing these hides small counts itself.
-    assert not blocked & {"binnenlopers", "verrichtingen", "icpc_top", "branchenormen", "hulpvragen_leeftijd"}
-    assert not blocked & set(disclosure.PAGES_SUPPORT)
+    def blocked() -> set[str]:
+        return {Path(p.bestand).stem for p in source_problems(JAAR, project) if "niets gebouwd" in p.fout}
+
+    # Every registration-fed table's pages hide small counts themselves: nothing stops this tiny year.
+    assert blocked() == set()
+    # A table without that support (as zorgconsumptie was) fails closed: the guard stays for new tables.
+    supported = tuple(n for n in disclosure.PAGES_SUPPORT if n != "zorgconsumptie")
+    monkeypatch.setattr(disclosure, "PAGES_SUPPORT", supported)
+    assert blocked() == {"zorgconsumptie"}
 
 
 SMALL_AGE_GROUP = {"Advies triagist (i.o.)": 2, "Consult huisarts": 1, "Visite": 3}
@@ -271,6 +273,93 @@ def test_a_gemeente_by_soort_table_gets_the_same_complement_rule():
     assert states[("Losser", "B")] == disclosure.PRIMARY
     assert states[("Losser", "C")] == disclosure.SECONDARY and states[("Hengelo", "B")] == disclosure.SECONDARY
     assert ("Losser", T) not in states  # 72: its parts hide two cells, so the total may stand
+
+
+GEMEENTEN = ("Borne", "Dinkelland", "Enschede", "Haaksbergen", "Hengelo", "Hof van Twente", "Losser", "Oldenzaal")
+LOSSER_VISITS = 3  # the one small cell: visits to inhabitants of Losser
+
+
+def _gemeente_records() -> str:
+    """Contacts of every gemeente and soort, each count different and at least 20, but 3 visits in Losser."""
+    lines = [CONTACTEN.splitlines()[0]]
+    kinds = {"Advies triagist (i.o.)": "U3", "Consult huisarts": "U3", "Visite": "U2"}
+    n = 0
+    for gi, gemeente in enumerate(GEMEENTEN):
+        for vi, verrichting in enumerate(kinds):
+            aantal = LOSSER_VISITS if (gemeente, verrichting) == ("Losser", "Visite") else 20 + 3 * gi + 7 * vi
+            for _ in range(aantal):
+                n += 1
+                leeftijd = (5, 15, 30, 50, 70, 85)[n % 6]  # every age group of the report, none of them small
+                lines.append(
+                    f"K{n:04d},2021-03-01 20:00:00,Hengelo,{verrichting},{kinds[verrichting]},{leeftijd},V,{gemeente},"
+                    "A03,nee"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def test_gemeente_pages_hide_a_small_count_and_every_weighted_figure_of_its_gemeente(tmp_path, monkeypatch):
+    from jaarverslag.chapters import model_zorgconsumptie as mz
+    from jaarverslag.chapters import zorgconsumptie as zc
+    from jaarverslag.chapters import zorgconsumptie_standaard as zs
+    from jaarverslag.data.population import hidden_gemeenten
+
+    monkeypatch.chdir(tmp_path)  # pages write their CSV downloads beside the notebook
+    project = make_project(tmp_path, {"contacten.csv": _gemeente_records(), "oproepen.csv": OPROEPEN})
+    from jaarverslag.data.registrations import source_problems
+
+    assert not [p for p in source_problems(JAAR, project) if "niets gebouwd" in p.fout]  # no longer fail closed
+    T, L = disclosure.TOTAL, suppression.LABELS
+    states = zc.hidden(JAAR, project)
+    assert states[("Losser", "Visite")] == disclosure.PRIMARY
+    rows = disclosure.hidden_rows(states)
+    assert "Losser" in rows and len(rows) >= 2 and set(hidden_gemeenten(JAAR, project)) == set(rows)
+    b = zc.calculation(JAAR, project)
+    exact = b.set_index("gemeente")
+    # The calculation table: counts labelled, and the consulteenheden and rate of every row with a hidden cell "×".
+    table = zc.tabel_berekening(b, zc.total_consulteenheden(JAAR, project), True, states).set_index("Gemeente")
+    assert table.loc["Losser", "Visite"] == L[disclosure.PRIMARY]
+    for g in rows:
+        assert table.loc[g, "Eenheden"] == suppression.DERIVED and table.loc[g, "Per 1.000"] == suppression.DERIVED
+        assert table.loc[g, "Per 1.000 onafgerond"] == suppression.DERIVED
+    for g in set(GEMEENTEN) - set(rows):
+        assert table.loc[g, "Eenheden"] == exact.loc[g, "consulteenheden"]
+    for soort, column in zc.TYPE_COLUMNS.items():  # complement rule on the published table, totals included
+        shown = [table.loc[g, column] for g in GEMEENTEN] + [table.loc[zc.TOTAL_LABEL, column]]
+        assert sum(suppression.is_label(v) for v in shown) != 1, soort
+    for g in GEMEENTEN:
+        shown = [table.loc[g, c] for c in [*zc.TYPE_COLUMNS.values(), "Hulpvragen"]]
+        assert sum(suppression.is_label(v) for v in shown) != 1, g
+    # The rates per year: "×" for the hidden gemeenten, also their change; no sentence or chart names a figure.
+    values = zc.page_values(JAAR, project)
+    rates = zc.tabel_per_jaar(zc.per_1000(JAAR, project), JAAR, project, onafgerond=True).set_index("Gemeente")
+    for g in rows:
+        assert rates.loc[g, str(JAAR)] == suppression.DERIVED and rates.loc[g, f"{JAAR} onafgerond"] == "×"
+        assert rates.loc[g, f"Verschil met {JAAR - 1}"] == suppression.DERIVED
+        rate = zc.fmt.getal(exact.loc[g, "per_1000"], zc.RATE_DECIMALS)
+        for key in ("samenvatting_zin", "noemer_zin", "berekening_zin"):
+            assert f"{g} ({rate}" not in values[key], (g, key)
+        for key in ("grafiek", "kaart"):  # alt text
+            assert f"{g} {rate}" not in values[key].data and f"{g} afgeschermd" in values[key].data, (g, key)
+    assert "afgeschermd" in values["samenvatting_zin"] and "Losser" in values["samenvatting_zin"]
+    monkeypatch.chdir(project)  # the notebook's printout finds its project from the working directory
+    printed = zc.kerncijfers(zc.per_1000(JAAR, project)).splitlines()
+    for g in GEMEENTEN:  # the last column is the report year: no rate of a hidden gemeente
+        line = next(line for line in printed if line.startswith(g))
+        assert (line.split()[-1] == suppression.DERIVED) == (g in rows), line
+    # The model: no rate, trend, funnel point or residual of a hidden gemeente; the summaries stay.
+    run = mz.model_run(JAAR, project)
+    shown = run.shown_model()
+    assert run.model is not None and set(run.model.funnel.punten["gemeente"]) == set(GEMEENTEN)
+    assert not set(shown.funnel.punten["gemeente"]) & set(rows)
+    assert not set(shown.fitted.loc[shown.fitted["jaar"] == JAAR, "gemeente"]) & set(rows)
+    mv = mz.page_values(JAAR, project)
+    gemeente_table = mv["tabel_gemeente"].data
+    assert all(f"<td>{g}</td>" not in gemeente_table for g in rows) and "Losser" in mv["funnel_zin"]
+    assert all(g not in mz.kerncijfers(run).split("\n", 2)[2] for g in rows)
+    assert f"van {len(GEMEENTEN)} gemeenten" not in mv["funnel_zin"] or "van de 8 gemeenten" in mv["funnel_zin"]
+    # The standardisation keeps every gemeente whose total is shown (here all: each total is 60 or more).
+    assert zs.result(JAAR, project) is not None
+    assert ("Losser", T) not in states
 
 
 # --- the execution cache ------------------------------------------------------------------------
@@ -394,14 +483,15 @@ def test_a_registrations_fed_site_holds_no_record_id_and_no_hidden_count(fed_sit
 CORONA_KEPT = (6, 4, 2)  # corona-post contacts kept per diagnosis of its top 3: each count and its total small
 HENGELO_U1_KEPT = 4  # U1 visits left at Hengelo: both U1 norms of Hengelo over fewer than 10 visits
 YOUNG_VISITS_KEPT = 4  # visits to 0-10 year olds left: a small cell in hulpvragen_leeftijd
+LOSSER_VISITS_KEPT = 3  # visits to inhabitants of Losser left: a small cell in zorgconsumptie
 
 
 def _shrink_records(project: Path) -> None:
-    """Turn the synthetic year into one with small cells: a tiny corona post, few U1 and few young visits.
+    """Turn the synthetic year into one with small cells: a tiny corona post, few U1, young and Losser visits.
 
-    The corona post's other contacts move to Enschede and the young visits' patients become 15, so the tables per
-    gemeente stay as they were (zorgconsumptie cannot hide small cells yet); the printed comparisons per post and
-    age group no longer hold and go.
+    The corona post's other contacts move to Enschede, the young visits' patients become 15 and all but a few of
+    Losser's visits go to inhabitants of Enschede; the printed comparisons per post and age group no longer hold
+    and go.
     """
     from jaarverslag.data.synthetic import write_parquet
 
@@ -419,6 +509,8 @@ def _shrink_records(project: Path) -> None:
     soorten = pd.read_csv(project / "data" / "referentie" / "verrichting_soort.csv").set_index("verrichting")["soort"]
     young = contacts[(contacts["leeftijd"] < 10) & (contacts["verrichting"].map(soorten) == "Visite")].index
     contacts.loc[young[YOUNG_VISITS_KEPT:], "leeftijd"] = 15
+    losser = contacts[(contacts["gemeente"] == "Losser") & (contacts["verrichting"].map(soorten) == "Visite")].index
+    contacts.loc[losser[LOSSER_VISITS_KEPT:], "gemeente"] = "Enschede"
     hengelo = set(contacts.loc[contacts["post"] == "Hengelo", "contact_id"])
     u1 = visits[(visits["urgentie"] == "U1") & visits["contact_id"].isin(hengelo)].index
     visits.loc[u1[HENGELO_U1_KEPT:], "urgentie"] = "U2"
@@ -532,11 +624,42 @@ def test_a_site_with_small_cells_hides_them_everywhere_and_no_sum_gives_one_back
             pattern = rf"{re.escape(code_row.diagnose)}\W{{1,40}}{code_row.aantal}(?![\d.,])"
             assert not re.search(pattern, text, flags=re.IGNORECASE), (naam, code_row.diagnose)
     _check_age_tables(small_site, texts)
+    _check_gemeente_tables(small_site, texts)
     methode = (site / str(JAAR) / "book" / "methode.html").read_text(encoding="utf-8")
     assert suppression.coverage_sentence() in methode.replace("&#8217;", "'").replace("’", "'")
     ids = _record_ids(small_site)
     leaks = [n for n, t in texts.items() if set(re.findall(r"[A-Za-z0-9_]+", t)) & ids]
     assert not leaks
+
+
+def _check_gemeente_tables(project: Path, texts: dict[str, str]) -> None:
+    """The small-cell site's gemeente tables: Losser's visits and every weighted figure of its row hidden."""
+    site = project / "site"
+    states = disclosure.hidden_cells("zorgconsumptie", JAAR, project)
+    assert states[("Losser", "Visite")] == disclosure.PRIMARY
+    rows = disclosure.hidden_rows(states)
+    units = load_table("consulteenheden", JAAR, project).set_index("gemeente")["consulteenheden"]
+    rates = load_table("zorgconsumptie_per_1000", JAAR, project).set_index("gemeente")["consulteenheden_per_1000"]
+    calculation = {row[0]: row for row in _csv(site, "zorgconsumptie_berekening")}
+    head = calculation["Gemeente"]
+    assert calculation["Losser"][head.index("Visite")] == suppression.LABELS[disclosure.PRIMARY]
+    for g in rows:
+        assert calculation[g][head.index("Eenheden")] == suppression.DERIVED
+        assert calculation[g][head.index("Per 1.000")] == suppression.DERIVED
+    per_year = {row[0]: row for row in _csv(site, "zorgconsumptie_per_1000")}
+    for g in rows:
+        assert per_year[g][per_year["Gemeente"].index(str(JAAR))] == suppression.DERIVED
+    model = {row[0] for row in _csv(site, "model_zorgconsumptie_gemeente")}
+    assert not model & set(rows) and "Oldenzaal" in model
+    from jaarverslag.render.fmt import getal
+
+    for naam, text in texts.items():  # no hidden gemeente's consulteenheden or rate follows its name
+        for g in rows:
+            values = "|".join(re.escape(v) for n in (units[g], rates[g]) for v in {str(n), getal(n)})
+            for match in re.finditer(rf"{g}\W{{1,40}}({values})(?![\d.,])", text):
+                raise AssertionError((naam, g, match.group(0)))
+            for row in re.findall(rf"{g}</t[dh]>(.*?)</tr>", text):
+                assert not re.search(rf">\s*({values})(,\d+)?\s*<", row), (naam, g)
 
 
 def _check_age_tables(project: Path, texts: dict[str, str]) -> None:

@@ -6,9 +6,10 @@ The notebook's parameters (basisjaar, betrouwbaarheid in percent, familie) are t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
@@ -23,6 +24,7 @@ from jaarverslag.data.population import (
     UNKNOWN,
     ConsumptionData,
     ModelError,
+    hidden_gemeenten,
     load_consumption_data,
 )
 from jaarverslag.models import glm
@@ -54,6 +56,37 @@ class ConsumptionModelRun:
     afstanden: pd.DataFrame | None
     model: ConsumptionModel | None
     reden: str | None  # Dutch, for the page, when model is None
+    # Per year of the model: the gemeenten whose consulteenheden rest on a hidden registration count -> state.
+    verborgen: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def is_hidden(self, gemeente: str, jaar: int | None = None) -> bool:
+        """Say whether a gemeente's figures are hidden in the year (in any year of the model when jaar is None)."""
+        years = self.verborgen.values() if jaar is None else [self.verborgen.get(jaar, {})]
+        return any(str(gemeente) in v for v in years)
+
+    def shown_model(self) -> ConsumptionModel | None:
+        """Return the model as tables, charts and sentences may use it: no figure of a hidden gemeente and year.
+
+        The fit itself uses the exact counts; its summaries over all gemeenten (year effects, φ, the test, the
+        distance slope) stay. Per gemeente, the rate, trend, effect and funnel point of a hidden year go: with
+        the public denominator each gives the consulteenheden back.
+        """
+        m = self.model
+        if m is None or not any(self.verborgen.values()):
+            return m
+
+        def keep(frame: pd.DataFrame, jaren: list[int] | None) -> pd.DataFrame:
+            mask = [not any(self.is_hidden(g, j) for j in (jaren or [None])) for g in frame["gemeente"]]
+            return frame[mask].reset_index(drop=True)
+
+        fitted = m.fitted[[not self.is_hidden(g, int(j)) for g, j in zip(m.fitted["gemeente"], m.fitted["jaar"])]]
+        return replace(
+            m,
+            gemeente_effect=keep(m.gemeente_effect, None),
+            trend=keep(m.trend, [m.basisjaar, m.jaar]),
+            funnel=replace(m.funnel, punten=keep(m.funnel.punten, [m.jaar])),
+            fitted=fitted.reset_index(drop=True),
+        )
 
 
 def model_run(
@@ -77,7 +110,8 @@ def model_run(
         )
     elif gegevens is not None:
         reden = f"Voor {jaar} zijn er geen consulteenheden per gemeente."
-    return ConsumptionModelRun(jaar, basisjaar, niveau, gegevens, afstanden, model, reden)
+    verborgen = {j: hidden_gemeenten(j, root) for j in (gegevens.jaren if gegevens is not None else [jaar])}
+    return ConsumptionModelRun(jaar, basisjaar, niveau, gegevens, afstanden, model, reden, verborgen)
 
 
 def advice_share_pct(jaar: int, root: Path | None = None) -> float | None:
@@ -101,7 +135,7 @@ def weights_per_gemeente(jaar: int, root: Path | None = None) -> dict[str, float
 
 def kerncijfers(run: ConsumptionModelRun) -> str:
     """Return the key figures the notebook prints for nbval: years, family, regional rates, funnel, distance."""
-    model = run.model
+    model = run.shown_model()
     if model is None:
         return f"{run.jaar}: geen zorgconsumptiemodel. {run.reden}"
     punten = model.funnel.punten.assign(oordeel=mx.funnel_verdict(model.funnel))
@@ -208,13 +242,18 @@ def regio_zin(model: ConsumptionModel, betrouwbaarheid: int) -> str:
     return text
 
 
-def funnel_zin(model: ConsumptionModel, soort_bekend: bool) -> str:
-    """Explain the funnel: centre, weighting factors, denominator rounding and the random-effects widening."""
+def funnel_zin(model: ConsumptionModel, soort_bekend: bool, getoond: ConsumptionModel | None = None) -> str:
+    """Explain the funnel: centre, weighting factors, denominator rounding and the random-effects widening.
+
+    getoond: the model as published (ConsumptionModelRun.shown_model); the ranges of the per-gemeente columns
+    come from it, the counts over all gemeenten (Q, outside the limits) from the full model.
+    """
     f = model.funnel
     jaar = model.jaar
     grens = fmt.percent(FUNNEL_LIMITS[0] * 100, 0)
     buiten_poisson = int((abs(f.punten["z_poisson"]) > glm.critical_value(FUNNEL_LIMITS[0])).sum())
-    p = f.punten
+    n = len(f.punten)
+    p = (getoond or model).funnel.punten
     text = (
         f"Het midden van de trechter is het regiogemiddelde van {jaar}: {fmt.getal(f.regionaal_per_1000, 1)} "
         "consulteenheden per 1.000 inwoners. "
@@ -235,8 +274,8 @@ def funnel_zin(model: ConsumptionModel, soort_bekend: bool) -> str:
             "de grenzen rekenen het mee. "
         )
     text += (
-        f"Met alleen toeval en afronding zouden {buiten_poisson} van de {len(p)} gemeenten buiten de "
-        f"{grens}-grens vallen (Q = {fmt.getal(f.q, 0)} bij {len(p) - 1} vrijheidsgraden): de gemeenten "
+        f"Met alleen toeval en afronding zouden {buiten_poisson} van de {n} gemeenten buiten de "
+        f"{grens}-grens vallen (Q = {fmt.getal(f.q, 0)} bij {n - 1} vrijheidsgraden): de gemeenten "
         "verschillen meer dan toeval verklaart. "
     )
     if f.aangepast:
@@ -245,7 +284,7 @@ def funnel_zin(model: ConsumptionModel, soort_bekend: bool) -> str:
             "De grenzen tellen daarom een vaste spreiding tussen gemeenten op bij het toeval (additieve "
             "random effects, schatting volgens DerSimonian en Laird, zoals Spiegelhalter voorstelt): een "
             f"standaardafwijking van {fmt.getal(100 * f.tau_relatief, 1)}% van het regiogemiddelde. Die spreiding "
-            f"is geschat uit dezelfde {len(p)} gemeenten en bevat ook het verschil dat de afstand tot de post "
+            f"is geschat uit dezelfde {n} gemeenten en bevat ook het verschil dat de afstand tot de post "
             "verklaart; een gemeente buiten de grenzen wijkt dus meer af dan gemeenten in deze regio gewoonlijk "
             "onderling doen. Met acht gemeenten is die spreiding zelf onzeker. De lijnen gebruiken de gemiddelde "
             "weegfactor; het oordeel in de tabel gebruikt de eigen grenzen van elke gemeente (de streepjes)."
@@ -258,11 +297,33 @@ def funnel_zin(model: ConsumptionModel, soort_bekend: bool) -> str:
     return text.strip()
 
 
+def hidden_sentence(run: ConsumptionModelRun) -> str:
+    """Say which gemeenten and years the model's tables and charts leave out (empty when none), with a space first."""
+    parts = [
+        f"{g} ({join_list([str(j) for j in sorted(jaren)])})" for g, jaren in _hidden_years(run).items() if g != UNKNOWN
+    ]
+    if not parts:
+        return ""
+    return (
+        f" Van {join_list(parts)} toont deze paragraaf geen eigen cijfer: de consulteenheden rusten daar op een "
+        "afgeschermd klein aantal uit de registraties. Het model rekent wel met alle gemeenten; alleen samenvattingen "
+        "over alle gemeenten samen staan er."
+    )
+
+
+def _hidden_years(run: ConsumptionModelRun) -> dict[str, set[int]]:
+    years: dict[str, set[int]] = {}
+    for jaar, gemeenten in run.verborgen.items():
+        for g in gemeenten:
+            years.setdefault(g, set()).add(jaar)
+    return years
+
+
 def _model_pieces(
     run: ConsumptionModelRun, familie: str, betrouwbaarheid: int, root: Path | None = None
 ) -> dict[str, object]:
-    """The sentences, tables and charts of a year with a fitted model."""
-    model, jaar, pct = run.model, run.jaar, f"{betrouwbaarheid}%"
+    """The sentences, tables and charts of a year with a fitted model (without the figures of hidden gemeenten)."""
+    model, jaar, pct = run.shown_model(), run.jaar, f"{betrouwbaarheid}%"
     values: dict[str, object] = {
         "interpretatie": mx.consumption_interpretation(model),
         "familie_zin": mx.familie_zin(familie, model.familie, model.dispersie, "model met gemeente- en jaareffecten"),
@@ -322,7 +383,7 @@ def _model_pieces(
         alt,
         bijschrift=f"Trechtergrafiek van de consulteenheden per 1.000 inwoners, {jaar}.",
     )
-    values["funnel_zin"] = funnel_zin(model, jaar in run.gegevens.soorten)
+    values["funnel_zin"] = funnel_zin(run.model, jaar in run.gegevens.soorten, model) + hidden_sentence(run)
     if model.afstand is not None:
         fig, alt = mc.distance_chart(model, SOURCE)
         values["figuur_afstand"] = charts.figure_html(
@@ -366,9 +427,12 @@ def _methods(run: ConsumptionModelRun, root: Path | None) -> dict[str, object]:
         gemeenten = sorted(data["gemeente"].unique())
         X0 = glm.main_effects_design(data, "gemeente", gemeenten, "jaar", model.basisjaar)
         d = glm.diagnostiek(data["consulteenheden"], X0, data["inwoners"], phi=model.phi)
+        # A hidden year's fitted value and residual give its consulteenheden back: those points are not drawn.
+        keep = np.array([not run.is_hidden(g, int(j)) for g, j in zip(data["gemeente"], data["jaar"])])
+        d = replace(d, verwacht=d.verwacht[keep], residu=d.residu[keep], cook=d.cook[keep])
         fig, alt = mc.diagnostics_chart(
             d,
-            [f"{g} {j}" for g, j in zip(data["gemeente"], data["jaar"])],
+            [f"{g} {j}" for g, j, k in zip(data["gemeente"], data["jaar"], keep) if k],
             f"Diagnostiek: model met gemeente- en jaareffecten, {model.jaren[0]}–{jaar}",
             SOURCE,
         )
@@ -380,17 +444,22 @@ def _methods(run: ConsumptionModelRun, root: Path | None) -> dict[str, object]:
         )
     else:
         values["diagnostiek"] = tables.unavailable("consulteenheden per gemeente in meer dan één jaar", jaar)
-    values["voorbeeld_eenheden"] = _units_example(jaar, root)
+    values["voorbeeld_eenheden"] = _units_example(jaar, root, set(run.verborgen.get(jaar, {})))
     return values
 
 
-def _units_example(jaar: int, root: Path | None) -> HTML:
+def _units_example(jaar: int, root: Path | None, verborgen: set[str] = frozenset()) -> HTML:
     """The worked example: the printed consulteenheden per 1,000 of the first gemeente, from its counts per soort."""
     if not all(is_available(t, jaar, root) for t in (T_CONSUMPTION_TYPE, T_DENOMINATOR, T_PER_1000)):
         return tables.unavailable("zorgconsumptie per gemeente en soort met noemer", jaar)
     denominators = load_table(T_DENOMINATOR, jaar, root).set_index("gemeente")["inwoners_x1000"]
     gedrukt = load_table(T_PER_1000, jaar, root).set_index("gemeente")["consulteenheden_per_1000"]
-    gemeente = sorted(denominators.index)[0]
+    candidates = sorted(g for g in denominators.index if g not in verborgen)  # never a gemeente with a hidden count
+    if not candidates:
+        return tables.sentence_html(
+            f"Voor {jaar} is er geen rekenvoorbeeld: elke gemeente heeft een afgeschermd aantal."
+        )
+    gemeente = candidates[0]
     stappen = mt.consulteenheden_example(
         load_table(T_CONSUMPTION_TYPE, jaar, root), gemeente, float(denominators[gemeente]), float(gedrukt[gemeente])
     )

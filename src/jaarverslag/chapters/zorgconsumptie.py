@@ -20,8 +20,9 @@ from jaarverslag.data.geo import read_boundaries
 from jaarverslag.data.load import is_available, load_table, load_years
 from jaarverslag.data.metrics import CONSULTEENHEID_WEIGHTS, consulteenheden
 from jaarverslag.data.paths import report_years
-from jaarverslag.data.population import T_CONSUMPTION_TYPE, T_DENOMINATOR, T_PER_1000, UNKNOWN
-from jaarverslag.render import fmt, tables
+from jaarverslag.data.population import T_CONSUMPTION_TYPE, T_DENOMINATOR, T_PER_1000, UNKNOWN, hidden_gemeenten
+from jaarverslag.data.registrations import disclosure
+from jaarverslag.render import fmt, suppression, tables
 from jaarverslag.render.text import join_list, verschil
 
 YEARS_COMPARED = 3  # the report prints the report year and the two years before it
@@ -105,8 +106,9 @@ def total_consulteenheden(jaar: int, root: Path | None = None) -> int:
 def per_1000(jaar: int, root: Path | None = None) -> pd.DataFrame:
     """Return consulteenheden per 1,000 inhabitants per gemeente for the compared years (long format).
 
-    Columns: jaar, gemeente, per_1000, gedrukt, herkomst, status. A year whose counts and
-    denominators exist is recomputed (herkomst "berekend"); other years keep the printed figure.
+    Columns: jaar, gemeente, per_1000, gedrukt, herkomst, status, afgeschermd. A year whose counts and
+    denominators exist is recomputed (herkomst "berekend"); other years keep the printed figure. A rate
+    resting on a hidden count from registrations is missing, with its state in afgeschermd (else None).
     """
     frames = []
     for j in jaren(jaar, root):
@@ -126,11 +128,19 @@ def per_1000(jaar: int, root: Path | None = None) -> pd.DataFrame:
         else:
             part["per_1000"] = part["gedrukt"]
             part["herkomst"] = PRINTED
+        verborgen = hidden_gemeenten(j, root)
+        part["afgeschermd"] = pd.Series([verborgen.get(g) for g in part["gemeente"]], dtype=object)
+        gone = part["afgeschermd"].notna()
+        part["per_1000"] = part["per_1000"].mask(gone)
+        part["gedrukt"] = part["gedrukt"].mask(gone)
         frames.append(part)
     if not frames:
-        return pd.DataFrame(columns=["jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status"])
+        return pd.DataFrame(columns=[*RATE_COLUMNS])
     frame = pd.concat(frames, ignore_index=True)
-    return frame[["jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status"]]
+    return frame[[*RATE_COLUMNS]]
+
+
+RATE_COLUMNS = ("jaar", "gemeente", "per_1000", "gedrukt", "herkomst", "status", "afgeschermd")
 
 
 def to_wide(frame: pd.DataFrame, root: Path | None = None) -> pd.DataFrame:
@@ -157,7 +167,9 @@ def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None, ona
     if jaar - 1 in wide.columns and jaar in wide.columns:
         table[f"Verschil met {jaar - 1}"] = pd.array(  # at the printed precision: whole units per 1,000
             [
-                fmt.round_half_up(n, RATE_DECIMALS) - fmt.round_half_up(v, RATE_DECIMALS)
+                None
+                if pd.isna(n) or pd.isna(v)
+                else fmt.round_half_up(n, RATE_DECIMALS) - fmt.round_half_up(v, RATE_DECIMALS)
                 for n, v in zip(wide[jaar], wide[jaar - 1])
             ],
             dtype="Int64",
@@ -169,7 +181,34 @@ def tabel_per_jaar(frame: pd.DataFrame, jaar: int, root: Path | None = None, ona
         computed = sorted(set(frame.loc[frame["herkomst"].eq(COMPUTED), "jaar"]))
         for j in computed:
             table[f"{j}{UNROUNDED_SUFFIX}"] = wide[j].round(CSV_RATE_DECIMALS).to_numpy()
+    return _label_hidden(table, frame, jaar, root)
+
+
+def _label_hidden(table: pd.DataFrame, frame: pd.DataFrame, jaar: int, root: Path | None) -> pd.DataFrame:
+    """Return the per-year table with hidden rates, their changes and hidden counts labelled (render.suppression)."""
+    rates: dict[tuple, str] = {}
+    for r in frame[frame["afgeschermd"].notna()].itertuples(index=False):
+        columns = [str(r.jaar), f"{r.jaar}{UNROUNDED_SUFFIX}"]
+        if r.jaar >= jaar - 1:  # the change of this year against last year
+            columns.append(f"Verschil met {jaar - 1}")
+        for column in columns:
+            rates[(r.gemeente, column)] = r.afgeschermd
+    shown = [c for c in dict.fromkeys(c for _g, c in rates) if c in table.columns]
+    table = suppression.hide_cells(table, rates, ["Gemeente"], {c: c for c in shown}, derived=True)
+    count = COUNT_COLUMN.format(jaar=jaar)
+    if count in table.columns:
+        table = suppression.hide(table, row_totals(hidden(jaar, root)), ["Gemeente"], counts=[count])
     return table
+
+
+def hidden(jaar: int, root: Path | None = None) -> dict[tuple, str]:
+    """Return the year's hidden counts per (gemeente | TOTAL, soort | TOTAL), from registrations only."""
+    return disclosure.hidden_cells(T_CONSUMPTION_TYPE, jaar, root)
+
+
+def row_totals(cells: dict[tuple, str]) -> dict[tuple, str]:
+    """Return the hidden help-request totals per gemeente, keyed (gemeente,) as suppression.hide wants them."""
+    return {(g,): s for (g, soort), s in cells.items() if soort == disclosure.TOTAL and g != disclosure.TOTAL}
 
 
 CSV_RATE_DECIMALS = 4  # an unrounded rate in the CSV: enough to recompute the rounding, without binary noise
@@ -188,11 +227,14 @@ def per_year_table_formatters(jaar: int, kolommen) -> dict:
     return formatters
 
 
-def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int, onafgerond: bool = False) -> pd.DataFrame:
+def tabel_berekening(
+    b: pd.DataFrame, totaal_eenheden: int, onafgerond: bool = False, verborgen: dict[tuple, str] | None = None
+) -> pd.DataFrame:
     """Return the calculation table for the book, with a total row over all gemeenten and Onbekend.
 
     Column names are short so that the table fits the page; the caption says what they mean. The rate is
-    rounded as shown; onafgerond=True adds it before rounding (for the CSV download).
+    rounded as shown; onafgerond=True adds it before rounding (for the CSV download). verborgen: the year's
+    hidden counts (hidden()): they are labelled, and the consulteenheden and rate of their gemeente are "×".
     """
     cols = list(TYPE_COLUMNS.values())
     total = {
@@ -214,6 +256,11 @@ def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int, onafgerond: bool = F
     )
     if onafgerond:
         table[f"per_1000{UNROUNDED_SUFFIX}"] = unrounded.round(CSV_RATE_DECIMALS)
+    if verborgen:
+        table = _hide_calculation(
+            table.assign(gemeente=table["gemeente"].replace(TOTAL_LABEL, disclosure.TOTAL)), verborgen
+        )
+        table["gemeente"] = table["gemeente"].replace(disclosure.TOTAL, TOTAL_LABEL)
     return table.rename(
         columns={
             "gemeente": "Gemeente",
@@ -224,6 +271,17 @@ def tabel_berekening(b: pd.DataFrame, totaal_eenheden: int, onafgerond: bool = F
             f"per_1000{UNROUNDED_SUFFIX}": f"Per 1.000{UNROUNDED_SUFFIX}",
         }
     )
+
+
+def _hide_calculation(table: pd.DataFrame, verborgen: dict[tuple, str]) -> pd.DataFrame:
+    """Label the hidden counts of the calculation table, and the weighted figures of a row that holds one."""
+    counts = {c: soort for soort, c in TYPE_COLUMNS.items()} | {"aantal": disclosure.TOTAL}
+    table = suppression.hide_cells(table, verborgen, ["gemeente"], counts)
+    weighted = dict(disclosure.hidden_rows(verborgen))
+    if disclosure.hidden_margin(verborgen):
+        weighted[disclosure.TOTAL] = disclosure.SECONDARY  # the total's consulteenheden weigh the hidden totals
+    derived = [c for c in table.columns if c == "consulteenheden" or c.startswith("per_1000")]
+    return suppression.hide(table, {(g,): s for g, s in weighted.items()}, ["gemeente"], derived=derived)
 
 
 CALCULATION_CAPTION = "Berekening per gemeente, {jaar}"  # the page explains the short column names
@@ -246,9 +304,9 @@ def _gemeenten_count(n: int, totaal: int, eerste: bool = True) -> str:
 
 def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -> str:
     """Return the sentences on the year's highest and lowest rates and the change since earlier years."""
-    year = frame[frame["jaar"] == jaar].sort_values("per_1000", ascending=False)
-    if year.empty:
-        return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners beschikbaar."
+    year = frame[frame["jaar"] == jaar].dropna(subset=["per_1000"]).sort_values("per_1000", ascending=False)
+    if len(year) < 2:
+        return f"Voor {jaar} zijn geen consulteenheden per 1.000 inwoners te tonen." + hidden_sentence(frame)
     hi, lo = year.iloc[:2], year.iloc[::-1].iloc[:2]
     text = (
         f"In {jaar} deden de inwoners van {hi.iloc[0].gemeente} ({_rate(hi.iloc[0].per_1000)} consulteenheden per "
@@ -270,7 +328,20 @@ def samenvatting_zin(frame: pd.DataFrame, jaar: int, root: Path | None = None) -
             f" Cijfers over {jaar - 1} zijn niet beschikbaar,"
             " dus een vergelijking met dat jaar kan niet worden gemaakt."
         )
-    return text
+    return text + hidden_sentence(frame)
+
+
+def hidden_sentence(frame: pd.DataFrame) -> str:
+    """Return which gemeenten have a hidden rate in which year (empty when none), starting with a space."""
+    rows = frame[frame["afgeschermd"].notna() & frame["gemeente"].ne(UNKNOWN)]
+    if rows.empty:
+        return ""
+    parts = [f"{g} ({join_list([str(j) for j in part['jaar']])})" for g, part in rows.groupby("gemeente", sort=False)]
+    return (
+        f" Het cijfer van {join_list(parts)} is afgeschermd: het rust op een aantal van minder dan "
+        f"{disclosure.SMALL_CELL_THRESHOLD} hulpvragen van een soort, en die gemeenten tellen in deze vergelijking "
+        "niet mee."
+    )
 
 
 def noemer_zin(jaar: int, root: Path | None = None) -> str:
@@ -290,7 +361,7 @@ def noemer_zin(jaar: int, root: Path | None = None) -> str:
         differ = [
             f"{r.gemeente} ({_rate(r.per_1000)} tegen gedrukt {_rate(r.gedrukt)})"
             for r in year.itertuples()
-            if fmt.round_half_up(r.per_1000, RATE_DECIMALS) != r.gedrukt
+            if not pd.isna(r.per_1000) and fmt.round_half_up(r.per_1000, RATE_DECIMALS) != r.gedrukt
         ]
         parts.append(
             f"Zo nagerekend komen alle cijfers van {jaar} precies uit op de gedrukte."
@@ -315,13 +386,24 @@ def berekening_zin(jaar: int, root: Path | None = None) -> str:
     if not can_recompute(jaar, root):
         return f"Daarom is er voor {jaar} geen berekening per gemeente te tonen."
     b = calculation(jaar, root)
-    total = total_consulteenheden(jaar, root)
+    cells, rows = hidden(jaar, root), hidden_gemeenten(jaar, root)
+    grand = suppression.words(cells.get((disclosure.TOTAL, disclosure.TOTAL)), fmt.getal(b["aantal"].sum()))
+    if disclosure.hidden_margin(cells):  # the weighted total of hidden totals per soort would give them back
+        text = f"In {jaar} kwamen de {grand} hulpvragen samen op een afgeschermd aantal consulteenheden"
+    else:
+        total = total_consulteenheden(jaar, root)
+        text = f"In {jaar} kwamen de {grand} hulpvragen samen op {fmt.getal(total)} consulteenheden"
     unknown = b.loc[b["gemeente"] == UNKNOWN, "consulteenheden"]
-    text = f"In {jaar} kwamen de {fmt.getal(b['aantal'].sum())} hulpvragen samen op {fmt.getal(total)} consulteenheden"
-    if not unknown.empty:
+    if not unknown.empty and UNKNOWN not in rows:
         text += f", waarvan {fmt.getal(unknown.iloc[0])} van patiënten van wie de woongemeente onbekend is"
     known = b[b["gemeente"] != UNKNOWN].sort_values("aantal", ascending=False, kind="stable").head(2)
-    largest = join_list([f"{r.gemeente} ({fmt.getal(r.aantal)})" for r in known.itertuples(index=False)])
+    totals = row_totals(cells)
+    largest = join_list(
+        [
+            f"{r.gemeente} ({suppression.words(totals.get((r.gemeente,)), fmt.getal(r.aantal))})"
+            for r in known.itertuples(index=False)
+        ]
+    )
     return text + (
         f". De meeste hulpvragen kwamen van inwoners van {largest}. De tabel laat per gemeente zien hoe het "
         "cijfer ontstaat. Advies/TC staat daarin voor advies of telefonisch consult, Hulpvragen voor alle "
@@ -353,8 +435,14 @@ class ColourScale:
 
 
 def colour_scale(root: Path | None = None) -> ColourScale:
-    """Return the map's colour scale over every report year's printed rates: a colour means the same in each version."""
-    rates = load_years(T_PER_1000, report_years(root), root)["consulteenheden_per_1000"].astype(float)
+    """Return the map's colour scale over every report year's printed rates: a colour means the same in each version.
+
+    A hidden rate takes no part: an end of the scale must not give it away.
+    """
+    frame = load_years(T_PER_1000, report_years(root), root)
+    hidden = {(j, g) for j in set(frame["jaar"]) for g in hidden_gemeenten(int(j), root)}
+    shown = [(int(j), str(g)) not in hidden for j, g in zip(frame["jaar"], frame["gemeente"])]
+    rates = frame.loc[shown, "consulteenheden_per_1000"].astype(float)
     return ColourScale(float(rates.min()), float(rates.max()))
 
 
@@ -368,7 +456,13 @@ def grafiek(frame: pd.DataFrame, jaar: int, root: Path | None = None):
         float(frame["per_1000"].min()),
         float(frame["per_1000"].max()),
         RATE_DECIMALS,
+        _hidden_in(frame, jaar),
     )
+
+
+def _hidden_in(frame: pd.DataFrame, jaar: int) -> frozenset[str]:
+    """Return the gemeenten whose rate is hidden in the year."""
+    return frozenset(frame.loc[frame["jaar"].eq(jaar) & frame["afgeschermd"].notna(), "gemeente"])
 
 
 def kaart(frame: pd.DataFrame, jaar: int, grenzen: dict, kleurschaal: ColourScale):
@@ -376,14 +470,20 @@ def kaart(frame: pd.DataFrame, jaar: int, grenzen: dict, kleurschaal: ColourScal
     from jaarverslag.render import zorgconsumptie_charts
 
     rates = frame[frame["jaar"] == jaar].set_index("gemeente")["per_1000"].astype(float)
-    return zorgconsumptie_charts.rate_map(rates, jaar, grenzen, kleurschaal.vmin, kleurschaal.vmax, RATE_DECIMALS)
+    return zorgconsumptie_charts.rate_map(
+        rates, jaar, grenzen, kleurschaal.vmin, kleurschaal.vmax, RATE_DECIMALS, _hidden_in(frame, jaar)
+    )
 
 
 def kerncijfers(frame: pd.DataFrame) -> str:
     """Return the rates per gemeente and year as plain text (for the checked output cell)."""
     if frame.empty:
         return "geen consulteenheden per 1.000 inwoners"
-    return to_wide(frame).map(_rate).to_string()
+    wide = to_wide(frame).map(_rate)
+    for r in frame[frame["afgeschermd"].notna()].itertuples(index=False):
+        if r.gemeente in wide.index:
+            wide.loc[r.gemeente, r.jaar] = suppression.DERIVED
+    return wide.to_string()
 
 
 def no_figures_sentence(jaar: int) -> str:
@@ -430,11 +530,11 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
             samenvatting_zin=no_figures_sentence(jaar), tabel_per_jaar=missing, grafiek=missing, kaart=missing
         )
     if can_recompute(jaar, root):
-        b, units = calculation(jaar, root), total_consulteenheden(jaar, root)
+        b, units, cells = calculation(jaar, root), total_consulteenheden(jaar, root), hidden(jaar, root)
         values["tabel_berekening"] = tables.html(
-            tabel_berekening(b, units),
+            tabel_berekening(b, units, verborgen=cells),
             "zorgconsumptie_berekening",
-            csv_frame=tabel_berekening(b, units, onafgerond=True),
+            csv_frame=tabel_berekening(b, units, onafgerond=True, verborgen=cells),
             formatters=calculation_table_formatters(),
             bijschrift=CALCULATION_CAPTION.format(jaar=jaar),
         )

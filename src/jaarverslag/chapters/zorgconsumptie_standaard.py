@@ -11,7 +11,13 @@ from pathlib import Path
 import pandas as pd
 
 from jaarverslag.data import landelijk
-from jaarverslag.data.population import T_AGE_TYPE, ModelError, load_standardisation_data
+from jaarverslag.data.population import (
+    T_AGE_TYPE,
+    T_CONSUMPTION_TYPE,
+    UNKNOWN,
+    ModelError,
+    load_standardisation_data,
+)
 from jaarverslag.data.registrations import disclosure
 from jaarverslag.models.standardisation import Spread, Standardisation, spread, standardise
 from jaarverslag.render import charts, fmt, tables
@@ -26,7 +32,7 @@ CSV_DECIMALS = 4
 
 def result(jaar: int, root: Path | None = None) -> tuple[Standardisation, int, int] | None:
     """Return the standardisation, the help requests without gemeente and the CBS year, or None without data."""
-    if ages_hidden(jaar, root):
+    if ages_hidden(jaar, root) or totals_hidden(jaar, root):
         return None
     try:
         data = load_standardisation_data(jaar, root)
@@ -40,6 +46,23 @@ HIDDEN_AGES = (
     "De standaardisatie voor leeftijd is voor {jaar} afgeschermd: de hulpvragen per leeftijdsgroep bevatten kleine "
     "aantallen uit de registraties, en de verwachte aantallen per gemeente zouden die teruggeven."
 )
+
+
+HIDDEN_TOTALS = (
+    "De standaardisatie voor leeftijd is voor {jaar} afgeschermd: het aantal hulpvragen van een gemeente is "
+    "afgeschermd (een klein aantal uit de registraties), en de SMR zou het teruggeven."
+)
+
+
+def _row_totals(jaar: int, root: Path | None) -> dict[str, str]:
+    """Return the gemeenten (and Onbekend) whose total of help requests is hidden this year."""
+    cells = disclosure.hidden_cells(T_CONSUMPTION_TYPE, jaar, root)
+    return {g: s for (g, soort), s in cells.items() if soort == disclosure.TOTAL and g != disclosure.TOTAL}
+
+
+def totals_hidden(jaar: int, root: Path | None = None) -> bool:
+    """Say whether a gemeente's total of help requests is hidden: its observed count, the SMR's numerator, is."""
+    return any(g != UNKNOWN for g in _row_totals(jaar, root))
 
 
 def ages_hidden(jaar: int, root: Path | None = None) -> bool:
@@ -109,7 +132,12 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
     """Return the section's glue values (std_...), for a year with the data and a year without."""
     r = result(jaar, root)
     if r is None:
-        missing = HIDDEN_AGES.format(jaar=jaar) if ages_hidden(jaar, root) else st.niet_beschikbaar_zin(jaar)
+        if ages_hidden(jaar, root):
+            missing = HIDDEN_AGES.format(jaar=jaar)
+        elif totals_hidden(jaar, root):
+            missing = HIDDEN_TOTALS.format(jaar=jaar)
+        else:
+            missing = st.niet_beschikbaar_zin(jaar)
         return {
             "std_resultaat_zin": missing,
             "std_leeftijd_zin": "",
@@ -126,7 +154,9 @@ def page_values(jaar: int, root: Path | None = None) -> dict[str, object]:
         "std_resultaat_zin": st.resultaat_zin(s),
         "std_leeftijd_zin": st.leeftijd_zin(spreiding(s), (PARTLY_SERVED_GEMEENTE,)),
         "std_onzekerheid_zin": st.onzekerheid_zin(s),
-        "std_kanttekeningen_zin": st.kanttekeningen_zin(s, onbekend, bevolking_jaar, PARTLY_SERVED_GEMEENTE),
+        "std_kanttekeningen_zin": st.kanttekeningen_zin(
+            s, onbekend, bevolking_jaar, PARTLY_SERVED_GEMEENTE, _row_totals(jaar, root).get(UNKNOWN)
+        ),
         "std_landelijk_zin": st.regio_zin(s, ref),
         "std_grafiek": charts.figure_html(
             fig,

@@ -157,6 +157,17 @@ def load_age_data(
     return AgeData(tellingen, per_soort, pd.DataFrame(sources), years, groups)
 
 
+def hidden_gemeenten(jaar: int, root: Path | None = None) -> dict[str, str]:
+    """Return the gemeenten (and Onbekend) whose consulteenheden and rates the book hides this year: small counts.
+
+    From registrations only (typed tables hide nothing); a gemeente's consulteenheden and its total of help
+    requests give its hidden counts per soort back together, so all its weighted figures go (disclosure.hidden_rows).
+    """
+    from jaarverslag.data.registrations import disclosure
+
+    return disclosure.hidden_rows(disclosure.hidden_cells(T_CONSUMPTION_TYPE, jaar, root))
+
+
 @dataclass(frozen=True)
 class ConsumptionData:
     """The consumption model's input per gemeente and year, with where units and denominators came from."""

@@ -6,7 +6,7 @@ import math
 
 from jaarverslag.data.landelijk import Referentie
 from jaarverslag.models.standardisation import Spread, Standardisation
-from jaarverslag.render import fmt
+from jaarverslag.render import fmt, suppression
 from jaarverslag.render import landelijk_text as lt
 from jaarverslag.render.text import join_list
 
@@ -106,14 +106,24 @@ def onzekerheid_zin(s: Standardisation) -> str:
     return text
 
 
-def kanttekeningen_zin(s: Standardisation, onbekend: int, bevolking_jaar: int, deels: str) -> str:
-    """Return the caveats: age only (no sex), the unknown gemeente, the partly served gemeente, the CBS year."""
+def kanttekeningen_zin(
+    s: Standardisation, onbekend: int, bevolking_jaar: int, deels: str, onbekend_verborgen: str | None = None
+) -> str:
+    """Return the caveats: age only (no sex), the unknown gemeente, the partly served gemeente, the CBS year.
+
+    onbekend_verborgen: how the count without gemeente is hidden (render.suppression), or None when shown.
+    """
     unknown_share = onbekend / (onbekend + s.per_gemeente["waargenomen"].sum()) * 100
+    unknown = (
+        f"{fmt.getal(onbekend)} hulpvragen ({fmt.percent(unknown_share, 1)})"
+        if onbekend_verborgen is None
+        else f"{suppression.words(onbekend_verborgen, '')} hulpvragen"
+    )
     return (
         "De standaardisatie corrigeert alleen voor leeftijd, niet voor geslacht: de CBS-bevolking die het boek "
         "zonder internet heeft, is niet naar geslacht uitgesplitst. De verwachte aantallen gebruiken de "
         f"CBS-bevolking op 1 januari {bevolking_jaar}, per gemeente in de leeftijdsgroepen van het verslag. "
-        f"{fmt.getal(onbekend)} hulpvragen ({fmt.percent(unknown_share, 1)}) hebben geen bekende woongemeente: "
+        f"{unknown[0].upper()}{unknown[1:]} hebben geen bekende woongemeente: "
         "ze tellen mee in de leeftijdscijfers van de regio maar bij geen enkele gemeente, zodat de SMR's samen "
         f"iets onder 1 uitkomen. {deels} telt met de hele CBS-bevolking mee, terwijl SHT maar een deel van die "
         "gemeente bedient; haar cijfers zijn daardoor te laag en ze telt niet mee in de spreiding hierboven."

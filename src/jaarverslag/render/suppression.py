@@ -134,6 +134,13 @@ def coverage_sentence() -> str:
             "vooruitblik en de standaardisatie voor leeftijd vervallen in zo'n jaar: hun verwachte aantallen wegen "
             "elke leeftijdsgroep met een eigen, openbare bevolking en zouden een afgeschermd aantal teruggeven."
         )
+    if "zorgconsumptie" in PAGES_SUPPORT:
+        text += (
+            " Heeft een gemeente een afgeschermd aantal, dan zijn ook haar consulteenheden en haar cijfer per 1.000 "
+            "inwoners afgeschermd, in de tabellen, de grafiek, de kaart en het zorgconsumptiemodel: samen met het "
+            "totaal van de gemeente zouden ze het kleine aantal teruggeven. Het model rekent wel met alle gemeenten. "
+            "Is het totaal van een gemeente afgeschermd, dan vervalt de standaardisatie voor leeftijd."
+        )
     if blocked:
         text += (
             f" Voor {join_list(blocked)} kan dat nog niet, ook niet in de modellen en de vooruitblik die erop "

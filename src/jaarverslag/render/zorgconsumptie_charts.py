@@ -20,14 +20,20 @@ MAP_LIGHTEST = 0.15  # start of the colour map used, so that no municipality is 
 YEAR_MARKERS = ("s", "D", "o")  # two years back, last year, report year (filled circle); colours likewise
 
 
-def dot_chart(wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen: int):
+HIDDEN_RATE = "afgeschermd"  # a rate resting on a small registration count (render/suppression.py) is not drawn
+
+
+def dot_chart(
+    wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen: int, afgeschermd: frozenset[str] = frozenset()
+):
     """Return a dot chart of rates (gemeente index, one column per year), one marker shape per year, and its alt text.
 
-    `xmin`/`xmax` are the smallest and largest rate shown; rates print with `decimalen` decimals.
+    `xmin`/`xmax` are the smallest and largest rate shown; rates print with `decimalen` decimals. A gemeente in
+    `afgeschermd` has a hidden rate this year (missing in `wide`) and says so in its label.
     """
 
-    def rate(v: float) -> str:
-        return fmt.getal(v, decimalen)
+    def rate(v: float, gemeente: str = "") -> str:
+        return HIDDEN_RATE if gemeente in afgeschermd and pd.isna(v) else fmt.getal(v, decimalen)
 
     years = list(wide.columns)
     colours = sns.color_palette(charts.PALETTE, len(YEAR_MARKERS))[
@@ -58,7 +64,7 @@ def dot_chart(wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen
         ax.text(
             label_x,
             y,
-            f"{jaar}: {rate(row[jaar])}",
+            f"{jaar}: {rate(row[jaar], row.name)}",
             va="center",
             ha="left",
             fontsize=10,
@@ -95,7 +101,7 @@ def dot_chart(wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen
         )
         + f". Waarden in {jaar}, van hoog naar laag: "
         + "; ".join(
-            f"{g} {rate(v)}" + (f" ({years[0]}: {rate(order.loc[g, years[0]])})" if len(years) > 1 else "")
+            f"{g} {rate(v, g)}" + (f" ({years[0]}: {rate(order.loc[g, years[0]])})" if len(years) > 1 else "")
             for g, v in order[jaar].items()
         )
         + "."
@@ -103,10 +109,19 @@ def dot_chart(wide: pd.DataFrame, jaar: int, xmin: float, xmax: float, decimalen
     return fig, alt
 
 
-def rate_map(rates: pd.Series, jaar: int, grenzen: dict, vmin: float, vmax: float, decimalen: int):
+def rate_map(
+    rates: pd.Series,
+    jaar: int,
+    grenzen: dict,
+    vmin: float,
+    vmax: float,
+    decimalen: int,
+    afgeschermd: frozenset[str] = frozenset(),
+):
     """Return a map of the region coloured by each gemeente's rate, labelled with name and rate, and its alt text.
 
-    `vmin`/`vmax` fix the colour scale, so that a colour means the same rate in every report year.
+    `vmin`/`vmax` fix the colour scale, so that a colour means the same rate in every report year. A gemeente in
+    `afgeschermd` has a hidden rate: it is drawn grey and labelled so.
     """
 
     def rate(v: float) -> str:
@@ -132,7 +147,7 @@ def rate_map(rates: pd.Series, jaar: int, grenzen: dict, vmin: float, vmax: floa
         ax.text(
             lon,
             lat,
-            f"{name}\n{rate(value) if known else 'geen cijfer'}",
+            f"{name}\n{rate(value) if known else HIDDEN_RATE if name in afgeschermd else 'geen cijfer'}",
             ha="center",
             va="center",
             fontsize=10,
@@ -160,7 +175,7 @@ def rate_map(rates: pd.Series, jaar: int, grenzen: dict, vmin: float, vmax: floa
     alt = (
         f"Kaart van de acht gemeenten van het werkgebied van SHT, gekleurd naar consulteenheden per 1.000 inwoners "
         f"in {jaar} (donkerder is hoger); elke gemeente draagt haar naam en cijfer. Van hoog naar laag: "
-        + "; ".join(f"{g} {rate(v)}" for g, v in order.items())
+        + "; ".join(f"{g} {HIDDEN_RATE if g in afgeschermd and pd.isna(v) else rate(v)}" for g, v in order.items())
         + "."
     )
     return fig, alt

@@ -38,7 +38,9 @@ STRUCTURE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # over fewer than SMALL_CELL_THRESHOLD calls or visits is hidden (hidden_norms).
 # hulpvragen_leeftijd: the populatie page and the age model hide per group and cell; the vooruitblik and the age
 # standardisation of zorgconsumptie, whose projected and expected totals would give a hidden count back, are withheld.
-PAGES_SUPPORT = ("binnenlopers", "verrichtingen", "icpc_top", "branchenormen", "hulpvragen_leeftijd")
+# zorgconsumptie: a gemeente with a hidden cell has its consulteenheden, rates and model figures hidden too
+# (hidden_rows); the consulteenheden and rates per gemeente are computed from it and have no counts of their own.
+PAGES_SUPPORT = ("binnenlopers", "verrichtingen", "icpc_top", "branchenormen", "hulpvragen_leeftijd", "zorgconsumptie")
 COUNT_COLUMN = "aantal"
 TOTAL = "totaal"  # the key of a published sum in table_states ("totaal" in place of the summed key)
 
@@ -112,6 +114,24 @@ def hidden_cells(naam: str, jaar: int, root: Path | None = None) -> dict[tuple, 
     if not registrations.feeding_files(naam, jaar, root):
         return {}
     return table_states(naam, load_table(naam, jaar, root))
+
+
+def hidden_rows(states: dict[tuple, str]) -> dict[str, str]:
+    """Return the first key of every row holding a hidden cell, primair when one of its cells is.
+
+    A row's weighted sum or rate (consulteenheden per gemeente, say) and its row total give a hidden cell back
+    together, so such figures are hidden for the whole row; the published sums stay out (TOTAL).
+    """
+    rows: dict[str, str] = {}
+    for key, state in states.items():
+        if key[0] != TOTAL and rows.get(str(key[0])) != PRIMARY:
+            rows[str(key[0])] = state
+    return rows
+
+
+def hidden_margin(states: dict[tuple, str]) -> bool:
+    """Say whether a sum over the first key is hidden (then a weighted grand total would give it back too)."""
+    return any(key[0] == TOTAL for key in states)
 
 
 @dataclass(frozen=True)
