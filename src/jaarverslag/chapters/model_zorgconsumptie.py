@@ -43,6 +43,7 @@ from jaarverslag.render.text import join_list
 
 SOURCE = "jaarverslag SHT (zorgconsumptie per gemeente); CBS-gemeentegrenzen; eigen ligging spoedposten"
 EMPTY_HTML = HTML("")  # a second element of a section whose missing data is already said in one sentence
+REGIONAL_DECIMALS = 1  # the regional rate, as the page prints it
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,9 @@ def kerncijfers(run: ConsumptionModelRun) -> str:
     lines = [
         f"{run.jaar}: jaren {model.jaren}, basisjaar {model.basisjaar}, familie {model.familie}, {phi}, "
         f"tau trechter {math.sqrt(model.funnel.tau2) * PER_THOUSAND:.2f} per 1000",
-        model.regionaal[["jaar", "per_1000"]].round(3).to_string(index=False),
+        # The page's precision: to three decimals the regional rate gives the consulteenheden of the eight gemeenten
+        # exactly, and with the column totals those of Onbekend, whose hidden counts they would give back.
+        model.regionaal[["jaar", "per_1000"]].round(REGIONAL_DECIMALS).to_string(index=False),
         punten[["gemeente", "per_1000", "oordeel"]].round(3).to_string(index=False),
     ]
     if model.afstand is not None:
@@ -255,8 +258,8 @@ def funnel_zin(model: ConsumptionModel, soort_bekend: bool, getoond: Consumption
     n = len(f.punten)
     p = (getoond or model).funnel.punten
     text = (
-        f"Het midden van de trechter is het regiogemiddelde van {jaar}: {fmt.getal(f.regionaal_per_1000, 1)} "
-        "consulteenheden per 1.000 inwoners. "
+        f"Het midden van de trechter is het regiogemiddelde van {jaar}: "
+        f"{fmt.getal(f.regionaal_per_1000, REGIONAL_DECIMALS)} consulteenheden per 1.000 inwoners. "
     )
     if soort_bekend:
         text += (
