@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -96,13 +97,14 @@ def build_test_project() -> dict[str, object]:
         state = json.loads(SESSION_STATE.read_text(encoding="utf-8")) if SESSION_STATE.is_file() else {}
         if state.get("run") != run:
             SESSION_STATE.unlink(missing_ok=True)
+            start = time.monotonic()
             project = copy_project(TEST_PROJECT)
             result = run_build(project, pdf=shutil.which("chromium") is not None)
             BUILD_LOG.write_text(result.stdout + result.stderr, encoding="utf-8")
-            state = {"run": run, "returncode": result.returncode}
+            state = {"run": run, "returncode": result.returncode, "seconds": round(time.monotonic() - start)}
             SESSION_STATE.write_text(json.dumps(state), encoding="utf-8")
     log = BUILD_LOG.read_text(encoding="utf-8")
-    _session_build.update(project=TEST_PROJECT, returncode=state["returncode"], log=log)
+    _session_build.update(project=TEST_PROJECT, returncode=state["returncode"], log=log, seconds=state.get("seconds"))
     return _session_build
 
 
@@ -177,6 +179,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     expected = getattr(config, "_nbval_expected", None)
     if expected is not None:
         terminalreporter.write_line(f"nbval: {len(_nbval_checked)} van {expected} uitgevoerde notebooks gecontroleerd")
+    if _session_build.get("seconds") is not None:  # before any test ran; --durations lists the tests
+        terminalreporter.write_line(f"sessiebouw (alle jaren, met PDF): {_session_build['seconds']} s")
 
 
 @pytest.fixture(scope="session")
