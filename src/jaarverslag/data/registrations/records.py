@@ -2,9 +2,10 @@
 
 Every record file is read as text columns first (view raw_<name>), so one set of SQL checks covers
 Parquet and CSV alike; the typed views (contacten, oproepen, visites) the queries use are built on
-top of those only after the checks passed. Row numbers are only needed for a message, so they are
-computed only for a file that has a problem (a CSV file is then copied into a table, whose rowid
-keeps the file's order; a Parquet file gives its own row numbers).
+top of those only after the checks passed (a contacts file with postcode4 instead of gemeente gets its
+gemeente there, in one step through the reference table postcode4_gemeente: POSTCODE4_STEP). Row numbers
+are only needed for a message, so they are computed only for a file that has a problem (a CSV file is
+then copied into a table, whose rowid keeps the file's order; a Parquet file gives its own row numbers).
 """
 
 from __future__ import annotations
