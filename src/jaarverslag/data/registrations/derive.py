@@ -225,7 +225,7 @@ def derive_from_files(
     as .../jaar=2021/post=Hengelo/*.parquet (hive partitioning; the year's partitions are selected).
     The reference tables come from the project at root; population is the year's inwoners_gemeente
     (default: the project's table for that year, when there is one). secties adds the section tables
-    (SECTION_TABLES) to the book tables.
+    (SECTION_TABLES) to the book tables. Contacts with postcode4 need the project's postcode4_gemeente table.
     """
     files = {n: p for n, p in (("contacten", contacten), ("oproepen", oproepen), ("visites", visites)) if p}
     con = records.connect()

@@ -673,9 +673,10 @@ def load_postcode4(con: duckdb.DuckDBPyConnection, root: Path | None) -> list[Pr
                 display,
                 "dit bestand ontbreekt: een contactenbestand met de kolom postcode4 heeft deze koppeltabel van "
                 "postcode naar gemeente nodig",
-                f"zet de koppeltabel van viercijferige postcode naar gemeente van het CBS hier neer, met de kolommen "
-                f"{', '.join(table.column_names)} (waar u die haalt en hoe: zie het codeboek, {POSTCODE4_TABLE}), "
-                "of lever in het contactenbestand de kolom gemeente in plaats van postcode4",
+                "maak de tabel uit het CBS-bestand 'Buurt, wijk en gemeente <jaar> voor postcode huisnummer' "
+                "(cbs.nl): per viercijferige postcode de gemeente met de meeste adressen, met de kolommen "
+                f"{', '.join(table.column_names)} (zie het codeboek, {POSTCODE4_TABLE}); of lever in het "
+                "contactenbestand de kolom gemeente in plaats van postcode4",
             )
         ]
     frame, problems = read_table(table, path, None, root)
@@ -726,7 +727,9 @@ def _contact_places(root: Path | None) -> tuple[str, ...]:
     return kolom.waarden or ()
 
 
-def _check_postcode4(con: duckdb.DuckDBPyConnection, rf: RecordFile, root: Path | None, out: _Collector):
+def _check_postcode4(
+    con: duckdb.DuckDBPyConnection, rf: RecordFile, root: Path | None, out: _Collector
+) -> list[Problem]:
     """Load the reference table; list the well-formed postcodes of the contacts that it does not hold.
 
     Returns the reference table's own problems (the contacts' problems go to out).
