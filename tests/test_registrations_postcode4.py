@@ -25,6 +25,8 @@ from jaarverslag.data.report import valideer
 from jaarverslag.render.codebook_page import pagina
 from test_registrations import CONTACTEN, JAAR, ROOT, default_files, make_project, to_parquet
 
+from conftest import copy_project, run_build
+
 MAPPING_PATH = Path("data") / "referentie" / "postcode4_gemeente.csv"
 WERKGEBIED = categories(ROOT)["gemeente"]
 POSTCODE = {gemeente: str(9101 + i) for i, gemeente in enumerate(WERKGEBIED)}
@@ -161,6 +163,17 @@ def test_without_the_mapping_file_the_check_says_which_file_is_missing_and_where
     assert "postcode4, gemeente" in hit.oplossing and "codeboek" in hit.oplossing
     with pytest.raises(DataError, match="postcode4_gemeente.csv"):
         load_table("zorgconsumptie", JAAR, project_with(tmp_path / "b", with_postcode4(), mapping=None))
+
+
+def test_the_build_stops_before_anything_runs_when_the_mapping_is_missing(tmp_path):
+    project = copy_project(tmp_path / "project")
+    folder = project / "data" / str(JAAR) / "registraties"
+    folder.mkdir()
+    (folder / "contacten.csv").write_text(with_postcode4(), encoding="utf-8")
+    result = run_build(project, "--jaar", str(JAAR))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "data/referentie/postcode4_gemeente.csv" in result.stderr and "dit bestand ontbreekt" in result.stderr
+    assert "Er is niets gebouwd" in result.stderr and not (project / "_build" / "nb").exists()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
