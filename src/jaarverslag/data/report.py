@@ -281,6 +281,9 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Valida
                 from jaarverslag.data.registrations.disclosure import publication_problems
 
                 rapport.problemen.extend(publication_problems(jaar, root))
+    # A reference table the records need (postcode4_gemeente) is checked with the reference tables and again with
+    # the records: each problem is listed once.
+    rapport.problemen = list(dict.fromkeys(rapport.problemen))
     for jaar in jaren:
         rapport.problemen.extend(_narrative_problems(root, jaar))
     for jaar in jaren:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jaarverslag.data import status
 from jaarverslag.data.codebook import codebook
-from jaarverslag.data.registrations.records import RECORD_FORMAT
+from jaarverslag.data.registrations.records import ALTERNATIVES, RECORD_FORMAT
 from jaarverslag.render import fmt
 from jaarverslag.render.tables import escape
 
@@ -88,6 +88,8 @@ def pagina(root: Path | None = None) -> str:
         out.append(f"- **Bestand:** `{where}`")
         if spec.extra.get("voedt"):
             out.append(f"- **Voedt de tabellen:** {', '.join(escape(str(t)) for t in spec.extra['voedt'])}")
+        for group in spec.extra.get(ALTERNATIVES) or ():
+            out.append(f"- **Precies één van de kolommen:** {' of '.join(escape(str(c)) for c in group)}")
         out.append(f"- **Eén rij is:** {escape(spec.rij)}")
         if spec.sleutel:
             out.append(f"- **Unieke sleutel:** {', '.join(escape(s) for s in spec.sleutel)}")

@@ -29,7 +29,14 @@ from jaarverslag.data.registrations.derive import (
     sql_file,
     tables_fed,
 )
-from jaarverslag.data.registrations.records import RECORD_FORMAT, candidate_paths, present, record_specs
+from jaarverslag.data.registrations.records import (
+    RECORD_FORMAT,
+    candidate_paths,
+    carries_postcode4,
+    postcode4_path,
+    present,
+    record_specs,
+)
 from jaarverslag.data.validate import Problem
 
 __all__ = [
@@ -80,12 +87,22 @@ def feeding_files(naam: str, jaar: int, root: Path | None = None) -> list[Path]:
 
 
 def watched_paths(naam: str, jaar: int, root: Path | None = None) -> list[Path]:
-    """Return every record-file path (present or not) whose change can change where or how a table comes from."""
+    """Return every record-file path (present or not) whose change can change where or how a table comes from.
+
+    With a contacts file that carries postcode4, the postcode4 -> gemeente table is one of them.
+    """
     if naam not in FEEDABLE:
         return []
     specs = record_specs(root)
     kinds = ["oproepen", "visites", "contacten"] if naam == NORM_TABLE else ["contacten"]
-    return [p for kind in kinds if kind in specs for p in candidate_paths(specs[kind], jaar, root)]
+    paths = [p for kind in kinds if kind in specs for p in candidate_paths(specs[kind], jaar, root)]
+    return paths + _mapping_paths(jaar, root)
+
+
+def _mapping_paths(jaar: int, root: Path | None) -> list[Path]:
+    """Return the postcode4 -> gemeente table when the year's contacts file carries postcode4 (else nothing)."""
+    contacts = present(jaar, root).get("contacten")
+    return [postcode4_path(root)] if contacts and carries_postcode4(contacts.path) else []
 
 
 # What a section table reads besides the record files (data/referentie/ tables).
@@ -106,6 +123,8 @@ def section_table(naam: str, jaar: int, root: Path | None = None) -> pd.DataFram
     for kind in needed:
         for path in candidate_paths(specs[kind], jaar, root):
             record_read(path)
+    for path in _mapping_paths(jaar, root) if "contacten" in needed else []:
+        record_read(path)
     files = present(jaar, root)
     if naam not in sections_fed(set(files)):
         return None

@@ -66,7 +66,7 @@ SECTION_TABLES = {
     "urgentie": ("contacten",),
 }
 SECONDS = {"seconden": 1, "minuten": 60, "uren": 3600}
-REFERENCE_TABLES = ("verrichting_soort", "normen", "icpc")
+REFERENCE_TABLES = ("verrichting_soort", "normen", "icpc", records.POSTCODE4_TABLE)
 OPEN_AGE = 200  # upper bound of the open age group ("80+"), beyond the codebook's maximum age
 
 
@@ -225,12 +225,12 @@ def derive_from_files(
     as .../jaar=2021/post=Hengelo/*.parquet (hive partitioning; the year's partitions are selected).
     The reference tables come from the project at root; population is the year's inwoners_gemeente
     (default: the project's table for that year, when there is one). secties adds the section tables
-    (SECTION_TABLES) to the book tables.
+    (SECTION_TABLES) to the book tables. Contacts with postcode4 need the project's postcode4_gemeente table.
     """
     files = {n: p for n, p in (("contacten", contacten), ("oproepen", oproepen), ("visites", visites)) if p}
     con = records.connect()
     try:
-        records.open_files(con, jaar, files, records.record_specs(root))
+        records.open_files(con, jaar, files, records.record_specs(root), root)
         if population is None:
             population = _population(jaar, root)
         _register_helpers(con, jaar, root, set(files), population)
@@ -315,7 +315,7 @@ def derive_year(jaar: int, root: Path | None = None) -> tuple[list[str], list[Pr
         if con is not None:
             try:
                 files = records.present(jaar, root)
-                records.typed_views(con, set(files))
+                records.typed_views(con, set(files), root)
                 population = _population(jaar, root)
                 _register_helpers(con, jaar, root, set(files), population)
                 tables = tables_fed(set(files), population is not None)

@@ -2,22 +2,26 @@
 
 Every record file is read as text columns first (view raw_<name>), so one set of SQL checks covers
 Parquet and CSV alike; the typed views (contacten, oproepen, visites) the queries use are built on
-top of those only after the checks passed. Row numbers are only needed for a message, so they are
-computed only for a file that has a problem (a CSV file is then copied into a table, whose rowid
-keeps the file's order; a Parquet file gives its own row numbers).
+top of those only after the checks passed (a contacts file with postcode4 instead of gemeente gets its
+gemeente there, in one step through the reference table postcode4_gemeente: POSTCODE4_STEP). Row numbers
+are only needed for a message, so they are computed only for a file that has a problem (a CSV file is
+then copied into a table, whose rowid keeps the file's order; a Parquet file gives its own row numbers).
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jaarverslag.data.codebook import TableSpec, codebook
+from jaarverslag.data.codebook import spec as table_spec
 from jaarverslag.data.paths import data_dir
+from jaarverslag.data.population import UNKNOWN
 from jaarverslag.data.validate import Problem
 
 if TYPE_CHECKING:  # DuckDB loads only when records are read: notebooks import this package too
@@ -80,6 +84,23 @@ IDENTIFIER_REGEXES = (
 HIDDEN_VALUE = "(niet getoond: de vorm van een persoonsgegeven)"
 ICPC_CHAPTERS = "ABDFHKLNPRSTUWXYZ"  # the chapters of ICPC-1
 ICPC_PATTERN = rf"[{ICPC_CHAPTERS}][0-9]{{2}}(\.[0-9]{{2}})?"
+# Codebook key of a record file: groups of columns of which a file carries exactly one (gemeente or postcode4).
+ALTERNATIVES = "een_van"
+POSTCODE4 = "postcode4"
+POSTCODE4_TABLE = "postcode4_gemeente"  # reference table (data/referentie/) mapping a postcode4 to its gemeente
+# A Dutch postcode's four digits as written: the whole numbers 1000 to 9999 of the reference table's codebook entry.
+POSTCODE4_PATTERN = "[1-9][0-9]{3}"
+# The one step from postcode4 to gemeente, a view the typed view contacten reads instead of raw_contacten: the
+# PC4 area's gemeente in postcode4_gemeente when the contacts' gemeente column allows it ({allowed}: the
+# werkgebied and Onbekend), otherwise Onbekend: an empty postcode4 (not recorded) or an area outside the
+# werkgebied, the codebook's rule for gemeente. A postcode missing from the table never gets here (check refuses
+# it). postcode4 itself stops here: no query and no derived table sees it.
+POSTCODE4_STEP = """
+CREATE OR REPLACE VIEW contacten_gemeente AS
+SELECT r.* EXCLUDE (postcode4),
+       CASE WHEN list_contains({allowed}, k.gemeente) THEN k.gemeente ELSE {unknown} END AS gemeente
+FROM raw_contacten AS r LEFT JOIN postcode4_gemeente AS k ON r.postcode4 = k.postcode4
+"""
 
 
 @dataclass(frozen=True)
@@ -88,11 +109,34 @@ class RecordFile:
 
     spec: TableSpec
     path: Path
+    carried: tuple[str, ...] = ()  # of the codebook's alternative columns (een_van), those the file has
 
     @property
     def name(self) -> str:
         """Return the view name: contacten, oproepen or visites."""
         return Path(self.spec.bestand).name
+
+    @property
+    def columns(self) -> list[str]:
+        """Return the codebook columns this file must have: of each group of alternatives the one it carries."""
+        dropped = set()
+        for group in alternatives(self.spec):
+            keep = [c for c in group if c in self.carried][:1] or group[:1]
+            dropped |= set(group) - set(keep)
+        return [c for c in self.spec.column_names if c not in dropped]
+
+    def with_header(self, header: list[str]) -> RecordFile:
+        """Return this file with the alternative columns its header carries."""
+        return replace(self, carried=tuple(c for group in alternatives(self.spec) for c in group if c in header))
+
+
+def alternatives(table: TableSpec) -> list[list[str]]:
+    """Return the codebook's groups of columns of which a record file carries exactly one (key een_van)."""
+    groups = [[str(c) for c in group] for group in table.extra.get(ALTERNATIVES) or ()]
+    odd = sorted({c for g in groups for c in g} - set(table.column_names))
+    if odd or any(len(g) < 2 for g in groups):
+        raise ValueError(f"{table.naam}.yml: {ALTERNATIVES} moet groepen van kolommen van de tabel noemen, niet {odd}")
+    return groups
 
 
 def record_specs(root: Path | None = None) -> dict[str, TableSpec]:
@@ -229,6 +273,8 @@ def _columns(con: duckdb.DuckDBPyConnection, rf: RecordFile, out: _Collector) ->
 def _privacy_and_columns(con: duckdb.DuckDBPyConnection, rf: RecordFile, columns: list[str], out: _Collector) -> bool:
     """Refuse identifier columns (by name and by value) and wrong or missing columns; say whether all is well."""
     expected = rf.spec.column_names
+    groups = alternatives(rf.spec)
+    listed = _column_list(rf.spec)
     ok = True
     for column in columns:
         what = IDENTIFIER_NAMES.get(_normalized(column))
@@ -277,25 +323,51 @@ def _privacy_and_columns(con: duckdb.DuckDBPyConnection, rf: RecordFile, columns
             ok = False
             out.add(
                 f"kolom '{column}' is onbekend",
-                f"verwijder de kolom; de kolommen moeten zijn: {', '.join(expected)}",
+                f"verwijder de kolom; de kolommen moeten zijn: {listed}",
                 regel=1 if rf.path.suffix == ".csv" else None,
                 kolom=column,
             )
     for column in expected:
-        if column not in columns:
+        if column not in columns and not any(column in group for group in groups):
             ok = False
             out.add(
                 f"kolom '{column}' ontbreekt",
-                f"de kolommen moeten zijn: {', '.join(expected)} (zie het codeboek)",
+                f"de kolommen moeten zijn: {listed} (zie het codeboek)",
                 regel=1 if rf.path.suffix == ".csv" else None,
                 kolom=column,
+            )
+    for group in groups:
+        carried = [c for c in group if c in columns]
+        if len(carried) != 1:
+            ok = False
+            either = " of ".join(f"'{c}'" for c in group)
+            out.add(
+                f"het bestand heeft zowel de kolom {' als '.join(carried)}: het mag er maar één hebben"
+                if carried
+                else f"de kolom {either} ontbreekt: het bestand moet er precies één hebben",
+                f"lever precies één van de kolommen {either} (zie het codeboek); de kolommen moeten zijn: {listed}",
+                regel=1 if rf.path.suffix == ".csv" else None,
+                kolom=" / ".join(group),
             )
     return ok
 
 
+def _column_list(table: TableSpec) -> str:
+    """Return the columns a file must have for a message, alternatives as 'gemeente of postcode4'."""
+    groups = alternatives(table)
+    names = []
+    for column in table.column_names:
+        group = next((g for g in groups if column in g), None)
+        if group is None:
+            names.append(column)
+        elif column == group[0]:
+            names.append(" of ".join(group))
+    return ", ".join(names)
+
+
 def _raw_view(con: duckdb.DuckDBPyConnection, rf: RecordFile, source: str | None = None, where: str = "") -> None:
     """Create raw_<name>: every codebook column as trimmed text, empty as NULL."""
-    columns = ", ".join(f"nullif(trim(CAST({_ident(c)} AS VARCHAR)), '') AS {_ident(c)}" for c in rf.spec.column_names)
+    columns = ", ".join(f"nullif(trim(CAST({_ident(c)} AS VARCHAR)), '') AS {_ident(c)}" for c in rf.columns)
     source = source or _source_sql(rf.path)
     con.execute(f"CREATE OR REPLACE VIEW raw_{rf.name} AS SELECT {columns} FROM {source} {where}")
 
@@ -304,10 +376,13 @@ def _allowed(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(_quote(v) for v in values) + "]"
 
 
-def _cell_checks(spec: TableSpec, jaar: int) -> list[tuple[str, str, str, str]]:
+def _cell_checks(rf: RecordFile, jaar: int) -> list[tuple[str, str, str, str]]:
     """Return (column, SQL condition that marks a bad cell, what is wrong, how to fix) for every column rule."""
+    spec = rf.spec
     checks = []
     for k in spec.kolommen:
+        if k.naam not in rf.columns:
+            continue  # the alternative column (een_van) the file does not carry
         c = _ident(k.naam)
         if k.verplicht:
             checks.append((k.naam, f"{c} IS NULL", "deze cel is leeg maar verplicht", "vul een waarde in"))
@@ -379,6 +454,16 @@ def _cell_checks(spec: TableSpec, jaar: int) -> list[tuple[str, str, str, str]]:
                 "of laat de cel leeg als er geen diagnose is",
             )
         )
+    if POSTCODE4 in rf.columns:
+        checks.append(
+            (
+                POSTCODE4,
+                f"{POSTCODE4} IS NOT NULL AND NOT regexp_full_match({POSTCODE4}, '{POSTCODE4_PATTERN}')",
+                "dit is geen viercijferige postcode (1000 tot en met 9999)",
+                "schrijf alleen de vier cijfers van de postcode, zoals 7511, zonder letters; laat de cel leeg als "
+                "de postcode niet is vastgelegd of buitenlands is (dan telt het contact als Onbekend)",
+            )
+        )
     if spec.naam == "registraties_oproepen":
         checks.append(
             (
@@ -408,9 +493,7 @@ def _numbered(con: duckdb.DuckDBPyConnection, rf: RecordFile) -> str:
     table = f"numbered_{rf.name}"
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[0]
     if not exists:
-        columns = ", ".join(
-            f"nullif(trim(CAST({_ident(c)} AS VARCHAR)), '') AS {_ident(c)}" for c in rf.spec.column_names
-        )
+        columns = ", ".join(f"nullif(trim(CAST({_ident(c)} AS VARCHAR)), '') AS {_ident(c)}" for c in rf.columns)
         if rf.path.suffix == ".parquet":
             con.execute(
                 f"CREATE TEMP TABLE {table} AS SELECT file_row_number AS _rij, {columns} "
@@ -487,9 +570,13 @@ def check(jaar: int, root: Path | None = None) -> tuple[list[Problem], duckdb.Du
     for name, rf in files.items():
         out = _Collector(_display(rf.path, root_path), rf.path.suffix == ".csv")
         columns = _columns(con, rf, out)
+        if columns is not None:
+            rf = rf.with_header(columns)
         if columns is not None and _privacy_and_columns(con, rf, columns, out):
             _raw_view(con, rf)
             _check_cells(con, rf, jaar, out)
+            if POSTCODE4 in rf.columns:
+                problems += _check_postcode4(con, rf, root_path, out)
             if not out.problems:
                 good[name] = rf
         problems += out.problems
@@ -516,7 +603,7 @@ def check(jaar: int, root: Path | None = None) -> tuple[list[Problem], duckdb.Du
 
 def _check_cells(con: duckdb.DuckDBPyConnection, rf: RecordFile, jaar: int, out: _Collector) -> None:
     """Run every cell rule and the uniqueness of the key in one pass over the file; list offending rows."""
-    checks = _cell_checks(rf.spec, jaar)
+    checks = _cell_checks(rf, jaar)
     counts = con.execute(
         "SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, _, _ in checks) + f" FROM raw_{rf.name}"
     ).fetchone()
@@ -542,6 +629,134 @@ def _check_cells(con: duckdb.DuckDBPyConnection, rf: RecordFile, jaar: int, out:
         )
 
 
+def postcode4_path(root: Path | None = None) -> Path:
+    """Return data/referentie/postcode4_gemeente.csv, the reference table a contacts file with postcode4 needs."""
+    return table_spec(POSTCODE4_TABLE, root).pad(None, root)
+
+
+def carries_postcode4(path: Path) -> bool:
+    """Say whether a record file has a postcode4 column (its header only; remembered per file version)."""
+    stat = path.stat()
+    return _carries_postcode4(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _carries_postcode4(path: Path, mtime_ns: int, size: int) -> bool:
+    import duckdb
+
+    con = connect()
+    try:
+        return POSTCODE4 in [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {_source_sql(path)}").fetchall()]
+    except duckdb.Error:
+        return False  # an unreadable file: the check says so
+    finally:
+        con.close()
+
+
+def load_postcode4(con: duckdb.DuckDBPyConnection, root: Path | None) -> list[Problem]:
+    """Check the reference table postcode4 -> gemeente by its codebook entry and load it as table postcode4_gemeente.
+
+    Besides the codebook rules (one row per postcode, 1000 to 9999, a gemeente in every row): a gemeente that
+    differs from one of the werkgebied only in capitals or spaces, and a gemeente of the werkgebied without any
+    postcode, are refused, since either would silently move that gemeente's contacts to Onbekend.
+    """
+    import pandas as pd
+
+    from jaarverslag.data.validate import FIRST_DATA_LINE, read_table
+
+    table = table_spec(POSTCODE4_TABLE, root)
+    path = table.pad(None, root)
+    display = _display(path, root)
+    if not path.is_file():
+        return [
+            Problem(
+                display,
+                "dit bestand ontbreekt: een contactenbestand met de kolom postcode4 heeft deze koppeltabel van "
+                "postcode naar gemeente nodig",
+                "maak de tabel uit het CBS-bestand 'Buurt, wijk en gemeente <jaar> voor postcode huisnummer' "
+                "(cbs.nl): per viercijferige postcode de gemeente met de meeste adressen, met de kolommen "
+                f"{', '.join(table.column_names)} (zie het codeboek, {POSTCODE4_TABLE}); of lever in het "
+                "contactenbestand de kolom gemeente in plaats van postcode4",
+            )
+        ]
+    frame, problems = read_table(table, path, None, root)
+    if frame is None:
+        return problems
+    allowed = _contact_places(root)
+    folded = {_normalized(g): g for g in allowed}
+    for index, gemeente in frame["gemeente"].items():
+        near = folded.get(_normalized(str(gemeente)))
+        if near and near != gemeente:
+            problems.append(
+                Problem(
+                    display,
+                    f"de gemeente is bijna gelijk aan {near}, maar niet precies: deze postcode zou als Onbekend tellen",
+                    f"schrijf {near} precies zo (hoofdletters en spaties als in het codeboek)",
+                    regel=index + FIRST_DATA_LINE,
+                    kolom="gemeente",
+                    waarde=str(gemeente),
+                )
+            )
+    for gemeente in allowed:
+        if gemeente != UNKNOWN and gemeente not in set(frame["gemeente"]):
+            problems.append(
+                Problem(
+                    display,
+                    f"geen enkele postcode hoort bij {gemeente}, een gemeente van het werkgebied: de tabel is "
+                    "onvolledig of schrijft de naam anders",
+                    "gebruik de volledige landelijke tabel van het CBS, met de gemeentenamen zoals het codeboek ze "
+                    "schrijft",
+                    kolom="gemeente",
+                    waarde=gemeente,
+                )
+            )
+    if problems:
+        return problems
+    mapping = pd.DataFrame(
+        {POSTCODE4: frame[POSTCODE4].astype("int64").astype(str), "gemeente": frame["gemeente"].astype(str)}
+    )
+    with con.cursor() as cursor:  # its own cursor: the connection may hold a result not fetched to the end
+        cursor.register("postcode4_df", mapping)
+        cursor.execute(f"CREATE OR REPLACE TABLE {POSTCODE4_TABLE} AS SELECT * FROM postcode4_df")
+    return []
+
+
+def _contact_places(root: Path | None) -> tuple[str, ...]:
+    """Return the values the contacts' gemeente column allows: the werkgebied and Onbekend."""
+    kolom = next(k for k in record_specs(root)["contacten"].kolommen if k.naam == "gemeente")
+    return kolom.waarden or ()
+
+
+def _check_postcode4(
+    con: duckdb.DuckDBPyConnection, rf: RecordFile, root: Path | None, out: _Collector
+) -> list[Problem]:
+    """Load the reference table; list the well-formed postcodes of the contacts that it does not hold.
+
+    Returns the reference table's own problems (the contacts' problems go to out).
+    """
+    problems = load_postcode4(con, root)
+    if problems:
+        return problems
+    condition = (
+        f"{POSTCODE4} IS NOT NULL AND regexp_full_match({POSTCODE4}, '{POSTCODE4_PATTERN}') "
+        f"AND {POSTCODE4} NOT IN (SELECT {POSTCODE4} FROM {POSTCODE4_TABLE})"
+    )
+    total = con.execute(f"SELECT count(*) FROM raw_{rf.name} WHERE {condition}").fetchone()[0]
+    if total:
+        _report_rows(
+            con,
+            rf,
+            out,
+            condition,
+            POSTCODE4,
+            f"deze postcode staat niet in de koppeltabel {_display(postcode4_path(root), root)}",
+            "de koppeltabel is onvolledig: gebruik de volledige landelijke tabel van het CBS (zie het codeboek, "
+            f"{POSTCODE4_TABLE}); bestaat de postcode niet, controleer dan de export",
+            total,
+        )
+    return []
+
+
 def _check_visit_contacts(con, visites: RecordFile, out: _Collector, problems: list[Problem]) -> None:
     """Every visit must belong to a contact in contacten."""
     condition = "contact_id NOT IN (SELECT contact_id FROM raw_contacten WHERE contact_id IS NOT NULL)"
@@ -560,13 +775,24 @@ def _check_visit_contacts(con, visites: RecordFile, out: _Collector, problems: l
     problems += out.problems
 
 
-def typed_views(con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
-    """Create the typed views the queries read (contacten, oproepen, visites); an absent file gives an empty view."""
+def _view_columns(con: duckdb.DuckDBPyConnection, view: str) -> list[str]:
+    return [row[0] for row in con.execute(f"DESCRIBE {view}").fetchall()]
+
+
+def typed_views(con: duckdb.DuckDBPyConnection, names: set[str], root: Path | None = None) -> None:
+    """Create the typed views the queries read (contacten, oproepen, visites); an absent file gives an empty view.
+
+    A contacts file with postcode4 gets its gemeente from the table postcode4_gemeente (POSTCODE4_STEP).
+    """
     fmt = _quote(TIMESTAMP_FORMAT)
+    source = "raw_contacten"
+    if "contacten" in names and POSTCODE4 in _view_columns(con, "raw_contacten"):
+        con.execute(POSTCODE4_STEP.format(allowed=_allowed(_contact_places(root)), unknown=_quote(UNKNOWN)))
+        source = "contacten_gemeente"
     contacten = (
         f"SELECT contact_id, strptime(starttijd, {fmt}) AS starttijd, post, verrichting, urgentie, "
         "CAST(leeftijd AS INTEGER) AS leeftijd, geslacht, gemeente, icpc, binnenloper = 'ja' AS binnenloper "
-        "FROM raw_contacten"
+        f"FROM {source}"
     )
     oproepen = (
         f"SELECT oproep_id, strptime(binnenkomst, {fmt}) AS binnenkomst, post, lijn, "
@@ -592,20 +818,31 @@ def typed_views(con: duckdb.DuckDBPyConnection, names: set[str]) -> None:
 
 
 def open_files(
-    con: duckdb.DuckDBPyConnection, jaar: int, files: dict[str, str | Path], specs: dict[str, TableSpec]
+    con: duckdb.DuckDBPyConnection,
+    jaar: int,
+    files: dict[str, str | Path],
+    specs: dict[str, TableSpec],
+    root: Path | None = None,
 ) -> None:
-    """Create the raw and typed views for explicit record files, without checking them.
+    """Create the raw and typed views for explicit record files, without checking them (but the postcode4 table).
 
     A path with a wildcard is read as a hive-partitioned Parquet archive (folders such as
     jaar=2021/post=Hengelo/): partition columns become columns, and only the year's partition is read.
     """
     for name, path in files.items():
         rf = RecordFile(specs[name], Path(path))
+        source, where = _source_sql(rf.path), ""
         if "*" in str(path):
             source = f"read_parquet({_quote(str(path))}, hive_partitioning = true)"
-            columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-            where = f"WHERE jaar = {int(jaar)}" if "jaar" in columns else ""  # partition pruning
-            _raw_view(con, rf, source, where)
-        else:
-            _raw_view(con, rf)
-    typed_views(con, set(files))
+        columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+        if "*" in str(path) and "jaar" in columns:
+            where = f"WHERE jaar = {int(jaar)}"  # partition pruning
+        rf = rf.with_header(columns)
+        _raw_view(con, rf, source, where)
+        if POSTCODE4 in rf.columns:
+            problems = load_postcode4(con, root)
+            if problems:
+                from jaarverslag.data.load import DataError
+
+                raise DataError(problems)
+    typed_views(con, set(files), root)
