@@ -15,6 +15,7 @@ import pytest
 
 from jaarverslag.data import registrations
 from jaarverslag.data.load import DataError, SourceConflictError, is_available, load_table
+from jaarverslag.data.paths import READS_ENV
 from jaarverslag.data.report import valideer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -316,7 +317,8 @@ def _problems(project: Path) -> list:
     return registrations.check_records(JAAR, project)
 
 
-def _find(problems, bestand: str, regel: int | None, kolom: str | None, fragment: str) -> None:
+def find_problem(problems, bestand: str, regel: int | None, kolom: str | None, fragment: str) -> list:
+    """Return the problems of a file, row and column whose message holds fragment; fail when there is none."""
     hits = [
         p
         for p in problems
@@ -325,6 +327,16 @@ def _find(problems, bestand: str, regel: int | None, kolom: str | None, fragment
     listing = "\n".join(p.tekst() for p in problems)
     assert hits, f"no problem {bestand} regel {regel} kolom {kolom} '{fragment}' in:\n{listing}"
     assert all(p.oplossing for p in hits)
+    return hits
+
+
+def reads_of(project: Path, tmp_path: Path, monkeypatch, naam: str) -> Path:
+    """Load one table with the loader's read log on; return the log (what a notebook reading it depends on)."""
+    reads = tmp_path / f"{naam}.reads"
+    monkeypatch.setenv(READS_ENV, str(reads))
+    load_table(naam, JAAR, project)
+    monkeypatch.delenv(READS_ENV)
+    return reads
 
 
 def test_every_record_problem_is_reported_in_one_run_with_file_line_column_and_value(tmp_path):
@@ -333,34 +345,34 @@ def test_every_record_problem_is_reported_in_one_run_with_file_line_column_and_v
     )
     problems = _problems(project)
     contacten, oproepen, visites = "contacten.csv", "oproepen.csv", "visites.csv"
-    _find(problems, contacten, 2, "starttijd", "buiten het verslagjaar 2021")
-    _find(problems, contacten, 3, "post", "onbekend")
-    _find(problems, contacten, 4, "urgentie", "onbekend")
-    _find(problems, contacten, 4, "gemeente", "onbekend")
-    _find(problems, contacten, 4, "icpc", "geen ICPC-1-code")
-    _find(problems, contacten, 5, "leeftijd", "groter dan het maximum 120")
-    _find(problems, contacten, 6, "starttijd", "JJJJ-MM-DD UU:MM:SS")
-    _find(problems, contacten, 6, "binnenloper", "onbekend")
-    _find(problems, contacten, 4, "contact_id", "meer dan eens")
-    _find(problems, contacten, 5, "contact_id", "meer dan eens")
-    _find(problems, oproepen, 2, "wachttijd_s", "kleiner dan het minimum 0")
-    _find(problems, oproepen, 3, "wachttijd_s", "groter dan het maximum 7200")
-    _find(problems, oproepen, 4, "post", "onbekend")
-    _find(problems, oproepen, 4, "wachttijd_s", "zonder wachttijd")
-    _find(problems, visites, 2, "aankomst", "vóór de aanvraag")
+    find_problem(problems, contacten, 2, "starttijd", "buiten het verslagjaar 2021")
+    find_problem(problems, contacten, 3, "post", "onbekend")
+    find_problem(problems, contacten, 4, "urgentie", "onbekend")
+    find_problem(problems, contacten, 4, "gemeente", "onbekend")
+    find_problem(problems, contacten, 4, "icpc", "geen ICPC-1-code")
+    find_problem(problems, contacten, 5, "leeftijd", "groter dan het maximum 120")
+    find_problem(problems, contacten, 6, "starttijd", "JJJJ-MM-DD UU:MM:SS")
+    find_problem(problems, contacten, 6, "binnenloper", "onbekend")
+    find_problem(problems, contacten, 4, "contact_id", "meer dan eens")
+    find_problem(problems, contacten, 5, "contact_id", "meer dan eens")
+    find_problem(problems, oproepen, 2, "wachttijd_s", "kleiner dan het minimum 0")
+    find_problem(problems, oproepen, 3, "wachttijd_s", "groter dan het maximum 7200")
+    find_problem(problems, oproepen, 4, "post", "onbekend")
+    find_problem(problems, oproepen, 4, "wachttijd_s", "zonder wachttijd")
+    find_problem(problems, visites, 2, "aankomst", "vóór de aanvraag")
     values = {(p.regel, p.kolom): p.waarde for p in problems if p.bestand.endswith(contacten)}
     assert values[(3, "post")] == "Almelo" and values[(4, "gemeente")] == "Amsterdam"
     # The visit without its contact is only checked once the files themselves are clean.
     clean = make_project(tmp_path / "schoon", {**default_files(), "visites.csv": BAD_VISITES.replace("18:00", "20:00")})
-    _find(_problems(clean), visites, 3, "contact_id", "geen contact in contacten")
+    find_problem(_problems(clean), visites, 3, "contact_id", "geen contact in contacten")
 
 
 def test_wrong_columns_and_files_that_are_neither_parquet_nor_utf8_csv(tmp_path):
     wrong = OPROEPEN.replace("lijn,", "opmerking,", 1)
     project = make_project(tmp_path / "a", {**default_files(), "oproepen.csv": wrong})
     problems = _problems(project)
-    _find(problems, "oproepen.csv", 1, "opmerking", "onbekend")
-    _find(problems, "oproepen.csv", 1, "lijn", "ontbreekt")
+    find_problem(problems, "oproepen.csv", 1, "opmerking", "onbekend")
+    find_problem(problems, "oproepen.csv", 1, "lijn", "ontbreekt")
     project = make_project(
         tmp_path / "b",
         {"contacten.parquet": "dit is geen parquet\n", "oproepen.csv": OPROEPEN, "visites.csv": VISITES},
@@ -369,11 +381,11 @@ def test_wrong_columns_and_files_that_are_neither_parquet_nor_utf8_csv(tmp_path)
         OPROEPEN.encode() + "O7,caf\xe9,x\n".encode("latin-1")
     )
     problems = _problems(project)
-    _find(problems, "contacten.parquet", None, None, "geen geldig Parquet")
-    _find(problems, "oproepen.csv", 8, None, "geen UTF-8")
+    find_problem(problems, "contacten.parquet", None, None, "geen geldig Parquet")
+    find_problem(problems, "oproepen.csv", 8, None, "geen UTF-8")
     assert "/tmp" not in "\n".join(p.tekst() for p in problems)  # the message names the file as in data/
     project = make_project(tmp_path / "c", {**default_files(), "notities.txt": "x"})
-    _find(_problems(project), "notities.txt", None, None, "geen bekend recordbestand")
+    find_problem(_problems(project), "notities.txt", None, None, "geen bekend recordbestand")
 
 
 def test_direct_identifiers_are_refused_by_column_name_and_by_value(tmp_path):
@@ -381,16 +393,16 @@ def test_direct_identifiers_are_refused_by_column_name_and_by_value(tmp_path):
     named = named.replace(",nee\n", ",nee,,\n")
     project = make_project(tmp_path / "a", {**default_files(), "contacten.csv": named})
     problems = _problems(project)
-    _find(problems, "contacten.csv", 1, "BSN", "direct identificerend")
-    _find(problems, "contacten.csv", 1, "Naam", "direct identificerend")
+    find_problem(problems, "contacten.csv", 1, "BSN", "direct identificerend")
+    find_problem(problems, "contacten.csv", 1, "Naam", "direct identificerend")
     # 111222333 passes the elfproef (9*1+8*1+7*1+6*2+5*2+4*2+3*3+2*3-3 = 66 = 6 x 11); a postcode; a birth date.
     valued = CONTACTEN.replace("C01,", "111222333,").replace(",Losser,", ",7512 AB,")
     valued = valued.replace("C02,", "1990-05-17,")
     project = make_project(tmp_path / "b", {**default_files(), "contacten.csv": valued})
     problems = _problems(project)
-    _find(problems, "contacten.csv", None, "contact_id", "burgerservicenummer")
-    _find(problems, "contacten.csv", None, "contact_id", "volledige datum")
-    _find(problems, "contacten.csv", None, "gemeente", "zescijferige postcode")
+    find_problem(problems, "contacten.csv", None, "contact_id", "burgerservicenummer")
+    find_problem(problems, "contacten.csv", None, "contact_id", "volledige datum")
+    find_problem(problems, "contacten.csv", None, "gemeente", "zescijferige postcode")
     text = "\n".join(p.tekst() for p in problems)
     assert "111222333" not in text and "7512 AB" not in text  # identifying values are never echoed
 
@@ -415,7 +427,7 @@ def test_bad_records_make_the_loader_fail_with_the_same_problems(tmp_path):
 
 def test_visits_without_a_contacts_file_are_refused(tmp_path):
     project = make_project(tmp_path, {"oproepen.csv": OPROEPEN, "visites.csv": VISITES})
-    _find(_problems(project), "visites.csv", None, None, "geen contacten")
+    find_problem(_problems(project), "visites.csv", None, None, "geen contacten")
 
 
 def test_a_year_without_printed_report_fed_by_registrations_passes_the_checks_between_its_tables(tmp_path):

@@ -19,11 +19,19 @@ from jaarverslag.build import cache
 from jaarverslag.data import registrations
 from jaarverslag.data.codebook import categories
 from jaarverslag.data.load import DataError, load_table
-from jaarverslag.data.paths import READS_ENV
 from jaarverslag.data.registrations.derive import input_key
 from jaarverslag.data.report import valideer
 from jaarverslag.render.codebook_page import pagina
-from test_registrations import CONTACTEN, JAAR, ROOT, default_files, make_project, to_parquet
+from test_registrations import (
+    CONTACTEN,
+    JAAR,
+    ROOT,
+    default_files,
+    find_problem,
+    make_project,
+    reads_of,
+    to_parquet,
+)
 
 from conftest import copy_project, run_build
 
@@ -59,18 +67,6 @@ def project_with(tmp_path: Path, contacten: str, mapping: str | None = MAPPING) 
     if mapping is not None:
         (project / MAPPING_PATH).write_text(mapping, encoding="utf-8")
     return project
-
-
-def _find(problems, bestand: str, regel: int | None, kolom: str | None, fragment: str) -> list:
-    hits = [
-        p
-        for p in problems
-        if p.bestand.endswith(bestand) and p.regel == regel and p.kolom == kolom and fragment in p.fout
-    ]
-    listing = "\n".join(p.tekst() for p in problems)
-    assert hits, f"no problem {bestand} regel {regel} kolom {kolom} '{fragment}' in:\n{listing}"
-    assert all(p.oplossing for p in hits)
-    return hits
 
 
 def test_the_shipped_project_has_no_mapping_only_its_codebook_entry():
@@ -136,13 +132,13 @@ def test_both_or_neither_of_gemeente_and_postcode4_is_refused_naming_the_file_an
     both = WITH_GEMEENTE.replace("binnenloper\n", "binnenloper,postcode4\n", 1)
     both = re.sub(r"(,(?:ja|nee))\n", r"\1,9101\n", both)
     problems = registrations.check_records(JAAR, project_with(tmp_path / "a", both))
-    [hit] = _find(problems, "data/2021/registraties/contacten.csv", 1, "gemeente / postcode4", "zowel de kolom")
+    [hit] = find_problem(problems, "data/2021/registraties/contacten.csv", 1, "gemeente / postcode4", "zowel de kolom")
     assert "gemeente" in hit.fout and "postcode4" in hit.fout
     neither = with_postcode4().replace("postcode4", "woonplaats", 1)
     problems = registrations.check_records(JAAR, project_with(tmp_path / "b", neither))
-    [hit] = _find(problems, "contacten.csv", 1, "gemeente / postcode4", "ontbreekt")
+    [hit] = find_problem(problems, "contacten.csv", 1, "gemeente / postcode4", "ontbreekt")
     assert "'gemeente' of 'postcode4'" in hit.fout
-    _find(problems, "contacten.csv", 1, "woonplaats", "onbekend")
+    find_problem(problems, "contacten.csv", 1, "woonplaats", "onbekend")
 
 
 def test_a_postcode4_that_is_not_four_digits_is_refused_per_row(tmp_path):
@@ -151,14 +147,14 @@ def test_a_postcode4_that_is_not_four_digits_is_refused_per_row(tmp_path):
         text = re.sub(rf"^({contact},(?:[^,]*,){{6}})[^,]*", rf"\g<1>{value}", text, flags=re.M)
     problems = registrations.check_records(JAAR, project_with(tmp_path, text))
     for regel, value in ((2, "751"), (4, "07511"), (6, "75A1"), (7, "0999")):
-        [hit] = _find(problems, "contacten.csv", regel, "postcode4", "geen viercijferige postcode")
+        [hit] = find_problem(problems, "contacten.csv", regel, "postcode4", "geen viercijferige postcode")
         assert hit.waarde == value
     assert len([p for p in problems if p.kolom == "postcode4"]) == 4  # the malformed ones are not also "unknown"
 
 
 def test_without_the_mapping_file_the_check_says_which_file_is_missing_and_where_to_get_it(tmp_path):
     problems = registrations.check_records(JAAR, project_with(tmp_path, with_postcode4(), mapping=None))
-    [hit] = _find(problems, "data/referentie/postcode4_gemeente.csv", None, None, "dit bestand ontbreekt")
+    [hit] = find_problem(problems, "data/referentie/postcode4_gemeente.csv", None, None, "dit bestand ontbreekt")
     assert "CBS" in hit.oplossing and "postcode4,gemeente" not in hit.oplossing  # the columns, listed with ", "
     assert "postcode4, gemeente" in hit.oplossing and "codeboek" in hit.oplossing
     with pytest.raises(DataError, match="postcode4_gemeente.csv"):
@@ -193,8 +189,8 @@ def test_a_postcode_missing_from_the_mapping_is_an_error_on_the_files_own_row(tm
         to_parquet(project)
     problems = registrations.check_records(JAAR, project)
     name = f"contacten.{fmt}"
-    [late] = _find(problems, name, first + n - 1, "postcode4", "niet in de koppeltabel")
-    [middle] = _find(problems, name, first + 1500, "postcode4", "niet in de koppeltabel")
+    [late] = find_problem(problems, name, first + n - 1, "postcode4", "niet in de koppeltabel")
+    [middle] = find_problem(problems, name, first + 1500, "postcode4", "niet in de koppeltabel")
     assert (late.waarde, middle.waarde) == ("9555", "9777")
     assert "onvolledig" in late.oplossing
     assert len(problems) == 2
@@ -210,11 +206,11 @@ def test_the_mapping_itself_is_checked_by_its_codebook_entry_and_for_the_werkgeb
     project = project_with(tmp_path, with_postcode4(), mapping)
     problems = registrations.check_records(JAAR, project)
     table = "data/referentie/postcode4_gemeente.csv"
-    _find(problems, table, 11, "postcode4", "kleiner dan het minimum 1000")
-    _find(problems, table, 12, "postcode4", "groter dan het maximum 9999")
-    _find(problems, table, 13, "gemeente", "leeg maar verplicht")
-    _find(problems, table, 2, None, "meer dan eens")
-    _find(problems, table, 3, None, "meer dan eens")
+    find_problem(problems, table, 11, "postcode4", "kleiner dan het minimum 1000")
+    find_problem(problems, table, 12, "postcode4", "groter dan het maximum 9999")
+    find_problem(problems, table, 13, "gemeente", "leeg maar verplicht")
+    find_problem(problems, table, 2, None, "meer dan eens")
+    find_problem(problems, table, 3, None, "meer dan eens")
     # Read first by the codebook rules; the werkgebied rules follow once the table is readable.
     clean = MAPPING.replace(f"{POSTCODE['Hengelo']},Hengelo", f"{POSTCODE['Hengelo']},Hengelo ")  # trailing space ok
     hof_postcode = POSTCODE["Hof van Twente"]
@@ -222,10 +218,12 @@ def test_the_mapping_itself_is_checked_by_its_codebook_entry_and_for_the_werkgeb
     clean = clean.replace(f"{POSTCODE['Losser']},Losser", f"{POSTCODE['Losser']},Losser-Noord (test)")
     project = project_with(tmp_path / "b", with_postcode4(), clean)
     problems = registrations.check_records(JAAR, project)
-    [near] = _find(problems, table, 2 + WERKGEBIED.index("Hof van Twente"), "gemeente", "bijna gelijk aan Hof van")
+    [near] = find_problem(
+        problems, table, 2 + WERKGEBIED.index("Hof van Twente"), "gemeente", "bijna gelijk aan Hof van"
+    )
     assert near.waarde == "Hof Van Twente"
-    [losser] = _find(problems, table, None, "gemeente", "geen enkele postcode hoort bij Losser")
-    [hof] = _find(problems, table, None, "gemeente", "geen enkele postcode hoort bij Hof van Twente")
+    [losser] = find_problem(problems, table, None, "gemeente", "geen enkele postcode hoort bij Losser")
+    [hof] = find_problem(problems, table, None, "gemeente", "geen enkele postcode hoort bij Hof van Twente")
     assert len(problems) == 3
     # make validate lists each problem of the table once (it checks the reference tables and the records).
     rapport = valideer([JAAR], project)
@@ -253,25 +251,17 @@ def test_a_4_digit_postcode_column_is_accepted_but_6_character_values_in_it_are_
         .replace(f",{POSTCODE['Enschede']},", ",7512AB,", 1)
     )
     problems = registrations.check_records(JAAR, project_with(tmp_path / "b", full))
-    [hit] = _find(problems, "contacten.csv", None, "postcode4", "zescijferige postcode")
+    [hit] = find_problem(problems, "contacten.csv", None, "postcode4", "zescijferige postcode")
     assert hit.fout.startswith("2 waarde(n)") and "identificerend" in hit.fout
     text = "\n".join(p.tekst() for p in problems)
     assert "7511 AB" not in text and "7512AB" not in text
     # A column named postcode (the full one) stays refused by its name.
     named = with_postcode4().replace("postcode4", "postcode", 1)
     problems = registrations.check_records(JAAR, project_with(tmp_path / "c", named))
-    _find(problems, "contacten.csv", 1, "postcode", "direct identificerend")
+    find_problem(problems, "contacten.csv", 1, "postcode", "direct identificerend")
 
 
 # --- the caches -----------------------------------------------------------------------------------
-
-
-def _reads(project: Path, tmp_path: Path, monkeypatch, naam: str) -> Path:
-    reads = tmp_path / f"{naam}.reads"
-    monkeypatch.setenv(READS_ENV, str(reads))
-    load_table(naam, JAAR, project)
-    monkeypatch.delenv(READS_ENV)
-    return reads
 
 
 def test_changing_the_mapping_rederives_and_reruns_the_runs_fed_by_contacts(tmp_path, monkeypatch):
@@ -282,7 +272,7 @@ def test_changing_the_mapping_rederives_and_reruns_the_runs_fed_by_contacts(tmp_
     for naam in ("zorgconsumptie", "verrichtingen", "huisartsen"):
         entry, output = tmp_path / f"{naam}.json", tmp_path / f"{naam}.ipynb"
         output.write_text("{}", encoding="utf-8")
-        cache.write_entry(entry, key, _reads(project, tmp_path, monkeypatch, naam), project)
+        cache.write_entry(entry, key, reads_of(project, tmp_path, monkeypatch, naam), project)
         entries[naam] = (entry, output)
     assert (
         load_table("zorgconsumptie_totaal", JAAR, project)
@@ -304,7 +294,7 @@ def test_changing_the_mapping_rederives_and_reruns_the_runs_fed_by_contacts(tmp_
 
 def test_the_mapping_is_watched_only_when_the_contacts_carry_postcode4(tmp_path, monkeypatch):
     project = project_with(tmp_path, WITH_GEMEENTE)
-    reads = _reads(project, tmp_path, monkeypatch, "zorgconsumptie").read_text(encoding="utf-8")
+    reads = reads_of(project, tmp_path, monkeypatch, "zorgconsumptie").read_text(encoding="utf-8")
     assert "contacten.csv" in reads and "postcode4_gemeente" not in reads
     assert project / MAPPING_PATH not in registrations.watched_paths("zorgconsumptie", JAAR, project)
     project = project_with(tmp_path / "b", with_postcode4())

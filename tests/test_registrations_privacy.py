@@ -15,12 +15,11 @@ import pytest
 from jaarverslag.build import cache
 from jaarverslag.chapters import binnenlopers as bl
 from jaarverslag.data.load import load_table
-from jaarverslag.data.paths import READS_ENV
 from jaarverslag.data.population import UNKNOWN
 from jaarverslag.data.registrations import disclosure
 from jaarverslag.data.registrations.derive import NORM_SOURCES
 from jaarverslag.render import suppression
-from test_registrations import CONTACTEN, OPROEPEN, VISITES, make_project
+from test_registrations import CONTACTEN, OPROEPEN, VISITES, make_project, reads_of
 from test_voorbeeld import voorbeeld  # noqa: F401 - the one registrations-fed build, shared
 
 from conftest import CACHED_OUTPUTS, ROOT, SOURCE_ITEMS, copy_project, run_build
@@ -366,14 +365,6 @@ def test_gemeente_pages_hide_a_small_count_and_every_weighted_figure_of_its_geme
 # --- the execution cache ------------------------------------------------------------------------
 
 
-def _reads(project: Path, tmp_path: Path, monkeypatch, naam: str) -> Path:
-    reads = tmp_path / f"{naam}.reads"
-    monkeypatch.setenv(READS_ENV, str(reads))
-    load_table(naam, JAAR, project)
-    monkeypatch.delenv(READS_ENV)
-    return reads
-
-
 def test_changing_one_record_file_reruns_exactly_the_runs_that_read_what_it_feeds(tmp_path, monkeypatch):
     project = make_project(tmp_path)
     key = cache.Key({"notebook": "x"})
@@ -381,7 +372,7 @@ def test_changing_one_record_file_reruns_exactly_the_runs_that_read_what_it_feed
     for naam in ("verrichtingen", "branchenormen", "huisartsen"):
         entry, output = tmp_path / f"{naam}.json", tmp_path / f"{naam}.ipynb"
         output.write_text("{}", encoding="utf-8")
-        cache.write_entry(entry, key, _reads(project, tmp_path, monkeypatch, naam), project)
+        cache.write_entry(entry, key, reads_of(project, tmp_path, monkeypatch, naam), project)
         entries[naam] = (entry, output)
 
     def reasons() -> dict[str, str | None]:

@@ -57,8 +57,7 @@ class AgeModelRun:
 
     def year_groups(self, jaar: int) -> dict:
         """Return the groups whose total is hidden in one year, keyed as suppression.hide wants them."""
-        states = self.verborgen.get(jaar, {})
-        return {(g,): s for (g, soort), s in states.items() if soort == disclosure.TOTAL and g != disclosure.TOTAL}
+        return {(g,): s for g, s in disclosure.row_totals(self.verborgen.get(jaar, {})).items()}
 
     @property
     def hidden_groups(self) -> dict:

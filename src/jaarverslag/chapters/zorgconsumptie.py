@@ -197,18 +197,13 @@ def _label_hidden(table: pd.DataFrame, frame: pd.DataFrame, jaar: int, root: Pat
     table = suppression.hide_cells(table, rates, ["Gemeente"], {c: c for c in shown}, derived=True)
     count = COUNT_COLUMN.format(jaar=jaar)
     if count in table.columns:
-        table = suppression.hide(table, row_totals(hidden(jaar, root)), ["Gemeente"], counts=[count])
+        table = suppression.hide(table, disclosure.row_totals(hidden(jaar, root)), ["Gemeente"], counts=[count])
     return table
 
 
 def hidden(jaar: int, root: Path | None = None) -> dict[tuple, str]:
     """Return the year's hidden counts per (gemeente | TOTAL, soort | TOTAL), from registrations only."""
     return disclosure.hidden_cells(T_CONSUMPTION_TYPE, jaar, root)
-
-
-def row_totals(cells: dict[tuple, str]) -> dict[tuple, str]:
-    """Return the hidden help-request totals per gemeente, keyed (gemeente,) as suppression.hide wants them."""
-    return {(g,): s for (g, soort), s in cells.items() if soort == disclosure.TOTAL and g != disclosure.TOTAL}
 
 
 CSV_RATE_DECIMALS = 4  # an unrounded rate in the CSV: enough to recompute the rounding, without binary noise
@@ -397,10 +392,10 @@ def berekening_zin(jaar: int, root: Path | None = None) -> str:
     if not unknown.empty and UNKNOWN not in rows:
         text += f", waarvan {fmt.getal(unknown.iloc[0])} van patiënten van wie de woongemeente onbekend is"
     known = b[b["gemeente"] != UNKNOWN].sort_values("aantal", ascending=False, kind="stable").head(2)
-    totals = row_totals(cells)
+    totals = disclosure.row_totals(cells)
     largest = join_list(
         [
-            f"{r.gemeente} ({suppression.words(totals.get((r.gemeente,)), fmt.getal(r.aantal))})"
+            f"{r.gemeente} ({suppression.words(totals.get(r.gemeente), fmt.getal(r.aantal))})"
             for r in known.itertuples(index=False)
         ]
     )

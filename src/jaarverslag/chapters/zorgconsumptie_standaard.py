@@ -56,8 +56,7 @@ HIDDEN_TOTALS = (
 
 def _row_totals(jaar: int, root: Path | None) -> dict[str, str]:
     """Return the gemeenten (and Onbekend) whose total of help requests is hidden this year."""
-    cells = disclosure.hidden_cells(T_CONSUMPTION_TYPE, jaar, root)
-    return {g: s for (g, soort), s in cells.items() if soort == disclosure.TOTAL and g != disclosure.TOTAL}
+    return disclosure.row_totals(disclosure.hidden_cells(T_CONSUMPTION_TYPE, jaar, root))
 
 
 def totals_hidden(jaar: int, root: Path | None = None) -> bool:

@@ -129,6 +129,11 @@ def hidden_rows(states: dict[tuple, str]) -> dict[str, str]:
     return rows
 
 
+def row_totals(states: dict[tuple, str]) -> dict[str, str]:
+    """Return the first key of every row whose published total is hidden (gemeente or age group -> state)."""
+    return {str(k[0]): s for k, s in states.items() if k[-1] == TOTAL and k[0] != TOTAL}
+
+
 def hidden_margin(states: dict[tuple, str]) -> bool:
     """Say whether a sum over the first key is hidden (then a weighted grand total would give it back too)."""
     return any(key[0] == TOTAL for key in states)
