@@ -309,8 +309,9 @@ def hidden_sentence(run: ConsumptionModelRun) -> str:
         return ""
     return (
         f" Van {join_list(parts)} toont deze paragraaf geen eigen cijfer: de consulteenheden rusten daar op een "
-        "afgeschermd klein aantal uit de registraties. Het model rekent wel met alle gemeenten; alleen samenvattingen "
-        "over alle gemeenten samen staan er."
+        "afgeschermd aantal uit de registraties (zie het hoofdstuk Zorgconsumptie). Het model rekent wel met alle "
+        "gemeenten, en wat over alle gemeenten samen gaat (de regio, de jaareffecten, de spreiding, de toets en de "
+        "afstand) staat er gewoon."
     )
 
 

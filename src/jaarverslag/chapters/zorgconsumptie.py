@@ -334,8 +334,8 @@ def hidden_sentence(frame: pd.DataFrame) -> str:
     parts = [f"{g} ({join_list([str(j) for j in part['jaar']])})" for g, part in rows.groupby("gemeente", sort=False)]
     return (
         f" Het cijfer van {join_list(parts)} is afgeschermd: het rust op een aantal van minder dan "
-        f"{disclosure.SMALL_CELL_THRESHOLD} hulpvragen van een soort, en die gemeenten tellen in deze vergelijking "
-        "niet mee."
+        f"{disclosure.SMALL_CELL_THRESHOLD} hulpvragen van een soort, of op een aantal dat mee is afgeschermd zodat "
+        "zo'n klein aantal niet terug te rekenen is. Die gemeenten tellen in deze vergelijking niet mee."
     )
 
 
