@@ -303,7 +303,9 @@ def funnel_zin(model: ConsumptionModel, soort_bekend: bool, getoond: Consumption
 def hidden_sentence(run: ConsumptionModelRun) -> str:
     """Say which gemeenten and years the model's tables and charts leave out (empty when none), with a space first."""
     parts = [
-        f"{g} ({join_list([str(j) for j in sorted(jaren)])})" for g, jaren in _hidden_years(run).items() if g != UNKNOWN
+        f"{g} ({join_list([str(j) for j in sorted(jaren)])})"
+        for g, jaren in sorted(_hidden_years(run).items())
+        if g != UNKNOWN
     ]
     if not parts:
         return ""
