@@ -276,7 +276,7 @@ def _hide_calculation(table: pd.DataFrame, verborgen: dict[tuple, str]) -> pd.Da
     if disclosure.hidden_margin(verborgen):
         weighted[disclosure.TOTAL] = disclosure.SECONDARY  # the total's consulteenheden weigh the hidden totals
     derived = [c for c in table.columns if c == "consulteenheden" or c.startswith("per_1000")]
-    return suppression.hide(table, {(g,): s for g, s in weighted.items()}, ["gemeente"], derived=derived)
+    return suppression.hide(table, weighted, ["gemeente"], derived=derived)
 
 
 CALCULATION_CAPTION = "Berekening per gemeente, {jaar}"  # the page explains the short column names

@@ -506,6 +506,21 @@ def _numbered(con: duckdb.DuckDBPyConnection, rf: RecordFile) -> str:
     return table
 
 
+def _report_where(
+    con: duckdb.DuckDBPyConnection,
+    rf: RecordFile,
+    out: _Collector,
+    condition: str,
+    column: str,
+    fout: str,
+    oplossing: str,
+) -> None:
+    """Count the file's rows that meet the condition and, if any, list them (_report_rows)."""
+    total = con.execute(f"SELECT count(*) FROM raw_{rf.name} WHERE {condition}").fetchone()[0]
+    if total:
+        _report_rows(con, rf, out, condition, column, fout, oplossing, total)
+
+
 def _report_rows(
     con: duckdb.DuckDBPyConnection,
     rf: RecordFile,
@@ -737,41 +752,31 @@ def _check_postcode4(
     problems = load_postcode4(con, root)
     if problems:
         return problems
-    condition = (
+    _report_where(
+        con,
+        rf,
+        out,
         f"{POSTCODE4} IS NOT NULL AND regexp_full_match({POSTCODE4}, '{POSTCODE4_PATTERN}') "
-        f"AND {POSTCODE4} NOT IN (SELECT {POSTCODE4} FROM {POSTCODE4_TABLE})"
+        f"AND {POSTCODE4} NOT IN (SELECT {POSTCODE4} FROM {POSTCODE4_TABLE})",
+        POSTCODE4,
+        f"deze postcode staat niet in de koppeltabel {_display(postcode4_path(root), root)}",
+        "de koppeltabel is onvolledig: gebruik de volledige landelijke tabel van het CBS (zie het codeboek, "
+        f"{POSTCODE4_TABLE}); bestaat de postcode niet, controleer dan de export",
     )
-    total = con.execute(f"SELECT count(*) FROM raw_{rf.name} WHERE {condition}").fetchone()[0]
-    if total:
-        _report_rows(
-            con,
-            rf,
-            out,
-            condition,
-            POSTCODE4,
-            f"deze postcode staat niet in de koppeltabel {_display(postcode4_path(root), root)}",
-            "de koppeltabel is onvolledig: gebruik de volledige landelijke tabel van het CBS (zie het codeboek, "
-            f"{POSTCODE4_TABLE}); bestaat de postcode niet, controleer dan de export",
-            total,
-        )
     return []
 
 
 def _check_visit_contacts(con, visites: RecordFile, out: _Collector, problems: list[Problem]) -> None:
     """Every visit must belong to a contact in contacten."""
-    condition = "contact_id NOT IN (SELECT contact_id FROM raw_contacten WHERE contact_id IS NOT NULL)"
-    total = con.execute(f"SELECT count(*) FROM raw_visites WHERE {condition}").fetchone()[0]
-    if total:
-        _report_rows(
-            con,
-            visites,
-            out,
-            condition,
-            "contact_id",
-            "deze visite heeft geen contact in contacten",
-            "controleer of contacten en visites uit dezelfde periode en hetzelfde systeem komen",
-            total,
-        )
+    _report_where(
+        con,
+        visites,
+        out,
+        "contact_id NOT IN (SELECT contact_id FROM raw_contacten WHERE contact_id IS NOT NULL)",
+        "contact_id",
+        "deze visite heeft geen contact in contacten",
+        "controleer of contacten en visites uit dezelfde periode en hetzelfde systeem komen",
+    )
     problems += out.problems
 
 
