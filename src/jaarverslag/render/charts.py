@@ -134,10 +134,21 @@ def _tilt_crowded_ticks(fig, renderer) -> None:
                 label.set(rotation=40, ha="right", rotation_mode="anchor")
 
 
+def _measure(fig):
+    """Lay the figure out as a draw does, without painting pixels; return the renderer that measured it.
+
+    Sizes and positions of texts are only known after a draw; painting them is most of a draw's cost, and
+    the layout passes below need the geometry only (savefig paints once, at the end).
+    """
+    renderer = fig.canvas.get_renderer()
+    with renderer._draw_disabled():
+        fig.draw(renderer)
+    return renderer
+
+
 def _relayout(fig) -> None:
     """Lay out again, leaving room at the bottom for the (wrapped) source line."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = _measure(fig)
     bottom = max(
         [t.get_window_extent(renderer).y1 / fig.bbox.height for t in fig.texts if t.get_position()[1] < 0.05],
         default=0.0,
@@ -145,9 +156,8 @@ def _relayout(fig) -> None:
     for _ in range(2):  # the legends below depend on the layout, the layout on the legends
         if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
             fig.tight_layout(rect=(0, min(0.3, bottom + 0.01), 1, 1))
-        fig.canvas.draw()
-        _place_legends_below(fig, fig.canvas.get_renderer())
-    fig.canvas.draw()
+        _place_legends_below(fig, _measure(fig))
+    _measure(fig)
 
 
 def _phone_layout(fig) -> None:
