@@ -37,6 +37,8 @@ PRELOAD = (
     "ipykernel.kernelapp",
     "myst_nb.ext.glue",
     "yaml",
+    "pandera.pandas",  # the tables' schemas (data/validate.py): about 0,3 s per kernel otherwise
+    "jupytext",  # upstream settings are read from the source notebooks (chapters/upstream.py)
 )
 # Run this file as a script, not as `-m jaarverslag.build.warm`: the package itself must not be imported in the
 # zygote (a kernel imports it afresh, with the run's environment), and neither its folder nor the cwd on sys.path.
