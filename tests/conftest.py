@@ -116,6 +116,26 @@ def expected_notebooks(project: Path) -> int:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault(RUN_ENV, uuid.uuid4().hex)  # before xdist starts its worker processes
+    if os.environ.get(WARM_ENV, "1") != "0":
+        _warm_nbval_kernels()
+
+
+def _warm_nbval_kernels() -> None:
+    """Let nbval fork its kernels from a pre-imported zygote, as the build does (same state: tests/test_warm.py).
+
+    nbval executes every built notebook again; a fresh kernel would spend most of that importing libraries.
+    JAARVERSLAG_WARM=0 gives nbval fresh kernels again.
+    """
+    import nbval.kernel
+
+    from jaarverslag.build import execute, warm
+
+    class NbvalKernels(warm.SyncWarmKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            warm.start(execute.threads_per_worker(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))))
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    nbval.kernel.KernelManager = NbvalKernels
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,43 @@ def test_every_notebook_of_every_year_gives_the_same_outputs_warm_and_fresh(buil
 def test_workers_times_threads_never_exceed_the_cores(workers, cores, threads):
     assert execute.threads_per_worker(workers, cores) == threads
     assert workers * threads <= max(cores, workers)
+
+
+def _probe_state(manager_class, cwd: Path) -> dict:
+    """Start a kernel with this manager class in cwd, run the probe's code cell in it, return the state it saw."""
+    code = PROBE.split("```{code-cell} ipython3\n")[2].split("```")[0]
+    manager = manager_class(kernel_name="python3")
+    manager.start_kernel(cwd=str(cwd))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=300)
+        reply = client.execute_interactive(code, timeout=300, output_hook=lambda msg: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    return json.loads((cwd / "toestand.json").read_text())
+
+
+def test_nbval_forks_its_kernels_and_each_starts_with_a_fresh_kernels_state(tmp_path):
+    """nbval re-executes every built notebook in kernels from the zygote (conftest); they start as fresh ones do."""
+    import nbval.kernel
+    from jupyter_client.manager import KernelManager
+
+    if os.environ.get(execute.WARM_ENV, "1") == "0":  # fresh kernels asked for: nbval keeps its own
+        assert nbval.kernel.KernelManager is KernelManager
+    else:
+        assert issubclass(nbval.kernel.KernelManager, warm.SyncWarmKernelManager)
+    states = {}
+    for name, manager_class in (("nbval1", nbval.kernel.KernelManager), ("nbval2", nbval.kernel.KernelManager)):
+        (tmp_path / name).mkdir()
+        states[name] = _probe_state(manager_class, tmp_path / name)
+    (tmp_path / "vers").mkdir()
+    states["vers"] = _probe_state(KernelManager, tmp_path / "vers")
+    for state in states.values():
+        state["cwd"] = Path(state["cwd"]).name
+        state["path"] = [p.replace(str(tmp_path), "") for p in state["path"]]
+    for key in ("globals", "modules", "rc", "path", "env"):
+        assert states["nbval1"][key] == states["nbval2"][key] == states["vers"][key], key
+    assert len({s["np_random"] for s in states.values()}) == len({s["random"] for s in states.values()}) == 3

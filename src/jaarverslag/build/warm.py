@@ -21,7 +21,7 @@ import sys
 import threading
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 
 # What the zygote imports: the libraries the notebooks use, never the project's own package (that may change
 # between builds, and the cache keys on it).
@@ -127,8 +127,8 @@ def start(threads: int = 1) -> None:
         _zygote = Zygote(threads)
 
 
-class WarmKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels are forked from the worker's zygote instead of started afresh."""
+class _ForkedLaunch:
+    """Launch a kernel by having this process's zygote fork it, instead of starting a new interpreter."""
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         if _zygote is None:
@@ -141,6 +141,14 @@ class WarmKernelManager(AsyncKernelManager):
         provisioner.pid = pid
         provisioner.pgid = pid  # the child calls setsid(): its own process group, as launch_kernel makes
         self._reconcile_connection_info(provisioner.connection_info)
+
+
+class WarmKernelManager(_ForkedLaunch, AsyncKernelManager):
+    """A kernel manager whose kernels are forked from the worker's zygote instead of started afresh (papermill)."""
+
+
+class SyncWarmKernelManager(_ForkedLaunch, KernelManager):
+    """The same for a synchronous client (nbval, when the tests re-execute the built notebooks)."""
 
 
 def _child(request: dict) -> None:
