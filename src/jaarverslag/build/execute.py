@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,69 +134,129 @@ def _run_notebook(taak: Task, root: str, warm_kernels: bool = False) -> tuple[fl
     return time.perf_counter() - start, None
 
 
-def run_notebooks(
-    jaren: list[int], root: Path, workers: int, overrides: Overrides | None = None, warm_kernels: bool | None = None
-) -> list[Uitkomst]:
-    """Execute every notebook whose inputs changed, in a pool of long-lived workers; stop at the first failure.
+@dataclass
+class Plan:
+    """The runs a build needs (each with why it runs and its cache key) and those the cache still holds."""
 
-    The longest runs (as recorded by the cache) start first; with warm_kernels (default: WARM_ENV not "0") each
-    worker forks its kernels from one pre-imported process (build/warm.py).
-    """
-    if warm_kernels is None:
-        warm_kernels = os.environ.get(WARM_ENV, "1") != "0"
+    jaren: list[int]
+    root: Path
+    taken: list[Task]
+    cached: list[Uitkomst]
+    te_draaien: dict[Task, tuple[str, cache.Key]]
+
+
+def plan_runs(jaren: list[int], root: Path, overrides: Overrides | None = None) -> Plan:
+    """Decide from the cache which notebook runs must execute (it only reads files: it may precede validation)."""
     cache_dir = build_dir(root) / "cache"
     taken = tasks_for(jaren, root, overrides)
-    uitkomsten: list[Uitkomst] = []
+    cached: list[Uitkomst] = []
     te_draaien: dict[Task, tuple[str, cache.Key]] = {}
     for taak in taken:
         sleutel = cache.Key.for_notebook(root, taak.bron, taak.parameters)
         reden = cache.reason_to_run(cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.uit, root)
         if reden is None:
-            uitkomsten.append(Uitkomst(taak, 0.0, None))
+            cached.append(Uitkomst(taak, 0.0, None))
         else:
             te_draaien[taak] = (reden, sleutel)
+    return Plan(jaren, root, taken, cached, te_draaien)
+
+
+def _ready() -> None:
+    """A no-op: submitted once per worker, so that the workers start (and import) before the first run."""
+
+
+@dataclass(frozen=True)
+class Workers:
+    """A build's pool of long-lived worker processes, and whether their kernels are warm."""
+
+    pool: ProcessPoolExecutor
+    count: int
+    warm_kernels: bool
+
+
+@contextmanager
+def worker_pool(plan: Plan, workers: int, warm_kernels: bool | None = None) -> Iterator[Workers | None]:
+    """Start the plan's long-lived workers now, so their imports overlap what the build does before running them.
+
+    Yields None when nothing must run. With warm_kernels (default: WARM_ENV not "0") each worker forks its
+    kernels from one pre-imported process (build/warm.py).
+    """
+    if not plan.te_draaien:
+        yield None
+        return
+    if warm_kernels is None:
+        warm_kernels = os.environ.get(WARM_ENV, "1") != "0"
+    log = build_dir(plan.root) / "kernels.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    workers = min(workers, len(plan.te_draaien))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(str(log), threads_per_worker(workers), warm_kernels)
+    )
+    try:
+        for _ in range(workers):
+            pool.submit(_ready)
+        yield Workers(pool, workers, warm_kernels)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_notebooks(
+    plan: Plan, workers: Workers | None, year_done: Callable[[int], None] | None = None
+) -> list[Uitkomst]:
+    """Execute the plan's runs in the pool (worker_pool); stop at the first failure.
+
+    Years run one after another, newest first, and within a year the longest runs (as recorded by the cache)
+    start first: year_done(jaar) is called as soon as a year's notebooks are all there, so that its book can be
+    built while the next year's notebooks run (the oldest year, with the smallest book, comes last).
+    """
+    root, te_draaien = plan.root, plan.te_draaien
+    cache_dir = build_dir(root) / "cache"
+    uitkomsten = list(plan.cached)
     print(
-        f"Notebooks: {len(taken)} ({len(jaren)} jaar × {len(source_notebooks(root))}); "
-        f"{len(te_draaien)} uit te voeren, {len(taken) - len(te_draaien)} uit de cache; "
-        f"{min(workers, max(len(te_draaien), 1))} tegelijk",
+        f"Notebooks: {len(plan.taken)} ({len(plan.jaren)} jaar × {len(source_notebooks(root))}); "
+        f"{len(te_draaien)} uit te voeren, {len(plan.cached)} uit de cache; "
+        f"{workers.count if workers else 1} tegelijk",
         flush=True,
     )
+    remaining = {j: sum(t.jaar == j for t in te_draaien) for j in plan.jaren}
+    for jaar in sorted(plan.jaren, reverse=True):
+        if not remaining[jaar] and year_done is not None:
+            year_done(jaar)
     if not te_draaien:
         return uitkomsten
-    log = build_dir(root) / "kernels.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=len(te_draaien), unit="notebook", desc="Uitvoeren", disable=None, leave=False)
-    workers = min(workers, len(te_draaien))
-    # Longest first from earlier runs' durations (unknown ones first: they may be long), then in a fixed order.
+    # Newest year first; within a year the longest from earlier runs' durations (unknown ones first: they may
+    # be long), then in a fixed order.
     order = sorted(
         te_draaien,
-        key=lambda t: -(cache.recorded_seconds(cache.entry_path(cache_dir, t.jaar, t.notebook)) or float("inf")),
+        key=lambda t: (
+            -t.jaar,
+            -(cache.recorded_seconds(cache.entry_path(cache_dir, t.jaar, t.notebook)) or float("inf")),
+        ),
     )
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        initializer=_start_worker,
-        initargs=(str(log), threads_per_worker(workers), warm_kernels),
-    ) as pool:
-        futures = {pool.submit(_run_notebook, t, str(root), warm_kernels): t for t in order}
-        for future in as_completed(futures):
-            taak = futures[future]
-            reden, sleutel = te_draaien[taak]
-            seconds, error = future.result()
-            bar.update()
-            status = "klaar" if error is None else "MISLUKT"
-            bar.write(f"  {taak.jaar} {taak.notebook}: {status} in {getal(seconds, 1)} s ({reden})")
-            if error is not None:
-                for f in futures:
-                    f.cancel()
-                bar.close()
-                raise BuildError(
-                    f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
-                    f"Het uitgevoerde notebook staat in "
-                    f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}."
-                )
-            cache.write_entry(
-                cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.map / READS_FILE, root, seconds
+    futures = {workers.pool.submit(_run_notebook, t, str(root), workers.warm_kernels): t for t in order}
+    for future in as_completed(futures):
+        taak = futures[future]
+        reden, sleutel = te_draaien[taak]
+        seconds, error = future.result()
+        bar.update()
+        status = "klaar" if error is None else "MISLUKT"
+        bar.write(f"  {taak.jaar} {taak.notebook}: {status} in {getal(seconds, 1)} s ({reden})")
+        if error is not None:
+            for f in futures:
+                f.cancel()
+            bar.close()
+            raise BuildError(
+                f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
+                f"Het uitgevoerde notebook staat in "
+                f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}."
             )
-            uitkomsten.append(Uitkomst(taak, seconds, reden))
+        cache.write_entry(
+            cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.map / READS_FILE, root, seconds
+        )
+        uitkomsten.append(Uitkomst(taak, seconds, reden))
+        remaining[taak.jaar] -= 1
+        if not remaining[taak.jaar] and year_done is not None:
+            year_done(taak.jaar)
     bar.close()
     return uitkomsten

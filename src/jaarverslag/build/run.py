@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from jaarverslag.build import cache, lock, provenance, publish, unchanged
+from jaarverslag.build import cache, execute, lock, provenance, publish, unchanged
 from jaarverslag.build.book import build_book
 from jaarverslag.build.errors import BuildError
-from jaarverslag.build.execute import Uitkomst, run_notebooks
+from jaarverslag.build.execute import Uitkomst
 from jaarverslag.build.parameters import Overrides, check_upstream, scenario, scenario_lines
 from jaarverslag.data.paths import build_dir, data_dir, project_root, report_years
 from jaarverslag.render.fmt import getal
@@ -98,6 +98,37 @@ def site_plan(root: Path, jaren: list[int], basis: str) -> tuple[publish.SiteYea
     return site, sorted({*jaren, *extra})
 
 
+def _notebooks_and_books(
+    root: Path,
+    plan: execute.Plan,
+    workers: execute.Workers | None,
+    site: publish.SiteYears,
+    versie: str,
+    pdf: bool,
+    cores: int,
+) -> tuple[list[Uitkomst], dict[int, tuple[Path, bool]]]:
+    """Run the notebooks; build each year's book as soon as its notebooks are done, while the next year's run.
+
+    Each book builds in its own process; a failing notebook or book stops the build (books not yet started
+    are cancelled).
+    """
+    books: dict[int, Future] = {}
+    with ThreadPoolExecutor(max_workers=cores) as builders:
+
+        def year_done(jaar: int) -> None:
+            if not books:
+                print("Boeken bouwen:", flush=True)
+            books[jaar] = builders.submit(build_book, root, jaar, site, versie, pdf)
+
+        try:
+            uitkomsten = execute.run_notebooks(plan, workers, year_done=year_done)
+            built = {jaar: books[jaar].result() for jaar in plan.jaren}
+        except BaseException:
+            builders.shutdown(cancel_futures=True)
+            raise
+    return uitkomsten, built
+
+
 def bouw(
     jaren: list[int] | None = None,
     basis: str = "/",
@@ -166,16 +197,15 @@ def _build_locked(
         return 0
     unchanged.forget(root)
 
-    if not validate_with_cache(root, jaren):
-        print("\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
-        return 1
-
+    plan = execute.plan_runs(jaren, root, overrides)
     try:
+        # The workers start (and import) while the data are checked; they stop unused if the check fails.
         workers = workers or os.cpu_count() or 1
-        uitkomsten = run_notebooks(jaren, root, workers, overrides)
-        print("Boeken bouwen:", flush=True)
-        with ThreadPoolExecutor(max_workers=workers) as pool:  # each book builds in its own process
-            built = dict(zip(jaren, pool.map(lambda j: build_book(root, j, site, versie, pdf), jaren)))
+        with execute.worker_pool(plan, workers) as notebook_workers:
+            if not validate_with_cache(root, jaren):
+                print("\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
+                return 1
+            uitkomsten, built = _notebooks_and_books(root, plan, notebook_workers, site, versie, pdf, workers)
         published = publish.publish(root, {j: h for j, (h, _) in built.items()}, site)
     except BuildError as err:
         print(f"\n{err}\n\nDe gepubliceerde site is ongewijzigd.", file=sys.stderr)
