@@ -1,20 +1,15 @@
-"""The execution cache, the atomic publish and reproducibility, on real builds (not timed)."""
+"""The execution cache and reproducibility, on real builds (not timed)."""
 
-import hashlib
 import json
-import os
 import re
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from jaarverslag.data.codebook import codebook
 
-from conftest import copy_project, run_build
+from conftest import run_build
 
 RAN = re.compile(r"^  uitgevoerd (\d{4}) (\S+) ", re.MULTILINE)
 
@@ -22,14 +17,6 @@ RAN = re.compile(r"^  uitgevoerd (\d{4}) (\S+) ", re.MULTILINE)
 def ran(result: subprocess.CompletedProcess) -> set[tuple[int, str]]:
     assert result.returncode == 0, result.stdout + result.stderr
     return {(int(y), nb) for y, nb in RAN.findall(result.stdout)}
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def readers_of(project: Path, relative: str) -> set[tuple[int, str]]:
@@ -112,36 +99,3 @@ def test_two_cold_builds_give_identical_tables_and_glued_values(cached_project, 
     for key in first:
         if key.endswith(".csv") and "2019" not in key:  # the 2019 table was edited by an earlier test
             assert first[key] == second[key], key
-
-
-@pytest.mark.parametrize("marker", ["Notebooks:", "Boeken bouwen:"])
-def test_kill_9_mid_build_leaves_the_site_and_the_next_build_recovers(tmp_path, marker, built_project):
-    project = copy_project(tmp_path / "project", cache_from=built_project)  # the changed table's readers re-run
-    assert run_build(project, "--jaar", "2021").returncode == 0
-    before = tree_digest(project / "site")
-    path = project / "data" / "2021" / "verrichtingen.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("Visite,3550,zeker,", "Visite,3550,zeker,x"), encoding="utf-8"
-    )
-    env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", "--jaar", "2021"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    for line in process.stdout:  # kill while the build is in the given phase
-        if line.startswith(marker):
-            break
-    time.sleep(0.5)
-    assert process.poll() is None, "the build ended before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    assert tree_digest(project / "site") == before
-    result = run_build(project, "--jaar", "2021")
-    assert result.returncode == 0, result.stderr
-    assert (project / "site" / "2021" / "book" / "verrichtingen.html").is_file()
-    assert not (project / "_build" / "site.nieuw").exists()
