@@ -40,6 +40,9 @@ XDIST_GROUP_OF = {  # modules that share one expensive session fixture run in th
     "test_registrations_privacy.py": "voorbeeld",
 }
 
+# Work units that take longest (pytest --durations), started first so that no long one starts last.
+LONGEST_FIRST = ("fresh_kernel_build", "test_browser.py", "voorbeeld", "test_missing_tables.py", "test_errata.py")
+
 _session_build: dict[str, object] = {}
 _nbval_checked: set[str] = set()  # notebooks nbval ran a check cell of
 
@@ -182,7 +185,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
             path = nodeid.split("::", 1)[0]
             return XDIST_GROUP_OF.get(Path(path).name, path)
 
+    config.option.loadscopereorder = False  # units go out in collection order: LONGEST_FIRST (below) first
     return FileGroups(config, log)
+
+
+def _work_unit(item: pytest.Item) -> str:
+    name = Path(item.nodeid.split("::", 1)[0]).name
+    return XDIST_GROUP_OF.get(name, name)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the longest work units first (a stable sort: the order within and after them stays)."""
+    rank = {unit: i for i, unit in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_work_unit(item), len(rank)))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
