@@ -19,9 +19,15 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
+from queue import Empty
 
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_core.utils import ensure_async, run_sync
+from traitlets import Type
 
 # What the zygote imports: the libraries the notebooks use, never the project's own package (that may change
 # between builds, and the cache keys on it).
@@ -64,8 +70,6 @@ class ForkedKernel:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
-
         end = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if end is not None and time.monotonic() > end:
@@ -143,12 +147,62 @@ class _ForkedLaunch:
         self._reconcile_connection_info(provisioner.connection_info)
 
 
+async def _wait_for_ready(client, timeout: float | None = None) -> None:
+    """jupyter_client's readiness check (a kernel_info reply; IOPub connected), ending when the kernel reports idle.
+
+    jupyter_client waits until IOPub has been quiet for 0,2 s; the exchange is over when the kernel's idle
+    status for our kernel_info request arrives, so that is where this stops (the same protocol, no idle wait).
+    The error texts are jupyter_client's: execute.KERNEL_START_FAILURES retries a start on them.
+    """
+    deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+    while True:
+        request = client.kernel_info()
+        try:
+            reply = await ensure_async(client.shell_channel.get_msg(timeout=1))
+        except Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply" and await _idle_seen(client, request):
+            client._handle_kernel_info_reply(reply)
+            return
+        if not await client._async_is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+
+async def _idle_seen(client, request: str) -> bool:
+    """Read IOPub until the kernel's idle status for request (True); False when IOPub stays silent 0,2 s."""
+    while True:
+        try:
+            message = await ensure_async(client.iopub_channel.get_msg(timeout=0.2))
+        except Empty:
+            return False  # not connected yet (or lost the messages): ask again, as jupyter_client does
+        if (
+            message["msg_type"] == "status"
+            and message["content"].get("execution_state") == "idle"
+            and message["parent_header"].get("msg_id") == request
+        ):
+            return True
+
+
+class _ReadyAsyncClient(AsyncKernelClient):
+    wait_for_ready = _wait_for_ready
+
+
+class _ReadyBlockingClient(BlockingKernelClient):
+    wait_for_ready = run_sync(_wait_for_ready)
+
+
 class WarmKernelManager(_ForkedLaunch, AsyncKernelManager):
     """A kernel manager whose kernels are forked from the worker's zygote instead of started afresh (papermill)."""
+
+    client_factory = Type(klass=_ReadyAsyncClient)  # its wait_for_ready
 
 
 class SyncWarmKernelManager(_ForkedLaunch, KernelManager):
     """The same for a synchronous client (nbval, when the tests re-execute the built notebooks)."""
+
+    client_factory = Type(klass=_ReadyBlockingClient)
 
 
 def _child(request: dict) -> None:
