@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from jaarverslag.data.codebook import REFERENCE_FOLDER, spec
+from jaarverslag.data.codebook import REFERENCE_FOLDER, TableSpec, spec
 from jaarverslag.data.paths import READS_ENV, project_root, report_years  # noqa: F401 - verslagjaren re-exported
 from jaarverslag.data.validate import Problem, read_table
 
@@ -123,6 +123,14 @@ def load_table(naam: str, jaar: int | None = None, root: Path | None = None) -> 
             raise DataError(problems)
         _cache[key] = frame
     return _cache[key].copy()
+
+
+def check_table(table: TableSpec, path: Path, jaar: int | None, root: Path) -> list[Problem]:
+    """Validate one table file; keep it for load_table when it is clean, so a validation reads each file once."""
+    frame, problems = read_table(table, path, jaar, root)
+    if not problems:
+        _cache[(path, jaar, path.stat().st_mtime)] = frame
+    return problems
 
 
 def load_years(naam: str, jaren: list[int], root: Path | None = None) -> pd.DataFrame:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from jaarverslag.data import checks, comparisons, ledger, narrative, registrations
 from jaarverslag.data.codebook import REFERENCE_FOLDER, codebook
-from jaarverslag.data.load import is_available, report_years
+from jaarverslag.data.load import check_table, is_available, report_years
 from jaarverslag.data.paths import data_dir, project_root
-from jaarverslag.data.validate import FIRST_DATA_LINE, Problem, read_table
+from jaarverslag.data.validate import FIRST_DATA_LINE, Problem
 
 NARRATIVE_SUFFIXES = (".md",)
 ALL_GOOD = "Geen problemen: alle aanwezige tabellen kloppen met het codeboek en met elkaar."
@@ -270,7 +270,7 @@ def valideer(jaren: list[int] | None = None, root: Path | None = None) -> Valida
                 continue
             if table.formaat != "csv":
                 continue
-            _, problems = read_table(table, path, jaar, root)
+            problems = check_table(table, path, jaar, root)
             rapport.problemen.extend(problems)
             ok = ok and not problems
         if jaar is not None:
