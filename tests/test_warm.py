@@ -154,3 +154,28 @@ def test_nbval_forks_its_kernels_and_each_starts_with_a_fresh_kernels_state(tmp_
     for key in ("globals", "modules", "rc", "path", "env"):
         assert states["nbval1"][key] == states["nbval2"][key] == states["vers"][key], key
     assert len({s["np_random"] for s in states.values()}) == len({s["random"] for s in states.values()}) == 3
+
+
+def test_a_print_split_by_the_kernel_is_stored_as_one_output():
+    """How the kernel splits printed text depends on timing; the stored notebook must not (byte-identical runs)."""
+    import nbformat
+
+    out = nbformat.v4.new_output
+    cell = nbformat.v4.new_code_cell(
+        outputs=[
+            out("stream", name="stdout", text="a\n"),
+            out("stream", name="stdout", text="b\n"),
+            out("stream", name="stderr", text="c\n"),
+            out("display_data", data={"text/plain": "d"}),
+            out("stream", name="stdout", text="e\n"),
+        ]
+    )
+    notebook = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_markdown_cell("tekst")])
+    execute._coalesce_streams(notebook)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in cell.outputs] == [
+        ("stream", "stdout", "a\nb\n"),
+        ("stream", "stderr", "c\n"),
+        ("display_data", None, None),
+        ("stream", "stdout", "e\n"),
+    ]
+    assert "outputs" not in notebook.cells[1]

@@ -93,6 +93,7 @@ def _run_notebook(taak: Task, root: str, warm_kernels: bool = False) -> tuple[fl
     so an interrupted run never leaves a half-written notebook where the cache would trust it.
     """
     import jupytext
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -106,7 +107,7 @@ def _run_notebook(taak: Task, root: str, warm_kernels: bool = False) -> tuple[fl
         notebook = jupytext.read(taak.bron)
         for attempt in range(KERNEL_START_ATTEMPTS):
             try:
-                papermill.execute_notebook(
+                executed = papermill.execute_notebook(
                     notebook,
                     str(work / taak.uit.name),
                     parameters=taak.parameters,
@@ -129,9 +130,28 @@ def _run_notebook(taak: Task, root: str, warm_kernels: bool = False) -> tuple[fl
         return time.perf_counter() - start, f"{type(err).__name__}: {err}"
     finally:
         os.environ.pop(READS_ENV, None)
+    _coalesce_streams(executed)
+    nbformat.write(executed, work / taak.uit.name)
     shutil.rmtree(taak.map, ignore_errors=True)
     work.rename(taak.map)
     return time.perf_counter() - start, None
+
+
+def _coalesce_streams(notebook) -> None:
+    """Join a cell's consecutive outputs of one stream: where the kernel splits printed text depends on timing.
+
+    Without this the same run can be stored as one or as two stdout outputs, and two builds differ in bytes.
+    """
+    for cell in notebook.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if output.output_type == "stream" and last and last.output_type == "stream" and last.name == output.name:
+                last.text += output.text
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
 
 
 @dataclass
