@@ -38,6 +38,7 @@ XDIST_GROUP_OF = {  # modules that share one expensive session fixture run in th
     "test_incremental_book.py": "fresh_kernel_build",
     "test_voorbeeld.py": "voorbeeld",
     "test_registrations_privacy.py": "voorbeeld",
+    "test_secties.py": "voorbeeld",
 }
 
 # Work units that take longest (pytest --durations), started first so that no long one starts last.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 
-import matplotlib.pyplot as plt
 import pytest
 
+from jaarverslag.build.errata import glued_values
+from jaarverslag.build.parameters import source_notebooks
 from jaarverslag.chapters import model_leeftijd, model_zorgconsumptie
 from jaarverslag.data import ledger
 from jaarverslag.data.load import load_table
@@ -15,43 +15,21 @@ from jaarverslag.render import fmt
 
 from conftest import ROOT
 
-CHAPTERS = [
-    "kerncijfers",
-    "populatie",
-    "personeel",
-    "kwaliteit",
-    "branchenormen",
-    "verrichtingen",
-    "binnenlopers",
-    "icpc",
-    "zorgconsumptie",
-    "dossierinzage",
-    "vogelvlucht",
-    "model_leeftijd",
-    "model_zorgconsumptie",
-    "vooruitblik",
-]
 
-
-def _texts(values: dict) -> str:
-    return "\n".join(v if isinstance(v, str) else getattr(v, "data", "") or "" for v in values.values())
+@pytest.fixture(scope="module")
+def glued_2021(built_project) -> dict[str, dict[str, str]]:
+    """Every value each 2021 page glues (its chapters' page_values), as the session build's notebooks recorded them."""
+    folder = built_project / "_build" / "nb" / "2021"
+    return {
+        nb.stem: {key: value for key, (_, value) in glued_values(folder / nb.stem / f"{nb.stem}.ipynb").items()}
+        for nb in source_notebooks(built_project)
+    }
 
 
 @pytest.fixture(scope="module")
-def pages_2021(tmp_path_factory) -> dict[str, str]:
-    import os
-
-    here = os.getcwd()
-    os.chdir(tmp_path_factory.mktemp("pages"))  # figures and CSV tables are written beside the caller
-    try:
-        out = {}
-        for name in CHAPTERS:
-            module = importlib.import_module(f"jaarverslag.chapters.{name}")
-            out[name] = _texts(module.page_values(2021, ROOT))
-            plt.close("all")
-        return out
-    finally:
-        os.chdir(here)
+def pages_2021(glued_2021) -> dict[str, str]:
+    """Every page's glued text (sentences, and tables and figures as their markup), per notebook."""
+    return {name: "\n".join(values.values()) for name, values in glued_2021.items()}
 
 
 def test_one_2020_total_per_meaning_across_the_book(pages_2021):
@@ -72,14 +50,11 @@ def test_one_2020_total_per_meaning_across_the_book(pages_2021):
     assert p in pages_2021["model_leeftijd"]  # the methods page's explanation, glued from the age model
 
 
-def test_one_word_for_the_landing_pages_count(pages_2021, tmp_path, monkeypatch):
+def test_one_word_for_the_landing_pages_count(glued_2021):
     """The landing page glues the kerncijfers and the vooruitblik summary: 100.036 is called verrichtingen only."""
-    from jaarverslag.chapters import kerncijfers, vooruitblik
-
-    monkeypatch.chdir(tmp_path)  # figures and CSV tables are written beside the caller
     totaal = fmt.getal(load_table("verrichtingen_totaal", 2021, ROOT).set_index("post")["aantal"]["SHT"])
-    assert f"{totaal} verrichtingen" in kerncijfers.page_values(2021, ROOT)["samenvatting"]
-    landing_vooruitblik = vooruitblik.page_values(2021, ROOT)["samenvatting"]
+    assert f"{totaal} verrichtingen" in glued_2021["kerncijfers"]["samenvatting"]
+    landing_vooruitblik = glued_2021["vooruitblik"]["samenvatting"]
     assert totaal not in landing_vooruitblik
 
 

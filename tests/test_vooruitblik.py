@@ -319,7 +319,23 @@ def _projectie_csv(folder: Path) -> pd.DataFrame:
     return pd.read_csv(folder / "tabellen" / "vooruitblik_projectie.csv", **opts)
 
 
-def _run(tmp_path: Path, naam: str, **parameters) -> pd.DataFrame:
+@pytest.fixture(scope="module")
+def kernels():
+    """The build's own pre-imported kernel process (build/warm.py): the papermill runs below pay the imports once."""
+    from jaarverslag.build import warm
+
+    zygote = warm.Zygote()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(warm, "_zygote", zygote)
+        yield warm.WarmKernelManager
+    zygote.close()
+
+
+def _midden(t: pd.DataFrame) -> pd.Series:
+    return t[(t["Jaar"] == pj.DEFAULTS["tot_jaar"]) & (t["Scenario"] == "midden")].iloc[0]
+
+
+def _run(tmp_path: Path, kernels, naam: str, **parameters) -> pd.DataFrame:
     import papermill
 
     work = tmp_path / naam
@@ -332,23 +348,23 @@ def _run(tmp_path: Path, naam: str, **parameters) -> pd.DataFrame:
         kernel_name="python3",
         progress_bar=False,
         start_timeout=300,
+        kernel_manager_class=kernels,
     )
-    t = _projectie_csv(work)
-    return t[(t["Jaar"] == pj.DEFAULTS["tot_jaar"]) & (t["Scenario"] == "midden")].iloc[0]
+    return _midden(_projectie_csv(work))
 
 
-def test_papermill_parameters_move_the_chapter_the_right_way(tmp_path, monkeypatch):
+def test_papermill_parameters_move_the_chapter_the_right_way(tmp_path, monkeypatch, kernels, built_project):
     monkeypatch.setenv("JAARVERSLAG_ROOT", str(ROOT))
-    standaard = _run(tmp_path, "standaard")
-    ouder = _run(tmp_path, "ouder", ouderen_groei_pct=40.0)
-    meer = _run(tmp_path, "instroom", instroom_aandeel_pct=100.0)
+    standaard = _midden(_projectie_csv(built_project / "_build" / "nb" / "2021" / "vooruitblik"))  # the defaults
+    ouder = _run(tmp_path, kernels, "ouder", ouderen_groei_pct=40.0)
+    meer = _run(tmp_path, kernels, "instroom", instroom_aandeel_pct=100.0)
     druk = "Druk (index 2021 = 100)"
     assert ouder["Hulpvragen"] > standaard["Hulpvragen"] and ouder[druk] > standaard[druk]
     assert meer["Huisartsen"] > standaard["Huisartsen"] and meer[druk] < standaard[druk]
     assert meer["Hulpvragen"] == standaard["Hulpvragen"]
 
 
-def test_the_notebook_takes_the_age_model_settings_the_build_injects(tmp_path, monkeypatch):
+def test_the_notebook_takes_the_age_model_settings_the_build_injects(tmp_path, monkeypatch, kernels):
     from jaarverslag.build.parameters import run_parameters
 
     monkeypatch.setenv("JAARVERSLAG_ROOT", str(ROOT))
@@ -356,8 +372,8 @@ def test_the_notebook_takes_the_age_model_settings_the_build_injects(tmp_path, m
         ROOT, NOTEBOOK, 2021, {"model_leeftijd": {"betrouwbaarheid": 80}, "vooruitblik": {"trend_leeftijd": True}}
     )
     assert gegeven["upstream"] == {"model_leeftijd": {**_leeftijd_standaard(), "betrouwbaarheid": 80}}
-    _run(tmp_path, "smal", **{k: v for k, v in gegeven.items() if k != "jaar"})
-    _run(tmp_path, "auto", trend_leeftijd=True)  # by hand: the plain list, model_leeftijd's defaults
+    _run(tmp_path, kernels, "smal", **{k: v for k, v in gegeven.items() if k != "jaar"})
+    _run(tmp_path, kernels, "auto", trend_leeftijd=True)  # by hand: the plain list, model_leeftijd's defaults
 
     def hoog(naam: str) -> float:
         t = _projectie_csv(tmp_path / naam)
@@ -366,12 +382,12 @@ def test_the_notebook_takes_the_age_model_settings_the_build_injects(tmp_path, m
     assert hoog("smal") < hoog("auto")  # an 80% interval: a lower upper bound of the rate trend
 
 
-def test_a_bad_scenario_stops_the_notebook_with_a_dutch_message(tmp_path, monkeypatch):
+def test_a_bad_scenario_stops_the_notebook_with_a_dutch_message(tmp_path, monkeypatch, kernels):
     from papermill.exceptions import PapermillExecutionError
 
     monkeypatch.setenv("JAARVERSLAG_ROOT", str(ROOT))
     with pytest.raises(PapermillExecutionError, match="ouderen_groei_min_pct ≤ ouderen_groei_pct"):
-        _run(tmp_path, "fout", ouderen_groei_min_pct=50.0)
+        _run(tmp_path, kernels, "fout", ouderen_groei_min_pct=50.0)
 
 
 def test_build_with_a_scenario_file_shows_the_values_and_moves_the_numbers(tmp_path, built_project):
