@@ -90,6 +90,18 @@ def run_build(project: Path, *args: str, pdf: bool = False) -> subprocess.Comple
     )
 
 
+def start_build(project: Path, *args: str, **popen) -> subprocess.Popen:
+    """Start `python -m jaarverslag build --geen-pdf` on a project copy and return at once (stdout on a pipe)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", *args],
+        cwd=project,
+        env={**os.environ, "JAARVERSLAG_ROOT": str(project)},
+        stdout=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+
+
 def build_test_project() -> dict[str, object]:
     """Build the shared test project once per test run (whichever process comes first); return path, exit code, log."""
     if _session_build:

@@ -9,7 +9,7 @@ import time
 from jaarverslag.build import lock
 from jaarverslag.build.publish import jaren_in_site
 
-from conftest import run_build
+from conftest import run_build, start_build
 
 BUSY = "Er loopt al een bouw van dit jaarverslag"
 
@@ -46,15 +46,7 @@ def test_the_lock_is_released_when_its_holder_dies(project):
 
 def test_concurrent_builds_one_failing_leave_a_complete_site(cached_copy):
     project = cached_copy  # the session build's notebook runs: the first build is the book and the site
-    env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
-    first = subprocess.Popen(
-        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", "--jaar", "2019"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    first = start_build(project, "--jaar", "2019", stderr=subprocess.PIPE)
     holder = project / "_build" / lock.HOLDER_FILE
     deadline = time.monotonic() + 120
     while not (holder.is_file() and f"proces {first.pid}" in holder.read_text(encoding="utf-8")):

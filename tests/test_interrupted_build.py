@@ -8,13 +8,12 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_build
+from conftest import copy_project, run_build, start_build
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -34,16 +33,7 @@ def test_kill_9_mid_build_leaves_the_site_and_the_next_build_recovers(tmp_path, 
     path.write_text(
         path.read_text(encoding="utf-8").replace("Visite,3550,zeker,", "Visite,3550,zeker,x"), encoding="utf-8"
     )
-    env = {**os.environ, "JAARVERSLAG_ROOT": str(project)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jaarverslag", "build", "--geen-pdf", "--jaar", "2021"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_build(project, "--jaar", "2021", stderr=subprocess.DEVNULL, start_new_session=True)
     for line in process.stdout:  # kill while the build is in the given phase
         if line.startswith(marker):
             break
