@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from conftest import ROOT
+from conftest import ROOT, copy_project, run_build
 
 CHROMIUM = shutil.which("chromium")
 ARTEFACTS = ROOT / "test-artefacts"
@@ -32,8 +32,11 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "telefoon": {"width": 390, "height": 844}}
 PHONE, DESKTOP = VIEWPORTS["telefoon"], VIEWPORTS["desktop"]
-TABS = 3  # pages loading at once: enough to hide the network waits, few enough for two shared cores
+TABS = 2  # pages loading at once, to hide the network waits
+AXE_TABS = 2  # pages axe-core runs on at once (each tab has its own renderer process)
 REDIRECT = 'http-equiv="refresh"'  # a year's index.html sends the reader on to its book/index.html
+SUB_PATH = "/jaarverslag/"
+PAYLOAD = "<script>alert(1)</script>"  # put into a text from data/ by sub_path_build
 
 # WCAG 2.1 levels A and AA; "region" (every piece of content inside a landmark) is axe's best practice,
 # enabled on top because the sidebar once failed it.
@@ -87,6 +90,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _SubPathHandler(_QuietHandler):
+    """Serve a folder at SUB_PATH only, as a host that publishes the site in a subfolder does."""
+
+    def translate_path(self, path: str) -> str:
+        if not urlparse(path).path.startswith(SUB_PATH):
+            return str(Path(self.directory) / "__niet_onder_het_voorvoegsel__")
+        return super().translate_path("/" + path[len(SUB_PATH) :])
+
+
 def serve(folder: Path, handler=_QuietHandler) -> Iterator[str]:
     """Serve folder over HTTP on a free port while the generator is open; yield its origin."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
@@ -135,15 +147,34 @@ def chapter_pages(site: Path) -> list[str]:
     return [p for p in site_pages(site) if "/book/" in p]
 
 
-def axe_violations(page) -> list[str]:
-    """Run the packaged axe-core on a loaded page; return one line per violated rule with its first nodes."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+def _axe_lines(found: list[dict]) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
         for v in found
     ]
+
+
+def axe_violations(page) -> list[str]:
+    """Run the packaged axe-core on a loaded page; return one line per violated rule with its first nodes."""
+    start_axe(page)
+    return axe_result(page)
+
+
+def start_axe(page) -> None:
+    """Start the packaged axe-core on a loaded page and return at once (axe_result waits for it)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    page.evaluate(AXE_SCRIPT)
+    # axe.run does most of its work before it returns: from a timer, so this call returns at once.
+    page.evaluate(
+        "options => { window.__axeRun = new Promise(go => setTimeout(go)).then(() => axe.run(document, options)); }",
+        AXE_OPTIONS,
+    )
+
+
+def axe_result(page) -> list[str]:
+    """Wait for the run start_axe began; return one line per violated rule with its first nodes."""
+    return _axe_lines(page.evaluate("() => window.__axeRun.then(results => results.violations)"))
 
 
 def layout_facts(page) -> dict:
@@ -155,9 +186,9 @@ def visits(context, urls: Iterable[str], *, redirects: Iterable[str] = (), tabs:
     """Load each URL in its own tab of context; yield (url, page, watch) once the page and all it fetched are in.
 
     "All it fetched": the page's load event (images included), then a quiet network (Playwright's networkidle,
-    no request for 500 ms), so a request started after load is caught too. Up to `tabs` pages load at once; a
-    page is closed when the caller asks for the next one. URLs in redirects are pages that send the reader on:
-    their visit yields the page they land on (a year's book/index.html).
+    no request for 500 ms), so a request started after load is caught too. Up to `tabs` pages load at once
+    while the caller looks at the one yielded; the caller closes it. URLs in redirects are pages that send the
+    reader on: their visit yields the page they land on (a year's book/index.html).
     """
     redirects = set(redirects)
     queue: deque = deque()
@@ -178,14 +209,11 @@ def visits(context, urls: Iterable[str], *, redirects: Iterable[str] = (), tabs:
         following = next(pending, None)
         if following is not None:
             start(following)
-        try:
-            if url in redirects:
-                page.wait_for_url("**/book/index.html", wait_until="load")
-            page.wait_for_load_state("load")
-            page.wait_for_load_state("networkidle")
-            yield url, page, watch
-        finally:
-            page.close()
+        if url in redirects:
+            page.wait_for_url("**/book/index.html", wait_until="load")
+        page.wait_for_load_state("load")
+        page.wait_for_load_state("networkidle")
+        yield url, page, watch
 
 
 @dataclass
@@ -225,31 +253,73 @@ def survey(browser, site: Path, origin: str, artefacts: Path = ARTEFACTS) -> dic
     found: dict[tuple[str, str], Visit] = {}
     for width, viewport in VIEWPORTS.items():
         context = browser.new_context(viewport=viewport)
+        running: deque = deque()  # pages whose axe run goes on while the next pages load and are looked at
+
+        def finish(visit: Visit, page) -> None:
+            if visit.axe is not None:
+                visit.axe = axe_result(page)
+            if visit.relative in chapters and visit.relative.startswith(newest):
+                stem = visit.relative.split("/")[-1].removesuffix(".html")
+                visit.screenshot = artefacts / f"{stem}-{newest}-{visit.width}.png"
+                page.screenshot(path=str(visit.screenshot), full_page=True)
+            page.close()
+
         try:
             wanted = pages if viewport is DESKTOP else sorted(chapters)
             urls = {f"{origin}/{p}": p for p in wanted}
             for url, page, watch in visits(context, urls, redirects={u for u, p in urls.items() if p in redirects}):
                 relative = urls[url]
+                # Copies, taken before axe runs: axe re-reads the style sheets itself, and what it fetches
+                # (theme.css's @import resolved against the page: a 404) is not the page's own doing.
                 visit = Visit(
                     relative=relative,
                     width=width,
                     landed=page.url.removeprefix(f"{origin}/"),
-                    errors=watch.errors,
-                    failed=watch.failed,
-                    outside=watch.outside,
-                    dialogs=watch.dialogs,
+                    errors=list(watch.errors),
+                    failed=list(watch.failed),
+                    outside=list(watch.outside),
+                    dialogs=list(watch.dialogs),
                     facts=page.evaluate(PAGE_FACTS_JS),
                 )
                 if relative in chapters:
                     visit.layout = layout_facts(page)
                 if relative not in redirects and (viewport is DESKTOP or relative.startswith(newest)):
-                    visit.axe = axe_violations(page)
-                if relative in chapters and relative.startswith(newest):
-                    stem = relative.split("/")[-1].removesuffix(".html")
-                    visit.screenshot = artefacts / f"{stem}-{newest}-{width}.png"
-                    page.screenshot(path=str(visit.screenshot), full_page=True)
+                    start_axe(page)
+                    visit.axe = []
                 found[(relative, width)] = visit
+                running.append((visit, page))
+                if len(running) >= AXE_TABS:
+                    finish(*running.popleft())
+            while running:
+                finish(*running.popleft())
         finally:
             context.close()
     _surveys[site] = found
     return found
+
+
+def serve_under_sub_path(folder: Path) -> Iterator[str]:
+    """Serve folder at SUB_PATH only (nothing outside it); yield the origin."""
+    yield from serve(folder, _SubPathHandler)
+
+
+_sub_path_build: dict[str, object] = {}  # one build per test process, for test_links.py and test_browser.py
+
+
+def sub_path_build(built_project: Path, folder: Path) -> Path:
+    """One 2021-only build of a copy, shared by two checks; return its project folder (made once per process).
+
+    It is published under SUB_PATH (`--basis`; test_links.py) and one text from data/ (2020's afwijkingen.csv,
+    shown on 2021's Verrichtingen) carries PAYLOAD (test_browser.py: escaped, runs nothing). It starts with
+    the session build's notebook runs: only the readers of the changed table re-run.
+    """
+    if not _sub_path_build:
+        project = copy_project(folder / "project", cache_from=built_project)
+        path = project / "data" / "2020" / "afwijkingen.csv"
+        text = path.read_text(encoding="utf-8")
+        assert "niet verklaard." in text
+        path.write_text(text.replace("niet verklaard.", f"niet verklaard. {PAYLOAD}"), encoding="utf-8")
+        result = run_build(project, "--jaar", "2021", "--basis", SUB_PATH)
+        _sub_path_build.update(project=project, returncode=result.returncode, log=result.stdout + result.stderr)
+    assert _sub_path_build["returncode"] == 0, _sub_path_build["log"]
+    return _sub_path_build["project"]  # type: ignore[return-value]

@@ -38,6 +38,11 @@ XDIST_GROUP_OF = {  # modules that share one expensive session fixture run in th
     "test_incremental_book.py": "fresh_kernel_build",
     "test_voorbeeld.py": "voorbeeld",
     "test_registrations_privacy.py": "voorbeeld",
+    "test_secties.py": "voorbeeld",
+    "test_browser.py": "browser",  # one survey of the site (browser_survey.py) and one sub-path build
+    "test_a11y.py": "browser",
+    "test_phone.py": "browser",
+    "test_links.py": "browser",
 }
 
 _session_build: dict[str, object] = {}
