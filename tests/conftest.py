@@ -39,10 +39,14 @@ XDIST_GROUP_OF = {  # modules that share one expensive session fixture run in th
     "test_voorbeeld.py": "voorbeeld",
     "test_registrations_privacy.py": "voorbeeld",
     "test_secties.py": "voorbeeld",
+    "test_browser.py": "browser",  # one survey of the site (browser_survey.py) and one sub-path build
+    "test_a11y.py": "browser",
+    "test_phone.py": "browser",
+    "test_links.py": "browser",
 }
 
 # Work units that take longest (pytest --durations), started first so that no long one starts last.
-LONGEST_FIRST = ("fresh_kernel_build", "test_browser.py", "voorbeeld", "test_missing_tables.py", "test_errata.py")
+LONGEST_FIRST = ("fresh_kernel_build", "browser", "voorbeeld", "test_missing_tables.py", "test_errata.py")
 
 _session_build: dict[str, object] = {}
 _nbval_checked: set[str] = set()  # notebooks nbval ran a check cell of

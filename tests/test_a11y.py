@@ -1,38 +1,19 @@
-"""Accessibility: axe-core finds no WCAG 2.1 A/AA violation on any page of any year (Debian's chromium)."""
+"""Accessibility: axe-core finds no WCAG 2.1 A/AA violation on any page of any year (Debian's chromium).
+
+axe runs once per page, in the shared survey (browser_survey.survey): at desktop width on every page of every
+year, at phone width on every chapter of the newest year (asserted in test_phone.py).
+"""
 
 from __future__ import annotations
 
 import pytest
 
 import test_browser
+from browser_survey import CHROMIUM, axe_violations
 
-# WCAG 2.1 levels A and AA; "region" (every piece of content inside a landmark) is axe's best practice,
-# enabled on top because the sidebar once failed it.
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": WCAG_TAGS},
-    "rules": {"region": {"enabled": True}},
-    "resultTypes": ["violations"],
-}
-
-browser, site_url = test_browser.browser, test_browser.site_url  # the browser tests' own fixtures, shared
-pytestmark = pytest.mark.skipif(
-    test_browser.CHROMIUM is None, reason="Debian's chromium is not installed; browser tests skipped"
-)
-
-
-REDIRECT = 'http-equiv="refresh"'
-
-
-def axe_violations(page) -> list[str]:
-    """Run the packaged axe-core on a loaded page; return one line per violated rule with its first nodes."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
-        for v in found
-    ]
+# the browser tests' own fixtures, shared
+browser, site_url, survey = test_browser.browser, test_browser.site_url, test_browser.survey
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed; browser tests skipped")
 
 
 def test_axe_core_comes_with_the_package_and_fetches_nothing():
@@ -43,19 +24,16 @@ def test_axe_core_comes_with_the_package_and_fetches_nothing():
     assert "unpkg.com" not in base.AXE_SCRIPT and "cdn.jsdelivr" not in base.AXE_SCRIPT
 
 
-def test_every_page_of_every_year_has_no_axe_violation(browser, built_project, site_url):
-    pages = test_browser._pages(built_project / "site")
-    assert len(pages) >= 3 * 15
+def test_every_page_of_every_year_has_no_axe_violation(survey):
+    desktop = {relative: visit for (relative, width), visit in survey.items() if width == "desktop"}
+    assert len(desktop) >= 3 * 15
     problems = []
-    page = browser.new_page()
-    for relative in pages:
-        page.goto(f"{site_url}/{relative}", wait_until="load")
-        if REDIRECT in (built_project / "site" / relative).read_text(encoding="utf-8"):
-            # A year's index.html sends the reader on (meta refresh): axe runs on the page it lands on, once
-            # the navigation is over (axe on the leaving page fails at random: its context is destroyed).
-            page.wait_for_url("**/book/index.html", wait_until="load")
-        problems += [f"{relative}: {v}" for v in axe_violations(page)]
-    page.close()
+    for relative, visit in sorted(desktop.items()):
+        # A year's index.html sends the reader on (meta refresh): axe ran on the page it lands on, on that
+        # page's own visit (axe on the leaving page fails at random: its context is destroyed).
+        checked = visit if visit.axe is not None else desktop.get(visit.landed)
+        assert checked is not None and checked.axe is not None, f"{relative}: axe liep niet ({visit.landed})"
+        problems += [f"{relative}: {v}" for v in checked.axe]
     assert not problems, "\n".join(problems)
 
 

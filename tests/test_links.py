@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import shutil
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -17,10 +12,8 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 import test_browser
+from browser_survey import CHROMIUM, REDIRECT, SUB_PATH, serve_under_sub_path, sub_path_build, visits
 
-from conftest import copy_project, run_build
-
-SUB_PATH = "/jaarverslag/"
 browser = test_browser.browser  # the browser tests' own fixture, shared
 LINK_ATTRIBUTES = ("href", "src")
 NOT_FETCHED = ("mailto:", "data:", "javascript:", "tel:")
@@ -114,36 +107,10 @@ def test_the_crawl_finds_a_broken_link(tmp_path):
     assert "switcher.json: /2021/" in broken_links(site, SUB_PATH)
 
 
-class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve a folder at SUB_PATH only, as a host that publishes the site in a subfolder does."""
-
-    def translate_path(self, path: str) -> str:
-        if not urlparse(path).path.startswith(SUB_PATH):
-            return str(Path(self.directory) / "__niet_onder_het_voorvoegsel__")
-        return super().translate_path("/" + path[len(SUB_PATH) :])
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-def _serve_under_sub_path(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
 @pytest.fixture(scope="module")
 def sub_path_site(built_project, tmp_path_factory) -> Path:
-    """A 2021-only build of a copy served under SUB_PATH (its notebooks from the session build's cache)."""
-    project = copy_project(tmp_path_factory.mktemp("subpad") / "project")
-    for folder in ("cache", "nb"):
-        shutil.copytree(built_project / "_build" / folder, project / "_build" / folder)
-    result = run_build(project, "--jaar", "2021", "--basis", SUB_PATH)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project / "site"
+    """A 2021-only build of a copy served under SUB_PATH (shared with test_browser.py's escape check)."""
+    return sub_path_build(built_project, tmp_path_factory.mktemp("subpad")) / "site"
 
 
 def test_links_work_under_a_sub_path(sub_path_site):
@@ -151,23 +118,26 @@ def test_links_work_under_a_sub_path(sub_path_site):
     assert json.loads((sub_path_site / "switcher.json").read_text(encoding="utf-8"))[0]["url"] == f"{SUB_PATH}2021/"
 
 
-@pytest.mark.skipif(test_browser.CHROMIUM is None, reason="Debian's chromium is not installed; browser tests skipped")
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed; browser tests skipped")
 def test_pages_under_a_sub_path_load_everything_from_it(browser, sub_path_site):
     """Every 2021 page under the sub-path in chromium: no failed request (CSS, scripts, figures, switcher.json)."""
-    for origin in _serve_under_sub_path(sub_path_site):
+    for origin in serve_under_sub_path(sub_path_site):
         with urllib.request.urlopen(f"{origin}{SUB_PATH}") as response:  # / of the sub-path leads to the year
             assert f"{SUB_PATH}2021/" in response.read().decode()
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(f"{origin}/2021/book/index.html")  # nothing is served outside the sub-path
         pages = [p.relative_to(sub_path_site).as_posix() for p in site_pages(sub_path_site)]
+        assert len(pages) >= 17
+        urls = {f"{origin}{SUB_PATH}{relative}": relative for relative in pages}
+        redirects = {u for u, p in urls.items() if REDIRECT in (sub_path_site / p).read_text(encoding="utf-8")}
         problems = []
-        for relative in pages:
-            page = browser.new_page()
-            watch = test_browser.PageWatch(page, origin)
-            page.goto(f"{origin}{SUB_PATH}{relative}")
-            page.wait_for_load_state("networkidle")
-            problems += [f"{relative}: {kind}: {x}" for kind in ("failed", "errors") for x in getattr(watch, kind)]
-            page.close()
+        context = browser.new_context()
+        try:
+            for url, page, watch in visits(context, urls, redirects=redirects):
+                problems += [f"{urls[url]}: {kind}: {x}" for kind in ("failed", "errors") for x in getattr(watch, kind)]
+                page.close()
+        finally:
+            context.close()
         page = browser.new_page()
         page.goto(f"{origin}{SUB_PATH}2021/book/verrichtingen.html")
         page.wait_for_load_state("networkidle")

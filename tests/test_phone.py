@@ -11,49 +11,22 @@ from __future__ import annotations
 import pytest
 
 import test_browser
+from browser_survey import CHROMIUM, DESKTOP, PHONE, VIEWPORTS, chapter_pages, layout_facts
 from jaarverslag.render.charts import MIN_TEXT_PX
 
-browser, site_url = test_browser.browser, test_browser.site_url  # the browser tests' own fixtures, shared
-pytestmark = pytest.mark.skipif(
-    test_browser.CHROMIUM is None, reason="Debian's chromium is not installed; browser tests skipped"
-)
-PHONE, DESKTOP = test_browser.VIEWPORTS["telefoon"], test_browser.VIEWPORTS["desktop"]
-
-# Per table: does its scroll box fit, is the scroll hint above it visible, is its caption's text inside the box.
-TABLES_JS = """() => [...document.querySelectorAll('article.bd-article table')].map(t => {
-  const box = t.closest('.jv-tabel, .pst-scrollable-table-container') || t.parentElement;
-  const hint = box.previousElementSibling;
-  let cut = false;
-  if (t.caption) {
-    const range = document.createRange(); range.selectNodeContents(t.caption);
-    const a = range.getBoundingClientRect(), b = box.getBoundingClientRect();
-    cut = a.width > 0 && (a.right > b.right + 1 || a.left < b.left - 1);
-  }
-  return {name: t.caption ? t.caption.textContent.trim().slice(0, 60) : (t.id || 'tabel'),
-          ours: box.classList.contains('jv-tabel'), fits: box.scrollWidth <= box.clientWidth + 1,
-          hint: !!(hint && hint.classList.contains('jv-schuif-hint') && hint.offsetHeight > 0), cut};
-})"""
-# Per chart image: the smallest text size recorded for the PNG the browser chose, natural and shown width.
-FIGURES_JS = """() => [...document.querySelectorAll('article.bd-article figure img')].map(i => {
-  const chosen = [...i.parentElement.querySelectorAll('source')]
-    .find(s => new URL(s.srcset, document.baseURI).href === i.currentSrc) || i;
-  return {src: i.currentSrc.split('/').pop(), textPx: Number(chosen.dataset.kleinsteTekstPx),
-          natural: i.naturalWidth, shown: i.getBoundingClientRect().width};
-})"""
+# the browser tests' own fixtures, shared
+browser, site_url, survey = test_browser.browser, test_browser.site_url, test_browser.survey
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed; browser tests skipped")
 
 
-def chapter_pages(site) -> list[str]:
-    return [p for p in test_browser._pages(site) if "/book/" in p]
-
-
-def layout_problems(page, relative: str, viewport: dict) -> list[str]:
-    """Return what is wrong with one loaded page at this width (tables, captions, page width, chart text)."""
+def problems_in(facts: dict, relative: str, viewport: dict) -> list[str]:
+    """Return what is wrong with a page's layout facts at this width (tables, captions, page width, chart text)."""
     problems = []
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = facts["width"]
     if width > viewport["width"]:
         problems.append(f"{relative}: de pagina is {width} px breed (scherm {viewport['width']} px)")
     phone = viewport is PHONE
-    for t in page.evaluate(TABLES_JS):
+    for t in facts["tables"]:
         if t["cut"]:
             problems.append(f"{relative}: bijschrift afgesneden: {t['name']}")
         if not t["fits"] and (not t["hint"] or (phone and t["ours"])):
@@ -61,38 +34,34 @@ def layout_problems(page, relative: str, viewport: dict) -> list[str]:
                 f"{relative}: tabel breder dan de kolom zonder {'kaarten' if phone else 'hint'}: {t['name']}"
             )
     if phone:
-        for f in page.evaluate(FIGURES_JS):
+        for f in facts["figures"]:
             css_px = f["textPx"] * min(1.0, f["shown"] / f["natural"])
             if not css_px >= MIN_TEXT_PX:  # also catches a missing record (NaN)
                 problems.append(f"{relative}: kleinste tekst in {f['src']} is {css_px:.1f} px (< {MIN_TEXT_PX})")
     return problems
 
 
-@pytest.mark.parametrize("name", ["telefoon", "desktop"])
-def test_every_chapter_of_every_year_fits_its_width(browser, built_project, site_url, name):
-    from test_a11y import axe_violations
+def layout_problems(page, relative: str, viewport: dict) -> list[str]:
+    """Return what is wrong with one loaded page at this width (tables, captions, page width, chart text)."""
+    return problems_in(layout_facts(page), relative, viewport)
 
-    viewport = test_browser.VIEWPORTS[name]
-    site = built_project / "site"
-    pages = chapter_pages(site)
+
+@pytest.mark.parametrize("name", ["telefoon", "desktop"])
+def test_every_chapter_of_every_year_fits_its_width(survey, built_project, name):
+    viewport = VIEWPORTS[name]
+    pages = chapter_pages(built_project / "site")
     assert len(pages) >= 3 * 13
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    problems, tables, figures = [], 0, 0
-    test_browser.ARTEFACTS.mkdir(exist_ok=True)
     newest = max(p.split("/")[0] for p in pages)
+    problems, tables, figures = [], 0, 0
     for relative in pages:
-        page.goto(f"{site_url}/{relative}")
-        page.wait_for_load_state("networkidle")
-        problems += layout_problems(page, relative, viewport)
-        tables += page.locator("article.bd-article table").count()
-        figures += page.locator("article.bd-article figure img").count()
+        visit = survey[(relative, name)]
+        problems += problems_in(visit.layout, relative, viewport)
+        tables += len(visit.layout["tables"])
+        figures += len(visit.layout["figures"])
         if relative.startswith(newest):
-            stem = relative.split("/")[-1].removesuffix(".html")
-            page.screenshot(path=str(test_browser.ARTEFACTS / f"{stem}-{newest}-{name}.png"), full_page=True)
+            assert visit.screenshot is not None and visit.screenshot.stat().st_size > 0
             if viewport is PHONE:  # the desktop check of every page is in test_a11y
-                problems += [f"{relative} ({name}): axe: {v}" for v in axe_violations(page)]
-    context.close()
+                problems += [f"{relative} ({name}): axe: {v}" for v in visit.axe]
     assert tables >= 3 * 50 and figures >= 3 * 13  # 184 tables and 43 charts in 2019-2021: none escapes the check
     assert not problems, "\n".join(problems)
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import test_browser
+from browser_survey import ARTEFACTS, CHROMIUM, VIEWPORTS, serve
 from jaarverslag.chapters import bereikbaarheid as bb
 from jaarverslag.chapters import drukte as dr
 from jaarverslag.data import registrations
@@ -225,10 +226,10 @@ SECTION_PAGES = ("bereikbaarheid", "drukte")
 @pytest.fixture(scope="module")
 def voorbeeld_url(request):
     """The registrations-fed copy of test_voorbeeld.py (one build per session, shared), served."""
-    if test_browser.CHROMIUM is None:
+    if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed; browser tests skipped")
     project = request.getfixturevalue("voorbeeld")["project"]
-    yield from test_browser._serve(project / "site")
+    yield from serve(project / "site")
 
 
 def test_the_synthetic_year_shows_every_section_with_chart_and_table_readable_at_both_widths(voorbeeld_url, browser):
@@ -237,8 +238,8 @@ def test_the_synthetic_year_shows_every_section_with_chart_and_table_readable_at
     from test_phone import layout_problems
 
     problems = []
-    test_browser.ARTEFACTS.mkdir(exist_ok=True)
-    for name, viewport in test_browser.VIEWPORTS.items():
+    ARTEFACTS.mkdir(exist_ok=True)
+    for name, viewport in VIEWPORTS.items():
         page = browser.new_page(viewport=viewport)
         for stem in SECTION_PAGES:
             page.goto(f"{voorbeeld_url}/2021/book/{stem}.html")
@@ -249,7 +250,7 @@ def test_the_synthetic_year_shows_every_section_with_chart_and_table_readable_at
             assert page.locator("article table").count() >= 2
             assert page.locator("article a[download]").count() >= 3
             problems += layout_problems(page, stem, viewport)
-            page.screenshot(path=str(test_browser.ARTEFACTS / f"{stem}-voorbeeld-{name}.png"), full_page=True)
+            page.screenshot(path=str(ARTEFACTS / f"{stem}-voorbeeld-{name}.png"), full_page=True)
         page.close()
     assert not problems, "\n".join(problems)
 
