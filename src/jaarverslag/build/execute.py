@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,9 +225,11 @@ def run_notebooks(
 ) -> list[Uitkomst]:
     """Execute the plan's runs in the pool (worker_pool); stop at the first failure.
 
-    Years run one after another, newest first, and within a year the longest runs (as recorded by the cache)
-    start first: year_done(jaar) is called as soon as a year's notebooks are all there, so that its book can be
-    built while the next year's notebooks run (the oldest year, with the smallest book, comes last).
+    Years run one after another, newest first, and within a year the longest runs start first (as recorded by
+    the cache; a run without a record is expected to take as long as the same notebook did for a newer year in
+    this build): year_done(jaar) is called as soon as a year's notebooks are all there, so that its book can be
+    built while the next year's notebooks run (the oldest year, with the smallest book, comes last). A run
+    starts when a worker is free, so that the order can use what this build has learnt.
     """
     root, te_draaien = plan.root, plan.te_draaien
     cache_dir = build_dir(root) / "cache"
@@ -245,38 +247,49 @@ def run_notebooks(
     if not te_draaien:
         return uitkomsten
     bar = tqdm(total=len(te_draaien), unit="notebook", desc="Uitvoeren", disable=None, leave=False)
-    # Newest year first; within a year the longest from earlier runs' durations (unknown ones first: they may
-    # be long), then in a fixed order.
-    order = sorted(
-        te_draaien,
-        key=lambda t: (
-            -t.jaar,
-            -(cache.recorded_seconds(cache.entry_path(cache_dir, t.jaar, t.notebook)) or float("inf")),
-        ),
-    )
-    futures = {workers.pool.submit(_run_notebook, t, str(root), workers.warm_kernels): t for t in order}
-    for future in as_completed(futures):
-        taak = futures[future]
-        reden, sleutel = te_draaien[taak]
-        seconds, error = future.result()
-        bar.update()
-        status = "klaar" if error is None else "MISLUKT"
-        bar.write(f"  {taak.jaar} {taak.notebook}: {status} in {getal(seconds, 1)} s ({reden})")
-        if error is not None:
-            for f in futures:
-                f.cancel()
-            bar.close()
-            raise BuildError(
-                f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
-                f"Het uitgevoerde notebook staat in "
-                f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}."
+    pending = list(te_draaien)  # in a fixed order (year, notebook) for equal keys
+    seen: dict[str, float] = {}  # this build's run time of a notebook, for the same notebook in an older year
+    running: dict[Future, Task] = {}
+
+    def start_next() -> None:
+        """Start the newest year's longest run: by earlier runs' durations, else by this build's run of the
+        same notebook for another year, else first (an unknown run may be long)."""
+
+        def expected(t: Task) -> float:
+            recorded = cache.recorded_seconds(cache.entry_path(cache_dir, t.jaar, t.notebook))
+            return recorded if recorded is not None else seen.get(t.notebook, float("inf"))
+
+        taak = min(pending, key=lambda t: (-t.jaar, -expected(t)))
+        pending.remove(taak)
+        running[workers.pool.submit(_run_notebook, taak, str(root), workers.warm_kernels)] = taak
+
+    for _ in range(min(workers.count, len(pending))):
+        start_next()
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            taak = running.pop(future)
+            reden, sleutel = te_draaien[taak]
+            seconds, error = future.result()
+            bar.update()
+            status = "klaar" if error is None else "MISLUKT"
+            bar.write(f"  {taak.jaar} {taak.notebook}: {status} in {getal(seconds, 1)} s ({reden})")
+            if error is not None:
+                bar.close()
+                raise BuildError(
+                    f"Notebook mislukt — jaar {taak.jaar}, notebook {taak.notebook}.ipynb, {error}\n"
+                    f"Het uitgevoerde notebook staat in "
+                    f"{taak.map.with_name(taak.map.name + '.bezig').relative_to(root)}."
+                )
+            seen[taak.notebook] = seconds
+            if pending:
+                start_next()
+            cache.write_entry(
+                cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.map / READS_FILE, root, seconds
             )
-        cache.write_entry(
-            cache.entry_path(cache_dir, taak.jaar, taak.notebook), sleutel, taak.map / READS_FILE, root, seconds
-        )
-        uitkomsten.append(Uitkomst(taak, seconds, reden))
-        remaining[taak.jaar] -= 1
-        if not remaining[taak.jaar] and year_done is not None:
-            year_done(taak.jaar)
+            uitkomsten.append(Uitkomst(taak, seconds, reden))
+            remaining[taak.jaar] -= 1
+            if not remaining[taak.jaar] and year_done is not None:
+                year_done(taak.jaar)
     bar.close()
     return uitkomsten

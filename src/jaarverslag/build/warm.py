@@ -12,6 +12,7 @@ kernel and checks the state each run starts with.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -145,6 +146,11 @@ class _ForkedLaunch:
         provisioner.pid = pid
         provisioner.pgid = pid  # the child calls setsid(): its own process group, as launch_kernel makes
         self._reconcile_connection_info(provisioner.connection_info)
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        """Wait for the kernel to exit after its shutdown request, looking every 10 ms (jupyter_client: 0,1 s)."""
+        while await self._async_is_alive():
+            await asyncio.sleep(0.01)
 
 
 async def _wait_for_ready(client, timeout: float | None = None) -> None:
