@@ -18,18 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from jaarverslag.build.pdf import CHROMIUM_QUIET_FLAGS
+
 from conftest import ROOT, copy_project, run_build
 
 CHROMIUM = shutil.which("chromium")
 ARTEFACTS = ROOT / "test-artefacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(CHROMIUM_QUIET_FLAGS)
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "telefoon": {"width": 390, "height": 844}}
 PHONE, DESKTOP = VIEWPORTS["telefoon"], VIEWPORTS["desktop"]
 TABS = 2  # pages loading at once, to hide the network waits

@@ -21,14 +21,19 @@ import yaml
 
 from jaarverslag.build.provenance import CALCULATION_FOLDER, commit_of, data_fingerprint, has_uncommitted
 
-CHROMIUM_FLAGS = [
-    "--headless",
+# Debian's chromium run by a program: no sandbox, GPU, background traffic, updates or first-run screens (the
+# browser tests start it with these too).
+CHROMIUM_QUIET_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+)
+CHROMIUM_FLAGS = [
+    "--headless",
+    *CHROMIUM_QUIET_FLAGS,
     "--no-pdf-header-footer",  # page numbers and running header come from print.css's @page margin boxes
     "--generate-pdf-document-outline",  # the PDF bookmarks: one per heading
     "--allow-file-access-from-files",  # MathJax's fonts, read as files
