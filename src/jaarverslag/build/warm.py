@@ -42,9 +42,14 @@ PRELOAD = (
     "seaborn",
     "IPython",
     "ipykernel.kernelapp",
+    "ipykernel.debugger",  # imported by every kernel as it starts
     "myst_nb.ext.glue",
     "yaml",
     "pandera.pandas",  # the tables' schemas (data/validate.py): about 0,3 s per kernel otherwise
+    "pandera.backends.pandas.register",  # and what its first validation imports: about 0,1 s per kernel
+    "pandera.backends.pandas.builtin_checks",
+    "pandera.backends.pandas.builtin_hypotheses",
+    "pandera.api.geopandas",
     "jupytext",  # upstream settings are read from the source notebooks (chapters/upstream.py)
 )
 # Run this file as a script, not as `-m jaarverslag.build.warm`: the package itself must not be imported in the

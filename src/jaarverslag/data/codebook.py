@@ -97,9 +97,14 @@ class TableSpec:
         ]
 
 
+def _read_yaml(path: Path):
+    """Parse one codebook file; with libyaml's parser where PyYAML has it (same result, a tenth of the time)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+
+
 def _categories(folder: Path) -> dict[str, list[str]]:
     path = folder / CATEGORIES_FILE
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}
+    return _read_yaml(path) or {} if path.exists() else {}
 
 
 def _limits(raw: dict, where: str) -> tuple[float | None, float | None, str | None]:
@@ -189,7 +194,7 @@ def _source_hashes(raw: dict, where: str) -> tuple[tuple[str, str], ...]:
 
 
 def _spec(path: Path, categories: dict[str, list[str]]) -> TableSpec:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = _read_yaml(path)
     known = {
         "naam",
         "titel",
