@@ -153,10 +153,12 @@ def _relayout(fig) -> None:
         [t.get_window_extent(renderer).y1 / fig.bbox.height for t in fig.texts if t.get_position()[1] < 0.05],
         default=0.0,
     )
+    below = any(getattr(ax.get_legend(), "_jv_below", False) for ax in fig.axes)
     for _ in range(2):  # the legends below depend on the layout, the layout on the legends
         if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
             fig.tight_layout(rect=(0, min(0.3, bottom + 0.01), 1, 1))
-        _place_legends_below(fig, _measure(fig))
+        if below:  # measuring only serves them
+            _place_legends_below(fig, _measure(fig))
     _measure(fig)
 
 
