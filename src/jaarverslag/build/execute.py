@@ -195,6 +195,12 @@ class Workers:
     count: int
     warm_kernels: bool
 
+    def stop_unused(self) -> None:
+        """Stop workers that will run nothing (the data check failed) now, not after their imports: kill them,
+        and their zygotes with them (warm.main)."""
+        for process in list(self.pool._processes.values()):  # no public way before Python 3.14's kill_workers()
+            process.kill()
+
 
 def compile_package() -> None:
     """Write the package's bytecode where it is missing or stale: every kernel imports the package afresh.

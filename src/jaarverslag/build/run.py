@@ -203,6 +203,8 @@ def _build_locked(
         workers = workers or os.cpu_count() or 1
         with execute.worker_pool(plan, workers) as notebook_workers:
             if not validate_with_cache(root, jaren):
+                if notebook_workers is not None:
+                    notebook_workers.stop_unused()
                 print("\nEr is niets gebouwd; de gepubliceerde site is ongewijzigd.", file=sys.stderr)
                 return 1
             uitkomsten, built = _notebooks_and_books(root, plan, notebook_workers, site, versie, pdf, workers)

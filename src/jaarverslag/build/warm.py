@@ -244,9 +244,22 @@ def _child(request: dict) -> None:
         os._exit(0)
 
 
+def _die_with_parent() -> None:
+    """Have Linux kill this process when the process that started it ends (a worker stopped mid-import)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def main() -> None:
     """The zygote: import, say ready, then fork one kernel per request line until stdin closes."""
     import importlib
+
+    parent = os.getppid()
+    _die_with_parent()  # a forked kernel does not inherit this: it runs on until its shutdown request
+    if os.getppid() != parent:
+        return  # the parent ended before the line above took effect
 
     # matplotlib reads its backend at import; a kernel sets this before the notebook imports it (ipykernel's
     # init_gui_pylab), so the zygote does the same, and the forked kernel's rcParams are a fresh kernel's.
