@@ -179,3 +179,50 @@ def test_a_print_split_by_the_kernel_is_stored_as_one_output():
         ("stream", "stdout", "e\n"),
     ]
     assert "outputs" not in notebook.cells[1]
+
+
+def _running(pid: int) -> bool:
+    """Whether pid is a live process (a zombie, killed but not yet reaped, counts as ended)."""
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def test_a_zygote_dies_with_the_worker_that_started_it_even_mid_import(tmp_path):
+    """A worker killed because the build stops (a failed data check) takes its zygote along (Workers.stop_unused).
+
+    The zygote here hangs in its first import (a numpy that never finishes), so only dying with its parent
+    can end it: it never reaches the end of its input.
+    """
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "numpy.py").write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
+    zygote_command = warm.ZYGOTE_COMMAND.format(path=warm.__file__)
+    worker_code = (
+        "import subprocess, sys; "
+        "z = subprocess.Popen([sys.executable, '-c', sys.argv[1]], stdin=subprocess.PIPE); "
+        "print(z.pid, flush=True); input()"
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-c", worker_code, zygote_command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    zygote = int(worker.stdout.readline())
+    time.sleep(1)  # well into the hanging import
+    assert _running(zygote)
+    worker.kill()
+    worker.wait()
+    deadline = time.monotonic() + 10
+    while _running(zygote) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    running = _running(zygote)
+    if running:
+        os.kill(zygote, 9)
+    assert not running
