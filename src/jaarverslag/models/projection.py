@@ -346,10 +346,18 @@ SENSITIVITY_FIELDS = (
 )
 
 
-def _project(basis: Baseline, p: dict, a: Assumptions, trend: pd.DataFrame | None) -> tuple[pd.DataFrame, float]:
-    """Return one scenario's years (population, demand, GP groups, pressure) and its yearly inflow."""
+@dataclass(frozen=True)
+class _Population:
+    """One population projection as the scenario rules read it: per year and model age group, and the elderly."""
+
+    per_groep: pd.DataFrame  # jaar x groep: inwoners
+    ouderen: dict[int, float]  # jaar -> inwoners aged OUDEREN_VANAF and over
+    oudsten: dict[int, float]  # jaar -> inwoners aged OLDEST_MIN_AGE and over
+
+
+def _population(basis: Baseline, p: dict, a: Assumptions) -> _Population:
+    """Project the population under a scenario's growth assumptions (the part of _project the rest does not change)."""
     groepen = list(basis.tarieven["leeftijdsgroep"])
-    aantal_basis = basis.tarieven.set_index("leeftijdsgroep")
     bev = project_bevolking(
         basis.bevolking, a.groei, basis.prognose_jaren, a.ouderen_groei_pct, basis.jaar, p["tot_jaar"]
     )
@@ -357,6 +365,30 @@ def _project(basis: Baseline, p: dict, a: Assumptions, trend: pd.DataFrame | Non
     bev["oudst"] = bev["leeftijdsgroep"].map(lambda band: band_bounds(band)[0] >= OLDEST_MIN_AGE)
     bev = group_ages(bev, groepen)
     per_groep = bev.groupby(["jaar", "groep"])["inwoners"].sum().unstack("groep")[groepen]
+    ouderen, oudsten = {}, {}
+    for jaar in per_groep.index:
+        dit_jaar = bev[bev["jaar"] == jaar]
+        ouderen[jaar] = dit_jaar.loc[dit_jaar["oud"], "inwoners"].sum()
+        oudsten[jaar] = dit_jaar.loc[dit_jaar["oudst"], "inwoners"].sum()
+    return _Population(per_groep, ouderen, oudsten)
+
+
+def _project(
+    basis: Baseline, p: dict, a: Assumptions, trend: pd.DataFrame | None, populations: dict | None = None
+) -> tuple[pd.DataFrame, float]:
+    """Return one scenario's years (population, demand, GP groups, pressure) and its yearly inflow.
+
+    populations: projections already made for these basis and p, by growth assumptions (most scenarios of the
+    sensitivity table share the central one's).
+    """
+    groepen = list(basis.tarieven["leeftijdsgroep"])
+    aantal_basis = basis.tarieven.set_index("leeftijdsgroep")
+    populations = {} if populations is None else populations
+    key = (tuple(sorted(a.groei.items())), a.ouderen_groei_pct)
+    if key not in populations:
+        populations[key] = _population(basis, p, a)
+    population = populations[key]
+    per_groep = population.per_groep
     rijen = []
     for jaar, inwoners in per_groep.iterrows():
         stap = jaar - basis.jaar
@@ -365,8 +397,7 @@ def _project(basis: Baseline, p: dict, a: Assumptions, trend: pd.DataFrame | Non
             factor = trend[a.trend].map(lambda v, stap=stap: trend_factor(v, stap, p["trend_jaren"]))[groepen]
         # rate × projected population = base count × population growth of the age group (× rate trend)
         relatief = inwoners / per_groep.loc[basis.jaar] * factor
-        dit_jaar = bev[bev["jaar"] == jaar]
-        ouderen = dit_jaar.loc[dit_jaar["oud"], "inwoners"].sum()
+        ouderen = population.ouderen[jaar]
         rijen.append(
             {
                 "jaar": jaar,
@@ -374,7 +405,7 @@ def _project(basis: Baseline, p: dict, a: Assumptions, trend: pd.DataFrame | Non
                 "consulteenheden": float((aantal_basis["consulteenheden"] * relatief).sum(min_count=1)),
                 "bevolking": float(inwoners.sum()),
                 "ouderen_aandeel": float(ouderen / inwoners.sum()),
-                "oudsten_aandeel_ouderen": float(dit_jaar.loc[dit_jaar["oudst"], "inwoners"].sum() / ouderen),
+                "oudsten_aandeel_ouderen": float(population.oudsten[jaar] / ouderen),
             }
         )
     frame = pd.DataFrame(rijen)
@@ -396,7 +427,9 @@ def _project(basis: Baseline, p: dict, a: Assumptions, trend: pd.DataFrame | Non
     return frame, instroom
 
 
-def sensitivity(basis: Baseline, p: dict, scenarios: dict[str, Assumptions], trend) -> pd.DataFrame:
+def sensitivity(
+    basis: Baseline, p: dict, scenarios: dict[str, Assumptions], trend, populations: dict | None = None
+) -> pd.DataFrame:
     """Return per assumption the last year's pressure index with only that assumption at its laag and hoog bound."""
     rijen = []
     for veld in SENSITIVITY_FIELDS:
@@ -404,7 +437,8 @@ def sensitivity(basis: Baseline, p: dict, scenarios: dict[str, Assumptions], tre
             continue  # no range for this assumption (e.g. the rate trend switched off)
         uit = {}
         for s in ("laag", "hoog"):
-            frame, _ = _project(basis, p, replace(scenarios["midden"], **{veld: getattr(scenarios[s], veld)}), trend)
+            a = replace(scenarios["midden"], **{veld: getattr(scenarios[s], veld)})
+            frame, _ = _project(basis, p, a, trend, populations)
             uit[s] = float(frame["druk_index"].iloc[-1])
         rijen.append({"aanname": veld, **uit})
     return pd.DataFrame(rijen, columns=["aanname", "laag", "hoog"])
@@ -442,8 +476,9 @@ def run_projection(basis: Baseline, p: dict) -> Vooruitblik:
     scenarios = scenario_assumptions(p, groei)
     trend = growth_per_year(basis).set_index("leeftijdsgroep") if p["trend_leeftijd"] else None
     delen, drempels, instroom = [], [], {}
+    populations: dict = {}  # one projection per distinct growth assumptions, shared by the scenarios
     for naam, a in scenarios.items():
-        frame, instroom[naam] = _project(basis, p, a, trend)
+        frame, instroom[naam] = _project(basis, p, a, trend, populations)
         frame.insert(0, "scenario", naam)
         delen.append(frame)
         index = frame.set_index("jaar")["druk_index"]
@@ -456,7 +491,7 @@ def run_projection(basis: Baseline, p: dict) -> Vooruitblik:
         pd.concat(delen, ignore_index=True),
         pd.DataFrame(drempels).astype({"jaar": "Int64"}),
         instroom,
-        sensitivity(basis, p, scenarios, trend),
+        sensitivity(basis, p, scenarios, trend, populations),
         backcast(basis, p, scenarios["midden"]),
     )
 
