@@ -196,8 +196,10 @@ class Workers:
     warm_kernels: bool
 
     def stop_unused(self) -> None:
-        """Stop workers that will run nothing (the data check failed) now, not after their imports: kill them,
-        and their zygotes with them (warm.main)."""
+        """Kill workers that will run nothing (the data check failed), and with them their zygotes (warm.main).
+
+        Shutting the pool down would first wait for the zygotes' imports.
+        """
         for process in list(self.pool._processes.values()):  # no public way before Python 3.14's kill_workers()
             process.kill()
 

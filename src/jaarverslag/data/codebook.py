@@ -97,9 +97,12 @@ class TableSpec:
         ]
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's where PyYAML has it: same result, 8x faster
+
+
 def _read_yaml(path: Path):
-    """Parse one codebook file; with libyaml's parser where PyYAML has it (same result, a tenth of the time)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+    """Parse one codebook file with the safe loader."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
 
 
 def _categories(folder: Path) -> dict[str, list[str]]:
