@@ -107,10 +107,7 @@ class PageWatch:
     """Collect console errors, failed requests and requests that leave the site while a page loads."""
 
     def __init__(self, page, origin: str):
-        self.errors: list[str] = []
-        self.failed: list[str] = []
-        self.outside: list[str] = []
-        self.dialogs: list[str] = []
+        self.clear()
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         # A load the page itself cancels (a redirect page leaving before its icon arrived) is not a failure.
@@ -127,6 +124,40 @@ class PageWatch:
             ),
         )
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def clear(self) -> None:
+        """Forget what earlier pages of the same tab did."""
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+
+
+class Tabs:
+    """The tabs of one browser context, each reused for a next page once its caller releases it.
+
+    Opening a tab starts a renderer process: about a core-second on this machine, as much as loading the page;
+    a reused tab only navigates (a new document: no script state carries over).
+    """
+
+    def __init__(self, context):
+        self._context = context
+        self._idle: list = []
+        self._watches: dict = {}
+
+    def load(self, url: str) -> tuple:
+        """Start loading url in an idle tab (or a new one); return (page, watch) at once."""
+        page = self._idle.pop() if self._idle else self._context.new_page()
+        if page not in self._watches:
+            self._watches[page] = PageWatch(page, urlparse(url)._replace(path="").geturl())
+        watch = self._watches[page]
+        watch.clear()
+        page.goto(url, wait_until="commit")
+        return page, watch
+
+    def release(self, page) -> None:
+        """Let the next page load in this tab."""
+        self._idle.append(page)
 
 
 def site_pages(site: Path) -> list[str]:
@@ -177,27 +208,24 @@ def layout_facts(page) -> dict:
     return page.evaluate(LAYOUT_FACTS_JS)
 
 
-def visits(context, urls: Iterable[str], *, redirects: Iterable[str] = (), tabs: int = TABS) -> Iterator[tuple]:
-    """Load each URL in its own tab of context; yield (url, page, watch) once the page and all it fetched are in.
+def visits(tabs: Tabs, urls: Iterable[str], *, redirects: Iterable[str] = (), loading: int = TABS) -> Iterator[tuple]:
+    """Load each URL in a tab of tabs; yield (url, page, watch) once the page and all it fetched are in.
 
     "All it fetched": the page's load event (images included), then a quiet network (Playwright's networkidle,
-    no request for 500 ms), so a request started after load is caught too. Up to `tabs` pages load at once
-    while the caller looks at the one yielded; the caller closes it. URLs in redirects are pages that send the
-    reader on: their visit yields the page they land on (a year's book/index.html).
+    no request for 500 ms), so a request started after load is caught too. Up to `loading` pages load at once
+    while the caller looks at the one yielded; the caller releases its tab (tabs.release). URLs in redirects
+    are pages that send the reader on: their visit yields the page they land on (a year's book/index.html).
     """
     redirects = set(redirects)
     queue: deque = deque()
     pending = iter(urls)
 
     def start(url: str) -> None:
-        page = context.new_page()
-        watch = PageWatch(page, urlparse(url)._replace(path="").geturl())
-        page.goto(url, wait_until="commit")
-        queue.append((url, page, watch))
+        queue.append((url, *tabs.load(url)))
 
     for url in pending:
         start(url)
-        if len(queue) >= tabs:
+        if len(queue) >= loading:
             break
     while queue:
         url, page, watch = queue.popleft()
@@ -248,21 +276,22 @@ def survey(browser, site: Path, origin: str, artefacts: Path = ARTEFACTS) -> dic
     found: dict[tuple[str, str], Visit] = {}
     for width, viewport in VIEWPORTS.items():
         context = browser.new_context(viewport=viewport)
+        tabs = Tabs(context)
         running: deque = deque()  # pages whose axe run goes on while the next pages load and are looked at
 
-        def finish(visit: Visit, page) -> None:
+        def finish(visit: Visit, page, tabs: Tabs = tabs) -> None:
             if visit.axe is not None:
                 visit.axe = axe_result(page)
             if visit.relative in chapters and visit.relative.startswith(newest):
                 stem = visit.relative.split("/")[-1].removesuffix(".html")
                 visit.screenshot = artefacts / f"{stem}-{newest}-{visit.width}.png"
                 page.screenshot(path=str(visit.screenshot), full_page=True)
-            page.close()
+            tabs.release(page)
 
         try:
             wanted = pages if viewport is DESKTOP else sorted(chapters)
             urls = {f"{origin}/{p}": p for p in wanted}
-            for url, page, watch in visits(context, urls, redirects={u for u, p in urls.items() if p in redirects}):
+            for url, page, watch in visits(tabs, urls, redirects={u for u, p in urls.items() if p in redirects}):
                 relative = urls[url]
                 # Copies, taken before axe runs: axe re-reads the style sheets itself, and what it fetches
                 # (theme.css's @import resolved against the page: a 404) is not the page's own doing.

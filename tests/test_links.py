@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 import test_browser
-from browser_survey import CHROMIUM, REDIRECT, SUB_PATH, serve_under_sub_path, sub_path_build, visits
+from browser_survey import CHROMIUM, REDIRECT, SUB_PATH, Tabs, serve_under_sub_path, sub_path_build, visits
 
 browser = test_browser.browser  # the browser tests' own fixture, shared
 LINK_ATTRIBUTES = ("href", "src")
@@ -133,9 +133,10 @@ def test_pages_under_a_sub_path_load_everything_from_it(browser, sub_path_site):
         problems = []
         context = browser.new_context()
         try:
-            for url, page, watch in visits(context, urls, redirects=redirects):
+            tabs = Tabs(context)
+            for url, page, watch in visits(tabs, urls, redirects=redirects):
                 problems += [f"{urls[url]}: {kind}: {x}" for kind in ("failed", "errors") for x in getattr(watch, kind)]
-                page.close()
+                tabs.release(page)
         finally:
             context.close()
         page = browser.new_page()
