@@ -34,13 +34,23 @@ PHONE_TITLE_PT = 11.5
 PHONE_WIDTH_IN = 4.2
 PHONE_LABEL_CHARS = 22  # longer tick labels are wrapped over lines
 BBOX_PAD_IN = 0.1  # savefig's pad_inches with bbox_inches="tight"
+# A title sits at the top edge of its axes (axes.titley in apply_style): matplotlib's automatic placement, which
+# keeps a title clear of ticks on top, measures every axis again on each draw (about 10 ms per axes and draw).
+# A chart with its ticks on top creates its axes inside plt.rc_context(TITLE_CLEARS_TOP_TICKS).
+TITLE_CLEARS_TOP_TICKS = {"axes.titley": None}
 
 
 def apply_style() -> None:
     """Apply the book's chart style."""
     sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=1.15)
     plt.rcParams.update(
-        {"figure.dpi": FIGURE_DPI, "savefig.dpi": FIGURE_DPI, "svg.hashsalt": "jaarverslag", "axes.titleweight": "bold"}
+        {
+            "figure.dpi": FIGURE_DPI,
+            "savefig.dpi": FIGURE_DPI,
+            "svg.hashsalt": "jaarverslag",
+            "axes.titleweight": "bold",
+            "axes.titley": 1.0,
+        }
     )
 
 
