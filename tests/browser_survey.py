@@ -137,7 +137,8 @@ class Tabs:
     """The tabs of one browser context, each reused for a next page once its caller releases it.
 
     Opening a tab starts a renderer process: about a core-second on this machine, as much as loading the page;
-    a reused tab only navigates (a new document: no script state carries over).
+    a reused tab only navigates (a new document: no script state carries over). One site per Tabs: a tab's
+    watch counts as outside whatever is not on the origin of the first page it loaded.
     """
 
     def __init__(self, context):
