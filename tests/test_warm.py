@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -196,10 +199,6 @@ def test_a_zygote_dies_with_the_worker_that_started_it_even_mid_import(tmp_path)
     The zygote here hangs in its first import (a numpy that never finishes), so only dying with its parent
     can end it: it never reaches the end of its input.
     """
-    import subprocess
-    import sys
-    import time
-
     (tmp_path / "numpy.py").write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
     zygote_command = warm.ZYGOTE_COMMAND.format(path=warm.__file__)
     worker_code = (
