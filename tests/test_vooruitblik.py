@@ -326,7 +326,7 @@ def kernels():
 
     zygote = warm.Zygote()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(warm, "_zygote", zygote)
+        mp.setattr(warm, "_address", zygote.address)
         yield warm.WarmKernelManager
     zygote.close()
 

@@ -193,35 +193,41 @@ def _running(pid: int) -> bool:
         return False
 
 
-def test_a_zygote_dies_with_the_worker_that_started_it_even_mid_import(tmp_path):
-    """A worker killed because the build stops (a failed data check) takes its zygote along (Workers.stop_unused).
+def test_a_zygote_dies_with_the_build_that_started_it_even_mid_import(tmp_path):
+    """A build that is killed takes its zygote along, and one that stops early kills it (Workers.stop_unused).
 
     The zygote here hangs in its first import (a numpy that never finishes), so only dying with its parent
-    can end it: it never reaches the end of its input.
+    can end the first one: it never reads its input. The second is killed by its build, mid-import too.
     """
     (tmp_path / "numpy.py").write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
-    zygote_command = warm.ZYGOTE_COMMAND.format(path=warm.__file__)
-    worker_code = (
-        "import subprocess, sys; "
-        "z = subprocess.Popen([sys.executable, '-c', sys.argv[1]], stdin=subprocess.PIPE); "
-        "print(z.pid, flush=True); input()"
+    build_code = (
+        "from jaarverslag.build import warm; z = warm.Zygote(); print(z.process.pid, flush=True); "
+        "input(); z.kill(); print('gestopt', flush=True); input()"
     )
-    worker = subprocess.Popen(
-        [sys.executable, "-c", worker_code, zygote_command],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
-    )
-    zygote = int(worker.stdout.readline())
+    zygotes = []
+    for _ in range(2):
+        build = subprocess.Popen(
+            [sys.executable, "-c", build_code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        )
+        zygotes.append((build, int(build.stdout.readline())))
     time.sleep(1)  # well into the hanging import
-    assert _running(zygote)
-    worker.kill()
-    worker.wait()
+    assert all(_running(zygote) for _, zygote in zygotes)
+    killed, stopped = zygotes
+    killed[0].kill()
+    killed[0].wait()
+    stopped[0].stdin.write("\n")
+    stopped[0].stdin.flush()
+    assert stopped[0].stdout.readline() == "gestopt\n"
     deadline = time.monotonic() + 10
-    while _running(zygote) and time.monotonic() < deadline:
+    while any(_running(z) for _, z in zygotes) and time.monotonic() < deadline:
         time.sleep(0.05)
-    running = _running(zygote)
-    if running:
+    running = [z for _, z in zygotes if _running(z)]
+    for zygote in running:
         os.kill(zygote, 9)
+    stopped[0].kill()
+    stopped[0].wait()
     assert not running

@@ -72,14 +72,17 @@ def tasks_for(jaren: list[int], root: Path, overrides: Overrides | None = None) 
     ]
 
 
-def _start_worker(log: str, threads: int, warm_kernels: bool) -> None:
-    """Prepare a worker: stderr (and its kernels' chatter) to a log file, maths threads capped, the zygote started."""
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(fd, 2)
+def _open_log(log: Path) -> int:
+    return os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+
+def _start_worker(log: str, threads: int, zygote: str | None) -> None:
+    """Prepare a worker: stderr to a log file, maths threads capped, its kernels forked from the build's zygote."""
+    os.dup2(_open_log(Path(log)), 2)
     for name in warm.THREADS_ENV:  # workers x threads never exceed the cores; kernels inherit the environment
         os.environ[name] = str(threads)
-    if warm_kernels:
-        warm.start(threads)
+    if zygote is not None:
+        warm.use(zygote)
 
 
 def threads_per_worker(workers: int, cores: int | None = None) -> int:
@@ -189,19 +192,25 @@ def _ready() -> None:
 
 @dataclass(frozen=True)
 class Workers:
-    """A build's pool of long-lived worker processes, and whether their kernels are warm."""
+    """A build's pool of long-lived worker processes and the zygote their kernels fork from (None: fresh kernels)."""
 
     pool: ProcessPoolExecutor
     count: int
-    warm_kernels: bool
+    zygote: warm.Zygote | None
+
+    @property
+    def warm_kernels(self) -> bool:
+        return self.zygote is not None
 
     def stop_unused(self) -> None:
-        """Kill workers that will run nothing (the data check failed), and with them their zygotes (warm.main).
+        """Kill the workers and the zygote when they will run nothing (the data check failed), even mid-import.
 
-        Shutting the pool down would first wait for the zygotes' imports.
+        Shutting the pool down would first wait for the workers' imports.
         """
         for process in list(self.pool._processes.values()):  # no public way before Python 3.14's kill_workers()
             process.kill()
+        if self.zygote is not None:
+            self.zygote.kill()
 
 
 def compile_package() -> None:
@@ -218,8 +227,8 @@ def compile_package() -> None:
 def worker_pool(plan: Plan, workers: int, warm_kernels: bool | None = None) -> Iterator[Workers | None]:
     """Start the plan's long-lived workers now, so their imports overlap what the build does before running them.
 
-    Yields None when nothing must run. With warm_kernels (default: WARM_ENV not "0") each worker forks its
-    kernels from one pre-imported process (build/warm.py).
+    Yields None when nothing must run. With warm_kernels (default: WARM_ENV not "0") the workers fork their
+    kernels from one pre-imported process (build/warm.py) that the build starts now and shares between them.
     """
     if not plan.te_draaien:
         yield None
@@ -230,15 +239,27 @@ def worker_pool(plan: Plan, workers: int, warm_kernels: bool | None = None) -> I
     log = build_dir(plan.root) / "kernels.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     workers = min(workers, len(plan.te_draaien))
+    threads = threads_per_worker(workers)
+    zygote = None
+    if warm_kernels:  # its kernels' chatter goes to the log, as the workers' own does
+        log_fd = _open_log(log)
+        try:
+            zygote = warm.Zygote(threads, stderr=log_fd)
+        finally:
+            os.close(log_fd)
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(str(log), threads_per_worker(workers), warm_kernels)
+        max_workers=workers,
+        initializer=_start_worker,
+        initargs=(str(log), threads, zygote.address if zygote else None),
     )
     try:
         for _ in range(workers):
             pool.submit(_ready)
-        yield Workers(pool, workers, warm_kernels)
+        yield Workers(pool, workers, zygote)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if zygote is not None:
+            zygote.close()
 
 
 def run_notebooks(

@@ -1,9 +1,9 @@
-"""Warm kernels: each worker forks its notebook kernels from one process that imported the libraries once.
+"""Warm kernels: a build forks its notebook kernels from one process that imported the libraries once.
 
-A fresh kernel spends most of a notebook run importing pandas, seaborn and statsmodels. Here a worker
-starts one *zygote* (this file run as a script) that imports them and then waits. For every
-notebook run papermill asks for a kernel as always; `WarmKernelManager` has the zygote fork a child
-that becomes that kernel (`ipykernel_launcher -f <connection file>`), with the run's working folder
+A fresh kernel spends most of a notebook run importing pandas, seaborn and statsmodels. Here a build
+starts one *zygote* (this file run as a script) that imports them and then waits; its workers share it.
+For every notebook run papermill asks for a kernel as always; `WarmKernelManager` has the zygote fork a
+child that becomes that kernel (`ipykernel_launcher -f <connection file>`), with the run's working folder
 and environment. The child starts from the zygote's state, which is a fresh interpreter plus imported
 modules: no notebook code ever ran in the zygote. To match a fresh kernel the child also reseeds the
 random generators from the OS. `tests/test_warm.py` proves the outputs are the same as with a fresh
@@ -16,10 +16,13 @@ import asyncio
 import contextlib
 import json
 import os
+import select
+import shutil
 import signal
+import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from pathlib import Path
 from queue import Empty
@@ -54,6 +57,7 @@ PRELOAD = (
 )
 # Run this file as a script, not as `-m jaarverslag.build.warm`: the package itself must not be imported in the
 # zygote (a kernel imports it afresh, with the run's environment), and neither its folder nor the cwd on sys.path.
+# The zygote is handed its listening socket as an open file descriptor (its number follows the command).
 ZYGOTE_COMMAND = "import runpy, sys; sys.path.pop(0); runpy.run_path({path!r}, run_name='__main__')"
 THREADS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -95,58 +99,93 @@ class ForkedKernel:
 
 
 class Zygote:
-    """The pre-imported process of one worker; `spawn` forks a kernel from it."""
+    """The pre-imported process, started by one process and shared by any that know its address (`spawn`).
 
-    def __init__(self, threads: int = 1) -> None:
+    It listens on a Unix socket in a folder of its own (mode 0700: only this user can ask it to fork). The
+    socket is bound before the zygote starts, so a worker can ask at once: the request waits until the
+    imports are done. The zygote ends when its starter closes it or dies (even mid-import).
+    """
+
+    def __init__(self, threads: int = 1, stderr: int | None = None) -> None:
         env = {**os.environ, **{name: str(threads) for name in THREADS_ENV}}
-        self._lock = threading.Lock()
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE_COMMAND.format(path=str(Path(__file__)))],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            text=True,
-        )
-        ready = self.process.stdout.readline()
-        if ready.strip() != "klaar":
-            raise RuntimeError(f"De voorbereide kernel start niet: {ready!r}")
-
-    def spawn(self, argv: list[str], env: dict[str, str], cwd: str | None) -> int:
-        """Fork a kernel running argv (an ipykernel_launcher command) in cwd with env; return its pid."""
-        with self._lock:
-            self.process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
-            self.process.stdin.flush()
-            answer = self.process.stdout.readline()
-        if not answer:
-            raise RuntimeError("De voorbereide kernel is gestopt.")
-        return int(answer)
+        self._folder = tempfile.mkdtemp(prefix="jaarverslag-kernels-")
+        self.address = os.path.join(self._folder, "zygote")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(self.address)
+            listener.listen(64)
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", ZYGOTE_COMMAND.format(path=str(Path(__file__))), str(listener.fileno())],
+                stdin=subprocess.PIPE,
+                stderr=stderr,
+                env=env,
+                pass_fds=(listener.fileno(),),
+            )
+        finally:
+            listener.close()  # the zygote holds its own copy
 
     def close(self) -> None:
+        """Stop the zygote (its end of input) and remove its socket; kernels it forked run on to their shutdown."""
         if self.process.poll() is None:
             self.process.stdin.close()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def kill(self) -> None:
+        """Stop the zygote at once, even mid-import (a build that stops before running anything)."""
+        self.process.kill()
+        self.process.wait()
+        self.close()
 
 
-_zygote: Zygote | None = None
+def spawn(address: str, argv: list[str], env: dict[str, str], cwd: str | None) -> int:
+    """Have the zygote at address fork a kernel running argv (an ipykernel_launcher command) in cwd; return its pid."""
+    request = json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n"
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.connect(address)
+            connection.sendall(request.encode())
+            with connection.makefile("r", encoding="utf-8") as reply:
+                answer = reply.readline()
+    except OSError as err:
+        raise RuntimeError(f"De voorbereide kernel is gestopt ({err}).") from err
+    if not answer:
+        raise RuntimeError("De voorbereide kernel is gestopt.")
+    return int(answer)
+
+
+_address: str | None = None  # the zygote this process's kernels fork from
+_own: Zygote | None = None
 
 
 def start(threads: int = 1) -> None:
-    """Start this process's zygote (once per worker)."""
-    global _zygote
-    if _zygote is None:
-        _zygote = Zygote(threads)
+    """Start a zygote of this process's own and fork its kernels from it (once; nbval, tests)."""
+    global _own
+    if _own is None:
+        _own = Zygote(threads)
+        use(_own.address)
+
+
+def use(address: str) -> None:
+    """Fork this process's kernels from the zygote at address (a build's workers share the build's zygote)."""
+    global _address
+    _address = address
 
 
 class _ForkedLaunch:
-    """Launch a kernel by having this process's zygote fork it, instead of starting a new interpreter."""
+    """Launch a kernel by having the zygote fork it, instead of starting a new interpreter."""
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        if _zygote is None:
-            raise RuntimeError("Geen voorbereide kernel in dit proces (warm.start is niet aangeroepen).")
+        if _address is None:
+            raise RuntimeError("Geen voorbereide kernel voor dit proces (warm.start of warm.use is niet aangeroepen).")
         provisioner = self.provisioner
         env = {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
         # papermill chdirs this process rather than passing cwd: the kernel starts where a launched one would
-        pid = _zygote.spawn(list(kernel_cmd), env, kw.get("cwd") or os.getcwd())
+        pid = spawn(_address, list(kernel_cmd), env, kw.get("cwd") or os.getcwd())
         provisioner.process = ForkedKernel(pid)
         provisioner.pid = pid
         provisioner.pgid = pid  # the child calls setsid(): its own process group, as launch_kernel makes
@@ -205,7 +244,7 @@ class _ReadyBlockingClient(BlockingKernelClient):
 
 
 class WarmKernelManager(_ForkedLaunch, AsyncKernelManager):
-    """A kernel manager whose kernels are forked from the worker's zygote instead of started afresh (papermill)."""
+    """A kernel manager whose kernels are forked from the zygote instead of started afresh (papermill)."""
 
     client_factory = Type(klass=_ReadyAsyncClient)  # its wait_for_ready
 
@@ -216,13 +255,15 @@ class SyncWarmKernelManager(_ForkedLaunch, KernelManager):
     client_factory = Type(klass=_ReadyBlockingClient)
 
 
-def _child(request: dict) -> None:
+def _child(request: dict, listener: socket.socket, connection: socket.socket) -> None:
     """Become the kernel: the fresh-kernel state a new process would have, then ipykernel's launcher."""
+    listener.close()  # the zygote's, not the kernel's
+    connection.close()
     os.setsid()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses must be waitable again
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
-    os.dup2(devnull, 1)  # the pipe to the worker belongs to the zygote
+    os.dup2(devnull, 1)
     os.environ.clear()
     os.environ.update(request["env"])
     if request["cwd"]:
@@ -245,7 +286,7 @@ def _child(request: dict) -> None:
 
 
 def _die_with_parent() -> None:
-    """Have Linux kill this process when the process that started it ends (a worker stopped mid-import)."""
+    """Have Linux kill this process when the process that started it ends (a build stopped mid-import)."""
     import ctypes
 
     pr_set_pdeathsig = 1
@@ -253,13 +294,14 @@ def _die_with_parent() -> None:
 
 
 def main() -> None:
-    """The zygote: import, say ready, then fork one kernel per request line until stdin closes."""
+    """The zygote: import, then fork one kernel per request on its socket until its input closes."""
     import importlib
 
     parent = os.getppid()
     _die_with_parent()  # a forked kernel does not inherit this: it runs on until its shutdown request
     if os.getppid() != parent:
         return  # the parent ended before the line above took effect
+    listener = socket.socket(fileno=int(sys.argv[1]))
 
     # matplotlib reads its backend at import; a kernel sets this before the notebook imports it (ipykernel's
     # init_gui_pylab), so the zygote does the same, and the forked kernel's rcParams are a fresh kernel's.
@@ -267,13 +309,22 @@ def main() -> None:
     for name in PRELOAD:
         importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel, never zombies
-    print("klaar", flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _child(request)
-        print(pid, flush=True)
+    while True:
+        ready, _, _ = select.select([listener, sys.stdin], [], [])
+        if sys.stdin in ready and not sys.stdin.buffer.read1(1):
+            return  # the starter closed its end: no more kernels
+        if listener not in ready:
+            continue
+        connection, _ = listener.accept()
+        with connection:
+            with connection.makefile("r", encoding="utf-8") as request:
+                line = request.readline()
+            if not line:
+                continue
+            pid = os.fork()
+            if pid == 0:
+                _child(json.loads(line), listener, connection)
+            connection.sendall(f"{pid}\n".encode())
 
 
 if __name__ == "__main__":
