@@ -13,6 +13,7 @@ kernel and checks the state each run starts with.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import os
@@ -167,6 +168,7 @@ def start(threads: int = 1) -> None:
     global _own
     if _own is None:
         _own = Zygote(threads)
+        atexit.register(_own.close)  # its socket folder; the zygote itself dies with this process anyway
         use(_own.address)
 
 
