@@ -157,8 +157,12 @@ def _measure(fig):
 
 
 def _relayout(fig) -> None:
-    """Lay out again, leaving room at the bottom for the (wrapped) source line."""
-    renderer = _measure(fig)
+    """Lay out again, leaving room at the bottom for the (wrapped) source line.
+
+    Draws only for legends below their axes: the source line sits at a fixed place in the figure, so its size
+    needs no draw, and what the caller measures next (the saved width, tick labels) lays the axes out itself.
+    """
+    renderer = fig.canvas.get_renderer()
     bottom = max(
         [t.get_window_extent(renderer).y1 / fig.bbox.height for t in fig.texts if t.get_position()[1] < 0.05],
         default=0.0,
@@ -169,7 +173,6 @@ def _relayout(fig) -> None:
             fig.tight_layout(rect=(0, min(0.3, bottom + 0.01), 1, 1))
         if below:  # measuring only serves them
             _place_legends_below(fig, _measure(fig))
-    _measure(fig)
 
 
 def _phone_layout(fig) -> None:
@@ -206,9 +209,12 @@ def _phone_layout(fig) -> None:
                 break
             fig.set_size_inches(max(2.0, fig.get_size_inches()[0] - excess - 0.05), fig.get_size_inches()[1])
             _relayout(fig)
+        else:  # six rounds without reaching the width: lay the tick labels out where the last round put them
+            _measure(fig)
         _tilt_crowded_ticks(fig, fig.canvas.get_renderer())
         _relayout(fig)
-        _separate_labels(fig, fig.canvas.get_renderer())
+        if any(ax.texts for ax in fig.axes):  # where labels sit shows after a draw (an equal-aspect map shrinks)
+            _separate_labels(fig, _measure(fig))
 
 
 def _separate_labels(fig, renderer, rounds: int = 30) -> None:
