@@ -73,6 +73,7 @@ def tasks_for(jaren: list[int], root: Path, overrides: Overrides | None = None) 
 
 
 def _open_log(log: Path) -> int:
+    """Open the build's kernel log for appending; return the file descriptor."""
     return os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 
 
@@ -247,18 +248,20 @@ def worker_pool(plan: Plan, workers: int, warm_kernels: bool | None = None) -> I
             zygote = warm.Zygote(threads, stderr=log_fd)
         finally:
             os.close(log_fd)
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        initializer=_start_worker,
-        initargs=(str(log), threads, zygote.address if zygote else None),
-    )
     try:
-        for _ in range(workers):
-            pool.submit(_ready)
-        yield Workers(pool, workers, zygote)
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=_start_worker,
+            initargs=(str(log), threads, zygote.address if zygote else None),
+        )
+        try:
+            for _ in range(workers):
+                pool.submit(_ready)
+            yield Workers(pool, workers, zygote)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        if zygote is not None:
+        if zygote is not None:  # after the workers: they hold its input open too
             zygote.close()
 
 
