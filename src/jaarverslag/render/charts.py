@@ -160,7 +160,7 @@ def _relayout(fig) -> None:
     """Lay out again, leaving room at the bottom for the (wrapped) source line.
 
     Draws only for legends below their axes: the source line sits at a fixed place in the figure, so its size
-    needs no draw, and what the caller measures next (the saved width, tick labels) lays the axes out itself.
+    needs no draw, and the caller's next measurement (the saved width) lays out the axes and tick labels itself.
     """
     renderer = fig.canvas.get_renderer()
     bottom = max(
