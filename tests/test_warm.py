@@ -231,3 +231,30 @@ def test_a_zygote_dies_with_the_build_that_started_it_even_mid_import(tmp_path):
     stopped[0].kill()
     stopped[0].wait()
     assert not running
+
+
+def test_a_zygote_whose_imports_fail_stops_the_run_and_points_to_the_kernel_log(tmp_path, monkeypatch):
+    """A broken library shows as a failed run that names _build/kernels.log, where the zygote's traceback is."""
+    broken = tmp_path / "kapot"
+    broken.mkdir()
+    (broken / "numpy.py").write_text("raise ImportError('numpy kapot voor de test')\n", encoding="utf-8")
+    log = tmp_path / "_build" / execute.KERNEL_LOG
+    log.parent.mkdir()
+    monkeypatch.setenv("PYTHONPATH", str(broken))
+    log_fd = execute._open_log(log)
+    try:
+        zygote = warm.Zygote(stderr=log_fd)
+    finally:
+        os.close(log_fd)
+    monkeypatch.setattr(warm, "_address", zygote.address)
+    try:
+        source = tmp_path / "probe.md"
+        source.write_text(PROBE, encoding="utf-8")
+        task = Task(2021, "probe", source, tmp_path / "nb" / "probe", {"jaar": 2021})
+        _, error = execute._run_notebook(task, str(tmp_path), warm_kernels=True)
+    finally:
+        zygote.close()
+    assert error is not None and error.startswith("De voorbereide kernel is gestopt"), error
+    assert error.endswith(f"De oorzaak staat in {Path('_build', execute.KERNEL_LOG)}."), error
+    assert "numpy kapot voor de test" in log.read_text(encoding="utf-8")
+    assert not task.uit.exists()

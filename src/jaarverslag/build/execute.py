@@ -26,6 +26,7 @@ WARM_ENV = "JAARVERSLAG_WARM"  # "0": every kernel starts afresh (the baseline o
 KERNEL_START_TIMEOUT_S = 300
 KERNEL_START_ATTEMPTS = 3
 KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
+KERNEL_LOG = "kernels.log"  # in _build/: the workers' and the zygote's error output
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,9 @@ def _run_notebook(taak: Task, root: str, warm_kernels: bool = False) -> tuple[fl
                     raise
     except PapermillExecutionError as err:
         return time.perf_counter() - start, f"cel {err.exec_count}: {err.ename}: {err.evalue}"
+    except warm.ZygoteStopped as err:  # its traceback went to the log, not to this worker
+        log = (build_dir(Path(root)) / KERNEL_LOG).relative_to(root)
+        return time.perf_counter() - start, f"{err} De oorzaak staat in {log}."
     except Exception as err:  # noqa: BLE001 - any failure stops the build with its message
         return time.perf_counter() - start, f"{type(err).__name__}: {err}"
     finally:
@@ -237,7 +241,7 @@ def worker_pool(plan: Plan, workers: int, warm_kernels: bool | None = None) -> I
     if warm_kernels is None:
         warm_kernels = os.environ.get(WARM_ENV, "1") != "0"
     compile_package()
-    log = build_dir(plan.root) / "kernels.log"
+    log = build_dir(plan.root) / KERNEL_LOG
     log.parent.mkdir(parents=True, exist_ok=True)
     workers = min(workers, len(plan.te_draaien))
     threads = threads_per_worker(workers)

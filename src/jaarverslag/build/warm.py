@@ -143,6 +143,10 @@ class Zygote:
         self.close()
 
 
+class ZygoteStopped(RuntimeError):
+    """The zygote is gone (its imports failed, or its build stopped it): no kernel can be forked from it."""
+
+
 def spawn(address: str, argv: list[str], env: dict[str, str], cwd: str | None) -> int:
     """Have the zygote at address fork a kernel running argv (an ipykernel_launcher command) in cwd; return its pid."""
     request = json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n"
@@ -153,9 +157,9 @@ def spawn(address: str, argv: list[str], env: dict[str, str], cwd: str | None) -
             with connection.makefile("r", encoding="utf-8") as reply:
                 answer = reply.readline()
     except OSError as err:
-        raise RuntimeError(f"De voorbereide kernel is gestopt ({err}).") from err
+        raise ZygoteStopped(f"De voorbereide kernel is gestopt ({err}).") from err
     if not answer:
-        raise RuntimeError("De voorbereide kernel is gestopt.")
+        raise ZygoteStopped("De voorbereide kernel is gestopt.")
     return int(answer)
 
 
