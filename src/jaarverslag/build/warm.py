@@ -203,21 +203,27 @@ class _ForkedLaunch:
             await asyncio.sleep(0.01)
 
 
+IOPUB_WAIT_S = 0.02  # how long a kernel_info's idle status may take before asking again (a re-ask is cheap)
+
+
 async def _wait_for_ready(client, timeout: float | None = None) -> None:
     """jupyter_client's readiness check (a kernel_info reply; IOPub connected), ending when the kernel reports idle.
 
     jupyter_client waits until IOPub has been quiet for 0,2 s; the exchange is over when the kernel's idle
-    status for our kernel_info request arrives, so that is where this stops (the same protocol, no idle wait).
+    status for one of our kernel_info requests arrives, so that is where this stops (the same protocol, no idle
+    wait). IOPub drops what the kernel publishes before the subscription is connected, so a request whose idle
+    status does not come within IOPUB_WAIT_S is asked again, instead of waiting out a quiet period.
     The error texts are jupyter_client's: execute.KERNEL_START_FAILURES retries a start on them.
     """
     deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+    requests: set[str] = set()
     while True:
-        request = client.kernel_info()
+        requests.add(client.kernel_info())
         try:
             reply = await ensure_async(client.shell_channel.get_msg(timeout=1))
         except Empty:
             reply = None
-        if reply is not None and reply["msg_type"] == "kernel_info_reply" and await _idle_seen(client, request):
+        if reply is not None and reply["msg_type"] == "kernel_info_reply" and await _idle_seen(client, requests):
             client._handle_kernel_info_reply(reply)
             return
         if not await client._async_is_alive():
@@ -226,17 +232,17 @@ async def _wait_for_ready(client, timeout: float | None = None) -> None:
             raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
 
-async def _idle_seen(client, request: str) -> bool:
-    """Read IOPub until the kernel's idle status for request (True); False when IOPub stays silent 0,2 s."""
+async def _idle_seen(client, requests: set[str]) -> bool:
+    """Read IOPub until the kernel's idle status for one of requests (True); False when IOPub stays silent."""
     while True:
         try:
-            message = await ensure_async(client.iopub_channel.get_msg(timeout=0.2))
+            message = await ensure_async(client.iopub_channel.get_msg(timeout=IOPUB_WAIT_S))
         except Empty:
-            return False  # not connected yet (or lost the messages): ask again, as jupyter_client does
+            return False  # not connected yet (or the status is late): ask again; an earlier request's idle counts
         if (
             message["msg_type"] == "status"
             and message["content"].get("execution_state") == "idle"
-            and message["parent_header"].get("msg_id") == request
+            and message["parent_header"].get("msg_id") in requests
         ):
             return True
 
