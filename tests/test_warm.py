@@ -241,6 +241,7 @@ def test_a_zygote_whose_imports_fail_stops_the_run_and_points_to_the_kernel_log(
     log = tmp_path / "_build" / execute.KERNEL_LOG
     log.parent.mkdir()
     monkeypatch.setenv("PYTHONPATH", str(broken))
+    monkeypatch.setenv("JAARVERSLAG_ROOT", str(tmp_path))  # _run_notebook sets it for its worker: undone after
     log_fd = execute._open_log(log)
     try:
         zygote = warm.Zygote(stderr=log_fd)
