@@ -238,15 +238,11 @@ def test_a_zygote_whose_imports_fail_stops_the_run_and_points_to_the_kernel_log(
     broken = tmp_path / "kapot"
     broken.mkdir()
     (broken / "numpy.py").write_text("raise ImportError('numpy kapot voor de test')\n", encoding="utf-8")
-    log = tmp_path / "_build" / execute.KERNEL_LOG
+    log = execute.kernel_log(tmp_path)
     log.parent.mkdir()
     monkeypatch.setenv("PYTHONPATH", str(broken))
     monkeypatch.setenv("JAARVERSLAG_ROOT", str(tmp_path))  # _run_notebook sets it for its worker: undone after
-    log_fd = execute._open_log(log)
-    try:
-        zygote = warm.Zygote(stderr=log_fd)
-    finally:
-        os.close(log_fd)
+    zygote = execute.start_zygote(log, threads=1)
     monkeypatch.setattr(warm, "_address", zygote.address)
     try:
         source = tmp_path / "probe.md"

@@ -26,7 +26,7 @@ WARM_ENV = "JAARVERSLAG_WARM"  # "0": every kernel starts afresh (the baseline o
 KERNEL_START_TIMEOUT_S = 300
 KERNEL_START_ATTEMPTS = 3
 KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
-KERNEL_LOG = "kernels.log"  # in _build/: the workers' and the zygote's error output
+KERNEL_LOG = "kernels.log"
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,20 @@ def tasks_for(jaren: list[int], root: Path, overrides: Overrides | None = None) 
 def _open_log(log: Path) -> int:
     """Open the build's kernel log for appending; return the file descriptor."""
     return os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+
+def kernel_log(root: Path) -> Path:
+    """Return the build's kernel log: the workers' and the zygote's error output."""
+    return build_dir(root) / KERNEL_LOG
+
+
+def start_zygote(log: Path, threads: int) -> warm.Zygote:
+    """Start a zygote whose error output (a failed import's traceback) is appended to log."""
+    log_fd = _open_log(log)
+    try:
+        return warm.Zygote(threads, stderr=log_fd)
+    finally:
+        os.close(log_fd)
 
 
 def _start_worker(log: str, threads: int, zygote: str | None) -> None:
@@ -134,7 +148,7 @@ def _run_notebook(taak: Task, root: str, warm_kernels: bool = False) -> tuple[fl
     except PapermillExecutionError as err:
         return time.perf_counter() - start, f"cel {err.exec_count}: {err.ename}: {err.evalue}"
     except warm.ZygoteStopped as err:  # its traceback went to the log, not to this worker
-        log = (build_dir(Path(root)) / KERNEL_LOG).relative_to(root)
+        log = kernel_log(Path(root)).relative_to(root)
         return time.perf_counter() - start, f"{err} De oorzaak staat in {log}."
     except Exception as err:  # noqa: BLE001 - any failure stops the build with its message
         return time.perf_counter() - start, f"{type(err).__name__}: {err}"
@@ -241,17 +255,12 @@ def worker_pool(plan: Plan, workers: int, warm_kernels: bool | None = None) -> I
     if warm_kernels is None:
         warm_kernels = os.environ.get(WARM_ENV, "1") != "0"
     compile_package()
-    log = build_dir(plan.root) / KERNEL_LOG
+    log = kernel_log(plan.root)
     log.parent.mkdir(parents=True, exist_ok=True)
     workers = min(workers, len(plan.te_draaien))
     threads = threads_per_worker(workers)
-    zygote = None
-    if warm_kernels:  # its kernels' chatter goes to the log, as the workers' own does
-        log_fd = _open_log(log)
-        try:
-            zygote = warm.Zygote(threads, stderr=log_fd)
-        finally:
-            os.close(log_fd)
+    # its kernels' chatter goes to the log, as the workers' own does
+    zygote = start_zygote(log, threads) if warm_kernels else None
     try:
         pool = ProcessPoolExecutor(
             max_workers=workers,
